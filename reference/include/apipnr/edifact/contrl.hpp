@@ -1,0 +1,72 @@
+// CONTRL (syntax and service report, ISO 9735-5 style) generated from parser findings.
+//
+// What the reference receiver sends back for an interchange (STANDARDS.md §4):
+//  - UCI reports the interchange: action 4 (rejected: an error in UNA/UNB/UNZ or at interchange
+//    scope), 7 (acknowledged; lower levels acknowledged unless a UCF/UCM rejects them) or 8
+//    (technical receipt only).
+//  - UCF per functional group when the interchange uses groups; UCM per message that was not
+//    accepted (or every message with `report_accepted_messages`); UCS for segment-level and
+//    UCD for element/component-level findings, with positions counted from UNH = 1.
+//  - Warnings never reject anything and are not reported in CONTRL.
+//  - An interchange made only of CONTRL messages is never answered (`contrl_required`).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "apipnr/common/diagnostic.hpp"
+#include "apipnr/edifact/interchange.hpp"
+
+namespace apipnr::edifact {
+
+struct contrl_options {
+  // Identity of the receiver (becomes the CONTRL's UNB sender). Empty: use the received
+  // interchange's recipient.
+  std::string_view sender{};
+  std::string_view sender_qualifier{};
+  // Interchange control reference of the CONTRL itself (UNB/UNZ 0020). REQUIRED, an..14.
+  std::string_view control_reference = "1";
+  // Preparation date (YYMMDD) and time (HHMM) of the CONTRL. REQUIRED for reproducible output.
+  std::string_view date = "000101";
+  std::string_view time = "0000";
+  // Syntax identifier and version of the CONTRL's UNB.
+  std::string_view syntax_identifier = "UNOA";
+  int syntax_version = 4;
+  // Send UCI action 8 only (technical receipt), whatever was found.
+  bool technical_receipt = false;
+  // Also list accepted messages (UCM action 7).
+  bool report_accepted_messages = false;
+  // Write UNA before UNB.
+  bool with_una = true;
+  // Line break after each segment terminator.
+  bool line_breaks = false;
+};
+
+// Action codes (0083).
+enum class action : int { rejected = 4, acknowledged = 7, received = 8 };
+
+// Summary of what a CONTRL says, computed from the findings (also used by the receiver to pick
+// its HTTP status).
+struct contrl_summary {
+  action interchange_action = action::acknowledged;
+  std::size_t messages_rejected = 0;
+  std::size_t messages_accepted = 0;
+  std::size_t groups_rejected = 0;
+};
+
+contrl_summary summarise(const interchange& ic, std::span<const diagnostic> findings);
+
+// True when the interchange should be answered with a CONTRL: UNB 0031 is "1" (or `always`),
+// and the interchange is not made only of CONTRL messages.
+bool contrl_required(const interchange& ic, bool always = false) noexcept;
+
+// Builds the complete CONTRL interchange (UNA? UNB UNH UCI [UCF] [UCM [UCS [UCD]]] UNT UNZ)
+// answering `ic`, whose parse reported `findings`. Works on a partial `ic` too (a parse that
+// stopped early): the UCI then carries the fatal code with action 4.
+std::string make_contrl(const interchange& ic, std::span<const diagnostic> findings,
+                        const contrl_options& opts = {});
+
+}  // namespace apipnr::edifact

@@ -1,0 +1,150 @@
+// The parsed form of an EDIFACT interchange: views into the caller's buffer.
+//
+// Lifetime: every `std::string_view` here points into the buffer passed to `parser::parse()`
+// (or into the SITA Type B envelope inside it). The buffer MUST outlive the `interchange` and
+// must not be modified while it is in use. Values are *raw*: release characters are still in
+// place; call `unescape()` (or check `segment::escaped` first) to get the literal text.
+//
+// Allocation: `interchange` owns three vectors that `clear()` empties without releasing their
+// capacity, so a parser that reuses one `interchange` per worker allocates nothing per segment
+// once the vectors have grown (simdjson's "allocate only in parse()" rule).
+//
+// Thread safety: a value type; no internal synchronisation.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "apipnr/edifact/delimiters.hpp"
+
+namespace apipnr::edifact {
+
+// One segment. `body` is everything between the tag and the terminator, starting with the
+// element separator when the segment has elements ("UNH+1+PAXLST:D:05B" -> body "+1+PAXLST:D:05B",
+// "SRC" -> body ""). It never contains the terminator.
+struct segment {
+  std::string_view tag;
+  std::string_view body;
+  std::uint32_t offset = 0;  // byte offset of the tag in the parsed buffer
+  std::uint32_t index = 0;   // 1-based number in the interchange; UNB is 1, UNA is not counted
+  bool escaped = false;      // body contains at least one release character
+};
+
+// Splits raw text on one separator, honouring the release character: a released separator
+// does not split, and release characters are kept in the pieces (they stay raw).
+// Usage: `field_splitter s(seg.body.substr(1), d.element, d); while (s.next(piece)) ...`
+class field_splitter {
+ public:
+  field_splitter(std::string_view raw, char separator, const delimiters& d) noexcept
+      : raw_(raw), sep_(separator), release_(d.release), has_release_(d.has_release) {}
+  // Stores the next piece in `out`; false when there are no more. An empty `raw` yields one
+  // empty piece, like "a++b" yields "a", "", "b".
+  bool next(std::string_view& out) noexcept;
+
+ private:
+  std::string_view raw_;
+  std::size_t pos_ = 0;
+  char sep_;
+  char release_;
+  bool has_release_;
+  bool done_ = false;
+};
+
+// The n-th (1-based) raw data element of a segment, or an empty view when absent.
+std::string_view element(const segment& s, std::size_t n, const delimiters& d) noexcept;
+// The n-th (1-based) raw component of a raw element, or an empty view when absent.
+std::string_view component(std::string_view element_raw, std::size_t n,
+                           const delimiters& d) noexcept;
+// Number of data elements in a segment (0 for "SRC'", 2 for "UNT+5+1'").
+std::size_t element_count(const segment& s, const delimiters& d) noexcept;
+
+// True when `raw` contains a release character that must be removed.
+bool needs_unescape(std::string_view raw, const delimiters& d) noexcept;
+// Appends the literal value of `raw` to `out` (release characters removed).
+void unescape(std::string_view raw, const delimiters& d, std::string& out);
+// Convenience: the literal value of `raw`.
+std::string unescape(std::string_view raw, const delimiters& d);
+
+// SITA/ARINC Type B envelope around the EDIFACT text (SOH, heading, STX ... ETX).
+struct type_b_envelope {
+  std::string_view priority;      // e.g. "QK", "QU"
+  std::string_view addresses;     // the address line without the priority: "LONPPXS ..."
+  std::string_view origin;        // origin address from the ".ADDRESS DDHHMM" line
+  std::string_view timestamp;     // DDHHMM from the origin line, may be empty
+  std::string_view heading;       // the whole heading, SOH to STX exclusive
+  std::uint32_t text_offset = 0;  // where the EDIFACT text begins in the buffer
+};
+
+struct group_view {
+  std::uint32_t ung = 0;            // index into interchange::segments of UNG
+  std::uint32_t une = 0;            // index of UNE; == ung when the group was not closed
+  std::string_view message_group;   // UNG 0038, e.g. "PAXLST"
+  std::string_view sender;          // UNG S006/0040
+  std::string_view recipient;       // UNG S007/0044
+  std::string_view reference;       // UNG 0048
+  std::string_view agency;          // UNG 0051
+  std::string_view version;         // UNG S008/0052
+  std::string_view release;         // UNG S008/0054
+  std::uint32_t first_message = 0;  // index into interchange::messages
+  std::uint32_t message_count = 0;  // messages actually found in the group
+  bool closed = false;              // UNE seen
+};
+
+struct message_view {
+  std::uint32_t unh = 0;         // index into interchange::segments of UNH
+  std::uint32_t unt = 0;         // index of UNT; last segment of the message when not closed
+  std::string_view reference;    // UNH 0062
+  std::string_view type;         // S009/0065, e.g. "PAXLST"
+  std::string_view version;      // S009/0052, e.g. "D"
+  std::string_view release;      // S009/0054, e.g. "05B"
+  std::string_view agency;       // S009/0051, e.g. "UN"
+  std::string_view association;  // S009/0057, e.g. "IATA"
+  std::string_view common_access_reference;  // UNH 0068
+  std::string_view sequence;                 // UNH S010/0070 (part number), e.g. "01"
+  std::string_view first_last;               // UNH S010/0073: "C" (more follow) or "F" (final)
+  std::int32_t group = -1;                   // index into interchange::groups, -1 when ungrouped
+  bool closed = false;                       // UNT seen
+  // Number of segments UNH..UNT inclusive actually present.
+  std::uint32_t segment_count() const noexcept { return unt - unh + 1; }
+};
+
+struct interchange {
+  std::string_view text;  // the EDIFACT text (after any Type B envelope was removed)
+  delimiters delims;      // effective service characters
+  bool una_present = false;
+  std::optional<type_b_envelope> type_b;
+
+  // UNB fields (raw). Empty when absent.
+  std::string_view syntax_identifier;        // S001/0001, e.g. "UNOA"
+  int syntax_version = 0;                    // S001/0002; 0 when missing or not numeric
+  std::string_view sender;                   // S002/0004
+  std::string_view sender_qualifier;         // S002/0007
+  std::string_view sender_routing;           // S002/0008
+  std::string_view recipient;                // S003/0010
+  std::string_view recipient_qualifier;      // S003/0007
+  std::string_view recipient_routing;        // S003/0014
+  std::string_view date;                     // S004/0017 (YYMMDD or CCYYMMDD)
+  std::string_view time;                     // S004/0019 (HHMM)
+  std::string_view control_reference;        // 0020
+  std::string_view application_reference;    // 0026
+  std::string_view acknowledgement_request;  // 0031 ("1" = CONTRL requested)
+  std::string_view test_indicator;           // 0035 ("1" = test)
+  bool closed = false;                       // UNZ seen
+
+  std::vector<segment> segments;  // UNB..UNZ in order (UNA excluded)
+  std::vector<group_view> groups;
+  std::vector<message_view> messages;
+
+  // Empties the interchange but keeps the vectors' capacity.
+  void clear() noexcept;
+
+  // The message that contains segment number `segment_index` (1-based, as in `segment::index`),
+  // or -1 when the segment is outside every message.
+  std::int32_t message_of(std::uint32_t segment_index) const noexcept;
+};
+
+}  // namespace apipnr::edifact

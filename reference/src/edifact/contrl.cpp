@@ -1,0 +1,4 @@
+// STUB: being implemented.
+#include "apipnr/edifact/contrl.hpp"
+
+namespace apipnr::edifact {}

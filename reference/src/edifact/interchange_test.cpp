@@ -1,0 +1,60 @@
+#include "apipnr/edifact/interchange.hpp"
+
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace apipnr::edifact {
+namespace {
+
+std::vector<std::string_view> split_all(std::string_view raw, char sep) {
+  field_splitter s(raw, sep, delimiters::defaults());
+  std::vector<std::string_view> out;
+  std::string_view piece;
+  while (s.next(piece)) out.push_back(piece);
+  return out;
+}
+
+TEST(EdifactFieldSplitter, KeepsEmptyPieces) {
+  const auto v = split_all("a++b", '+');
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[1], "");
+}
+
+TEST(EdifactFieldSplitter, ReleasedSeparatorDoesNotSplit) {
+  const auto v = split_all("O?+BRIEN+X", '+');
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0], "O?+BRIEN");
+}
+
+TEST(EdifactFieldSplitter, DoubleReleaseThenSeparatorSplits) {
+  const auto v = split_all("A??+B", '+');
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0], "A??");
+}
+
+TEST(EdifactSegmentAccess, ElementAndComponentByPosition) {
+  segment s{"UNH", "+1+PAXLST:D:05B:UN:IATA+XX123/250301/1100+01:F", 0, 2, false};
+  const auto d = delimiters::defaults();
+  EXPECT_EQ(element_count(s, d), 4u);
+  EXPECT_EQ(element(s, 1, d), "1");
+  EXPECT_EQ(component(element(s, 2, d), 3, d), "05B");
+  EXPECT_EQ(component(element(s, 4, d), 2, d), "F");
+  EXPECT_EQ(element(s, 9, d), "");
+  EXPECT_EQ(component(element(s, 1, d), 2, d), "");
+}
+
+TEST(EdifactSegmentAccess, SegmentWithoutElementsHasNone) {
+  segment s{"SRC", "", 0, 5, false};
+  EXPECT_EQ(element_count(s, delimiters::defaults()), 0u);
+}
+
+TEST(EdifactUnescape, RemovesReleaseCharacters) {
+  const auto d = delimiters::defaults();
+  EXPECT_EQ(unescape("O?'BRIEN", d), "O'BRIEN");
+  EXPECT_EQ(unescape("A???+B", d), "A?+B");
+  EXPECT_FALSE(needs_unescape("PLAIN", d));
+}
+
+}  // namespace
+}  // namespace apipnr::edifact

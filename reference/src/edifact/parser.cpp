@@ -1,0 +1,48 @@
+#include "apipnr/edifact/parser.hpp"
+
+#include <utility>
+
+#include "parser_internal.hpp"
+
+namespace apipnr::edifact {
+namespace detail {
+
+void reporter::report(errc e, const position& pos, std::string detail,
+                      std::optional<severity> forced, std::optional<apipnr::scope> where) {
+  const errc_info& i = info(e);
+  severity level = severity::error;
+  if (forced) {
+    level = *forced;
+  } else if (i.tolerable && mode_ == mode::tolerant) {
+    level = severity::warning;
+  }
+  if (level >= severity::error) ++errors_;
+  diagnostic d;
+  d.code = make_error_code(e);
+  d.id = i.id;
+  d.syntax_error = i.syntax_error;
+  d.requirement = i.requirement;
+  d.level = level;
+  d.where = where.value_or(i.default_scope);
+  d.pos = pos;
+  d.detail = std::move(detail);
+  sink_.report(std::move(d));
+}
+
+boost::system::error_code reporter::fatal(errc e, const position& pos, std::string detail) {
+  report(e, pos, std::move(detail), severity::fatal);
+  return make_error_code(e);
+}
+
+}  // namespace detail
+
+boost::system::error_code parser::parse(std::string_view input, interchange& out,
+                                        diagnostic_sink& sink) const {
+  out.clear();
+  detail::reporter rep(sink, opts_.parse_mode);
+  if (auto ec = detail::tokenize(input, opts_, out, rep)) return ec;
+  detail::check_envelope(opts_, out, rep);
+  return {};
+}
+
+}  // namespace apipnr::edifact

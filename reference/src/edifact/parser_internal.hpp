@@ -1,0 +1,51 @@
+// Private pieces of the EDIFACT parser shared by tokenizer.cpp, envelope.cpp and parser.cpp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/system/error_code.hpp>
+
+#include "apipnr/common/diagnostic.hpp"
+#include "apipnr/edifact/errc.hpp"
+#include "apipnr/edifact/interchange.hpp"
+#include "apipnr/edifact/parser.hpp"
+
+namespace apipnr::edifact::detail {
+
+// Turns an errc into a diagnostic (id, 0085, requirement from the errc table), applies the
+// strict/tolerant downgrade, and forwards it to the sink.
+class reporter {
+ public:
+  reporter(diagnostic_sink& sink, mode m) noexcept : sink_(sink), mode_(m) {}
+
+  // Reports `e`. The severity is `error` (or `warning` for a tolerable code in tolerant mode),
+  // unless `forced` is given. `where` overrides the table's default scope when given.
+  void report(errc e, const position& pos, std::string detail = {},
+              std::optional<severity> forced = std::nullopt,
+              std::optional<apipnr::scope> where = std::nullopt);
+
+  // Reports `e` as fatal and returns its error_code, for `return rep.fatal(...)`.
+  boost::system::error_code fatal(errc e, const position& pos, std::string detail = {});
+
+  std::size_t errors() const noexcept { return errors_; }
+
+ private:
+  diagnostic_sink& sink_;
+  mode mode_;
+  std::size_t errors_ = 0;
+};
+
+// Pass 1: Type B envelope, UNA, segmentation, tag syntax, release characters, repertoire,
+// trailing separators, line breaks, limits. Fills out.text, out.delims, out.una_present,
+// out.type_b, out.segments. Returns a non-empty code only when it had to stop.
+boost::system::error_code tokenize(std::string_view input, const parse_options& opts,
+                                   interchange& out, reporter& rep);
+
+// Pass 2: UNB/UNG/UNH/UNT/UNE/UNZ order and nesting, mandatory elements, syntax identifier and
+// version, control counts and references, empty and mixed levels. Fills the UNB fields,
+// out.groups and out.messages.
+void check_envelope(const parse_options& opts, interchange& out, reporter& rep);
+
+}  // namespace apipnr::edifact::detail

@@ -1,0 +1,4 @@
+// STUB: being implemented.
+#include "apipnr/edifact/writer.hpp"
+
+namespace apipnr::edifact {}
