@@ -9,7 +9,7 @@ PACKAGES=(
   libboost1.81-dev libpugixml-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libqpid-proton-cpp12-dev libsqlite3-dev sqlite3 libssl-dev openssl libcli11-dev
-  rabbitmq-server wrk nginx-light python3 curl ca-certificates
+  rabbitmq-server wrk nginx-light python3 python3-jsonschema curl ca-certificates
 )
 
 missing=()
