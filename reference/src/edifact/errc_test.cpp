@@ -1,6 +1,8 @@
 #include "apipnr/edifact/errc.hpp"
 
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -39,6 +41,18 @@ TEST(EdifactErrc, ErrorCodeCarriesCategoryAndMessage) {
   EXPECT_EQ(std::string(ec.category().name()), "apipnr.edifact");
   EXPECT_NE(ec.message().find("UNT"), std::string::npos);
   EXPECT_EQ(info(errc::unt_count_mismatch).syntax_error, 29);
+}
+
+TEST(EdifactErrc, EveryDiagnosticIdIsDocumented) {
+  std::ifstream in(std::string(APIPNR_SOURCE_DIR) + "/docs/error-codes.md");
+  ASSERT_TRUE(in) << "docs/error-codes.md missing";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  for (const auto& i : all_errc_info()) {
+    const std::string cell = "| `" + std::string(i.id) + "` |";
+    EXPECT_NE(doc.find(cell), std::string::npos) << i.id << " is not in docs/error-codes.md";
+  }
 }
 
 }  // namespace
