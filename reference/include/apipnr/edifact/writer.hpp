@@ -46,9 +46,10 @@ class writer {
   writer& begin(std::string_view tag);
   // Starts a new data element whose first component is `value` (escaped).
   writer& element(std::string_view value = {});
-  // Adds a component to the current element.
+  // Adds a component to the current element (starts the first element when none is open).
   writer& component(std::string_view value);
-  // Starts a new repetition of the current element (syntax v4); requires has_repetition.
+  // Starts a new repetition of the current element (syntax v4); requires has_repetition,
+  // otherwise nothing is written and `end()` returns errc::repetition_separator_in_v3.
   writer& repetition(std::string_view value = {});
   // Writes an already-escaped element as is (e.g. one copied from a parsed segment with the
   // same delimiters).
@@ -66,7 +67,12 @@ class writer {
  private:
   std::string& out_;
   delimiters d_;
+  // Escapes `value` into out_ and records where the segment's content ends.
+  void put(std::string_view value);
+
   std::size_t segment_start_ = std::string::npos;  // offset of the open segment's tag
+  std::size_t content_end_ = 0;  // end of the last non-empty value: end() cuts the rest
+  bool in_element_ = false;      // an element was started in the open segment
   std::uint32_t segments_ = 0;
   bool line_breaks_ = false;
   boost::system::error_code error_{};
