@@ -1,0 +1,202 @@
+// The canonical model: everything a receiver understood from one logical message.
+//
+// These types mirror specs/canonical/canonical.schema.json (version 1.0) one to one; that schema
+// and specs/canonical/README.md are the contract (field meanings, normalisation of dates, "absent
+// means absent"). The message layer fills them from PAXLST / PNRGOV EDIFACT and PNRGOV XML; the
+// receiver stores them and serves them as JSON; the harness never uses these types (it compares
+// JSON documents with its own code).
+//
+// Ownership: every value is owned (std::string), so a model outlives the buffer it was parsed
+// from. Optional fields are std::optional or empty vectors; to_json() omits them.
+//
+// Thread safety: value types.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace apipnr::model {
+
+inline constexpr const char* canonical_version = "1.0";
+
+using opt_string = std::optional<std::string>;
+
+struct contact {
+  std::string type;  // phone | fax | email | other
+  std::string value;
+};
+
+struct address {
+  opt_string purpose, street, city, sub_entity, postal_code, country, free_text;
+};
+
+struct reference {
+  std::string qualifier;  // AVF, ABO, SEA, CR, AEA, YZY, ...
+  std::string value;
+};
+
+struct document {
+  std::string type;
+  std::string number;
+  opt_string issuing_state, expiry, issue_date, nationality;
+  opt_string source;  // DOC | DOCS | DOCO | XML
+};
+
+struct place_time {
+  opt_string port, scheduled, qualifier;
+};
+
+struct leg {
+  std::optional<std::uint32_t> sequence;
+  opt_string carrier, flight_number, operating_carrier, operating_flight_number, booking_class,
+      status, equipment;
+  std::optional<std::uint32_t> party_size;
+  place_time departure, arrival;
+};
+
+struct flight {
+  opt_string carrier, number, journey_id, transport_stage;
+  std::vector<leg> legs;
+};
+
+struct bags {
+  std::optional<std::uint32_t> count;
+  std::optional<double> weight;
+  opt_string unit;
+  std::vector<std::string> tags;
+  bool empty() const noexcept { return !count && !weight && !unit && tags.empty(); }
+};
+
+struct ssr {
+  std::string code;
+  opt_string status, carrier, board, off, text;
+  std::optional<std::uint32_t> quantity;
+  std::vector<std::string> traveller_refs;
+  std::vector<std::uint32_t> segment_refs;
+};
+
+struct payment {
+  std::string type;
+  opt_string vendor, account_masked, expiry, currency;
+  std::optional<double> amount;
+};
+
+struct ticket {
+  opt_string number, document_type, issue_date, currency;
+  std::optional<std::uint32_t> booklets;
+  std::optional<double> base_fare, total_fare;
+  std::vector<payment> payments;
+};
+
+struct frequent_flyer {
+  opt_string carrier, number, tier;
+};
+
+struct traveller {
+  std::string role;  // passenger | crew | transit_passenger | transit_crew | infant | other
+  std::string surname;
+  opt_string party_function, given_names, middle_names, title, gender, date_of_birth, nationality,
+      residence_country, place_of_birth, embarkation, debarkation, clearance_port, crew_function,
+      verified, seat, pnr_traveller_ref, passenger_type;
+  std::optional<bool> in_transit, infant, accompanied_by_infant;
+  std::vector<document> documents;
+  std::vector<address> addresses;
+  std::vector<contact> contacts;
+  std::vector<reference> references;
+  bags baggage;
+  std::vector<frequent_flyer> frequent_flyers;
+  std::vector<ticket> tickets;
+  std::vector<ssr> ssrs;
+};
+
+struct record_locator {
+  std::string locator;
+  opt_string company, control_type;
+};
+
+struct originator {
+  opt_string company, location, agent_id, originator_type, country, currency, language;
+};
+
+struct check_in {
+  opt_string traveller_ref, seat, cabin, sequence, at;
+  bags baggage;
+};
+
+struct history_entry {
+  opt_string action, at, originator, text;
+};
+
+struct other_segment {
+  opt_string kind, text;
+};
+
+struct pnr {
+  std::vector<record_locator> record_locators;
+  opt_string created, last_modified;
+  std::optional<bool> cancelled;
+  std::optional<originator> origin;
+  std::vector<traveller> travellers;
+  std::vector<leg> itinerary;
+  std::vector<ssr> ssrs;
+  std::vector<std::string> osi;
+  std::vector<contact> contacts;
+  std::vector<address> addresses;
+  std::vector<std::string> split_locators;
+  std::vector<other_segment> other_segments;
+  std::vector<check_in> check_ins;
+  std::vector<history_entry> history;
+  std::optional<std::uint32_t> sensitive_removed;
+};
+
+struct message_part {
+  std::optional<std::uint32_t> number;
+  std::optional<bool> final_part;
+  opt_string message_reference;
+};
+
+struct message_info {
+  std::string kind;    // api | iapi_request | api_crew | api_flight_status | pnr_push | ...
+  std::string syntax;  // edifact | xml
+  std::string type;    // PAXLST, PNRGOV, IATA_PNRGOV_NotifRQ, ...
+  opt_string version, sender, recipient, interchange_reference, message_reference,
+      application_reference, prepared, common_access_reference, document_code, document_subtype,
+      scenario, transaction_reference, transaction_revision;
+  std::optional<bool> test;
+  std::vector<message_part> parts;
+};
+
+struct reporting_party {
+  opt_string name;
+  std::vector<contact> contacts;
+};
+
+struct totals {
+  std::optional<std::uint32_t> passengers, crew, pnrs;
+};
+
+struct push_info {
+  opt_string function;  // full | update
+  opt_string originator_company, originator_location, originator_system;
+};
+
+// One logical message. Exactly the sections the message carried are set.
+struct canonical_message {
+  message_info message;
+  std::optional<reporting_party> reporter;
+  std::optional<apipnr::model::flight> flight_info;
+  std::vector<traveller> travellers;
+  std::optional<apipnr::model::totals> counts;
+  std::vector<pnr> pnrs;
+  std::optional<push_info> push;
+};
+
+// Serialises to the canonical JSON (schema version 1.0): absent fields are omitted, arrays keep
+// message order. Never throws except std::bad_alloc.
+nlohmann::json to_json(const canonical_message& m);
+
+}  // namespace apipnr::model
