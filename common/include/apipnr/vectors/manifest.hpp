@@ -1,0 +1,148 @@
+// The test-vector model: one `case_spec` per entry of a `vectors/**/cases.json`, and one
+// `requirement` per entry of a `specs/requirements/<source>.json` catalogue.
+//
+// The model mirrors the JSON documents field by field (vectors/case.schema.json and
+// specs/requirements/requirement.schema.json are the normative descriptions); the loader
+// (loader.hpp) fills it and adds what it resolved on disk (manifest path, input bytes, tree).
+// Optional JSON members are `std::optional` or empty containers; an absent member and an empty
+// array mean the same thing ("no expectation on this field").
+//
+// This header is implementation-neutral on purpose: the harness links it too, and must never
+// judge with the reference's parser (STYLE_ANCHORS C1), so nothing here knows about
+// apipnr::edifact.
+//
+// Thread safety: value types, no synchronisation.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace apipnr::vectors {
+
+// expect.outcome. `either` cases never fail a run (informational).
+enum class outcome : std::uint8_t { accept, reject, either };
+
+std::string_view to_string(outcome o) noexcept;
+// Parses "accept" / "reject" / "either"; nullopt otherwise.
+std::optional<outcome> parse_outcome(std::string_view s) noexcept;
+// The outcome an input file name's prefix promises: y_ accept, n_ reject, i_ either; nullopt
+// when the (base) name carries none of the three prefixes.
+std::optional<outcome> outcome_from_prefix(std::string_view file_name) noexcept;
+
+// One entry of `specification[]`: a structured citation.
+struct citation {
+  std::string iso9735;  // ISO 9735 clause, e.g. "7.1"; empty when absent
+  std::string digest;   // section of docs/STANDARDS.md, e.g. "4.4"; empty when absent
+  std::string req;      // requirement ID, e.g. "SYN-UNA-002" (required)
+  std::string quote;    // optional normative sentence
+};
+
+// expect.pass.position: every given field must match one finding with the first error ID.
+struct position_expectation {
+  std::optional<std::uint32_t> segment;
+  std::optional<std::uint32_t> element;
+  std::optional<std::uint32_t> component;
+  std::optional<std::uint32_t> message_segment;
+  bool empty() const noexcept { return !segment && !element && !component && !message_segment; }
+};
+
+// expect.pass: what a strict (conformant) receiver reports.
+struct pass_expectation {
+  std::vector<std::string> errors;    // diagnostic IDs present at error (or fatal) level
+  std::vector<std::string> warnings;  // diagnostic IDs present at warning level
+  std::vector<int> syntax_errors;     // 0085 codes present among the findings
+  std::vector<std::string> scope;     // acceptable scopes of the first listed error
+  std::optional<position_expectation> position;
+  std::optional<int> contrl_action;  // UCI 0083 expected in the CONTRL: 4 or 7
+};
+
+// expect.non_strict: what a lenient receiver may answer instead (harness use).
+struct non_strict_expectation {
+  std::vector<int> http_status;
+};
+
+// expect.tolerant: what the reference reports in tolerant mode.
+struct tolerant_expectation {
+  vectors::outcome result = vectors::outcome::accept;
+  std::vector<std::string> warnings;
+};
+
+struct expectation {
+  vectors::outcome result = vectors::outcome::accept;
+  std::optional<pass_expectation> pass;
+  std::optional<non_strict_expectation> non_strict;
+  std::optional<tolerant_expectation> tolerant;
+};
+
+// A canonical parse tree (`<name>.tree.json`): the service characters and every segment with
+// its elements and their components, values unescaped.
+struct tree_segment {
+  std::string tag;
+  std::vector<std::vector<std::string>> elements;  // elements[e][c], both 0-based here
+  friend bool operator==(const tree_segment&, const tree_segment&) = default;
+};
+struct parse_tree {
+  std::string delimiters;  // UNA positions 4..9 (component, element, decimal, release,
+                           // repetition, terminator), i.e. the six characters after "UNA"
+  std::vector<tree_segment> segments;
+};
+
+struct case_spec {
+  // -- from cases.json ------------------------------------------------------------------------
+  std::string id;  // unique, path-like: "edifact/syntax/una/2"
+  std::string description;
+  std::vector<citation> specification;
+  std::string input;  // file name beside cases.json
+  std::vector<std::string> transports;
+  std::vector<std::string> profiles;
+  std::string level;  // "MUST" or "SHOULD"
+  std::string confidence;
+  bool retired = false;
+  expectation expect;
+  std::string tree;  // optional tree file name beside cases.json; empty when absent
+
+  // -- resolved by the loader -------------------------------------------------------------------
+  std::filesystem::path manifest;  // the cases.json this case came from
+  std::string folder;              // manifest's directory relative to the loaded root ("." at top)
+  std::size_t index = 0;           // position in the manifest's array (JSON pointer "/<index>")
+  bool input_found = false;        // the input file exists and was read
+  std::string input_bytes;         // the input, byte for byte (binary-safe, no newline changes)
+  bool tree_found = false;         // `tree` is empty, or the file exists and was parsed
+  std::optional<parse_tree> tree_data;
+
+  std::filesystem::path input_path() const { return manifest.parent_path() / input; }
+  std::filesystem::path tree_path() const { return manifest.parent_path() / tree; }
+  // The requirement IDs cited, in order, without duplicates.
+  std::vector<std::string> requirement_ids() const;
+};
+
+// One requirement of the catalogue.
+struct requirement {
+  std::string id;      // "SYN-UNA-002"
+  std::string source;  // "iso9735"
+  std::string clause;
+  std::string level;       // "MUST" | "SHOULD" | "MAY"
+  std::string confidence;  // "C" | "I" | "U"
+  std::string text;
+  std::vector<std::string> applies_to;
+  std::string side;    // "sender" | "receiver" | "both"
+  std::string group;   // free grouping label
+  std::string status;  // "active" | "retired"
+  std::string notes;
+  std::filesystem::path file;  // the catalogue file it came from
+  std::size_t index = 0;       // position in that file's "requirements" array
+};
+
+// All requirements, in load order (file name order, then array order).
+struct catalogue {
+  std::vector<requirement> items;
+  // The requirement with this ID, or nullptr. Linear; catalogues are small.
+  const requirement* find(std::string_view id) const noexcept;
+};
+
+}  // namespace apipnr::vectors

@@ -1,0 +1,218 @@
+#include "apipnr/vectors/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+namespace apipnr::vectors {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path testdata() { return fs::path(APIPNR_SOURCE_DIR) / "common/src/vectors/testdata"; }
+
+const case_spec* find_case(const corpus& c, std::string_view id) {
+  for (const case_spec& k : c.cases) {
+    if (k.id == id) return &k;
+  }
+  return nullptr;
+}
+
+bool has_error(const std::vector<load_error>& errors, std::string_view file_suffix,
+               std::string_view pointer) {
+  return std::any_of(errors.begin(), errors.end(), [&](const load_error& e) {
+    return std::string_view(e.file).ends_with(file_suffix) && e.pointer == pointer;
+  });
+}
+
+TEST(VectorsLoader, GoodCorpusLoadsWithoutErrors) {
+  std::vector<load_error> errors;
+  const corpus c = load_corpus(testdata() / "good/vectors", errors);
+  for (const auto& e : errors) ADD_FAILURE() << to_string(e);
+  EXPECT_EQ(c.manifests.size(), 2u);
+  EXPECT_EQ(c.cases.size(), 4u);
+}
+
+TEST(VectorsLoader, ManifestsAreReadInSortedPathOrder) {
+  const auto c = load_corpus(testdata() / "good/vectors");
+  ASSERT_TRUE(c.has_value());
+  ASSERT_EQ(c->cases.size(), 4u);
+  EXPECT_EQ(c->cases[0].id, "edifact/syntax/una/1");
+  EXPECT_EQ(c->cases[3].id, "edifact/syntax/unt/2");
+  EXPECT_EQ(c->cases[3].index, 1u);
+}
+
+TEST(VectorsLoader, FolderIsRelativeToTheRoot) {
+  const auto c = load_corpus(testdata() / "good/vectors");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->cases[0].folder, "edifact/syntax/una");
+}
+
+TEST(VectorsLoader, EveryExpectationFieldIsRead) {
+  const auto c = load_corpus(testdata() / "good/vectors");
+  ASSERT_TRUE(c.has_value());
+  const case_spec* k = find_case(*c, "edifact/syntax/una/2");
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->description, "UNA shorter than nine characters is rejected");
+  ASSERT_EQ(k->specification.size(), 1u);
+  EXPECT_EQ(k->specification[0].iso9735, "7.1");
+  EXPECT_EQ(k->specification[0].digest, "4.4");
+  EXPECT_EQ(k->specification[0].req, "SYN-UNA-001");
+  EXPECT_EQ(k->transports, std::vector<std::string>{"http"});
+  EXPECT_EQ(k->profiles, std::vector<std::string>{"syntax-v4"});
+  EXPECT_EQ(k->level, "MUST");
+  EXPECT_EQ(k->confidence, "C");
+  EXPECT_FALSE(k->retired);
+  EXPECT_EQ(k->expect.result, outcome::reject);
+  ASSERT_TRUE(k->expect.pass.has_value());
+  EXPECT_EQ(k->expect.pass->errors, std::vector<std::string>{"EDI-UNA-TRUNCATED"});
+  EXPECT_EQ(k->expect.pass->syntax_errors, std::vector<int>{20});
+  EXPECT_EQ(k->expect.pass->scope, std::vector<std::string>{"interchange"});
+  ASSERT_TRUE(k->expect.pass->position.has_value());
+  EXPECT_EQ(k->expect.pass->position->segment, 0u);
+  EXPECT_FALSE(k->expect.pass->position->element.has_value());
+  EXPECT_EQ(k->expect.pass->contrl_action, 4);
+  ASSERT_TRUE(k->expect.non_strict.has_value());
+  EXPECT_EQ(k->expect.non_strict->http_status, (std::vector<int>{400, 422}));
+  EXPECT_FALSE(k->expect.tolerant.has_value());
+}
+
+TEST(VectorsLoader, TolerantBlockIsRead) {
+  const auto c = load_corpus(testdata() / "good/vectors");
+  ASSERT_TRUE(c.has_value());
+  const case_spec* k = find_case(*c, "edifact/syntax/unt/2");
+  ASSERT_NE(k, nullptr);
+  ASSERT_TRUE(k->expect.tolerant.has_value());
+  EXPECT_EQ(k->expect.tolerant->result, outcome::accept);
+  EXPECT_EQ(k->expect.tolerant->warnings, std::vector<std::string>{"EDI-UNT-COUNT"});
+}
+
+TEST(VectorsLoader, LoneScopeStringIsASetOfOne) {
+  const auto c = load_corpus(testdata() / "good/vectors");
+  ASSERT_TRUE(c.has_value());
+  const case_spec* k = find_case(*c, "edifact/syntax/unt/2");
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->expect.pass->scope, std::vector<std::string>{"message"});
+}
+
+TEST(VectorsLoader, InputIsReadByteForByteIncludingCrLf) {
+  const auto c = load_corpus(testdata() / "good/vectors");
+  ASSERT_TRUE(c.has_value());
+  const case_spec* k = find_case(*c, "edifact/syntax/unt/1");
+  ASSERT_NE(k, nullptr);
+  EXPECT_TRUE(k->input_found);
+  EXPECT_EQ(k->input_bytes.size(), fs::file_size(k->input_path()));
+  EXPECT_NE(k->input_bytes.find("'\r\nUNH"), std::string::npos);
+}
+
+TEST(VectorsLoader, InputIsReadByteForByteIncludingNulAndHighBytes) {
+  const auto c = load_corpus(testdata() / "good/vectors");
+  ASSERT_TRUE(c.has_value());
+  const case_spec* k = find_case(*c, "edifact/syntax/unt/2");
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->input_bytes.size(), fs::file_size(k->input_path()));
+  EXPECT_NE(k->input_bytes.find(std::string("745\0\xff'", 6)), std::string::npos);
+}
+
+TEST(VectorsLoader, TreeFileIsParsed) {
+  const auto c = load_corpus(testdata() / "good/vectors");
+  ASSERT_TRUE(c.has_value());
+  const case_spec* k = find_case(*c, "edifact/syntax/una/1");
+  ASSERT_NE(k, nullptr);
+  EXPECT_TRUE(k->tree_found);
+  ASSERT_TRUE(k->tree_data.has_value());
+  EXPECT_EQ(k->tree_data->delimiters, ":+.? '");
+  ASSERT_EQ(k->tree_data->segments.size(), 5u);
+  EXPECT_EQ(k->tree_data->segments[1].tag, "UNH");
+  EXPECT_EQ(k->tree_data->segments[1].elements[1],
+            (std::vector<std::string>{"PAXLST", "D", "05B", "UN", "IATA"}));
+}
+
+TEST(VectorsLoader, MalformedJsonIsReportedWithItsFile) {
+  std::vector<load_error> errors;
+  (void)load_corpus(testdata() / "bad/vectors", errors);
+  EXPECT_TRUE(has_error(errors, "broken/cases.json", ""));
+}
+
+TEST(VectorsLoader, WrongTypeIsReportedWithItsJsonPointer) {
+  std::vector<load_error> errors;
+  (void)load_corpus(testdata() / "bad/vectors", errors);
+  EXPECT_TRUE(has_error(errors, "typed/cases.json", "/0/id"));
+}
+
+TEST(VectorsLoader, UnknownOutcomeIsReportedWithItsJsonPointer) {
+  std::vector<load_error> errors;
+  (void)load_corpus(testdata() / "bad/vectors", errors);
+  EXPECT_TRUE(has_error(errors, "typed/cases.json", "/1/expect/outcome"));
+  EXPECT_TRUE(has_error(errors, "typed/cases.json", "/1/expect/pass/syntax_errors/0"));
+}
+
+TEST(VectorsLoader, BrokenCasesAreDroppedAndGoodOnesKept) {
+  std::vector<load_error> errors;
+  const corpus c = load_corpus(testdata() / "bad/vectors", errors);
+  ASSERT_EQ(c.cases.size(), 1u);
+  EXPECT_EQ(c.cases[0].id, "bad/3");
+}
+
+TEST(VectorsLoader, MissingInputAndTreeAreFlaggedNotErrors) {
+  std::vector<load_error> errors;
+  const corpus c = load_corpus(testdata() / "bad/vectors", errors);
+  ASSERT_EQ(c.cases.size(), 1u);
+  EXPECT_FALSE(c.cases[0].input_found);
+  EXPECT_FALSE(c.cases[0].tree_found);
+  EXPECT_FALSE(has_error(errors, "y_absent.edi", ""));
+}
+
+TEST(VectorsLoader, ResultOverloadFailsWhenAnythingIsWrong) {
+  const auto c = load_corpus(testdata() / "bad/vectors");
+  ASSERT_TRUE(c.has_error());
+  EXPECT_EQ(c.error().category().name(), std::string("apipnr.vectors"));
+}
+
+TEST(VectorsLoader, MissingRootIsNotADirectoryError) {
+  const auto c = load_corpus(testdata() / "does-not-exist");
+  ASSERT_TRUE(c.has_error());
+  EXPECT_EQ(c.error(), make_error_code(load_errc::not_a_directory));
+}
+
+TEST(VectorsLoader, CatalogueLoadsEveryRequirement) {
+  const auto cat = load_catalogue(testdata() / "good/specs/requirements");
+  ASSERT_TRUE(cat.has_value());
+  ASSERT_EQ(cat->items.size(), 4u);
+  const requirement* r = cat->find("SYN-ENV-006");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->level, "MUST");
+  EXPECT_EQ(r->side, "both");
+  EXPECT_EQ(r->clause, "8.4");
+  EXPECT_EQ(r->applies_to, std::vector<std::string>{"PAXLST"});
+  EXPECT_EQ(r->notes, "fixture");
+  EXPECT_EQ(cat->find("SYN-NOPE-001"), nullptr);
+}
+
+TEST(VectorsLoader, CatalogueEntryWithoutLevelIsReported) {
+  std::vector<load_error> errors;
+  const catalogue cat = load_catalogue(testdata() / "bad/specs/requirements", errors);
+  EXPECT_TRUE(has_error(errors, "broken.json", "/requirements/0"));
+  ASSERT_EQ(cat.items.size(), 1u);
+  EXPECT_EQ(cat.items[0].id, "SYN-A-002");
+}
+
+TEST(VectorsManifest, PrefixGivesTheOutcome) {
+  EXPECT_EQ(outcome_from_prefix("y_a.edi"), outcome::accept);
+  EXPECT_EQ(outcome_from_prefix("n_a.edi"), outcome::reject);
+  EXPECT_EQ(outcome_from_prefix("i_a.edi"), outcome::either);
+  EXPECT_EQ(outcome_from_prefix("sub/n_a.edi"), outcome::reject);
+  EXPECT_EQ(outcome_from_prefix("y_dir/a.edi"), std::nullopt);
+  EXPECT_EQ(outcome_from_prefix("a.edi"), std::nullopt);
+}
+
+TEST(VectorsManifest, RequirementIdsAreDeduplicatedInOrder) {
+  case_spec k;
+  k.specification = {{"", "", "SYN-B", ""}, {"", "", "SYN-A", ""}, {"", "", "SYN-B", ""}};
+  EXPECT_EQ(k.requirement_ids(), (std::vector<std::string>{"SYN-B", "SYN-A"}));
+}
+
+}  // namespace
+}  // namespace apipnr::vectors

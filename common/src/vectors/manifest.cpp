@@ -1,0 +1,53 @@
+#include "apipnr/vectors/manifest.hpp"
+
+#include <algorithm>
+
+namespace apipnr::vectors {
+
+std::string_view to_string(outcome o) noexcept {
+  switch (o) {
+    case outcome::accept:
+      return "accept";
+    case outcome::reject:
+      return "reject";
+    case outcome::either:
+      return "either";
+  }
+  return "?";
+}
+
+std::optional<outcome> parse_outcome(std::string_view s) noexcept {
+  if (s == "accept") return outcome::accept;
+  if (s == "reject") return outcome::reject;
+  if (s == "either") return outcome::either;
+  return std::nullopt;
+}
+
+std::optional<outcome> outcome_from_prefix(std::string_view file_name) noexcept {
+  // Only the base name carries the verdict; a directory called "y_x/" must not count.
+  if (const auto slash = file_name.find_last_of("/\\"); slash != std::string_view::npos) {
+    file_name.remove_prefix(slash + 1);
+  }
+  if (file_name.starts_with("y_")) return outcome::accept;
+  if (file_name.starts_with("n_")) return outcome::reject;
+  if (file_name.starts_with("i_")) return outcome::either;
+  return std::nullopt;
+}
+
+std::vector<std::string> case_spec::requirement_ids() const {
+  std::vector<std::string> ids;
+  for (const citation& c : specification) {
+    if (c.req.empty()) continue;
+    if (std::find(ids.begin(), ids.end(), c.req) == ids.end()) ids.push_back(c.req);
+  }
+  return ids;
+}
+
+const requirement* catalogue::find(std::string_view id) const noexcept {
+  for (const requirement& r : items) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace apipnr::vectors
