@@ -29,6 +29,10 @@ template <std::size_t N>
 struct pieces {
   std::array<std::string_view, N> item{};
   std::size_t count = 0;
+  // Position of the last non-empty piece. Limits are checked against it, so that a trailing
+  // separator ("UNT+3+1+'") is only the tokenizer's trailing_separator finding, not also a
+  // surplus element.
+  std::size_t used = 0;
   // 1-based; empty when absent.
   std::string_view operator[](std::size_t n) const noexcept {
     return (n >= 1 && n <= N && n <= count) ? item[n - 1] : std::string_view{};
@@ -43,6 +47,7 @@ pieces<N> split(std::string_view raw, char separator, const delimiters& d) noexc
   while (sp.next(piece)) {
     if (p.count < N) p.item[p.count] = piece;
     ++p.count;
+    if (!piece.empty()) p.used = p.count;
   }
   return p;
 }
@@ -225,11 +230,10 @@ void envelope_checker::check_element_count(std::size_t i, std::size_t count, std
 components envelope_checker::composite(const elements& e, std::size_t n, std::size_t max,
                                        std::size_t i) {
   components c = split<max_service_components>(e[n], d_.component, d_);
-  if (e[n].empty()) c.count = 0;  // an absent composite has no components at all
-  if (c.count > max)
+  if (c.used > max)
     rep_.report(errc::too_many_elements,
                 at(i, static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(max + 1)),
-                tag_of(i) + " element " + std::to_string(n) + " has " + std::to_string(c.count) +
+                tag_of(i) + " element " + std::to_string(n) + " has " + std::to_string(c.used) +
                     " components, at most " + std::to_string(max) + " are defined");
   return c;
 }
@@ -263,7 +267,7 @@ bool envelope_checker::limit_reached(std::size_t i) {
 void envelope_checker::run() {
   const std::size_t n = out_.segments.size();
   if (n == 0) {
-    rep_.report(errc::missing_unb, at(0), "no segment at all");
+    rep_.report(errc::missing_unb, position{}, "no segment at all");
     return;
   }
   if (out_.segments[0].tag != "UNB")
@@ -308,14 +312,14 @@ void envelope_checker::on_service(std::size_t i) {
   outside_run_reported_ = false;
   const bool envelope =
       tag == "UNB" || tag == "UNG" || tag == "UNH" || tag == "UNT" || tag == "UNE" || tag == "UNZ";
+  if (out_.closed) {
+    after_unz(i);
+    if (envelope) rep_.report(errc::misplaced_service_segment, at(i), tag_of(i) + " after UNZ");
+    return;
+  }
   if (!envelope) {
     rep_.report(errc::unknown_service_segment, at(i),
                 tag_of(i) + " is not a service segment of ISO 9735");
-    return;
-  }
-  if (out_.closed) {
-    after_unz(i);
-    rep_.report(errc::misplaced_service_segment, at(i), tag_of(i) + " after UNZ");
     return;
   }
   switch (tag[2]) {
@@ -348,7 +352,7 @@ void envelope_checker::on_unb(std::size_t i) {
   }
   const segment& s = out_.segments[i];
   const elements e = elements_of(s, d_);
-  check_element_count(i, e.count, 11);
+  check_element_count(i, e.used, 11);
 
   // S001: syntax identifier and version. The identifier fixes how lengths are counted below.
   const components s001 = composite(e, 1, 4, i);
@@ -428,7 +432,7 @@ void envelope_checker::on_ung(std::size_t i) {
 
   const segment& s = out_.segments[i];
   const elements e = elements_of(s, d_);
-  check_element_count(i, e.count, 8);
+  check_element_count(i, e.used, 8);
   // ISO 9735 v4 made everything but 0048 conditional; versions 1 to 3 require elements 1-7.
   const bool v3 = out_.syntax_version >= 1 && out_.syntax_version <= 3;
 
@@ -483,7 +487,7 @@ void envelope_checker::on_unh(std::size_t i) {
 
   // S016..S018 exist from syntax version 4 on; an unknown version gets the benefit of the doubt.
   const bool v4 = out_.syntax_version == 0 || out_.syntax_version >= 4;
-  check_element_count(i, e.count, v4 ? 7 : 4);
+  check_element_count(i, e.used, v4 ? 7 : 4);
   check(e[1], {"0062", 14, kind::an, true}, i, 1, 0);
   const components s009 = composite(e, 2, v4 ? 7 : 5, i);
   msg.type = s009[1];
@@ -544,7 +548,7 @@ void envelope_checker::on_unt(std::size_t i) {
   m.closed = true;
 
   const elements e = elements_of(out_.segments[i], d_);
-  check_element_count(i, e.count, 2);
+  check_element_count(i, e.used, 2);
   const bool v4 = out_.syntax_version == 0 || out_.syntax_version >= 4;
   const components count = composite(e, 1, 1, i);
   if (check(count[1], {"0074", static_cast<std::uint16_t>(v4 ? 10 : 6), kind::n, true}, i, 1, 0)) {
@@ -574,7 +578,7 @@ void envelope_checker::on_une(std::size_t i) {
   g.closed = true;
 
   const elements e = elements_of(out_.segments[i], d_);
-  check_element_count(i, e.count, 2);
+  check_element_count(i, e.used, 2);
   const components count = composite(e, 1, 1, i);
   if (check(count[1], {"0060", 6, kind::n, true}, i, 1, 0) &&
       to_number(count[1]) != g.message_count)
@@ -598,7 +602,7 @@ void envelope_checker::on_unz(std::size_t i) {
   unz_ = i;
 
   const elements e = elements_of(out_.segments[i], d_);
-  check_element_count(i, e.count, 2);
+  check_element_count(i, e.used, 2);
   const components count = composite(e, 1, 1, i);
   if (check(count[1], {"0036", 6, kind::n, true}, i, 1, 0)) {
     const std::uint64_t declared = to_number(count[1]);

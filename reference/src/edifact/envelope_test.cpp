@@ -300,6 +300,12 @@ TEST(EdifactEnvelope, SegmentAfterUnzIsDataAfterInterchange) {
   EXPECT_EQ(r.first(errc::data_after_interchange).pos.segment, 6u);
 }
 
+TEST(EdifactEnvelope, UnknownServiceSegmentAfterUnzIsDataAfterInterchange) {
+  const checked r{one_message() + "UNQ+1'"};
+  EXPECT_EQ(r.count(errc::data_after_interchange), 1u) << r.dump();
+  EXPECT_EQ(r.count(errc::unknown_service_segment), 0u);
+}
+
 TEST(EdifactEnvelope, UnhAfterUnzIsMisplaced) {
   const checked r{one_message() + "UNH+2+PAXLST:D:05B:UN'"};
   const diagnostic& d = r.first(errc::misplaced_service_segment);
@@ -608,6 +614,21 @@ TEST(EdifactEnvelope, UnbWithTwelveElementsHasTooManyElements) {
 TEST(EdifactEnvelope, UntWithThreeElementsHasTooManyElements) {
   const checked r{one_message("BGM+745'", "UNT+3+1+X'")};
   EXPECT_EQ(r.first(errc::too_many_elements).pos.element, 3u);
+}
+
+TEST(EdifactEnvelope, TrailingSeparatorIsNotASurplusElement) {
+  // The trailing separator itself is the tokenizer's finding; counting it again would turn a
+  // tolerable deviation into an error.
+  const checked r{one_message("BGM+745'", "UNT+3+1+'")};
+  EXPECT_TRUE(r.findings().empty()) << r.dump();
+}
+
+TEST(EdifactEnvelope, SurplusComponentInMessageIdentifierIsTooMany) {
+  const checked r{"UNB+UNOA:3+SND+RCV+250301:0930+REF1'" +
+                  std::string("UNH+1+PAXLST:D:05B:UN:IATA:X'UNT+2+1'UNZ+1+REF1'")};
+  const diagnostic& d = r.first(errc::too_many_elements);
+  EXPECT_EQ(d.pos.element, 2u);
+  EXPECT_EQ(d.pos.component, 6u);
 }
 
 TEST(EdifactEnvelope, UnhFifthElementAllowedOnlyFromVersionFour) {
