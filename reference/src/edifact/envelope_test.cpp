@@ -1,7 +1,9 @@
 // Unit tests of pass 2 (detail::check_envelope). Segments are built by a small test-only
 // splitter so that these tests do not depend on the tokenizer; a few tests at the end go through
 // parser::parse to check that both passes fit together.
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -379,6 +381,23 @@ TEST(EdifactEnvelope, UnzWhileGroupOpenIsMissingUne) {
   EXPECT_EQ(r.ic().groups[0].une, r.ic().groups[0].ung);
 }
 
+TEST(EdifactEnvelope, UngWhileGroupOpenIsMissingUne) {
+  const checked r{std::string(unb) + "UNG+PAXLST+SND+RCV+250301:0930+1+UN+D:05B'" +
+                  "UNH+1+PAXLST:D:05B:UN'UNT+2+1'UNG+PAXLST+SND+RCV+250301:0930+2+UN+D:05B'" +
+                  "UNH+2+PAXLST:D:05B:UN'UNT+2+2'UNE+1+2'UNZ+2+REF1'"};
+  EXPECT_EQ(r.count(errc::missing_une), 1u) << r.dump();
+  EXPECT_EQ(r.first(errc::missing_une).pos.segment, 4u);
+  ASSERT_EQ(r.ic().groups.size(), 2u);
+  EXPECT_EQ(r.ic().groups[1].first_message, 1u);
+  EXPECT_EQ(r.ic().messages[1].group, 1);
+}
+
+TEST(EdifactEnvelope, UneClosingUngroupedMessageIsMissingUntAndMisplacedUne) {
+  const checked r{std::string(unb) + "UNH+1+PAXLST:D:05B:UN'BGM+745'UNE+1+1'UNZ+1+REF1'"};
+  EXPECT_EQ(r.first(errc::missing_unt).pos.segment, 3u);
+  EXPECT_EQ(r.first(errc::misplaced_service_segment).pos.segment, 4u);
+}
+
 TEST(EdifactEnvelope, MessageSpanningGroupsIsMissingUntAndMisplacedUnt) {
   const checked r{std::string(unb) + "UNG+PAXLST+SND+RCV+250301:0930+1+UN+D:05B'" +
                   "UNH+1+PAXLST:D:05B:UN'UNE+1+1'UNG+PAXLST+SND+RCV+250301:0930+2+UN+D:05B'" +
@@ -601,6 +620,19 @@ TEST(EdifactEnvelope, ControlReferenceOfFifteenCharactersIsTooLong) {
   EXPECT_EQ(d.syntax_error, 39);
   EXPECT_EQ(d.pos.segment, 1u);
   EXPECT_EQ(d.pos.element, 5u);
+}
+
+TEST(EdifactEnvelope, Utf8LengthsCountCharactersNotBytes) {
+  // 14 characters, 28 bytes: within an..14 for a UTF-8 syntax identifier.
+  const std::string ref =
+      "\xC3\x84\xC3\x84\xC3\x84\xC3\x84\xC3\x84\xC3\x84\xC3\x84"
+      "\xC3\x84\xC3\x84\xC3\x84\xC3\x84\xC3\x84\xC3\x84\xC3\x84";
+  const checked utf8{"UNB+UNOY:4+SND+RCV+250301:0930+" + ref + "'" +
+                     "UNH+1+PAXLST:D:05B:UN'UNT+2+1'UNZ+1+" + ref + "'"};
+  const checked latin{"UNB+UNOC:4+SND+RCV+250301:0930+" + ref + "'" +
+                      "UNH+1+PAXLST:D:05B:UN'UNT+2+1'UNZ+1+" + ref + "'"};
+  EXPECT_EQ(utf8.count(errc::element_too_long), 0u) << utf8.dump();
+  EXPECT_EQ(latin.count(errc::element_too_long), 2u) << latin.dump();
 }
 
 TEST(EdifactEnvelope, UnbWithTwelveElementsHasTooManyElements) {
