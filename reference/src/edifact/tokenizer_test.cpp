@@ -1,1 +1,760 @@
+// Pass 1 of the EDIFACT parser, exercised through the public `parser` (see tokenizer.cpp).
+// Assertions name the specific codes under test: the envelope pass runs too and may add its
+// own findings, so the total number of findings is never asserted.
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
 #include <gtest/gtest.h>
+
+#include "apipnr/edifact/parser.hpp"
+
+namespace apipnr::edifact {
+namespace {
+
+struct parsed {
+  boost::system::error_code ec;
+  interchange ic;
+  diagnostic_list findings;
+
+  bool has(errc e) const { return findings.contains(make_error_code(e)); }
+  const diagnostic* first(errc e) const {
+    for (const auto& d : findings.items())
+      if (d.code == make_error_code(e)) return &d;
+    return nullptr;
+  }
+  std::size_t count(errc e) const {
+    return static_cast<std::size_t>(
+        std::count_if(findings.items().begin(), findings.items().end(),
+                      [&](const diagnostic& d) { return d.code == make_error_code(e); }));
+  }
+};
+
+// REQUIRES: `in` outlives the result (segments are views into it).
+parsed parse(std::string_view in, parse_options o = {}) {
+  parsed r;
+  r.ec = parser(o).parse(in, r.ic, r.findings);
+  return r;
+}
+
+parse_options tolerant() {
+  parse_options o;
+  o.parse_mode = mode::tolerant;
+  return o;
+}
+
+constexpr std::string_view unb_v4 = "UNB+UNOA:4+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001++APIS'";
+constexpr std::string_view unb_v3 = "UNB+UNOA:3+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001++APIS'";
+
+// An interchange "UNB ... body ... UNZ" with the given syntax identifier and version.
+std::string wrap(std::string_view body, std::string_view sid = "UNOA:4") {
+  return "UNB+" + std::string(sid) + "+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001'UNH+1+PAXLST:D:05B'" +
+         std::string(body) + "UNT+3+1'UNZ+1+1001'";
+}
+
+// STANDARDS.md Appendix A.1, one segment per line with CR LF.
+constexpr std::string_view sample_a1 =
+    "UNA:+.? '\r\n"
+    "UNB+UNOA:4+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001++APIS'\r\n"
+    "UNG+PAXLST+XX AIRLINE+PIUTEST+250301:0930+1+UN+D:05B'\r\n"
+    "UNH+1+PAXLST:D:05B:UN:IATA+XX123/250301/1100+01:F'\r\n"
+    "BGM+745'\r\n"
+    "RFF+TN:XX1232503011:::1'\r\n"
+    "NAD+MS+++OPS CONTROL'\r\n"
+    "COM+44 20 0000 0000:TE'\r\n"
+    "TDT+20+XX123+++XX'\r\n"
+    "LOC+125+LHR'\r\n"
+    "DTM+189:2503011100:201'\r\n"
+    "LOC+87+JFK'\r\n"
+    "DTM+232:2503011400:201'\r\n"
+    "NAD+FL+++O?'BRIEN:ANNE:MARIE'\r\n"
+    "ATT+2++F'\r\n"
+    "DTM+329:850412'\r\n"
+    "LOC+178+LHR'\r\n"
+    "LOC+179+JFK'\r\n"
+    "NAT+2+IRL'\r\n"
+    "RFF+AVF:ABC123'\r\n"
+    "RFF+ABO:0001'\r\n"
+    "DOC+P:110:111+PA1234567'\r\n"
+    "DTM+36:300101'\r\n"
+    "LOC+91+IRL'\r\n"
+    "CNT+42:1'\r\n"
+    "UNT+23+1'\r\n"
+    "UNE+1+1'\r\n"
+    "UNZ+1+1001'\r\n";
+
+// Every code pass 1 can report, to check that clean input produces none of them.
+constexpr errc tokenizer_codes[] = {errc::empty_input,
+                                    errc::binary_input,
+                                    errc::type_b_envelope_malformed,
+                                    errc::data_before_interchange,
+                                    errc::una_truncated,
+                                    errc::una_duplicate_character,
+                                    errc::una_invalid_character,
+                                    errc::una_invalid_decimal_mark,
+                                    errc::una_reserved_not_space,
+                                    errc::una_misplaced,
+                                    errc::segment_not_terminated,
+                                    errc::dangling_release_character,
+                                    errc::invalid_segment_tag,
+                                    errc::leading_whitespace,
+                                    errc::line_break_in_value,
+                                    errc::trailing_separator,
+                                    errc::invalid_character,
+                                    errc::lowercase_in_level_a};
+
+// ---- segmentation ---------------------------------------------------------------------------
+
+TEST(EdifactTokenizer, SplitsSampleMessageIntoSegmentsWithoutFindings) {
+  const auto r = parse(sample_a1);
+  EXPECT_FALSE(r.ec);
+  ASSERT_EQ(r.ic.segments.size(), 27u);
+  EXPECT_EQ(r.ic.segments.front().tag, "UNB");
+  EXPECT_EQ(r.ic.segments.back().tag, "UNZ");
+  EXPECT_EQ(r.ic.segments.back().index, 27u);
+  for (errc e : tokenizer_codes) EXPECT_FALSE(r.has(e)) << info(e).id;
+}
+
+TEST(EdifactTokenizer, SegmentBodyExcludesTagAndTerminator) {
+  const std::string in = wrap("BGM+745'SRC'");
+  const auto r = parse(in);
+  ASSERT_GE(r.ic.segments.size(), 4u);
+  EXPECT_EQ(r.ic.segments[1].body, "+1+PAXLST:D:05B");
+  EXPECT_EQ(r.ic.segments[2].tag, "BGM");
+  EXPECT_EQ(r.ic.segments[2].body, "+745");
+  EXPECT_EQ(r.ic.segments[3].tag, "SRC");
+  EXPECT_EQ(r.ic.segments[3].body, "");
+}
+
+TEST(EdifactTokenizer, SegmentOffsetIsTagOffsetAndIndexStartsAtUnbAfterUna) {
+  const auto r = parse(sample_a1);
+  ASSERT_GE(r.ic.segments.size(), 2u);
+  EXPECT_EQ(r.ic.segments[0].offset, 11u);  // after "UNA:+.? '\r\n"
+  EXPECT_EQ(r.ic.segments[0].index, 1u);
+  EXPECT_EQ(sample_a1.substr(r.ic.segments[1].offset, 4), "UNG+");
+  EXPECT_EQ(r.ic.segments[1].index, 2u);
+}
+
+TEST(EdifactTokenizer, MissingUnaMeansDefaultsWithoutRepetitionEvenInVersion4) {
+  const std::string in = wrap("BGM+745'");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.ic.una_present);
+  EXPECT_EQ(r.ic.delims, delimiters::defaults());
+  EXPECT_FALSE(r.ic.delims.has_repetition);
+}
+
+// ---- UNA ------------------------------------------------------------------------------------
+
+TEST(EdifactTokenizer, UnaWithStarElementAndDollarTerminatorSplitsSegments) {
+  constexpr std::string_view in =
+      "UNA:*.? $UNB*UNOA:4*XXAPI*PIUTEST*250301:0930*1$UNH*1*PAXLST:D:05B$"
+      "NAD*FL***BETTON:DAVID$UNT*3*1$UNZ*1*1$";
+  const auto r = parse(in);
+  EXPECT_TRUE(r.ic.una_present);
+  EXPECT_EQ(r.ic.delims.element, '*');
+  EXPECT_EQ(r.ic.delims.terminator, '$');
+  ASSERT_EQ(r.ic.segments.size(), 5u);
+  EXPECT_EQ(r.ic.segments[2].body, "*FL***BETTON:DAVID");
+  EXPECT_FALSE(r.has(errc::invalid_character));  // '$' is a declared service character
+}
+
+TEST(EdifactTokenizer, UnaWithDashElementAndStarTerminatorSplitsSegments) {
+  constexpr std::string_view in =
+      "UNA:-.? *UNB-IATA:1-XX-PIUPNR-250228:1100-3001*UNH-1-PNRGOV:13:1:IA*"
+      "FAR-N-50*UNT-3-1*UNZ-1-3001*";
+  const auto r = parse(in);
+  EXPECT_EQ(r.ic.delims.element, '-');
+  EXPECT_EQ(r.ic.delims.terminator, '*');
+  EXPECT_FALSE(r.ic.delims.has_repetition);
+  ASSERT_EQ(r.ic.segments.size(), 5u);
+  EXPECT_EQ(r.ic.segments[2].tag, "FAR");
+  EXPECT_EQ(r.ic.segments[2].body, "-N-50");
+}
+
+TEST(EdifactTokenizer, UnaWithParenthesisReleaseEscapesTerminatorDash) {
+  constexpr std::string_view in =
+      "UNA:(.) -UNB(IATA:1(XX(PIUPNR(250228:1100(3001-UNH(1(PNRGOV:13:1:IA-"
+      "IFT(3(SMITH)-JONES)(X-UNT(3(1-UNZ(1(3001-";
+  const auto r = parse(in);
+  EXPECT_EQ(r.ic.delims.release, ')');
+  EXPECT_EQ(r.ic.delims.element, '(');
+  ASSERT_EQ(r.ic.segments.size(), 5u);
+  EXPECT_EQ(r.ic.segments[2].body, "(3(SMITH)-JONES)(X");
+  EXPECT_TRUE(r.ic.segments[2].escaped);
+}
+
+TEST(EdifactTokenizer, UnaShorterThanNineCharactersIsFatal) {
+  const auto r = parse("UNA:+.?");
+  EXPECT_EQ(r.ec, make_error_code(errc::una_truncated));
+  ASSERT_NE(r.first(errc::una_truncated), nullptr);
+  EXPECT_EQ(r.first(errc::una_truncated)->level, severity::fatal);
+}
+
+TEST(EdifactTokenizer, UnaDeclaringOneCharacterTwiceIsFatal) {
+  const std::string in = "UNA:+.?+'" + wrap("");
+  const auto r = parse(in);
+  EXPECT_EQ(r.ec, make_error_code(errc::una_duplicate_character));
+}
+
+TEST(EdifactTokenizer, UnaWithTwoSpacesForReleaseAndRepetitionIsNotDuplicate) {
+  const std::string in = "UNA:+.  '" + wrap("BGM+745'");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.ec);
+  EXPECT_FALSE(r.ic.delims.has_release);
+  EXPECT_FALSE(r.ic.delims.has_repetition);
+}
+
+TEST(EdifactTokenizer, UnaLetterAsServiceCharacterIsFatal) {
+  const std::string in = "UNA:+.?X'" + wrap("");
+  const auto r = parse(in);
+  EXPECT_EQ(r.ec, make_error_code(errc::una_invalid_character));
+  EXPECT_EQ(r.first(errc::una_invalid_character)->pos.offset, 7u);
+}
+
+TEST(EdifactTokenizer, UnaTypographicQuoteTerminatorIsFatal) {
+  // "UNA:+.\*" followed by U+2019 in UTF-8, as copied from a PDF.
+  const std::string in = "UNA:+.\\*\xE2\x80\x99UNB+UNOA:4+A+B+250301:0930+1'";
+  const auto r = parse(in);
+  EXPECT_EQ(r.ec, make_error_code(errc::una_invalid_character));
+}
+
+TEST(EdifactTokenizer, UnaSpaceAsTerminatorIsFatal) {
+  const std::string in = "UNA:+.?  " + wrap("");
+  EXPECT_EQ(parse(in).ec, make_error_code(errc::una_invalid_character));
+}
+
+TEST(EdifactTokenizer, UnaControlCharacterOtherThanInformationSeparatorIsFatal) {
+  const std::string in = "UNA:+.? \x07" + wrap("");
+  EXPECT_EQ(parse(in).ec, make_error_code(errc::una_invalid_character));
+}
+
+TEST(EdifactTokenizer, UnaInformationSeparatorsAreAccepted) {
+  const std::string in =
+      "UNA\x1F\x1D.  \x1C"
+      "UNB\x1DUNOB\x1F"
+      "4\x1D"
+      "A\x1D"
+      "B\x1C"
+      "UNZ\x1D"
+      "0\x1D"
+      "1\x1C";
+  const auto r = parse(in);
+  EXPECT_FALSE(r.ec);
+  EXPECT_EQ(r.ic.delims.terminator, '\x1C');
+  EXPECT_EQ(r.ic.segments.size(), 2u);
+}
+
+TEST(EdifactTokenizer, UnaInvalidDecimalMarkIsErrorAndFallsBackToPoint) {
+  const std::string in = "UNA:+;? '" + wrap("BGM+745'");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.ec);
+  ASSERT_TRUE(r.has(errc::una_invalid_decimal_mark));
+  EXPECT_EQ(r.first(errc::una_invalid_decimal_mark)->level, severity::error);
+  EXPECT_EQ(r.ic.delims.decimal, '.');
+  EXPECT_GE(r.ic.segments.size(), 4u);
+}
+
+TEST(EdifactTokenizer, UnaCommaDecimalMarkIsKept) {
+  const std::string in = "UNA:+,? '" + wrap("");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.has(errc::una_invalid_decimal_mark));
+  EXPECT_EQ(r.ic.delims.decimal, ',');
+}
+
+TEST(EdifactTokenizer, UnaBackslashReleaseCharacterIsAccepted) {
+  const std::string in = "UNA:+.\\*'" + wrap("NAD+FL+++O\\'BRIEN'");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.ec);
+  EXPECT_EQ(r.ic.delims.release, '\\');
+  ASSERT_GE(r.ic.segments.size(), 3u);
+  EXPECT_EQ(r.ic.segments[2].body, "+FL+++O\\'BRIEN");
+  EXPECT_FALSE(r.has(errc::invalid_character));  // '\' is declared, so in the repertoire
+}
+
+TEST(EdifactTokenizer, SpaceAtReleasePositionMeansQuestionMarkIsLiteral) {
+  const std::string in = "UNA:+.  '" + wrap("FTX+WHY?'BGM+1'");
+  const auto r = parse(in);
+  ASSERT_GE(r.ic.segments.size(), 4u);
+  EXPECT_EQ(r.ic.segments[2].body, "+WHY?");
+  EXPECT_FALSE(r.ic.segments[2].escaped);
+  EXPECT_EQ(r.ic.segments[3].tag, "BGM");
+}
+
+TEST(EdifactTokenizer, UnaPosition7IsRepetitionSeparatorInVersion4) {
+  const std::string in = "UNA:+.?*'" + wrap("");
+  const auto r = parse(in);
+  EXPECT_TRUE(r.ic.delims.has_repetition);
+  EXPECT_EQ(r.ic.delims.repetition, '*');
+  EXPECT_FALSE(r.has(errc::una_reserved_not_space));
+}
+
+TEST(EdifactTokenizer, UnaPosition7NotSpaceInVersion3IsReportedAndIgnored) {
+  const std::string in = "UNA:+.?*'" + wrap("", "UNOA:3");
+  const auto strict = parse(in);
+  ASSERT_TRUE(strict.has(errc::una_reserved_not_space));
+  EXPECT_EQ(strict.first(errc::una_reserved_not_space)->level, severity::error);
+  EXPECT_EQ(strict.first(errc::una_reserved_not_space)->pos.offset, 7u);
+  EXPECT_FALSE(strict.ic.delims.has_repetition);
+  const auto lenient = parse(in, tolerant());
+  EXPECT_EQ(lenient.first(errc::una_reserved_not_space)->level, severity::warning);
+}
+
+TEST(EdifactTokenizer, UnaPosition7IsRepetitionSeparatorWithIataVersion1) {
+  // IATA:1 is IATA's own version numbering, not ISO 9735 version 1 (PNRGOV, Appendix A.3).
+  constexpr std::string_view in = "UNA:+.?*'UNB+IATA:1+XX+PIUPNR+250228:1100+3001'UNZ+0+3001'";
+  const auto r = parse(in);
+  EXPECT_FALSE(r.has(errc::una_reserved_not_space));
+  EXPECT_TRUE(r.ic.delims.has_repetition);
+}
+
+TEST(EdifactTokenizer, UnaAfterStartIsMisplaced) {
+  const std::string in = wrap("UNA:+.? 'BGM+745'");
+  const auto r = parse(in);
+  ASSERT_TRUE(r.has(errc::una_misplaced));
+  EXPECT_EQ(r.first(errc::una_misplaced)->pos.offset, in.find("UNA"));
+  EXPECT_EQ(r.first(errc::una_misplaced)->pos.segment, 3u);
+  EXPECT_FALSE(r.has(errc::invalid_segment_tag));
+  ASSERT_GE(r.ic.segments.size(), 3u);
+  EXPECT_EQ(r.ic.segments[2].tag, "BGM");
+}
+
+TEST(EdifactTokenizer, LevelBInformationSeparatorsWithoutUna) {
+  const std::string in =
+      "UNB\x1DUNOB\x1F"
+      "4\x1D"
+      "A\x1D"
+      "B\x1C"
+      "UNZ\x1D"
+      "0\x1D"
+      "1\x1C";
+  const auto r = parse(in);
+  EXPECT_FALSE(r.ic.una_present);
+  EXPECT_EQ(r.ic.delims.component, '\x1F');
+  EXPECT_EQ(r.ic.delims.element, '\x1D');
+  EXPECT_EQ(r.ic.delims.terminator, '\x1C');
+  EXPECT_FALSE(r.ic.delims.has_release);
+  ASSERT_EQ(r.ic.segments.size(), 2u);
+  EXPECT_EQ(r.ic.segments[1].tag, "UNZ");
+}
+
+// ---- layout and tags ------------------------------------------------------------------------
+
+TEST(EdifactTokenizer, LineBreaksAfterUnaAndBetweenSegmentsAreLayout) {
+  const std::string in = "UNA:+.? '\n\r\n" + wrap("BGM+745'\r\n\r\nDTM+1'\n");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.has(errc::line_break_in_value));
+  EXPECT_FALSE(r.has(errc::leading_whitespace));
+  EXPECT_FALSE(r.has(errc::invalid_segment_tag));
+  EXPECT_EQ(r.ic.segments.size(), 6u);
+}
+
+TEST(EdifactTokenizer, LeadingWhitespaceBeforeInterchangeIsFine) {
+  const std::string in = " \r\n\t" + wrap("");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.has(errc::leading_whitespace));
+  EXPECT_FALSE(r.has(errc::data_before_interchange));
+}
+
+TEST(EdifactTokenizer, SpacesBeforeTagAreLeadingWhitespaceAtFirstSpace) {
+  const std::string in = wrap("BGM+745'\r\n  DTM+1'");
+  const auto strict = parse(in);
+  const diagnostic* d = strict.first(errc::leading_whitespace);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.offset, in.find("  DTM"));
+  EXPECT_EQ(d->pos.segment, 4u);
+  EXPECT_EQ(d->level, severity::error);
+  EXPECT_EQ(parse(in, tolerant()).first(errc::leading_whitespace)->level, severity::warning);
+  EXPECT_EQ(strict.ic.segments[3].tag, "DTM");
+}
+
+TEST(EdifactTokenizer, BytesBeforeInterchangeAreReportedAndSkipped) {
+  const std::string in = "From: ops\r\n" + wrap("");
+  const auto r = parse(in);
+  ASSERT_TRUE(r.has(errc::data_before_interchange));
+  EXPECT_EQ(r.first(errc::data_before_interchange)->pos.offset, 0u);
+  ASSERT_FALSE(r.ic.segments.empty());
+  EXPECT_EQ(r.ic.segments[0].tag, "UNB");
+  EXPECT_EQ(r.ic.segments[0].offset, 11u);
+}
+
+TEST(EdifactTokenizer, SpaceBetweenTagAndSeparatorIsInvalidTagButSegmentIsKept) {
+  constexpr std::string_view in =
+      "UNA:*.? $UNB*UNOA:4*XXAPI*PIUTEST*250301:0930*1$UNG *PAXLST*XX*PIU*250301:0930*1*UN*D:05B$"
+      "UNZ*1*1$";
+  const auto r = parse(in);
+  const diagnostic* d = r.first(errc::invalid_segment_tag);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.segment, 2u);
+  EXPECT_EQ(d->pos.offset, in.find("UNG"));
+  ASSERT_EQ(r.ic.segments.size(), 3u);
+  EXPECT_EQ(r.ic.segments[1].tag, "UNG");
+  EXPECT_EQ(r.ic.segments[1].body.substr(0, 7), "*PAXLST");
+}
+
+TEST(EdifactTokenizer, LowerCaseTagIsInvalid) {
+  const std::string in = wrap("bgm+745'");
+  const auto r = parse(in);
+  ASSERT_TRUE(r.has(errc::invalid_segment_tag));
+  EXPECT_EQ(r.ic.segments[2].tag, "bgm");
+  EXPECT_EQ(r.ic.segments[2].body, "+745");
+}
+
+TEST(EdifactTokenizer, TagWithFourCharactersIsInvalid) {
+  const std::string in = wrap("BGMX+745'");
+  EXPECT_TRUE(parse(in).has(errc::invalid_segment_tag));
+}
+
+// ---- release character ----------------------------------------------------------------------
+
+TEST(EdifactTokenizer, ReleasedTerminatorDoesNotEndSegment) {
+  const auto r = parse(sample_a1);
+  const segment& nad = r.ic.segments[12];
+  EXPECT_EQ(nad.tag, "NAD");
+  EXPECT_EQ(nad.body, "+FL+++O?'BRIEN:ANNE:MARIE");
+  EXPECT_TRUE(nad.escaped);
+  EXPECT_FALSE(r.ic.segments[11].escaped);
+}
+
+TEST(EdifactTokenizer, DoubleReleaseBeforeTerminatorEndsSegment) {
+  const std::string in = wrap("FTX+A?\?'BGM+1'");
+  const auto r = parse(in);
+  ASSERT_GE(r.ic.segments.size(), 4u);
+  EXPECT_EQ(r.ic.segments[2].body, "+A?\?");
+  EXPECT_EQ(r.ic.segments[3].tag, "BGM");
+}
+
+TEST(EdifactTokenizer, ReleasedSeparatorsAreNotCountedAsSeparators) {
+  parse_options o;
+  o.limits.max_elements = 1;
+  o.limits.max_components = 2;
+  const auto r = parse("UNB+UNOA:4'COM+A?+B?:C:TE'", o);
+  EXPECT_FALSE(r.ec);
+  EXPECT_FALSE(r.has(errc::limit_element_count));
+  EXPECT_FALSE(r.has(errc::limit_component_count));
+}
+
+TEST(EdifactTokenizer, ReleaseCharacterAsLastByteIsDangling) {
+  const std::string in = "UNB+UNOA:4+A+B+250301:0930+1'UNZ+1+1?";
+  const auto r = parse(in);
+  const diagnostic* d = r.first(errc::dangling_release_character);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.offset, in.size() - 1);
+  EXPECT_EQ(d->level, severity::error);
+  EXPECT_TRUE(r.has(errc::segment_not_terminated));
+}
+
+TEST(EdifactTokenizer, EscapedTerminatorAtEndLeavesSegmentUnterminated) {
+  const std::string in = "UNB+UNOA:4+A+B+250301:0930+1'UNZ+1+1?'";
+  const auto r = parse(in);
+  EXPECT_FALSE(r.has(errc::dangling_release_character));
+  const diagnostic* d = r.first(errc::segment_not_terminated);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.segment, 2u);
+  ASSERT_EQ(r.ic.segments.size(), 2u);
+  EXPECT_EQ(r.ic.segments[1].body, "+1+1?'");
+}
+
+TEST(EdifactTokenizer, InputEndingWithoutTerminatorRecordsPartialSegment) {
+  const std::string in = "UNB+UNOA:4+A+B+250301:0930+1'UNZ+1+1";
+  const auto r = parse(in);
+  EXPECT_FALSE(r.ec);
+  EXPECT_TRUE(r.has(errc::segment_not_terminated));
+  ASSERT_EQ(r.ic.segments.size(), 2u);
+  EXPECT_EQ(r.ic.segments[1].tag, "UNZ");
+  EXPECT_EQ(r.ic.segments[1].body, "+1+1");
+}
+
+// ---- trailing separators --------------------------------------------------------------------
+
+TEST(EdifactTokenizer, TrailingComponentSeparatorReportsEmptyComponentPosition) {
+  const std::string in = wrap("NAD+FL+++DOE:JOHN:'");
+  const auto r = parse(in);
+  const diagnostic* d = r.first(errc::trailing_separator);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.segment, 3u);
+  EXPECT_EQ(d->pos.element, 4u);
+  EXPECT_EQ(d->pos.component, 3u);
+  EXPECT_EQ(d->pos.offset, in.find(":'"));
+}
+
+TEST(EdifactTokenizer, TrailingElementSeparatorReportsEmptyElementPosition) {
+  const std::string in = wrap("ATT+2++'");
+  const diagnostic* d = parse(in).first(errc::trailing_separator);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.element, 3u);
+  EXPECT_EQ(d->pos.component, 0u);
+}
+
+TEST(EdifactTokenizer, ComponentSeparatorBeforeElementSeparatorIsTrailing) {
+  const std::string in = wrap("DOC+P:+PA1234567'");
+  const diagnostic* d = parse(in).first(errc::trailing_separator);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.element, 1u);
+  EXPECT_EQ(d->pos.component, 2u);
+}
+
+TEST(EdifactTokenizer, AtMostOneTrailingSeparatorFindingPerSegment) {
+  const std::string in = wrap("NAD+FL:+X:+'DOC+P:'");
+  const auto r = parse(in);
+  EXPECT_EQ(r.count(errc::trailing_separator), 2u);  // one for NAD, one for DOC
+}
+
+TEST(EdifactTokenizer, ReleasedSeparatorBeforeTerminatorIsNotTrailing) {
+  const std::string in = wrap("FTX+A?+'FTX+B?:'");
+  EXPECT_FALSE(parse(in).has(errc::trailing_separator));
+}
+
+TEST(EdifactTokenizer, TrailingSeparatorIsErrorWhenStrictAndWarningWhenTolerant) {
+  const std::string in = wrap("ATT+2++'");
+  EXPECT_EQ(parse(in).first(errc::trailing_separator)->level, severity::error);
+  EXPECT_EQ(parse(in, tolerant()).first(errc::trailing_separator)->level, severity::warning);
+}
+
+// ---- line breaks and repertoire -------------------------------------------------------------
+
+TEST(EdifactTokenizer, LineBreakInsideValueReportsElementAndComponent) {
+  const std::string in = wrap("UNH+1+PAXLST:D:05B+XX123/25\r\n0301'");
+  const auto r = parse(in);
+  const diagnostic* d = r.first(errc::line_break_in_value);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.offset, in.find('\r'));
+  EXPECT_EQ(d->pos.segment, 3u);
+  EXPECT_EQ(d->pos.element, 3u);
+  EXPECT_EQ(d->pos.component, 1u);
+  EXPECT_EQ(r.count(errc::line_break_in_value), 1u);  // CR and LF: one finding per segment
+  EXPECT_EQ(parse(in, tolerant()).first(errc::line_break_in_value)->level, severity::warning);
+}
+
+TEST(EdifactTokenizer, LowerCaseInUnoaIsTolerableWithPosition) {
+  const std::string in = wrap("NAD+FL+++Doe:John'");
+  const auto r = parse(in);
+  const diagnostic* d = r.first(errc::lowercase_in_level_a);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.offset, in.find("oe:"));
+  EXPECT_EQ(d->pos.element, 4u);
+  EXPECT_EQ(d->pos.component, 1u);
+  EXPECT_EQ(r.count(errc::lowercase_in_level_a), 1u);
+  EXPECT_FALSE(r.has(errc::invalid_character));
+  EXPECT_EQ(parse(in, tolerant()).first(errc::lowercase_in_level_a)->level, severity::warning);
+}
+
+TEST(EdifactTokenizer, CharacterOutsideUnoaIsInvalidOncePerSegment) {
+  const std::string in = wrap("COM+OPS@XX.COM#1:EM'FTX+#'");
+  const auto r = parse(in);
+  const diagnostic* d = r.first(errc::invalid_character);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.offset, in.find('@'));
+  EXPECT_EQ(d->pos.segment, 3u);
+  EXPECT_EQ(r.count(errc::invalid_character), 2u);  // one in COM, one in FTX
+  EXPECT_EQ(parse(in, tolerant()).first(errc::invalid_character)->level, severity::error);
+}
+
+TEST(EdifactTokenizer, UnobAcceptsLowerCaseButNotLatin1) {
+  const std::string lower = wrap("NAD+FL+++Doe'", "UNOB:4");
+  EXPECT_FALSE(parse(lower).has(errc::lowercase_in_level_a));
+  EXPECT_FALSE(parse(lower).has(errc::invalid_character));
+  const std::string latin = wrap("NAD+FL+++M\xDCLLER'", "UNOB:4");
+  EXPECT_TRUE(parse(latin).has(errc::invalid_character));
+}
+
+TEST(EdifactTokenizer, IataIdentifierUsesPrintableAscii) {
+  const std::string in = wrap("IFT+3+call me@home'", "IATA:1");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.has(errc::invalid_character));
+  EXPECT_FALSE(r.has(errc::lowercase_in_level_a));
+}
+
+TEST(EdifactTokenizer, UnocAcceptsLatin1ButNotC1Controls) {
+  const std::string ok = wrap("NAD+FL+++M\xDCLLER'", "UNOC:4");
+  EXPECT_FALSE(parse(ok).has(errc::invalid_character));
+  const std::string bad = wrap("NAD+FL+++M\x85LLER'", "UNOC:4");
+  const auto r = parse(bad);
+  ASSERT_TRUE(r.has(errc::invalid_character));
+  EXPECT_EQ(r.first(errc::invalid_character)->pos.offset, bad.find('\x85'));
+}
+
+TEST(EdifactTokenizer, UnowAcceptsWellFormedUtf8) {
+  const std::string in = wrap("NAD+FL+++M\xC3\x9CLLER:\xE6\x9D\xB1:\xF0\x9F\x98\x80'", "UNOW:4");
+  EXPECT_FALSE(parse(in).has(errc::invalid_character));
+}
+
+TEST(EdifactTokenizer, UnowRejectsOverlongUtf8) {
+  const std::string in = wrap("FTX+\xC0\xAF'", "UNOW:4");
+  EXPECT_TRUE(parse(in).has(errc::invalid_character));
+}
+
+TEST(EdifactTokenizer, UnowRejectsEncodedSurrogate) {
+  const std::string in = wrap("FTX+\xED\xA0\x80'", "UNOY:4");
+  EXPECT_TRUE(parse(in).has(errc::invalid_character));
+}
+
+TEST(EdifactTokenizer, UnowRejectsTruncatedSequenceBeforeSeparator) {
+  const std::string in = wrap("FTX+\xE6\x9D+X'", "UNOW:4");
+  EXPECT_TRUE(parse(in).has(errc::invalid_character));
+}
+
+TEST(EdifactTokenizer, UnknownSyntaxIdentifierSkipsRepertoireCheck) {
+  const std::string in = wrap("NAD+FL+++doe@x\xFF'", "SIRE:4");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.has(errc::invalid_character));
+  EXPECT_FALSE(r.has(errc::lowercase_in_level_a));
+}
+
+TEST(EdifactTokenizer, ReleasedLowerCaseLetterIsStillCheckedAgainstRepertoire) {
+  const std::string in = wrap("FTX+?a'");
+  EXPECT_TRUE(parse(in).has(errc::lowercase_in_level_a));
+}
+
+// ---- input checks ---------------------------------------------------------------------------
+
+TEST(EdifactTokenizer, NulByteIsFatalBinaryInput) {
+  const std::string in = wrap(std::string("FTX+A\0B'", 8));
+  const auto r = parse(in);
+  EXPECT_EQ(r.ec, make_error_code(errc::binary_input));
+  EXPECT_EQ(r.first(errc::binary_input)->pos.offset, in.find('\0'));
+}
+
+TEST(EdifactTokenizer, ReleasedNulByteIsStillBinaryInput) {
+  const std::string in = wrap(std::string("FTX+A?\0B'", 9));
+  EXPECT_EQ(parse(in).ec, make_error_code(errc::binary_input));
+}
+
+TEST(EdifactTokenizer, EmptyInputIsFatal) {
+  EXPECT_EQ(parse("").ec, make_error_code(errc::empty_input));
+}
+
+TEST(EdifactTokenizer, WhitespaceOnlyInputIsFatalEmpty) {
+  const auto r = parse(" \r\n\t ");
+  EXPECT_EQ(r.ec, make_error_code(errc::empty_input));
+  EXPECT_EQ(r.first(errc::empty_input)->level, severity::fatal);
+}
+
+// ---- limits ---------------------------------------------------------------------------------
+
+TEST(EdifactTokenizer, InterchangeLargerThanLimitIsFatalBeforeAnythingElse) {
+  parse_options o;
+  o.limits.max_interchange_bytes = 16;
+  const std::string in = std::string(20, '\0');  // would be binary_input if it were looked at
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_interchange_size));
+  EXPECT_FALSE(r.has(errc::binary_input));
+}
+
+TEST(EdifactTokenizer, SegmentCountLimitIsFatal) {
+  parse_options o;
+  o.limits.max_segments = 3;
+  const std::string in = wrap("BGM+745'");
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_segment_count));
+  EXPECT_EQ(r.first(errc::limit_segment_count)->pos.segment, 4u);
+  EXPECT_EQ(r.ic.segments.size(), 3u);
+}
+
+TEST(EdifactTokenizer, SegmentLengthLimitIsFatal) {
+  parse_options o;
+  o.limits.max_segment_bytes = 60;
+  const std::string in = wrap("FTX+AAA+++" + std::string(60, 'X') + "'");
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_segment_length));
+  EXPECT_EQ(r.first(errc::limit_segment_length)->pos.offset, in.find("FTX"));
+}
+
+TEST(EdifactTokenizer, ElementLengthLimitIsFatalWithElementPosition) {
+  parse_options o;
+  o.limits.max_element_bytes = 12;
+  const std::string in = wrap("FTX+AAA+++" + std::string(13, 'X') + "'");
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_element_length));
+  EXPECT_EQ(r.first(errc::limit_element_length)->pos.element, 4u);
+  EXPECT_EQ(r.first(errc::limit_element_length)->pos.segment, 3u);
+}
+
+TEST(EdifactTokenizer, ElementCountLimitIsFatal) {
+  parse_options o;
+  o.limits.max_elements = 8;
+  const std::string in = wrap("FTX+1+2+3+4+5+6+7+8+9'");
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_element_count));
+  EXPECT_EQ(r.first(errc::limit_element_count)->pos.element, 9u);
+}
+
+TEST(EdifactTokenizer, ComponentCountLimitIsFatal) {
+  parse_options o;
+  o.limits.max_components = 4;
+  const std::string in = wrap("RFF+A:B:C:D:E'");
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_component_count));
+  EXPECT_EQ(r.first(errc::limit_component_count)->pos.component, 5u);
+}
+
+TEST(EdifactTokenizer, RepetitionCountLimitIsFatal) {
+  parse_options o;
+  o.limits.max_repetitions = 2;
+  const std::string in = "UNA:+.?*'" + wrap("COM+A:TE*B:FX*C:EM'");
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_repetition_count));
+  EXPECT_EQ(r.first(errc::limit_repetition_count)->pos.repetition, 3u);
+}
+
+TEST(EdifactTokenizer, RepetitionSeparatorIsLiteralInUnbAndUng) {
+  parse_options o;
+  o.limits.max_repetitions = 1;
+  constexpr std::string_view in =
+      "UNA:+.?*'UNB+UNOA:4+APIS*ABE+USCSAPIS*ZZ+250301:0930+1'"
+      "UNG+PAXLST+APIS*ABE+USCSAPIS*ZZ+250301:0930+1+UN+D:05B'UNE+0+1'UNZ+1+1'";
+  const auto r = parse(in, o);
+  EXPECT_FALSE(r.has(errc::limit_repetition_count));
+  EXPECT_EQ(r.ic.segments.size(), 4u);
+}
+
+TEST(EdifactTokenizer, RepetitionsNotCountedWithoutRepetitionSeparator) {
+  parse_options o;
+  o.limits.max_repetitions = 1;
+  const std::string in = wrap("COM+A:TE*B:FX*C:EM'");  // no UNA: '*' is an ordinary character
+  EXPECT_FALSE(parse(in, o).has(errc::limit_repetition_count));
+}
+
+// ---- SITA Type B envelope -------------------------------------------------------------------
+
+constexpr std::string_view type_b_input =
+    "\x01QK LONPPXS\r\n.MUCKMTS 250521\r\n\x02"
+    "UNA:(.) -UNB(IATA:1(XX(PIUPNR(250228:1100(3001-UNZ(0(3001-\x03";
+
+TEST(EdifactTokenizer, TypeBEnvelopeIsStrippedAndDescribed) {
+  const auto r = parse(type_b_input);
+  EXPECT_FALSE(r.ec);
+  ASSERT_TRUE(r.ic.type_b.has_value());
+  EXPECT_EQ(r.ic.type_b->priority, "QK");
+  EXPECT_EQ(r.ic.type_b->addresses, "LONPPXS");
+  EXPECT_EQ(r.ic.type_b->origin, "MUCKMTS");
+  EXPECT_EQ(r.ic.type_b->timestamp, "250521");
+  EXPECT_EQ(r.ic.type_b->text_offset, type_b_input.find("UNA"));
+  EXPECT_EQ(r.ic.text.substr(0, 9), "UNA:(.) -");
+  EXPECT_EQ(r.ic.text.back(), '-');  // ETX excluded
+  EXPECT_FALSE(r.has(errc::data_before_interchange));
+  EXPECT_FALSE(r.has(errc::invalid_segment_tag));
+  ASSERT_EQ(r.ic.segments.size(), 2u);
+}
+
+TEST(EdifactTokenizer, TypeBOffsetsAreRelativeToOriginalBuffer) {
+  const auto r = parse(type_b_input);
+  ASSERT_FALSE(r.ic.segments.empty());
+  EXPECT_EQ(r.ic.segments[0].offset, type_b_input.find("UNB"));
+}
+
+TEST(EdifactTokenizer, TypeBWithoutStxIsFatal) {
+  const auto r = parse("\x01QK LONPPXS\r\n.MUCKMTS 250521\r\nUNB+UNOA:4+A+B+1+1'");
+  EXPECT_EQ(r.ec, make_error_code(errc::type_b_envelope_malformed));
+}
+
+TEST(EdifactTokenizer, TypeBNotAcceptedMeansDataBeforeInterchange) {
+  parse_options o;
+  o.accept_type_b = false;
+  const auto r = parse(type_b_input, o);
+  EXPECT_TRUE(r.has(errc::data_before_interchange));
+  EXPECT_FALSE(r.ic.type_b.has_value());
+}
+
+}  // namespace
+}  // namespace apipnr::edifact
