@@ -34,7 +34,7 @@ writer& writer::begin(std::string_view tag) {
   }
   segment_start_ = out_.size();
   out_.append(tag);
-  content_end_ = out_.size();
+  content_end_ = element_end_ = repetition_end_ = out_.size();
   in_element_ = false;
   return *this;
 }
@@ -42,13 +42,15 @@ writer& writer::begin(std::string_view tag) {
 void writer::put(std::string_view value) {
   if (value.empty()) return;
   if (!escape(value, d_, out_) && !error_) error_ = make_error_code(errc::invalid_character);
-  // Only a non-empty value moves the end of the content: separators written after it are
-  // dropped by end() unless another non-empty value follows them.
-  content_end_ = out_.size();
+  // Only a non-empty value moves the ends: separators written after it are dropped unless
+  // another non-empty value follows them.
+  content_end_ = element_end_ = repetition_end_ = out_.size();
 }
 
 writer& writer::element(std::string_view value) {
+  out_.resize(element_end_);  // trailing empty components/repetitions of the previous element
   out_.push_back(d_.element);
+  element_end_ = repetition_end_ = out_.size();  // an empty element in the middle is kept
   in_element_ = true;
   put(value);
   return *this;
@@ -68,15 +70,19 @@ writer& writer::repetition(std::string_view value) {
     if (!error_) error_ = make_error_code(errc::repetition_separator_in_v3);
     return *this;
   }
+  out_.resize(repetition_end_);  // trailing empty components of the previous repetition
   out_.push_back(d_.repetition);
+  repetition_end_ = out_.size();
   put(value);
   return *this;
 }
 
 writer& writer::raw_element(std::string_view raw) {
+  out_.resize(element_end_);
   out_.push_back(d_.element);
   in_element_ = true;
   out_.append(raw);
+  element_end_ = repetition_end_ = out_.size();
   if (!raw.empty()) content_end_ = out_.size();
   return *this;
 }

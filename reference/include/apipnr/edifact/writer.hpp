@@ -67,12 +67,17 @@ class writer {
  private:
   std::string& out_;
   delimiters d_;
-  // Escapes `value` into out_ and records where the segment's content ends.
+  // Escapes `value` into out_ and records where the content ends.
   void put(std::string_view value);
 
+  // Trailing separators are cut lazily: each offset below is the end of the last non-empty
+  // value (or the start) of the open segment / element / repetition, and the text after it is
+  // dropped when the next unit of the same or a higher level starts, or the segment ends.
   std::size_t segment_start_ = std::string::npos;  // offset of the open segment's tag
-  std::size_t content_end_ = 0;  // end of the last non-empty value: end() cuts the rest
-  bool in_element_ = false;      // an element was started in the open segment
+  std::size_t content_end_ = 0;
+  std::size_t element_end_ = 0;
+  std::size_t repetition_end_ = 0;
+  bool in_element_ = false;  // an element was started in the open segment
   std::uint32_t segments_ = 0;
   bool line_breaks_ = false;
   boost::system::error_code error_{};
