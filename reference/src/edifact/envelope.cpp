@@ -9,7 +9,15 @@
 //
 // Recovery: the walk never stops at a finding (except the message limit, which is fatal). A
 // missing trailer closes its level where the next header or outer trailer appears, so one
-// missing UNT does not turn every later message into an error.
+// missing UNT does not turn every later message into an error. A run of user data segments
+// outside every message is one finding (at its first segment), and so is everything after UNZ
+// (data_after_interchange at the first segment after it; envelope segments there are also
+// misplaced, because a second interchange in one buffer is a sender error of its own).
+//
+// Positions: offset and segment number of the segment concerned; message_segment (UNH = 1) for
+// findings in or about a message; element/component (CONTRL 0098/0104) for element findings.
+// A missing trailer is reported at the last segment of its level, the CONTRL convention for a
+// missing segment (STANDARDS §4.2, UCS).
 #include <algorithm>
 #include <array>
 #include <cstddef>

@@ -690,3 +690,48 @@ TEST(EdifactEnvelope, MessageLimitIsFatalAndStops) {
 
 }  // namespace
 }  // namespace apipnr::edifact
+
+namespace apipnr::edifact {
+namespace {
+
+// --- through parser::parse (tokenizer + envelope) ------------------------------------------------
+
+TEST(EdifactEnvelopeParse, AcceptsAppendixA1WithoutFindings) {
+  const parser p;
+  interchange ic;
+  diagnostic_list findings;
+  const auto ec = p.parse(sample_a1, ic, findings);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_TRUE(findings.empty()) << (findings.empty() ? "" : findings.items()[0].detail);
+  ASSERT_EQ(ic.messages.size(), 1u);
+  EXPECT_EQ(ic.messages[0].segment_count(), 23u);
+  EXPECT_EQ(ic.control_reference, "1001");
+}
+
+TEST(EdifactEnvelopeParse, ReportsUntCountMismatchWithPositions) {
+  const parser p;
+  interchange ic;
+  diagnostic_list findings;
+  const std::string text = one_message("BGM+745'", "UNT+2+1'");
+  EXPECT_FALSE(p.parse(text, ic, findings));
+  ASSERT_EQ(findings.size(), 1u);
+  const diagnostic& d = findings.items()[0];
+  EXPECT_EQ(d.code, make_error_code(errc::unt_count_mismatch));
+  EXPECT_EQ(d.pos.segment, 4u);
+  EXPECT_EQ(d.pos.message_segment, 3u);
+  EXPECT_EQ(d.pos.offset, text.find("UNT"));
+}
+
+TEST(EdifactEnvelopeParse, KeepsStarSenderWithV4Una) {
+  const parser p;
+  interchange ic;
+  diagnostic_list findings;
+  const std::string text = "UNA:+.?*'UNB+UNOA:4+APIS*ABE+USCSAPIS:ZZ+250301:0930+REF1'" +
+                           std::string("UNH+1+PAXLST:D:05B:UN'UNT+2+1'UNZ+1+REF1'");
+  EXPECT_FALSE(p.parse(text, ic, findings));
+  EXPECT_EQ(ic.sender, "APIS*ABE");
+  EXPECT_TRUE(findings.empty()) << (findings.empty() ? "" : findings.items()[0].detail);
+}
+
+}  // namespace
+}  // namespace apipnr::edifact
