@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -344,6 +345,86 @@ TEST(EdifactWriter, RoundTripThroughTheParserKeepsTheValueTree) {
       const parsed actual = tree_of(second);
       EXPECT_EQ(actual.tags, expected.tags) << written;
       EXPECT_EQ(actual.values, expected.values) << "input: " << input << "\nwritten: " << written;
+    }
+  }
+}
+
+// Deterministic values made of every service character of every set used here.
+class value_generator {
+ public:
+  explicit value_generator(std::uint32_t seed) : state_(seed) {}
+  std::string next(bool non_empty) {
+    static constexpr std::string_view alphabet = "AZ09 +:'?*$-().,/";
+    const std::size_t length = draw(8) + (non_empty ? 1 : 0);
+    std::string v;
+    for (std::size_t i = 0; i < length; ++i) v.push_back(alphabet[draw(alphabet.size())]);
+    return v;
+  }
+  std::size_t draw(std::size_t bound) {
+    state_ = state_ * 1664525u + 1013904223u;
+    return (state_ >> 8) % bound;
+  }
+
+ private:
+  std::uint32_t state_;
+};
+
+TEST(EdifactWriter, GeneratedValuesSurviveEveryPairOfDelimiterSets) {
+  if (!parser_available()) GTEST_SKIP() << "tokenizer/envelope not implemented yet";
+  const parser p{parse_options{mode::tolerant}};
+  for (const delimiters& from : round_trip_targets()) {
+    for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+      value_generator gen(seed);
+      std::string input;
+      writer w(input, from);
+      w.una();
+      w.begin("UNB").element("UNOA").component("4").element("XXAPI").element("PIUTEST");
+      w.element("250301").component("0930").element("1");
+      w.begin("UNH").element("1").element("PAXLST").component("D").component("05B");
+      std::vector<std::vector<std::vector<std::string>>> expected;  // FTX elements, components
+      for (int s = 0; s < 3; ++s) {
+        w.begin("FTX");
+        auto& elements = expected.emplace_back();
+        const std::size_t element_count = 1 + gen.draw(4);
+        for (std::size_t e = 0; e < element_count; ++e) {
+          auto& comps = elements.emplace_back();
+          const std::size_t component_count = 1 + gen.draw(3);
+          for (std::size_t c = 0; c < component_count; ++c) {
+            // The last component of the last element is never empty, so nothing is trimmed.
+            const bool last = e + 1 == element_count && c + 1 == component_count;
+            comps.push_back(gen.next(last));
+            if (c == 0)
+              w.element(comps.back());
+            else
+              w.component(comps.back());
+          }
+          // The writer drops trailing empty components: so must the expectation.
+          while (comps.size() > 1 && comps.back().empty()) comps.pop_back();
+        }
+      }
+      w.begin("UNT").element("5").element("1");
+      w.begin("UNZ").element("1").element("1");
+      ASSERT_FALSE(w.end());
+
+      interchange first;
+      diagnostic_list findings;
+      ASSERT_FALSE(p.parse(input, first, findings)) << input;
+      const parsed source = tree_of(first);
+      ASSERT_EQ(source.tags.size(), 7u) << input;
+      for (std::size_t s = 0; s < expected.size(); ++s) {
+        ASSERT_EQ(source.values[2 + s].size(), expected[s].size()) << input;
+        for (std::size_t e = 0; e < expected[s].size(); ++e)
+          EXPECT_EQ(source.values[2 + s][e].front(), expected[s][e]) << input;
+      }
+      for (const delimiters& to : round_trip_targets()) {
+        std::string written;
+        ASSERT_FALSE(write_interchange(first, to, written)) << input;
+        interchange second;
+        diagnostic_list again;
+        ASSERT_FALSE(p.parse(written, second, again)) << written;
+        EXPECT_EQ(tree_of(second).values, source.values)
+            << "input: " << input << "\nwritten: " << written;
+      }
     }
   }
 }
