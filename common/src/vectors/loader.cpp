@@ -203,6 +203,7 @@ void read_pass(reader& r, const json& v, const std::string& ptr, pass_expectatio
       r.index(*p, pp, "element", pos.element);
       r.index(*p, pp, "component", pos.component);
       r.index(*p, pp, "message_segment", pos.message_segment);
+      r.index(*p, pp, "repetition", pos.repetition);
       out.position = pos;
     }
   }
@@ -233,6 +234,7 @@ void read_expect(reader& r, const json& v, const std::string& ptr, expectation& 
       tolerant_expectation tol;
       if (auto o = read_outcome(r, *t, tp)) tol.result = *o;
       r.string_array(*t, tp, "warnings", tol.warnings);
+      r.string_array(*t, tp, "errors", tol.errors);
       out.tolerant = std::move(tol);
     }
   }

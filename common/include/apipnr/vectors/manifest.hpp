@@ -48,7 +48,10 @@ struct position_expectation {
   std::optional<std::uint32_t> element;
   std::optional<std::uint32_t> component;
   std::optional<std::uint32_t> message_segment;
-  bool empty() const noexcept { return !segment && !element && !component && !message_segment; }
+  std::optional<std::uint32_t> repetition;
+  bool empty() const noexcept {
+    return !segment && !element && !component && !message_segment && !repetition;
+  }
 };
 
 // expect.pass: what a strict (conformant) receiver reports.
@@ -69,7 +72,8 @@ struct non_strict_expectation {
 // expect.tolerant: what the reference reports in tolerant mode.
 struct tolerant_expectation {
   vectors::outcome result = vectors::outcome::accept;
-  std::vector<std::string> warnings;
+  std::vector<std::string> warnings;  // IDs present at warning level
+  std::vector<std::string> errors;    // IDs still present at error (or fatal) level
 };
 
 struct expectation {
