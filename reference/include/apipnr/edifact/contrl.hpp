@@ -10,6 +10,24 @@
 //  - Warnings never reject anything and are not reported in CONTRL.
 //  - An interchange made only of CONTRL messages is never answered (`contrl_required`).
 //
+// How findings are placed (only `error` and `fatal` ones):
+//  - scope interchange, and every `fatal` finding (the parse stopped, so nothing can be
+//    acknowledged) -> UCI 4; the first one gives 0085 and 0013 (UNA/UNB/UNZ, from the segment
+//    at `pos.segment` or from the code).
+//  - scope group -> UCF 4 of the group whose UNG..UNE holds `pos.segment` (0013 UNG/UNE).
+//  - scope message, or any finding located in UNH/UNT -> the UCM's own 0085 and 0013.
+//  - segment/element/component scope in a message body -> UCS (`pos.message_segment`, or counted
+//    from UNH = 1), then UCD (0098:0104[:0136 in v4]) for element/component scope.
+//  - a finding outside every message (UNB, UNG, UNE, UNZ, stray segments) goes to the enclosing
+//    group, else to the interchange, so an error is never acknowledged by omission.
+//  - S011 is written in UCI/UCF/UCM only for element/component-scope findings. A finding
+//    without a 0085 code is reported as 18 (unspecified).
+//  - Rejection flows down: under UCI 4 every UCF says 4; a UCM is listed when the message has
+//    errors of its own, or (report_accepted_messages) when it is really accepted.
+//  - UCM S009 copies UNH S009 with the association code (`PAXLST:D:05B:UN:IATA`, as A.4).
+//  - Values copied from the received interchange are unescaped with its delimiters and escaped
+//    again for the CONTRL's (UNA:+.? ' for version <= 3, UNA:+.?*' for version 4).
+//
 // Thread safety: pure functions.
 #pragma once
 
