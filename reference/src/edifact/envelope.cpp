@@ -326,8 +326,14 @@ void envelope_checker::on_service(std::size_t i) {
     return;
   }
   if (!envelope) {
-    rep_.report(errc::unknown_service_segment, at(i),
-                tag_of(i) + " is not a service segment of ISO 9735");
+    // A malformed tag ("UN", "UNx") is the tokenizer's invalid_segment_tag; only a well-formed
+    // tag is an unknown service segment.
+    const char last = tag.size() == 3 ? tag[2] : '\0';
+    if ((last >= 'A' && last <= 'Z') || (last >= '0' && last <= '9'))
+      rep_.report(errc::unknown_service_segment, at(i),
+                  tag_of(i) + " is not a service segment of ISO 9735");
+    else if (open_message_ < 0)
+      on_data(i);
     return;
   }
   switch (tag[2]) {

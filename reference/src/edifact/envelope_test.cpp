@@ -342,6 +342,11 @@ TEST(EdifactEnvelope, UnknownUnTagIsUnknownServiceSegment) {
   EXPECT_EQ(r.count(errc::unt_count_mismatch), 0u);  // it still counts as a message segment
 }
 
+TEST(EdifactEnvelope, MalformedUnTagIsNotAlsoUnknownServiceSegment) {
+  const checked r{one_message("UNq+1'", "UNT+3+1'")};
+  EXPECT_EQ(r.count(errc::unknown_service_segment), 0u) << r.dump();
+}
+
 TEST(EdifactEnvelope, DataSegmentsBetweenMessagesReportedOncePerRun) {
   const checked r{std::string(unb) + "UNH+1+PAXLST:D:05B:UN'UNT+2+1'BGM+1'FTX+2'" +
                   "UNH+2+PAXLST:D:05B:UN'UNT+2+2'UNZ+2+REF1'"};
@@ -733,5 +738,15 @@ TEST(EdifactEnvelopeParse, KeepsStarSenderWithV4Una) {
   EXPECT_TRUE(findings.empty()) << (findings.empty() ? "" : findings.items()[0].detail);
 }
 
+TEST(EdifactEnvelopeParse, TruncatedInterchangeReportsMissingUntAndUnz) {
+  const parser p;
+  interchange ic;
+  diagnostic_list findings;
+  const std::string text = std::string(unb) + "UNH+1+PAXLST:D:05B:UN'BGM+745'";
+  EXPECT_FALSE(p.parse(text, ic, findings));
+  EXPECT_TRUE(findings.contains(make_error_code(errc::missing_unt)));
+  EXPECT_TRUE(findings.contains(make_error_code(errc::missing_unz)));
+  EXPECT_FALSE(ic.closed);
+}
 }  // namespace
 }  // namespace apipnr::edifact
