@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Lints the test-vector corpus and the requirement catalogue (run as a CTest `lint` test).
+
+    python3 scripts/vectors/check.py [--root DIR] [--quiet]
+
+Checks, each failure printed as `<file>: <JSON path>: <message>`:
+  - every vectors/**/cases.json validates against vectors/case.schema.json;
+  - every specs/requirements/*.json (except *.schema.json) validates against
+    specs/requirements/requirement.schema.json, its "source" equals the file name, and
+    requirement IDs are unique across all catalogues;
+  - case IDs are unique across the corpus, descriptions unique within a file and free of
+    "should" / "test that";
+  - the input (and tree) files exist, the y_/n_/i_ prefix agrees with expect.outcome, trees are
+    given for accept cases only and EDIFACT trees are up to date (scripts/vectors/make_trees.py);
+  - every specification[].req exists in some catalogue;
+  - every EDI-* ID in expect exists in reference/src/edifact/errc.cpp, the 0085 codes listed are
+    those of the listed errors, and every requirement ID the errc table uses is catalogued;
+  - vectors/profiles/<p>.txt lists exactly the cases that name profile <p>.
+Reports (without failing) the MUST requirements that no case covers yet.
+Exit status: 0 clean, 1 at least one failure, 2 cannot run (missing jsonschema or schema).
+"""
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+try:
+    import jsonschema
+except ImportError:  # pragma: no cover
+    print("check.py: python3-jsonschema is required (apt-get install python3-jsonschema)")
+    sys.exit(2)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_trees  # noqa: E402
+
+PREFIX_OUTCOME = {"y_": "accept", "n_": "reject", "i_": "either"}
+FORBIDDEN = re.compile(r"\b(should|test that)\b", re.IGNORECASE)
+
+
+class Lint:
+    def __init__(self, root, quiet):
+        self.root = root
+        self.quiet = quiet
+        self.failures = 0
+
+    def fail(self, path, where, msg):
+        rel = path.relative_to(self.root) if path.is_absolute() else path
+        print(f"{rel}: {where}: {msg}")
+        self.failures += 1
+
+    def info(self, msg):
+        if not self.quiet:
+            print(msg)
+
+
+def json_path(parts):
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+def load_json(lint, path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        lint.fail(path, "$", f"cannot read JSON: {e}")
+        return None
+
+
+def validate(lint, validator, doc, path):
+    ok = True
+    for err in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path)):
+        lint.fail(path, json_path(err.absolute_path), err.message)
+        ok = False
+    return ok
+
+
+def load_errc(root):
+    cpp = root / "reference" / "src" / "edifact" / "errc.cpp"
+    if not cpp.exists():
+        return None
+    rx = re.compile(r'\{errc::\w+,\s*"(EDI-[A-Z0-9-]+)",\s*(\d+),\s*"([A-Z0-9-]+)"')
+    return {m.group(1): (int(m.group(2)), m.group(3)) for m in rx.finditer(cpp.read_text())}
+
+
+def check_catalogues(lint, root):
+    spec_dir = root / "specs" / "requirements"
+    schema_path = spec_dir / "requirement.schema.json"
+    schema = load_json(lint, schema_path)
+    if schema is None:
+        sys.exit(2)
+    validator = jsonschema.Draft7Validator(schema)
+    reqs = {}
+    for path in sorted(spec_dir.glob("*.json")):
+        if path.name.endswith(".schema.json"):
+            continue
+        doc = load_json(lint, path)
+        if doc is None:
+            continue
+        if not validate(lint, validator, doc, path):
+            continue
+        if doc["source"] != path.stem:
+            lint.fail(path, "$.source", f"'{doc['source']}' differs from the file name")
+        for i, r in enumerate(doc["requirements"]):
+            if r["id"] in reqs:
+                lint.fail(path, f"$.requirements[{i}].id",
+                          f"duplicate requirement ID {r['id']} (also in {reqs[r['id']][0]})")
+            else:
+                reqs[r["id"]] = (path.name, r)
+    return reqs
+
+
+def check_cases(lint, root, reqs, errc):
+    vec = root / "vectors"
+    schema = load_json(lint, vec / "case.schema.json")
+    if schema is None:
+        sys.exit(2)
+    validator = jsonschema.Draft7Validator(schema)
+    ids = {}
+    profiles = {}
+    covered = set()
+    count = 0
+    for manifest in sorted(vec.rglob("cases.json")):
+        doc = load_json(lint, manifest)
+        if doc is None or not validate(lint, validator, doc, manifest):
+            continue
+        descriptions = {}
+        for i, case in enumerate(doc):
+            count += 1
+            at = f"$[{i}]"
+            cid = case["id"]
+            if cid in ids:
+                lint.fail(manifest, f"{at}.id", f"duplicate case ID {cid} (also in {ids[cid]})")
+            ids[cid] = manifest.relative_to(root)
+            d = case["description"]
+            if d in descriptions:
+                lint.fail(manifest, f"{at}.description", f"same description as [{descriptions[d]}]")
+            descriptions[d] = i
+            if FORBIDDEN.search(d):
+                lint.fail(manifest, f"{at}.description", "states a wish ('should'/'test that')")
+            outcome = case["expect"]["outcome"]
+            if PREFIX_OUTCOME[case["input"][:2]] != outcome:
+                lint.fail(manifest, f"{at}.input",
+                          f"prefix {case['input'][:2]} disagrees with outcome '{outcome}'")
+            if not (manifest.parent / case["input"]).is_file():
+                lint.fail(manifest, f"{at}.input", f"missing file {case['input']}")
+            if "tree" in case:
+                if outcome != "accept":
+                    lint.fail(manifest, f"{at}.tree", "a tree is only for accept cases")
+                tree_path = manifest.parent / case["tree"]
+                if not tree_path.is_file():
+                    lint.fail(manifest, f"{at}.tree", f"missing file {case['tree']}")
+                else:
+                    tree = load_json(lint, tree_path)
+                    if tree is not None and (not isinstance(tree, dict)
+                                             or set(tree) != {"delimiters", "segments"}):
+                        lint.fail(tree_path, "$", "a tree has exactly delimiters and segments")
+                    elif case["input"].endswith(".edi"):
+                        try:
+                            want = make_trees.render(make_trees.tokenize(
+                                (manifest.parent / case["input"]).read_bytes()))
+                            if tree_path.read_text(encoding="utf-8") != want:
+                                lint.fail(manifest, f"{at}.tree",
+                                          "stale: run scripts/vectors/make_trees.py")
+                        except (OSError, make_trees.TreeError, UnicodeDecodeError) as e:
+                            lint.fail(manifest, f"{at}.tree", f"cannot rebuild: {e}")
+            for j, s in enumerate(case["specification"]):
+                if s["req"] not in reqs:
+                    lint.fail(manifest, f"{at}.specification[{j}].req",
+                              f"unknown requirement {s['req']}")
+                elif not case.get("retired"):
+                    covered.add(s["req"])
+            check_expect(lint, manifest, at, case["expect"], errc)
+            if not case.get("retired"):
+                for p in case["profiles"]:
+                    profiles.setdefault(p, set()).add(cid)
+    lint.info(f"check.py: {count} cases in {len(list(vec.rglob('cases.json')))} manifests")
+    return ids, profiles, covered
+
+
+def check_expect(lint, manifest, at, expect, errc):
+    if errc is None:
+        return
+    p = expect.get("pass", {})
+    for key in ("errors", "warnings"):
+        for k, e in enumerate(p.get(key, [])):
+            if e.startswith("EDI-") and e not in errc:
+                lint.fail(manifest, f"{at}.expect.pass.{key}[{k}]", f"unknown diagnostic {e}")
+    for k, e in enumerate(expect.get("tolerant", {}).get("warnings", [])):
+        if e.startswith("EDI-") and e not in errc:
+            lint.fail(manifest, f"{at}.expect.tolerant.warnings[{k}]", f"unknown diagnostic {e}")
+    errors = [e for e in p.get("errors", []) if e in errc]
+    if "syntax_errors" in p and errors and len(errors) == len(p.get("errors", [])):
+        want = {errc[e][0] for e in errors if errc[e][0]}
+        if set(p["syntax_errors"]) - want:
+            lint.fail(manifest, f"{at}.expect.pass.syntax_errors",
+                      f"{sorted(set(p['syntax_errors']) - want)} not the 0085 code of any "
+                      f"listed error ({sorted(want)})")
+    if expect["outcome"] == "accept" and p.get("errors"):
+        lint.fail(manifest, f"{at}.expect.pass.errors", "an accept case lists errors")
+
+
+def check_profiles(lint, root, ids, profiles):
+    pdir = root / "vectors" / "profiles"
+    listed = {}
+    for path in sorted(pdir.glob("*.txt")):
+        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+        listed[path.stem] = set()
+        for n, ln in enumerate(lines, 1):
+            if not ln or ln.startswith("#"):
+                continue
+            if ln not in ids:
+                lint.fail(path, f"line {n}", f"unknown case ID {ln}")
+            listed[path.stem].add(ln)
+    for p, cases in sorted(profiles.items()):
+        path = pdir / f"{p}.txt"
+        if p not in listed:
+            lint.fail(path, "$", f"missing profile list ({len(cases)} cases name it)")
+            continue
+        for cid in sorted(cases - listed[p]):
+            lint.fail(path, "$", f"{cid} names this profile but is not listed")
+        for cid in sorted(listed[p] - cases):
+            if cid in ids:
+                lint.fail(path, "$", f"{cid} is listed but does not name this profile")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2])
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args()
+    root = args.root.resolve()
+    lint = Lint(root, args.quiet)
+    reqs = check_catalogues(lint, root)
+    errc = load_errc(root)
+    if errc is not None:
+        cpp = root / "reference" / "src" / "edifact" / "errc.cpp"
+        for diag, (_, req) in sorted(errc.items()):
+            if req not in reqs:
+                lint.fail(cpp, diag, f"requirement {req} is not in specs/requirements")
+    ids, profiles, covered = check_cases(lint, root, reqs, errc)
+    check_profiles(lint, root, ids, profiles)
+    uncovered = sorted(i for i, (_, r) in reqs.items()
+                       if r["level"] == "MUST" and r["status"] == "active" and i not in covered)
+    lint.info(f"check.py: {len(reqs)} requirements, {len(covered)} covered by a case; "
+              f"MUST without a case: {len(uncovered)}"
+              + (f" ({', '.join(uncovered[:12])}{' ...' if len(uncovered) > 12 else ''})"
+                 if uncovered else ""))
+    if lint.failures:
+        print(f"check.py: {lint.failures} failure(s)")
+        return 1
+    lint.info("check.py: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
