@@ -130,7 +130,8 @@ class analyser {
     if (f.where == apipnr::scope::group) {
       std::int32_t g = group_of(seg);
       if (g < 0 && m >= 0) g = ic_.messages[static_cast<std::size_t>(m)].group;
-      if (g >= 0) return to_group(f, static_cast<std::size_t>(g), tag);
+      if (g >= 0 && static_cast<std::size_t>(g) < v_.groups.size())
+        return to_group(f, static_cast<std::size_t>(g), tag);
       return to_interchange(f, tag);
     }
 
@@ -138,7 +139,8 @@ class analyser {
       // Outside every message (UNB, UNG, UNE, UNZ or a stray segment): the enclosing level
       // answers for it, so an error is never silently acknowledged.
       const std::int32_t g = group_of(seg);
-      if (g >= 0) return to_group(f, static_cast<std::size_t>(g), tag);
+      if (g >= 0 && static_cast<std::size_t>(g) < v_.groups.size())
+        return to_group(f, static_cast<std::size_t>(g), tag);
       return to_interchange(f, tag);
     }
 
