@@ -278,7 +278,7 @@ SCOPE_ACTION = {"interchange": 4, "group": 7, "message": 7}
 
 def add(folder, area, n, fname, data, desc, reqs, *, profiles, level="MUST", conf="C",
         errors=None, warnings=None, scope=None, position=None, action="auto", tolerant="auto",
-        tree=False, notes=None, transports=("http", "mq")):
+        tree=False, notes=None, transports=("http", "mq"), retired=False):
     prefix = fname[:2]
     outcome = {"y_": "accept", "n_": "reject", "i_": "either"}[prefix]
     spec = []
@@ -333,6 +333,8 @@ def add(folder, area, n, fname, data, desc, reqs, *, profiles, level="MUST", con
         case["tree"] = fname.rsplit(".", 1)[0] + ".tree.json"
     if notes:
         case["notes"] = notes
+    if retired:
+        case["retired"] = True
     FOLDERS.setdefault(folder, []).append((case, fname, data))
 
 
