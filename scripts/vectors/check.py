@@ -242,12 +242,14 @@ def main():
                 lint.fail(cpp, diag, f"requirement {req} is not in specs/requirements")
     ids, profiles, covered = check_cases(lint, root, reqs, errc)
     check_profiles(lint, root, ids, profiles)
-    uncovered = sorted(i for i, (_, r) in reqs.items()
-                       if r["level"] == "MUST" and r["status"] == "active" and i not in covered)
-    lint.info(f"check.py: {len(reqs)} requirements, {len(covered)} covered by a case; "
-              f"MUST without a case: {len(uncovered)}"
-              + (f" ({', '.join(uncovered[:12])}{' ...' if len(uncovered) > 12 else ''})"
-                 if uncovered else ""))
+    uncovered = {}
+    for i, (fname, r) in sorted(reqs.items()):
+        if r["level"] == "MUST" and r["status"] == "active" and i not in covered:
+            uncovered.setdefault(fname, []).append(i)
+    lint.info(f"check.py: {len(reqs)} requirements, {len(covered)} covered by a case")
+    for fname, ids_ in sorted(uncovered.items()):
+        lint.info(f"check.py: {fname}: {len(ids_)} MUST requirement(s) without a case: "
+                  f"{', '.join(ids_[:8])}{' ...' if len(ids_) > 8 else ''}")
     if lint.failures:
         print(f"check.py: {lint.failures} failure(s)")
         return 1

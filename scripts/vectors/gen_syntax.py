@@ -66,7 +66,7 @@ CLAUSES = {
     "SYN-CHR-001": ("9735-1 (character repertoires)", "STANDARDS.md §1.3"),
     "SYN-CHR-002": ("9735-1 (level A repertoire)", "STANDARDS.md §1.3"),
     "SYN-CHR-003": ("9735-1 (character repertoires)", "STANDARDS.md §1.2"),
-    "SYN-CHR-004": ("9735-1 (character repertoires)", "STANDARDS.md §1.3"),
+    "SYN-CHR-004": ("9735-1 (level A repertoire)", "STANDARDS.md §1.3"),
     "SYN-SID-001": ("9735-2 UNB S001/0001", "STANDARDS.md §1.3"),
     "SYN-SID-002": ("9735-2 UNB S001/0002", "STANDARDS.md §1.3"),
     "SYN-SID-003": ("9735-2 UNB S001/0001", "STANDARDS.md §1.3"),
@@ -95,6 +95,11 @@ CLAUSES = {
     "SYN-DAT-003": ("9735-2 UNT 0074", "STANDARDS.md §1.5"),
     "SYN-TYB-001": ("IATA/SITA Type B envelope (not ISO 9735)", "STANDARDS.md §1.1, §1.8"),
     "SYN-LIM-001": ("receiver robustness (not ISO 9735)", "STANDARDS.md §5.2"),
+    "SYN-CTL-001": ("9735 CONTRL UCS", "STANDARDS.md §4.2"),
+    "SYN-CTL-002": ("9735 CONTRL UCI 0083", "STANDARDS.md §4.3"),
+    "SYN-CTL-003": ("9735 CONTRL UCI 0083", "STANDARDS.md §4.3"),
+    "SYN-CTL-005": ("9735 CONTRL", "STANDARDS.md §4.1"),
+    "SYN-CTL-011": ("9735 CONTRL UCD S011", "STANDARDS.md §4.2"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -182,6 +187,7 @@ MSGID = {
     "PAXLST": ["PAXLST", "D", "05B", "UN", "IATA"],
     "CUSRES": ["CUSRES", "D", "05B", "UN", "IATA"],
     "PNRGOV": ["PNRGOV", "11", "1", "IA"],
+    "CONTRL": ["CONTRL", "4", "1", "UN"],
 }
 GROUP = {"PAXLST": ("UN", ["D", "05B"]), "CUSRES": ("UN", ["D", "05B"]),
          "PNRGOV": ("IA", ["11", "1"])}
@@ -281,6 +287,18 @@ def add(folder, area, n, fname, data, desc, reqs, *, profiles, level="MUST", con
         tree=False, notes=None, transports=("http", "mq"), retired=False):
     prefix = fname[:2]
     outcome = {"y_": "accept", "n_": "reject", "i_": "either"}[prefix]
+    reqs = list(reqs)
+    # The CONTRL a receiver sends for the case exercises the CONTRL generation requirements.
+    if action == 4 or (action == "auto" and errors and not scope
+                       and ERRC[errors[0]]["scope"] == "interchange"):
+        reqs.append("SYN-CTL-002")
+    elif action == 7 or (action == "auto" and errors and not scope
+                         and ERRC[errors[0]]["scope"] in ("group", "message")):
+        reqs.append("SYN-CTL-003")
+    if position and "message_segment" in position:
+        reqs.append("SYN-CTL-001")
+    if position and "element" in position:
+        reqs.append("SYN-CTL-011")
     spec = []
     for r in reqs:
         iso, digest = CLAUSES[r]
@@ -505,7 +523,7 @@ def repertoire_cases():
     body = paxlst_body(extra=[seg("COM", ["ANNE@EXAMPLE.ORG", "EM"])])
     segs = build([msg(body=body)])
     add(f, a, 2, "n_rep_at_sign_unoa.edi", emit(segs),
-        "The at sign is outside the UNOA repertoire and rejected", ["SYN-CHR-001"],
+        "The at sign is outside the UNOA repertoire and rejected", ["SYN-CHR-001", "SYN-CHR-004"],
         profiles=V4P, errors=["EDI-CHR-REPERTOIRE"], action=7, conf="I",
         position={"segment": idx(segs, "COM"), "element": 1, "component": 1,
                   "message_segment": msg_idx(segs, "COM")},
@@ -518,7 +536,7 @@ def repertoire_cases():
     body = paxlst_body(extra=[seg("FTX", "AAI", "", "", ["A-Z 0.9,(X)/=!\"%&*;<>", "?'+:"])])
     add(f, a, 4, "y_rep_unoa_full_set.edi", emit(build([msg(body=body)])),
         "Every UNOA special character, released where needed, is accepted",
-        ["SYN-CHR-001", "SYN-REL-001"], profiles=V4P, tree=True, conf="I")
+        ["SYN-CHR-001", "SYN-CHR-004", "SYN-REL-001"], profiles=V4P, tree=True, conf="I")
     pnr = [msg(mtype="PNRGOV", body=pnrgov_body() + [seg("SSR", "CTCE", ["anne.obrien//example.org"])],
                car="XX123/010325/1100/24")]
     add(f, a, 5, "y_rep_iata_lower_case.edi",
@@ -947,6 +965,17 @@ def check_counts(text):
     assert int(segs[end].split("+")[1]) == end - start + 1, segs[end]
 
 
+def contrl_cases():
+    f, a = "iso9735-1_contrl", "contrl"
+    body = [seg("UCI", "1001", ["XXAPI", "ZZ"], ["PIUTEST", "ZZ"], "7")]
+    segs = build([msg("1", "CONTRL", body=body, car=None)], sender=("PIUTEST", "ZZ"),
+                 recipient=("XXAPI", "ZZ"), ref="9001", unb_extra=("", "", "", "1"))
+    add(f, a, 1, "y_contrl_only_interchange.edi", emit(segs, una=True),
+        "An interchange holding only a CONTRL message is accepted and not answered with a CONTRL",
+        ["SYN-CTL-005"], profiles=V4P, tree=True,
+        notes="UNB 0031 = 1 requests an acknowledgement; the receiver still sends no CONTRL.")
+
+
 def appendix_cases():
     f, a = "digest_appendix-a", "appendix-a"
     for t in (A1, A2, A3):
@@ -993,6 +1022,7 @@ def main():
     trailing_cases()
     limit_cases()
     repetition_cases()
+    contrl_cases()
     appendix_cases()
     total = 0
     for folder, cases in FOLDERS.items():
