@@ -20,14 +20,18 @@ if(APIPNR_SANITIZE)
   target_link_options(apipnr_internal_flags INTERFACE -fsanitize=${_apipnr_san})
 endif()
 
-# apipnr_add_library(NAME name SRCS ... [DEPS ...] [PRIVATE_DEPS ...])
-# Creates apipnr_<name> and alias apipnr::<name>, public include dir ./include.
+# apipnr_add_library(NAME name SRCS ... [DEPS ...] [PRIVATE_DEPS ...] [INCLUDE_DIR dir])
+# Creates apipnr_<name> and alias apipnr::<name>. Public include dir: INCLUDE_DIR, default
+# ./include (components under reference/src/<x>/ pass ${PROJECT_SOURCE_DIR}/reference/include).
 function(apipnr_add_library)
-  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(A "" "NAME;INCLUDE_DIR" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
+  if(NOT A_INCLUDE_DIR)
+    set(A_INCLUDE_DIR "${CMAKE_CURRENT_SOURCE_DIR}/include")
+  endif()
   add_library(apipnr_${A_NAME} STATIC ${A_SRCS})
   add_library(apipnr::${A_NAME} ALIAS apipnr_${A_NAME})
   target_include_directories(apipnr_${A_NAME} PUBLIC
-    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>)
+    $<BUILD_INTERFACE:${A_INCLUDE_DIR}>)
   target_link_libraries(apipnr_${A_NAME} PUBLIC ${A_DEPS} PRIVATE apipnr_internal_flags ${A_PRIVATE_DEPS})
 endfunction()
 
