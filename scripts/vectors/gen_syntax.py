@@ -365,13 +365,13 @@ def una_cases():
     std = build()
     add(f, a, 1, "y_una_default_v3.edi", emit(build(ver="3"), una=True),
         "UNA with the default level A set and a space at position 7 (syntax version 3) is accepted",
-        ["SYN-UNA-006"], profiles=V3, tree=True)
+        ["SYN-UNA-006", "SYN-UNA-001", "SYN-UNA-005"], profiles=V3, tree=True)
     add(f, a, 2, "y_una_default_v4.edi", emit(build(d=V4), V4, una=True),
         "UNA with the version 4 default set including repetition separator '*' is accepted",
-        ["SYN-UNA-006"], profiles=V4P, tree=True)
+        ["SYN-UNA-006", "SYN-UNA-001", "SYN-UNA-002", "SYN-REP-001"], profiles=V4P, tree=True)
     add(f, a, 3, "y_una_absent.edi", emit(std),
         "An interchange without UNA uses the default service characters and is accepted",
-        ["SYN-UNA-006"], profiles=V4P, tree=True)
+        ["SYN-UNA-006", "SYN-ENV-001", "SYN-SEG-001", "SYN-SEG-004"], profiles=V4P, tree=True)
     d = Delims(elem="*", term="$")
     add(f, a, 4, "y_una_star_dollar.edi", emit(build(d=d), d, una=True, sep="\n"),
         "UNA declaring '*' as element separator and '$' as segment terminator is honoured",
@@ -444,7 +444,7 @@ def release_cases():
     body = paxlst_body(extra=[seg("FTX", "AAI", "", "", "A?B"), seg("RFF", ["AVF", "ABC?"])])
     add(f, a, 3, "y_release_double_release.edi", emit(build([msg(body=body)]), una=True),
         "A run '??' is one literal '?', and '??' before the terminator ends the segment",
-        ["SYN-REL-001"], profiles=V4P, tree=True)
+        ["SYN-REL-001", "SYN-REL-002"], profiles=V4P, tree=True)
     body = paxlst_body(surname="SMITH:JONES")
     add(f, a, 4, "y_release_component_separator.edi", emit(build([msg(body=body)]), una=True),
         "A released colon inside a surname does not split the component",
@@ -536,7 +536,7 @@ def repertoire_cases():
     body = paxlst_body(extra=[seg("FTX", "AAI", "", "", ["A-Z 0.9,(X)/=!\"%&*;<>", "?'+:"])])
     add(f, a, 4, "y_rep_unoa_full_set.edi", emit(build([msg(body=body)])),
         "Every UNOA special character, released where needed, is accepted",
-        ["SYN-CHR-001", "SYN-CHR-004", "SYN-REL-001"], profiles=V4P, tree=True, conf="I")
+        ["SYN-CHR-001", "SYN-CHR-002", "SYN-CHR-004", "SYN-REL-001"], profiles=V4P, tree=True, conf="I")
     pnr = [msg(mtype="PNRGOV", body=pnrgov_body() + [seg("SSR", "CTCE", ["anne.obrien//example.org"])],
                car="XX123/010325/1100/24")]
     add(f, a, 5, "y_rep_iata_lower_case.edi",
@@ -552,7 +552,7 @@ def whitespace_cases():
         "CR LF after each segment terminator is ignored", ["SYN-WS-001"], profiles=V4P,
         tree=True)
     add(f, a, 2, "y_ws_lf_between_segments.edi", emit(std, sep="\n"),
-        "LF after each segment terminator is ignored", ["SYN-WS-001"], profiles=V4P, tree=True)
+        "LF after each segment terminator is ignored", ["SYN-WS-001", "SYN-ENV-014"], profiles=V4P, tree=True)
     segs = replace(std, find(std, "UNH"), find(std, "UNH").replace("250301/", "250301\r\n/"))
     add(f, a, 3, "n_ws_line_break_in_value.edi", emit(segs, sep="\r\n"),
         "CR LF inside the UNH common access reference is an error in a strict parse",
@@ -614,6 +614,12 @@ def input_cases():
     add(f, a, 4, "n_input_nul_in_value.edi", text.replace(b"OBRIEN", b"OBR\x00IEN"),
         "A NUL byte inside a name value is rejected as binary input", ["SYN-CHR-001"],
         profiles=V4P, errors=["EDI-INPUT-BINARY"], conf="I")
+    add(f, a, 5, "n_input_leading_data.edi", b"XX API BATCH 0001\r\n" + emit(build(), sep="\r\n"),
+        "A text line before UNB is rejected as data before the interchange", ["SYN-ENV-014"],
+        profiles=V4P, errors=["EDI-INPUT-LEADING-DATA"], conf="I", position={"segment": 1})
+    add(f, a, 6, "n_input_trailing_data.edi", emit(build() + ["BGM+745"]),
+        "A segment after UNZ is rejected as data after the interchange", ["SYN-ENV-014"],
+        profiles=V4P, errors=["EDI-INPUT-TRAILING-DATA"], conf="I")
 
 
 def unb_unz_cases():
@@ -657,11 +663,14 @@ def unb_unz_cases():
         scope=["element", "interchange"], action=4, position={"segment": 1, "element": 5})
     segs = build(unb_extra=("PASSWORD1:AA", "APIS", "A", "1", "AGREEMENT1", "1"))
     add(f, a, 9, "y_env_unb_all_elements.edi", emit(segs),
-        "A UNB using all eleven data elements is accepted", ["SYN-ENV-002"], profiles=V4P,
+        "A UNB using all eleven data elements is accepted", ["SYN-ENV-002", "SYN-SEG-005"], profiles=V4P,
         tree=True)
     add(f, a, 10, "y_env_unb_date_ccyymmdd.edi", emit(build(date=("20250301", "0930"))),
         "A UNB preparation date with eight digits (CCYYMMDD) is accepted", ["SYN-ENV-015"],
         profiles=V4P, conf="U")
+    add(f, a, 12, "y_env_unb_reference_14.edi", emit(build(ref="10000000000001")),
+        "An interchange control reference of exactly fourteen characters is accepted",
+        ["SYN-DAT-002"], profiles=V4P)
     add(f, a, 11, "y_env_unb_minimal.edi", emit(build(unb_extra=())),
         "A UNB with only its five mandatory data elements is accepted", ["SYN-ENV-002"],
         profiles=V4P, tree=True)
@@ -671,7 +680,8 @@ def ung_une_cases():
     f, a = "iso9735-1_envelope-ung-une", "envelope-ung-une"
     segs = build([group(messages=[msg("1"), msg("2")])])
     add(f, a, 1, "y_group_two_messages.edi", emit(segs, sep="\n"),
-        "A functional group holding two PAXLST messages is accepted", ["SYN-ENV-008"],
+        "A functional group holding two PAXLST messages is accepted",
+        ["SYN-ENV-008", "SYN-ENV-009", "SYN-ENV-011", "SYN-ENV-012", "SYN-ENV-013"],
         profiles=V4P, tree=True)
     segs = build([group()])
     add(f, a, 2, "n_group_no_une.edi", emit([s for s in segs if not s.startswith("UNE")]),
@@ -775,10 +785,11 @@ def counts_cases():
         position={"segment": idx(segs, "UNT"), "element": 1})
     segs = replace(std, unt, f"UNT+{n:06d}+1")
     add(f, a, 10, "y_cnt_unt_zero_padded.edi", emit(segs),
-        "A zero-padded UNT count 000014 is accepted", ["SYN-DAT-003"], profiles=V4P, tree=True)
+        "A zero-padded UNT count 000014 is accepted", ["SYN-DAT-003", "SYN-DAT-001"], profiles=V4P, tree=True)
     segs = build([group("1", messages=[msg("11085B94E1F8FA")])], ref="XX10001")
     add(f, a, 11, "y_cnt_references_differ_across_levels.edi", emit(segs),
-        "UNB, UNG and UNH references with different values are accepted", ["SYN-ENV-016"],
+        "UNB, UNG and UNH references with different values are accepted",
+        ["SYN-ENV-016", "SYN-ENV-004", "SYN-ENV-007", "SYN-ENV-010"],
         profiles=V4P)
 
 
@@ -859,7 +870,7 @@ def repetition_cases():
     add(f, a, 1, "y_rep_v4_repeated_element.edi", emit(build([msg(body=body)], d=V4), V4,
                                                        una=True),
         "A v4 repeat COM+a:TE*b:FX with repetition separator '*' is accepted",
-        ["SYN-REP-003"], profiles=V4P, conf="I")
+        ["SYN-REP-003", "SYN-REP-001"], profiles=V4P, conf="I")
     body = paxlst_body(extra=[seg("COM", ["442000000000", "TE"], ["442000000001", "FX"])])
     add(f, a, 2, "y_rep_positional_repeats.edi", emit(build([msg(body=body)]), una=True),
         "Positional repeats COM+a:TE+b:FX under UNOA:4 are accepted", ["SYN-REP-003"],
