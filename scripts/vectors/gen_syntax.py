@@ -518,15 +518,13 @@ def repertoire_cases():
     add(f, a, 1, "n_rep_lower_case_unoa.edi", emit(segs),
         "Lower case in a UNOA interchange is an error in a strict parse",
         ["SYN-CHR-002"], profiles=V4P, errors=["EDI-CHR-LOWERCASE"], action=7,
-        position={"segment": idx(segs, "NAD+FL"), "element": 4, "component": 1,
-                  "message_segment": msg_idx(segs, "NAD+FL")})
+        position={"segment": idx(segs, "NAD+FL"), "element": 4, "component": 1})
     body = paxlst_body(extra=[seg("COM", ["ANNE@EXAMPLE.ORG", "EM"])])
     segs = build([msg(body=body)])
     add(f, a, 2, "n_rep_at_sign_unoa.edi", emit(segs),
         "The at sign is outside the UNOA repertoire and rejected", ["SYN-CHR-001", "SYN-CHR-004"],
         profiles=V4P, errors=["EDI-CHR-REPERTOIRE"], action=7, conf="I",
-        position={"segment": idx(segs, "COM"), "element": 1, "component": 1,
-                  "message_segment": msg_idx(segs, "COM")},
+        position={"segment": idx(segs, "COM"), "element": 1, "component": 1},
         notes="The digest marks the exact UNOA list [U]; '@' is absent from every version of it.")
     segs = build([msg(body=paxlst_body(surname="LEFEVRE", given="REN\u00c9E"))])
     add(f, a, 3, "n_rep_latin1_in_unoa.edi", emit(segs, enc="latin-1"),
@@ -557,7 +555,7 @@ def whitespace_cases():
     add(f, a, 3, "n_ws_line_break_in_value.edi", emit(segs, sep="\r\n"),
         "CR LF inside the UNH common access reference is an error in a strict parse",
         ["SYN-CHR-003"], profiles=V4P, errors=["EDI-CHR-LINE-BREAK"], action=7, conf="I",
-        position={"segment": 2, "element": 3, "message_segment": 1})
+        position={"segment": 2, "element": 3})
     segs = replace(std, find(std, "TDT"), "  " + find(std, "TDT"))
     add(f, a, 4, "n_ws_leading_space.edi", emit(segs),
         "Spaces before a segment tag are an error in a strict parse", ["SYN-SEG-003"],
@@ -616,7 +614,7 @@ def input_cases():
         profiles=V4P, errors=["EDI-INPUT-BINARY"], conf="I")
     add(f, a, 5, "n_input_leading_data.edi", b"XX API BATCH 0001\r\n" + emit(build(), sep="\r\n"),
         "A text line before UNB is rejected as data before the interchange", ["SYN-ENV-014"],
-        profiles=V4P, errors=["EDI-INPUT-LEADING-DATA"], conf="I", position={"segment": 1})
+        profiles=V4P, errors=["EDI-INPUT-LEADING-DATA"], conf="I")
     add(f, a, 6, "n_input_trailing_data.edi", emit(build() + ["BGM+745"]),
         "A segment after UNZ is rejected as data after the interchange", ["SYN-ENV-014"],
         profiles=V4P, errors=["EDI-INPUT-TRAILING-DATA"], conf="I")
@@ -805,7 +803,7 @@ def trailing_cases():
         segs = replace(std, nad, new)
         add(f, a, num, fname, emit(segs), desc, ["SYN-SEG-002"], profiles=V4P,
             errors=["EDI-SEG-TRAILING-SEP"], action=7,
-            position={"segment": idx(segs, "NAD+FL"), "message_segment": msg_idx(segs, "NAD+FL")})
+            position={"segment": idx(segs, "NAD+FL")})
     d = Delims(elem="*", term="$")
     segs = build(d=d)
     nad = find(segs, "NAD*FL")
