@@ -974,6 +974,81 @@ def check_counts(text):
     assert int(segs[end].split("+")[1]) == end - start + 1, segs[end]
 
 
+def segment_tag_cases():
+    f, a = "iso9735-1_segment-tag", "segment-tag"
+    std = build()
+    tdt = find(std, "TDT")
+    for n, fname, new, desc in (
+            (1, "n_tag_lower_case.edi", "tdt" + tdt[3:], "A lower-case segment tag tdt is invalid"),
+            (2, "n_tag_two_letters.edi", "TD" + tdt[3:], "A two-letter segment tag TD is invalid"),
+            (3, "n_tag_four_letters.edi", "TDTX" + tdt[3:], "A four-letter segment tag TDTX is invalid"),
+            (4, "n_tag_empty_segment.edi", tdt + "'", "An empty segment between two terminators is invalid")):
+        segs = replace(std, tdt, new)
+        add(f, a, n, fname, emit(segs), desc, ["SYN-SEG-001"], profiles=V4P,
+            errors=["EDI-SEG-TAG"], scope=["segment"], action=7, conf="I",
+            position={"segment": idx(segs, new) + (1 if n == 4 else 0)})
+    add(f, a, 5, "y_tag_digits.edi", emit(build([msg(body=paxlst_body(extra=[seg("Z99", "1")]))])),
+        "A tag of a letter and two digits (Z99) is syntactically valid", ["SYN-SEG-001"],
+        profiles=V4P, tree=True, conf="I")
+    segs = build()
+    segs.insert(len(segs) - 1, "UNE+1+1")
+    add(f, a, 6, "n_tag_une_without_ung.edi", emit(segs),
+        "A UNE without a preceding UNG is a misplaced service segment", ["SYN-ENV-005"],
+        profiles=V4P, errors=["EDI-ENV-MISPLACED"], scope=["segment", "group", "interchange"],
+        action=None, conf="I", position={"segment": len(segs) - 1})
+
+
+def extra_cases():
+    f, a = "iso9735-1_whitespace", "whitespace"
+    add(f, a, 7, "y_ws_cr_between_segments.edi", emit(build(), sep="\r"),
+        "A lone CR after each segment terminator is ignored", ["SYN-WS-001"], profiles=V4P,
+        tree=True, conf="I")
+    add(f, a, 8, "y_ws_line_break_after_una.edi", emit(build(), una=False,
+                                                       before=b"UNA:+.? '\r\n", sep="\r\n"),
+        "CR LF between UNA and UNB is ignored", ["SYN-WS-001", "SYN-UNA-001"], profiles=V4P,
+        tree=True, conf="I")
+    f, a = "iso9735-1_syntax-identifier", "syntax-identifier"
+    d = Delims(comp="\x1f", elem="\x1d", rel=None, term="\x1c")
+    body = paxlst_body(surname="Obrien", given="Anne")
+    add(f, a, 13, "y_sid_unob_default_information_separators.edi",
+        emit(build([msg(body=body)], d=d, sid="UNOB", ver="3"), d),
+        "Without UNA a UNOB interchange written with IS1 IS3 IS4 is accepted",
+        ["SYN-UNA-006", "SYN-SID-001"], profiles=V3, level="SHOULD", conf="I",
+        notes="ISO level B defaults are the information separators [C S6]; detecting them is "
+              "optional for a receiver [I], hence SHOULD.")
+    body = paxlst_body(surname="NOWAK", given="\u0141UCJA")
+    add(f, a, 14, "y_sid_unow_utf8.edi",
+        emit(build([msg(body=body)], sid="UNOW", ver="4"), enc="utf-8"),
+        "UTF-8 L with stroke (C5 81) is accepted under UNOW", ["SYN-SID-001", "SYN-CHR-001"],
+        profiles=V4P, conf="U", tree=True)
+    body = paxlst_body(surname="NOWAK", given="\u0141UCJA")
+    add(f, a, 15, "y_sid_unod_latin2.edi",
+        emit(build([msg(body=body)], sid="UNOD", ver="3"), enc="iso8859-2"),
+        "An ISO 8859-2 byte A3 (L with stroke) is accepted under UNOD", ["SYN-SID-001",
+                                                                       "SYN-CHR-001"],
+        profiles=V3, conf="I")
+    f, a = "iso9735-1_repertoire", "repertoire"
+    segs = build([msg(body=paxlst_body(surname="LEFEVRE", given="REN\u00c9E"))], sid="UNOC",
+                 ver="3")
+    data = emit(segs, enc="latin-1").replace(b"REN\xc9E", b"REN\x85E")
+    add(f, a, 6, "n_rep_c1_control_in_unoc.edi", data,
+        "The C1 control byte 85 is outside the UNOC repertoire and rejected", ["SYN-CHR-001"],
+        profiles=V3, errors=["EDI-CHR-REPERTOIRE"], action=7, conf="I",
+        position={"segment": idx(segs, "NAD+FL"), "element": 4, "component": 2})
+    f, a = "iso9735-1_counts-references", "counts-references"
+    segs = replace(build(), "UNZ+1+1001", "UNZ+I+1001")
+    add(f, a, 12, "n_cnt_unz_non_numeric.edi", emit(segs),
+        "A UNZ count with the letter I instead of a one is rejected", ["SYN-DAT-001"],
+        profiles=V4P, errors=["EDI-DAT-NUMERIC"], scope=["element", "interchange"], action=4,
+        position={"segment": len(segs), "element": 1})
+    f, a = "sita_type-b", "type-b"
+    head = b"\x01QK LONPPXS\r\n.MUCKMTS 250521\r\n\x02"
+    add(f, a, 5, "y_typeb_crlf_heading.edi", emit(build(), sep="\r\n", before=head,
+                                                  after=b"\x03"),
+        "A Type B envelope with CR LF heading lines is accepted", ["SYN-TYB-001"],
+        profiles=["type-b", "syntax-v4"], tree=True, conf="I")
+
+
 def contrl_cases():
     f, a = "iso9735-1_contrl", "contrl"
     body = [seg("UCI", "1001", ["XXAPI", "ZZ"], ["PIUTEST", "ZZ"], "7")]
@@ -1031,6 +1106,8 @@ def main():
     trailing_cases()
     limit_cases()
     repetition_cases()
+    segment_tag_cases()
+    extra_cases()
     contrl_cases()
     appendix_cases()
     total = 0
