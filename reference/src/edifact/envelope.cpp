@@ -117,6 +117,7 @@ class envelope_checker {
       : opts_(opts), out_(out), rep_(rep), d_(out.delims) {}
 
   void run();
+  bool stopped() const noexcept { return stopped_; }
 
  private:
   // --- positions --------------------------------------------------------------------------
@@ -688,8 +689,12 @@ void envelope_checker::finish() {
 
 }  // namespace
 
-void check_envelope(const parse_options& opts, interchange& out, reporter& rep) {
-  envelope_checker(opts, out, rep).run();
+boost::system::error_code check_envelope(const parse_options& opts, interchange& out,
+                                         reporter& rep) {
+  envelope_checker checker(opts, out, rep);
+  checker.run();
+  return checker.stopped() ? make_error_code(errc::limit_message_count)
+                           : boost::system::error_code{};
 }
 
 }  // namespace apipnr::edifact::detail

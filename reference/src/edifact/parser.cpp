@@ -41,8 +41,7 @@ boost::system::error_code parser::parse(std::string_view input, interchange& out
   out.clear();
   detail::reporter rep(sink, opts_.parse_mode);
   if (auto ec = detail::tokenize(input, opts_, out, rep)) return ec;
-  detail::check_envelope(opts_, out, rep);
-  return {};
+  return detail::check_envelope(opts_, out, rep);
 }
 
 }  // namespace apipnr::edifact

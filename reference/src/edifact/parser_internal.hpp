@@ -45,7 +45,9 @@ boost::system::error_code tokenize(std::string_view input, const parse_options& 
 
 // Pass 2: UNB/UNG/UNH/UNT/UNE/UNZ order and nesting, mandatory elements, syntax identifier and
 // version, control counts and references, empty and mixed levels. Fills the UNB fields,
-// out.groups and out.messages.
-void check_envelope(const parse_options& opts, interchange& out, reporter& rep);
+// out.groups and out.messages. Returns a non-empty code only when it had to stop (the
+// limits::max_messages limit).
+boost::system::error_code check_envelope(const parse_options& opts, interchange& out,
+                                         reporter& rep);
 
 }  // namespace apipnr::edifact::detail
