@@ -555,11 +555,12 @@ def whitespace_cases():
     add(f, a, 3, "n_ws_line_break_in_value.edi", emit(segs, sep="\r\n"),
         "CR LF inside the UNH common access reference is an error in a strict parse",
         ["SYN-CHR-003"], profiles=V4P, errors=["EDI-CHR-LINE-BREAK"], action=7, conf="I",
+        level="SHOULD",
         position={"segment": 2, "element": 3})
     segs = replace(std, find(std, "TDT"), "  " + find(std, "TDT"))
     add(f, a, 4, "n_ws_leading_space.edi", emit(segs),
         "Spaces before a segment tag are an error in a strict parse", ["SYN-SEG-003"],
-        profiles=V4P, errors=["EDI-SEG-LEADING-SPACE"], action=7, conf="I",
+        profiles=V4P, errors=["EDI-SEG-LEADING-SPACE"], action=7, conf="I", level="SHOULD",
         position={"segment": idx(segs, "  TDT")})
     d = Delims(elem="*", term="$")
     segs = build([group()], d=d)
@@ -583,19 +584,19 @@ def type_b_cases():
     add(f, a, 1, "y_typeb_paren_dash.edi", emit(segs, d, una=True, before=head + b"\x02",
                                                  after=b"\x03"),
         "An interchange with UNA:(.) - inside a SITA Type B envelope is accepted",
-        ["SYN-TYB-001", "SYN-UNA-007"], profiles=["type-b", "syntax-v3"], tree=True, conf="I")
+        ["SYN-TYB-001", "SYN-UNA-007"], profiles=["type-b", "syntax-v3"], tree=True, conf="I", level="SHOULD")
     add(f, a, 2, "n_typeb_soh_without_stx.edi", emit(segs, d, una=True, before=head,
                                                       after=b"\x03"),
         "A Type B heading with SOH but no STX is rejected", ["SYN-TYB-001"],
-        profiles=["type-b", "syntax-v3"], errors=["EDI-TYPEB-MALFORMED"], conf="I")
+        profiles=["type-b", "syntax-v3"], errors=["EDI-TYPEB-MALFORMED"], conf="I", level="SHOULD")
     add(f, a, 3, "y_typeb_default_delimiters.edi",
         emit(build(), sep="\n", before=head + b"\x02", after=b"\x03"),
         "A Type B envelope around a default-delimiter interchange with LF lines is accepted",
-        ["SYN-TYB-001", "SYN-WS-001"], profiles=["type-b", "syntax-v4"], tree=True, conf="I")
+        ["SYN-TYB-001", "SYN-WS-001"], profiles=["type-b", "syntax-v4"], tree=True, conf="I", level="SHOULD")
     add(f, a, 4, "n_typeb_no_edifact.edi", head + b"\x02\x03",
         "A Type B envelope with no EDIFACT text between STX and ETX is rejected",
         ["SYN-TYB-001"], profiles=["type-b", "syntax-v3", "syntax-v4"],
-        errors=["EDI-TYPEB-MALFORMED"], conf="I")
+        errors=["EDI-TYPEB-MALFORMED"], conf="I", level="SHOULD")
 
 
 def input_cases():
@@ -1046,7 +1047,7 @@ def extra_cases():
     add(f, a, 5, "y_typeb_crlf_heading.edi", emit(build(), sep="\r\n", before=head,
                                                   after=b"\x03"),
         "A Type B envelope with CR LF heading lines is accepted", ["SYN-TYB-001"],
-        profiles=["type-b", "syntax-v4"], tree=True, conf="I")
+        profiles=["type-b", "syntax-v4"], tree=True, conf="I", level="SHOULD")
 
 
 def contrl_cases():
