@@ -118,22 +118,34 @@ def check_cases(lint, root, reqs, errc):
     if schema is None:
         sys.exit(2)
     validator = jsonschema.Draft7Validator(schema)
+    case_validator = jsonschema.Draft7Validator(
+        {"$ref": "#/definitions/case", "definitions": schema.get("definitions", {})})
     ids = {}
+    seen = {}
     profiles = {}
     covered = set()
     count = 0
     for manifest in sorted(vec.rglob("cases.json")):
         doc = load_json(lint, manifest)
-        if doc is None or not validate(lint, validator, doc, manifest):
+        if doc is None:
+            continue
+        # Schema errors are reported once for the file; the other checks still run on every
+        # case that is valid on its own, so one typo does not hide the rest.
+        validate(lint, validator, doc, manifest)
+        if not isinstance(doc, list):
             continue
         descriptions = {}
         for i, case in enumerate(doc):
             count += 1
             at = f"$[{i}]"
+            if isinstance(case, dict) and isinstance(case.get("id"), str):
+                ids.setdefault(case["id"], manifest.relative_to(root))
+            if not case_validator.is_valid(case):
+                continue
             cid = case["id"]
-            if cid in ids:
-                lint.fail(manifest, f"{at}.id", f"duplicate case ID {cid} (also in {ids[cid]})")
-            ids[cid] = manifest.relative_to(root)
+            if cid in seen:
+                lint.fail(manifest, f"{at}.id", f"duplicate case ID {cid} (also in {seen[cid]})")
+            seen[cid] = manifest.relative_to(root)
             d = case["description"]
             if d in descriptions:
                 lint.fail(manifest, f"{at}.description", f"same description as [{descriptions[d]}]")
