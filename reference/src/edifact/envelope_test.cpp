@@ -26,7 +26,8 @@ class checked {
     ic_.delims = d;
     split();
     detail::reporter rep(findings_, opts.parse_mode);
-    detail::check_envelope(opts, ic_, rep);
+    (void)detail::check_envelope(opts, ic_, rep);
+    rep.flush(ic_);
   }
   checked(const checked&) = delete;
   checked& operator=(const checked&) = delete;

@@ -1,5 +1,7 @@
 #include "apipnr/edifact/interchange.hpp"
 
+#include "apipnr/edifact/parser.hpp"
+
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -54,6 +56,24 @@ TEST(EdifactUnescape, RemovesReleaseCharacters) {
   EXPECT_EQ(unescape("O?'BRIEN", d), "O'BRIEN");
   EXPECT_EQ(unescape("A???+B", d), "A?+B");
   EXPECT_FALSE(needs_unescape("PLAIN", d));
+}
+
+TEST(EdifactParser, TokenizerFindingsInsideAMessageCarryTheirMessageSegmentNumber) {
+  // The lower-case letter sits in BGM, the 2nd segment of the message (UNH = 1).
+  const std::string_view text =
+      "UNB+UNOA:4+S+R+250301:0930+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745x'UNT+3+1'UNZ+1+1'";
+  parser p;
+  interchange ic;
+  diagnostic_list findings;
+  EXPECT_FALSE(p.parse(text, ic, findings));
+  bool seen = false;
+  for (const auto& d : findings.items()) {
+    if (d.code != make_error_code(errc::lowercase_in_level_a)) continue;
+    seen = true;
+    EXPECT_EQ(d.pos.segment, 3u);
+    EXPECT_EQ(d.pos.message_segment, 2u);
+  }
+  EXPECT_TRUE(seen);
 }
 
 }  // namespace

@@ -26,7 +26,21 @@ void reporter::report(errc e, const position& pos, std::string detail,
   d.where = where.value_or(i.default_scope);
   d.pos = pos;
   d.detail = std::move(detail);
-  sink_.report(std::move(d));
+  held_.push_back(std::move(d));
+}
+
+void reporter::flush(const interchange& ic) {
+  for (auto& d : held_) {
+    if (d.pos.message_segment == 0 && d.pos.segment != 0) {
+      const std::int32_t m = ic.message_of(d.pos.segment);
+      if (m >= 0) {
+        const auto unh = ic.segments[ic.messages[static_cast<std::size_t>(m)].unh].index;
+        d.pos.message_segment = d.pos.segment - unh + 1;
+      }
+    }
+    sink_.report(std::move(d));
+  }
+  held_.clear();
 }
 
 boost::system::error_code reporter::fatal(errc e, const position& pos, std::string detail) {
@@ -40,8 +54,10 @@ boost::system::error_code parser::parse(std::string_view input, interchange& out
                                         diagnostic_sink& sink) const {
   out.clear();
   detail::reporter rep(sink, opts_.parse_mode);
-  if (auto ec = detail::tokenize(input, opts_, out, rep)) return ec;
-  return detail::check_envelope(opts_, out, rep);
+  auto ec = detail::tokenize(input, opts_, out, rep);
+  if (!ec) ec = detail::check_envelope(opts_, out, rep);
+  rep.flush(out);
+  return ec;
 }
 
 }  // namespace apipnr::edifact

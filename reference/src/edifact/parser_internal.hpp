@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/system/error_code.hpp>
 
@@ -15,7 +16,10 @@
 namespace apipnr::edifact::detail {
 
 // Turns an errc into a diagnostic (id, 0085, requirement from the errc table), applies the
-// strict/tolerant downgrade, and forwards it to the sink.
+// strict/tolerant downgrade, and keeps it until `flush()` forwards everything to the sink.
+// Findings are held because pass 1 cannot know which message a segment belongs to: flush()
+// fills `position::message_segment` (UNH = 1, the CONTRL UCS numbering) once pass 2 has found
+// the messages. Findings are rare, so holding them costs nothing on a clean interchange.
 class reporter {
  public:
   reporter(diagnostic_sink& sink, mode m) noexcept : sink_(sink), mode_(m) {}
@@ -31,10 +35,15 @@ class reporter {
 
   std::size_t errors() const noexcept { return errors_; }
 
+  // Fills message_segment of held findings that lie inside a message of `ic` and did not set
+  // it, then forwards every held finding to the sink, in report order.
+  void flush(const interchange& ic);
+
  private:
   diagnostic_sink& sink_;
   mode mode_;
   std::size_t errors_ = 0;
+  std::vector<diagnostic> held_;
 };
 
 // Pass 1: Type B envelope, UNA, segmentation, tag syntax, release characters, repertoire,
