@@ -9,11 +9,17 @@
 // segment except the amortised `segments.push_back`; strings are built only for findings.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define APIPNR_TOKENIZER_SIMD 1
+#endif
 
 #include "parser_internal.hpp"
 
@@ -109,6 +115,99 @@ repertoire repertoire_of(std::string_view id) noexcept {
   return repertoire::none;  // the envelope pass reports unknown identifiers
 }
 
+// Fast path for the common segment: SSE2 masks of 64 bytes at a time say where the terminator,
+// element and component separators are and whether any other non-ordinary byte (release,
+// repetition, line break, byte outside the repertoire) is present. A segment that fits in one
+// block and has none of the latter is handled with a few bit operations; every other segment
+// takes the byte-by-byte path, which also produces every finding. The mask description of
+// "ordinary" (two byte ranges plus up to four extra special bytes) may over-approximate the
+// class table (sending more segments to the slow path) but is checked never to miss a byte.
+struct block_masks {
+  std::uint64_t term = 0;
+  std::uint64_t elem = 0;
+  std::uint64_t comp = 0;
+  std::uint64_t other = 0;
+};
+
+class block_scanner {
+ public:
+  static constexpr std::ptrdiff_t width = 64;
+
+  // Describes ordinary bytes as [lo1, hi1] u [lo2, hi2] minus `extras`; false when the class
+  // table cannot be described that way without missing a special byte (fast path disabled).
+  bool configure(const std::array<std::uint8_t, 256>& cls, byte lo1, byte hi1, byte lo2, byte hi2,
+                 std::string_view extras, byte term, byte elem, byte comp) noexcept {
+    if (extras.size() > extra_.size()) return false;
+    lo1_ = lo1;
+    w1_ = static_cast<byte>(hi1 - lo1);
+    lo2_ = lo2;
+    w2_ = static_cast<byte>(hi2 - lo2);
+    n_extra_ = extras.size();
+    for (std::size_t i = 0; i < extra_.size(); ++i)
+      extra_[i] = i < extras.size() ? static_cast<byte>(extras[i]) : term;
+    term_ = term;
+    elem_ = elem;
+    comp_ = comp;
+    for (unsigned i = 0; i < 256; ++i) {
+      const auto c = static_cast<byte>(i);
+      const bool in = static_cast<byte>(c - lo1_) <= w1_ || static_cast<byte>(c - lo2_) <= w2_;
+      const bool extra = std::find(extra_.begin(), extra_.end(), c) != extra_.end();
+      const bool fast_plain = in && !extra && c != term && c != elem && c != comp;
+      if (fast_plain && cls[i] != plain) return false;
+    }
+#if defined(APIPNR_TOKENIZER_SIMD)
+    enabled_ = true;
+#endif
+    return enabled_;
+  }
+  bool enabled() const noexcept { return enabled_; }
+
+#if defined(APIPNR_TOKENIZER_SIMD)
+  // REQUIRES: 64 readable bytes at p.
+  block_masks scan(const byte* p) const noexcept {
+    const __m128i lo1 = _mm_set1_epi8(static_cast<char>(lo1_));
+    const __m128i w1 = _mm_set1_epi8(static_cast<char>(w1_));
+    const __m128i lo2 = _mm_set1_epi8(static_cast<char>(lo2_));
+    const __m128i w2 = _mm_set1_epi8(static_cast<char>(w2_));
+    const __m128i t = _mm_set1_epi8(static_cast<char>(term_));
+    const __m128i e = _mm_set1_epi8(static_cast<char>(elem_));
+    const __m128i c = _mm_set1_epi8(static_cast<char>(comp_));
+    const __m128i x0 = _mm_set1_epi8(static_cast<char>(extra_[0]));
+    const __m128i x1 = _mm_set1_epi8(static_cast<char>(extra_[1]));
+    const __m128i x2 = _mm_set1_epi8(static_cast<char>(extra_[2]));
+    const __m128i x3 = _mm_set1_epi8(static_cast<char>(extra_[3]));
+    block_masks m;
+    for (int i = 0; i < 4; ++i) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+      const __m128i d1 = _mm_sub_epi8(v, lo1);
+      const __m128i d2 = _mm_sub_epi8(v, lo2);
+      const __m128i in = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d1, w1), d1),
+                                      _mm_cmpeq_epi8(_mm_min_epu8(d2, w2), d2));
+      const __m128i ext = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, x0), _mm_cmpeq_epi8(v, x1)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, x2), _mm_cmpeq_epi8(v, x3)));
+      const int shift = 16 * i;
+      auto bits = [&](__m128i x) {
+        return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(x)) & 0xFFFFu)
+               << shift;
+      };
+      m.term |= bits(_mm_cmpeq_epi8(v, t));
+      m.elem |= bits(_mm_cmpeq_epi8(v, e));
+      m.comp |= bits(_mm_cmpeq_epi8(v, c));
+      m.other |= bits(_mm_or_si128(_mm_andnot_si128(in, _mm_set1_epi8(-1)), ext));
+    }
+    m.other &= ~(m.term | m.elem | m.comp);
+    return m;
+  }
+#endif
+
+ private:
+  byte lo1_ = 1, w1_ = 0, lo2_ = 1, w2_ = 0;
+  std::array<byte, 4> extra_{};
+  std::size_t n_extra_ = 0;
+  byte term_ = 0, elem_ = 0, comp_ = 0;
+  bool enabled_ = false;
+};
+
 class tokenizer {
  public:
   tokenizer(std::string_view input, const parse_options& opts, interchange& out,
@@ -162,6 +261,7 @@ class tokenizer {
   reporter& rep_;
   delimiters d_{};
   std::array<std::uint8_t, 256> cls_{};
+  block_scanner fast_;
 };
 
 boost::system::error_code tokenizer::run() {
@@ -400,18 +500,47 @@ void tokenizer::build_classes(repertoire r) noexcept {
   cls_[static_cast<byte>(d_.terminator)] = terminator;
   if (d_.has_release) cls_[static_cast<byte>(d_.release)] = release;
   if (d_.has_repetition) cls_[static_cast<byte>(d_.repetition)] = repetition;
+
+  std::string extras;
+  byte lo1 = 0x20, hi1 = 0x7E, lo2 = 0x20, hi2 = 0x7E;
+  switch (r) {
+    case repertoire::none:  // everything but NUL, CR, LF (0x0B/0x0C go to the slow path)
+      lo1 = 0x0E, hi1 = 0xFF, lo2 = 0x01, hi2 = 0x09;
+      break;
+    case repertoire::level_a:  // 0x20-0x3F except '#' '$', and A-Z
+      lo1 = 0x20, hi1 = 0x3F, lo2 = 0x41, hi2 = 0x5A;
+      extras = "#$";
+      break;
+    case repertoire::level_b:
+    case repertoire::utf8:  // non-ASCII bytes are validated on the slow path
+      break;
+    case repertoire::latin:
+      lo2 = 0xA0, hi2 = 0xFF;
+      break;
+  }
+  if (d_.has_release) extras.push_back(d_.release);
+  if (d_.has_repetition) extras.push_back(d_.repetition);
+  fast_.configure(cls_, lo1, hi1, lo2, hi2, extras, static_cast<byte>(d_.terminator),
+                  static_cast<byte>(d_.element), static_cast<byte>(d_.component));
 }
 
 boost::system::error_code tokenizer::segments(const byte* p) {
   const std::uint8_t* const cls = cls_.data();
   const byte* const end = end_;
   std::vector<segment>& segs = out_.segments;
+  auto count = static_cast<std::uint32_t>(segs.size());
+#if defined(APIPNR_TOKENIZER_SIMD)
+  const bool fast_on = fast_.enabled();
+  const byte* blk = end;  // start of the block `masks` describes; `end` = none yet
+  block_masks masks;
+#endif
 
   while (true) {
     // Between segments: line breaks are layout; spaces/tabs before a tag are a finding.
     while (p < end && is_line_break(*p)) ++p;
     if (p == end) break;
-    const auto index = static_cast<std::uint32_t>(segs.size() + 1);
+    // A running count: segs.size() would divide by sizeof(segment) on every segment.
+    const std::uint32_t index = ++count;
     if (*p == ' ' || *p == '\t') {
       const byte* ws = p;
       while (p < end && is_space(*p)) ++p;
@@ -422,6 +551,7 @@ boost::system::error_code tokenizer::segments(const byte* p) {
       // A second service string advice cannot change the delimiters in mid-stream; skip it.
       rep_.report(errc::una_misplaced, at(p, index));
       p += std::min<std::ptrdiff_t>(9, end - p);
+      --count;  // not a segment
       continue;
     }
 
@@ -433,6 +563,46 @@ boost::system::error_code tokenizer::segments(const byte* p) {
     if (avail >= 3 && is_tag_char(p[0]) && is_tag_char(p[1]) && is_tag_char(p[2]) &&
         (avail == 3 || cls[p[3]] == element || cls[p[3]] == terminator)) {
       tag = view(p, body);
+#if defined(APIPNR_TOKENIZER_SIMD)
+      if (fast_on) {
+        std::ptrdiff_t at_bit = body - blk;
+        if ((at_bit < 0 || at_bit >= block_scanner::width) && end - body >= block_scanner::width) {
+          blk = body;
+          masks = fast_.scan(blk);
+          at_bit = 0;
+        }
+        if (at_bit >= 0 && at_bit < block_scanner::width) {
+          std::uint64_t from = ~std::uint64_t{0} << at_bit;
+          std::uint64_t term_bits = masks.term & from;
+          if (term_bits == 0 && at_bit > 0 && end - body >= block_scanner::width) {
+            // The segment runs past this block: rescan from its body.
+            blk = body;
+            masks = fast_.scan(blk);
+            from = ~std::uint64_t{0};
+            term_bits = masks.term;
+          }
+          if (term_bits != 0) {
+            const std::uint64_t tbit = term_bits & (~term_bits + 1);
+            const std::uint64_t range = (tbit - 1) & from;  // body .. terminator, exclusive
+            const byte* t = blk + std::countr_zero(term_bits);
+            const std::uint64_t e = masks.elem & range;
+            const std::uint64_t c = masks.comp & range;
+            const bool trailing = ((c & ((e | tbit) >> 1)) | (e & (tbit >> 1))) != 0;
+            if ((masks.other & range) == 0 && !trailing &&
+                static_cast<std::uint32_t>(std::popcount(e)) <= lim_.max_elements &&
+                static_cast<std::uint32_t>(std::popcount(c)) < lim_.max_components &&
+                static_cast<std::size_t>(t - body) <= lim_.max_element_bytes &&
+                static_cast<std::size_t>(t - tag_begin) <= lim_.max_segment_bytes &&
+                count <= lim_.max_segments) {
+              segs.push_back(segment{tag, view(body, t),
+                                     static_cast<std::uint32_t>(offset(tag_begin)), index, false});
+              p = t + 1;
+              continue;
+            }
+          }
+        }
+      }
+#endif
     } else {
       // Junk: keep going from the first element separator (or the terminator) after it so the
       // envelope pass still sees a segment.
@@ -474,9 +644,31 @@ boost::system::error_code tokenizer::segments(const byte* p) {
     const byte* q = body;
     bool terminated = false;
     while (true) {
+      // Skip ordinary bytes four at a time; the bounds check is paid once per four bytes.
+      while (end - q >= 4) {
+        if (cls[q[0]] != plain) break;
+        if (cls[q[1]] != plain) {
+          q += 1;
+          break;
+        }
+        if (cls[q[2]] != plain) {
+          q += 2;
+          break;
+        }
+        if (cls[q[3]] != plain) {
+          q += 3;
+          break;
+        }
+        q += 4;
+      }
       while (q < end && cls[*q] == plain) ++q;
       if (q == end) break;
-      switch (cls[*q]) {
+      const std::uint8_t k = cls[*q];
+      if (k == terminator) {
+        terminated = true;
+        break;
+      }
+      switch (k) {
         case element:
           if (element_too_long(q)) return element_length_fatal(q);
           if (++elem_no > lim_.max_elements)
@@ -567,7 +759,7 @@ boost::system::error_code tokenizer::segments(const byte* p) {
       return rep_.fatal(errc::limit_segment_length, at(tag_begin, index),
                         std::to_string(q - tag_begin) + " bytes, limit " +
                             std::to_string(lim_.max_segment_bytes));
-    if (segs.size() >= lim_.max_segments)
+    if (count > lim_.max_segments)
       return rep_.fatal(errc::limit_segment_count, at(tag_begin, index),
                         "limit " + std::to_string(lim_.max_segments));
     segs.push_back(
