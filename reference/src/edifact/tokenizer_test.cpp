@@ -44,9 +44,6 @@ parse_options tolerant() {
   return o;
 }
 
-constexpr std::string_view unb_v4 = "UNB+UNOA:4+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001++APIS'";
-constexpr std::string_view unb_v3 = "UNB+UNOA:3+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001++APIS'";
-
 // An interchange "UNB ... body ... UNZ" with the given syntax identifier and version.
 std::string wrap(std::string_view body, std::string_view sid = "UNOA:4") {
   return "UNB+" + std::string(sid) + "+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001'UNH+1+PAXLST:D:05B'" +
@@ -713,6 +710,71 @@ TEST(EdifactTokenizer, RepetitionsNotCountedWithoutRepetitionSeparator) {
   o.limits.max_repetitions = 1;
   const std::string in = wrap("COM+A:TE*B:FX*C:EM'");  // no UNA: '*' is an ordinary character
   EXPECT_FALSE(parse(in, o).has(errc::limit_repetition_count));
+}
+
+// ---- long inputs (findings far from the end, where whole blocks are scanned at once) ---------
+
+// `bad` surrounded by enough clean segments that it is far from both ends of the input.
+std::string deep(std::string_view bad) {
+  std::string body;
+  for (int i = 0; i < 40; ++i) body += "LOC+178+LHR'DTM+329:850412'";
+  body += bad;
+  for (int i = 0; i < 40; ++i) body += "NAT+2+IRL'RFF+AVF:ABC123'";
+  return wrap(body);
+}
+
+TEST(EdifactTokenizer, TrailingSeparatorDeepInLongInputIsReportedWithPosition) {
+  const std::string in = deep("NAD+FL+++DOE:JOHN:'");
+  const diagnostic* d = parse(in).first(errc::trailing_separator);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.offset, in.find(":'"));
+  EXPECT_EQ(d->pos.segment, 83u);
+  EXPECT_EQ(d->pos.element, 4u);
+  EXPECT_EQ(d->pos.component, 3u);
+}
+
+TEST(EdifactTokenizer, ReleasedTerminatorDeepInLongInputDoesNotSplit) {
+  const std::string in = deep("NAD+FL+++O?'BRIEN'");
+  const auto r = parse(in);
+  ASSERT_GE(r.ic.segments.size(), 83u);
+  EXPECT_EQ(r.ic.segments[82].body, "+FL+++O?'BRIEN");
+  EXPECT_TRUE(r.ic.segments[82].escaped);
+  EXPECT_FALSE(r.ic.segments[81].escaped);
+  EXPECT_EQ(r.ic.segments.size(), 165u);
+}
+
+TEST(EdifactTokenizer, LowerCaseDeepInLongInputIsReported) {
+  const std::string in = deep("NAD+FL+++Doe'");
+  const diagnostic* d = parse(in).first(errc::lowercase_in_level_a);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.offset, in.find("oe'"));
+}
+
+TEST(EdifactTokenizer, ComponentLimitDeepInLongInputIsFatal) {
+  parse_options o;
+  o.limits.max_components = 3;
+  const std::string in = deep("RFF+A:B:C:D'");
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_component_count));
+  EXPECT_EQ(r.first(errc::limit_component_count)->pos.segment, 83u);
+}
+
+TEST(EdifactTokenizer, ElementLengthLimitDeepInLongInputIsFatal) {
+  parse_options o;
+  o.limits.max_element_bytes = 20;
+  const std::string in = deep("FTX+AAA+++" + std::string(21, 'X') + "'");
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_element_length));
+  EXPECT_EQ(r.first(errc::limit_element_length)->pos.segment, 83u);
+}
+
+TEST(EdifactTokenizer, SegmentsLongerThanABlockAreSplitCorrectly) {
+  const std::string value(150, 'X');
+  const std::string in = deep("FTX+AAA+++" + value + ":" + value + "'");
+  const auto r = parse(in);
+  ASSERT_GE(r.ic.segments.size(), 84u);
+  EXPECT_EQ(r.ic.segments[82].body, "+AAA+++" + value + ":" + value);
+  EXPECT_EQ(r.ic.segments[83].tag, "NAT");
 }
 
 // ---- SITA Type B envelope -------------------------------------------------------------------
