@@ -1,0 +1,247 @@
+// Message definitions (specs/messages/*.json) as an in-memory model, and the registry that
+// picks the definition for a message.
+//
+// The JSON files are the source of truth (format: specs/messages/README.md, schema:
+// specs/schemas/message-definition.schema.json). `load_definitions()` reads every `*.json` of a
+// directory once at start-up; the result is immutable afterwards.
+//
+// Lifetime: a `definition` is heap-allocated by the registry and never moves, so `node*`,
+// `segment_def*` and `field_def*` obtained from it stay valid as long as the `definitions`
+// object lives (moving the registry keeps them valid; it is not copyable).
+//
+// Thread safety: after loading, every member function is const and safe to call from any
+// number of threads.
+//
+// Errors: loading returns `boost::system::result<definitions, load_error>`; the error names the
+// file and the JSON pointer of the offending value. `result::value()` on an error throws
+// `std::runtime_error` whose message starts with "[apipnr.message.001]" (process edge only,
+// see docs/error-codes-message.md).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/assert/source_location.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+namespace apipnr::message {
+
+inline constexpr std::uint32_t unbounded = 0xFFFFFFFFu;
+
+enum class status : std::uint8_t { mandatory, conditional };
+
+// EDIFACT character class of a `format` ("an..35" -> an, max 35, not fixed).
+enum class char_class : std::uint8_t { none, a, n, an };
+
+struct field_format {
+  char_class type = char_class::none;  // none: no type/length check (format absent)
+  std::uint16_t length = 0;            // maximum, or the exact length when `fixed`
+  bool fixed = false;                  // "n3" (fixed) vs "n..3" (maximum)
+};
+
+enum class repeat_encoding : std::uint8_t { positional, separator, either };
+
+// A `{key: value}` object of the JSON (`*_by_qualifier`), kept in file order.
+using keyed_strings = std::vector<std::pair<std::string, std::string>>;
+
+// Looks `key` up in a keyed list; falls back to the "*" entry; empty when neither exists.
+std::string_view lookup(const keyed_strings& list, std::string_view key) noexcept;
+
+// A data element or a component of a composite (README "Segment definitions").
+struct field_def {
+  std::uint16_t pos = 0;  // 1-based position after the tag (element) or in the composite
+  std::string id;         // "3035", "C080", "S002"
+  std::string name;
+  apipnr::message::status status = status::conditional;
+  field_format format;
+  std::string codes;  // code-list name; empty when none
+  keyed_strings codes_by_qualifier;
+  std::string maps_to;  // canonical-model path; empty when none
+  keyed_strings maps_to_by_qualifier;
+  std::string value_format;  // "YYMMDD", ...; empty when none
+  keyed_strings value_format_by_qualifier;
+  std::uint16_t repeat_max = 1;  // > 1 when the JSON has `repeat`
+  repeat_encoding encoding = repeat_encoding::either;
+  // Positions pos .. pos+positional_span-1 hold positional repeats: `repeat_max`, capped so that
+  // it never covers the next defined element (PNRGOV EBD 2 is followed by EBD 3, so its
+  // repeats can only use the repetition separator).
+  std::uint16_t positional_span = 1;
+  bool in_profile = true;
+  std::vector<field_def> components;  // non-empty for composites (elements only)
+
+  bool is_composite() const noexcept { return !components.empty(); }
+  // The component with 1-based position `pos`, or nullptr.
+  const field_def* component(std::uint16_t pos) const noexcept;
+  // maps_to for a segment qualifier value (maps_to_by_qualifier first, then maps_to).
+  std::string_view maps_to_for(std::string_view qualifier) const noexcept;
+  std::string_view codes_for(std::string_view qualifier) const noexcept;
+  std::string_view value_format_for(std::string_view qualifier) const noexcept;
+};
+
+// A segment layout, keyed by tag or `TAG/variant`.
+struct segment_def {
+  std::string key;  // "TVL" or "TVL/flight"
+  std::string tag;
+  std::string name;
+  std::uint16_t qualifier_element = 0;  // 0: the segment has no qualifier
+  std::uint16_t qualifier_component = 0;
+  bool open_tail = false;
+  std::vector<field_def> elements;  // in `pos` order
+
+  // The element whose positions cover `pos` (positional repeats included), with the 1-based
+  // repetition number `pos` stands for; {nullptr, 0} when `pos` is not defined.
+  std::pair<const field_def*, std::uint16_t> element_at(std::uint16_t pos) const noexcept;
+  // The element declared at exactly `pos`, or nullptr.
+  const field_def* element(std::uint16_t pos) const noexcept;
+  // Highest position the layout defines, positional repeats included (0 for "SRC'").
+  std::uint16_t last_position() const noexcept;
+};
+
+// `qualifiers` of a segment node or `trigger.qualifier` of a group.
+struct qualifier_list {
+  std::vector<std::string> values;
+  bool open = true;
+  bool present = false;  // the JSON had a list at all
+
+  bool contains(std::string_view v) const noexcept;
+  // True when a segment whose qualifier is `v` may match (rule 2 of the README).
+  bool admits(std::string_view v) const noexcept { return !present || open || contains(v); }
+};
+
+enum class node_kind : std::uint8_t { segment, group };
+
+// One entry of `structure` (or of a group's `content`).
+struct node {
+  node_kind kind = node_kind::segment;
+  std::string tag;    // segment tag, or the trigger segment tag of a group
+  std::string group;  // "SG4" for groups, empty for segments
+  std::string name;   // group name ("traveller") or segment node name
+  std::string model;  // group `model`, empty when none
+  std::string path;   // profile select path: "SG4/SG5/DOC", "SG2", "BGM"
+  apipnr::message::status status = status::conditional;
+  std::uint32_t min = 0;  // default 1 when M, else 0
+  std::uint32_t max = 1;
+  int level = -1;  // PADIS level, -1 when absent
+  bool in_profile = true;
+  bool relaxed = false;  // group `order: relaxed`
+  // Segment node: `qualifiers`, read at the segment definition's qualifier position.
+  // Group node: `trigger.qualifier`, read at `qualifier_element`/`qualifier_component`.
+  qualifier_list qualifiers;
+  std::uint16_t qualifier_element = 0;
+  std::uint16_t qualifier_component = 0;
+  // Layout of the segment (for a group: of its trigger); nullptr when the definition has none.
+  const segment_def* def = nullptr;
+  const node* parent = nullptr;  // enclosing group node; nullptr at the top level
+  std::uint32_t index = 0;       // pre-order number within the definition (0-based)
+  std::uint32_t depth = 0;       // 0 for top-level nodes
+  std::vector<node> content;     // group content; content[0] is the trigger segment node
+
+  bool is_group() const noexcept { return kind == node_kind::group; }
+  bool mandatory() const noexcept { return status == status::mandatory; }
+};
+
+struct code_list {
+  std::string name;
+  keyed_strings values;  // code -> meaning; empty for external lists
+  std::string external;
+  std::string pattern;
+  std::vector<std::string> profile_only;
+
+  bool contains(std::string_view code) const noexcept;
+};
+
+// `match`: each key is a list of accepted strings; "*" accepts anything; an empty list (key
+// absent) accepts anything too.
+struct match_rule {
+  std::vector<std::string> unh_type, unh_version, unh_release, unh_agency, unh_association;
+  std::vector<std::string> ung_message_group, ung_agency, ung_version;
+
+  static bool accepts(const std::vector<std::string>& list, std::string_view v) noexcept;
+};
+
+struct exclusive_constraint {
+  std::vector<std::string> groups;  // group ids ("SG1", "SG3") among the top-level nodes
+  std::string text;
+};
+
+class definition {
+ public:
+  definition() = default;
+  definition(const definition&) = delete;
+  definition& operator=(const definition&) = delete;
+
+  std::string file;  // path it was loaded from (diagnostics)
+  std::string message, version, release, agency, association, profile, title, confidence;
+  match_rule match;
+  std::vector<exclusive_constraint> exclusive;
+  std::vector<node> structure;
+  std::vector<std::unique_ptr<segment_def>> segments;  // stable addresses
+  std::vector<code_list> code_lists;
+  std::vector<const node*> nodes;  // every node in pre-order; nodes[n->index] == n
+
+  const segment_def* find_segment(std::string_view key) const noexcept;
+  const code_list* find_code_list(std::string_view name) const noexcept;
+  // The node with this profile path ("SG4/SG5/DOC"); the first when several share it.
+  const node* find_node(std::string_view path) const noexcept;
+  // Maximum group nesting depth of the structure (1 when only plain segments).
+  std::uint32_t max_depth() const noexcept { return max_depth_; }
+
+ private:
+  friend struct definition_builder;
+  std::uint32_t max_depth_ = 0;
+};
+
+// What went wrong while loading; `code` is a `message::errc` load code.
+struct load_error {
+  boost::system::error_code code;
+  std::string file;     // the file being read
+  std::string pointer;  // JSON pointer of the offending value, e.g. "/structure/4/max"
+  std::string detail;
+
+  std::string to_string() const;  // "[apipnr.message.001] file#pointer: detail"
+};
+// Lets `result<T, load_error>::value()` throw at process edges (std::runtime_error).
+[[noreturn]] void throw_exception_from_error(const load_error& e,
+                                             const boost::source_location& loc);
+
+class definitions {
+ public:
+  definitions() = default;
+  definitions(definitions&&) noexcept = default;
+  definitions& operator=(definitions&&) noexcept = default;
+  definitions(const definitions&) = delete;
+  definitions& operator=(const definitions&) = delete;
+
+  // Picks the definition whose unh_type, unh_version and unh_release accept the values (and
+  // unh_agency when `agency` is given). First loaded wins on ties (files load in name order).
+  const definition* find(std::string_view type, std::string_view version, std::string_view release,
+                         std::string_view agency = {}) const noexcept;
+
+  std::span<const std::unique_ptr<definition>> all() const noexcept { return items_; }
+  std::size_t size() const noexcept { return items_.size(); }
+
+  // Adds one parsed definition (used by the loaders and by tests).
+  void add(std::unique_ptr<definition> d) { items_.push_back(std::move(d)); }
+
+ private:
+  std::vector<std::unique_ptr<definition>> items_;
+};
+
+// Parses one definition from JSON text; `file` only labels errors.
+[[nodiscard]] boost::system::result<std::unique_ptr<definition>, load_error> parse_definition(
+    std::string_view json_text, std::string_view file);
+// Reads one file.
+[[nodiscard]] boost::system::result<std::unique_ptr<definition>, load_error> load_definition(
+    const std::filesystem::path& file);
+// Reads every `*.json` of `dir` (not recursive), in file-name order.
+[[nodiscard]] boost::system::result<definitions, load_error> load_definitions(
+    const std::filesystem::path& dir);
+
+}  // namespace apipnr::message

@@ -1,0 +1,135 @@
+// The group structure of ONE message (UNH..UNT) as matched against its definition, and the
+// parser that builds it (`parse_structure`, algorithm of specs/messages/README.md).
+//
+// Model: `message_tree::segments` has one entry per segment UNH..UNT inclusive (entry i is
+// message segment i+1, UNH = 1), with the definition node that matched it (nullptr for UNH, UNT
+// and segments no node accepted) and the innermost group instance it belongs to.
+// `message_tree::instances[0]` is the message root (group == nullptr); every other instance is
+// one occurrence of a group node, in pre-order (a parent always precedes its children, and a
+// subtree is contiguous).
+//
+// Lifetime: the tree holds pointers into the `edifact::interchange` (and so into its buffer)
+// and into the `definitions` it was parsed with; all three must outlive it and stay unchanged.
+// `clear()` keeps capacity, so reusing one tree per worker allocates only when a message is
+// larger than any before it.
+//
+// Thread safety: value type, no synchronisation; a const tree may be read from many threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/error_code.hpp>
+
+#include "apipnr/common/diagnostic.hpp"
+#include "apipnr/edifact/interchange.hpp"
+#include "apipnr/message/definitions.hpp"
+#include "apipnr/message/errc.hpp"
+
+namespace apipnr::message {
+
+inline constexpr std::uint32_t no_instance = 0xFFFFFFFFu;
+
+struct segment_entry {
+  const edifact::segment* seg = nullptr;  // into interchange::segments
+  const node* matched = nullptr;          // nullptr: UNH/UNT or not accepted anywhere
+  std::uint32_t instance = 0;             // innermost group instance (0 = root)
+};
+
+struct group_instance {
+  const node* group = nullptr;         // nullptr for the root (instance 0)
+  std::uint32_t parent = no_instance;  // index into message_tree::instances
+  std::uint32_t first = 0;             // tree index of the trigger segment (root: 0 = UNH)
+  std::uint32_t last = 0;              // tree index of the last segment, nested ones included
+  std::uint32_t repetition = 1;        // 1-based occurrence of this group in its parent
+  std::uint32_t depth = 0;             // 0 for the root, 1 for a top-level group
+};
+
+class message_tree {
+ public:
+  const edifact::interchange* source = nullptr;
+  const definition* def = nullptr;
+  std::uint32_t message_index = 0;  // into interchange::messages
+  std::vector<segment_entry> segments;
+  std::vector<group_instance> instances;
+
+  void clear() noexcept;
+
+  // Message segment number (UNH = 1) of tree index i.
+  static std::uint32_t message_segment(std::size_t i) noexcept {
+    return static_cast<std::uint32_t>(i + 1);
+  }
+  const edifact::delimiters& delims() const noexcept { return source->delims; }
+
+  // Calls f(tree_index) for each segment that belongs to instance `inst` itself (its trigger
+  // and plain segments, not those of nested groups), in order.
+  template <class F>
+  void for_each_own_segment(std::uint32_t inst, F&& f) const {
+    const group_instance& g = instances[inst];
+    for (std::uint32_t i = g.first; i <= g.last && i < segments.size(); ++i) {
+      if (segments[i].instance == inst) f(i);
+    }
+  }
+  // Calls f(instance_index) for each direct child instance of `inst`, in order.
+  template <class F>
+  void for_each_child(std::uint32_t inst, F&& f) const {
+    const std::uint32_t end = subtree_end(inst);
+    for (std::uint32_t j = inst + 1; j < end; ++j) {
+      if (instances[j].parent == inst) f(j);
+    }
+  }
+  // One past the last instance of the subtree rooted at `inst`.
+  std::uint32_t subtree_end(std::uint32_t inst) const noexcept;
+  // Number of instances of `group` directly inside `inst`.
+  std::size_t count_children(std::uint32_t inst, const node* group) const noexcept;
+
+  // The segment's qualifier, read where its layout says (README rule 2); empty when none.
+  std::string_view qualifier(std::size_t i) const noexcept;
+
+  // Raw value (release characters still in place; see edifact::unescape) of element `element`
+  // (declared position), component `component` (0 = the whole element) and occurrence
+  // `repetition` (1-based) of tree segment i. Repeats are read as the layout says: positional
+  // (occurrence r of an element declared at p sits at position p+r-1) or with the v4
+  // repetition separator; `either` uses the separator form when the element contains one.
+  // Empty when absent.
+  std::string_view value(std::size_t i, std::uint16_t element, std::uint16_t component = 0,
+                         std::uint16_t repetition = 1) const noexcept;
+  // Number of occurrences of the element declared at `element` present in segment i (0 when
+  // the element is absent or empty).
+  std::uint16_t occurrences(std::size_t i, std::uint16_t element) const noexcept;
+};
+
+// Layout-aware reading of a single segment without a tree (same rules as message_tree::value).
+std::string_view read_value(const edifact::segment& s, const segment_def* layout,
+                            const edifact::delimiters& d, std::uint16_t element,
+                            std::uint16_t component = 0, std::uint16_t repetition = 1) noexcept;
+
+struct structure_options {
+  // Severity of a missing mandatory segment/group, by node (node::path names it). Return
+  // nullopt to keep the default (error). The profile engine fills this from `required` rules.
+  std::function<std::optional<apipnr::severity>(const node&)> missing_severity;
+  // Severity for segments/groups/elements of `in_profile: false` nodes (profile decides).
+  apipnr::severity not_in_profile = apipnr::severity::warning;
+  bool check_elements = true;               // run the element layout checks
+  std::uint32_t max_depth = 16;             // group nesting limit (MSG-LIM-DEPTH)
+  std::uint32_t max_instances = 1'000'000;  // group instance limit per message (MSG-LIM-INSTANCES)
+  std::uint32_t max_findings = 10'000;      // per message; then one MSG-LIM-FINDINGS, then silence
+};
+
+// Builds `out` for interchange.messages[message_index] against `def`, reporting findings to
+// `sink` (never throws on input). Returns an error only when it had to stop: no_such_message,
+// limit_depth, limit_instances (the tree then covers the segments before the stop).
+boost::system::error_code parse_structure(const edifact::interchange& ic, std::size_t message_index,
+                                          const definition& def, diagnostic_sink& sink,
+                                          message_tree& out, const structure_options& opt = {});
+// Same, choosing the definition from the UNH with definitions::find(); reports and returns
+// no_definition when none matches.
+boost::system::error_code parse_structure(const edifact::interchange& ic, std::size_t message_index,
+                                          const definitions& defs, diagnostic_sink& sink,
+                                          message_tree& out, const structure_options& opt = {});
+
+}  // namespace apipnr::message
