@@ -1,0 +1,206 @@
+#include "apipnr/model/dates.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+
+namespace apipnr::model {
+namespace {
+
+// Digits only: std::from_chars would accept nothing else either, but we also need to reject
+// signs and spaces that some senders pad with, and to know the exact width.
+std::optional<unsigned> digits(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  unsigned v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  return v;
+}
+
+std::chrono::sys_days to_days(const calendar_date& d) noexcept {
+  return std::chrono::sys_days{std::chrono::year{d.year} / std::chrono::month{d.month} /
+                               std::chrono::day{d.day}};
+}
+
+long long distance_days(const calendar_date& a, const calendar_date& b) noexcept {
+  const auto diff = (to_days(a) - to_days(b)).count();
+  return diff < 0 ? -static_cast<long long>(diff) : static_cast<long long>(diff);
+}
+
+int floor_century(int year) noexcept {
+  return year >= 0 ? year / 100 * 100 : -((-year + 99) / 100 * 100);
+}
+
+constexpr std::array<std::string_view, 12> month_names = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                                          "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+
+char upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+}  // namespace
+
+bool is_leap_year(int year) noexcept {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+unsigned days_in_month(int year, unsigned month) noexcept {
+  static constexpr std::array<unsigned, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
+  if (month == 2 && is_leap_year(year)) return 29;
+  return days[month - 1];
+}
+
+bool is_valid_date(int year, unsigned month, unsigned day) noexcept {
+  return year >= 1 && year <= 9999 && day >= 1 && day <= days_in_month(year, month);
+}
+
+bool is_valid_date(const calendar_date& d) noexcept {
+  return is_valid_date(d.year, d.month, d.day);
+}
+
+std::optional<int> resolve_century(unsigned yy, unsigned month, unsigned day,
+                                   const century_rule& rule) noexcept {
+  if (yy > 99 || !is_valid_date(rule.reference)) return std::nullopt;
+  // Candidates span two centuries back and one ahead of the reference century: enough for every
+  // policy (a date of birth 100+ years back, an expiry look-back, the nearest within 50 years).
+  const int base = floor_century(rule.reference.year);
+  std::optional<calendar_date> best;
+  for (int k = -2; k <= 1; ++k) {
+    const calendar_date c{base + k * 100 + static_cast<int>(yy), month, day};
+    if (!is_valid_date(c)) continue;
+    switch (rule.policy) {
+      case century_policy::date_of_birth:
+        if (c <= rule.reference && (!best || c > *best)) best = c;
+        break;
+      case century_policy::expiry: {
+        // Compared as a tuple, so a February 29 reference needs no adjustment.
+        const calendar_date threshold{rule.reference.year - static_cast<int>(rule.lookback_years),
+                                      rule.reference.month, rule.reference.day};
+        if (c >= threshold && (!best || c < *best)) best = c;
+        break;
+      }
+      case century_policy::nearest:
+        if (!best || distance_days(c, rule.reference) < distance_days(*best, rule.reference)) {
+          best = c;
+        }
+        break;
+    }
+  }
+  if (!best) return std::nullopt;
+  return best->year;
+}
+
+std::optional<calendar_date> parse_ccyymmdd(std::string_view s) noexcept {
+  if (s.size() != 8) return std::nullopt;
+  const auto y = digits(s.substr(0, 4));
+  const auto m = digits(s.substr(4, 2));
+  const auto d = digits(s.substr(6, 2));
+  if (!y || !m || !d) return std::nullopt;
+  const calendar_date out{static_cast<int>(*y), *m, *d};
+  if (!is_valid_date(out)) return std::nullopt;
+  return out;
+}
+
+std::optional<calendar_date> parse_yymmdd(std::string_view s, const century_rule& rule) noexcept {
+  if (s.size() != 6) return std::nullopt;
+  const auto yy = digits(s.substr(0, 2));
+  const auto m = digits(s.substr(2, 2));
+  const auto d = digits(s.substr(4, 2));
+  if (!yy || !m || !d) return std::nullopt;
+  const auto year = resolve_century(*yy, *m, *d, rule);
+  if (!year) return std::nullopt;
+  return calendar_date{*year, *m, *d};
+}
+
+std::optional<calendar_date> parse_date_6_or_8(std::string_view s,
+                                               const century_rule& rule) noexcept {
+  if (s.size() == 8) return parse_ccyymmdd(s);
+  return parse_yymmdd(s, rule);
+}
+
+std::optional<clock_time> parse_hhmm(std::string_view s) noexcept {
+  if (s.size() != 4) return std::nullopt;
+  const auto h = digits(s.substr(0, 2));
+  const auto m = digits(s.substr(2, 2));
+  if (!h || !m || *h > 23 || *m > 59) return std::nullopt;
+  return clock_time{*h, *m};
+}
+
+std::optional<local_date_time> parse_yymmddhhmm(std::string_view s,
+                                                const century_rule& rule) noexcept {
+  if (s.size() != 10) return std::nullopt;
+  const auto d = parse_yymmdd(s.substr(0, 6), rule);
+  const auto t = parse_hhmm(s.substr(6, 4));
+  if (!d || !t) return std::nullopt;
+  return local_date_time{*d, *t};
+}
+
+std::optional<calendar_date> parse_ddmmyy(std::string_view s, const century_rule& rule) noexcept {
+  if (s.size() != 6) return std::nullopt;
+  const auto d = digits(s.substr(0, 2));
+  const auto m = digits(s.substr(2, 2));
+  const auto yy = digits(s.substr(4, 2));
+  if (!yy || !m || !d) return std::nullopt;
+  const auto year = resolve_century(*yy, *m, *d, rule);
+  if (!year) return std::nullopt;
+  return calendar_date{*year, *m, *d};
+}
+
+std::optional<local_date_time> parse_ddmmyy_hhmm(std::string_view date, std::string_view time,
+                                                 const century_rule& rule) noexcept {
+  const auto d = parse_ddmmyy(date, rule);
+  const auto t = parse_hhmm(time);
+  if (!d || !t) return std::nullopt;
+  return local_date_time{*d, *t};
+}
+
+std::optional<calendar_date> parse_ddmmmyy(std::string_view s, const century_rule& rule) noexcept {
+  if (s.size() != 7) return std::nullopt;
+  const auto d = digits(s.substr(0, 2));
+  const auto yy = digits(s.substr(5, 2));
+  if (!d || !yy) return std::nullopt;
+  const std::array<char, 3> name = {upper(s[2]), upper(s[3]), upper(s[4])};
+  unsigned month = 0;
+  for (unsigned i = 0; i < month_names.size(); ++i) {
+    if (std::string_view(name.data(), name.size()) == month_names[i]) month = i + 1;
+  }
+  if (month == 0) return std::nullopt;
+  const auto year = resolve_century(*yy, month, *d, rule);
+  if (!year) return std::nullopt;
+  return calendar_date{*year, month, *d};
+}
+
+std::optional<year_month> parse_mmyy(std::string_view s, const century_rule& rule) noexcept {
+  if (s.size() != 4) return std::nullopt;
+  const auto m = digits(s.substr(0, 2));
+  const auto yy = digits(s.substr(2, 2));
+  if (!m || !yy || *m < 1 || *m > 12) return std::nullopt;
+  // Day 1 is valid in every month; the policy decides on the month as a whole.
+  const auto year = resolve_century(*yy, *m, 1, rule);
+  if (!year) return std::nullopt;
+  return year_month{*year, *m};
+}
+
+std::string to_iso(const calendar_date& d) {
+  std::array<char, 16> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u", d.year % 10000, d.month % 100,
+                d.day % 100);
+  return std::string(buf.data());
+}
+
+std::string to_iso(const local_date_time& dt) {
+  std::array<char, 8> buf{};
+  std::snprintf(buf.data(), buf.size(), "T%02u:%02u", dt.time.hour % 100, dt.time.minute % 100);
+  return to_iso(dt.date) + buf.data();
+}
+
+std::string to_iso(const year_month& ym) {
+  std::array<char, 12> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04d-%02u", ym.year % 10000, ym.month % 100);
+  return std::string(buf.data());
+}
+
+}  // namespace apipnr::model
