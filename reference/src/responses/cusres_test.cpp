@@ -125,7 +125,7 @@ TEST(CusresWriter, AppendixA2OutputParsesStrictlyWithConsistentCounts) {
   const std::string text = write_ok(a2_response());
   parse_strict(text, p);
   ASSERT_FALSE(p.stop) << p.stop.message();
-  EXPECT_FALSE(p.findings.has_errors()) << findings_text(p.findings);
+  EXPECT_TRUE(p.findings.empty()) << findings_text(p.findings);
   ASSERT_EQ(p.ic.messages.size(), 1u);
   const edifact::message_view& m = p.ic.messages[0];
   EXPECT_EQ(m.type, "CUSRES");
@@ -466,6 +466,53 @@ TEST(CusresWriter, ResultOverloadReturnsErrorCode) {
   const auto ok = write_cusres(a2_response());
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(*ok, joined_a2());
+}
+
+TEST(CusresWriter, Utf8TextIsSplitOnCharacterBoundaries) {
+  cusres_response r = a2_response();
+  r.env.syntax_identifier = "UNOY";
+  r.env.write_una = true;
+  // 511 ASCII letters then a two-byte character: the cut falls after the character, not inside.
+  r.passengers[0].text = std::string(511, 'A') + "\xC3\x89" + "TAPE";
+  const std::string text = write_ok(r);
+  EXPECT_TRUE(contains(text, std::string(511, 'A') + "\xC3\x89:TAPE'")) << text;
+  parsed p;
+  parse_strict(text, p);
+  EXPECT_FALSE(p.findings.has_errors()) << findings_text(p.findings);
+}
+
+TEST(CusresWriter, RejectsMalformedUtf8) {
+  cusres_response r = a2_response();
+  r.env.syntax_identifier = "UNOY";
+  r.passengers[0].text = "BAD \xC3";
+  EXPECT_EQ(write_error(r), errc::invalid_character);
+}
+
+TEST(CusresWriter, RejectsOverlongPassengerReference) {
+  cusres_response r = a2_response();
+  r.passengers[0].passenger_reference = std::string(71, '1');
+  EXPECT_EQ(write_error(r), errc::value_too_long);
+}
+
+TEST(CusresWriter, IataEnvelopeMayDeclareRepetitionSeparator) {
+  cusres_response r = a2_response();
+  r.env.syntax_identifier = "IATA";
+  r.env.syntax_version = 1;
+  r.env.write_una = true;
+  r.env.delims = edifact::delimiters::defaults_v4();
+  const std::string text = write_ok(r);
+  EXPECT_EQ(text.substr(0, 20), "UNA:+.?*'UNB+IATA:1+");
+  parsed p;
+  parse_strict(text, p);
+  EXPECT_FALSE(p.findings.has_errors()) << findings_text(p.findings);
+}
+
+TEST(CusresWriter, RejectsRepetitionSeparatorBeforeVersionFour) {
+  cusres_response r = a2_response();
+  r.env.syntax_version = 3;
+  r.env.write_una = true;
+  r.env.delims = edifact::delimiters::defaults_v4();
+  EXPECT_EQ(write_error(r), errc::invalid_delimiters);
 }
 
 }  // namespace
