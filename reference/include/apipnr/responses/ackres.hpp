@@ -26,7 +26,7 @@
 //   ackres_too_many_texts      more than `max_texts_per_error` (capped at 9) IFT in a group, or
 //                              a text needing more than 99 4440 elements
 //   value_too_long / invalid_character  for any other value
-// On error `out` is left exactly as it was.
+// On error `out` is left exactly as it was. Errors carry no values (DP-LOG-003).
 //
 // Thread safety: the functions are reentrant; the data types are plain values.
 #pragma once

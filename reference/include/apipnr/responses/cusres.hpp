@@ -31,7 +31,8 @@
 //   cusres_text_too_long                  FTX text over 5 x 512 characters
 //   value_too_long / invalid_character    any other value over its length or outside the
 //                                         repertoire of the envelope's syntax identifier
-// On error `out` is left exactly as it was.
+// On error `out` is left exactly as it was. An error names the offending field through its code,
+// never its value, so it can be logged without personal data (DP-LOG-003).
 //
 // Thread safety: the functions are reentrant; the data types are plain values.
 #pragma once

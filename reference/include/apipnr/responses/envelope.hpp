@@ -15,7 +15,9 @@
 //   invalid_date_time          date not 6 or 8 digits, time not 4 digits
 //   invalid_control_reference  0020 or 0048 empty or longer than 14 (SYN-DAT-002)
 //   value_too_long             identifiers over 35, qualifiers over 4, 0026 over 14
-//   invalid_character          a byte outside the repertoire of `syntax_identifier`
+//   invalid_character          a byte outside the repertoire of `syntax_identifier`, or a
+//                              coded value outside its domain (UNB 0031 not "1", S010/0073
+//                              not C or F, ACKRES response type or IFT qualifier malformed)
 //
 // Thread safety: value type.
 #pragma once
