@@ -1,0 +1,623 @@
+#include "apipnr/message/definitions.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "apipnr/message/errc.hpp"
+
+namespace apipnr::message {
+
+using json = nlohmann::json;
+
+std::string_view lookup(const keyed_strings& list, std::string_view key) noexcept {
+  std::string_view star;
+  for (const auto& [k, v] : list) {
+    if (k == key) return v;
+    if (k == "*") star = v;
+  }
+  return star;
+}
+
+const field_def* field_def::component(std::uint16_t p) const noexcept {
+  for (const auto& c : components) {
+    if (c.pos == p) return &c;
+  }
+  return nullptr;
+}
+
+std::string_view field_def::maps_to_for(std::string_view qualifier) const noexcept {
+  const std::string_view v = lookup(maps_to_by_qualifier, qualifier);
+  return v.empty() ? std::string_view(maps_to) : v;
+}
+std::string_view field_def::codes_for(std::string_view qualifier) const noexcept {
+  const std::string_view v = lookup(codes_by_qualifier, qualifier);
+  return v.empty() ? std::string_view(codes) : v;
+}
+std::string_view field_def::value_format_for(std::string_view qualifier) const noexcept {
+  const std::string_view v = lookup(value_format_by_qualifier, qualifier);
+  return v.empty() ? std::string_view(value_format) : v;
+}
+
+std::pair<const field_def*, std::uint16_t> segment_def::element_at(std::uint16_t p) const noexcept {
+  for (const auto& e : elements) {
+    if (p >= e.pos && p < e.pos + e.positional_span) {
+      return {&e, static_cast<std::uint16_t>(p - e.pos + 1)};
+    }
+  }
+  return {nullptr, 0};
+}
+
+const field_def* segment_def::element(std::uint16_t p) const noexcept {
+  for (const auto& e : elements) {
+    if (e.pos == p) return &e;
+  }
+  return nullptr;
+}
+
+std::uint16_t segment_def::last_position() const noexcept {
+  std::uint16_t last = 0;
+  for (const auto& e : elements) {
+    last = std::max(last, static_cast<std::uint16_t>(e.pos + e.positional_span - 1));
+  }
+  return last;
+}
+
+bool qualifier_list::contains(std::string_view v) const noexcept {
+  return std::find(values.begin(), values.end(), v) != values.end();
+}
+
+bool code_list::contains(std::string_view code) const noexcept {
+  return std::any_of(values.begin(), values.end(),
+                     [&](const auto& kv) { return kv.first == code; });
+}
+
+bool match_rule::accepts(const std::vector<std::string>& list, std::string_view v) noexcept {
+  if (list.empty()) return true;
+  return std::any_of(list.begin(), list.end(),
+                     [&](const std::string& s) { return s == "*" || s == v; });
+}
+
+const segment_def* definition::find_segment(std::string_view key) const noexcept {
+  for (const auto& s : segments) {
+    if (s->key == key) return s.get();
+  }
+  return nullptr;
+}
+
+const code_list* definition::find_code_list(std::string_view name) const noexcept {
+  for (const auto& c : code_lists) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const node* definition::find_node(std::string_view path) const noexcept {
+  for (const node* n : nodes) {
+    if (n->path == path) return n;
+  }
+  return nullptr;
+}
+
+std::string load_error::to_string() const {
+  std::string s = "[apipnr.message.001] ";
+  s += file;
+  if (!pointer.empty()) {
+    s += '#';
+    s += pointer;
+  }
+  s += ": ";
+  s += code.message();
+  if (!detail.empty()) {
+    s += " (";
+    s += detail;
+    s += ')';
+  }
+  return s;
+}
+
+void throw_exception_from_error(const load_error& e, const boost::source_location&) {
+  throw std::runtime_error(e.to_string());
+}
+
+const definition* definitions::find(std::string_view type, std::string_view version,
+                                    std::string_view release,
+                                    std::string_view agency) const noexcept {
+  for (const auto& d : items_) {
+    const match_rule& m = d->match;
+    if (!match_rule::accepts(m.unh_type, type) || !match_rule::accepts(m.unh_version, version) ||
+        !match_rule::accepts(m.unh_release, release)) {
+      continue;
+    }
+    if (!agency.empty() && !match_rule::accepts(m.unh_agency, agency)) continue;
+    return d.get();
+  }
+  return nullptr;
+}
+
+// Builds a definition from parsed JSON. Loading happens once at start-up, so clarity wins over
+// speed here; every failure carries the JSON pointer of the value at fault.
+struct definition_builder {
+  std::string file;
+  definition& d;
+  load_error err;
+  bool failed = false;
+
+  bool fail(errc code, const std::string& pointer, std::string detail) {
+    if (!failed) {
+      err = load_error{make_error_code(code), file, pointer, std::move(detail)};
+      failed = true;
+    }
+    return false;
+  }
+
+  bool get_string(const json& o, const char* key, const std::string& ptr, std::string& out,
+                  bool required) {
+    const auto it = o.find(key);
+    if (it == o.end()) {
+      return required ? fail(errc::load_schema, ptr + "/" + key, "required string missing") : true;
+    }
+    if (!it->is_string()) return fail(errc::load_schema, ptr + "/" + key, "expected a string");
+    out = it->get<std::string>();
+    return true;
+  }
+
+  bool get_uint(const json& o, const char* key, const std::string& ptr, std::uint32_t& out,
+                bool required) {
+    const auto it = o.find(key);
+    if (it == o.end()) {
+      return required ? fail(errc::load_schema, ptr + "/" + key, "required integer missing") : true;
+    }
+    if (!it->is_number_unsigned()) {
+      return fail(errc::load_schema, ptr + "/" + key, "expected a non-negative integer");
+    }
+    const auto v = it->get<std::uint64_t>();
+    out = v > 0xFFFFFFFFull ? unbounded : static_cast<std::uint32_t>(v);
+    return true;
+  }
+
+  bool get_bool(const json& o, const char* key, const std::string& ptr, bool& out) {
+    const auto it = o.find(key);
+    if (it == o.end()) return true;
+    if (!it->is_boolean()) return fail(errc::load_schema, ptr + "/" + key, "expected a boolean");
+    out = it->get<bool>();
+    return true;
+  }
+
+  bool get_status(const json& o, const std::string& ptr, status& out) {
+    std::string s;
+    if (!get_string(o, "status", ptr, s, true)) return false;
+    if (s == "M") {
+      out = status::mandatory;
+    } else if (s == "C") {
+      out = status::conditional;
+    } else {
+      return fail(errc::load_schema, ptr + "/status", "expected M or C");
+    }
+    return true;
+  }
+
+  bool get_match_value(const json& o, const char* key, const std::string& ptr,
+                       std::vector<std::string>& out) {
+    const auto it = o.find(key);
+    if (it == o.end()) return true;
+    if (it->is_string()) {
+      out.push_back(it->get<std::string>());
+      return true;
+    }
+    if (!it->is_array()) return fail(errc::load_schema, ptr + "/" + key, "expected string or list");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      if (!(*it)[i].is_string()) {
+        return fail(errc::load_schema, ptr + "/" + key + "/" + std::to_string(i),
+                    "expected a string");
+      }
+      out.push_back((*it)[i].get<std::string>());
+    }
+    return true;
+  }
+
+  bool get_keyed(const json& o, const char* key, const std::string& ptr, keyed_strings& out) {
+    const auto it = o.find(key);
+    if (it == o.end()) return true;
+    if (!it->is_object()) return fail(errc::load_schema, ptr + "/" + key, "expected an object");
+    for (const auto& [k, v] : it->items()) {
+      if (!v.is_string())
+        return fail(errc::load_schema, ptr + "/" + key + "/" + k, "expected a string");
+      out.emplace_back(k, v.get<std::string>());
+    }
+    return true;
+  }
+
+  bool parse_format(const std::string& text, const std::string& ptr, field_format& out) {
+    std::size_t i = 0;
+    if (text.rfind("an", 0) == 0) {
+      out.type = char_class::an;
+      i = 2;
+    } else if (!text.empty() && text[0] == 'a') {
+      out.type = char_class::a;
+      i = 1;
+    } else if (!text.empty() && text[0] == 'n') {
+      out.type = char_class::n;
+      i = 1;
+    } else {
+      return fail(errc::load_schema, ptr, "format must be a, n or an");
+    }
+    out.fixed = text.compare(i, 2, "..") != 0;
+    if (!out.fixed) i += 2;
+    if (i >= text.size() || text.size() - i > 4) return fail(errc::load_schema, ptr, "bad length");
+    unsigned len = 0;
+    for (; i < text.size(); ++i) {
+      if (text[i] < '0' || text[i] > '9') return fail(errc::load_schema, ptr, "bad length");
+      len = len * 10 + static_cast<unsigned>(text[i] - '0');
+    }
+    if (len == 0) return fail(errc::load_schema, ptr, "length must be positive");
+    out.length = static_cast<std::uint16_t>(len);
+    return true;
+  }
+
+  bool parse_field(const json& o, const std::string& ptr, field_def& f, bool is_element) {
+    if (!o.is_object()) return fail(errc::load_schema, ptr, "expected an object");
+    std::uint32_t pos = 0;
+    if (!get_uint(o, "pos", ptr, pos, true)) return false;
+    if (pos == 0 || pos > 999) return fail(errc::load_schema, ptr + "/pos", "pos out of range");
+    f.pos = static_cast<std::uint16_t>(pos);
+    std::string format;
+    if (!get_string(o, "id", ptr, f.id, true) || !get_string(o, "name", ptr, f.name, false) ||
+        !get_status(o, ptr, f.status) || !get_string(o, "format", ptr, format, false) ||
+        !get_string(o, "codes", ptr, f.codes, false) ||
+        !get_keyed(o, "codes_by_qualifier", ptr, f.codes_by_qualifier) ||
+        !get_string(o, "maps_to", ptr, f.maps_to, false) ||
+        !get_keyed(o, "maps_to_by_qualifier", ptr, f.maps_to_by_qualifier) ||
+        !get_string(o, "value_format", ptr, f.value_format, false) ||
+        !get_keyed(o, "value_format_by_qualifier", ptr, f.value_format_by_qualifier) ||
+        !get_bool(o, "in_profile", ptr, f.in_profile)) {
+      return false;
+    }
+    if (!format.empty() && !parse_format(format, ptr + "/format", f.format)) return false;
+    if (const auto it = o.find("repeat"); it != o.end()) {
+      const std::string rp = ptr + "/repeat";
+      if (!is_element || !it->is_object()) return fail(errc::load_schema, rp, "unexpected repeat");
+      std::uint32_t max = 0;
+      std::string enc = "either";
+      if (!get_uint(*it, "max", rp, max, true) || !get_string(*it, "encoding", rp, enc, false)) {
+        return false;
+      }
+      if (max < 2 || max > 9999) return fail(errc::load_schema, rp + "/max", "out of range");
+      f.repeat_max = static_cast<std::uint16_t>(max);
+      if (enc == "positional") {
+        f.encoding = repeat_encoding::positional;
+      } else if (enc == "separator") {
+        f.encoding = repeat_encoding::separator;
+      } else if (enc == "either") {
+        f.encoding = repeat_encoding::either;
+      } else {
+        return fail(errc::load_schema, rp + "/encoding", "unknown encoding");
+      }
+    }
+    if (const auto it = o.find("components"); it != o.end()) {
+      if (!is_element || !it->is_array() || it->empty()) {
+        return fail(errc::load_schema, ptr + "/components", "expected a non-empty list");
+      }
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        field_def c;
+        if (!parse_field((*it)[i], ptr + "/components/" + std::to_string(i), c, false)) {
+          return false;
+        }
+        f.components.push_back(std::move(c));
+      }
+    }
+    return true;
+  }
+
+  bool parse_segment(const std::string& key, const json& o, const std::string& ptr,
+                     segment_def& s) {
+    if (!o.is_object()) return fail(errc::load_schema, ptr, "expected an object");
+    s.key = key;
+    if (!get_string(o, "tag", ptr, s.tag, true) || !get_string(o, "name", ptr, s.name, false) ||
+        !get_bool(o, "open_tail", ptr, s.open_tail)) {
+      return false;
+    }
+    if (key.compare(0, 3, s.tag) != 0)
+      return fail(errc::load_schema, ptr + "/tag", "tag differs from key");
+    if (const auto it = o.find("qualifier"); it != o.end()) {
+      std::uint32_t e = 0, c = 0;
+      if (!get_uint(*it, "element", ptr + "/qualifier", e, true) ||
+          !get_uint(*it, "component", ptr + "/qualifier", c, true)) {
+        return false;
+      }
+      s.qualifier_element = static_cast<std::uint16_t>(std::min<std::uint32_t>(e, 999));
+      s.qualifier_component = static_cast<std::uint16_t>(std::min<std::uint32_t>(c, 999));
+    }
+    const auto els = o.find("elements");
+    if (els == o.end() || !els->is_array()) {
+      return fail(errc::load_schema, ptr + "/elements", "expected a list");
+    }
+    for (std::size_t i = 0; i < els->size(); ++i) {
+      field_def f;
+      if (!parse_field((*els)[i], ptr + "/elements/" + std::to_string(i), f, true)) return false;
+      s.elements.push_back(std::move(f));
+    }
+    std::stable_sort(s.elements.begin(), s.elements.end(),
+                     [](const field_def& a, const field_def& b) { return a.pos < b.pos; });
+    // Positional repeats may not run into the next declared element (see positional_span).
+    for (std::size_t i = 0; i < s.elements.size(); ++i) {
+      field_def& f = s.elements[i];
+      std::uint32_t span = f.encoding == repeat_encoding::separator ? 1u : f.repeat_max;
+      if (i + 1 < s.elements.size()) {
+        span = std::min<std::uint32_t>(span, s.elements[i + 1].pos - f.pos);
+      }
+      f.positional_span = static_cast<std::uint16_t>(std::max<std::uint32_t>(span, 1));
+    }
+    return true;
+  }
+
+  bool parse_qualifiers(const json& o, const std::string& ptr, qualifier_list& q) {
+    if (!o.is_object()) return fail(errc::load_schema, ptr, "expected an object");
+    q.present = true;
+    if (!get_match_value(o, "values", ptr, q.values) || !get_bool(o, "open", ptr, q.open)) {
+      return false;
+    }
+    return true;
+  }
+
+  bool parse_node(const json& o, const std::string& ptr, node& n, const std::string& parent_path,
+                  std::uint32_t depth) {
+    if (!o.is_object()) return fail(errc::load_schema, ptr, "expected an object");
+    n.depth = depth;
+    std::uint32_t max = 1;
+    if (!get_status(o, ptr, n.status) || !get_uint(o, "max", ptr, max, true)) return false;
+    if (max == 0) return fail(errc::load_schema, ptr + "/max", "max must be at least 1");
+    n.max = max;
+    n.min = n.mandatory() ? 1 : 0;
+    if (!get_uint(o, "min", ptr, n.min, false) || !get_bool(o, "in_profile", ptr, n.in_profile) ||
+        !get_string(o, "name", ptr, n.name, false)) {
+      return false;
+    }
+    std::uint32_t level = 0;
+    if (o.contains("level")) {
+      if (!get_uint(o, "level", ptr, level, true)) return false;
+      n.level = static_cast<int>(std::min<std::uint32_t>(level, 99));
+    }
+    const std::string prefix = parent_path.empty() ? "" : parent_path + "/";
+    if (o.contains("group")) {
+      n.kind = node_kind::group;
+      std::string order = "strict";
+      if (!get_string(o, "group", ptr, n.group, true) ||
+          !get_string(o, "model", ptr, n.model, false) ||
+          !get_string(o, "order", ptr, order, false)) {
+        return false;
+      }
+      n.relaxed = order == "relaxed";
+      n.path = prefix + n.group;
+      const auto trig = o.find("trigger");
+      if (trig == o.end() || !trig->is_object()) {
+        return fail(errc::load_schema, ptr + "/trigger", "expected an object");
+      }
+      if (!get_string(*trig, "segment", ptr + "/trigger", n.tag, true)) return false;
+      if (const auto q = trig->find("qualifier"); q != trig->end()) {
+        std::uint32_t e = 0, c = 0;
+        const std::string qp = ptr + "/trigger/qualifier";
+        if (!parse_qualifiers(*q, qp, n.qualifiers) || !get_uint(*q, "element", qp, e, true) ||
+            !get_uint(*q, "component", qp, c, true)) {
+          return false;
+        }
+        n.qualifier_element = static_cast<std::uint16_t>(std::min<std::uint32_t>(e, 999));
+        n.qualifier_component = static_cast<std::uint16_t>(std::min<std::uint32_t>(c, 999));
+      }
+      const auto content = o.find("content");
+      if (content == o.end() || !content->is_array() || content->empty()) {
+        return fail(errc::load_schema, ptr + "/content", "expected a non-empty list");
+      }
+      n.content.resize(content->size());
+      for (std::size_t i = 0; i < content->size(); ++i) {
+        if (!parse_node((*content)[i], ptr + "/content/" + std::to_string(i), n.content[i], n.path,
+                        depth + 1)) {
+          return false;
+        }
+      }
+      const node& t = n.content[0];
+      if (t.is_group() || t.tag != n.tag) {
+        return fail(errc::load_schema, ptr + "/content/0",
+                    "content[0] must be the trigger segment");
+      }
+      n.def = t.def;
+      return true;
+    }
+    n.kind = node_kind::segment;
+    std::string def_key;
+    if (!get_string(o, "segment", ptr, n.tag, true) || !get_string(o, "def", ptr, def_key, false)) {
+      return false;
+    }
+    n.path = prefix + n.tag;
+    if (def_key.empty()) def_key = n.tag;
+    n.def = d.find_segment(def_key);
+    if (n.def == nullptr && o.contains("def")) {
+      return fail(errc::load_reference, ptr + "/def", "no segment layout '" + def_key + "'");
+    }
+    if (const auto q = o.find("qualifiers"); q != o.end()) {
+      if (!parse_qualifiers(*q, ptr + "/qualifiers", n.qualifiers)) return false;
+    }
+    if (n.def != nullptr) {
+      n.qualifier_element = n.def->qualifier_element;
+      n.qualifier_component = n.def->qualifier_component;
+    }
+    return true;
+  }
+
+  void link(node& n, const node* parent, std::uint32_t& max_depth) {
+    n.parent = parent;
+    n.index = static_cast<std::uint32_t>(d.nodes.size());
+    d.nodes.push_back(&n);
+    if (n.is_group()) {
+      max_depth = std::max(max_depth, n.depth + 1);
+      for (auto& c : n.content) link(c, &n, max_depth);
+    }
+  }
+
+  bool build(const json& root) {
+    if (!root.is_object()) return fail(errc::load_schema, "", "expected an object");
+    if (!get_string(root, "message", "", d.message, true) ||
+        !get_string(root, "version", "", d.version, true) ||
+        !get_string(root, "release", "", d.release, true) ||
+        !get_string(root, "agency", "", d.agency, true) ||
+        !get_string(root, "association", "", d.association, false) ||
+        !get_string(root, "profile", "", d.profile, false) ||
+        !get_string(root, "title", "", d.title, false) ||
+        !get_string(root, "confidence", "", d.confidence, false)) {
+      return false;
+    }
+    const auto m = root.find("match");
+    if (m == root.end() || !m->is_object())
+      return fail(errc::load_schema, "/match", "expected an object");
+    match_rule& r = d.match;
+    if (!get_match_value(*m, "unh_type", "/match", r.unh_type) ||
+        !get_match_value(*m, "unh_version", "/match", r.unh_version) ||
+        !get_match_value(*m, "unh_release", "/match", r.unh_release) ||
+        !get_match_value(*m, "unh_agency", "/match", r.unh_agency) ||
+        !get_match_value(*m, "unh_association", "/match", r.unh_association) ||
+        !get_match_value(*m, "ung_message_group", "/match", r.ung_message_group) ||
+        !get_match_value(*m, "ung_agency", "/match", r.ung_agency) ||
+        !get_match_value(*m, "ung_version", "/match", r.ung_version)) {
+      return false;
+    }
+    if (r.unh_type.empty() || r.unh_version.empty() || r.unh_release.empty()) {
+      return fail(errc::load_schema, "/match",
+                  "unh_type, unh_version and unh_release are required");
+    }
+    // Segments first: structure nodes resolve their layout by key.
+    const auto segs = root.find("segments");
+    if (segs == root.end() || !segs->is_object()) {
+      return fail(errc::load_schema, "/segments", "expected an object");
+    }
+    for (const auto& [key, value] : segs->items()) {
+      auto s = std::make_unique<segment_def>();
+      if (!parse_segment(key, value, "/segments/" + key, *s)) return false;
+      d.segments.push_back(std::move(s));
+    }
+    const auto lists = root.find("code_lists");
+    if (lists == root.end() || !lists->is_object()) {
+      return fail(errc::load_schema, "/code_lists", "expected an object");
+    }
+    for (const auto& [name, value] : lists->items()) {
+      const std::string ptr = "/code_lists/" + name;
+      if (!value.is_object()) return fail(errc::load_schema, ptr, "expected an object");
+      code_list c;
+      c.name = name;
+      if (!get_keyed(value, "values", ptr, c.values) ||
+          !get_string(value, "external", ptr, c.external, false) ||
+          !get_string(value, "pattern", ptr, c.pattern, false) ||
+          !get_match_value(value, "profile_only", ptr, c.profile_only)) {
+        return false;
+      }
+      d.code_lists.push_back(std::move(c));
+    }
+    const auto st = root.find("structure");
+    if (st == root.end() || !st->is_array() || st->empty()) {
+      return fail(errc::load_schema, "/structure", "expected a non-empty list");
+    }
+    d.structure.resize(st->size());
+    for (std::size_t i = 0; i < st->size(); ++i) {
+      if (!parse_node((*st)[i], "/structure/" + std::to_string(i), d.structure[i], "", 0)) {
+        return false;
+      }
+    }
+    std::uint32_t max_depth = 1;
+    for (auto& n : d.structure) link(n, nullptr, max_depth);
+    d.max_depth_ = max_depth;
+    if (const auto cs = root.find("constraints"); cs != root.end()) {
+      if (!cs->is_array()) return fail(errc::load_schema, "/constraints", "expected a list");
+      for (std::size_t i = 0; i < cs->size(); ++i) {
+        const std::string ptr = "/constraints/" + std::to_string(i);
+        exclusive_constraint c;
+        std::string kind;
+        if (!get_string((*cs)[i], "kind", ptr, kind, true) ||
+            !get_match_value((*cs)[i], "groups", ptr, c.groups) ||
+            !get_string((*cs)[i], "text", ptr, c.text, false)) {
+          return false;
+        }
+        if (kind != "exclusive") return fail(errc::load_schema, ptr + "/kind", "unknown kind");
+        for (std::size_t g = 0; g < c.groups.size(); ++g) {
+          const bool found =
+              std::any_of(d.structure.begin(), d.structure.end(),
+                          [&](const node& n) { return n.is_group() && n.group == c.groups[g]; });
+          if (!found) {
+            return fail(errc::load_reference, ptr + "/groups/" + std::to_string(g),
+                        "no top-level group '" + c.groups[g] + "'");
+          }
+        }
+        d.exclusive.push_back(std::move(c));
+      }
+    }
+    // Every code list an element names must exist, so that the profile engine can rely on it.
+    for (const auto& s : d.segments) {
+      for (const auto& e : s->elements) {
+        if (!check_codes(e, "/segments/" + s->key)) return false;
+        for (const auto& c : e.components) {
+          if (!check_codes(c, "/segments/" + s->key)) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  bool check_codes(const field_def& f, const std::string& ptr) {
+    if (!f.codes.empty() && d.find_code_list(f.codes) == nullptr) {
+      return fail(errc::load_reference, ptr, "no code list '" + f.codes + "' (" + f.id + ")");
+    }
+    for (const auto& [q, list] : f.codes_by_qualifier) {
+      if (d.find_code_list(list) == nullptr) {
+        return fail(errc::load_reference, ptr, "no code list '" + list + "' (" + f.id + ")");
+      }
+    }
+    return true;
+  }
+};
+
+boost::system::result<std::unique_ptr<definition>, load_error> parse_definition(
+    std::string_view json_text, std::string_view file) {
+  const json root = json::parse(json_text.begin(), json_text.end(), nullptr, false);
+  if (root.is_discarded()) {
+    return load_error{make_error_code(errc::load_json), std::string(file), "", "parse error"};
+  }
+  auto d = std::make_unique<definition>();
+  d->file = std::string(file);
+  definition_builder b{std::string(file), *d, {}, false};
+  if (!b.build(root)) return std::move(b.err);
+  return d;
+}
+
+boost::system::result<std::unique_ptr<definition>, load_error> load_definition(
+    const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return load_error{make_error_code(errc::load_io), file.string(), "", "cannot open"};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return load_error{make_error_code(errc::load_io), file.string(), "", "read error"};
+  return parse_definition(text.str(), file.string());
+}
+
+boost::system::result<definitions, load_error> load_definitions(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".json") files.push_back(it->path());
+  }
+  if (ec) return load_error{make_error_code(errc::load_io), dir.string(), "", ec.message()};
+  std::sort(files.begin(), files.end());
+  definitions out;
+  for (const auto& f : files) {
+    auto d = load_definition(f);
+    if (!d) return d.error();
+    out.add(std::move(*d));
+  }
+  return out;
+}
+
+}  // namespace apipnr::message

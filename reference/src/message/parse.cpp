@@ -1,0 +1,596 @@
+// The definition-driven group-structure parser (specs/messages/README.md "Matching algorithm")
+// and the element layout checks.
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "apipnr/message/tree.hpp"
+
+namespace apipnr::message {
+namespace {
+
+using apipnr::scope;
+using apipnr::severity;
+
+bool has_unreleased(std::string_view raw, char c, const edifact::delimiters& d) noexcept {
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (d.has_release && raw[i] == d.release) {
+      ++i;
+    } else if (raw[i] == c) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// One open group (or the root) and its cursor. `pos` is the content index of the node that
+// took the last segment at this level (-1 before the first); `counts` (in the shared counts
+// buffer) holds how often each content node occurred in this instance.
+struct frame {
+  const std::vector<node>* content = nullptr;
+  std::uint32_t instance = 0;
+  std::int32_t pos = -1;
+  std::uint32_t counts_off = 0;
+  // Relaxed groups: content indices [1, zone_end) may come in any order (README "order").
+  std::uint32_t zone_end = 0;
+  bool relaxed = false;
+};
+
+// Scratch space reused across calls on one thread, so that a worker parsing message after
+// message allocates only when a message is deeper or wider than any before it.
+struct scratch {
+  std::vector<frame> frames;
+  std::vector<std::uint32_t> counts;
+};
+thread_local scratch tls_scratch;
+
+// Requirement IDs: the structure requirement of the message type where the catalogue has one
+// (specs/requirements/paxlst.json, pnrgov.json, cusres-iapi.json, iso9735.json), else the
+// table default. The most specific ID that exists wins.
+std::string_view requirement_for(errc code, const definition& def, const node* n) {
+  const std::string_view msg = def.message;
+  const std::string_view path = n != nullptr ? std::string_view(n->path) : std::string_view{};
+  const bool structural = code == errc::unknown_segment || code == errc::unexpected_segment ||
+                          code == errc::missing_segment || code == errc::missing_group ||
+                          code == errc::too_many_segments || code == errc::too_many_groups ||
+                          code == errc::exclusive_groups || code == errc::segment_not_in_profile ||
+                          code == errc::group_not_in_profile;
+  if (msg == "PAXLST") {
+    if (code == errc::too_many_repetitions && n != nullptr && n->tag == "COM") {
+      return "API-PAXLST-COM-002";
+    }
+    if (!structural) return info(code).requirement;
+    if (path == "BGM") return "API-PAXLST-STR-002";
+    if (path == "SG2") return "API-PAXLST-STR-003";
+    if (path == "SG2/SG3") return "API-PAXLST-STR-004";
+    if (path == "SG4" && code == errc::too_many_groups) return "API-PAXLST-STR-006";
+    if (path == "SG4/SG5" && code == errc::too_many_groups) return "API-PAXLST-STR-008";
+    if (code == errc::segment_not_in_profile || code == errc::group_not_in_profile) {
+      return "API-PAXLST-STR-011";
+    }
+    if (path.rfind("SG4/", 0) == 0 && code == errc::unexpected_segment) {
+      return "API-PAXLST-STR-009";
+    }
+    return "API-PAXLST-STR-001";
+  }
+  if (msg == "PNRGOV") {
+    if (!structural) return info(code).requirement;
+    if (path == "SG1/RCI") return "PNR-GOV-RCI-002";
+    if (path == "SG1/SG8" || path == "SG1/SG8/RCI") return "PNR-GOV-SPLIT-001";
+    if (n != nullptr && n->depth == 0 && !n->is_group()) return "PNR-GOV-STR-001";
+    if (code == errc::too_many_groups || code == errc::too_many_segments) {
+      return "PNR-GOV-STR-002";
+    }
+    return "PNR-GOV-STR-003";
+  }
+  if (msg == "CUSRES") {
+    if (!structural) return info(code).requirement;
+    if (code == errc::too_many_groups) return "API-CUSRES-STR-003";
+    return "API-CUSRES-STR-002";
+  }
+  if (msg == "CONTRL" && structural) return "SYN-CTL-010";
+  return info(code).requirement;
+}
+
+class structure_parser {
+ public:
+  structure_parser(const edifact::interchange& ic, const definition& def, diagnostic_sink& sink,
+                   message_tree& out, const structure_options& opt)
+      : ic_(ic), d_(ic.delims), def_(def), sink_(sink), out_(out), opt_(opt) {}
+
+  boost::system::error_code run(const edifact::message_view& m);
+
+ private:
+  // -- findings ---------------------------------------------------------------------------
+  void report(errc code, std::size_t tree_index, const node* n, std::string detail,
+              std::uint16_t element = 0, std::uint16_t component = 0, std::uint16_t repetition = 0,
+              const severity* level = nullptr) {
+    if (findings_ >= opt_.max_findings) {
+      if (findings_ == opt_.max_findings) {
+        ++findings_;
+        emit(errc::limit_findings, tree_index, nullptr, {}, 0, 0, 0, nullptr);
+      }
+      return;
+    }
+    ++findings_;
+    emit(code, tree_index, n, std::move(detail), element, component, repetition, level);
+  }
+  void emit(errc code, std::size_t tree_index, const node* n, std::string detail,
+            std::uint16_t element, std::uint16_t component, std::uint16_t repetition,
+            const severity* level) {
+    const errc_info& in = info(code);
+    diagnostic dg;
+    dg.code = make_error_code(code);
+    dg.id = in.id;
+    dg.syntax_error = in.syntax_error;
+    dg.requirement = requirement_for(code, def_, n);
+    dg.level = level != nullptr ? *level : in.level;
+    dg.where = in.where;
+    if (in.where == scope::element || in.where == scope::component) {
+      dg.where = component != 0 ? scope::component : scope::element;
+    }
+    if (tree_index < out_.segments.size()) {
+      const edifact::segment& s = *out_.segments[tree_index].seg;
+      dg.pos.offset = s.offset;
+      dg.pos.segment = s.index;
+      dg.pos.message_segment = message_tree::message_segment(tree_index);
+    }
+    dg.pos.element = element;
+    dg.pos.component = component;
+    dg.pos.repetition = repetition;
+    dg.detail = std::move(detail);
+    sink_.report(std::move(dg));
+  }
+
+  void report_missing(const node& n, std::size_t last_processed) {
+    // SYN-CTL-001: a missing segment is reported at the last segment processed before it.
+    severity level = severity::error;
+    if (opt_.missing_severity) {
+      if (const auto s = opt_.missing_severity(n)) level = *s;
+    }
+    report(n.is_group() ? errc::missing_group : errc::missing_segment, last_processed, &n,
+           std::string(n.is_group() ? "group " : "segment ") + n.path + " (" + n.tag + ") missing",
+           0, 0, 0, &level);
+  }
+
+  // -- cursor machinery -------------------------------------------------------------------
+  std::uint32_t& count(const frame& f, std::size_t j) { return scratch_.counts[f.counts_off + j]; }
+
+  void push_frame(const node* group, std::uint32_t instance) {
+    frame f;
+    f.content = group != nullptr ? &group->content : &def_.structure;
+    f.instance = instance;
+    f.counts_off = static_cast<std::uint32_t>(scratch_.counts.size());
+    scratch_.counts.resize(scratch_.counts.size() + f.content->size(), 0);
+    if (group != nullptr && group->relaxed) {
+      f.relaxed = true;
+      f.zone_end = static_cast<std::uint32_t>(f.content->size());
+      for (std::size_t j = 1; j < f.content->size(); ++j) {
+        if ((*f.content)[j].is_group()) {
+          f.zone_end = static_cast<std::uint32_t>(j);
+          break;
+        }
+      }
+    }
+    scratch_.frames.push_back(f);
+  }
+
+  // Reports every mandatory node of frame f that a move from its cursor to content index
+  // `to` (content size = closing) leaves unsatisfied.
+  void check_skipped(frame& f, std::size_t to, std::size_t last_processed) {
+    const auto& c = *f.content;
+    std::size_t from = f.pos < 0 ? 0 : static_cast<std::size_t>(f.pos);
+    if (f.relaxed && from < f.zone_end) {
+      if (to < f.zone_end) return;  // moving inside the any-order zone
+      for (std::size_t k = 1; k < f.zone_end; ++k) {
+        if (count(f, k) < c[k].min) report_missing(c[k], last_processed);
+      }
+      from = f.zone_end;
+    }
+    for (std::size_t k = from; k < to && k < c.size(); ++k) {
+      if (count(f, k) < c[k].min) report_missing(c[k], last_processed);
+    }
+  }
+
+  void close_frame(std::size_t last_processed, std::uint32_t last_segment) {
+    frame& f = scratch_.frames.back();
+    check_skipped(f, f.content->size(), last_processed);
+    out_.instances[f.instance].last = last_segment;
+    scratch_.counts.resize(f.counts_off);
+    scratch_.frames.pop_back();
+  }
+
+  std::string_view qualifier_of(const edifact::segment& s, const node& n) const noexcept {
+    if (n.qualifier_element == 0) return {};
+    return read_value(s, n.def, d_, n.qualifier_element, n.qualifier_component, 1);
+  }
+
+  bool in_definition(std::string_view tag) const noexcept {
+    return std::any_of(def_.nodes.begin(), def_.nodes.end(),
+                       [&](const node* n) { return !n->is_group() && n->tag == tag; });
+  }
+
+  boost::system::error_code accept(std::size_t i);
+  boost::system::error_code open_group(std::size_t i, std::size_t level, std::size_t j);
+  void check_exclusive(std::size_t i, const node& g);
+  void check_elements(std::size_t i, const node& n);
+  void check_occurrence(std::size_t i, const node& n, const field_def& f, std::string_view occ,
+                        std::uint16_t p, std::uint16_t rep);
+  void check_value(std::size_t i, const node& n, const field_def& f, std::string_view raw,
+                   std::uint16_t element, std::uint16_t component, std::uint16_t repetition);
+
+  const edifact::interchange& ic_;
+  const edifact::delimiters& d_;
+  const definition& def_;
+  diagnostic_sink& sink_;
+  message_tree& out_;
+  const structure_options& opt_;
+  scratch& scratch_ = tls_scratch;
+  std::uint32_t findings_ = 0;
+};
+
+boost::system::error_code structure_parser::run(const edifact::message_view& m) {
+  scratch_.frames.clear();
+  scratch_.counts.clear();
+  const std::uint32_t n = m.unt >= m.unh ? m.unt - m.unh + 1 : 1;
+  out_.segments.reserve(n);
+  for (std::uint32_t k = 0; k < n; ++k) {
+    out_.segments.push_back(segment_entry{&ic_.segments[m.unh + k], nullptr, 0});
+  }
+  out_.instances.push_back(group_instance{nullptr, no_instance, 0, n - 1, 1, 0});
+  if (def_.max_depth() > opt_.max_depth) {
+    report(errc::limit_depth, 0, nullptr,
+           "definition nests " + std::to_string(def_.max_depth()) + " levels, limit " +
+               std::to_string(opt_.max_depth));
+    return make_error_code(errc::limit_depth);
+  }
+  push_frame(nullptr, 0);
+  // UNT is the last segment only when the message was closed; otherwise the envelope layer
+  // already reported it and every segment is user data.
+  const std::size_t end = m.closed ? n - 1 : n;
+  for (std::size_t i = 1; i < end; ++i) {
+    if (auto ec = accept(i)) return ec;
+  }
+  while (!scratch_.frames.empty()) {
+    close_frame(end - 1, static_cast<std::uint32_t>(end - 1));
+  }
+  out_.instances[0].last = n - 1;
+  return {};
+}
+
+boost::system::error_code structure_parser::accept(std::size_t i) {
+  const edifact::segment& s = *out_.segments[i].seg;
+  auto& frames = scratch_.frames;
+  // Candidates, innermost level first (README rule 1); rule 2 picks among them.
+  std::size_t best_level = 0, best_j = 0, open_level = 0, open_j = 0, full_level = 0, full_j = 0;
+  bool have_best = false, have_open = false, have_full = false;
+  for (std::size_t lv = frames.size(); lv-- > 0 && !have_best;) {
+    frame& f = frames[lv];
+    const auto& c = *f.content;
+    std::size_t from = f.pos < 0 ? 0 : static_cast<std::size_t>(f.pos);
+    if (f.relaxed && from < f.zone_end) from = 1;
+    for (std::size_t j = from; j < c.size(); ++j) {
+      const node& nd = c[j];
+      if (nd.tag != s.tag) continue;
+      const std::string_view q = qualifier_of(s, nd);
+      if (!nd.qualifiers.admits(q)) continue;
+      if (count(f, j) >= nd.max) {
+        if (!have_full) {
+          have_full = true;
+          full_level = lv;
+          full_j = j;
+        }
+        continue;
+      }
+      if (nd.qualifiers.present && nd.qualifiers.contains(q)) {
+        have_best = true;
+        best_level = lv;
+        best_j = j;
+        break;
+      }
+      if (!have_open) {
+        have_open = true;
+        open_level = lv;
+        open_j = j;
+      }
+    }
+  }
+  bool over_max = false;
+  if (!have_best && have_open) {
+    have_best = true;
+    best_level = open_level;
+    best_j = open_j;
+  } else if (!have_best && have_full) {
+    // Too many repeats: keep the segment where it would belong so that what follows still
+    // parses in context, and say so.
+    have_best = true;
+    over_max = true;
+    best_level = full_level;
+    best_j = full_j;
+  }
+  if (!have_best) {
+    const bool known = in_definition(s.tag);
+    report(known ? errc::unexpected_segment : errc::unknown_segment, i, nullptr,
+           std::string(s.tag) +
+               (known ? " not allowed here"
+                      : " not in " + def_.message + " " + def_.version + ":" + def_.release));
+    out_.segments[i].instance = frames.back().instance;
+    return {};
+  }
+  while (frames.size() > best_level + 1) {
+    close_frame(i - 1, static_cast<std::uint32_t>(i - 1));
+  }
+  frame& f = frames.back();
+  const node& nd = (*f.content)[best_j];
+  if (static_cast<std::int32_t>(best_j) != f.pos) check_skipped(f, best_j, i - 1);
+  f.pos = static_cast<std::int32_t>(best_j);
+  std::uint32_t& cnt = count(f, best_j);
+  ++cnt;
+  if (over_max) {
+    report(nd.is_group() ? errc::too_many_groups : errc::too_many_segments, i, &nd,
+           nd.path + " occurs " + std::to_string(cnt) + " times, max " + std::to_string(nd.max));
+  }
+  if (nd.is_group()) return open_group(i, best_level, best_j);
+  out_.segments[i].matched = &nd;
+  out_.segments[i].instance = f.instance;
+  if (!nd.in_profile) {
+    report(errc::segment_not_in_profile, i, &nd, nd.path + " is not used by the profile", 0, 0, 0,
+           &opt_.not_in_profile);
+  }
+  if (opt_.check_elements) check_elements(i, nd);
+  return {};
+}
+
+boost::system::error_code structure_parser::open_group(std::size_t i, std::size_t level,
+                                                       std::size_t j) {
+  const frame& parent = scratch_.frames[level];
+  const node& g = (*parent.content)[j];
+  if (out_.instances.size() > opt_.max_instances) {
+    report(errc::limit_instances, i, &g,
+           "more than " + std::to_string(opt_.max_instances) + " group instances");
+    return make_error_code(errc::limit_instances);
+  }
+  if (g.depth == 0) check_exclusive(i, g);
+  const auto inst = static_cast<std::uint32_t>(out_.instances.size());
+  const auto seg = static_cast<std::uint32_t>(i);
+  out_.instances.push_back(group_instance{&g, parent.instance, seg, seg,
+                                          scratch_.counts[parent.counts_off + j],
+                                          static_cast<std::uint32_t>(level + 1)});
+  push_frame(&g, inst);
+  frame& f = scratch_.frames.back();
+  f.pos = 0;
+  count(f, 0) = 1;
+  const node& trigger = g.content[0];
+  out_.segments[i].matched = &trigger;
+  out_.segments[i].instance = inst;
+  if (!g.in_profile) {
+    report(errc::group_not_in_profile, i, &g, g.path + " is not used by the profile", 0, 0, 0,
+           &opt_.not_in_profile);
+  } else if (!trigger.in_profile) {
+    report(errc::segment_not_in_profile, i, &trigger, trigger.path + " is not used by the profile",
+           0, 0, 0, &opt_.not_in_profile);
+  }
+  if (opt_.check_elements) check_elements(i, trigger);
+  return {};
+}
+
+void structure_parser::check_exclusive(std::size_t i, const node& g) {
+  const frame& root = scratch_.frames.front();
+  for (const auto& c : def_.exclusive) {
+    if (std::find(c.groups.begin(), c.groups.end(), g.group) == c.groups.end()) continue;
+    for (std::size_t j = 0; j < def_.structure.size(); ++j) {
+      const node& other = def_.structure[j];
+      if (&other == &g || !other.is_group()) continue;
+      if (std::find(c.groups.begin(), c.groups.end(), other.group) == c.groups.end()) continue;
+      // Report once, at the first instance of the second group.
+      if (scratch_.counts[root.counts_off + j] > 0 &&
+          scratch_.counts[root.counts_off + static_cast<std::size_t>(&g - &def_.structure[0])] ==
+              1) {
+        report(errc::exclusive_groups, i, &g,
+               g.group + " not allowed together with " + other.group);
+      }
+    }
+  }
+}
+
+// -- element layout -----------------------------------------------------------------------
+
+// Characters of a raw value after unescaping, counting UTF-8 sequences as one character; for
+// numeric values sign and decimal mark do not count (ISO 9735 length of numeric elements).
+std::size_t value_length(std::string_view raw, const edifact::delimiters& d, bool numeric) {
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < raw.size(); ++k) {
+    char c = raw[k];
+    if (d.has_release && c == d.release && k + 1 < raw.size()) c = raw[++k];
+    if ((static_cast<unsigned char>(c) & 0xC0u) == 0x80u) continue;
+    if (numeric && (c == '-' || c == '.' || c == ',' || c == d.decimal)) continue;
+    ++n;
+  }
+  return n;
+}
+
+bool type_ok(std::string_view raw, const edifact::delimiters& d, char_class t) {
+  for (std::size_t k = 0; k < raw.size(); ++k) {
+    char c = raw[k];
+    if (d.has_release && c == d.release && k + 1 < raw.size()) c = raw[++k];
+    const bool digit = c >= '0' && c <= '9';
+    if (t == char_class::n) {
+      if (!digit && c != '.' && c != ',' && c != d.decimal && !(c == '-' && k == 0)) return false;
+    } else if (t == char_class::a) {
+      if (digit) return false;
+    }
+  }
+  return true;
+}
+
+void structure_parser::check_value(std::size_t i, const node& n, const field_def& f,
+                                   std::string_view raw, std::uint16_t element,
+                                   std::uint16_t component, std::uint16_t repetition) {
+  if (raw.empty()) return;
+  if (!f.in_profile) {
+    report(errc::element_not_in_profile, i, &n, f.id + " is not used by the profile", element,
+           component, repetition, &opt_.not_in_profile);
+  }
+  if (f.format.type == char_class::none) return;
+  if (!type_ok(raw, d_, f.format.type)) {
+    report(errc::invalid_character_type, i, &n,
+           f.id + (f.format.type == char_class::n ? " must be numeric" : " must be alphabetic"),
+           element, component, repetition);
+  }
+  const std::size_t len = value_length(raw, d_, f.format.type == char_class::n);
+  if (len > f.format.length) {
+    report(errc::value_too_long, i, &n,
+           f.id + " has " + std::to_string(len) + " characters, max " +
+               std::to_string(f.format.length),
+           element, component, repetition);
+  } else if (f.format.fixed && len < f.format.length) {
+    report(errc::value_too_short, i, &n,
+           f.id + " has " + std::to_string(len) + " characters, fixed " +
+               std::to_string(f.format.length),
+           element, component, repetition);
+  }
+}
+
+void structure_parser::check_occurrence(std::size_t i, const node& n, const field_def& f,
+                                        std::string_view occ, std::uint16_t p, std::uint16_t rep) {
+  if (occ.empty()) return;
+  if (!f.is_composite()) {
+    if (has_unreleased(occ, d_.component, d_)) {
+      report(errc::too_many_components, i, &n, f.id + " is not a composite", p, 2, rep);
+      occ = edifact::component(occ, 1, d_);
+    }
+    check_value(i, n, f, occ, p, 0, rep);
+    return;
+  }
+  edifact::field_splitter comps(occ, d_.component, d_);
+  std::string_view cv;
+  std::uint16_t c = 0;
+  while (comps.next(cv)) {
+    ++c;
+    const field_def* cf = f.component(c);
+    if (cf == nullptr) {
+      if (!cv.empty()) {
+        report(errc::too_many_components, i, &n,
+               f.id + " defines no component " + std::to_string(c), p, c, rep);
+      }
+      continue;
+    }
+    check_value(i, n, *cf, cv, p, c, rep);
+  }
+  for (const auto& cf : f.components) {
+    if (cf.status == status::mandatory &&
+        (cf.pos > c || edifact::component(occ, cf.pos, d_).empty())) {
+      report(errc::missing_component, i, &n, f.id + "/" + cf.id + " missing", p, cf.pos, rep);
+    }
+  }
+}
+
+void structure_parser::check_elements(std::size_t i, const node& n) {
+  const segment_def* layout = n.def;
+  if (layout == nullptr) return;
+  const edifact::segment& s = *out_.segments[i].seg;
+  const std::uint16_t last = layout->last_position();
+  std::string_view body = s.body.empty() ? s.body : s.body.substr(1);
+  std::uint16_t present = 0;  // positions seen (s.body empty: none)
+  if (!s.body.empty()) {
+    edifact::field_splitter el(body, d_.element, d_);
+    std::string_view raw;
+    std::uint16_t p = 0;
+    while (el.next(raw)) {
+      if (p == 0xFFFF) break;
+      ++p;
+      present = p;
+      if (raw.empty()) continue;
+      const auto [f, positional_rep] = layout->element_at(p);
+      if (f == nullptr) {
+        const field_def* tail = layout->elements.empty() ? nullptr : &layout->elements.back();
+        if (p > last && tail != nullptr && tail->encoding != repeat_encoding::separator &&
+            tail->positional_span > 1) {
+          // COM+a:TE+b:FX+c:EM+d:TE: a fourth positional occurrence of a max-3 element.
+          report(
+              errc::too_many_repetitions, i, &n,
+              tail->id + " repeated more than " + std::to_string(tail->positional_span) + " times",
+              p, 0, static_cast<std::uint16_t>(p - tail->pos + 1));
+        } else if (p > last && layout->open_tail) {
+          report(errc::open_tail_data, i, &n,
+                 "position " + std::to_string(p) + " beyond the listed layout", p);
+        } else {
+          report(errc::too_many_elements, i, &n,
+                 std::string(s.tag) + " defines no data element at position " + std::to_string(p),
+                 p);
+        }
+        continue;
+      }
+      // Repetitions with the v4 separator: positional-only elements allow none.
+      const bool repeats_in_place = d_.has_repetition && has_unreleased(raw, d_.repetition, d_);
+      const std::uint16_t allowed =
+          f->encoding == repeat_encoding::positional || positional_rep > 1 ? 1 : f->repeat_max;
+      if (!repeats_in_place) {
+        check_occurrence(i, n, *f, raw, p, 0);
+        continue;
+      }
+      edifact::field_splitter reps(raw, d_.repetition, d_);
+      std::string_view occ;
+      for (std::uint16_t r = 1; reps.next(occ); ++r) {
+        if (r > allowed) {
+          report(errc::too_many_repetitions, i, &n,
+                 f->id + " repeated more than " + std::to_string(allowed) + " times", p, 0, r);
+          break;
+        }
+        check_occurrence(i, n, *f, occ, p, r);
+      }
+    }
+  }
+  for (const auto& f : layout->elements) {
+    if (f.status != status::mandatory) continue;
+    if (f.pos > present || edifact::element(s, f.pos, d_).empty()) {
+      report(errc::missing_element, i, &n, std::string(s.tag) + " " + f.id + " missing", f.pos);
+    }
+  }
+}
+
+}  // namespace
+
+boost::system::error_code parse_structure(const edifact::interchange& ic, std::size_t message_index,
+                                          const definition& def, diagnostic_sink& sink,
+                                          message_tree& out, const structure_options& opt) {
+  out.clear();
+  out.source = &ic;
+  out.def = &def;
+  if (message_index >= ic.messages.size()) return make_error_code(errc::no_such_message);
+  out.message_index = static_cast<std::uint32_t>(message_index);
+  structure_parser p(ic, def, sink, out, opt);
+  return p.run(ic.messages[message_index]);
+}
+
+boost::system::error_code parse_structure(const edifact::interchange& ic, std::size_t message_index,
+                                          const definitions& defs, diagnostic_sink& sink,
+                                          message_tree& out, const structure_options& opt) {
+  out.clear();
+  out.source = &ic;
+  if (message_index >= ic.messages.size()) return make_error_code(errc::no_such_message);
+  const edifact::message_view& m = ic.messages[message_index];
+  const definition* def = defs.find(m.type, m.version, m.release, m.agency);
+  if (def == nullptr) {
+    const errc_info& in = info(errc::no_definition);
+    diagnostic dg;
+    dg.code = make_error_code(errc::no_definition);
+    dg.id = in.id;
+    dg.syntax_error = in.syntax_error;
+    dg.requirement = in.requirement;
+    dg.level = in.level;
+    dg.where = scope::message;
+    const edifact::segment& unh = ic.segments[m.unh];
+    dg.pos.offset = unh.offset;
+    dg.pos.segment = unh.index;
+    dg.pos.message_segment = 1;
+    dg.pos.element = 2;
+    dg.detail = std::string(m.type) + ":" + std::string(m.version) + ":" + std::string(m.release) +
+                ":" + std::string(m.agency);
+    sink.report(std::move(dg));
+    return make_error_code(errc::no_definition);
+  }
+  return parse_structure(ic, message_index, *def, sink, out, opt);
+}
+
+}  // namespace apipnr::message
