@@ -269,6 +269,9 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
     const auto& c = *f.content;
     std::size_t from = f.pos < 0 ? 0 : static_cast<std::size_t>(f.pos);
     if (f.relaxed && from < f.zone_end) from = 1;
+    // A group's trigger (content[0], max 1) never takes a second segment: that is a new
+    // instance of the group, found one level out.
+    if (lv > 0 && from == 0) from = 1;
     for (std::size_t j = from; j < c.size(); ++j) {
       const node& nd = c[j];
       if (nd.tag != s.tag) continue;
