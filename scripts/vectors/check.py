@@ -13,10 +13,15 @@ Checks, each failure printed as `<file>: <JSON path>: <message>`:
   - the input (and tree) files exist, the y_/n_/i_ prefix agrees with expect.outcome, trees are
     given for accept cases only and EDIFACT trees are up to date (scripts/vectors/make_trees.py);
   - every specification[].req exists in some catalogue;
+  - message-level fields: `parts` files exist and carry the outcome's prefix, `profile` names a
+    specs/profiles/<p>.json, `expect.canonical` exists (accept/either cases only) and validates
+    against specs/canonical/canonical.schema.json, `expect.pass.requirements` and
+    `warning_requirements` name catalogued requirements, `set_outcome` only with `parts`;
   - every EDI-* ID in expect exists in reference/src/edifact/errc.cpp, the 0085 codes listed are
     those of the listed errors, and every requirement ID the errc table uses is catalogued;
   - vectors/profiles/<p>.txt lists exactly the cases that name profile <p>.
-Reports (without failing) the MUST requirements that no case covers yet.
+Reports (without failing) the MUST requirements that no case covers yet, and per catalogue how
+many MUST requirements have both an accept and a reject case.
 Exit status: 0 clean, 1 at least one failure, 2 cannot run (missing jsonschema or schema).
 """
 import argparse
@@ -120,10 +125,18 @@ def check_cases(lint, root, reqs, errc):
     validator = jsonschema.Draft7Validator(schema)
     case_validator = jsonschema.Draft7Validator(
         {"$ref": "#/definitions/case", "definitions": schema.get("definitions", {})})
+    canon_path = root / "specs" / "canonical" / "canonical.schema.json"
+    canon_validator = None
+    if canon_path.exists():
+        canon_schema = load_json(lint, canon_path)
+        if canon_schema is not None:
+            canon_validator = jsonschema.Draft7Validator(canon_schema)
+    known_profiles = {p.stem for p in (root / "specs" / "profiles").glob("*.json")}
     ids = {}
     seen = {}
     profiles = {}
     covered = set()
+    sides = {}
     count = 0
     for manifest in sorted(vec.rglob("cases.json")):
         doc = load_json(lint, manifest)
@@ -153,11 +166,15 @@ def check_cases(lint, root, reqs, errc):
             if FORBIDDEN.search(d):
                 lint.fail(manifest, f"{at}.description", "states a wish ('should'/'test that')")
             outcome = case["expect"]["outcome"]
-            if PREFIX_OUTCOME[case["input"][:2]] != outcome:
-                lint.fail(manifest, f"{at}.input",
-                          f"prefix {case['input'][:2]} disagrees with outcome '{outcome}'")
-            if not (manifest.parent / case["input"]).is_file():
-                lint.fail(manifest, f"{at}.input", f"missing file {case['input']}")
+            files = [("input", case["input"])] if "input" in case else \
+                [(f"parts[{k}]", n) for k, n in enumerate(case["parts"])]
+            for where, name in files:
+                if PREFIX_OUTCOME[name[:2]] != outcome:
+                    lint.fail(manifest, f"{at}.{where}",
+                              f"prefix {name[:2]} disagrees with outcome '{outcome}'")
+                if not (manifest.parent / name).is_file():
+                    lint.fail(manifest, f"{at}.{where}", f"missing file {name}")
+            check_message_fields(lint, manifest, at, case, reqs, known_profiles, canon_validator)
             if "tree" in case:
                 if outcome != "accept":
                     lint.fail(manifest, f"{at}.tree", "a tree is only for accept cases")
@@ -184,12 +201,44 @@ def check_cases(lint, root, reqs, errc):
                               f"unknown requirement {s['req']}")
                 elif not case.get("retired"):
                     covered.add(s["req"])
+                    sides.setdefault(s["req"], set()).add(outcome)
+            if not case.get("retired"):
+                p_ = case["expect"].get("pass", {})
+                for r in p_.get("requirements", []) + p_.get("warning_requirements", []):
+                    if r in reqs:
+                        covered.add(r)
             check_expect(lint, manifest, at, case["expect"], errc)
             if not case.get("retired"):
                 for p in case["profiles"]:
                     profiles.setdefault(p, set()).add(cid)
     lint.info(f"check.py: {count} cases in {len(list(vec.rglob('cases.json')))} manifests")
-    return ids, profiles, covered
+    return ids, profiles, covered, sides
+
+
+def check_message_fields(lint, manifest, at, case, reqs, known_profiles, canon_validator):
+    """The optional message-level fields (vectors/README.md, "Message-level cases")."""
+    expect = case["expect"]
+    p = expect.get("pass", {})
+    if "profile" in case and case["profile"] not in known_profiles:
+        lint.fail(manifest, f"{at}.profile", f"no specs/profiles/{case['profile']}.json")
+    for key in ("requirements", "warning_requirements"):
+        for k, r in enumerate(p.get(key, [])):
+            if r not in reqs:
+                lint.fail(manifest, f"{at}.expect.pass.{key}[{k}]", f"unknown requirement {r}")
+    if "set_outcome" in p and "parts" not in case:
+        lint.fail(manifest, f"{at}.expect.pass.set_outcome", "set_outcome needs parts")
+    if p.get("requirements") and expect["outcome"] == "accept":
+        lint.fail(manifest, f"{at}.expect.pass.requirements", "an accept case lists error findings")
+    if "canonical" in expect:
+        if expect["outcome"] == "reject":
+            lint.fail(manifest, f"{at}.expect.canonical", "a canonical file is for accept cases")
+        path = manifest.parent / expect["canonical"]
+        if not path.is_file():
+            lint.fail(manifest, f"{at}.expect.canonical", f"missing file {expect['canonical']}")
+        elif canon_validator is not None:
+            doc = load_json(lint, path)
+            if doc is not None:
+                validate(lint, canon_validator, doc, path)
 
 
 def check_expect(lint, manifest, at, expect, errc):
@@ -252,13 +301,24 @@ def main():
         for diag, (_, req) in sorted(errc.items()):
             if req not in reqs:
                 lint.fail(cpp, diag, f"requirement {req} is not in specs/requirements")
-    ids, profiles, covered = check_cases(lint, root, reqs, errc)
+    ids, profiles, covered, sides = check_cases(lint, root, reqs, errc)
     check_profiles(lint, root, ids, profiles)
     uncovered = {}
     for i, (fname, r) in sorted(reqs.items()):
         if r["level"] == "MUST" and r["status"] == "active" and i not in covered:
             uncovered.setdefault(fname, []).append(i)
     lint.info(f"check.py: {len(reqs)} requirements, {len(covered)} covered by a case")
+    both = {}
+    for i, (fname, r) in sorted(reqs.items()):
+        if r["level"] == "MUST" and r["status"] == "active":
+            t = both.setdefault(fname, [0, 0])
+            t[1] += 1
+            if {"accept", "reject"} <= sides.get(i, set()):
+                t[0] += 1
+    for fname, (n, total) in sorted(both.items()):
+        if n:
+            lint.info(f"check.py: {fname}: {n} of {total} MUST requirement(s) cited by both an "
+                      "accept and a reject case")
     for fname, ids_ in sorted(uncovered.items()):
         lint.info(f"check.py: {fname}: {len(ids_)} MUST requirement(s) without a case: "
                   f"{', '.join(ids_[:8])}{' ...' if len(ids_) > 8 else ''}")
