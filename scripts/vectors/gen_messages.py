@@ -881,7 +881,7 @@ def paxlst_structure():
     def many(body):
         i = body.index("NAD+FL+++O?'BRIEN:ANNE:MARIE")
         j = body.index("CNT+42:1")
-        return body[:i] + ["NAD+FL+++TRAVELLER"] * 100000 + ["CNT+42:100000"]
+        return body[:i] + ["NAD+FL+++X"] * 100000 + ["CNT+42:100000"]
     paxlst_case(f, 26, "100000 traveller groups exceed the SG4 maximum of 99999 and are rejected",
                 ["API-PAXLST-STR-006"], outcome="reject", name="n_sg4_100000.edi", mutate=many,
                 syntax_errors=[36])
