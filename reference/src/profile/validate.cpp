@@ -1,0 +1,796 @@
+#include "apipnr/profile/validate.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "compiled.hpp"
+
+namespace apipnr::profile {
+
+bool detail::code_set::contains(std::string_view v) const {
+  auto has = [v](const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), v) != list.end();
+  };
+  if (has(remove)) return false;
+  if (has(add)) return true;
+  if (pattern_based) {
+    return !pattern || std::regex_match(v.begin(), v.end(), *pattern);
+  }
+  return has(members);
+}
+
+namespace {
+
+using detail::compiled_rule;
+using detail::resolved_path;
+using detail::resolved_step;
+using message::message_tree;
+
+// A parsed date, with the time when the format has one.
+struct moment {
+  model::calendar_date date;
+  std::optional<model::clock_time> time;
+};
+
+// <0, 0, >0; times only count when both sides have one (a date-only value is compared at day
+// granularity).
+int compare(const moment& a, const moment& b) noexcept {
+  if (a.date != b.date) return a.date < b.date ? -1 : 1;
+  if (a.time && b.time && *a.time != *b.time) return *a.time < *b.time ? -1 : 1;
+  return 0;
+}
+
+model::calendar_date system_today() {
+  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::chrono::year_month_day ymd{now};
+  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day())};
+}
+
+model::century_rule century_for(century c, const model::calendar_date& ref) noexcept {
+  switch (c) {
+    case century::past:
+      return model::birth_rule(ref);
+    case century::future:
+      return model::expiry_rule(ref);
+    case century::nearest:
+      break;
+  }
+  return model::nearest_rule(ref);
+}
+
+std::optional<moment> parse_moment(std::string_view v, date_format f,
+                                   const model::century_rule& rule) {
+  switch (f) {
+    case date_format::yymmdd:
+      if (auto d = model::parse_yymmdd(v, rule)) return moment{*d, std::nullopt};
+      return std::nullopt;
+    case date_format::ccyymmdd:
+      if (auto d = model::parse_ccyymmdd(v)) return moment{*d, std::nullopt};
+      return std::nullopt;
+    case date_format::yymmddhhmm:
+      if (auto dt = model::parse_yymmddhhmm(v, rule)) return moment{dt->date, dt->time};
+      return std::nullopt;
+    case date_format::ccyymmddhhmm: {
+      if (v.size() != 12) return std::nullopt;
+      auto d = model::parse_ccyymmdd(v.substr(0, 8));
+      auto t = model::parse_hhmm(v.substr(8));
+      if (!d || !t) return std::nullopt;
+      return moment{*d, *t};
+    }
+    case date_format::ddmmyy:
+      if (auto d = model::parse_ddmmyy(v, rule)) return moment{*d, std::nullopt};
+      return std::nullopt;
+    case date_format::ddmmmyy:
+      if (auto d = model::parse_ddmmmyy(v, rule)) return moment{*d, std::nullopt};
+      return std::nullopt;
+    case date_format::hhmm:
+      if (auto t = model::parse_hhmm(v)) return moment{{}, *t};
+      return std::nullopt;
+    case date_format::mmyy:
+      if (auto ym = model::parse_mmyy(v, rule))
+        return moment{{ym->year, ym->month, 1}, std::nullopt};
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Characters, not bytes: UTF-8 continuation bytes do not count (UNOW/UNOY payloads).
+std::size_t char_length(std::string_view s) noexcept {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
+}
+
+class evaluator {
+ public:
+  evaluator(const edifact::interchange& ic, const message_tree& tree, diagnostic_sink& sink,
+            const validate_options& opt)
+      : ic_(ic), tree_(tree), sink_(sink), opt_(opt) {
+    today_ = opt.today ? *opt.today : system_today();
+  }
+
+  void run(const compiled_rule& c) {
+    c_ = &c;
+    for_each_instance(0, c.select, 0, c.select.unit_groups,
+                      [&](std::uint32_t unit) { evaluate(unit); });
+  }
+
+ private:
+  // ---- tree walking -------------------------------------------------------------------------
+
+  std::string_view trigger_qualifier(std::uint32_t inst) const noexcept {
+    const message::node* g = tree_.instances[inst].group;
+    return tree_.value(tree_.instances[inst].first, g->qualifier_element, g->qualifier_component);
+  }
+
+  static bool in_values(std::string_view v, const std::vector<std::string>& values) noexcept {
+    return std::find(values.begin(), values.end(), v) != values.end();
+  }
+
+  template <class F>
+  void for_each_instance(std::uint32_t inst, const resolved_path& p, std::size_t from,
+                         std::size_t to, F&& f) const {
+    if (from >= to) {
+      f(inst);
+      return;
+    }
+    const resolved_step& s = p.steps[from];
+    tree_.for_each_child(inst, [&](std::uint32_t j) {
+      if (tree_.instances[j].group != s.group) return;
+      if (s.has_predicate && !in_values(trigger_qualifier(j), s.values)) return;
+      for_each_instance(j, p, from + 1, to, f);
+    });
+  }
+
+  bool segment_matches(std::uint32_t i, const resolved_step& s) const noexcept {
+    const message::node* n = tree_.segments[i].matched;
+    if (n == nullptr) return false;
+    // The trigger segment may be recorded against its group node or its content[0].
+    if (n->is_group()) n = &n->content.front();
+    if (std::find(s.segments.begin(), s.segments.end(), n) == s.segments.end()) return false;
+    return !s.has_predicate || in_values(tree_.qualifier(i), s.values);
+  }
+
+  // f(tree_index) for each segment occurrence the path's segment step selects below `inst`,
+  // starting at step `from`.
+  template <class F>
+  void for_each_segment(std::uint32_t inst, const resolved_path& p, std::size_t from, F&& f) const {
+    std::size_t k = from;
+    while (k < p.steps.size() && p.steps[k].kind == step_kind::group) ++k;
+    if (k >= p.steps.size()) return;
+    for_each_instance(inst, p, from, k, [&](std::uint32_t g) {
+      tree_.for_each_own_segment(g, [&](std::uint32_t i) {
+        if (segment_matches(i, p.steps[k])) f(i);
+      });
+    });
+  }
+
+  // f(tree_index, repetition, value) for every value of an element path (empty ones included).
+  template <class F>
+  void for_each_value(std::uint32_t inst, const resolved_path& p, std::size_t from, F&& f) {
+    for_each_segment(inst, p, from, [&](std::uint32_t i) {
+      std::uint16_t reps = 1;
+      if (p.element_def != nullptr && p.element_def->repeat_max > 1) {
+        reps = std::max<std::uint16_t>(1, tree_.occurrences(i, p.element));
+      }
+      for (std::uint16_t r = 1; r <= reps; ++r) {
+        std::string_view raw = tree_.value(i, p.element, p.component, r);
+        if (edifact::needs_unescape(raw, tree_.delims())) {
+          std::string literal;
+          edifact::unescape(raw, tree_.delims(), literal);
+          f(i, r, std::string_view(literal));
+        } else {
+          f(i, r, raw);
+        }
+      }
+    });
+  }
+
+  // Number of occurrences (segments, or group instances when the path ends in a group).
+  std::size_t count_targets(std::uint32_t inst, const resolved_path& p, std::size_t from) const {
+    std::size_t n = 0;
+    if (p.ends_in_group()) {
+      for_each_instance(inst, p, from, p.steps.size(), [&](std::uint32_t) { ++n; });
+    } else {
+      for_each_segment(inst, p, from, [&](std::uint32_t) { ++n; });
+    }
+    return n;
+  }
+
+  std::uint32_t ancestor_at(std::uint32_t inst, std::size_t depth) const noexcept {
+    while (tree_.instances[inst].depth > depth &&
+           tree_.instances[inst].parent != message::no_instance) {
+      inst = tree_.instances[inst].parent;
+    }
+    return inst;
+  }
+
+  bool condition_holds(std::uint32_t unit, const condition& cond, const resolved_path& p) {
+    const std::uint32_t anchor = ancestor_at(unit, p.shared);
+    bool any_present = false;
+    bool any_in = false;
+    auto see = [&](std::string_view v) {
+      if (v.empty()) return;
+      any_present = true;
+      if (in_values(v, cond.values)) any_in = true;
+    };
+    if (p.has_element) {
+      for_each_value(anchor, p, p.shared,
+                     [&](std::uint32_t, std::uint16_t, std::string_view v) { see(v); });
+    } else if (p.ends_in_group()) {
+      // A group path: present = an instance exists; in/not_in compare its trigger qualifier.
+      for_each_instance(anchor, p, p.shared, p.steps.size(), [&](std::uint32_t j) {
+        any_present = true;
+        if (in_values(trigger_qualifier(j), cond.values)) any_in = true;
+      });
+    } else {
+      for_each_segment(anchor, p, p.shared, [&](std::uint32_t i) {
+        any_present = true;
+        if (in_values(tree_.qualifier(i), cond.values)) any_in = true;
+      });
+    }
+    switch (cond.kind) {
+      case condition::op::in:
+        return any_in;
+      case condition::op::not_in:
+        return !any_in;
+      case condition::op::present:
+        return any_present;
+      case condition::op::absent:
+        return !any_present;
+    }
+    return false;
+  }
+
+  // ---- reporting ----------------------------------------------------------------------------
+
+  position segment_position(std::uint32_t i) const noexcept {
+    position pos;
+    const edifact::segment* s = tree_.segments[i].seg;
+    if (s != nullptr) {
+      pos.segment = s->index;
+      pos.offset = s->offset;
+    }
+    pos.message_segment = message_tree::message_segment(i);
+    return pos;
+  }
+
+  void report(errc code, apipnr::scope where, position pos, std::string detail) {
+    const rule& r = *c_->source;
+    if (r.severity == rule_severity::accept && !opt_.report_accepted) return;
+    diagnostic d;
+    d.code = make_error_code(code);
+    d.id = r.id;
+    d.requirement = r.requirement.empty() ? info(code).requirement : r.requirement;
+    d.level = to_level(r.severity);
+    d.where = where;
+    d.pos = pos;
+    d.detail = std::string(r.id) + " " + r.select.text + ": " + r.text;
+    if (!detail.empty()) d.detail += " (" + detail + ")";
+    sink_.report(std::move(d));
+  }
+
+  // Something missing from `unit`: at its trigger segment, or at UNH for the message.
+  void report_missing(errc code, std::uint32_t unit, std::string detail) {
+    const std::uint32_t first = tree_.instances[unit].first;
+    report(code, unit == 0 ? apipnr::scope::message : apipnr::scope::segment,
+           segment_position(first), std::move(detail));
+  }
+
+  void report_value(errc code, std::uint32_t i, std::uint16_t rep, std::string detail) {
+    const resolved_path& p = c_->select;
+    position pos = segment_position(i);
+    pos.element = p.element;
+    pos.component = p.component;
+    if (p.element_def != nullptr && p.element_def->repeat_max > 1 && rep > 1) {
+      if (p.element_def->encoding == message::repeat_encoding::positional) {
+        pos.element = static_cast<std::uint16_t>(p.element + rep - 1);
+      } else {
+        pos.repetition = rep;
+      }
+    }
+    report(code, p.component != 0 ? apipnr::scope::component : apipnr::scope::element, pos,
+           std::move(detail));
+  }
+
+  // ---- checks -------------------------------------------------------------------------------
+
+  void evaluate(std::uint32_t unit) {
+    const compiled_rule& c = *c_;
+    const rule& r = *c.source;
+    for (std::size_t w = 0; w < c.when.size(); ++w) {
+      if (!condition_holds(unit, r.when[w], c.when[w])) return;
+    }
+    const resolved_path& p = c.select;
+    const std::size_t from = p.unit_groups;
+    switch (r.check) {
+      case check_kind::required: {
+        if (c.structural) return;  // reported by the group parser (see validate.hpp)
+        bool found = false;
+        std::uint32_t seen = 0xFFFFFFFFu;
+        if (p.has_element) {
+          for_each_value(unit, p, from, [&](std::uint32_t i, std::uint16_t, std::string_view v) {
+            if (seen == 0xFFFFFFFFu) seen = i;
+            if (!v.empty()) found = true;
+          });
+        } else {
+          found = count_targets(unit, p, from) > 0;
+        }
+        if (found) return;
+        if (p.has_element && seen != 0xFFFFFFFFu) {
+          report_value(errc::rule_required, seen, 1, "no value");
+        } else {
+          report_missing(errc::rule_required, unit, "not present");
+        }
+        return;
+      }
+      case check_kind::forbidden: {
+        if (p.has_element) {
+          for_each_value(
+              unit, p, from, [&](std::uint32_t i, std::uint16_t rep, std::string_view v) {
+                if (!v.empty())
+                  report_value(errc::rule_forbidden, i, rep, "value '" + std::string(v) + "'");
+              });
+        } else if (p.ends_in_group()) {
+          for_each_instance(unit, p, from, p.steps.size(), [&](std::uint32_t j) {
+            report(errc::rule_forbidden, apipnr::scope::segment,
+                   segment_position(tree_.instances[j].first), "present");
+          });
+        } else {
+          for_each_segment(unit, p, from, [&](std::uint32_t i) {
+            report(errc::rule_forbidden, apipnr::scope::segment, segment_position(i), "present");
+          });
+        }
+        return;
+      }
+      case check_kind::count: {
+        const std::size_t n = count_targets(unit, p, from);
+        const auto& a = r.args;
+        std::string why;
+        if (a.min && n < *a.min) {
+          why = std::to_string(n) + " found, at least " + std::to_string(*a.min) + " required";
+        } else if (a.max && n > *a.max) {
+          why = std::to_string(n) + " found, at most " + std::to_string(*a.max) + " allowed";
+        } else if (a.even && n % 2 != 0) {
+          why = std::to_string(n) + " found, an even number required";
+        }
+        if (!why.empty()) report_missing(errc::rule_count, unit, why);
+        return;
+      }
+      default:
+        break;
+    }
+    for_each_value(unit, p, from, [&](std::uint32_t i, std::uint16_t rep, std::string_view v) {
+      if (!v.empty()) check_value(unit, i, rep, v);
+    });
+  }
+
+  void check_value(std::uint32_t unit, std::uint32_t i, std::uint16_t rep, std::string_view v) {
+    const compiled_rule& c = *c_;
+    const rule_args& a = c.source->args;
+    const std::string quoted = "value '" + std::string(v) + "'";
+    switch (c.source->check) {
+      case check_kind::codes: {
+        const detail::code_set* set = c.has_fallback_set ? &c.codes : nullptr;
+        if (c.by_qualifier) {
+          const std::string_view q = tree_.qualifier(i);
+          for (const auto& [key, s] : c.qualifier_sets) {
+            if (key == q) set = &s;
+          }
+        }
+        if (set != nullptr && !set->contains(v)) report_value(errc::rule_codes, i, rep, quoted);
+        return;
+      }
+      case check_kind::pattern:
+        if (c.regex && !std::regex_match(v.begin(), v.end(), *c.regex)) {
+          report_value(errc::rule_pattern, i, rep, quoted);
+        }
+        return;
+      case check_kind::max_length:
+        if (char_length(v) > a.length) {
+          report_value(errc::rule_max_length, i, rep,
+                       quoted + " longer than " + std::to_string(a.length));
+        }
+        return;
+      case check_kind::min_length:
+        if (char_length(v) < a.length) {
+          report_value(errc::rule_min_length, i, rep,
+                       quoted + " shorter than " + std::to_string(a.length));
+        }
+        return;
+      case check_kind::date_valid:
+        if (!parse_moment(v, a.format, model::nearest_rule(today_))) {
+          report_value(errc::rule_date_valid, i, rep, quoted + " is not a valid date/time");
+        }
+        return;
+      case check_kind::date_relation:
+        check_date_relation(unit, i, rep, v);
+        return;
+      case check_kind::total_matches:
+        check_total(unit, i, rep, v);
+        return;
+      case check_kind::equals: {
+        std::string expected;
+        if (a.equals_value) {
+          expected = *a.equals_value;
+        } else if (!first_value(unit, c.other, expected)) {
+          return;  // nothing to compare with
+        }
+        if (v != expected)
+          report_value(errc::rule_equals, i, rep, quoted + " differs from '" + expected + "'");
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  bool first_value(std::uint32_t unit, const resolved_path& p, std::string& out) {
+    bool found = false;
+    for_each_value(ancestor_at(unit, p.shared), p, p.shared,
+                   [&](std::uint32_t, std::uint16_t, std::string_view v) {
+                     if (!found && !v.empty()) {
+                       out = std::string(v);
+                       found = true;
+                     }
+                   });
+    return found;
+  }
+
+  std::optional<moment> message_date() const {
+    const std::string_view d = ic_.date;
+    std::optional<model::calendar_date> date;
+    if (d.size() == 6) date = model::parse_yymmdd(d, model::nearest_rule(today_));
+    if (d.size() == 8) date = model::parse_ccyymmdd(d);
+    if (!date) return std::nullopt;
+    return moment{*date, model::parse_hhmm(ic_.time)};
+  }
+
+  // First scheduled departure: the first DTM+189 (PAXLST), else the first TVL (PNRGOV).
+  std::optional<moment> flight_departure() const {
+    const model::calendar_date ref = message_date() ? message_date()->date : today_;
+    const model::century_rule rule = model::nearest_rule(ref);
+    for (std::size_t i = 0; i < tree_.segments.size(); ++i) {
+      const edifact::segment* s = tree_.segments[i].seg;
+      if (s == nullptr) continue;
+      if (s->tag == "DTM" && tree_.value(i, 1, 1) == "189") {
+        const std::string_view v = tree_.value(i, 1, 2);
+        switch (v.size()) {
+          case 6:
+            return parse_moment(v, date_format::yymmdd, rule);
+          case 8:
+            return parse_moment(v, date_format::ccyymmdd, rule);
+          case 10:
+            return parse_moment(v, date_format::yymmddhhmm, rule);
+          case 12:
+            return parse_moment(v, date_format::ccyymmddhhmm, rule);
+          default:
+            return std::nullopt;
+        }
+      }
+      if (s->tag == "TVL") {
+        auto dt = model::parse_ddmmyy_hhmm(tree_.value(i, 1, 1), tree_.value(i, 1, 2), rule);
+        if (dt) return moment{dt->date, dt->time};
+        auto d = model::parse_ddmmyy(tree_.value(i, 1, 1), rule);
+        if (d) return moment{*d, std::nullopt};
+        return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+  void check_date_relation(std::uint32_t unit, std::uint32_t i, std::uint16_t rep,
+                           std::string_view v) {
+    const rule_args& a = c_->source->args;
+    std::optional<moment> target;
+    const std::optional<moment> msg = message_date();
+    const model::calendar_date fallback = msg ? msg->date : today_;
+    switch (a.compare_to) {
+      case compare_target::message_date:
+        target = msg;
+        break;
+      case compare_target::flight_departure:
+        target = flight_departure();
+        break;
+      case compare_target::today:
+        target = moment{today_, std::nullopt};
+        break;
+      case compare_target::path: {
+        std::string other;
+        if (first_value(unit, c_->other, other)) {
+          target = parse_moment(other, a.format, century_for(a.century_rule, fallback));
+        }
+        break;
+      }
+    }
+    if (!target) return;  // nothing to compare with: the rule cannot judge this message
+    const auto value = parse_moment(v, a.format, century_for(a.century_rule, target->date));
+    const std::string quoted = "value '" + std::string(v) + "'";
+    if (!value) {
+      report_value(errc::rule_date_relation, i, rep, quoted + " is not a valid date");
+      return;
+    }
+    const int cmp = compare(*value, *target);
+    bool ok = false;
+    switch (a.rel) {
+      case relation::less:
+        ok = cmp < 0;
+        break;
+      case relation::less_equal:
+        ok = cmp <= 0;
+        break;
+      case relation::greater:
+        ok = cmp > 0;
+        break;
+      case relation::greater_equal:
+        ok = cmp >= 0;
+        break;
+    }
+    if (!ok) {
+      report_value(errc::rule_date_relation, i, rep,
+                   quoted + " is " + model::to_iso(value->date) + ", reference " +
+                       model::to_iso(target->date));
+    }
+  }
+
+  void check_total(std::uint32_t unit, std::uint32_t i, std::uint16_t rep, std::string_view v) {
+    const rule_args& a = c_->source->args;
+    const std::string quoted = "value '" + std::string(v) + "'";
+    if (v.size() > 9 ||
+        !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      report_value(errc::rule_total_matches, i, rep, quoted + " is not a count");
+      return;
+    }
+    const std::size_t declared = std::stoul(std::string(v));
+    std::size_t counted =
+        count_targets(ancestor_at(unit, c_->other.shared), c_->other, c_->other.shared);
+    if (a.logical_message) {
+      const edifact::message_view& m = ic_.messages[tree_.message_index];
+      if (m.first_last == "C") return;  // more parts follow: the total is not known yet
+      std::size_t part = 1;
+      if (!m.sequence.empty() && m.sequence.size() <= 4 &&
+          std::all_of(m.sequence.begin(), m.sequence.end(),
+                      [](char ch) { return ch >= '0' && ch <= '9'; })) {
+        part = std::stoul(std::string(m.sequence));
+      }
+      if (part > 1 && opt_.earlier_parts.size() + 1 < part) return;  // earlier parts unknown
+      for (const message_tree* t : opt_.earlier_parts) {
+        if (t == nullptr || t->def != tree_.def) continue;
+        evaluator other(*t->source, *t, sink_, opt_);
+        counted += other.count_targets(0, c_->other, 0);
+      }
+    }
+    if (declared != counted) {
+      report_value(errc::rule_total_matches, i, rep,
+                   quoted + ", counted " + std::to_string(counted));
+    }
+  }
+
+  const edifact::interchange& ic_;
+  const message_tree& tree_;
+  diagnostic_sink& sink_;
+  const validate_options& opt_;
+  model::calendar_date today_;
+  const compiled_rule* c_ = nullptr;
+};
+
+void report_envelope(diagnostic_sink& sink, const envelope_settings& env, errc code,
+                     apipnr::scope where, position pos, std::string detail, bool report_accepted) {
+  if (env.severity == rule_severity::accept && !report_accepted) return;
+  const errc_info& i = info(code);
+  diagnostic d;
+  d.code = make_error_code(code);
+  d.id = i.id;
+  d.requirement = i.requirement;
+  d.level = to_level(env.severity);
+  d.where = where;
+  d.pos = pos;
+  d.detail = std::string(i.message) + " (" + detail + ")";
+  sink.report(std::move(d));
+}
+
+bool allowed(const std::vector<std::string>& list, std::string_view v) {
+  return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+}
+
+const std::vector<std::string>* per_type(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& table,
+    std::string_view type) {
+  for (const auto& [t, list] : table) {
+    if (t == type) return &list;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void validate(const edifact::interchange& ic, std::size_t message_index,
+              const message::message_tree& tree, const profile& prof, diagnostic_sink& sink,
+              const validate_options& opt) {
+  if (message_index >= ic.messages.size()) return;
+  // Message-level envelope settings.
+  const envelope_settings& env = prof.envelope();
+  const edifact::message_view& m = ic.messages[message_index];
+  position unh;
+  if (m.unh < ic.segments.size()) {
+    unh.segment = ic.segments[m.unh].index;
+    unh.offset = ic.segments[m.unh].offset;
+  }
+  unh.message_segment = 1;
+  if (env.ung_required && m.group < 0) {
+    report_envelope(sink, env, errc::envelope_ung_required, apipnr::scope::message, unh,
+                    std::string(m.type) + " message outside a functional group",
+                    opt.report_accepted);
+  }
+  if (const auto* list = per_type(env.unh_association, m.type);
+      list != nullptr && !allowed(*list, m.association)) {
+    position p = unh;
+    p.element = 2;
+    p.component = 5;
+    report_envelope(sink, env, errc::envelope_association, apipnr::scope::component, p,
+                    "association '" + std::string(m.association) + "'", opt.report_accepted);
+  }
+  if (const auto* list = per_type(env.directories, m.type); list != nullptr) {
+    const std::string dir = std::string(m.version) + ":" + std::string(m.release);
+    if (!allowed(*list, dir)) {
+      position p = unh;
+      p.element = 2;
+      report_envelope(sink, env, errc::envelope_directory, apipnr::scope::element, p,
+                      "directory '" + dir + "'", opt.report_accepted);
+    }
+  }
+  if (tree.def == nullptr || tree.segments.empty() || tree.instances.empty()) return;
+  const auto* rules = prof.compiled().rules_for(tree.def);
+  if (rules == nullptr) return;
+  evaluator ev(ic, tree, sink, opt);
+  for (std::size_t index : *rules) ev.run(prof.compiled().rules[index]);
+}
+
+void validate_envelope(const edifact::interchange& ic, const profile& prof, diagnostic_sink& sink,
+                       const validate_options& opt) {
+  const envelope_settings& env = prof.envelope();
+  position unb;
+  if (!ic.segments.empty()) {
+    unb.segment = ic.segments.front().index;
+    unb.offset = ic.segments.front().offset;
+  }
+  auto at = [&](std::uint16_t element, std::uint16_t component) {
+    position p = unb;
+    p.element = element;
+    p.component = component;
+    return p;
+  };
+  const bool rep = opt.report_accepted;
+  if (!ic.syntax_identifier.empty() && !allowed(env.syntax_identifiers, ic.syntax_identifier)) {
+    report_envelope(sink, env, errc::envelope_syntax_identifier, apipnr::scope::interchange,
+                    at(1, 1), "'" + std::string(ic.syntax_identifier) + "'", rep);
+  }
+  if (ic.syntax_version != 0 && !allowed(env.syntax_versions, std::to_string(ic.syntax_version))) {
+    report_envelope(sink, env, errc::envelope_syntax_version, apipnr::scope::interchange, at(1, 2),
+                    "version " + std::to_string(ic.syntax_version), rep);
+  }
+  if (!allowed(env.application_reference, ic.application_reference)) {
+    report_envelope(sink, env, errc::envelope_application_reference, apipnr::scope::interchange,
+                    at(7, 0), "'" + std::string(ic.application_reference) + "'", rep);
+  }
+  if (!allowed(env.recipient_ids, ic.recipient)) {
+    report_envelope(sink, env, errc::envelope_recipient, apipnr::scope::interchange, at(3, 1),
+                    "'" + std::string(ic.recipient) + "'", rep);
+  }
+  if (const auto& re = prof.compiled().sender; re) {
+    const std::string sender = edifact::unescape(ic.sender, ic.delims);
+    if (!std::regex_match(sender, *re)) {
+      report_envelope(sink, env, errc::envelope_sender, apipnr::scope::interchange, at(2, 1),
+                      "'" + sender + "'", rep);
+    }
+  }
+  if (env.processing_priority && !ic.segments.empty() && ic.segments.front().tag == "UNB") {
+    // UNB 0029 (position 8) has no field in `interchange`; read it from the segment.
+    const std::string_view priority = edifact::element(ic.segments.front(), 8, ic.delims);
+    if (std::find(env.processing_priority->begin(), env.processing_priority->end(), priority) ==
+        env.processing_priority->end()) {
+      report_envelope(sink, env, errc::envelope_processing_priority, apipnr::scope::interchange,
+                      at(8, 0), "'" + std::string(priority) + "'", rep);
+    }
+  }
+}
+
+std::function<std::optional<apipnr::severity>(const message::node&)> missing_severity(
+    const profile& prof) {
+  const profile* p = &prof;
+  return [p](const message::node& n) -> std::optional<apipnr::severity> {
+    for (const auto& [node, sev] : p->compiled().missing) {
+      if (node == &n) return to_level(sev);
+    }
+    if (const syntax_entry* e = p->syntax("missing_mandatory")) return to_level(e->severity);
+    return std::nullopt;
+  };
+}
+
+message::structure_options structure_options_for(const profile& prof) {
+  message::structure_options o;
+  o.missing_severity = missing_severity(prof);
+  return o;
+}
+
+std::string_view syntax_key(edifact::errc e) noexcept {
+  using E = edifact::errc;
+  switch (e) {
+    case E::trailing_separator:
+      return "trailing_separator";
+    case E::lowercase_in_level_a:
+      return "lowercase_in_unoa";
+    case E::line_break_in_value:
+      return "crlf_inside_element";
+    case E::leading_whitespace:
+      return "crlf_between_segments";
+    case E::unsupported_syntax_identifier:
+      return "unknown_syntax_identifier";
+    case E::element_too_long:
+      return "value_too_long";
+    case E::too_many_elements:
+      return "too_many_constituents";
+    case E::invalid_numeric_value:
+      return "invalid_character_type";
+    case E::unt_count_mismatch:
+    case E::une_count_mismatch:
+    case E::unz_count_mismatch:
+      return "control_count_mismatch";
+    case E::unt_reference_mismatch:
+    case E::une_reference_mismatch:
+    case E::unz_reference_mismatch:
+      return "reference_mismatch";
+    case E::duplicate_interchange:
+      return "duplicate_interchange";
+    default:
+      return {};
+  }
+}
+
+std::string_view syntax_key(message::errc e) noexcept {
+  using E = message::errc;
+  switch (e) {
+    case E::unknown_segment:
+      return "unknown_segment";
+    case E::unexpected_segment:
+      return "segment_out_of_order";
+    case E::missing_element:
+    case E::missing_component:
+      return "missing_mandatory";
+    case E::too_many_segments:
+    case E::too_many_repetitions:
+      return "too_many_repetitions";
+    case E::too_many_groups:
+      return "too_many_group_repetitions";
+    case E::too_many_elements:
+    case E::too_many_components:
+      return "too_many_constituents";
+    case E::invalid_character_type:
+      return "invalid_character_type";
+    case E::value_too_long:
+      return "value_too_long";
+    default:
+      return {};
+  }
+}
+
+void syntax_sink::report(diagnostic d) {
+  std::string_view key;
+  if (d.code.category() == edifact::edifact_category()) {
+    key = syntax_key(static_cast<edifact::errc>(d.code.value()));
+  } else if (d.code.category() == message::message_category()) {
+    key = syntax_key(static_cast<message::errc>(d.code.value()));
+  }
+  const syntax_entry* e = key.empty() ? nullptr : prof_.syntax(key);
+  if (e != nullptr) {
+    if (e->contrl_code != 0) d.syntax_error = e->contrl_code;
+    if (d.level != apipnr::severity::fatal) {
+      if (e->severity == rule_severity::accept && !report_accepted_) return;
+      d.level = to_level(e->severity);
+    }
+  }
+  next_.report(std::move(d));
+}
+
+}  // namespace apipnr::profile
