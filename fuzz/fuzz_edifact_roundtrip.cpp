@@ -37,7 +37,10 @@ std::vector<std::string> flatten(const interchange& ic) {
     std::string_view element;
     while (elements.next(element)) {
       out.emplace_back("E");
-      const char rep_sep = d.has_repetition ? d.repetition : d.element;
+      // UNB and UNG are never split on the repetition character (US CBP sender ids such as
+      // APIS*ABE under UNA:+.?*'), exactly as the parser and the writer treat them.
+      const bool service_header = s.tag == "UNB" || s.tag == "UNG";
+      const char rep_sep = d.has_repetition && !service_header ? d.repetition : d.element;
       field_splitter repetitions(element, rep_sep, d);
       std::string_view repetition;
       while (repetitions.next(repetition)) {
