@@ -1,0 +1,1075 @@
+#include "apipnr/paxlst/extract.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace apipnr::paxlst {
+namespace {
+
+using model::canonical_message;
+using model::traveller;
+
+// Where a segment belongs in the WCO air profile (STANDARDS.md §2.2).
+enum class place : std::uint8_t {
+  envelope,  // UNH, UNT
+  header,    // BGM, RFF, DTM at the top
+  sg1,       // reporting party
+  sg2,       // flight (TDT and its DTM)
+  sg3,       // itinerary point (LOC + DTM)
+  sg4,       // traveller
+  sg5,       // document
+  other,     // SG6/SG7/AUT: directory groups the air profile does not use
+  trailer,   // CNT
+};
+
+bool in(std::string_view v, std::initializer_list<std::string_view> list) noexcept {
+  for (auto x : list) {
+    if (v == x) return true;
+  }
+  return false;
+}
+
+std::optional<std::uint32_t> to_uint(std::string_view s) noexcept {
+  if (s.empty()) return std::nullopt;
+  std::uint32_t v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc{} || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> to_number(std::string_view s, char decimal) {
+  if (s.empty()) return std::nullopt;
+  std::string t(s);
+  for (auto& c : t) {
+    if (c == decimal || c == ',') c = '.';
+  }
+  double v = 0;
+  const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (r.ec != std::errc{} || r.ptr != t.data() + t.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+// Traveller role from NAD 3035 (specs/canonical/README.md).
+std::string_view role_for(std::string_view f) noexcept {
+  if (f == "FL") return "passenger";
+  if (f == "FM") return "crew";
+  if (f == "DDU") return "transit_passenger";
+  if (f == "DDT") return "transit_crew";
+  return "other";
+}
+
+bool is_crew(std::string_view role) noexcept { return role == "crew" || role == "transit_crew"; }
+
+std::string_view contact_type(std::string_view channel) noexcept {
+  if (channel == "TE") return "phone";
+  if (channel == "FX") return "fax";
+  if (channel == "EM") return "email";
+  return "other";
+}
+
+// Titles that GTAS-style defects put inside name components (PRIOR_ART §1.1).
+bool is_title(std::string_view w) noexcept {
+  return in(w, {"MR", "MRS", "MS", "MISS", "MSTR", "MSTER", "DR", "PROF", "REV", "SIR", "MME",
+                "MLLE", "MX"});
+}
+
+bool has_title(std::string_view name) noexcept {
+  // Only a separate word counts, so a surname like "MS" alone or "DRAKE" is not flagged.
+  const auto first_space = name.find(' ');
+  if (first_space == std::string_view::npos) return false;
+  const auto last_space = name.rfind(' ');
+  return is_title(name.substr(0, first_space)) || is_title(name.substr(last_space + 1));
+}
+
+// Carrier designator from a journey id without C040 (TDT-003): a three-letter ICAO code when
+// three letters precede the flight number, else the two-character IATA designator.
+std::pair<std::string, std::string> split_journey(std::string_view id) {
+  auto alpha = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (id.size() >= 4 && alpha(id[0]) && alpha(id[1]) && alpha(id[2]) && digit(id[3])) {
+    return {std::string(id.substr(0, 3)), std::string(id.substr(3))};
+  }
+  if (id.size() >= 3) return {std::string(id.substr(0, 2)), std::string(id.substr(2))};
+  return {std::string(id), std::string()};
+}
+
+class extractor {
+ public:
+  extractor(const edifact::interchange& ic, std::size_t message_index,
+            const message::message_tree* tree, diagnostic_sink& sink, const extract_options& opt)
+      : ic_(ic), mv_(ic.messages[message_index]), tree_(tree), sink_(sink), opt_(opt) {}
+
+  canonical_message run();
+
+ private:
+  const edifact::segment& seg(std::size_t i) const noexcept { return ic_.segments[mv_.unh + i]; }
+  std::string_view el(std::size_t i, std::size_t e) const noexcept {
+    return edifact::element(seg(i), e, ic_.delims);
+  }
+  std::string_view comp(std::size_t i, std::size_t e, std::size_t c) const noexcept {
+    return edifact::component(el(i, e), c, ic_.delims);
+  }
+  std::string text(std::string_view raw) const { return edifact::unescape(raw, ic_.delims); }
+  std::string ctext(std::size_t i, std::size_t e, std::size_t c) const {
+    return text(comp(i, e, c));
+  }
+
+  void report(errc code, std::size_t i, std::uint16_t element, std::uint16_t component,
+              std::string detail) {
+    const auto& inf = info(code);
+    diagnostic d;
+    d.code = make_error_code(code);
+    d.id = inf.id;
+    d.requirement = inf.requirement;
+    d.level = inf.level;
+    d.where = inf.where;
+    if (i < mv_.segment_count()) {
+      d.pos.offset = seg(i).offset;
+      d.pos.segment = seg(i).index;
+      d.pos.message_segment = static_cast<std::uint32_t>(i + 1);
+    }
+    d.pos.element = element;
+    d.pos.component = component;
+    d.detail = std::move(detail);
+    sink_.report(std::move(d));
+  }
+
+  place place_of(std::size_t i);
+  place guess_place(std::size_t i) const;
+  void header_segment(std::size_t i);
+  void sg1_segment(std::size_t i);
+  void sg2_segment(std::size_t i);
+  void sg3_segment(std::size_t i);
+  void sg4_segment(std::size_t i);
+  void sg5_segment(std::size_t i);
+  void trailer_segment(std::size_t i);
+  void close_itinerary();
+  void read_envelope();
+  void check_counts();
+
+  std::optional<std::string> date_value(std::size_t i, const model::century_rule& rule);
+  std::optional<std::string> date_time_value(std::size_t i);
+  void add_contacts(std::size_t i, std::vector<model::contact>& out);
+  void set_once(model::opt_string& field, std::string value, std::size_t i, std::string_view what);
+  traveller* current_traveller(std::size_t i, bool document_segment);
+
+  const edifact::interchange& ic_;
+  const edifact::message_view& mv_;
+  const message::message_tree* tree_;
+  diagnostic_sink& sink_;
+  const extract_options& opt_;
+  canonical_message out_;
+  model::calendar_date reference_{};
+
+  place state_ = place::header;
+  bool seen_bgm_ = false, seen_cnt_ = false, seen_tdt_ = false;
+  std::size_t sg1_count_ = 0;
+  // Itinerary of the current SG2: the locations in order, each with its date/times.
+  struct point {
+    std::size_t seg = 0;
+    std::string qualifier, port;
+    std::optional<std::string> dep_time, arr_time, other_time;
+  };
+  std::vector<point> points_;
+  model::opt_string sg2_carrier_, sg2_number_;
+  std::size_t sg2_index_ = 0;
+  std::uint32_t leg_seq_ = 0;
+  bool have_traveller_ = false, have_document_ = false;
+};
+
+place extractor::guess_place(std::size_t i) const {
+  // The WCO air profile order (§2.2), applied to the state we are in. Used without a tree, and
+  // for segments the tree could not place.
+  const auto tag = seg(i).tag;
+  const auto q = comp(i, 1, 1);
+  if (tag == "UNH" || tag == "UNT") return place::envelope;
+  if (tag == "BGM") return place::header;
+  if (tag == "NAD") return q == "MS" ? place::sg1 : place::sg4;
+  if (tag == "CTA") return place::sg1;
+  if (tag == "TDT")
+    return (state_ == place::sg4 || state_ == place::sg5) ? place::other : place::sg2;
+  if (tag == "DOC") return place::sg5;
+  if (tag == "CNT" || tag == "AUT") return place::trailer;
+  if (tag == "GID") return place::other;
+  if (tag == "CPI" || tag == "QTY") return state_ == place::sg5 ? place::sg5 : place::other;
+  if (tag == "LOC") {
+    if (state_ == place::sg2 || state_ == place::sg3) return place::sg3;
+    if (state_ == place::sg5 && q == "91") return place::sg5;
+    if (state_ == place::sg4 || state_ == place::sg5) return place::sg4;
+    if (in(q, {"125", "87", "92", "130", "188", "172", "192"})) return place::sg3;
+    return place::sg4;
+  }
+  if (tag == "DTM") {
+    switch (state_) {
+      case place::sg2:
+        return place::sg2;
+      case place::sg3:
+        return place::sg3;
+      case place::sg4:
+        return place::sg4;
+      case place::sg5:
+        return in(q, {"36", "182"}) ? place::sg5 : place::sg4;
+      default:
+        return place::header;
+    }
+  }
+  if (tag == "RFF") {
+    if (state_ == place::sg5 && !in(q, {"AVF", "ABO", "SEA", "CR", "AEA", "YZY"})) {
+      return place::sg5;
+    }
+    if (state_ == place::sg4 || state_ == place::sg5) return place::sg4;
+    return place::header;
+  }
+  if (tag == "GEI") return (state_ == place::sg5 && q != "4") ? place::sg5 : place::sg4;
+  if (tag == "COM") return (state_ == place::sg1) ? place::sg1 : place::sg4;
+  if (in(tag, {"ATT", "MEA", "FTX", "EMP", "NAT"})) return place::sg4;
+  return place::other;
+}
+
+place extractor::place_of(std::size_t i) {
+  if (!tree_ || i >= tree_->segments.size()) return guess_place(i);
+  const auto& e = tree_->segments[i];
+  if (!e.matched) {
+    const place p = guess_place(i);
+    if (p != place::envelope) {
+      report(errc::segment_outside_group, i, 0, 0,
+             std::string(seg(i).tag) + " not placed by the message structure; read as part of " +
+                 (p == place::sg5   ? "the current document"
+                  : p == place::sg4 ? "the current traveller"
+                                    : "the nearest group"));
+    }
+    return p;
+  }
+  const std::string_view path = e.matched->path;
+  if (path.starts_with("SG4/SG5")) return place::sg5;
+  if (path.starts_with("SG4/SG6") || path.starts_with("SG4/SG7")) return place::other;
+  if (path.starts_with("SG4")) return place::sg4;
+  if (path.starts_with("SG2/SG3")) return place::sg3;
+  if (path.starts_with("SG2")) return place::sg2;
+  if (path.starts_with("SG1")) return place::sg1;
+  if (path == "CNT") return place::trailer;
+  if (path == "AUT") return place::other;
+  return place::header;
+}
+
+std::optional<std::string> extractor::date_value(std::size_t i, const model::century_rule& rule) {
+  const auto v = comp(i, 1, 2);
+  const auto d = model::parse_date_6_or_8(v, rule);
+  if (!d) {
+    report(errc::bad_date, i, 1, 2,
+           "DTM " + std::string(comp(i, 1, 1)) + " value '" + text(v) + "' is not a real date");
+    return std::nullopt;
+  }
+  return model::to_iso(*d);
+}
+
+std::optional<std::string> extractor::date_time_value(std::size_t i) {
+  const auto v = comp(i, 1, 2);
+  // Format 201 (YYMMDDHHMM) is the practice; 203 (CCYYMMDDHHMM) is accepted when sent.
+  std::optional<model::local_date_time> dt;
+  if (v.size() == 12) {
+    const auto d = model::parse_ccyymmdd(v.substr(0, 8));
+    const auto t = model::parse_hhmm(v.substr(8));
+    if (d && t) dt = model::local_date_time{*d, *t};
+  } else {
+    dt = model::parse_yymmddhhmm(v, model::nearest_rule(reference_));
+  }
+  if (!dt) {
+    report(errc::bad_date, i, 1, 2,
+           "DTM " + std::string(comp(i, 1, 1)) + " value '" + text(v) +
+               "' is not a real YYMMDDHHMM date/time");
+    return std::nullopt;
+  }
+  return model::to_iso(*dt);
+}
+
+void extractor::add_contacts(std::size_t i, std::vector<model::contact>& out) {
+  // Up to three C076 written positionally (COM+a:TE+b:FX) or with the v4 repetition separator.
+  const auto n = edifact::element_count(seg(i), ic_.delims);
+  for (std::size_t e = 1; e <= n; ++e) {
+    const auto raw = el(i, e);
+    if (raw.empty()) continue;
+    std::vector<std::string_view> reps;
+    if (ic_.delims.has_repetition) {
+      edifact::field_splitter s(raw, ic_.delims.repetition, ic_.delims);
+      std::string_view piece;
+      while (s.next(piece)) reps.push_back(piece);
+    } else {
+      reps.push_back(raw);
+    }
+    for (auto r : reps) {
+      const auto number = edifact::component(r, 1, ic_.delims);
+      const auto channel = edifact::component(r, 2, ic_.delims);
+      const auto type = contact_type(channel);
+      if (type == "other") {
+        report(errc::unknown_contact_channel, i, static_cast<std::uint16_t>(e), 2,
+               "COM channel '" + text(channel) + "'");
+      }
+      out.push_back({std::string(type), text(number)});
+    }
+  }
+}
+
+void extractor::set_once(model::opt_string& field, std::string value, std::size_t i,
+                         std::string_view what) {
+  if (field) {
+    report(errc::repeated_value, i, 0, 0,
+           std::string(what) + ": '" + value + "' after '" + *field + "'; first kept");
+    return;
+  }
+  field = std::move(value);
+}
+
+traveller* extractor::current_traveller(std::size_t i, bool document_segment) {
+  if (have_traveller_ && !seen_cnt_) return &out_.travellers.back();
+  report(document_segment ? errc::document_outside_traveller : errc::segment_outside_group, i, 0, 0,
+         std::string(seg(i).tag) + " " + text(el(i, 1)) + " " + text(el(i, 2)) +
+             (seen_cnt_ ? " after CNT" : " before any traveller NAD") + "; not attached");
+  return nullptr;
+}
+
+void extractor::read_envelope() {
+  auto& m = out_.message;
+  m.syntax = "edifact";
+  m.type = std::string(mv_.type);
+  if (!mv_.version.empty() || !mv_.release.empty()) {
+    m.version = std::string(mv_.version) + ":" + std::string(mv_.release);
+  }
+  auto opt_text = [&](std::string_view raw) -> model::opt_string {
+    if (raw.empty()) return std::nullopt;
+    return text(raw);
+  };
+  m.sender = opt_text(ic_.sender);
+  m.recipient = opt_text(ic_.recipient);
+  m.interchange_reference = opt_text(ic_.control_reference);
+  m.message_reference = opt_text(mv_.reference);
+  m.application_reference = opt_text(ic_.application_reference);
+  m.common_access_reference = opt_text(mv_.common_access_reference);
+  if (ic_.test_indicator == "1") m.test = true;
+
+  reference_ = opt_.fallback_reference;
+  const auto d = model::parse_date_6_or_8(ic_.date, model::nearest_rule(opt_.fallback_reference));
+  const auto t = model::parse_hhmm(ic_.time);
+  if (d) {
+    reference_ = *d;
+    m.prepared = t ? model::to_iso(model::local_date_time{*d, *t}) : model::to_iso(*d);
+  }
+  if (!d || (!ic_.time.empty() && !t)) {
+    diagnostic diag;
+    const auto& inf = info(errc::bad_prepared_date);
+    diag.code = make_error_code(errc::bad_prepared_date);
+    diag.id = inf.id;
+    diag.requirement = inf.requirement;
+    diag.level = inf.level;
+    diag.where = inf.where;
+    diag.pos.segment = 1;
+    diag.pos.element = 4;
+    diag.detail = "UNB date '" + std::string(ic_.date) + "' time '" + std::string(ic_.time) +
+                  "'; reference date " + model::to_iso(reference_) + " used";
+    sink_.report(std::move(diag));
+  }
+
+  if (!mv_.sequence.empty() || !mv_.first_last.empty()) {
+    model::message_part p;
+    p.number = to_uint(mv_.sequence);
+    if (mv_.first_last == "F") p.final_part = true;
+    if (mv_.first_last == "C") p.final_part = false;
+    p.message_reference = m.message_reference;
+    if (!p.number) {
+      report(errc::part_bad_number, 0, 4, 1,
+             "S010 part number '" + std::string(mv_.sequence) + "'");
+    }
+    m.parts.push_back(std::move(p));
+  }
+}
+
+void extractor::header_segment(std::size_t i) {
+  const auto tag = seg(i).tag;
+  auto& m = out_.message;
+  if (tag == "BGM") {
+    seen_bgm_ = true;
+    const auto code = comp(i, 1, 1);
+    const auto sub = comp(i, 2, 1);
+    m.document_code = text(code);
+    if (!sub.empty()) m.document_subtype = text(sub);
+    const bool iapi = ic_.application_reference == "IAPI";
+    if (iapi) {
+      m.kind = "iapi_request";
+    } else if (code == "250" || code == "336") {
+      m.kind = "api_crew";
+    } else if (code == "266") {
+      m.kind = "api_flight_status";
+    } else {
+      m.kind = "api";
+    }
+    if (!in(code, {"745", "250", "266", "336", "655"})) {
+      report(errc::unknown_document, i, 1, 1, "BGM document code '" + text(code) + "'");
+      m.scenario = "other";
+      return;
+    }
+    if (const auto s = scenario_for(code, sub)) {
+      m.scenario = std::string(*s);
+    } else {
+      report(errc::unknown_subtype, i, 2, 1, "BGM " + text(code) + " subtype '" + text(sub) + "'");
+      m.scenario = "other";
+    }
+    return;
+  }
+  if (tag == "RFF" && comp(i, 1, 1) == "TN" && !m.transaction_reference) {
+    m.transaction_reference = ctext(i, 1, 2);
+    if (!comp(i, 1, 5).empty()) m.transaction_revision = ctext(i, 1, 5);
+    return;
+  }
+  report(errc::header_not_mapped, i, 0, 0,
+         std::string(tag) + "+" + text(el(i, 1)) + " at header level has no canonical field");
+}
+
+void extractor::sg1_segment(std::size_t i) {
+  const auto tag = seg(i).tag;
+  if (tag == "NAD") {
+    ++sg1_count_;
+    if (sg1_count_ > 1) {
+      report(errc::header_not_mapped, i, 0, 0,
+             "further reporting party '" + ctext(i, 4, 1) + "' not represented; first kept");
+      return;
+    }
+    model::reporting_party rp;
+    // C080 may be one contact name or surname:given (NAD-002); a C082 id stands in otherwise.
+    std::string name = ctext(i, 4, 1);
+    const auto given = ctext(i, 4, 2);
+    if (!given.empty()) name += (name.empty() ? "" : " ") + given;
+    if (name.empty()) name = ctext(i, 2, 1);
+    if (!name.empty()) rp.name = std::move(name);
+    out_.reporter = std::move(rp);
+    return;
+  }
+  if (sg1_count_ > 1) {
+    report(errc::header_not_mapped, i, 0, 0,
+           std::string(tag) + " of a further reporting party not represented");
+    return;
+  }
+  if (!out_.reporter) out_.reporter.emplace();
+  if (tag == "COM") {
+    add_contacts(i, out_.reporter->contacts);
+    return;
+  }
+  report(errc::header_not_mapped, i, 0, 0,
+         std::string(tag) + " '" + ctext(i, 2, 2) + "' in SG1 has no canonical field");
+}
+
+void extractor::close_itinerary() {
+  // Pair the SG3 locations of one SG2 in order of appearance (LOC-007): 125 -> 87; 92 pairs
+  // (departure with DTM 189, arrival with DTM 232); 130 closes a chain. A 92 with both times is
+  // an arrival that also starts the next sector.
+  if (points_.empty() && !sg2_number_) return;
+  if (!out_.flight_info) out_.flight_info.emplace();
+  auto& legs = out_.flight_info->legs;
+  const bool tag_leg = sg2_index_ > 1 && (sg2_carrier_ != out_.flight_info->carrier ||
+                                          sg2_number_ != out_.flight_info->number);
+  auto new_leg = [&]() -> model::leg& {
+    model::leg l;
+    l.sequence = ++leg_seq_;
+    if (tag_leg) {
+      l.carrier = sg2_carrier_;
+      l.flight_number = sg2_number_;
+    }
+    legs.push_back(std::move(l));
+    return legs.back();
+  };
+  auto as_place = [](const point& p, const std::optional<std::string>& time) {
+    model::place_time pt;
+    pt.port = p.port;
+    pt.scheduled = time;
+    pt.qualifier = p.qualifier;
+    return pt;
+  };
+  const point* pending = nullptr;  // an open departure
+  const point* orphan = nullptr;   // an arrival that came with no departure open
+  for (const auto& p : points_) {
+    const auto& q = p.qualifier;
+    const bool departure = q == "125" || (q == "92" && !pending && !(p.arr_time && !p.dep_time));
+    const bool arrival = q == "87" || q == "130" || (q == "92" && !departure);
+    if (in(q, {"188", "172", "192"})) {
+      // Master crew list filing/reporting location (LOC-005): not a sector; kept as a one-sided
+      // leg so that the place and its DTM 554 are not lost.
+      new_leg().departure = as_place(p, p.other_time);
+      continue;
+    }
+    if (!departure && !arrival) {
+      report(errc::unknown_location, p.seg, 1, 1, "itinerary LOC qualifier '" + q + "'");
+      new_leg().departure = as_place(p, p.dep_time ? p.dep_time : p.other_time);
+      continue;
+    }
+    if (departure) {
+      if (orphan) {
+        // Arrival sent before its departure (GTAS out-of-order legs): pair them, report it.
+        report(errc::legs_out_of_order, orphan->seg, 0, 0,
+               "LOC " + orphan->qualifier + "+" + orphan->port + " before LOC " + q + "+" + p.port +
+                   "; paired as " + p.port + " -> " + orphan->port);
+        auto& l = new_leg();
+        l.departure = as_place(p, p.dep_time);
+        l.arrival = as_place(*orphan, orphan->arr_time);
+        orphan = nullptr;
+        continue;
+      }
+      if (pending) {
+        report(errc::unpaired_location, pending->seg, 0, 0,
+               "departure LOC " + pending->qualifier + "+" + pending->port + " has no arrival");
+        new_leg().departure = as_place(*pending, pending->dep_time);
+      }
+      pending = &p;
+      continue;
+    }
+    // arrival
+    if (pending) {
+      auto& l = new_leg();
+      l.departure = as_place(*pending, pending->dep_time);
+      l.arrival = as_place(p, p.arr_time);
+      pending = nullptr;
+      // A 92 carrying DTM 189 as well continues the chain from this airport.
+      if (q == "92" && p.dep_time) pending = &p;
+      continue;
+    }
+    if (orphan) {
+      report(errc::unpaired_location, orphan->seg, 0, 0,
+             "arrival LOC " + orphan->qualifier + "+" + orphan->port + " has no departure");
+      new_leg().arrival = as_place(*orphan, orphan->arr_time);
+    }
+    orphan = &p;
+  }
+  if (pending) {
+    report(errc::unpaired_location, pending->seg, 0, 0,
+           "departure LOC " + pending->qualifier + "+" + pending->port + " has no arrival");
+    new_leg().departure = as_place(*pending, pending->dep_time);
+  }
+  if (orphan) {
+    report(errc::unpaired_location, orphan->seg, 0, 0,
+           "arrival LOC " + orphan->qualifier + "+" + orphan->port + " has no departure");
+    new_leg().arrival = as_place(*orphan, orphan->arr_time);
+  }
+  points_.clear();
+}
+
+void extractor::sg2_segment(std::size_t i) {
+  const auto tag = seg(i).tag;
+  if (tag == "TDT") {
+    close_itinerary();
+    seen_tdt_ = true;
+    ++sg2_index_;
+    const auto stage = comp(i, 1, 1);
+    const auto journey = ctext(i, 2, 1);
+    const auto c040 = ctext(i, 5, 1);
+    if (!in(stage, {"20", "34"})) {
+      report(errc::bad_transport_stage, i, 1, 1, "TDT stage '" + text(stage) + "'");
+    }
+    sg2_carrier_.reset();
+    sg2_number_.reset();
+    if (!c040.empty()) {
+      sg2_carrier_ = c040;
+      if (journey.starts_with(c040)) {
+        sg2_number_ = journey.substr(c040.size());
+      } else if (!journey.empty()) {
+        sg2_number_ = journey;
+      }
+    } else if (!journey.empty()) {
+      auto [carrier, number] = split_journey(journey);
+      sg2_carrier_ = std::move(carrier);
+      if (!number.empty()) sg2_number_ = std::move(number);
+    }
+    if (!out_.flight_info) {
+      model::flight f;
+      f.carrier = sg2_carrier_;
+      f.number = sg2_number_;
+      if (!journey.empty()) f.journey_id = journey;
+      if (!stage.empty()) f.transport_stage = text(stage);
+      out_.flight_info = std::move(f);
+    }
+    return;
+  }
+  report(errc::segment_not_mapped, i, 0, 0,
+         std::string(tag) + "+" + text(el(i, 1)) + " in SG2 has no canonical field");
+}
+
+void extractor::sg3_segment(std::size_t i) {
+  const auto tag = seg(i).tag;
+  if (tag == "LOC") {
+    point p;
+    p.seg = i;
+    p.qualifier = ctext(i, 1, 1);
+    p.port = ctext(i, 2, 1);
+    points_.push_back(std::move(p));
+    return;
+  }
+  if (tag == "DTM" && !points_.empty()) {
+    auto& p = points_.back();
+    const auto q = comp(i, 1, 1);
+    auto v = date_time_value(i);
+    if (!v) return;
+    if (q == "189") {
+      p.dep_time = std::move(v);
+    } else if (q == "232") {
+      p.arr_time = std::move(v);
+    } else if (q == "554") {
+      p.other_time = std::move(v);
+    } else {
+      report(errc::unexpected_date, i, 1, 1, "DTM " + text(q) + " in SG3; not represented");
+    }
+    return;
+  }
+  report(errc::segment_not_mapped, i, 0, 0, std::string(tag) + " in SG3 has no canonical field");
+}
+
+void extractor::sg4_segment(std::size_t i) {
+  const auto tag = seg(i).tag;
+  if (tag == "NAD") {
+    traveller t;
+    const auto f = comp(i, 1, 1);
+    t.role = std::string(role_for(f));
+    if (!f.empty()) t.party_function = text(f);
+    if (t.role == "other" && !in(f, {"ZZZ", "COT"})) {
+      report(errc::unknown_party_function, i, 1, 1,
+             "traveller " + std::to_string(out_.travellers.size() + 1) + " ('" + ctext(i, 4, 1) +
+                 "') party function '" + text(f) + "'");
+    }
+    if (f == "DDU" || f == "DDT") t.in_transit = true;
+    t.surname = ctext(i, 4, 1);
+    if (t.surname.empty()) {
+      report(errc::missing_surname, i, 4, 1,
+             "traveller " + std::to_string(out_.travellers.size() + 1) + " has no surname");
+    }
+    auto given = ctext(i, 4, 2);
+    auto middle = ctext(i, 4, 3);
+    for (const auto* part : {&t.surname, &given, &middle}) {
+      if (has_title(*part)) {
+        report(errc::title_in_name, i, 4, 0,
+               "traveller " + std::to_string(out_.travellers.size() + 1) + " name '" + *part +
+                   "' carries a title");
+      }
+    }
+    if (!given.empty()) t.given_names = std::move(given);
+    if (!middle.empty()) t.middle_names = std::move(middle);
+    // NAD-014: positions 5..9 address in the destination country.
+    model::address a;
+    auto opt = [](std::string s) -> model::opt_string {
+      if (s.empty()) return std::nullopt;
+      return s;
+    };
+    std::string street;
+    for (std::size_t c = 1; c <= 4; ++c) {
+      const auto s = ctext(i, 5, c);
+      if (!s.empty()) street += (street.empty() ? "" : " ") + s;
+    }
+    a.street = opt(std::move(street));
+    a.city = opt(ctext(i, 6, 1));
+    auto sub = ctext(i, 7, 1);
+    a.sub_entity = opt(sub.empty() ? ctext(i, 7, 4) : std::move(sub));
+    a.postal_code = opt(ctext(i, 8, 1));
+    a.country = opt(ctext(i, 9, 1));
+    if (a.street || a.city || a.sub_entity || a.postal_code || a.country) {
+      t.addresses.push_back(std::move(a));
+    }
+    out_.travellers.push_back(std::move(t));
+    have_traveller_ = true;
+    have_document_ = false;
+    return;
+  }
+  traveller* t = current_traveller(i, false);
+  if (!t) return;
+  const auto q = comp(i, 1, 1);
+  if (tag == "ATT") {
+    const auto g = ctext(i, 3, 1);
+    if (q != "2" || !in(g, {"M", "F", "U", "X"})) {
+      report(errc::unknown_gender, i, static_cast<std::uint16_t>(q != "2" ? 1 : 3), 1,
+             "ATT " + text(q) + " value '" + g + "'");
+    }
+    if (q == "2" && !g.empty()) set_once(t->gender, g, i, "gender");
+    return;
+  }
+  if (tag == "DTM") {
+    if (q == "329") {
+      if (auto v = date_value(i, model::birth_rule(reference_))) {
+        set_once(t->date_of_birth, std::move(*v), i, "date of birth");
+      }
+    } else {
+      report(errc::unexpected_date, i, 1, 1,
+             "DTM " + text(q) + " '" + ctext(i, 1, 2) + "' in traveller group; not represented");
+    }
+    return;
+  }
+  if (tag == "LOC") {
+    const auto where = ctext(i, 2, 1);
+    if (q == "22") {
+      set_once(t->clearance_port, where, i, "LOC 22");
+    } else if (q == "174") {
+      set_once(t->residence_country, where, i, "LOC 174");
+    } else if (q == "178") {
+      set_once(t->embarkation, where, i, "LOC 178");
+    } else if (q == "179") {
+      set_once(t->debarkation, where, i, "LOC 179");
+    } else if (q == "180") {
+      // LOC-012: a country code, free text in C517/3224, or city/state in C519/C553.
+      std::string pob = where.empty() ? ctext(i, 2, 4) : where;
+      for (std::size_t e : {3u, 4u}) {
+        auto part = ctext(i, e, 1);
+        if (part.empty()) part = ctext(i, e, 4);
+        if (!part.empty()) pob = part + (pob.empty() ? "" : " ") + pob;
+      }
+      if (!pob.empty()) set_once(t->place_of_birth, std::move(pob), i, "LOC 180");
+    } else {
+      report(errc::unknown_traveller_location, i, 1, 1,
+             "traveller LOC " + text(q) + "+" + where + " not represented");
+    }
+    return;
+  }
+  if (tag == "NAT") {
+    if (q != "2") {
+      report(errc::segment_not_mapped, i, 1, 1, "NAT qualifier '" + text(q) + "'");
+    }
+    set_once(t->nationality, ctext(i, 2, 1), i, "nationality");
+    return;
+  }
+  if (tag == "RFF") {
+    const auto value = ctext(i, 1, 2);
+    if (q == "TN") {
+      report(errc::tn_in_traveller, i, 1, 1, "RFF+TN:" + value + " in traveller group; kept");
+    } else if (!in(q, {"AVF", "ABO", "SEA", "CR", "AEA", "YZY"})) {
+      report(errc::unknown_reference, i, 1, 1, "RFF qualifier '" + text(q) + "'; kept");
+    }
+    if (q == "SEA" && !value.empty()) set_once(t->seat, value, i, "seat");
+    t->references.push_back({text(q), value});
+    return;
+  }
+  if (tag == "GEI") {
+    const auto code = ctext(i, 2, 1);
+    if (q != "4") {
+      report(errc::segment_not_mapped, i, 1, 1, "GEI qualifier '" + text(q) + "'");
+      return;
+    }
+    if (!code.empty()) set_once(t->verified, code, i, "verification");
+    return;
+  }
+  if (tag == "EMP") {
+    const auto cat = ctext(i, 2, 1);
+    if (!is_crew(t->role)) {
+      report(errc::emp_on_passenger, i, 0, 0,
+             "EMP " + cat + " on " + t->role + " '" + t->surname + "'");
+    }
+    if (!in(cat, {"CR1", "CR2", "CR3", "CR4", "CR5"})) {
+      report(errc::unknown_crew_function, i, 2, 1, "crew function '" + cat + "'");
+    }
+    if (!cat.empty()) set_once(t->crew_function, cat, i, "crew function");
+    return;
+  }
+  if (tag == "MEA") {
+    // MEA-002: the count sits in the unit slot (MEA+CT++1) or the value slot (MEA+CT++:1).
+    const auto unit = comp(i, 3, 1);
+    const auto value = comp(i, 3, 2);
+    if (q == "CT") {
+      const auto raw = value.empty() ? unit : value;
+      if (const auto n = to_uint(raw)) {
+        if (t->baggage.count) {
+          report(errc::repeated_value, i, 3, 0, "second MEA CT; first kept");
+        } else {
+          t->baggage.count = *n;
+        }
+      } else {
+        report(errc::bad_quantity, i, 3, value.empty() ? 1 : 2, "bag count '" + text(raw) + "'");
+      }
+    } else if (q == "WT") {
+      if (const auto w = to_number(value, ic_.delims.decimal)) {
+        if (t->baggage.weight) {
+          report(errc::repeated_value, i, 3, 0, "second MEA WT; first kept");
+        } else {
+          t->baggage.weight = *w;
+          if (!unit.empty()) t->baggage.unit = text(unit);
+        }
+      } else {
+        report(errc::bad_quantity, i, 3, 2, "bag weight '" + text(value) + "'");
+      }
+    } else {
+      report(errc::unknown_measure, i, 1, 1, "MEA qualifier '" + text(q) + "'");
+    }
+    return;
+  }
+  if (tag == "FTX") {
+    if (q != "BAG") {
+      report(errc::segment_not_mapped, i, 1, 1,
+             "FTX " + text(q) + " '" + ctext(i, 4, 1) + "' not represented");
+      return;
+    }
+    // FTX-001: first tag and the number of consecutive tags; each tag is listed.
+    const auto first = ctext(i, 4, 1);
+    const auto count_raw = comp(i, 4, 2);
+    std::uint32_t count = 1;
+    if (!count_raw.empty()) {
+      const auto n = to_uint(count_raw);
+      if (!n || *n == 0 || *n > 999) {
+        report(errc::bad_quantity, i, 4, 2, "bag tag count '" + text(count_raw) + "'");
+      } else {
+        count = *n;
+      }
+    }
+    auto digits_from = first.size();
+    while (digits_from > 0 && first[digits_from - 1] >= '0' && first[digits_from - 1] <= '9') {
+      --digits_from;
+    }
+    const auto width = first.size() - digits_from;
+    if (count > 1 && width > 0 && width <= 18) {
+      std::uint64_t start = 0;
+      const auto* b = first.data() + digits_from;
+      std::from_chars(b, first.data() + first.size(), start);
+      for (std::uint32_t k = 0; k < count; ++k) {
+        auto num = std::to_string(start + k);
+        if (num.size() < width) num.insert(0, width - num.size(), '0');
+        t->baggage.tags.push_back(first.substr(0, digits_from) + num);
+      }
+    } else if (!first.empty()) {
+      t->baggage.tags.push_back(first);
+    }
+    return;
+  }
+  if (tag == "COM") {
+    add_contacts(i, t->contacts);
+    return;
+  }
+  report(errc::segment_not_mapped, i, 0, 0,
+         std::string(tag) + " in traveller '" + t->surname + "' not represented");
+}
+
+void extractor::sg5_segment(std::size_t i) {
+  const auto tag = seg(i).tag;
+  traveller* t = current_traveller(i, true);
+  if (!t) return;
+  if (tag == "DOC") {
+    model::document d;
+    d.type = ctext(i, 1, 1);
+    d.number = ctext(i, 2, 1);
+    d.source = "DOC";
+    if (d.number.empty()) {
+      report(errc::missing_document_number, i, 2, 1,
+             "document " + d.type + " of traveller '" + t->surname + "'");
+    }
+    t->documents.push_back(std::move(d));
+    have_document_ = true;
+    return;
+  }
+  if (!have_document_) {
+    report(errc::document_outside_traveller, i, 0, 0,
+           std::string(tag) + " of a document before its DOC; not attached");
+    return;
+  }
+  auto& d = t->documents.back();
+  const auto q = comp(i, 1, 1);
+  if (tag == "DTM") {
+    if (q == "36") {
+      if (auto v = date_value(i, model::expiry_rule(reference_, opt_.expiry_lookback_years))) {
+        set_once(d.expiry, std::move(*v), i, "document expiry");
+      }
+    } else if (q == "182") {
+      // An issue date lies in the past, like a date of birth.
+      if (auto v = date_value(i, model::birth_rule(reference_))) {
+        set_once(d.issue_date, std::move(*v), i, "document issue date");
+      }
+    } else {
+      report(errc::unexpected_date, i, 1, 1, "DTM " + text(q) + " in document group");
+    }
+    return;
+  }
+  if (tag == "LOC" && q == "91") {
+    set_once(d.issuing_state, ctext(i, 2, 1), i, "issuing state");
+    return;
+  }
+  report(errc::segment_not_mapped, i, 0, 0,
+         std::string(tag) + "+" + text(el(i, 1)) + " in document " + d.number + " not represented");
+}
+
+void extractor::trailer_segment(std::size_t i) {
+  const auto tag = seg(i).tag;
+  if (tag != "CNT") {
+    report(errc::segment_not_mapped, i, 0, 0, std::string(tag) + " not represented");
+    return;
+  }
+  seen_cnt_ = true;
+  const auto q = comp(i, 1, 1);
+  const auto raw = comp(i, 1, 2);
+  const auto n = to_uint(raw);
+  if (!n) {
+    report(errc::bad_quantity, i, 1, 2, "CNT " + text(q) + " quantity '" + text(raw) + "'");
+    return;
+  }
+  if (!out_.counts) out_.counts.emplace();
+  if (q == "42") {
+    out_.counts->passengers = *n;
+  } else if (q == "41") {
+    out_.counts->crew = *n;
+  } else {
+    report(errc::unknown_count, i, 1, 1, "CNT qualifier '" + text(q) + "'");
+  }
+}
+
+void extractor::check_counts() {
+  const auto& parts = out_.message.parts;
+  const bool single =
+      parts.empty() || (parts.size() == 1 && parts[0].number == 1u && parts[0].final_part == true);
+  if (!single || !out_.counts) return;
+  std::uint32_t crew = 0, pax = 0;
+  for (const auto& t : out_.travellers) (is_crew(t.role) ? crew : pax)++;
+  const auto& c = *out_.counts;
+  std::string detail;
+  if (c.passengers && *c.passengers != pax) {
+    detail = "CNT 42 = " + std::to_string(*c.passengers) + ", passengers received " +
+             std::to_string(pax);
+  }
+  if (c.crew && *c.crew != crew) {
+    if (!detail.empty()) detail += "; ";
+    detail += "CNT 41 = " + std::to_string(*c.crew) + ", crew received " + std::to_string(crew);
+  }
+  if (!detail.empty()) {
+    report(errc::count_mismatch, mv_.segment_count(), 0, 0, std::move(detail));
+  }
+}
+
+canonical_message extractor::run() {
+  read_envelope();
+  const std::size_t n = mv_.segment_count();
+  for (std::size_t i = 1; i < n; ++i) {
+    const place p = place_of(i);
+    switch (p) {
+      case place::envelope:
+        continue;
+      case place::header:
+        header_segment(i);
+        break;
+      case place::sg1:
+        sg1_segment(i);
+        break;
+      case place::sg2:
+        sg2_segment(i);
+        break;
+      case place::sg3:
+        sg3_segment(i);
+        break;
+      case place::sg4:
+        close_itinerary();
+        sg4_segment(i);
+        break;
+      case place::sg5:
+        close_itinerary();
+        sg5_segment(i);
+        break;
+      case place::other:
+        report(errc::segment_not_mapped, i, 0, 0,
+               std::string(seg(i).tag) + " of a group the air profile does not use");
+        break;
+      case place::trailer:
+        close_itinerary();
+        trailer_segment(i);
+        break;
+    }
+    if (p != place::other) state_ = p;
+  }
+  close_itinerary();
+  if (!seen_bgm_) {
+    report(errc::missing_bgm, 1, 0, 0, "no BGM in message " + std::string(mv_.reference));
+    out_.message.kind = ic_.application_reference == "IAPI" ? "iapi_request" : "api";
+  }
+  if (!seen_tdt_) report(errc::missing_flight, 1, 0, 0, "no TDT in the message");
+  if (!seen_cnt_) {
+    report(errc::missing_cnt, n - 1, 0, 0,
+           std::to_string(out_.travellers.size()) + " travellers received, no CNT to check");
+  }
+  check_counts();
+  return std::move(out_);
+}
+
+boost::system::result<model::canonical_message> run_checked(const edifact::interchange& ic,
+                                                            std::size_t message_index,
+                                                            const message::message_tree* tree,
+                                                            diagnostic_sink& sink,
+                                                            const extract_options& opt) {
+  if (message_index >= ic.messages.size()) return make_error_code(errc::no_such_message);
+  const auto& mv = ic.messages[message_index];
+  if (mv.type != "PAXLST") return make_error_code(errc::not_paxlst);
+  extractor x(ic, message_index, tree, sink, opt);
+  return x.run();
+}
+
+}  // namespace
+
+std::optional<std::string_view> scenario_for(std::string_view code, std::string_view sub) noexcept {
+  struct row {
+    std::string_view code, sub, scenario;
+  };
+  // §2.6; UK native CI/DC/DE (BGM-007) map to the US-option scenario they stand for.
+  static constexpr std::array<row, 28> rows{{
+      {"745", "", "initial"},
+      {"745", "CP", "change"},
+      {"745", "XR", "cancel_reservation"},
+      {"745", "RP", "reduction_in_party"},
+      {"745", "CI", "initial"},
+      {"745", "DC", "closeout_on_board"},
+      {"745", "DE", "closeout_not_boarded"},
+      {"250", "", "crew"},
+      {"250", "C", "crew"},
+      {"250", "B", "crew"},
+      {"250", "A", "crew"},
+      {"250", "D", "crew"},
+      {"250", "E", "crew"},
+      {"250", "F", "crew"},
+      {"250", "CI", "crew"},
+      {"250", "CC", "crew_change"},
+      {"250", "BC", "crew_change"},
+      {"250", "EC", "crew_change"},
+      {"250", "FC", "crew_change"},
+      {"266", "CLOB", "closeout_on_board"},
+      {"266", "CLNB", "closeout_not_boarded"},
+      {"266", "CL", "closeout_nil"},
+      {"266", "XF", "cancel_flight"},
+      {"266", "CF", "change_flight"},
+      {"336", "G", "master_crew_list"},
+      {"336", "H", "master_crew_list"},
+      {"336", "I", "master_crew_list"},
+      {"655", "", "gate_pass"},
+  }};
+  for (const auto& r : rows) {
+    if (r.code == code && r.sub == sub) return r.scenario;
+  }
+  return std::nullopt;
+}
+
+boost::system::result<model::canonical_message> extract(const edifact::interchange& ic,
+                                                        std::size_t message_index,
+                                                        const message::definitions& defs,
+                                                        diagnostic_sink& sink,
+                                                        const extract_options& opt) {
+  if (message_index >= ic.messages.size()) return make_error_code(errc::no_such_message);
+  message::message_tree tree;
+  const auto ec = message::parse_structure(ic, message_index, defs, sink, tree);
+  // Without a usable tree (no definition matches, or a limit stopped it) the built-in profile
+  // order still places every segment.
+  if (ec || tree.segments.size() != ic.messages[message_index].segment_count()) {
+    return run_checked(ic, message_index, nullptr, sink, opt);
+  }
+  return run_checked(ic, message_index, &tree, sink, opt);
+}
+
+boost::system::result<model::canonical_message> extract(const message::message_tree& tree,
+                                                        diagnostic_sink& sink,
+                                                        const extract_options& opt) {
+  if (!tree.source) return make_error_code(errc::no_such_message);
+  return run_checked(*tree.source, tree.message_index, &tree, sink, opt);
+}
+
+boost::system::result<model::canonical_message> extract(const edifact::interchange& ic,
+                                                        std::size_t message_index,
+                                                        diagnostic_sink& sink,
+                                                        const extract_options& opt) {
+  return run_checked(ic, message_index, nullptr, sink, opt);
+}
+
+}  // namespace apipnr::paxlst

@@ -1,0 +1,483 @@
+#include "apipnr/paxlst/extract.hpp"
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "apipnr/edifact/parser.hpp"
+
+namespace apipnr::paxlst {
+namespace {
+
+const message::definitions& defs() {
+  static const message::definitions d =
+      message::load_definitions(std::string(APIPNR_SOURCE_DIR) + "/specs/messages").value();
+  return d;
+}
+
+struct parsed {
+  std::string text;
+  edifact::interchange ic;
+  diagnostic_list syntax;
+};
+
+std::unique_ptr<parsed> parse(std::string text) {
+  auto p = std::make_unique<parsed>();
+  p->text = std::move(text);
+  const edifact::parser parser(edifact::parse_options{edifact::mode::tolerant});
+  (void)parser.parse(p->text, p->ic, p->syntax);
+  return p;
+}
+
+// Segments in `body` end with an unreleased apostrophe.
+std::size_t count_segments(const std::string& body) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '\'' && (i == 0 || body[i - 1] != '?')) ++n;
+  }
+  return n;
+}
+
+// One PAXLST message: UNA, UNB (application `app`), UNH with `s010`, `body`, UNT, UNZ.
+std::string paxlst(const std::string& body, const std::string& app = "APIS",
+                   const std::string& s010 = "+XX123/250301/1100+01:F",
+                   const std::string& date = "250301") {
+  return "UNA:+.? 'UNB+UNOA:4+XXAPI:ZZ+PIUTEST:ZZ+" + date + ":0930+1001++" + app +
+         "'UNH+1+PAXLST:D:05B:UN:IATA" + s010 + "'" + body + "UNT+" +
+         std::to_string(count_segments(body) + 2) + "+1'UNZ+1+1001'";
+}
+
+const std::string flight_header =
+    "BGM+745'NAD+MS+++OPS CONTROL'TDT+20+XX123+++XX'LOC+125+LHR'DTM+189:2503011100:201'"
+    "LOC+87+JFK'DTM+232:2503011400:201'";
+
+model::canonical_message run(const parsed& p, diagnostic_list& findings) {
+  auto r = extract(p.ic, 0, defs(), findings);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message());
+  return r ? std::move(*r) : model::canonical_message{};
+}
+
+bool has(const diagnostic_list& l, std::string_view id) {
+  for (const auto& d : l.items()) {
+    if (d.id == id) return true;
+  }
+  return false;
+}
+
+const diagnostic* find(const diagnostic_list& l, std::string_view id) {
+  for (const auto& d : l.items()) {
+    if (d.id == id) return &d;
+  }
+  return nullptr;
+}
+
+const std::string a1_text =
+    "UNA:+.? '\nUNB+UNOA:4+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001++APIS'\n"
+    "UNG+PAXLST+XX AIRLINE+PIUTEST+250301:0930+1+UN+D:05B'\n"
+    "UNH+1+PAXLST:D:05B:UN:IATA+XX123/250301/1100+01:F'\nBGM+745'\nRFF+TN:XX1232503011:::1'\n"
+    "NAD+MS+++OPS CONTROL'\nCOM+44 20 0000 0000:TE'\nTDT+20+XX123+++XX'\nLOC+125+LHR'\n"
+    "DTM+189:2503011100:201'\nLOC+87+JFK'\nDTM+232:2503011400:201'\n"
+    "NAD+FL+++O?'BRIEN:ANNE:MARIE'\nATT+2++F'\nDTM+329:850412'\nLOC+178+LHR'\nLOC+179+JFK'\n"
+    "NAT+2+IRL'\nRFF+AVF:ABC123'\nRFF+ABO:0001'\nDOC+P:110:111+PA1234567'\nDTM+36:300101'\n"
+    "LOC+91+IRL'\nCNT+42:1'\nUNT+23+1'\nUNE+1+1'\nUNZ+1+1001'\n";
+
+nlohmann::json a1_expected() {
+  std::ifstream in(std::string(APIPNR_SOURCE_DIR) + "/specs/canonical/examples/paxlst-a1.json");
+  return nlohmann::json::parse(in);
+}
+
+TEST(PaxlstExtract, AppendixA1GivesTheCanonicalExample) {
+  const auto p = parse(a1_text);
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(model::to_json(m), a1_expected()) << model::to_json(m).dump(2);
+  EXPECT_TRUE(findings.empty()) << findings.items().front().id << " "
+                                << findings.items().front().detail;
+}
+
+TEST(PaxlstExtract, AppendixA1WithoutDefinitionsGivesTheSameJson) {
+  const auto p = parse(a1_text);
+  diagnostic_list findings;
+  const auto r = extract(p->ic, 0, findings);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(model::to_json(*r), a1_expected());
+}
+
+TEST(PaxlstExtract, ReleaseCharactersAreRemovedFromNames) {
+  const auto p = parse(paxlst(flight_header + "NAD+FL+++SMITH?+JONES:ANNE?:MARIE'CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.size(), 1u);
+  EXPECT_EQ(m.travellers[0].surname, "SMITH+JONES");
+  EXPECT_EQ(m.travellers[0].given_names, "ANNE:MARIE");
+  EXPECT_FALSE(m.travellers[0].middle_names);
+}
+
+TEST(PaxlstExtract, DateOfBirthTakesTheCenturyBeforeThePreparationDate) {
+  const auto p = parse(
+      paxlst(flight_header + "NAD+FL+++A:B'DTM+329:250301'NAD+FL+++C:D'DTM+329:250302'CNT+42:2'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.size(), 2u);
+  EXPECT_EQ(m.travellers[0].date_of_birth, "2025-03-01");
+  EXPECT_EQ(m.travellers[1].date_of_birth, "1925-03-02");
+}
+
+TEST(PaxlstExtract, DateOfBirthResolvedAgainstAnOldPreparationDate) {
+  const auto p = parse(paxlst(flight_header + "NAD+FL+++A:B'DTM+329:991231'CNT+42:1'", "APIS",
+                              "+XX123/250301/1100+01:F", "000105"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(m.message.prepared, "2000-01-05T09:30");
+  ASSERT_EQ(m.travellers.size(), 1u);
+  EXPECT_EQ(m.travellers[0].date_of_birth, "1999-12-31");
+}
+
+TEST(PaxlstExtract, ExpiryTakesTheFutureCenturyAndIssueThePast) {
+  const auto p =
+      parse(paxlst(flight_header + "NAD+FL+++A:B'DOC+P:110:111+X1'DTM+36:990101'DTM+182:960101'"
+                                   "CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.at(0).documents.size(), 1u);
+  EXPECT_EQ(m.travellers[0].documents[0].expiry, "2099-01-01");
+  EXPECT_EQ(m.travellers[0].documents[0].issue_date, "1996-01-01");
+}
+
+TEST(PaxlstExtract, ImpossibleDateIsReportedAndTravellerKept) {
+  const auto p = parse(paxlst(flight_header + "NAD+FL+++A:B'DTM+329:850230'CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.size(), 1u);
+  EXPECT_FALSE(m.travellers[0].date_of_birth);
+  const auto* d = find(findings, "PAX-DTM-INVALID");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.message_segment, 10u);
+  EXPECT_EQ(d->pos.element, 1u);
+  EXPECT_EQ(d->pos.component, 2u);
+}
+
+TEST(PaxlstExtract, Loc92ChainAfterMainSectorGivesTwoLegs) {
+  const auto p =
+      parse(paxlst("BGM+745'TDT+20+XX123+++XX'LOC+125+LHR'DTM+189:2503011100:201'LOC+87+JFK'"
+                   "DTM+232:2503011400:201'LOC+92+JFK'DTM+189:2503011600:201'LOC+92+ORD'"
+                   "DTM+232:2503011800:201'CNT+42:0'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_TRUE(m.flight_info);
+  const auto& legs = m.flight_info->legs;
+  ASSERT_EQ(legs.size(), 2u);
+  EXPECT_EQ(legs[1].sequence, 2u);
+  EXPECT_EQ(legs[1].departure.port, "JFK");
+  EXPECT_EQ(legs[1].departure.scheduled, "2025-03-01T16:00");
+  EXPECT_EQ(legs[1].arrival.port, "ORD");
+  EXPECT_EQ(legs[1].arrival.qualifier, "92");
+  EXPECT_FALSE(has(findings, "PAX-LEG-UNPAIRED"));
+}
+
+TEST(PaxlstExtract, Loc130ClosesAChainOf92) {
+  const auto p = parse(
+      paxlst("BGM+745'TDT+20+XX9+++XX'LOC+92+AAA'DTM+189:2503010800:201'LOC+92+BBB'"
+             "DTM+232:2503010900:201'DTM+189:2503011000:201'LOC+130+CCC'DTM+232:2503011100:201'"
+             "CNT+42:0'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_TRUE(m.flight_info);
+  const auto& legs = m.flight_info->legs;
+  ASSERT_EQ(legs.size(), 2u);
+  EXPECT_EQ(legs[0].departure.port, "AAA");
+  EXPECT_EQ(legs[0].arrival.port, "BBB");
+  EXPECT_EQ(legs[1].departure.port, "BBB");
+  EXPECT_EQ(legs[1].departure.scheduled, "2025-03-01T10:00");
+  EXPECT_EQ(legs[1].arrival.port, "CCC");
+  EXPECT_EQ(legs[1].arrival.qualifier, "130");
+}
+
+TEST(PaxlstExtract, UnpairedDepartureIsReportedAndKept) {
+  const auto p =
+      parse(paxlst("BGM+745'TDT+20+XX123+++XX'LOC+125+LHR'DTM+189:2503011100:201'CNT+42:0'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.flight_info->legs.size(), 1u);
+  EXPECT_EQ(m.flight_info->legs[0].departure.port, "LHR");
+  EXPECT_FALSE(m.flight_info->legs[0].arrival.port);
+  const auto* d = find(findings, "PAX-LEG-UNPAIRED");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.message_segment, 4u);
+}
+
+TEST(PaxlstExtract, ArrivalBeforeDepartureIsPairedAndReported) {
+  const auto p =
+      parse(paxlst("BGM+745'TDT+20+XX123+++XX'LOC+87+JFK'DTM+232:2503011400:201'LOC+125+LHR'"
+                   "DTM+189:2503011100:201'CNT+42:0'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.flight_info->legs.size(), 1u);
+  EXPECT_EQ(m.flight_info->legs[0].departure.port, "LHR");
+  EXPECT_EQ(m.flight_info->legs[0].arrival.port, "JFK");
+  EXPECT_TRUE(has(findings, "PAX-LEG-ORDER"));
+  EXPECT_FALSE(has(findings, "PAX-LEG-UNPAIRED"));
+}
+
+TEST(PaxlstExtract, CrewListWithEmp) {
+  const auto p =
+      parse(paxlst("BGM+250+C'NAD+MS+++OPS'TDT+20+XX123+++XX'LOC+125+LHR'DTM+189:2503011100:201'"
+                   "LOC+87+JFK'DTM+232:2503011400:201'NAD+FM+++PILOT:PAT'ATT+2++X'DTM+329:800101'"
+                   "EMP+1+CR1:110:111'NAT+2+GBR'DOC+L:110:111+LIC123'CNT+41:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(m.message.kind, "api_crew");
+  EXPECT_EQ(m.message.scenario, "crew");
+  EXPECT_EQ(m.message.document_subtype, "C");
+  ASSERT_EQ(m.travellers.size(), 1u);
+  EXPECT_EQ(m.travellers[0].role, "crew");
+  EXPECT_EQ(m.travellers[0].crew_function, "CR1");
+  ASSERT_TRUE(m.counts);
+  EXPECT_EQ(m.counts->crew, 1u);
+  EXPECT_FALSE(findings.has_errors());
+}
+
+TEST(PaxlstExtract, EmpOnPassengerIsReported) {
+  const auto p = parse(paxlst(flight_header + "NAD+FL+++A:B'EMP+1+CR2:110:111'CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_TRUE(has(findings, "PAX-EMP-PASSENGER"));
+  EXPECT_EQ(m.travellers.at(0).crew_function, "CR2");
+}
+
+struct scenario_case {
+  const char* bgm;
+  const char* scenario;
+  const char* kind;
+};
+
+TEST(PaxlstExtract, EveryScenarioOfSection26) {
+  const scenario_case cases[] = {
+      {"BGM+745'", "initial", "api"},
+      {"BGM+745+CP'", "change", "api"},
+      {"BGM+745+XR'", "cancel_reservation", "api"},
+      {"BGM+745+RP'", "reduction_in_party", "api"},
+      {"BGM+250+CC'", "crew_change", "api_crew"},
+      {"BGM+266+CLOB'", "closeout_on_board", "api_flight_status"},
+      {"BGM+266+CLNB'", "closeout_not_boarded", "api_flight_status"},
+      {"BGM+266+CL'", "closeout_nil", "api_flight_status"},
+      {"BGM+266+XF'", "cancel_flight", "api_flight_status"},
+      {"BGM+266+CF'", "change_flight", "api_flight_status"},
+      {"BGM+336+G'", "master_crew_list", "api_crew"},
+      {"BGM+655'", "gate_pass", "api"},
+  };
+  for (const auto& c : cases) {
+    const auto p =
+        parse(paxlst(std::string(c.bgm) + "TDT+20+XX123+++XX'LOC+125+LHR'DTM+189:2503011100:201'"
+                                          "LOC+87+JFK'DTM+232:2503011400:201'CNT+42:0'"));
+    diagnostic_list findings;
+    const auto m = run(*p, findings);
+    EXPECT_EQ(m.message.scenario, c.scenario) << c.bgm;
+    EXPECT_EQ(m.message.kind, c.kind) << c.bgm;
+    EXPECT_FALSE(has(findings, "PAX-BGM-SUBTYPE")) << c.bgm;
+  }
+}
+
+TEST(PaxlstExtract, IapiApplicationMakesAnIapiRequest) {
+  const auto p =
+      parse(paxlst("BGM+745+CP'TDT+20+XX123+++XX'LOC+125+LHR'DTM+189:2503011100:201'LOC+87+JFK'"
+                   "DTM+232:2503011400:201'NAD+FL+++A:B'RFF+AVF:'RFF+ABO:7'CNT+42:1'",
+                   "IAPI"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(m.message.kind, "iapi_request");
+  EXPECT_EQ(m.message.scenario, "change");
+  ASSERT_EQ(m.travellers.at(0).references.size(), 2u);
+  EXPECT_EQ(m.travellers[0].references[0].qualifier, "AVF");
+  EXPECT_EQ(m.travellers[0].references[0].value, "");
+}
+
+TEST(PaxlstExtract, IapiCloseOutOnBoardWithZzzTravellers) {
+  const auto p = parse(
+      paxlst("BGM+266+CLOB'TDT+20+XX123+++XX'LOC+125+LHR'DTM+189:2503011100:201'LOC+87+JFK'"
+             "DTM+232:2503011400:201'NAD+ZZZ+++A:B'RFF+AVF:P1'RFF+ABO:1'NAD+ZZZ+++C:D'RFF+AVF:P2'"
+             "RFF+ABO:2'CNT+42:2'",
+             "IAPI"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(m.message.kind, "iapi_request");
+  EXPECT_EQ(m.message.scenario, "closeout_on_board");
+  ASSERT_EQ(m.travellers.size(), 2u);
+  EXPECT_EQ(m.travellers[1].party_function, "ZZZ");
+  EXPECT_FALSE(has(findings, "PAX-NAD-FUNCTION"));
+}
+
+TEST(PaxlstExtract, UnknownSubtypeIsReported) {
+  const auto p = parse(paxlst("BGM+745+ZZ'TDT+20+XX123+++XX'LOC+125+LHR'LOC+87+JFK'CNT+42:0'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(m.message.scenario, "other");
+  const auto* d = find(findings, "PAX-BGM-SUBTYPE");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.message_segment, 2u);
+  EXPECT_EQ(d->pos.element, 2u);
+}
+
+TEST(PaxlstExtract, UnknownDocumentCodeIsAnError) {
+  const auto p = parse(paxlst("BGM+366'TDT+20+XX123+++XX'LOC+125+LHR'LOC+87+JFK'CNT+42:0'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(m.message.document_code, "366");
+  EXPECT_TRUE(has(findings, "PAX-BGM-DOCUMENT"));
+}
+
+TEST(PaxlstExtract, MissingCntIsAWarningAndTravellersKept) {
+  const auto p = parse(paxlst(flight_header + "NAD+FL+++A:B'NAD+FL+++C:D'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(m.travellers.size(), 2u);
+  EXPECT_FALSE(m.counts);
+  const auto* d = find(findings, "PAX-CNT-MISSING");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->level, severity::warning);
+}
+
+TEST(PaxlstExtract, DocumentBeforeAnyTravellerIsReported) {
+  const auto p = parse(paxlst(flight_header + "DOC+P:110:111+ORPHAN1'NAD+FL+++A:B'CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.size(), 1u);
+  EXPECT_TRUE(m.travellers[0].documents.empty());
+  const auto* d = find(findings, "PAX-DOC-PLACE");
+  ASSERT_NE(d, nullptr);
+  EXPECT_NE(d->detail.find("ORPHAN1"), std::string::npos);
+  EXPECT_EQ(d->pos.message_segment, 9u);
+}
+
+TEST(PaxlstExtract, TravellerSegmentsAfterDocumentStayWithTraveller) {
+  const auto p =
+      parse(paxlst(flight_header + "NAD+FL+++A:B'DOC+P:110:111+D1'DTM+36:300101'ATT+2++F'NAT+2+FRA'"
+                                   "NAD+FL+++C:D'CNT+42:2'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.size(), 2u);
+  EXPECT_EQ(m.travellers[0].gender, "F");
+  EXPECT_EQ(m.travellers[0].nationality, "FRA");
+  EXPECT_EQ(m.travellers[0].documents.at(0).number, "D1");
+  EXPECT_TRUE(has(findings, "PAX-SEG-PLACE"));
+}
+
+TEST(PaxlstExtract, TitleInNameIsReportedAndKept) {
+  const auto p = parse(paxlst(flight_header + "NAD+FL+++DOE:JOHN MR'CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(m.travellers.at(0).given_names, "JOHN MR");
+  const auto* d = find(findings, "PAX-NAD-TITLE");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.element, 4u);
+}
+
+TEST(PaxlstExtract, CntDifferentFromTravellersIsAWarning) {
+  const auto p = parse(paxlst(flight_header + "NAD+FL+++A:B'CNT+42:3'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  EXPECT_EQ(m.counts->passengers, 3u);
+  const auto* d = find(findings, "PAX-CNT-MISMATCH");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->level, severity::warning);
+}
+
+TEST(PaxlstExtract, UnknownPartyFunctionNamesTheTraveller) {
+  const auto p = parse(paxlst(flight_header + "NAD+FL+++A:B'NAD+XY+++ROE:RAY'CNT+42:2'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.size(), 2u);
+  EXPECT_EQ(m.travellers[1].role, "other");
+  const auto* d = find(findings, "PAX-NAD-FUNCTION");
+  ASSERT_NE(d, nullptr);
+  EXPECT_NE(d->detail.find("traveller 2"), std::string::npos);
+}
+
+TEST(PaxlstExtract, CarrierDerivedFromJourneyWhenC040Absent) {
+  const auto p = parse(paxlst("BGM+745'TDT+20+XX123'LOC+125+LHR'LOC+87+JFK'CNT+42:0'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_TRUE(m.flight_info);
+  EXPECT_EQ(m.flight_info->carrier, "XX");
+  EXPECT_EQ(m.flight_info->number, "123");
+  EXPECT_EQ(m.flight_info->journey_id, "XX123");
+}
+
+TEST(PaxlstExtract, ContactsMapAllThreeChannels) {
+  const auto p = parse(
+      paxlst("BGM+745'NAD+MS+++OPS'COM+1 202 555 0100:TE+1 202 555 0101:FX+OPS?@EXAMPLE.INVALID:EM'"
+             "TDT+20+XX123+++XX'LOC+125+LHR'LOC+87+JFK'CNT+42:0'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_TRUE(m.reporter);
+  ASSERT_EQ(m.reporter->contacts.size(), 3u);
+  EXPECT_EQ(m.reporter->contacts[1].type, "fax");
+  EXPECT_EQ(m.reporter->contacts[2].type, "email");
+  EXPECT_EQ(m.reporter->contacts[2].value, "OPS@EXAMPLE.INVALID");
+}
+
+TEST(PaxlstExtract, BagsCountWeightAndTagRange) {
+  const auto p =
+      parse(paxlst(flight_header + "NAD+FL+++A:B'MEA+CT++2'MEA+WT++KGM:23.5'FTX+BAG+++XX000998:3'"
+                                   "CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  const auto& b = m.travellers.at(0).baggage;
+  EXPECT_EQ(b.count, 2u);
+  EXPECT_EQ(b.weight, 23.5);
+  EXPECT_EQ(b.unit, "KGM");
+  EXPECT_EQ(b.tags, (std::vector<std::string>{"XX000998", "XX000999", "XX001000"}));
+}
+
+TEST(PaxlstExtract, ReferencesKeepMessageOrderAndSeat) {
+  const auto p =
+      parse(paxlst(flight_header + "NAD+FL+++A:B'RFF+SEA:44G'RFF+CR:FF1'RFF+AVF:PNR1'CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  const auto& t = m.travellers.at(0);
+  ASSERT_EQ(t.references.size(), 3u);
+  EXPECT_EQ(t.references[0].qualifier, "SEA");
+  EXPECT_EQ(t.references[2].value, "PNR1");
+  EXPECT_EQ(t.seat, "44G");
+}
+
+TEST(PaxlstExtract, AddressFromNadPositionsFiveToNine) {
+  const auto p =
+      parse(paxlst(flight_header + "NAD+FL+++A:B+1 MAIN ST+SPRINGFIELD+IL+62701+USA'CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.at(0).addresses.size(), 1u);
+  const auto& a = m.travellers[0].addresses[0];
+  EXPECT_EQ(a.street, "1 MAIN ST");
+  EXPECT_EQ(a.city, "SPRINGFIELD");
+  EXPECT_EQ(a.sub_entity, "IL");
+  EXPECT_EQ(a.postal_code, "62701");
+  EXPECT_EQ(a.country, "USA");
+}
+
+TEST(PaxlstExtract, NonPaxlstMessageIsReturnedAsError) {
+  const auto p =
+      parse("UNB+UNOA:4+A+B+250301:0930+1'UNH+1+CUSRES:D:05B:UN:IATA'BGM+962'UNT+3+1'UNZ+1+1'");
+  diagnostic_list findings;
+  const auto r = extract(p->ic, 0, findings);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), make_error_code(errc::not_paxlst));
+  EXPECT_FALSE(extract(p->ic, 5, findings));
+}
+
+TEST(PaxlstExtract, PartNumberAndFlagAreListed) {
+  const auto p = parse(paxlst(flight_header + "NAD+FL+++A:B'CNT+42:9'", "APIS", "+CAR1+02"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.message.parts.size(), 1u);
+  EXPECT_EQ(m.message.parts[0].number, 2u);
+  EXPECT_FALSE(m.message.parts[0].final_part);
+  // Only a complete single message is checked against its CNT; parts are checked as a set.
+  EXPECT_FALSE(has(findings, "PAX-CNT-MISMATCH"));
+}
+
+}  // namespace
+}  // namespace apipnr::paxlst
