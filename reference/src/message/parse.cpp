@@ -264,6 +264,9 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
   // Candidates, innermost level first (README rule 1); rule 2 picks among them.
   std::size_t best_level = 0, best_j = 0, open_level = 0, open_j = 0, full_level = 0, full_j = 0;
   bool have_best = false, have_open = false, have_full = false;
+  bool have_q = false;
+  std::uint16_t q_el = 0, q_co = 0;
+  std::string_view q;
   for (std::size_t lv = frames.size(); lv-- > 0 && !have_best;) {
     frame& f = frames[lv];
     const auto& c = *f.content;
@@ -275,7 +278,13 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
     for (std::size_t j = from; j < c.size(); ++j) {
       const node& nd = c[j];
       if (nd.tag != s.tag) continue;
-      const std::string_view q = qualifier_of(s, nd);
+      // Most candidates read their qualifier at the same place (1:1): read it once.
+      if (!have_q || nd.qualifier_element != q_el || nd.qualifier_component != q_co) {
+        q_el = nd.qualifier_element;
+        q_co = nd.qualifier_component;
+        q = qualifier_of(s, nd);
+        have_q = true;
+      }
       if (!nd.qualifiers.admits(q)) continue;
       if (count(f, j) >= nd.max) {
         if (!have_full) {
