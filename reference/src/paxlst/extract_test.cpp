@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apipnr/edifact/parser.hpp"
+#include "apipnr/paxlst/reassembler.hpp"
 
 namespace apipnr::paxlst {
 namespace {
@@ -477,6 +478,21 @@ TEST(PaxlstExtract, PartNumberAndFlagAreListed) {
   EXPECT_FALSE(m.message.parts[0].final_part);
   // Only a complete single message is checked against its CNT; parts are checked as a set.
   EXPECT_FALSE(has(findings, "PAX-CNT-MISMATCH"));
+}
+
+TEST(PaxlstExtract, ExtractedPartsReassembleIntoOneMessage) {
+  const auto p2 = parse(paxlst(flight_header + "NAD+FL+++TWO:B'CNT+42:2'", "APIS", "+CAR9+02:F"));
+  const auto p1 = parse(paxlst(flight_header + "NAD+FL+++ONE:A'CNT+42:2'", "APIS", "+CAR9+01:C"));
+  diagnostic_list findings;
+  reassembler r;
+  EXPECT_FALSE(r.add(run(*p2, findings), p2->text.size(), findings).value());
+  auto done = r.add(run(*p1, findings), p1->text.size(), findings).value();
+  ASSERT_TRUE(done);
+  ASSERT_EQ(done->travellers.size(), 2u);
+  EXPECT_EQ(done->travellers[0].surname, "ONE");
+  EXPECT_EQ(done->message.parts.size(), 2u);
+  EXPECT_FALSE(has(findings, "PAX-CNT-MISMATCH"));
+  EXPECT_TRUE(has(findings, "PAX-PART-ORDER"));
 }
 
 }  // namespace
