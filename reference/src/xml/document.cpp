@@ -274,6 +274,11 @@ std::size_t document::offset_of(pugi::xml_node n, std::size_t fallback) const no
 
 void report(diagnostic_sink& sink, errc code, std::string_view source, std::size_t offset,
             std::string_view detail) {
+  report(sink, code, offset, locate(source, offset), detail);
+}
+
+void report(diagnostic_sink& sink, errc code, std::size_t offset, line_column lc,
+            std::string_view detail) {
   const errc_info& i = info(code);
   diagnostic d;
   d.code = make_error_code(code);
@@ -282,7 +287,6 @@ void report(diagnostic_sink& sink, errc code, std::string_view source, std::size
   d.level = i.level;
   d.where = i.where;
   d.pos.offset = offset;
-  const line_column lc = locate(source, offset);
   d.detail = "line " + std::to_string(lc.line) + ", column " + std::to_string(lc.column) + ": ";
   d.detail += detail.empty() ? i.message : detail;
   sink.report(std::move(d));

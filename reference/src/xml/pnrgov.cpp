@@ -1,5 +1,6 @@
 #include "apipnr/xml/pnrgov.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -204,7 +205,24 @@ class mapper {
     return p;
   }
   void finding(errc code, pugi::xml_node at, std::string_view detail) {
-    report(sink_, code, doc_.source(), doc_.offset_of(at), detail);
+    const std::size_t offset = doc_.offset_of(at);
+    report(sink_, code, offset, where(offset), detail);
+  }
+  // Line and column from an index of line starts built on the first finding: a document with
+  // many findings is scanned once, not once per finding.
+  line_column where(std::size_t offset) {
+    const std::string_view src = doc_.source();
+    if (line_starts_.empty()) {
+      line_starts_.push_back(0);
+      for (std::size_t i = src.find('\n'); i != std::string_view::npos; i = src.find('\n', i + 1)) {
+        line_starts_.push_back(i + 1);
+      }
+    }
+    if (offset > src.size()) offset = src.size();
+    const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+    const std::size_t line = static_cast<std::size_t>(it - line_starts_.begin());
+    return {static_cast<std::uint32_t>(line),
+            static_cast<std::uint32_t>(offset - line_starts_[line - 1] + 1)};
   }
 
   // Typed attribute readers: an unusable value is reported (XML-VALUE) and not stored.
@@ -266,6 +284,7 @@ class mapper {
   std::string ns_;
   std::unordered_set<const void*> used_;       // elements and attributes read
   std::unordered_set<const void*> text_used_;  // elements whose text was read
+  std::vector<std::size_t> line_starts_;       // offsets of line starts, built on demand
 };
 
 error_code mapper::run(model::canonical_message& out) {

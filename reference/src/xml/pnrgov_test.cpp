@@ -354,6 +354,22 @@ TEST(PnrgovXml, FindingsCarryOffsetAndLineColumn) {
             "line " + std::to_string(lc.line) + ", column " + std::to_string(lc.column));
 }
 
+TEST(PnrgovXml, EveryFindingLineColumnAgreesWithLocate) {
+  const std::string in =
+      push("NumberOfPnrs=\"1\"",
+           "\n  " + pnr("\n    <Passenger RPH=\"1\" AccompaniedByInfantInd=\"maybe\">"
+                        "<Surname>A</Surname></Passenger>\n    <Flight NumberInParty=\"two\"/>",
+                        "PNR_TransDate=\"yesterday\""));
+  const mapped m = run(in);
+  ASSERT_EQ(m.sink.size(), 3u) << ids(m.sink);
+  for (const diagnostic& d : m.sink.items()) {
+    const line_column lc = locate(in, d.pos.offset);
+    EXPECT_EQ(d.detail.substr(0, d.detail.find(':')),
+              "line " + std::to_string(lc.line) + ", column " + std::to_string(lc.column));
+  }
+  EXPECT_NE(m.sink.items()[0].pos.offset, m.sink.items()[2].pos.offset);
+}
+
 TEST(PnrgovXml, DoctypeVectorIsRefusedBeforeMapping) {
   const mapped m = run(vector_input("n_doctype_billion_laughs.xml"));
   EXPECT_EQ(m.ec, make_error_code(errc::doctype));

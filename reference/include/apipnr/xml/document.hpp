@@ -87,4 +87,9 @@ class document {
 void report(diagnostic_sink& sink, errc code, std::string_view source, std::size_t offset,
             std::string_view detail);
 
+// The same with line and column already known (callers that report many findings keep a line
+// index instead of rescanning the document for each one).
+void report(diagnostic_sink& sink, errc code, std::size_t offset, line_column lc,
+            std::string_view detail);
+
 }  // namespace apipnr::xml
