@@ -71,8 +71,9 @@ struct tally {
 };
 
 bool selected(const v::case_spec& c, const options& o) {
-  // The reference judges EDIFACT syntax only; other families (xml/...) are the harness's.
-  if (!(c.folder == "edifact" || c.folder.starts_with("edifact/"))) return false;
+  // This command judges with the syntax engine only, so it takes the syntax corpus; message-level
+  // cases (edifact/messages) and other families (xml/...) are judged by their own runners.
+  if (!(c.folder == "edifact/syntax" || c.folder.starts_with("edifact/syntax/"))) return false;
   if (o.run.empty()) return true;
   for (const std::string& p : o.run) {
     if (c.id.starts_with(p)) return true;

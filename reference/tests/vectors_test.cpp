@@ -1,4 +1,5 @@
-// Every case under <vectors>/edifact, checked against the reference syntax engine.
+// Every case under <vectors>/edifact/syntax, checked against the reference syntax engine.
+// (Message-level cases under edifact/messages need the message layer; they have their own test.)
 //
 // One GoogleTest per case (named after its ID), so `ctest -L vectors -R una` selects a subtree.
 // The corpus directory is APIPNR_VECTORS_DIR: the environment variable when set, else the CMake
@@ -36,7 +37,7 @@ struct loaded_corpus {
 const loaded_corpus& edifact_corpus() {
   static const loaded_corpus c = [] {
     loaded_corpus l;
-    l.corpus = vectors::load_corpus(vectors_dir() / "edifact", l.errors);
+    l.corpus = vectors::load_corpus(vectors_dir() / "edifact" / "syntax", l.errors);
     return l;
   }();
   return c;
@@ -69,7 +70,7 @@ std::vector<vector_param> params() {
 }
 
 TEST(EdifactVectorsCorpus, DirectoryExists) {
-  const fs::path dir = vectors_dir() / "edifact";
+  const fs::path dir = vectors_dir() / "edifact" / "syntax";
   ASSERT_TRUE(fs::is_directory(dir))
       << "vector corpus not found at " << dir.string()
       << " (set APIPNR_VECTORS_DIR or the CMake cache variable of that name)";
@@ -82,7 +83,7 @@ TEST(EdifactVectorsCorpus, LoadsWithoutErrors) {
 TEST(EdifactVectorsCorpus, HasAtLeastSixtyCases) {
   EXPECT_GE(edifact_corpus().corpus.cases.size(), minimum_cases)
       << "only " << edifact_corpus().corpus.cases.size() << " cases under "
-      << (vectors_dir() / "edifact").string();
+      << (vectors_dir() / "edifact" / "syntax").string();
 }
 
 class EdifactVectors : public ::testing::TestWithParam<vector_param> {};

@@ -74,18 +74,22 @@ std::vector<lint_problem> lint(const corpus& c, const catalogue& cat, const lint
     }
   }
   for (const case_spec& k : c.cases) {
-    const auto promised = outcome_from_prefix(k.input);
+    const std::string& name = k.prefixed_name();
+    const auto promised = outcome_from_prefix(name);
     if (!promised) {
-      add("LINT-PREFIX", k, "input \"" + k.input + "\" has no y_/n_/i_ prefix");
+      add("LINT-PREFIX", k, "input \"" + name + "\" has no y_/n_/i_ prefix");
     } else if (*promised != k.expect.result) {
       add("LINT-PREFIX", k,
-          "input \"" + k.input + "\" promises " + std::string(to_string(*promised)) +
+          "input \"" + name + "\" promises " + std::string(to_string(*promised)) +
               " but expect.outcome is " + std::string(to_string(k.expect.result)));
     }
   }
   for (const case_spec& k : c.cases) {
-    if (!k.input_found)
+    if (k.parts.empty() && !k.input_found)
       add("LINT-MISSING-INPUT", k, "input file not found: " + k.input_path().string());
+    if (!k.parts_found) add("LINT-MISSING-INPUT", k, "a part file of the case is missing");
+    if (!k.canonical_found)
+      add("LINT-MISSING-INPUT", k, "canonical file not found: " + k.canonical_path().string());
   }
   for (const case_spec& k : c.cases) {
     if (!k.tree_found) {

@@ -207,6 +207,9 @@ void read_pass(reader& r, const json& v, const std::string& ptr, pass_expectatio
       out.position = pos;
     }
   }
+  r.string_array(v, ptr, "requirements", out.requirements);
+  r.string_array(v, ptr, "warning_requirements", out.warning_requirements);
+  r.string(v, ptr, "set_outcome", false, out.set_outcome);
   if (const json* a = r.member(v, ptr, "contrl_action", false)) {
     if (const auto n = r.integer(*a, ptr + "/contrl_action")) {
       if (*n == 4 || *n == 7 || *n == 8) {
@@ -221,6 +224,7 @@ void read_pass(reader& r, const json& v, const std::string& ptr, pass_expectatio
 void read_expect(reader& r, const json& v, const std::string& ptr, expectation& out) {
   if (!r.object(v, ptr)) return;
   if (auto o = read_outcome(r, v, ptr)) out.result = *o;
+  r.string(v, ptr, "canonical", false, out.canonical);
   if (const json* p = r.member(v, ptr, "pass", false)) {
     read_pass(r, *p, ptr + "/pass", out.pass.emplace());
   }
@@ -356,7 +360,10 @@ void parse_manifest(std::string_view text, const fs::path& file, const fs::path&
     r.string(v, ptr, "id", true, c.id);
     r.string(v, ptr, "description", true, c.description);
     read_specification(r, v, ptr, c.specification);
-    r.string(v, ptr, "input", true, c.input);
+    // A case names either one `input` or, for multi-part scenarios, its `parts`.
+    r.string_array(v, ptr, "parts", c.parts);
+    r.string(v, ptr, "input", c.parts.empty(), c.input);
+    r.string(v, ptr, "profile", false, c.profile);
     r.string_array(v, ptr, "transports", c.transports);
     r.string_array(v, ptr, "profiles", c.profiles);
     r.string(v, ptr, "level", false, c.level);
@@ -379,6 +386,20 @@ void parse_manifest(std::string_view text, const fs::path& file, const fs::path&
               {load_errc::io_error, c.input_path().string(), "", "input could not be read"});
         }
       }
+    }
+    for (std::size_t p = 0; p < c.parts.size(); ++p) {
+      std::string bytes;
+      std::error_code ec;
+      if (fs::is_regular_file(c.part_path(p), ec) && read_file(c.part_path(p), bytes)) {
+        c.part_bytes.push_back(std::move(bytes));
+      } else {
+        c.parts_found = false;
+        c.part_bytes.emplace_back();
+      }
+    }
+    if (!c.expect.canonical.empty()) {
+      std::error_code ec;
+      c.canonical_found = fs::is_regular_file(c.canonical_path(), ec);
     }
     if (c.tree.empty()) {
       c.tree_found = true;

@@ -62,6 +62,11 @@ struct pass_expectation {
   std::vector<std::string> scope;     // acceptable scopes of the first listed error
   std::optional<position_expectation> position;
   std::optional<int> contrl_action;  // UCI 0083 expected in the CONTRL: 4 or 7
+  // Message-level cases (vectors/README.md "Message-level cases"): requirement IDs that must
+  // be the `requirement` of some error-level finding, or of some warning-level finding.
+  std::vector<std::string> requirements;
+  std::vector<std::string> warning_requirements;
+  std::string set_outcome;  // multi-part sets: the expected set result, e.g. "incomplete"
 };
 
 // expect.non_strict: what a lenient receiver may answer instead (harness use).
@@ -78,6 +83,7 @@ struct tolerant_expectation {
 
 struct expectation {
   vectors::outcome result = vectors::outcome::accept;
+  std::string canonical;  // optional "<name>.canonical.json" beside cases.json (accept cases)
   std::optional<pass_expectation> pass;
   std::optional<non_strict_expectation> non_strict;
   std::optional<tolerant_expectation> tolerant;
@@ -101,7 +107,9 @@ struct case_spec {
   std::string id;  // unique, path-like: "edifact/syntax/una/2"
   std::string description;
   std::vector<citation> specification;
-  std::string input;  // file name beside cases.json
+  std::string input;               // file name beside cases.json (single-file cases)
+  std::vector<std::string> parts;  // multi-part cases: part files in send order (no `input`)
+  std::string profile;             // specs/profiles profile the case is judged under; "" = baseline
   std::vector<std::string> transports;
   std::vector<std::string> profiles;
   std::string level;  // "MUST" or "SHOULD"
@@ -116,10 +124,17 @@ struct case_spec {
   std::size_t index = 0;           // position in the manifest's array (JSON pointer "/<index>")
   bool input_found = false;        // the input file exists and was read
   std::string input_bytes;         // the input, byte for byte (binary-safe, no newline changes)
-  bool tree_found = false;         // `tree` is empty, or the file exists and was parsed
+  bool parts_found = true;         // every part file exists and was read
+  std::vector<std::string> part_bytes;  // each part, byte for byte, in `parts` order
+  bool canonical_found = true;          // expect.canonical is empty, or the file exists
+  bool tree_found = false;              // `tree` is empty, or the file exists and was parsed
   std::optional<parse_tree> tree_data;
 
   std::filesystem::path input_path() const { return manifest.parent_path() / input; }
+  std::filesystem::path part_path(std::size_t i) const { return manifest.parent_path() / parts[i]; }
+  std::filesystem::path canonical_path() const { return manifest.parent_path() / expect.canonical; }
+  // The file whose name carries the y_/n_/i_ prefix: `input`, or the first part.
+  const std::string& prefixed_name() const { return parts.empty() ? input : parts.front(); }
   std::filesystem::path tree_path() const { return manifest.parent_path() / tree; }
   // The requirement IDs cited, in order, without duplicates.
   std::vector<std::string> requirement_ids() const;
