@@ -466,5 +466,24 @@ TEST(PnrgovExtract, SsrReleaseCharactersRemovedFromText) {
   EXPECT_EQ(s[0].text, "CALL +44 'OFFICE'");
 }
 
+TEST(PnrgovExtract, EveryPrefixAndSegmentDropOfARichMessageMapsWithoutCrash) {
+  const std::string body =
+      std::string(pnr_head) +
+      "TIF+TESTER+ZED:A:1'SSR+DOCS:HK:1:XX:::::/P/GBR/X1/GBR/01FEB90/M/01FEB31/T/Z+::1'"
+      "TKT+1:T'FOP+CC:::VI:4000000000000002:0127'TVL+010325:1100::1400+LHR+JFK+XX+1'RPI+1+HK'"
+      "DAT+2:010325:0930'TRI++1:::1'SSD+1A'TBD++1'EQN+1'RCI+XX:Q'MSG+8'TVL+010325'"
+      "ABI+4+A'DAT+ZT:010325:0900'SAC+++A'TIF+T'SSR+WCHR'LTS+X'";
+  const std::string text = msg(body);
+  for (std::size_t n = 0; n <= text.size(); n += 3) {
+    const auto r = run(text.substr(0, n));
+    (void)r;
+  }
+  // Drop each segment once: every group loses its trigger or a member in turn.
+  for (std::size_t from = 0, to; (to = body.find('\'', from)) != std::string::npos; from = to + 1) {
+    const auto r = run(msg(body.substr(0, from) + body.substr(to + 1)));
+    EXPECT_TRUE(r.ok);
+  }
+}
+
 }  // namespace
 }  // namespace apipnr::pnrgov
