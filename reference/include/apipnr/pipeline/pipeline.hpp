@@ -1,0 +1,129 @@
+// The reference pipeline: everything the reference does with one received interchange, in one
+// call. This is what the receiver, the `apipnr-validate` command and the message-level vector
+// tests share, so that they can never disagree on a verdict.
+//
+//   bytes ─► sniff (EDIFACT | XML) ─► syntax (edifact::parser) ─► per message:
+//            structure (message::parse_structure, with the profile's severity hook)
+//            ─► profile rules (profile::validate) ─► extraction (paxlst / pnrgov / xml)
+//            ─► sensitive-data filter (PNR) ─► findings + canonical messages [+ CONTRL]
+//
+//   auto engine = apipnr::pipeline::engine::load({.specs_dir = "specs", .profile = "baseline"});
+//   if (!engine) { ...engine.error() names the file and JSON pointer... }
+//   apipnr::pipeline::result r = engine->check(bytes);   // never throws on bad input
+//
+// Multi-part PAXLST sets spread over several inputs are joined by a `session` (below), which
+// wraps paxlst::reassembler.
+//
+// Verdicts: `reject` when any finding is error or fatal; `accept_with_warnings` when the worst
+// is a warning; `accept` otherwise. Profile rules decide severities (reject -> error, warn ->
+// warning); the syntax layer's strict/tolerant mode decides the tolerable syntax findings.
+//
+// Thread safety: an `engine` is immutable after load(); check() is const and may run on many
+// threads at once. A `session` is not synchronised.
+// Lifetime: `result` owns everything it holds (no views into the input).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/result.hpp>
+
+#include "apipnr/common/diagnostic.hpp"
+#include "apipnr/edifact/parser.hpp"
+#include "apipnr/model/canonical.hpp"
+
+namespace apipnr::pipeline {
+
+enum class verdict : std::uint8_t { accept, accept_with_warnings, reject };
+std::string_view to_string(verdict v) noexcept;
+
+struct options {
+  // Folder holding messages/, profiles/ and requirements/ (the repository's specs/).
+  std::filesystem::path specs_dir = "specs";
+  // A profile name in specs/profiles ("baseline", "us", "uk", "cn", ...) or a path to a state's
+  // own overlay file (anything containing '/' or ending in ".json").
+  std::string profile = "baseline";
+  edifact::mode syntax_mode = edifact::mode::strict;
+  edifact::limits syntax_limits{};
+  bool extract = true;           // build canonical messages
+  bool filter_sensitive = true;  // apply the PNR sensitive-data filter before returning them
+  bool contrl = false;           // build the CONTRL the reference receiver would send
+  std::size_t max_xml_bytes = std::size_t{64} << 20;
+};
+
+// Envelope summary of what was received (EDIFACT UNB, or the XML originator).
+struct envelope_summary {
+  std::string syntax;  // "edifact" | "xml" | "unknown"
+  std::string sender, recipient, control_reference, application_reference;
+  std::string syntax_identifier;
+  int syntax_version = 0;
+  std::size_t messages = 0;
+  std::vector<std::string> message_types;  // per message, e.g. "PAXLST:D:05B"
+};
+
+struct result {
+  verdict outcome = verdict::accept;
+  envelope_summary envelope;
+  // Every finding of every layer, in layer order (syntax, then per message: structure,
+  // profile, extraction). Each carries its diagnostic ID, 0085 code (syntax and structure),
+  // requirement ID, severity, scope and position.
+  std::vector<diagnostic> findings;
+  // For each finding, the index of the message it belongs to, or -1 (interchange level).
+  std::vector<std::int32_t> finding_message;
+  // One canonical message per message of the interchange that could be extracted (parts of a
+  // multi-part set are returned as parts; a `session` joins them).
+  std::vector<model::canonical_message> messages;
+  std::string contrl;  // when options::contrl and the interchange is EDIFACT
+  std::size_t bytes = 0;
+};
+
+class engine {
+ public:
+  // Loads message definitions, the profile (with its extends chain) and the requirement
+  // catalogue once. Errors name the file and JSON pointer.
+  static boost::system::result<engine> load(const options& opts);
+
+  // Runs the whole pipeline over one received input (an interchange, possibly in a Type B
+  // envelope, or a PNRGOV XML document). Never throws on bad input.
+  result check(std::string_view bytes) const;
+
+  const options& settings() const noexcept;
+
+  engine(engine&&) noexcept;
+  engine& operator=(engine&&) noexcept;
+  ~engine();
+
+ private:
+  struct impl;
+  explicit engine(std::unique_ptr<impl> p) noexcept;
+  std::unique_ptr<impl> impl_;
+};
+
+// Joins multi-part PAXLST sets across inputs (files of a folder, HTTP requests, AMQP
+// deliveries). Feed every result in arrival order; complete logical messages come out.
+class session {
+ public:
+  session();
+  ~session();
+  session(session&&) noexcept;
+  session& operator=(session&&) noexcept;
+
+  // Takes the messages of `r` (moved out). Returns logical messages completed by this input:
+  // single messages at once, multi-part sets when their last missing part arrives. Findings
+  // about the set (duplicate part, CNT mismatch, ...) are reported to `sink`.
+  std::vector<model::canonical_message> add(result& r, diagnostic_sink& sink);
+  // End of input: every open set is reported (missing part, no final part) and returned.
+  std::vector<model::canonical_message> finish(diagnostic_sink& sink);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace apipnr::pipeline
