@@ -1,11 +1,13 @@
 # Builds a fresh seed corpus per fuzz target in the build tree, so that libFuzzer never writes
 # into the repository. Seeds: every input file under VECTORS_DIR (case manifests and docs
-# excluded), the hand-written files in SEEDS_DIR, and the generated files from SEEDGEN.
-# Usage: cmake -DVECTORS_DIR=... -DSEEDS_DIR=... -DSEEDGEN=... -DOUT_DIR=... -DTARGETS=a;b
+# excluded), the hand-written files in SEEDS_DIR, past crash reproducers in CRASHERS_DIR (so a
+# fixed bug stays fixed), and the generated files from SEEDGEN.
+# Usage: cmake -DVECTORS_DIR=... -DSEEDS_DIR=... -DCRASHERS_DIR=... -DSEEDGEN=...
+#              -DOUT_DIR=... -DTARGETS=a;b
 #              -P PrepareCorpus.cmake
 file(GLOB_RECURSE _vectors LIST_DIRECTORIES false "${VECTORS_DIR}/*")
 list(FILTER _vectors EXCLUDE REGEX "\\.(json|md)$")
-file(GLOB _seeds LIST_DIRECTORIES false "${SEEDS_DIR}/*")
+file(GLOB _seeds LIST_DIRECTORIES false "${SEEDS_DIR}/*" "${CRASHERS_DIR}/*.edi")
 set(_generated "${OUT_DIR}/generated")
 file(REMOVE_RECURSE "${_generated}")
 file(MAKE_DIRECTORY "${_generated}")
