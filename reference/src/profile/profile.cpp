@@ -761,7 +761,10 @@ struct profile_builder {
       }
       if (d.contains("syntax")) {
         if (!d["syntax"].is_object()) return r.fail(errc::load_schema, "/syntax", "not an object");
-        for (const auto& [key, v] : d["syntax"].items()) {
+        for (const auto& item : d["syntax"].items()) {
+          // Named copies: Clang 14 cannot capture structured bindings in lambdas.
+          const std::string key = item.key();
+          const json& v = item.value();
           const std::string p = "/syntax/" + escape_pointer(key);
           if (!v.is_object() || !v.contains("severity")) {
             return r.fail(errc::load_schema, p, "entry needs `severity`");
@@ -937,7 +940,9 @@ struct profile_builder {
   static std::optional<load_error> read_envelope(const reader& r, const json& env,
                                                  envelope_settings& out) {
     out = envelope_settings{};
-    for (const auto& [key, v] : env.items()) {
+    for (const auto& item : env.items()) {
+      const std::string key = item.key();
+      const json& v = item.value();
       const std::string p = "/envelope/" + escape_pointer(key);
       auto list = [&](std::vector<std::string>& dst) -> std::optional<load_error> {
         auto s = r.strings(v, p);
