@@ -6,7 +6,7 @@ add_library(apipnr_internal_flags INTERFACE)
 target_compile_options(apipnr_internal_flags INTERFACE
   $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow -Wconversion
     -Wno-sign-conversion -Wold-style-cast -Wcast-align -Woverloaded-virtual
-    -Wnull-dereference -Wimplicit-fallthrough>)
+    -Wimplicit-fallthrough>)
 if(APIPNR_WERROR)
   target_compile_options(apipnr_internal_flags INTERFACE -Werror)
 endif()
