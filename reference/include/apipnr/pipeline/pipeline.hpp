@@ -15,8 +15,27 @@
 // wraps paxlst::reassembler.
 //
 // Verdicts: `reject` when any finding is error or fatal; `accept_with_warnings` when the worst
-// is a warning; `accept` otherwise. Profile rules decide severities (reject -> error, warn ->
-// warning); the syntax layer's strict/tolerant mode decides the tolerable syntax findings.
+// is a warning; `accept` otherwise (info findings never count). Profile rules decide severities
+// (reject -> error, warn -> warning); the syntax layer's strict/tolerant mode decides the
+// tolerable syntax findings.
+//
+// Decisions (documented here, reported to the project):
+//  - Severity sources. EDIFACT syntax findings keep the parser's level in strict mode (strict is
+//    the conformance yardstick); in tolerant mode they also pass through the profile's syntax
+//    table (profile::syntax_sink), so a state decides what it tolerates. Message-layer
+//    (structure) findings always pass through the syntax table, which also sets their 0085 code.
+//  - A message whose UNH names no loaded definition gets MSG-NO-DEFINITION (0085 code 2) and no
+//    profile validation or extraction; the rest of the interchange is still checked.
+//  - Extraction runs on every message with a definition, rejected or not (data-quality reports
+//    want to see what was sent); `message_outcomes` says which were rejected, and a `session`
+//    never joins a rejected message into a logical message.
+//  - Interchange- and group-level findings (finding_message -1) count against every message.
+//  - The CONTRL answers syntax and structure findings (categories apipnr.edifact and
+//    apipnr.message): structure findings carry 0085 codes and message positions, so a message
+//    with a structure error gets UCM 4. Profile-rule and extraction findings are application
+//    level (CUSRES / ACKRES), not CONTRL. No CONTRL for an interchange made only of CONTRLs.
+//  - total_matches rules over a logical message see the earlier parts of the same interchange
+//    only (check() is stateless); sets spread over interchanges are checked by the session.
 //
 // Thread safety: an `engine` is immutable after load(); check() is const and may run on many
 // threads at once. A `session` is not synchronised.
@@ -28,6 +47,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +57,7 @@
 #include "apipnr/common/diagnostic.hpp"
 #include "apipnr/edifact/parser.hpp"
 #include "apipnr/model/canonical.hpp"
+#include "apipnr/model/dates.hpp"
 
 namespace apipnr::pipeline {
 
@@ -55,6 +76,20 @@ struct options {
   bool filter_sensitive = true;  // apply the PNR sensitive-data filter before returning them
   bool contrl = false;           // build the CONTRL the reference receiver would send
   std::size_t max_xml_bytes = std::size_t{64} << 20;
+  // Date for profile rules comparing with "today"; nullopt = the system clock (UTC). Tests and
+  // replays pin it so that a verdict does not change with the calendar.
+  std::optional<model::calendar_date> today;
+};
+
+// Why load() failed: the file and JSON pointer of the offending value (message definitions or
+// profile), as the component loaders report them.
+struct load_error {
+  boost::system::error_code code;  // a message::errc or profile::errc load code
+  std::string file;
+  std::string pointer;
+  std::string detail;
+  std::string message;  // the component's full text, "[apipnr.profile.001] file#pointer: ..."
+  const std::string& to_string() const noexcept { return message; }
 };
 
 // Envelope summary of what was received (EDIFACT UNB, or the XML originator).
@@ -79,15 +114,23 @@ struct result {
   // One canonical message per message of the interchange that could be extracted (parts of a
   // multi-part set are returned as parts; a `session` joins them).
   std::vector<model::canonical_message> messages;
+  // For each entry of `messages`, the index of the interchange message it was extracted from
+  // (0 for an XML document).
+  std::vector<std::uint32_t> message_source;
+  // Verdict of each message of the interchange (one entry for an XML document), counting the
+  // interchange- and group-level findings too.
+  std::vector<verdict> message_outcomes;
   std::string contrl;  // when options::contrl and the interchange is EDIFACT
   std::size_t bytes = 0;
 };
 
 class engine {
  public:
-  // Loads message definitions, the profile (with its extends chain) and the requirement
-  // catalogue once. Errors name the file and JSON pointer.
+  // Loads the message definitions (specs_dir/messages) and the profile (with its extends
+  // chain, parents searched next to an overlay file, then in specs_dir/profiles) once.
+  // Errors: the loader's error code; the overload with `err` also gives file and JSON pointer.
   static boost::system::result<engine> load(const options& opts);
+  static boost::system::result<engine> load(const options& opts, load_error& err);
 
   // Runs the whole pipeline over one received input (an interchange, possibly in a Type B
   // envelope, or a PNRGOV XML document). Never throws on bad input.
@@ -105,8 +148,16 @@ class engine {
   std::unique_ptr<impl> impl_;
 };
 
+// Verdict of a list of findings (the rule above).
+verdict verdict_of(std::span<const diagnostic> findings) noexcept;
+
 // Joins multi-part PAXLST sets across inputs (files of a folder, HTTP requests, AMQP
 // deliveries). Feed every result in arrival order; complete logical messages come out.
+// PNRGOV pushes split over several messages (S010, same common access reference) are joined
+// the same way (paxlst::reassembler does the set bookkeeping; the session concatenates the
+// PNRs in part order and checks EQN against the PNRs of the whole push, PNRMAP-EQN-COUNT).
+// Messages that their result rejected are not joined (a set missing them stays incomplete).
+// XML documents and other message types come out at once.
 class session {
  public:
   session();

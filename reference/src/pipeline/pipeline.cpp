@@ -1,0 +1,423 @@
+#include "apipnr/pipeline/pipeline.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "apipnr/edifact/contrl.hpp"
+#include "apipnr/edifact/errc.hpp"
+#include "apipnr/message/definitions.hpp"
+#include "apipnr/message/errc.hpp"
+#include "apipnr/message/tree.hpp"
+#include "apipnr/paxlst/extract.hpp"
+#include "apipnr/paxlst/reassembler.hpp"
+#include "apipnr/pnrgov/errc.hpp"
+#include "apipnr/pnrgov/extract.hpp"
+#include "apipnr/pnrgov/sensitive.hpp"
+#include "apipnr/profile/profile.hpp"
+#include "apipnr/profile/validate.hpp"
+#include "apipnr/xml/document.hpp"
+#include "apipnr/xml/pnrgov.hpp"
+
+namespace apipnr::pipeline {
+namespace {
+
+// Appends every finding to the result together with the message it belongs to. The pipeline
+// knows which message it is working on, so tagging at report time is exact; syntax findings
+// are tagged afterwards from their segment number (the interchange is not complete while the
+// parser reports).
+class tagging_sink final : public diagnostic_sink {
+ public:
+  explicit tagging_sink(result& r) noexcept : r_(r) {}
+  void set_message(std::int32_t m) noexcept { message_ = m; }
+  void report(diagnostic d) override {
+    r_.findings.push_back(std::move(d));
+    r_.finding_message.push_back(message_);
+  }
+
+ private:
+  result& r_;
+  std::int32_t message_ = -1;
+};
+
+// Leading UTF-8 BOM and whitespace are skipped before deciding; an XML document is the only
+// input whose first significant byte is '<' (EDIFACT starts with UNA/UNB or a Type B SOH).
+bool looks_like_xml(std::string_view bytes) noexcept {
+  std::size_t i = 0;
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
+  while (i < bytes.size() &&
+         (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
+    ++i;
+  }
+  return i < bytes.size() && bytes[i] == '<';
+}
+
+bool is_profile_path(std::string_view p) noexcept {
+  return p.find('/') != std::string_view::npos ||
+         (p.size() >= 5 && p.substr(p.size() - 5) == ".json");
+}
+
+std::int32_t owner_of_syntax_finding(const edifact::interchange& ic, const diagnostic& d) {
+  if (d.where == scope::interchange || d.where == scope::group || d.pos.segment == 0) return -1;
+  return ic.message_of(d.pos.segment);
+}
+
+bool is_contrl_finding(const diagnostic& d) noexcept {
+  return d.code.category() == edifact::edifact_category() ||
+         d.code.category() == message::message_category();
+}
+
+std::string message_type_of(const edifact::message_view& mv) {
+  std::string t(mv.type);
+  t += ':';
+  t += mv.version;
+  t += ':';
+  t += mv.release;
+  return t;
+}
+
+}  // namespace
+
+std::string_view to_string(verdict v) noexcept {
+  switch (v) {
+    case verdict::accept:
+      return "accept";
+    case verdict::accept_with_warnings:
+      return "accept_with_warnings";
+    case verdict::reject:
+      return "reject";
+  }
+  return "reject";
+}
+
+verdict verdict_of(std::span<const diagnostic> findings) noexcept {
+  verdict v = verdict::accept;
+  for (const diagnostic& d : findings) {
+    if (d.level >= severity::error) return verdict::reject;
+    if (d.level == severity::warning) v = verdict::accept_with_warnings;
+  }
+  return v;
+}
+
+struct engine::impl {
+  options opts;
+  // Heap-held so that the profile's pointers into the definitions survive moves of the engine.
+  message::definitions defs;
+  profile::profile prof;
+};
+
+engine::engine(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}
+engine::engine(engine&&) noexcept = default;
+engine& engine::operator=(engine&&) noexcept = default;
+engine::~engine() = default;
+
+const options& engine::settings() const noexcept { return impl_->opts; }
+
+boost::system::result<engine> engine::load(const options& opts) {
+  load_error ignored;
+  return load(opts, ignored);
+}
+
+boost::system::result<engine> engine::load(const options& opts, load_error& err) {
+  auto p = std::make_unique<impl>();
+  p->opts = opts;
+  auto defs = message::load_definitions(opts.specs_dir / "messages");
+  if (!defs) {
+    const auto& e = defs.error();
+    err = {e.code, e.file, e.pointer, e.detail, e.to_string()};
+    return e.code;
+  }
+  p->defs = std::move(*defs);
+  const std::filesystem::path profiles_dir = opts.specs_dir / "profiles";
+  auto prof =
+      is_profile_path(opts.profile)
+          ? profile::load_profile(opts.profile, p->defs, profile::load_options{{profiles_dir}})
+          : profile::load_named_profile(opts.profile, profiles_dir, p->defs);
+  if (!prof) {
+    const auto& e = prof.error();
+    err = {e.code, e.file, e.pointer, e.detail, e.to_string()};
+    return e.code;
+  }
+  p->prof = std::move(*prof);
+  return engine(std::move(p));
+}
+
+result engine::check(std::string_view bytes) const {
+  const options& o = impl_->opts;
+  result r;
+  r.bytes = bytes.size();
+  tagging_sink sink(r);
+
+  if (looks_like_xml(bytes)) {
+    r.envelope.syntax = "xml";
+    r.envelope.messages = 1;
+    r.envelope.message_types.emplace_back(xml::pnrgov_root);
+    xml::limits lim;
+    lim.max_document_bytes = o.max_xml_bytes;
+    model::canonical_message m;
+    // Intake findings (limits, encoding, well-formedness) concern the document as received;
+    // mapping findings concern its one message.
+    diagnostic_list found;
+    const auto ec = xml::read_pnrgov(bytes, m, found, lim);
+    for (auto& d : found.items()) {
+      sink.set_message(d.where == scope::interchange ? -1 : 0);
+      sink.report(d);
+    }
+    if (m.message.sender) r.envelope.sender = *m.message.sender;
+    if (m.message.recipient) r.envelope.recipient = *m.message.recipient;
+    if (m.message.interchange_reference) {
+      r.envelope.control_reference = *m.message.interchange_reference;
+    }
+    if (!ec && o.extract) {
+      if (o.filter_sensitive) {
+        const auto config = pnrgov::sensitive_config::defaults();
+        for (auto& p : m.pnrs) pnrgov::filter_sensitive(p, config);
+      }
+      r.messages.push_back(std::move(m));
+      r.message_source.push_back(0);
+    }
+    r.outcome = verdict_of(r.findings);
+    r.message_outcomes.push_back(r.outcome);
+    return r;
+  }
+
+  // --- EDIFACT -------------------------------------------------------------------------------
+  const profile::profile& prof = impl_->prof;
+  edifact::parse_options po;
+  po.parse_mode = o.syntax_mode;
+  po.limits = o.syntax_limits;
+  const edifact::parser parser(po);
+  edifact::interchange ic;
+  {
+    diagnostic_list syntax;
+    if (o.syntax_mode == edifact::mode::tolerant) {
+      profile::syntax_sink table(prof, syntax);
+      (void)parser.parse(bytes, ic, table);
+    } else {
+      (void)parser.parse(bytes, ic, syntax);
+    }
+    for (const auto& d : syntax.items()) {
+      sink.set_message(owner_of_syntax_finding(ic, d));
+      sink.report(d);
+    }
+  }
+  const bool has_unb = !ic.segments.empty() && ic.segments.front().tag == "UNB";
+  r.envelope.syntax = has_unb ? "edifact" : "unknown";
+  r.envelope.sender = std::string(ic.sender);
+  r.envelope.recipient = std::string(ic.recipient);
+  r.envelope.control_reference = std::string(ic.control_reference);
+  r.envelope.application_reference = std::string(ic.application_reference);
+  r.envelope.syntax_identifier = std::string(ic.syntax_identifier);
+  r.envelope.syntax_version = ic.syntax_version;
+  r.envelope.messages = ic.messages.size();
+
+  profile::validate_options vo;
+  vo.today = o.today;
+  if (has_unb) {
+    sink.set_message(-1);
+    profile::validate_envelope(ic, prof, sink, vo);
+  }
+
+  const message::structure_options so = profile::structure_options_for(prof);
+  profile::syntax_sink structure_sink(prof, sink);
+  // One tree per message: earlier parts of a logical message are handed to later ones.
+  std::vector<message::message_tree> trees(ic.messages.size());
+  for (std::size_t i = 0; i < ic.messages.size(); ++i) {
+    const edifact::message_view& mv = ic.messages[i];
+    r.envelope.message_types.push_back(message_type_of(mv));
+    sink.set_message(static_cast<std::int32_t>(i));
+    const message::definition* def = impl_->defs.find(mv.type, mv.version, mv.release, mv.agency);
+    if (def == nullptr) {
+      // Reported by the registry overload (MSG-NO-DEFINITION, 0085 code 2), not crashed on.
+      (void)message::parse_structure(ic, i, impl_->defs, structure_sink, trees[i], so);
+      continue;
+    }
+    (void)message::parse_structure(ic, i, *def, structure_sink, trees[i], so);
+
+    std::vector<const message::message_tree*> earlier;
+    if (!mv.common_access_reference.empty()) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (ic.messages[j].common_access_reference == mv.common_access_reference &&
+            ic.messages[j].type == mv.type && trees[j].def != nullptr) {
+          earlier.push_back(&trees[j]);
+        }
+      }
+    }
+    vo.earlier_parts = earlier;
+    profile::validate(ic, i, trees[i], prof, sink, vo);
+    vo.earlier_parts = {};
+
+    if (!o.extract) continue;
+    if (mv.type == "PAXLST") {
+      auto m = paxlst::extract(trees[i], sink);
+      if (m) {
+        r.messages.push_back(std::move(*m));
+        r.message_source.push_back(static_cast<std::uint32_t>(i));
+      }
+    } else if (mv.type == "PNRGOV") {
+      pnrgov::extract_options xo;
+      xo.filter_sensitive = o.filter_sensitive;
+      auto m = pnrgov::extract(ic, i, impl_->defs, sink, xo);
+      if (m) {
+        r.messages.push_back(std::move(*m));
+        r.message_source.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
+    // CUSRES, CONTRL, ACKRES: structure and profile only (the canonical model has no place).
+  }
+
+  // Verdicts: interchange-level findings count against every message.
+  verdict shared = verdict::accept;
+  r.message_outcomes.assign(ic.messages.size(), verdict::accept);
+  for (std::size_t k = 0; k < r.findings.size(); ++k) {
+    const diagnostic& d = r.findings[k];
+    const verdict v = d.level >= severity::error     ? verdict::reject
+                      : d.level == severity::warning ? verdict::accept_with_warnings
+                                                     : verdict::accept;
+    const std::int32_t m = r.finding_message[k];
+    verdict& slot = (m < 0 || static_cast<std::size_t>(m) >= r.message_outcomes.size())
+                        ? shared
+                        : r.message_outcomes[static_cast<std::size_t>(m)];
+    slot = std::max(slot, v);
+  }
+  for (verdict& v : r.message_outcomes) v = std::max(v, shared);
+  r.outcome = verdict_of(r.findings);
+
+  if (o.contrl && edifact::contrl_required(ic, true)) {
+    std::vector<diagnostic> for_contrl;
+    for (const diagnostic& d : r.findings) {
+      if (is_contrl_finding(d)) for_contrl.push_back(d);
+    }
+    edifact::contrl_options co;
+    if (!ic.syntax_identifier.empty()) co.syntax_identifier = ic.syntax_identifier;
+    if (ic.syntax_version > 0) co.syntax_version = ic.syntax_version;
+    r.contrl = edifact::make_contrl(ic, for_contrl, co);
+  }
+  return r;
+}
+
+// --- session -----------------------------------------------------------------------------------
+
+namespace {
+
+// Same key as paxlst::reassembler (sender, common access reference, document code).
+using set_key = std::tuple<std::string, std::string, std::string>;
+
+set_key key_of(const model::canonical_message& m) {
+  return {m.message.sender.value_or(""), m.message.common_access_reference.value_or(""),
+          m.message.document_code.value_or("")};
+}
+
+bool is_single(const model::canonical_message& m) noexcept {
+  return m.message.parts.empty() ||
+         (m.message.parts.front().number == 1u && m.message.parts.front().final_part == true);
+}
+
+}  // namespace
+
+struct session::impl {
+  paxlst::reassembler paxlst_sets;
+  // PNRGOV parts go through their own reassembler (set bookkeeping, duplicates, limits); it
+  // only carries travellers across parts, so the PNRs of each part are held here by part
+  // number until their set completes.
+  paxlst::reassembler pnrgov_sets;
+  std::map<set_key, std::map<std::uint32_t, std::vector<model::pnr>>> pnrs;
+
+  void join_pnrs(model::canonical_message& m, diagnostic_sink& sink) {
+    auto it = pnrs.find(key_of(m));
+    if (it == pnrs.end()) return;
+    m.pnrs.clear();
+    for (auto& [number, list] : it->second) {
+      for (auto& p : list) m.pnrs.push_back(std::move(p));
+    }
+    pnrs.erase(it);
+    // EQN announces the PNRs of the whole push (STANDARDS.md §3.2); a per-part count is a
+    // sender error that loses nothing, hence the warning of the table.
+    if (m.counts && m.counts->pnrs && *m.counts->pnrs != m.pnrs.size()) {
+      const auto& inf = pnrgov::info(pnrgov::errc::eqn_count_mismatch);
+      diagnostic d;
+      d.code = pnrgov::make_error_code(pnrgov::errc::eqn_count_mismatch);
+      d.id = inf.id;
+      d.requirement = inf.requirement;
+      d.level = inf.level;
+      d.where = scope::message;
+      d.detail = "EQN announces " + std::to_string(*m.counts->pnrs) + " PNRs, the push of " +
+                 std::to_string(m.message.parts.size()) + " parts carries " +
+                 std::to_string(m.pnrs.size());
+      sink.report(std::move(d));
+    }
+  }
+
+  void add_pnrgov(model::canonical_message m, std::size_t bytes, diagnostic_sink& sink,
+                  std::vector<model::canonical_message>& out) {
+    if (is_single(m)) {
+      out.push_back(std::move(m));
+      return;
+    }
+    const set_key key = key_of(m);
+    const auto number = m.message.parts.front().number;
+    bool stashed = false;
+    if (number) {
+      auto& slots = pnrs[key];
+      if (!slots.contains(*number)) {
+        slots.emplace(*number, std::move(m.pnrs));
+        stashed = true;
+      }
+    }
+    auto done = pnrgov_sets.add(std::move(m), bytes, sink);
+    if (!done) {
+      // Refused (reported by the reassembler): forget its PNRs too.
+      if (stashed) {
+        auto it = pnrs.find(key);
+        it->second.erase(*number);
+        if (it->second.empty()) pnrs.erase(it);
+      }
+      return;
+    }
+    if (*done) {
+      join_pnrs(**done, sink);
+      out.push_back(std::move(**done));
+    }
+  }
+};
+
+session::session() : impl_(std::make_unique<impl>()) {}
+session::~session() = default;
+session::session(session&&) noexcept = default;
+session& session::operator=(session&&) noexcept = default;
+
+std::vector<model::canonical_message> session::add(result& r, diagnostic_sink& sink) {
+  std::vector<model::canonical_message> out;
+  for (std::size_t k = 0; k < r.messages.size(); ++k) {
+    const std::size_t source = k < r.message_source.size() ? r.message_source[k] : k;
+    if (source < r.message_outcomes.size() && r.message_outcomes[source] == verdict::reject) {
+      continue;  // a rejected message is not loaded, so it cannot complete a set either
+    }
+    model::canonical_message& m = r.messages[k];
+    // Parts are charged to the byte limit with the size of the input that carried them.
+    const std::size_t bytes = r.bytes;
+    if (m.message.syntax == "edifact" && m.message.type == "PNRGOV") {
+      impl_->add_pnrgov(std::move(m), bytes, sink, out);
+    } else if (m.message.syntax == "edifact" && m.message.type == "PAXLST") {
+      auto done = impl_->paxlst_sets.add(std::move(m), bytes, sink);
+      if (done && *done) out.push_back(std::move(**done));
+    } else {
+      out.push_back(std::move(m));
+    }
+  }
+  r.messages.clear();
+  r.message_source.clear();
+  return out;
+}
+
+std::vector<model::canonical_message> session::finish(diagnostic_sink& sink) {
+  std::vector<model::canonical_message> out = impl_->paxlst_sets.flush(sink);
+  for (auto& m : impl_->pnrgov_sets.flush(sink)) {
+    impl_->join_pnrs(m, sink);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace apipnr::pipeline
