@@ -77,6 +77,23 @@ std::string message_type_of(const edifact::message_view& mv) {
   return t;
 }
 
+// Extraction findings [profile_end, end) that a profile finding in [profile_begin, profile_end)
+// already judged (same requirement, same segment) take the profile's level.
+void follow_profile_levels(std::vector<diagnostic>& findings, std::size_t profile_begin,
+                           std::size_t profile_end) {
+  for (std::size_t k = profile_end; k < findings.size(); ++k) {
+    diagnostic& d = findings[k];
+    if (d.requirement.empty() || d.level == severity::fatal) continue;
+    for (std::size_t p = profile_begin; p < profile_end; ++p) {
+      const diagnostic& rule = findings[p];
+      if (rule.requirement == d.requirement && rule.pos.segment == d.pos.segment) {
+        d.level = rule.level;
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(verdict v) noexcept {
@@ -191,12 +208,8 @@ result engine::check(std::string_view bytes) const {
   edifact::interchange ic;
   {
     diagnostic_list syntax;
-    if (o.syntax_mode == edifact::mode::tolerant) {
-      profile::syntax_sink table(prof, syntax);
-      (void)parser.parse(bytes, ic, table);
-    } else {
-      (void)parser.parse(bytes, ic, syntax);
-    }
+    profile::syntax_sink table(prof, syntax);
+    (void)parser.parse(bytes, ic, table);
     for (const auto& d : syntax.items()) {
       sink.set_message(owner_of_syntax_finding(ic, d));
       sink.report(d);
@@ -245,8 +258,10 @@ result engine::check(std::string_view bytes) const {
       }
     }
     vo.earlier_parts = earlier;
+    const std::size_t profile_begin = r.findings.size();
     profile::validate(ic, i, trees[i], prof, sink, vo);
     vo.earlier_parts = {};
+    const std::size_t profile_end = r.findings.size();
 
     if (!o.extract) continue;
     if (mv.type == "PAXLST") {
@@ -265,6 +280,7 @@ result engine::check(std::string_view bytes) const {
       }
     }
     // CUSRES, CONTRL, ACKRES: structure and profile only (the canonical model has no place).
+    follow_profile_levels(r.findings, profile_begin, profile_end);
   }
 
   // Verdicts: interchange-level findings count against every message.

@@ -16,14 +16,20 @@
 //
 // Verdicts: `reject` when any finding is error or fatal; `accept_with_warnings` when the worst
 // is a warning; `accept` otherwise (info findings never count). Profile rules decide severities
-// (reject -> error, warn -> warning); the syntax layer's strict/tolerant mode decides the
-// tolerable syntax findings.
+// (reject -> error, warn -> warning) and the profile's syntax table those of the syntax
+// conditions it names; the syntax layer's strict/tolerant mode decides the other tolerable
+// syntax findings.
 //
 // Decisions (documented here, reported to the project):
-//  - Severity sources. EDIFACT syntax findings keep the parser's level in strict mode (strict is
-//    the conformance yardstick); in tolerant mode they also pass through the profile's syntax
-//    table (profile::syntax_sink), so a state decides what it tolerates. Message-layer
-//    (structure) findings always pass through the syntax table, which also sets their 0085 code.
+//  - Severity sources. The profile governs: EDIFACT syntax findings and message-layer
+//    (structure) findings both pass through the profile's syntax table (profile::syntax_sink),
+//    which sets their level and 0085 code where it has a key (a trailing separator is a warning
+//    under the baseline even in strict mode). The parser's strict/tolerant mode decides only the
+//    tolerable findings the table has no key for.
+//  - An extraction finding (PAX-*, PNRMAP-*) about a requirement that a profile rule also judged
+//    at the same segment takes the rule's level: the profile decides how bad it is, extraction
+//    only says that it kept the value (e.g. RFF+TN in a traveller group, a warning in the
+//    baseline).
 //  - A message whose UNH names no loaded definition gets MSG-NO-DEFINITION (0085 code 2) and no
 //    profile validation or extraction; the rest of the interchange is still checked.
 //  - Extraction runs on every message with a definition, rejected or not (data-quality reports
