@@ -1,0 +1,155 @@
+// AMQP 1.0 intake of the reference receiver: consumes interchanges from broker queues, hands
+// each body to a caller-supplied handler (pipeline + durable store in the receiver) and settles
+// the delivery only after the handler reports the data durably stored. Conventions (addresses,
+// reply properties, redelivery, dead letters) are described in docs/AMQP.md.
+//
+//   apipnr::amqp::consumer c({.url = "amqp://guest:guest@127.0.0.1:5672",
+//                             .sources = {"/queue/apipnr.in"}},
+//                            [&](const apipnr::amqp::inbound& in) { ...store... return r; });
+//   if (auto ec = c.start()) { ... }
+//   ...
+//   c.stop(std::chrono::seconds(10));
+//
+// Guarantees (requirement IDs from specs/requirements):
+//  - TRN-MQ-001: one message is one interchange; the body (AMQP binary or string) is handed
+//    over byte for byte (TRN-RAW-001: the handler keeps it for audit).
+//  - TRN-MQ-002 / RCV-DUR-001: a delivery is accepted only after the handler returned
+//    `stored` or `duplicate` and the acknowledgement was accepted by the broker; a handler
+//    failure releases it (modified, delivery-failed) for redelivery, up to
+//    `max_attempts`, then the body goes to `dead_letter` and the delivery is rejected.
+//  - RCV-DUP-001: a message seen again (same message-id, or same body when it has none) while
+//    in the bounded recent set is not handed to the handler again; its cached acknowledgement
+//    is re-sent. A message still being handled is parked until that call returns.
+//  - TRN-SIZE-001: a body larger than `max_body_bytes` is rejected and, when it has a reply-to,
+//    answered with an AMQP-SIZE error reply; the consumer carries on.
+//  - RCV-LIM-003: credit is granted per source link, at most `credit` unsettled deliveries.
+//  - The connection is re-established with exponential back-off and jitter; deliveries that
+//    were unsettled when it dropped are redelivered by the broker and hit the recent set.
+//
+// Threads: one Proton event thread owns the connection; `workers` threads call the handler.
+// The handler is called concurrently from several worker threads and must be thread-safe; it
+// must not throw (a thrown exception counts as `failed`). Every public member function of
+// `consumer` is thread-safe. No exception leaves this component: Proton errors are caught at
+// its boundary and reported as log lines and error codes (errc.hpp).
+//
+// Lifetime: the consumer must outlive every call of the handler; the destructor calls stop()
+// with a zero grace period when the consumer is still running.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/error_code.hpp>
+
+#include "apipnr/amqp/errc.hpp"
+
+namespace apipnr::amqp {
+
+// One received message, as the handler sees it. `body` is valid for the duration of the call
+// only; copy what must be kept.
+struct inbound {
+  std::string_view body;
+  std::string source;          // the source address it came from, e.g. "/queue/apipnr.in"
+  std::string message_id;      // AMQP message-id in text form ("" when absent)
+  std::string correlation_id;  // AMQP correlation-id in text form ("" when absent)
+  std::string reply_to;
+  std::string subject;
+  std::string content_type;
+  bool body_was_binary = true;  // AMQP binary section (true) or AMQP string value (false)
+  std::uint32_t attempt = 1;    // 1 on the first hand-over, 2 after one handler failure, ...
+  std::chrono::system_clock::time_point received_at;
+};
+
+enum class handler_status : std::uint8_t {
+  stored,     // the interchange is durably stored (the store's put() committed)
+  duplicate,  // it was stored before (the store recognised it); the same outcome applies
+  failed,     // nothing durable happened; the delivery must be redelivered
+};
+
+// What the handler returns. `ack` is sent to the message's reply-to address (when it has one)
+// with `ack_subject` ("CONTRL", "ACKRES", "CUSRES" or "" for none), `ack_content_type` and the
+// `verdict` text ("accept", "accept_with_warnings", "reject") in the apipnr-verdict property.
+struct handler_result {
+  handler_status status = handler_status::failed;
+  std::string ack;
+  std::string ack_subject;
+  std::string ack_content_type = "application/edifact";
+  std::string verdict;
+  std::string detail;  // why it failed (logged), or a note for the reply's apipnr-detail
+};
+
+using handler = std::function<handler_result(const inbound&)>;
+
+enum class log_level : std::uint8_t { debug, info, warning, error };
+using log_sink = std::function<void(log_level, std::string_view)>;
+
+struct options {
+  // amqp://[user:password@]host:port. The password is never logged.
+  std::string url;
+  // Source addresses, e.g. "/queue/apipnr.in" (RabbitMQ declares the queue) or
+  // "/amq/queue/NAME" (an existing queue).
+  std::vector<std::string> sources;
+  // Where a body goes after `max_attempts` handler failures (RCV-BAD-001, nothing is dropped).
+  std::string dead_letter = "/queue/apipnr.dead";
+  std::size_t max_body_bytes = std::size_t{16} << 20;  // TRN-SIZE-001
+  std::uint32_t credit = 64;                           // unsettled deliveries per source link
+  std::uint32_t max_attempts = 5;                      // handler calls per message
+  std::size_t workers = 2;                             // threads calling the handler
+  std::size_t recent_capacity = 4096;                  // message keys remembered (RCV-DUP-001)
+  std::chrono::milliseconds reconnect_initial{100};
+  std::chrono::milliseconds reconnect_max{5000};
+  std::chrono::milliseconds idle_timeout{10000};  // AMQP heartbeat; 0 = none
+  std::string container_id;                       // "" = generated
+  log_sink log;                                   // nullptr = stderr for warning and above
+};
+
+// Counters, readable at any time (a consistent snapshot is not promised between fields).
+struct stats {
+  std::uint64_t received = 0;  // deliveries seen (including redeliveries)
+  std::uint64_t handled = 0;   // handler calls that returned stored or duplicate
+  std::uint64_t accepted = 0;  // deliveries settled as accepted
+  std::uint64_t released = 0;  // deliveries released or modified for redelivery
+  std::uint64_t rejected = 0;  // deliveries rejected (size, body type, dead letter)
+  std::uint64_t handler_failures = 0;
+  std::uint64_t duplicates = 0;  // deliveries answered from the recent set
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t reply_failures = 0;
+  std::uint64_t connects = 0;     // successful connection opens
+  std::uint64_t disconnects = 0;  // connections lost (not counting stop)
+};
+
+class consumer {
+ public:
+  consumer(options opts, handler h);
+  ~consumer();
+  consumer(const consumer&) = delete;
+  consumer& operator=(const consumer&) = delete;
+
+  // Validates the options and starts the event and worker threads; connecting happens in the
+  // background (and again after every loss). Errors: invalid_url, no_sources,
+  // invalid_limits, already_started. Start once per object.
+  boost::system::error_code start();
+
+  // Graceful stop: no more credit; prefetched deliveries not yet handed over are released;
+  // handler calls in progress finish and their deliveries are settled; then the connection is
+  // closed. When `grace` runs out first, the connection is aborted (the broker redelivers what
+  // is unsettled) and stop_timeout is returned. Idempotent; returns once every thread ended.
+  boost::system::error_code stop(std::chrono::milliseconds grace);
+
+  // True while the consumer holds an open connection with its receivers attached.
+  bool connected() const noexcept;
+
+  stats counters() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace apipnr::amqp

@@ -1,0 +1,382 @@
+// Broker tests of the AMQP consumer against a private loopback RabbitMQ (scripts/rabbitmq.sh).
+// Under CTest the node comes from the apipnr_rabbitmq fixture (APIPNR_RABBITMQ_DIR); run
+// directly, this binary starts its own node in a temporary folder and stops it at the end.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "apipnr/amqp/consumer.hpp"
+#include "test_client.hpp"
+
+namespace apipnr::amqp {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::outgoing;
+using testing::received;
+
+std::string g_dir;  // broker data folder
+std::string g_url;  // amqp://guest:guest@127.0.0.1:PORT
+
+int run_script(const std::string& verb) {
+  const std::string cmd =
+      std::string(APIPNR_SOURCE_DIR) + "/scripts/rabbitmq.sh " + verb + " '" + g_dir + "'";
+  return std::system(cmd.c_str());
+}
+
+class broker_environment final : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (const char* d = std::getenv("APIPNR_RABBITMQ_DIR"); d != nullptr && *d != '\0') {
+      g_dir = d;
+    } else {
+      char tmpl[] = "/tmp/apipnr-amqp-test.XXXXXX";
+      ASSERT_NE(::mkdtemp(tmpl), nullptr);
+      g_dir = tmpl;
+      own_ = true;
+    }
+    // Idempotent: a no-op when the fixture already started the node.
+    ASSERT_EQ(run_script("start"), 0)
+        << "[apipnr.amqp.104] broker did not start, see " << g_dir << "/log";
+    std::ifstream env(g_dir + "/env");
+    std::string line;
+    const std::string key = "export APIPNR_AMQP_URL=";
+    while (std::getline(env, line)) {
+      if (line.rfind(key, 0) == 0) g_url = line.substr(key.size());
+    }
+    ASSERT_FALSE(g_url.empty()) << "[apipnr.amqp.104] no APIPNR_AMQP_URL in " << g_dir << "/env";
+  }
+  void TearDown() override {
+    if (!own_) return;
+    run_script("stop");
+    std::error_code ec;
+    std::filesystem::remove_all(g_dir, ec);
+  }
+
+ private:
+  bool own_ = false;
+};
+
+const auto* const g_env = ::testing::AddGlobalTestEnvironment(new broker_environment);
+
+// A queue name of its own per test and run, so that leftovers of an earlier run never mix in.
+std::string queue(const std::string& what) {
+  const auto* t = ::testing::UnitTest::GetInstance()->current_test_info();
+  return "/queue/t." + std::string(t->name()) + "." + what + "." + std::to_string(::getpid());
+}
+
+// The handler's durable store stand-in: content-keyed like the real store, counting how often
+// each message id was handed over.
+struct memory_store {
+  std::mutex mutex;
+  std::map<std::string, int> calls;  // message id -> handler calls that stored it
+  std::set<std::string> bodies;
+  std::vector<std::uint32_t> attempts;
+
+  handler_result put(const inbound& in) {
+    std::lock_guard lock(mutex);
+    const bool fresh = bodies.insert(std::string(in.body)).second;
+    ++calls[in.message_id];
+    attempts.push_back(in.attempt);
+    return {fresh ? handler_status::stored : handler_status::duplicate,
+            "ACK:" + in.message_id,
+            "CONTRL",
+            "application/edifact",
+            "accept",
+            ""};
+  }
+  std::size_t unique() {
+    std::lock_guard lock(mutex);
+    return bodies.size();
+  }
+  int max_calls() {
+    std::lock_guard lock(mutex);
+    int m = 0;
+    for (const auto& kv : calls) m = std::max(m, kv.second);
+    return m;
+  }
+};
+
+bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
+
+std::vector<outgoing> batch(std::size_t n, const std::string& reply_to, const std::string& tag) {
+  std::vector<outgoing> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    outgoing o;
+    o.body = testing::synthetic_body(i) + tag;
+    o.message_id = tag + "-msg-" + std::to_string(i);
+    // Every tenth message has no correlation id: the reply then carries the message id.
+    if (i % 10 != 0) o.correlation_id = tag + "-corr-" + std::to_string(i);
+    o.reply_to = reply_to;
+    o.subject = "PAXLST";
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+options base_options(const std::string& in) {
+  options o;
+  o.url = g_url;
+  o.sources = {in};
+  o.dead_letter = in + ".dead";
+  o.reconnect_initial = 50ms;
+  o.reconnect_max = 1000ms;
+  return o;
+}
+
+// Receives until every correlation id in `want` was seen (duplicates allowed) or time is up.
+std::map<std::string, received> collect(const std::string& address,
+                                        const std::set<std::string>& want,
+                                        std::chrono::milliseconds timeout) {
+  std::map<std::string, received> seen;
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (seen.size() < want.size() && std::chrono::steady_clock::now() < end) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
+    for (received& r : testing::receive(g_url, address, want.size() - seen.size(), left)) {
+      seen.emplace(r.correlation_id, std::move(r));
+    }
+  }
+  return seen;
+}
+
+std::set<std::string> expected_correlations(const std::vector<outgoing>& msgs) {
+  std::set<std::string> s;
+  for (const outgoing& o : msgs)
+    s.insert(o.correlation_id.empty() ? o.message_id : o.correlation_id);
+  return s;
+}
+
+TEST(AmqpConsumerE2e, RoundTripFiftyInterchanges) {
+  const std::string in = queue("in"), replies = queue("replies");
+  memory_store store;
+  consumer c(base_options(in), [&](const inbound& i) { return store.put(i); });
+  ASSERT_FALSE(c.start());
+  const auto msgs = batch(50, replies, "rt");
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 50U);
+  const auto want = expected_correlations(msgs);
+  const auto got = collect(replies, want, 30s);
+  ASSERT_EQ(got.size(), 50U);
+  for (const outgoing& o : msgs) {
+    const std::string corr = o.correlation_id.empty() ? o.message_id : o.correlation_id;
+    auto it = got.find(corr);
+    ASSERT_NE(it, got.end()) << corr;
+    EXPECT_EQ(it->second.body, "ACK:" + o.message_id);
+    EXPECT_EQ(it->second.subject, "CONTRL");
+    EXPECT_EQ(it->second.content_type, "application/edifact");
+    EXPECT_EQ(it->second.properties.at("apipnr-verdict"), "accept");
+    EXPECT_EQ(it->second.properties.at("apipnr-status"), "stored");
+  }
+  EXPECT_EQ(store.unique(), 50U);
+  EXPECT_EQ(store.max_calls(), 1);
+  EXPECT_FALSE(c.stop(10s));
+  EXPECT_EQ(c.counters().accepted, 50U);
+}
+
+TEST(AmqpConsumerE2e, OversizedMessageIsRejectedAndNextStillWorks) {
+  const std::string in = queue("in"), replies = queue("replies");
+  memory_store store;
+  options o = base_options(in);
+  o.max_body_bytes = 1000;
+  consumer c(o, [&](const inbound& i) { return store.put(i); });
+  ASSERT_FALSE(c.start());
+  std::vector<outgoing> msgs(2);
+  msgs[0].body = std::string(5000, 'X');
+  msgs[0].message_id = "big";
+  msgs[0].reply_to = replies;
+  msgs[1].body = testing::synthetic_body(1, 700);
+  msgs[1].message_id = "small";
+  msgs[1].reply_to = replies;
+  msgs[1].as_string = true;  // an AMQP string body is accepted as well
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 2U);
+  const auto got = collect(replies, {"big", "small"}, 20s);
+  ASSERT_EQ(got.size(), 2U);
+  EXPECT_EQ(got.at("big").properties.at("apipnr-error"), "AMQP-SIZE");
+  EXPECT_EQ(got.at("big").subject, "APIPNR-ERROR");
+  EXPECT_EQ(got.at("small").body, "ACK:small");
+  EXPECT_EQ(store.unique(), 1U);
+  EXPECT_FALSE(c.stop(10s));
+  EXPECT_EQ(c.counters().rejected, 1U);
+  // Rejected means gone, not requeued: nothing is left on the input queue.
+  EXPECT_TRUE(testing::receive(g_url, in, 1, 1500ms).empty());
+}
+
+TEST(AmqpConsumerE2e, HandlerFailureIsRedeliveredThenStoredOnce) {
+  const std::string in = queue("in"), replies = queue("replies");
+  memory_store store;
+  std::atomic<int> failures{0};
+  consumer c(base_options(in), [&](const inbound& i) {
+    if (i.attempt == 1) {
+      ++failures;
+      return handler_result{handler_status::failed, "", "", "", "", "store unavailable"};
+    }
+    return store.put(i);
+  });
+  ASSERT_FALSE(c.start());
+  const auto msgs = batch(5, replies, "fail");
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 5U);
+  const auto got = collect(replies, expected_correlations(msgs), 30s);
+  EXPECT_EQ(got.size(), 5U);
+  EXPECT_EQ(failures.load(), 5);
+  EXPECT_EQ(store.unique(), 5U);
+  EXPECT_EQ(store.max_calls(), 1);
+  for (std::uint32_t a : store.attempts) EXPECT_EQ(a, 2U);
+  EXPECT_FALSE(c.stop(10s));
+  EXPECT_GE(c.counters().released, 5U);
+}
+
+TEST(AmqpConsumerE2e, DeadLetterAfterMaxAttempts) {
+  const std::string in = queue("in"), replies = queue("replies");
+  options o = base_options(in);
+  o.max_attempts = 3;
+  std::atomic<int> calls{0};
+  consumer c(o, [&](const inbound&) {
+    ++calls;
+    return handler_result{handler_status::failed, "", "", "", "", "always fails"};
+  });
+  ASSERT_FALSE(c.start());
+  std::vector<outgoing> msgs = batch(1, replies, "dead");
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 1U);
+  const auto dead = testing::receive(g_url, o.dead_letter, 1, 20s);
+  ASSERT_EQ(dead.size(), 1U);
+  EXPECT_EQ(dead[0].body, msgs[0].body);
+  EXPECT_EQ(dead[0].properties.at("apipnr-error"), "AMQP-DEAD");
+  EXPECT_EQ(dead[0].properties.at("apipnr-message-id"), msgs[0].message_id);
+  const auto got = collect(replies, expected_correlations(msgs), 10s);
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got.begin()->second.properties.at("apipnr-error"), "AMQP-DEAD");
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_FALSE(c.stop(10s));
+  EXPECT_EQ(c.counters().dead_lettered, 1U);
+  EXPECT_TRUE(testing::receive(g_url, in, 1, 1500ms).empty());
+}
+
+TEST(AmqpConsumerE2e, BrokerRestartMidStreamLosesNothingAndProcessesNothingTwice) {
+  const std::string in = queue("in"), replies = queue("replies");
+  memory_store store;
+  consumer c(base_options(in), [&](const inbound& i) {
+    std::this_thread::sleep_for(5ms);  // keep the stream going while the node restarts
+    return store.put(i);
+  });
+  const auto msgs = batch(300, replies, "restart");
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 300U);
+  ASSERT_FALSE(c.start());
+  ASSERT_TRUE(wait_until([&] { return store.unique() >= 60; }, 20s));
+  ASSERT_LT(store.unique(), 300U) << "the stream ended before the restart; slow the handler";
+  ASSERT_EQ(run_script("stop"), 0);
+  ASSERT_EQ(run_script("start"), 0);
+  EXPECT_TRUE(wait_until([&] { return store.unique() == 300U; }, 30s)) << store.unique();
+  const auto got = collect(replies, expected_correlations(msgs), 20s);
+  EXPECT_EQ(got.size(), 300U);
+  EXPECT_EQ(store.max_calls(), 1) << "a message was handed to the handler twice";
+  EXPECT_FALSE(c.stop(10s));
+  EXPECT_GE(c.counters().disconnects, 1U);
+  EXPECT_GE(c.counters().connects, 2U);
+  EXPECT_TRUE(testing::receive(g_url, in, 1, 1500ms).empty());
+}
+
+TEST(AmqpConsumerE2e, GracefulStopReleasesInFlightAndNewConsumerPicksThemUp) {
+  const std::string in = queue("in"), replies = queue("replies");
+  memory_store store;
+  options o = base_options(in);
+  o.credit = 10;
+  auto first = std::make_unique<consumer>(o, [&](const inbound& i) {
+    std::this_thread::sleep_for(100ms);
+    return store.put(i);
+  });
+  const auto msgs = batch(30, replies, "graceful");
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 30U);
+  ASSERT_FALSE(first->start());
+  ASSERT_TRUE(wait_until([&] { return store.unique() >= 2; }, 10s));
+  EXPECT_FALSE(first->stop(10s));
+  const stats s1 = first->counters();
+  EXPECT_GT(s1.released, 0U) << "nothing was prefetched and released";
+  EXPECT_EQ(s1.accepted, store.unique()) << "every handled delivery is settled before close";
+  EXPECT_LT(store.unique(), 30U);
+  consumer second(o, [&](const inbound& i) { return store.put(i); });
+  ASSERT_FALSE(second.start());
+  EXPECT_TRUE(wait_until([&] { return store.unique() == 30U; }, 20s)) << store.unique();
+  EXPECT_EQ(store.max_calls(), 1);
+  const auto got = collect(replies, expected_correlations(msgs), 20s);
+  EXPECT_EQ(got.size(), 30U);
+  EXPECT_FALSE(second.stop(10s));
+}
+
+// Round trips per second through the consumer (trivial handler, request -> reply) next to a
+// bare Proton send/receive loop through one queue in the same run (RABBITMQ.md: ~9,700/s).
+TEST(AmqpConsumerE2e, RoundTripRateAgainstBareProtonLoop) {
+  constexpr std::size_t n = 3000;
+  const std::string in = queue("in"), replies = queue("replies"), bare = queue("bare");
+  std::vector<outgoing> msgs;
+  for (std::size_t i = 0; i < n; ++i) {
+    outgoing o;
+    o.body = testing::synthetic_body(i, 700);
+    o.message_id = "rate-" + std::to_string(i);
+    o.reply_to = replies;
+    msgs.push_back(std::move(o));
+  }
+  // Bare loop: one sender and one receiver on one queue, concurrently.
+  auto t0 = std::chrono::steady_clock::now();
+  std::size_t bare_sent = 0;
+  std::thread bare_sender([&] { bare_sent = testing::send_all(g_url, bare, msgs, 40s); });
+  const auto bare_got = testing::receive(g_url, bare, n, 40s, 500);
+  bare_sender.join();
+  const double bare_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(bare_sent, n);
+  ASSERT_EQ(bare_got.size(), n);
+
+  options o = base_options(in);
+  o.credit = 500;
+  consumer c(o, [](const inbound& i) {
+    return handler_result{handler_status::stored,
+                          std::string(i.message_id),
+                          "CONTRL",
+                          "application/edifact",
+                          "accept",
+                          ""};
+  });
+  ASSERT_FALSE(c.start());
+  ASSERT_TRUE(wait_until([&] { return c.connected(); }, 10s));
+  t0 = std::chrono::steady_clock::now();
+  std::size_t sent = 0;
+  std::thread sender([&] { sent = testing::send_all(g_url, in, msgs, 40s); });
+  const auto got = testing::receive(g_url, replies, n, 40s, 500);
+  sender.join();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(sent, n);
+  ASSERT_EQ(got.size(), n);
+  EXPECT_FALSE(c.stop(10s));
+  const double rate = static_cast<double>(n) / s, bare_rate = static_cast<double>(n) / bare_s;
+  std::printf(
+      "amqp rate: consumer round trips %.0f/s (request+reply, %zu x 700 B), bare Proton "
+      "send/receive %.0f/s, ratio %.2f\n",
+      rate, n, bare_rate, rate / bare_rate);
+  ::testing::Test::RecordProperty("consumer_round_trips_per_s", std::to_string(rate));
+  ::testing::Test::RecordProperty("bare_round_trips_per_s", std::to_string(bare_rate));
+  EXPECT_GT(rate, 0.0);
+}
+
+}  // namespace
+}  // namespace apipnr::amqp

@@ -1,0 +1,716 @@
+#include "apipnr/amqp/consumer.hpp"
+
+#include <proton/connection.hpp>
+#include <proton/connection_options.hpp>
+#include <proton/container.hpp>
+#include <proton/delivery.hpp>
+#include <proton/error_condition.hpp>
+#include <proton/message.hpp>
+#include <proton/message_id.hpp>
+#include <proton/messaging_handler.hpp>
+#include <proton/receiver.hpp>
+#include <proton/receiver_options.hpp>
+#include <proton/sender.hpp>
+#include <proton/sender_options.hpp>
+#include <proton/source_options.hpp>
+#include <proton/target_options.hpp>
+#include <proton/tracker.hpp>
+#include <proton/transport.hpp>
+#include <proton/types.hpp>
+#include <proton/work_queue.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "consumer_internal.hpp"
+
+namespace apipnr::amqp {
+namespace consumer_internal {
+
+std::optional<broker_url> parse_url(std::string_view url) {
+  constexpr std::string_view scheme = "amqp://";
+  if (url.substr(0, scheme.size()) != scheme) return std::nullopt;
+  url.remove_prefix(scheme.size());
+  broker_url out;
+  if (const auto at = url.rfind('@'); at != std::string_view::npos) {
+    const std::string_view cred = url.substr(0, at);
+    const auto colon = cred.find(':');
+    out.user = std::string(cred.substr(0, colon));
+    if (colon != std::string_view::npos) out.password = std::string(cred.substr(colon + 1));
+    url.remove_prefix(at + 1);
+  }
+  const auto colon = url.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  out.host = std::string(url.substr(0, colon));
+  const std::string_view port = url.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535) {
+    return std::nullopt;
+  }
+  out.port = std::string(port);
+  if (out.host.find_first_of("/?#@") != std::string::npos) return std::nullopt;
+  return out;
+}
+
+}  // namespace consumer_internal
+
+namespace {
+
+namespace ci = consumer_internal;
+
+// The acknowledgement of a message that was stored: kept in the recent set so that a
+// redelivery is answered the same way without calling the handler again (RCV-DUP-001).
+struct cached_ack {
+  handler_status status = handler_status::stored;
+  std::string ack, subject, content_type, verdict, detail;
+};
+
+// One delivery waiting for its outcome. `generation` names the connection it arrived on; a
+// delivery from an earlier connection can no longer be settled (the broker redelivers it).
+struct waiter {
+  proton::delivery delivery;
+  std::uint64_t generation = 0;
+  proton::message_id reply_correlation;
+  std::string reply_to;
+};
+
+// A message key being handled: the first delivery and any redelivery parked behind it.
+struct flight {
+  std::shared_ptr<const std::string> body;
+  inbound meta;  // body view empty; the worker points it at *body
+  std::vector<waiter> waiters;
+  bool started = false;
+};
+
+struct job {
+  std::string key;
+  std::shared_ptr<const std::string> body;
+  inbound meta;
+};
+
+// What to do with deliveries once the broker settles a message we sent (ack or dead letter).
+struct tracker_wait {
+  enum class then : std::uint8_t { accept, reject } action = then::accept;
+  std::vector<waiter> waiters;
+  std::string key;
+  std::shared_ptr<const cached_ack> error_reply;  // sent after a dead letter was accepted
+};
+
+std::string text_of(const proton::message_id& id) {
+  if (id.empty()) return {};
+  if (id.type() == proton::STRING) return proton::get<std::string>(id);
+  return proton::to_string(id);
+}
+
+void default_log(log_level level, std::string_view line) {
+  if (level < log_level::warning) return;
+  std::fprintf(stderr, "apipnr.amqp: %.*s\n", static_cast<int>(line.size()), line.data());
+}
+
+}  // namespace
+
+struct consumer::impl final : proton::messaging_handler {
+  impl(options o, handler h)
+      : opts_(std::move(o)),
+        handler_(std::move(h)),
+        recent_(opts_.recent_capacity),
+        failures_(opts_.recent_capacity),
+        backoff_(opts_.reconnect_initial, opts_.reconnect_max, std::random_device{}()),
+        container_(*this, opts_.container_id),
+        work_queue_(container_) {
+    if (!opts_.log) opts_.log = default_log;
+  }
+
+  // -- configuration ------------------------------------------------------------------------
+  options opts_;
+  handler handler_;
+  ci::broker_url url_;
+
+  // -- event-thread state (touched only on the Proton thread) --------------------------------
+  ci::lru_map<std::shared_ptr<const cached_ack>> recent_;
+  ci::lru_map<std::uint32_t> failures_;  // handler failures per key
+  ci::backoff backoff_;
+  std::unordered_map<std::string, flight> flights_;
+  std::unordered_map<std::string, proton::sender> senders_;
+  std::unordered_map<std::string, tracker_wait> tracker_waits_;
+  std::vector<proton::receiver> receivers_;
+  proton::connection connection_;
+  bool have_connection_ = false;
+  std::uint64_t generation_ = 0;
+  std::size_t receivers_open_ = 0;
+  bool stopping_ = false;
+
+  proton::container container_;
+  proton::work_queue work_queue_;
+
+  // -- shared state ---------------------------------------------------------------------------
+  std::atomic<bool> connected_{false};
+  struct counters_t {
+    std::atomic<std::uint64_t> received{0}, handled{0}, accepted{0}, released{0}, rejected{0},
+        handler_failures{0}, duplicates{0}, dead_lettered{0}, reply_failures{0}, connects{0},
+        disconnects{0};
+  } counters_;
+
+  std::mutex jobs_mutex_;
+  std::condition_variable jobs_cv_;
+  std::deque<job> jobs_;
+  bool workers_quit_ = false;
+  std::vector<std::thread> workers_;
+
+  std::thread event_thread_;
+  std::mutex run_mutex_;
+  std::condition_variable run_cv_;
+  bool run_done_ = false;
+  bool started_ = false;
+  bool stopped_ = false;
+  std::mutex lifecycle_mutex_;
+
+  void log(log_level level, const std::string& line) {
+    try {
+      opts_.log(level, line);
+    } catch (...) {  // a log sink must not take the consumer down
+    }
+  }
+
+  // -- connecting -----------------------------------------------------------------------------
+
+  void connect() {
+    if (stopping_) {
+      container_.stop();
+      return;
+    }
+    try {
+      proton::connection_options co;
+      if (!url_.user.empty()) {
+        co.user(url_.user);
+        co.password(url_.password);
+        co.sasl_allow_insecure_mechs(true);  // PLAIN on loopback (RABBITMQ.md)
+      }
+      if (opts_.idle_timeout.count() > 0) {
+        co.idle_timeout(proton::duration(opts_.idle_timeout.count()));
+      }
+      container_.connect(url_.address(), co);
+    } catch (const std::exception& e) {
+      log(log_level::error, std::string("connect to ") + url_.address() + " failed: " + e.what());
+      schedule_reconnect();
+    }
+  }
+
+  void schedule_reconnect() {
+    const auto delay = backoff_.next();
+    log(log_level::info, "reconnecting to " + url_.address() + " in " +
+                             std::to_string(delay.count()) + " ms (attempt " +
+                             std::to_string(backoff_.attempt()) + ")");
+    container_.schedule(proton::duration(delay.count()), [this] { connect(); });
+  }
+
+  void on_container_start(proton::container&) override { connect(); }
+
+  void on_connection_open(proton::connection& c) override {
+    connection_ = c;
+    have_connection_ = true;
+    receivers_open_ = 0;
+    ++counters_.connects;
+    for (const std::string& source : opts_.sources) {
+      proton::receiver_options ro;
+      // Credit is granted by hand, one per settled delivery, so that at most `credit`
+      // deliveries are unsettled per link (RCV-LIM-003); Proton's window would refill on
+      // receipt instead.
+      ro.credit_window(0).auto_accept(false);
+      proton::receiver r = c.open_receiver(source, ro);
+      r.add_credit(opts_.credit);
+      receivers_.push_back(r);
+    }
+  }
+
+  void on_receiver_open(proton::receiver&) override {
+    if (++receivers_open_ == opts_.sources.size()) {
+      backoff_.reset();
+      connected_ = true;
+      log(log_level::info, "connected to " + url_.address());
+    }
+  }
+
+  void on_receiver_close(proton::receiver& r) override {
+    if (stopping_) return;
+    // The broker detached a source (queue deleted, access refused): start over on a new
+    // connection rather than run with a source missing.
+    log(log_level::warning, "source " + r.source().address() +
+                                " detached by the broker: " + r.error().what() + "; reconnecting");
+    if (have_connection_) connection_.close();
+  }
+
+  void on_transport_error(proton::transport& t) override {
+    if (!stopping_) log(log_level::warning, "transport error: " + t.error().what());
+  }
+
+  void on_connection_error(proton::connection& c) override {
+    log(log_level::warning, "connection closed by the broker: " + c.error().what());
+  }
+
+  void on_sender_error(proton::sender& s) override {
+    log(log_level::warning, "sender to " + s.target().address() + " failed: " + s.error().what());
+  }
+
+  void on_transport_close(proton::transport&) override {
+    have_connection_ = false;
+    connected_ = false;
+    ++generation_;
+    receivers_.clear();
+    senders_.clear();
+    // Acks and dead letters in flight on the lost connection: the broker redelivers their
+    // inputs, which then hit the recent set (or the failure count) and are answered again.
+    tracker_waits_.clear();
+    for (job& j : take_queued_jobs()) flights_.erase(j.key);
+    for (auto& kv : flights_) kv.second.waiters.clear();
+    if (stopping_) {
+      container_.stop();
+      return;
+    }
+    ++counters_.disconnects;
+    schedule_reconnect();
+  }
+
+  // -- receiving ------------------------------------------------------------------------------
+
+  bool valid(const waiter& w) const { return w.generation == generation_ && have_connection_; }
+
+  void credit_back(waiter& w) {
+    if (stopping_ || !valid(w)) return;
+    w.delivery.receiver().add_credit(1);
+  }
+
+  void accept(waiter& w) {
+    if (!valid(w)) return;
+    w.delivery.accept();
+    ++counters_.accepted;
+    credit_back(w);
+  }
+
+  void reject(waiter& w) {
+    if (!valid(w)) return;
+    w.delivery.reject();
+    ++counters_.rejected;
+    credit_back(w);
+  }
+
+  void release(waiter& w) {
+    if (!valid(w)) return;
+    // modified(delivery-failed): the broker puts it back on the queue (TRN-MQ-002, no loss).
+    w.delivery.modify();
+    ++counters_.released;
+    credit_back(w);
+  }
+
+  void on_message(proton::delivery& d, proton::message& m) override {
+    ++counters_.received;
+    try {
+      handle_message(d, m);
+    } catch (const std::exception& e) {
+      // Proton's conversions throw on unexpected property types: this message is refused,
+      // the consumer carries on (RCV-BAD-003).
+      log(log_level::error, std::string("delivery refused: ") + e.what());
+      try {
+        d.reject();
+        ++counters_.rejected;
+        if (!stopping_) d.receiver().add_credit(1);
+      } catch (...) {
+      }
+    }
+  }
+
+  void handle_message(proton::delivery& d, proton::message& m) {
+    waiter w{d, generation_, m.correlation_id().empty() ? m.id() : m.correlation_id(),
+             m.reply_to()};
+    if (stopping_) {
+      // Prefetched after stop() began: give it back untouched (no credit is granted).
+      d.release();
+      ++counters_.released;
+      return;
+    }
+    const proton::value& v = m.body();
+    std::string body;
+    bool binary = true;
+    if (v.type() == proton::BINARY) {
+      const auto bin = proton::get<proton::binary>(v);
+      if (bin.size() <= opts_.max_body_bytes) body.assign(bin.begin(), bin.end());
+      if (bin.size() > opts_.max_body_bytes) return refuse(w, errc::body_too_large, bin.size());
+    } else if (v.type() == proton::STRING) {
+      body = proton::get<std::string>(v);
+      binary = false;
+      if (body.size() > opts_.max_body_bytes) return refuse(w, errc::body_too_large, body.size());
+    } else {
+      return refuse(w, errc::unsupported_body, 0);
+    }
+
+    inbound meta;
+    meta.source = d.receiver().source().address();
+    meta.message_id = text_of(m.id());
+    meta.correlation_id = text_of(m.correlation_id());
+    meta.reply_to = m.reply_to();
+    meta.subject = m.subject();
+    meta.content_type = m.content_type();
+    meta.body_was_binary = binary;
+    meta.received_at = std::chrono::system_clock::now();
+
+    // RCV-DUP-001: a message is known by its message-id on its source, or by its content
+    // when the sender set no message-id.
+    std::string key = meta.source + '\x1f';
+    if (!meta.message_id.empty()) {
+      key += "id:" + meta.message_id;
+    } else {
+      key += "body:" + std::to_string(std::hash<std::string>{}(body)) + ':' +
+             std::to_string(body.size());
+    }
+
+    if (auto* cached = recent_.find(key)) {
+      ++counters_.duplicates;
+      log(log_level::info,
+          "redelivery of " + key.substr(key.find('\x1f') + 1) + " answered from the recent set");
+      answer(std::move(w), *cached);
+      return;
+    }
+    if (auto it = flights_.find(key); it != flights_.end()) {
+      ++counters_.duplicates;
+      it->second.waiters.push_back(std::move(w));
+      return;
+    }
+    const std::uint32_t* failed = failures_.find(key);
+    meta.attempt = (failed != nullptr ? *failed : 0) + 1;
+    flight& f = flights_[key];
+    f.body = std::make_shared<const std::string>(std::move(body));
+    f.meta = meta;
+    f.waiters.push_back(std::move(w));
+    {
+      std::lock_guard lock(jobs_mutex_);
+      jobs_.push_back(job{key, f.body, std::move(meta)});
+    }
+    jobs_cv_.notify_one();
+  }
+
+  // TRN-SIZE-001 / RCV-BAD-001: an explicit error answer, then reject; nothing is handed over.
+  void refuse(waiter& w, errc why, std::size_t size) {
+    const errc_info& i = info(why);
+    std::string detail = std::string(i.id) + ": " + std::string(i.message);
+    if (why == errc::body_too_large) {
+      detail +=
+          " (" + std::to_string(size) + " > " + std::to_string(opts_.max_body_bytes) + " bytes)";
+    }
+    log(log_level::warning, "delivery rejected: " + detail);
+    if (!w.reply_to.empty()) send_error_reply(w, why, detail);
+    w.delivery.reject();
+    ++counters_.rejected;
+    credit_back(w);
+  }
+
+  // -- answering ------------------------------------------------------------------------------
+
+  proton::sender& sender_for(const std::string& address) {
+    auto it = senders_.find(address);
+    if (it == senders_.end()) {
+      it = senders_.emplace(address, connection_.open_sender(address)).first;
+    }
+    return it->second;
+  }
+
+  static std::string tracker_key(proton::tracker& t) {
+    const proton::binary tag = t.tag();
+    return t.sender().name() + '\x1f' + std::string(tag.begin(), tag.end());
+  }
+
+  proton::message reply_message(const waiter& w, const cached_ack& a) {
+    proton::message r;
+    r.body(proton::binary(a.ack));
+    r.correlation_id(w.reply_correlation);
+    r.subject(a.subject);
+    r.content_type(a.content_type);
+    r.durable(true);
+    r.properties().put("apipnr-status",
+                       a.status == handler_status::duplicate ? "duplicate" : "stored");
+    if (!a.verdict.empty()) r.properties().put("apipnr-verdict", a.verdict);
+    if (!a.detail.empty()) r.properties().put("apipnr-detail", a.detail);
+    return r;
+  }
+
+  // Acknowledge a stored message: ack to reply-to first, accept the input once the broker
+  // took the ack (RCV-DUR-001: the transport commit comes last; TRN-ACK-001: they are
+  // distinct). Without reply-to the input is accepted at once.
+  void answer(waiter w, const std::shared_ptr<const cached_ack>& a) {
+    if (!valid(w)) return;
+    if (w.reply_to.empty()) {
+      accept(w);
+      return;
+    }
+    proton::tracker t = sender_for(w.reply_to).send(reply_message(w, *a));
+    tracker_wait& tw = tracker_waits_[tracker_key(t)];
+    tw.action = tracker_wait::then::accept;
+    tw.waiters.push_back(std::move(w));
+  }
+
+  void send_error_reply(const waiter& w, errc why, const std::string& detail) {
+    if (w.reply_to.empty() || !valid(w)) return;
+    proton::message r;
+    r.body(proton::binary(detail));
+    r.correlation_id(w.reply_correlation);
+    r.subject("APIPNR-ERROR");
+    r.content_type("text/plain");
+    r.durable(true);
+    r.properties().put("apipnr-status", "rejected");
+    r.properties().put("apipnr-error", std::string(info(why).id));
+    sender_for(w.reply_to).send(r);
+  }
+
+  void on_tracker_accept(proton::tracker& t) override { tracker_done(t, true); }
+  void on_tracker_reject(proton::tracker& t) override { tracker_done(t, false); }
+  void on_tracker_release(proton::tracker& t) override { tracker_done(t, false); }
+
+  void tracker_done(proton::tracker& t, bool ok) {
+    auto it = tracker_waits_.find(tracker_key(t));
+    if (it == tracker_waits_.end()) return;  // an error reply: nobody waits for it
+    tracker_wait tw = std::move(it->second);
+    tracker_waits_.erase(it);
+    if (tw.action == tracker_wait::then::accept) {
+      if (!ok) {
+        // The data is stored: the input is still committed, the sender re-sends to get the
+        // (cached) acknowledgement again.
+        ++counters_.reply_failures;
+        log(log_level::warning, std::string(info(errc::reply_failed).id) + ": ack to " +
+                                    t.sender().target().address() + " not accepted");
+      }
+      for (waiter& w : tw.waiters) accept(w);
+    } else if (ok) {
+      // The dead letter is safely on the broker: now the input may go (RCV-BAD-001).
+      ++counters_.dead_lettered;
+      for (waiter& w : tw.waiters) {
+        if (tw.error_reply) send_error_reply(w, errc::dead_lettered, tw.error_reply->detail);
+        reject(w);
+      }
+      failures_.erase(tw.key);
+    } else {
+      log(log_level::error, "dead-letter address " + opts_.dead_letter +
+                                " refused a message; releasing it instead (no loss)");
+      for (waiter& w : tw.waiters) release(w);
+    }
+    check_stop_done();
+  }
+
+  // -- completion of a handler call (posted by a worker) ----------------------------------
+
+  void complete(const std::string& key, handler_result res) {
+    auto it = flights_.find(key);
+    if (it == flights_.end()) return;
+    flight f = std::move(it->second);
+    flights_.erase(it);
+    if (res.status == handler_status::stored || res.status == handler_status::duplicate) {
+      ++counters_.handled;
+      auto a = std::make_shared<const cached_ack>(cached_ack{
+          res.status, std::move(res.ack), std::move(res.ack_subject),
+          std::move(res.ack_content_type), std::move(res.verdict), std::move(res.detail)});
+      // Remembered even when the delivery is stale (connection lost meanwhile): its
+      // redelivery is then answered without a second handler call.
+      recent_.put(key, a);
+      failures_.erase(key);
+      for (waiter& w : f.waiters) answer(std::move(w), a);
+    } else {
+      ++counters_.handler_failures;
+      const std::uint32_t* prev = failures_.find(key);
+      const std::uint32_t n = (prev != nullptr ? *prev : 0) + 1;
+      failures_.put(key, n);
+      const std::string detail = std::string(info(errc::handler_failed).id) + " attempt " +
+                                 std::to_string(n) + "/" + std::to_string(opts_.max_attempts) +
+                                 " for " + key.substr(key.find('\x1f') + 1) + ": " + res.detail;
+      log(log_level::warning, detail);
+      if (n >= opts_.max_attempts) {
+        dead_letter(key, f, detail);
+      } else {
+        for (waiter& w : f.waiters) release(w);
+      }
+    }
+    check_stop_done();
+  }
+
+  void dead_letter(const std::string& key, flight& f, const std::string& detail) {
+    std::vector<waiter> live;
+    for (waiter& w : f.waiters) {
+      if (valid(w)) live.push_back(std::move(w));
+    }
+    if (live.empty() || !have_connection_) return;  // redelivered later, counted again
+    proton::message dl;
+    dl.body(proton::binary(*f.body));
+    dl.durable(true);
+    dl.subject(f.meta.subject);
+    dl.content_type(f.meta.content_type);
+    dl.properties().put("apipnr-error", std::string(info(errc::dead_lettered).id));
+    dl.properties().put("apipnr-detail", detail);
+    dl.properties().put("apipnr-source", f.meta.source);
+    dl.properties().put("apipnr-message-id", f.meta.message_id);
+    dl.properties().put("apipnr-correlation-id", f.meta.correlation_id);
+    dl.properties().put("apipnr-reply-to", f.meta.reply_to);
+    proton::tracker t = sender_for(opts_.dead_letter).send(dl);
+    tracker_wait& tw = tracker_waits_[tracker_key(t)];
+    tw.action = tracker_wait::then::reject;
+    tw.key = key;
+    tw.waiters = std::move(live);
+    tw.error_reply = std::make_shared<const cached_ack>(
+        cached_ack{handler_status::failed, {}, {}, {}, {}, detail});
+  }
+
+  // -- workers ----------------------------------------------------------------------------------
+
+  std::vector<job> take_queued_jobs() {
+    std::lock_guard lock(jobs_mutex_);
+    std::vector<job> out(std::make_move_iterator(jobs_.begin()),
+                         std::make_move_iterator(jobs_.end()));
+    jobs_.clear();
+    return out;
+  }
+
+  void worker_loop() {
+    for (;;) {
+      job j;
+      {
+        std::unique_lock lock(jobs_mutex_);
+        jobs_cv_.wait(lock, [this] { return workers_quit_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;
+        j = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      j.meta.body = *j.body;
+      handler_result res;
+      try {
+        res = handler_(j.meta);
+      } catch (const std::exception& e) {
+        res.status = handler_status::failed;
+        res.detail = std::string("handler threw: ") + e.what();
+      } catch (...) {
+        res.status = handler_status::failed;
+        res.detail = "handler threw";
+      }
+      // false when the event loop has ended: the delivery is unsettled and comes back.
+      work_queue_.add([this, key = std::move(j.key), r = std::move(res)]() mutable {
+        complete(key, std::move(r));
+      });
+    }
+  }
+
+  // -- stopping ---------------------------------------------------------------------------------
+
+  void begin_stop() {
+    stopping_ = true;
+    connected_ = false;
+    // Handed over but not started: back to the broker at once.
+    for (job& j : take_queued_jobs()) {
+      auto it = flights_.find(j.key);
+      if (it == flights_.end()) continue;
+      for (waiter& w : it->second.waiters) release(w);
+      flights_.erase(it);
+    }
+    check_stop_done();
+  }
+
+  void check_stop_done() {
+    if (!stopping_ || !flights_.empty() || !tracker_waits_.empty()) return;
+    if (have_connection_) {
+      connection_.close();  // on_transport_close stops the container
+    } else {
+      container_.stop();
+    }
+  }
+
+  void run() {
+    try {
+      container_.run();
+    } catch (const std::exception& e) {
+      log(log_level::error, std::string("event loop ended: ") + e.what());
+    }
+    {
+      std::lock_guard lock(run_mutex_);
+      run_done_ = true;
+    }
+    run_cv_.notify_all();
+  }
+};
+
+consumer::consumer(options opts, handler h)
+    : impl_(std::make_unique<impl>(std::move(opts), std::move(h))) {}
+
+consumer::~consumer() { stop(std::chrono::milliseconds(0)); }
+
+boost::system::error_code consumer::start() {
+  std::lock_guard lock(impl_->lifecycle_mutex_);
+  impl& p = *impl_;
+  if (p.started_) return errc::already_started;
+  auto url = consumer_internal::parse_url(p.opts_.url);
+  if (!url) return errc::invalid_url;
+  if (p.opts_.sources.empty()) return errc::no_sources;
+  for (const std::string& s : p.opts_.sources) {
+    if (s.empty()) return errc::no_sources;
+  }
+  if (p.opts_.max_body_bytes == 0 || p.opts_.credit == 0 || p.opts_.max_attempts == 0 ||
+      p.opts_.workers == 0 || p.opts_.recent_capacity == 0) {
+    return errc::invalid_limits;
+  }
+  p.url_ = *url;
+  p.started_ = true;
+  for (std::size_t i = 0; i < p.opts_.workers; ++i) {
+    p.workers_.emplace_back([&p] { p.worker_loop(); });
+  }
+  p.event_thread_ = std::thread([&p] { p.run(); });
+  return {};
+}
+
+boost::system::error_code consumer::stop(std::chrono::milliseconds grace) {
+  std::lock_guard lock(impl_->lifecycle_mutex_);
+  impl& p = *impl_;
+  if (!p.started_ || p.stopped_) return {};
+  p.stopped_ = true;
+  boost::system::error_code ec;
+  const bool posted = p.work_queue_.add([&p] { p.begin_stop(); });
+  {
+    std::unique_lock run_lock(p.run_mutex_);
+    if (!posted || !p.run_cv_.wait_for(run_lock, grace, [&p] { return p.run_done_; })) {
+      if (!p.run_done_) ec = errc::stop_timeout;
+      run_lock.unlock();
+      // Aborting drops the connection: the broker puts every unsettled delivery back.
+      p.container_.stop();
+    }
+  }
+  p.event_thread_.join();
+  {
+    std::lock_guard jobs_lock(p.jobs_mutex_);
+    p.workers_quit_ = true;
+    p.jobs_.clear();
+  }
+  p.jobs_cv_.notify_all();
+  for (std::thread& t : p.workers_) t.join();
+  return ec;
+}
+
+bool consumer::connected() const noexcept { return impl_->connected_; }
+
+stats consumer::counters() const {
+  const auto& c = impl_->counters_;
+  stats s;
+  s.received = c.received;
+  s.handled = c.handled;
+  s.accepted = c.accepted;
+  s.released = c.released;
+  s.rejected = c.rejected;
+  s.handler_failures = c.handler_failures;
+  s.duplicates = c.duplicates;
+  s.dead_lettered = c.dead_lettered;
+  s.reply_failures = c.reply_failures;
+  s.connects = c.connects;
+  s.disconnects = c.disconnects;
+  return s;
+}
+
+}  // namespace apipnr::amqp

@@ -1,0 +1,107 @@
+// Pieces of the AMQP consumer that need no broker: URL parsing, the bounded recent set and
+// the reconnect back-off. Internal to reference/src/amqp (tests include it).
+// Thread safety: none of these types is synchronised; the consumer uses them on its event
+// thread only.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+namespace apipnr::amqp::consumer_internal {
+
+struct broker_url {
+  std::string user;
+  std::string password;
+  std::string host;
+  std::string port;
+  // "amqp://host:port": what Proton connects to (credentials go into connection options so
+  // that they never appear in a log line).
+  std::string address() const { return "amqp://" + host + ":" + port; }
+};
+
+// amqp://[user[:password]@]host:port; nullopt when malformed (no scheme, host or port, a
+// non-numeric or out-of-range port, a path).
+std::optional<broker_url> parse_url(std::string_view url);
+
+// A bounded map that forgets the least recently inserted or touched key first.
+template <class Value>
+class lru_map {
+ public:
+  explicit lru_map(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
+
+  // nullptr when absent; a hit makes the key the most recent one.
+  Value* find(const std::string& key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, it->second);
+    return &it->second->second;
+  }
+
+  void put(const std::string& key, Value v) {
+    if (Value* existing = find(key)) {
+      *existing = std::move(v);
+      return;
+    }
+    order_.emplace_front(key, std::move(v));
+    index_.emplace(key, order_.begin());
+    if (order_.size() > capacity_) {
+      index_.erase(order_.back().first);
+      order_.pop_back();
+    }
+  }
+
+  void erase(const std::string& key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return;
+    order_.erase(it->second);
+    index_.erase(it);
+  }
+
+  std::size_t size() const noexcept { return order_.size(); }
+
+ private:
+  using entry = std::pair<std::string, Value>;
+  std::size_t capacity_;
+  std::list<entry> order_;
+  std::unordered_map<std::string, typename std::list<entry>::iterator> index_;
+};
+
+// Exponential back-off with jitter: attempt n waits a random time in [d/2, d] with
+// d = min(max, initial * 2^n), so that many consumers losing one broker do not come back in
+// the same instant.
+class backoff {
+ public:
+  backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, std::uint64_t seed)
+      : initial_(std::max<std::int64_t>(initial.count(), 1)),
+        max_(std::max<std::int64_t>(max.count(), initial_)),
+        rng_(seed) {}
+
+  std::chrono::milliseconds next() {
+    std::int64_t d = initial_;
+    for (std::uint32_t i = 0; i < attempt_ && d < max_; ++i) d *= 2;
+    d = std::min(d, max_);
+    if (attempt_ < 64) ++attempt_;
+    std::uniform_int_distribution<std::int64_t> pick(d / 2, d);
+    return std::chrono::milliseconds(pick(rng_));
+  }
+
+  void reset() noexcept { attempt_ = 0; }
+  std::uint32_t attempt() const noexcept { return attempt_; }
+
+ private:
+  std::int64_t initial_;
+  std::int64_t max_;
+  std::uint32_t attempt_ = 0;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace apipnr::amqp::consumer_internal

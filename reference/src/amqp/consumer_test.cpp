@@ -1,0 +1,109 @@
+// Broker-free tests of the consumer: option checks, URL parsing, the recent set and back-off.
+#include "apipnr/amqp/consumer.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "consumer_internal.hpp"
+
+namespace apipnr::amqp {
+namespace {
+
+using namespace std::chrono_literals;
+namespace ci = consumer_internal;
+
+handler_result stored(const inbound&) { return {handler_status::stored, "ACK", "", "", "", ""}; }
+
+TEST(AmqpUrl, ParsesCredentialsHostAndPort) {
+  auto u = ci::parse_url("amqp://guest:secret@127.0.0.1:5672");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->user, "guest");
+  EXPECT_EQ(u->password, "secret");
+  EXPECT_EQ(u->address(), "amqp://127.0.0.1:5672");
+  auto anon = ci::parse_url("amqp://127.0.0.1:1");
+  ASSERT_TRUE(anon);
+  EXPECT_TRUE(anon->user.empty());
+}
+
+TEST(AmqpUrl, RejectsMalformed) {
+  for (const char* bad : {"", "http://h:1", "amqp://h", "amqp://h:0", "amqp://h:70000",
+                          "amqp://h:12x", "amqp://:5672", "amqp://h/q:5672"}) {
+    EXPECT_FALSE(ci::parse_url(bad)) << bad;
+  }
+}
+
+options make_options(std::string url, std::vector<std::string> sources) {
+  options o;
+  o.url = std::move(url);
+  o.sources = std::move(sources);
+  return o;
+}
+
+TEST(AmqpConsumer, StartValidatesOptions) {
+  EXPECT_EQ(consumer(make_options("bogus", {"/queue/a"}), stored).start(),
+            boost::system::error_code(errc::invalid_url));
+  EXPECT_EQ(consumer(make_options("amqp://127.0.0.1:1", {}), stored).start(),
+            boost::system::error_code(errc::no_sources));
+  EXPECT_EQ(consumer(make_options("amqp://127.0.0.1:1", {""}), stored).start(),
+            boost::system::error_code(errc::no_sources));
+  options zero_credit = make_options("amqp://127.0.0.1:1", {"/queue/a"});
+  zero_credit.credit = 0;
+  EXPECT_EQ(consumer(zero_credit, stored).start(), boost::system::error_code(errc::invalid_limits));
+}
+
+TEST(AmqpConsumer, StopsCleanlyWhileBrokerIsUnreachable) {
+  // Port 1 on loopback refuses: the consumer keeps retrying until stop(), which must return
+  // promptly and without error (nothing was in flight).
+  options o = make_options("amqp://127.0.0.1:1", {"/queue/a"});
+  o.reconnect_initial = 10ms;
+  o.reconnect_max = 50ms;
+  o.log = [](log_level, std::string_view) {};
+  consumer c(o, stored);
+  ASSERT_FALSE(c.start());
+  EXPECT_EQ(c.start(), boost::system::error_code(errc::already_started));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_FALSE(c.connected());
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(c.stop(5s));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  EXPECT_EQ(c.counters().connects, 0U);
+}
+
+TEST(AmqpRecentSet, EvictsLeastRecentlyUsed) {
+  ci::lru_map<int> m(2);
+  m.put("a", 1);
+  m.put("b", 2);
+  ASSERT_NE(m.find("a"), nullptr);  // a is now the most recent
+  m.put("c", 3);
+  EXPECT_EQ(m.find("b"), nullptr);
+  ASSERT_NE(m.find("a"), nullptr);
+  EXPECT_EQ(*m.find("a"), 1);
+  EXPECT_EQ(*m.find("c"), 3);
+  EXPECT_EQ(m.size(), 2U);
+  m.erase("a");
+  EXPECT_EQ(m.find("a"), nullptr);
+}
+
+TEST(AmqpBackoff, GrowsExponentiallyWithJitterUpToMax) {
+  ci::backoff b(100ms, 1000ms, 42);
+  const long long expected_max[] = {100, 200, 400, 800, 1000, 1000};
+  for (long long hi : expected_max) {
+    const auto d = b.next().count();
+    EXPECT_GE(d, hi / 2);
+    EXPECT_LE(d, hi);
+  }
+  b.reset();
+  EXPECT_LE(b.next().count(), 100);
+}
+
+TEST(AmqpBackoff, JitterSpreadsDelays) {
+  ci::backoff a(1000ms, 1000ms, 1), b(1000ms, 1000ms, 2);
+  int differ = 0;
+  for (int i = 0; i < 10; ++i) differ += a.next() != b.next() ? 1 : 0;
+  EXPECT_GT(differ, 5);
+}
+
+}  // namespace
+}  // namespace apipnr::amqp

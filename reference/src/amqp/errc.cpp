@@ -1,0 +1,62 @@
+#include "apipnr/amqp/errc.hpp"
+
+#include <array>
+#include <string>
+
+namespace apipnr::amqp {
+namespace {
+
+// The single table of AMQP intake errors. Order must follow the enumerators (checked in
+// errc_test.cpp); docs/error-codes-amqp.md lists every row (also checked).
+constexpr std::array<errc_info, 10> table{{
+    {errc::invalid_url, "AMQP-CFG-URL", "TRN-MQ-001",
+     "broker URL is not amqp://[user:password@]host:port"},
+    {errc::no_sources, "AMQP-CFG-SOURCE", "TRN-MQ-001",
+     "no source address is configured, or one is empty"},
+    {errc::invalid_limits, "AMQP-CFG-LIMIT", "RCV-LIM-001",
+     "a limit (body bytes, credit, attempts, workers, recent set) is zero"},
+    {errc::already_started, "AMQP-STATE", "TRN-MQ-002", "the consumer was already started"},
+    {errc::stop_timeout, "AMQP-STOP-TIMEOUT", "TRN-MQ-002",
+     "in-flight work did not finish within the grace period; the connection was aborted and "
+     "the broker redelivers what was not settled"},
+    {errc::body_too_large, "AMQP-SIZE", "TRN-SIZE-001",
+     "the message body is larger than the configured maximum; the delivery was rejected"},
+    {errc::unsupported_body, "AMQP-BODY", "TRN-MQ-001",
+     "the message body is neither AMQP binary nor string; the delivery was rejected"},
+    {errc::handler_failed, "AMQP-HANDLER", "TRN-MQ-002",
+     "the handler did not store the message; the delivery was released for redelivery"},
+    {errc::dead_lettered, "AMQP-DEAD", "RCV-BAD-001",
+     "the handler failed on every attempt; the body went to the dead-letter address and the "
+     "delivery was rejected"},
+    {errc::reply_failed, "AMQP-REPLY", "TRN-ACK-001",
+     "the broker did not accept the acknowledgement sent to the reply-to address"},
+}};
+
+constexpr errc_info unknown_info{errc::ok, "AMQP-UNKNOWN", "", "unknown AMQP intake error"};
+
+class category final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "apipnr.amqp"; }
+  std::string message(int ev) const override {
+    if (ev == 0) return "success";
+    const errc_info& i = info(static_cast<errc>(ev));
+    return std::string(i.id) + ": " + std::string(i.message);
+  }
+};
+
+}  // namespace
+
+const boost::system::error_category& amqp_category() noexcept {
+  static const category instance;
+  return instance;
+}
+
+const errc_info& info(errc e) noexcept {
+  const auto i = static_cast<std::size_t>(e);
+  if (i == 0 || i > table.size()) return unknown_info;
+  return table[i - 1];
+}
+
+std::span<const errc_info> all_errc_info() noexcept { return table; }
+
+}  // namespace apipnr::amqp

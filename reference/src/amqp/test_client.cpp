@@ -1,0 +1,208 @@
+#include "test_client.hpp"
+
+#include <proton/connection.hpp>
+#include <proton/connection_options.hpp>
+#include <proton/container.hpp>
+#include <proton/delivery.hpp>
+#include <proton/message.hpp>
+#include <proton/message_id.hpp>
+#include <proton/messaging_handler.hpp>
+#include <proton/receiver.hpp>
+#include <proton/receiver_options.hpp>
+#include <proton/sender.hpp>
+#include <proton/tracker.hpp>
+#include <proton/transport.hpp>
+#include <proton/types.hpp>
+#include <proton/work_queue.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "consumer_internal.hpp"
+
+namespace apipnr::amqp::testing {
+namespace {
+
+proton::connection_options connection_options_for(const consumer_internal::broker_url& u) {
+  proton::connection_options co;
+  if (!u.user.empty()) {
+    co.user(u.user).password(u.password).sasl_allow_insecure_mechs(true);
+  }
+  return co;
+}
+
+std::string text_of(const proton::message_id& id) {
+  if (id.empty()) return {};
+  if (id.type() == proton::STRING) return proton::get<std::string>(id);
+  return proton::to_string(id);
+}
+
+class sender_handler final : public proton::messaging_handler {
+ public:
+  sender_handler(consumer_internal::broker_url u, std::string address,
+                 const std::vector<outgoing>& messages, std::chrono::milliseconds timeout)
+      : url_(std::move(u)), address_(std::move(address)), messages_(messages), timeout_(timeout) {}
+
+  std::size_t accepted() const { return accepted_; }
+
+  void on_container_start(proton::container& c) override {
+    c.open_sender(url_.address() + address_, connection_options_for(url_));
+    c.schedule(proton::duration(timeout_.count()), [this, &c] {
+      if (!done_) c.stop();
+    });
+  }
+
+  void on_sendable(proton::sender& s) override {
+    while (s.credit() > 0 && next_ < messages_.size()) {
+      const outgoing& o = messages_[next_++];
+      proton::message m;
+      if (o.as_string) {
+        m.body(o.body);
+      } else {
+        m.body(proton::binary(o.body));
+      }
+      if (!o.message_id.empty()) m.id(o.message_id);
+      if (!o.correlation_id.empty()) m.correlation_id(o.correlation_id);
+      if (!o.reply_to.empty()) m.reply_to(o.reply_to);
+      m.subject(o.subject);
+      m.content_type(o.content_type);
+      m.durable(true);
+      s.send(m);
+    }
+  }
+
+  void on_tracker_accept(proton::tracker& t) override {
+    ++accepted_;
+    settled(t);
+  }
+  void on_tracker_reject(proton::tracker& t) override { settled(t); }
+  void on_tracker_release(proton::tracker& t) override { settled(t); }
+
+  void on_transport_error(proton::transport& t) override {
+    std::fprintf(stderr, "test sender: %s\n", t.error().what().c_str());
+  }
+  // A pending timeout timer would keep run() going: end it once our close completed.
+  void on_connection_close(proton::connection& c) override { c.container().stop(); }
+
+ private:
+  void settled(proton::tracker& t) {
+    if (++settled_ == messages_.size()) {
+      done_ = true;
+      t.connection().close();
+    }
+  }
+
+  consumer_internal::broker_url url_;
+  std::string address_;
+  const std::vector<outgoing>& messages_;
+  std::chrono::milliseconds timeout_;
+  std::size_t next_ = 0, accepted_ = 0, settled_ = 0;
+  bool done_ = false;
+};
+
+class receiver_handler final : public proton::messaging_handler {
+ public:
+  receiver_handler(consumer_internal::broker_url u, std::string address, std::size_t expected,
+                   std::chrono::milliseconds timeout, int credit)
+      : url_(std::move(u)),
+        address_(std::move(address)),
+        expected_(expected),
+        timeout_(timeout),
+        credit_(credit) {}
+
+  std::vector<received> out;
+
+  void on_container_start(proton::container& c) override {
+    if (expected_ == 0) {
+      c.schedule(proton::duration(timeout_.count()), [&c] { c.stop(); });
+      return;
+    }
+    proton::receiver_options ro;
+    ro.credit_window(credit_);
+    c.open_receiver(url_.address() + address_, ro, connection_options_for(url_));
+    c.schedule(proton::duration(timeout_.count()), [this, &c] {
+      if (!done_) c.stop();
+    });
+  }
+
+  void on_message(proton::delivery& d, proton::message& m) override {
+    received r;
+    r.message_id = text_of(m.id());
+    r.correlation_id = text_of(m.correlation_id());
+    r.subject = m.subject();
+    r.content_type = m.content_type();
+    const proton::value& body = m.body();
+    if (body.type() == proton::BINARY) {
+      const auto b = proton::get<proton::binary>(body);
+      r.body.assign(b.begin(), b.end());
+    } else if (body.type() == proton::STRING) {
+      r.body = proton::get<std::string>(body);
+    }
+    for (const char* key : {"apipnr-status", "apipnr-verdict", "apipnr-error", "apipnr-detail",
+                            "apipnr-source", "apipnr-message-id", "apipnr-correlation-id"}) {
+      if (!m.properties().exists(key)) continue;
+      const proton::scalar v = m.properties().get(key);
+      r.properties[key] =
+          v.type() == proton::STRING ? proton::get<std::string>(v) : proton::to_string(v);
+    }
+    out.push_back(std::move(r));
+    if (out.size() == expected_ && !done_) {
+      done_ = true;
+      d.connection().close();
+    }
+  }
+
+  void on_transport_error(proton::transport& t) override {
+    std::fprintf(stderr, "test receiver: %s\n", t.error().what().c_str());
+  }
+  void on_connection_close(proton::connection& c) override { c.container().stop(); }
+
+ private:
+  consumer_internal::broker_url url_;
+  std::string address_;
+  std::size_t expected_;
+  std::chrono::milliseconds timeout_;
+  int credit_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::size_t send_all(const std::string& url, const std::string& address,
+                     const std::vector<outgoing>& messages, std::chrono::milliseconds timeout) {
+  auto u = consumer_internal::parse_url(url);
+  if (!u || messages.empty()) return 0;
+  sender_handler h(*u, address, messages, timeout);
+  try {
+    proton::container(h).run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "test sender: %s\n", e.what());
+  }
+  return h.accepted();
+}
+
+std::vector<received> receive(const std::string& url, const std::string& address,
+                              std::size_t expected, std::chrono::milliseconds timeout, int credit) {
+  auto u = consumer_internal::parse_url(url);
+  if (!u) return {};
+  receiver_handler h(*u, address, expected, timeout, credit);
+  try {
+    proton::container(h).run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "test receiver: %s\n", e.what());
+  }
+  return std::move(h.out);
+}
+
+std::string synthetic_body(std::size_t i, std::size_t size) {
+  std::string s = "UNA:+.? 'UNB+UNOA:4+SYNTHAIR+STATEPIU+260101:1200+REF" + std::to_string(i) +
+                  "'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'";
+  std::size_t n = 0;
+  while (s.size() + 40 < size) {
+    s += "NAD+FL+++TESTER:PAX" + std::to_string(i) + "X" + std::to_string(n++) + "'";
+  }
+  s += "UNT+3+1'UNZ+1+REF" + std::to_string(i) + "'";
+  return s;
+}
+
+}  // namespace apipnr::amqp::testing
