@@ -1,0 +1,257 @@
+// The reference receiver's durable store: one SQLite file (WAL) holding every received
+// interchange (raw bytes, SHA-256, verdict, findings), its canonical messages and normalised
+// query tables (flights, travellers, documents, PNRs), plus a hash-chained, append-only audit
+// log. docs/STORE.md describes the schema, the durability argument and the retention design.
+//
+//   auto s = apipnr::store::store::open({.path = "receiver.db"});
+//   if (!s) { ...s.error() is an apipnr.store code (STO-*)... }
+//   auto r = (*s)->put(std::move(received));      // blocks until COMMIT returned
+//   if (r && !r->duplicate) acknowledge(r->id);   // RCV-DUR-001: ack only after durable
+//
+// Writes (put, audit rows, retention) go through ONE writer thread that owns the write
+// connection. Concurrent puts are batched into one transaction (group commit: at most
+// options::max_batch puts, waiting at most options::max_wait for more after the first); a put
+// completes only after COMMIT of its batch returned (RCV-DUR-001, RCV-DUR-002). Reads use a
+// pool of read-only connections and never block the writer (WAL).
+//
+// Thread safety: every member function of `store` may be called from any number of threads at
+// once. Callbacks of put_async() run on the writer thread; they must be short and must not call
+// a blocking member of the same store (that would wait for the thread running the callback).
+//
+// Errors: no exceptions on put, queries or retention (only std::bad_alloc); everything else is
+// an apipnr::store::errc (errc.hpp, docs/error-codes-store.md).
+//
+// Lifetime: open() returns a unique_ptr; destroying it (or close()) drains the queue, commits
+// what is queued, completes every callback, then joins the writer. Records are owned by the
+// store; query results are owned strings.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+#include "apipnr/common/diagnostic.hpp"
+#include "apipnr/model/canonical.hpp"
+#include "apipnr/store/errc.hpp"
+
+namespace apipnr::store {
+
+using clock_type = std::chrono::system_clock;
+using time_point = clock_type::time_point;
+
+enum class channel : std::uint8_t { http, amqp };
+enum class data_category : std::uint8_t { api, pnr };
+// What the reference pipeline concluded; `failed` means the receiver itself could not process
+// the input (it is stored raw for replay, RCV-DUR-003, and a resend is not a duplicate,
+// RCV-DUP-003).
+enum class verdict : std::uint8_t { accept, accept_with_warnings, reject, failed };
+// Retention state of an interchange (DP-RET-003, RCV-BAD-007).
+enum class retention_state : std::uint8_t { received, masked, deleted };
+
+std::string_view to_string(channel c) noexcept;
+std::string_view to_string(data_category c) noexcept;
+std::string_view to_string(verdict v) noexcept;
+std::string_view to_string(retention_state s) noexcept;
+
+// One received input and what the pipeline made of it. Owned values; put() takes it by value
+// so intake code can move it in.
+struct received {
+  std::string raw;  // the bytes as received (hashed and stored as a BLOB)
+  channel via = channel::http;
+  std::string sender_identity;    // authenticated peer (TLS subject, AMQP user); required
+  std::string sender;             // UNB sender / XML originator; may be empty
+  std::string control_reference;  // UNB 0020; empty = duplicate check by hash only
+  std::vector<std::string> message_references;  // UNH 0062 per message
+  data_category category = data_category::api;
+  apipnr::store::verdict outcome = verdict::accept;
+  std::vector<diagnostic> findings;
+  std::vector<std::int32_t> finding_message;  // per finding: message index or -1 (may be empty)
+  std::vector<model::canonical_message> messages;
+  std::optional<time_point> received_at;  // default: options::clock() at put()
+};
+
+struct put_outcome {
+  std::int64_t id = 0;     // interchange id (new, or the existing record's for a duplicate)
+  bool duplicate = false;  // RCV-DUP-001/002: nothing was stored, `id` is the first copy
+};
+
+// Per data category: depersonalise after `mask_after`, delete after `delete_after`
+// (DP-RET-001, DP-RET-002). nullopt disables the stage. Both count from received_at.
+struct retention_schedule {
+  std::optional<std::chrono::seconds> mask_after;
+  std::optional<std::chrono::seconds> delete_after;
+};
+
+// Which canonical-JSON fields depersonalisation masks (DP-MASK-001, DP-MASK-002). A rule is a
+// key ("surname": that key anywhere) or "container.key" ("documents.number": `number` inside an
+// element of a `documents` array or object). Matching string values become "***"; a matching
+// array of strings has every element masked; `year_only` keys keep their first four
+// characters (YYYY, for age analytics). Everything else (gender, nationality, ports, flight,
+// document type and issuing state, counts) stays, so flight-level aggregates survive
+// (DP-MASK-003).
+struct masking_rules {
+  std::vector<std::string> mask = {"surname",
+                                   "given_names",
+                                   "middle_names",
+                                   "title",
+                                   "place_of_birth",
+                                   "documents.number",
+                                   "contacts.value",
+                                   "addresses.street",
+                                   "addresses.postal_code",
+                                   "addresses.free_text",
+                                   "addresses.city",
+                                   "references.value",
+                                   "frequent_flyer.number",
+                                   "tickets.number",
+                                   "payments.account_masked",
+                                   "ssrs.text",
+                                   "osi",
+                                   "history.text",
+                                   "other_segments.text",
+                                   "reporting_party.name",
+                                   "seat",
+                                   "check_in.seat",
+                                   "agent_id"};
+  std::vector<std::string> year_only = {"date_of_birth"};
+};
+
+struct options {
+  std::filesystem::path path;  // the database file (created when missing)
+  // Group commit (RCV-DUR-001): a batch is at most max_batch puts; after the first put of a
+  // batch arrives the writer waits at most max_wait for more. max_batch = 1 gives one
+  // transaction per put.
+  std::size_t max_batch = 256;
+  std::chrono::microseconds max_wait{2000};
+  std::size_t max_queue = 10000;  // queued puts beyond this are refused with queue_full
+  // PRAGMA synchronous: true = FULL (WAL fsynced at every commit: survives power loss, the
+  // default; see docs/STORE.md), false = NORMAL (survives a process crash only).
+  bool sync_full = true;
+  std::chrono::milliseconds busy_timeout{5000};
+  // Limits (RCV-LIM-001): refused with raw_too_large / too_many_messages / page_limit.
+  std::size_t max_raw_bytes = std::size_t{16} << 20;
+  std::size_t max_messages_per_put = 10000;
+  std::size_t max_page_size = 1000;
+  std::size_t default_page_size = 100;
+  std::size_t max_readers = 4;  // read-only connections kept in the pool
+  retention_schedule api_retention;
+  retention_schedule pnr_retention;
+  masking_rules masking;
+  // Injectable clock (received_at default, audit row times). Must be thread-safe.
+  std::function<time_point()> clock = [] { return clock_type::now(); };
+};
+
+struct page {
+  std::size_t offset = 0;
+  std::size_t limit = 0;  // 0 = options::default_page_size
+};
+
+struct retention_report {
+  std::size_t masked = 0;   // interchanges depersonalised by this run
+  std::size_t deleted = 0;  // interchanges whose content was deleted by this run
+};
+
+struct audit_verification {
+  bool ok = true;
+  std::uint64_t rows = 0;           // rows checked
+  std::uint64_t first_bad_seq = 0;  // when !ok: the first row whose link or hash is wrong
+};
+
+// Counters since open (for tests and metrics). Monotonic.
+struct statistics {
+  std::uint64_t transactions = 0;  // committed write transactions (batches and tasks)
+  std::uint64_t puts = 0;          // acknowledged puts (new and duplicate)
+  std::uint64_t duplicates = 0;
+  std::uint64_t largest_batch = 0;  // most puts committed by one transaction
+};
+
+using put_callback = std::function<void(boost::system::result<put_outcome>)>;
+
+class store {
+ public:
+  // Opens or creates the file, applies pending migrations (PRAGMA user_version), sets WAL,
+  // synchronous, foreign keys and busy timeout, and starts the writer thread.
+  // Errors: open_failed, schema_too_new, migration_failed, invalid_options.
+  static boost::system::result<std::unique_ptr<store>> open(options opts);
+
+  // Stores one received input, blocking until its batch committed. Returns the new id, or the
+  // existing id with duplicate = true when (sender, control_reference) or the raw SHA-256 is
+  // already stored (RCV-DUP-001, RCV-DUP-002; records with verdict `failed` do not count,
+  // RCV-DUP-003). Errors: raw_too_large, too_many_messages, invalid_input, queue_full, closed,
+  // commit_failed, write_failed, hash_failed. On error nothing is acknowledged.
+  [[nodiscard]] boost::system::result<put_outcome> put(received r);
+
+  // Same, asynchronous: validation errors are returned at once (the callback is not called);
+  // otherwise the callback is called exactly once, on the writer thread, after COMMIT returned
+  // (or with the error). An HTTP handler acknowledges from the callback.
+  [[nodiscard]] boost::system::error_code put_async(received r, put_callback done);
+
+  // -- read-only queries: canonical JSON text; each access writes an audit row (DP-LOG-004)
+  // naming `actor` before data is returned (audit_failed otherwise). ----------------------------
+  // {"id", "received_at", "channel", "sender", "sender_identity", "control_reference",
+  //  "message_references", "sha256", "raw_size", "raw_available", "verdict", "category",
+  //  "state", "masked_at"?, "deleted_at"?, "findings": [...], "messages": [canonical...]}.
+  // Errors: not_found, read_failed, corrupt_record, audit_failed.
+  [[nodiscard]] boost::system::result<std::string> get_interchange(std::int64_t id,
+                                                                   std::string_view actor);
+  // The raw bytes, for inspection and replay (RCV-DUR-003); not_found once depersonalised.
+  [[nodiscard]] boost::system::result<std::string> get_raw(std::int64_t id, std::string_view actor);
+  // Travellers of every stored message for the flight (carrier, number, departure date
+  // YYYY-MM-DD of the first leg), API and PNR alike, in storage order:
+  // {"flight": {...}, "offset", "limit", "next_offset" (null at the end),
+  //  "travellers": [{"interchange_id", "message_id", "category", "traveller": {...}}]}.
+  // Errors: page_limit, read_failed, corrupt_record, audit_failed.
+  [[nodiscard]] boost::system::result<std::string> flight_travellers(std::string_view carrier,
+                                                                     std::string_view number,
+                                                                     std::string_view date, page p,
+                                                                     std::string_view actor);
+  // Every stored PNR with this record locator: {"locator", "offset", "limit", "next_offset",
+  //  "pnrs": [{"interchange_id", "message_id", "pnr": {...}}]}. The locator itself is not
+  // written to the audit log (only the ids returned).
+  [[nodiscard]] boost::system::result<std::string> pnr_by_locator(std::string_view locator, page p,
+                                                                  std::string_view actor);
+
+  // -- data protection --------------------------------------------------------------------------
+  // Depersonalises (masking rules, DOB to year, raw bytes and finding details dropped) every
+  // interchange older than its category's mask_after, then deletes the content of every one
+  // older than delete_after (a tombstone row with id, hash, sender, reference, verdict, state
+  // and times stays, DP-RET-003, DP-LOG-002). Idempotent: a second run with the same `now`
+  // changes nothing. Runs as one transaction on the writer thread and writes one audit row per
+  // interchange touched plus one per run. Errors: retention_failed, closed.
+  [[nodiscard]] boost::system::result<retention_report> apply_retention(time_point now,
+                                                                        std::string_view actor);
+
+  // Walks the audit chain: each row's prev_hash must equal the previous row's hash and its hash
+  // must equal SHA-256(prev_hash || content). Errors: read_failed (a broken chain is not an
+  // error: ok = false and first_bad_seq say where).
+  [[nodiscard]] boost::system::result<audit_verification> verify_audit();
+
+  statistics stats() const noexcept;
+  const options& settings() const noexcept;
+
+  // Drains the queue (every queued put is committed and completed), then stops the writer.
+  // Later puts fail with `closed`. Idempotent.
+  void close() noexcept;
+
+  ~store();
+  store(const store&) = delete;
+  store& operator=(const store&) = delete;
+
+  struct impl;
+
+ private:
+  explicit store(std::unique_ptr<impl> p) noexcept;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace apipnr::store

@@ -1,0 +1,1110 @@
+#include "apipnr/store/store.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+
+#include "schema_internal.hpp"
+#include "sqlite_internal.hpp"
+#include "util_internal.hpp"
+
+namespace apipnr::store {
+
+std::string_view to_string(channel c) noexcept { return c == channel::http ? "http" : "amqp"; }
+std::string_view to_string(data_category c) noexcept {
+  return c == data_category::api ? "api" : "pnr";
+}
+std::string_view to_string(verdict v) noexcept {
+  switch (v) {
+    case verdict::accept:
+      return "accept";
+    case verdict::accept_with_warnings:
+      return "accept_with_warnings";
+    case verdict::reject:
+      return "reject";
+    case verdict::failed:
+      return "failed";
+  }
+  return "failed";
+}
+std::string_view to_string(retention_state s) noexcept {
+  switch (s) {
+    case retention_state::received:
+      return "received";
+    case retention_state::masked:
+      return "masked";
+    case retention_state::deleted:
+      return "deleted";
+  }
+  return "received";
+}
+
+namespace {
+
+using boost::system::error_code;
+using detail::connection;
+using detail::digest;
+using detail::statement;
+using nlohmann::json;
+
+// -- what put() prepares on the caller's thread, so the writer only runs INSERTs ---------------
+
+struct document_row {
+  std::string type, number;
+  std::optional<std::string> issuing_state, expiry, nationality;
+};
+
+struct traveller_row {
+  std::string pointer;  // JSON pointer into the message's canonical JSON
+  int pnr = -1;         // index into message_row::pnrs, or -1
+  std::string role;
+  std::optional<std::string> surname, given_names, gender, date_of_birth, nationality;
+  std::vector<document_row> documents;
+};
+
+struct pnr_row {
+  std::string pointer;
+  std::vector<std::pair<std::string, std::optional<std::string>>> locators;  // locator, company
+};
+
+struct flight_row {
+  std::string carrier, number, date, legs;
+};
+
+struct message_row {
+  std::string kind, type;
+  std::optional<std::string> reference;
+  std::string canonical;
+  std::optional<flight_row> flight;
+  std::vector<pnr_row> pnrs;
+  std::vector<traveller_row> travellers;
+};
+
+struct prepared_put {
+  std::int64_t received_at = 0;
+  std::string channel, sender_identity, sender, control_reference, message_references;
+  digest sha{};
+  std::string raw;
+  std::string verdict, findings, category;
+  std::vector<message_row> messages;
+};
+
+struct audit_entry {
+  std::string event, actor;
+  std::optional<std::int64_t> object_id;
+  std::string detail;
+};
+
+// A unit of work for the writer thread. Puts and audit rows are group-committed together; a
+// task (retention) runs alone in its own transaction.
+struct put_job {
+  prepared_put data;
+  put_callback done;
+};
+struct audit_job {
+  audit_entry entry;
+  std::function<void(error_code)> done;
+};
+struct task_job {
+  std::function<error_code(connection&)> run;
+  std::function<void(error_code)> done;
+  bool checkpoint_after = false;  // run PRAGMA wal_checkpoint(TRUNCATE) after COMMIT
+};
+using job = std::variant<put_job, audit_job, task_job>;
+
+traveller_row make_traveller_row(const model::traveller& t, std::string pointer, int pnr) {
+  traveller_row r;
+  r.pointer = std::move(pointer);
+  r.pnr = pnr;
+  r.role = t.role;
+  r.surname = t.surname;
+  r.given_names = t.given_names;
+  r.gender = t.gender;
+  r.date_of_birth = t.date_of_birth;
+  r.nationality = t.nationality;
+  for (const auto& d : t.documents)
+    r.documents.push_back({d.type, d.number, d.issuing_state, d.expiry, d.nationality});
+  return r;
+}
+
+message_row make_message_row(const model::canonical_message& m) {
+  message_row r;
+  r.kind = m.message.kind;
+  r.type = m.message.type;
+  r.reference = m.message.message_reference;
+  r.canonical = model::to_json(m).dump();
+  if (m.flight_info && m.flight_info->carrier && m.flight_info->number) {
+    flight_row f;
+    f.carrier = *m.flight_info->carrier;
+    f.number = *m.flight_info->number;
+    // The flight's date is the local departure date of its first leg (canonical date-times are
+    // YYYY-MM-DDTHH:MM local time, specs/canonical/README.md); "" when the message has none.
+    if (!m.flight_info->legs.empty() && m.flight_info->legs.front().departure.scheduled)
+      f.date = m.flight_info->legs.front().departure.scheduled->substr(0, 10);
+    json legs = json::array();
+    for (std::size_t i = 0; i < m.flight_info->legs.size(); ++i) {
+      const auto& l = m.flight_info->legs[i];
+      json o = json::object();
+      if (l.departure.port) o["departure"] = *l.departure.port;
+      if (l.departure.scheduled) o["departure_scheduled"] = *l.departure.scheduled;
+      if (l.arrival.port) o["arrival"] = *l.arrival.port;
+      if (l.arrival.scheduled) o["arrival_scheduled"] = *l.arrival.scheduled;
+      legs.push_back(std::move(o));
+    }
+    f.legs = legs.dump();
+    r.flight = std::move(f);
+  }
+  for (std::size_t i = 0; i < m.travellers.size(); ++i)
+    r.travellers.push_back(
+        make_traveller_row(m.travellers[i], "/travellers/" + std::to_string(i), -1));
+  for (std::size_t p = 0; p < m.pnrs.size(); ++p) {
+    pnr_row pr;
+    pr.pointer = "/pnrs/" + std::to_string(p);
+    for (const auto& l : m.pnrs[p].record_locators) pr.locators.emplace_back(l.locator, l.company);
+    r.pnrs.push_back(std::move(pr));
+    for (std::size_t i = 0; i < m.pnrs[p].travellers.size(); ++i)
+      r.travellers.push_back(make_traveller_row(
+          m.pnrs[p].travellers[i],
+          "/pnrs/" + std::to_string(p) + "/travellers/" + std::to_string(i), static_cast<int>(p)));
+  }
+  return r;
+}
+
+std::string findings_json(const received& r) {
+  json a = json::array();
+  for (std::size_t i = 0; i < r.findings.size(); ++i) {
+    const diagnostic& d = r.findings[i];
+    json f = {
+        {"id", d.id},
+        {"code", std::string(d.code.category().name()) + ":" + std::to_string(d.code.value())},
+        {"severity", to_string(d.level)},
+        {"scope", to_string(d.where)},
+        {"position",
+         {{"offset", d.pos.offset},
+          {"segment", d.pos.segment},
+          {"message_segment", d.pos.message_segment},
+          {"element", d.pos.element},
+          {"component", d.pos.component},
+          {"repetition", d.pos.repetition}}}};
+    if (d.syntax_error != 0) f["syntax_error"] = d.syntax_error;
+    if (!d.requirement.empty()) f["requirement"] = d.requirement;
+    if (!r.finding_message.empty()) f["message"] = r.finding_message[i];
+    // Details may quote message content (names), so depersonalisation drops them.
+    if (!d.detail.empty()) f["detail"] = d.detail;
+    a.push_back(std::move(f));
+  }
+  return a.dump();
+}
+
+// Length-prefixed fields, so that no two different rows serialise to the same bytes.
+std::string audit_content(std::int64_t seq, std::int64_t at, const audit_entry& e) {
+  std::string s;
+  auto field = [&s](std::string_view v) {
+    s += std::to_string(v.size());
+    s += ':';
+    s += v;
+  };
+  field(std::to_string(seq));
+  field(std::to_string(at));
+  field(e.event);
+  field(e.actor);
+  field(e.object_id ? std::to_string(*e.object_id) : std::string());
+  field(e.detail);
+  return s;
+}
+
+std::string_view as_view(const digest& d) {
+  return {reinterpret_cast<const char*>(d.data()), d.size()};
+}
+
+}  // namespace
+
+struct store::impl {
+  options opts_;
+  std::unique_ptr<connection> writer_db_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<std::chrono::steady_clock::time_point, job>> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<connection>> readers_;
+
+  std::atomic<std::uint64_t> transactions_{0}, puts_{0}, duplicates_{0}, largest_batch_{0};
+
+  // Chain head, valid inside a writer transaction (reloaded at every BEGIN, so a rolled-back
+  // batch can never leave it stale).
+  std::int64_t last_seq_ = 0;
+  digest last_hash_{};
+
+  // -- writer side ---------------------------------------------------------------------------
+
+  error_code enqueue(job j) {
+    {
+      std::lock_guard lk(mu_);
+      if (stopping_) return errc::closed;
+      if (queue_.size() >= opts_.max_queue) return errc::queue_full;
+      queue_.emplace_back(std::chrono::steady_clock::now(), std::move(j));
+    }
+    cv_.notify_one();
+    return {};
+  }
+
+  bool load_chain_head(connection& c) {
+    statement s = c.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (!s.valid()) return false;
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) {
+      last_seq_ = 0;
+      last_hash_.fill(0);
+      return true;
+    }
+    if (rc != SQLITE_ROW) return false;
+    last_seq_ = s.int64(0);
+    const std::string_view h = s.blob(1);
+    if (h.size() != last_hash_.size()) return false;
+    std::copy(h.begin(), h.end(), last_hash_.begin());
+    return true;
+  }
+
+  // Appends one audit row inside the current transaction (DP-LOG-001, DP-LOG-002, DP-LOG-004).
+  // Each row carries SHA-256(prev_hash || content); verify_audit() recomputes the chain.
+  bool append_audit(connection& c, const audit_entry& e) {
+    const std::int64_t seq = last_seq_ + 1;
+    const std::int64_t at = detail::to_millis(opts_.clock());
+    const auto h = detail::sha256({as_view(last_hash_), audit_content(seq, at, e)});
+    if (!h) return false;
+    statement s = c.prepare(
+        "INSERT INTO audit_log(seq, at, event, actor, object_id, detail, prev_hash, hash) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!s.valid()) return false;
+    s.bind(1, seq)
+        .bind(2, at)
+        .bind(3, std::string_view(e.event))
+        .bind(4, std::string_view(e.actor));
+    if (e.object_id)
+      s.bind(5, *e.object_id);
+    else
+      s.bind_null(5);
+    s.bind(6, std::string_view(e.detail))
+        .bind_blob(7, as_view(last_hash_))
+        .bind_blob(8, as_view(*h));
+    if (!s.run()) return false;
+    last_seq_ = seq;
+    last_hash_ = *h;
+    return true;
+  }
+
+  // RCV-DUP-001 / RCV-DUP-002: an earlier record with the same (sender, reference) or the same
+  // raw SHA-256; records whose processing failed do not count (RCV-DUP-003). The writer is the
+  // only writer, so check-then-insert cannot race.
+  std::optional<std::int64_t> find_duplicate(connection& c, const prepared_put& p, bool& ok) {
+    ok = true;
+    if (!p.sender.empty() && !p.control_reference.empty()) {
+      statement s = c.prepare(
+          "SELECT id FROM interchanges WHERE sender = ?1 AND control_reference = ?2 "
+          "AND verdict <> 'failed' ORDER BY id LIMIT 1");
+      if (!s.valid()) return ok = false, std::nullopt;
+      s.bind(1, std::string_view(p.sender)).bind(2, std::string_view(p.control_reference));
+      const int rc = s.step();
+      if (rc == SQLITE_ROW) return s.int64(0);
+      if (rc != SQLITE_DONE) return ok = false, std::nullopt;
+    }
+    statement s = c.prepare(
+        "SELECT id FROM interchanges WHERE sha256 = ?1 AND verdict <> 'failed' "
+        "ORDER BY id LIMIT 1");
+    if (!s.valid()) return ok = false, std::nullopt;
+    s.bind_blob(1, as_view(p.sha));
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) return s.int64(0);
+    if (rc != SQLITE_DONE) ok = false;
+    return std::nullopt;
+  }
+
+  bool insert_message(connection& c, std::int64_t interchange_id, std::size_t seq,
+                      const message_row& m) {
+    statement ms = c.prepare(
+        "INSERT INTO messages(interchange_id, seq, kind, type, message_reference, canonical) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!ms.valid()) return false;
+    ms.bind(1, interchange_id).bind(2, static_cast<std::int64_t>(seq));
+    ms.bind(3, std::string_view(m.kind)).bind(4, std::string_view(m.type)).bind_opt(5, m.reference);
+    if (!ms.bind(6, std::string_view(m.canonical)).run()) return false;
+    const std::int64_t message_id = c.last_insert_id();
+
+    std::optional<std::int64_t> flight_id;
+    if (m.flight) {
+      statement fs = c.prepare(
+          "INSERT INTO flights(message_id, carrier, number, date, legs) VALUES(?1, ?2, ?3, ?4, "
+          "?5)");
+      if (!fs.valid()) return false;
+      fs.bind(1, message_id).bind(2, std::string_view(m.flight->carrier));
+      fs.bind(3, std::string_view(m.flight->number)).bind(4, std::string_view(m.flight->date));
+      if (!fs.bind(5, std::string_view(m.flight->legs)).run()) return false;
+      flight_id = c.last_insert_id();
+    }
+    std::vector<std::optional<std::int64_t>> pnr_ids;
+    for (const pnr_row& p : m.pnrs) {
+      std::optional<std::int64_t> first;
+      for (const auto& [locator, company] : p.locators) {
+        statement ps = c.prepare(
+            "INSERT INTO pnrs(message_id, pointer, locator, company, flight_id) "
+            "VALUES(?1, ?2, ?3, ?4, ?5)");
+        if (!ps.valid()) return false;
+        ps.bind(1, message_id)
+            .bind(2, std::string_view(p.pointer))
+            .bind(3, std::string_view(locator));
+        ps.bind_opt(4, company);
+        if (flight_id)
+          ps.bind(5, *flight_id);
+        else
+          ps.bind_null(5);
+        if (!ps.run()) return false;
+        if (!first) first = c.last_insert_id();
+      }
+      pnr_ids.push_back(first);
+    }
+    for (const traveller_row& t : m.travellers) {
+      statement ts = c.prepare(
+          "INSERT INTO travellers(message_id, pnr_id, pointer, role, surname, given_names, "
+          "gender, date_of_birth, nationality) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      if (!ts.valid()) return false;
+      ts.bind(1, message_id);
+      if (t.pnr >= 0 && pnr_ids[static_cast<std::size_t>(t.pnr)])
+        ts.bind(2, *pnr_ids[static_cast<std::size_t>(t.pnr)]);
+      else
+        ts.bind_null(2);
+      ts.bind(3, std::string_view(t.pointer)).bind(4, std::string_view(t.role));
+      ts.bind_opt(5, t.surname).bind_opt(6, t.given_names).bind_opt(7, t.gender);
+      ts.bind_opt(8, t.date_of_birth).bind_opt(9, t.nationality);
+      if (!ts.run()) return false;
+      const std::int64_t traveller_id = c.last_insert_id();
+      for (const document_row& d : t.documents) {
+        statement ds = c.prepare(
+            "INSERT INTO documents(traveller_id, type, number, issuing_state, expiry, nationality) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+        if (!ds.valid()) return false;
+        ds.bind(1, traveller_id)
+            .bind(2, std::string_view(d.type))
+            .bind(3, std::string_view(d.number));
+        ds.bind_opt(4, d.issuing_state).bind_opt(5, d.expiry).bind_opt(6, d.nationality);
+        if (!ds.run()) return false;
+      }
+    }
+    return true;
+  }
+
+  // One put inside the batch transaction. Returns the outcome or write_failed.
+  boost::system::result<put_outcome> apply_put(connection& c, const prepared_put& p) {
+    bool ok = true;
+    const auto existing = find_duplicate(c, p, ok);
+    if (!ok) return errc::write_failed;
+    const std::string sha_hex = detail::to_hex(as_view(p.sha));
+    if (existing) {
+      if (!append_audit(c, {"receipt.duplicate", "intake:" + p.sender_identity, *existing,
+                            "sha256=" + sha_hex + " sender=" + p.sender +
+                                " reference=" + p.control_reference + " channel=" + p.channel}))
+        return errc::write_failed;
+      return put_outcome{*existing, true};
+    }
+    statement s = c.prepare(
+        "INSERT INTO interchanges(received_at, channel, sender_identity, sender, "
+        "control_reference, message_references, sha256, raw, raw_size, verdict, findings, "
+        "category) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    if (!s.valid()) return errc::write_failed;
+    s.bind(1, p.received_at).bind(2, std::string_view(p.channel));
+    s.bind(3, std::string_view(p.sender_identity)).bind(4, std::string_view(p.sender));
+    s.bind(5, std::string_view(p.control_reference))
+        .bind(6, std::string_view(p.message_references));
+    s.bind_blob(7, as_view(p.sha)).bind_blob(8, std::string_view(p.raw));
+    s.bind(9, static_cast<std::int64_t>(p.raw.size())).bind(10, std::string_view(p.verdict));
+    s.bind(11, std::string_view(p.findings)).bind(12, std::string_view(p.category));
+    if (!s.run()) return errc::write_failed;
+    const std::int64_t id = c.last_insert_id();
+    for (std::size_t i = 0; i < p.messages.size(); ++i)
+      if (!insert_message(c, id, i, p.messages[i])) return errc::write_failed;
+    // DP-LOG-001: receipt with raw hash, sender, UNB reference and time; no personal data.
+    if (!append_audit(
+            c, {"receipt", "intake:" + p.sender_identity, id,
+                "sha256=" + sha_hex + " sender=" + p.sender + " reference=" + p.control_reference +
+                    " channel=" + p.channel + " verdict=" + p.verdict}))
+      return errc::write_failed;
+    return put_outcome{id, false};
+  }
+
+  void run_batch(std::vector<job>& batch) {
+    connection& c = *writer_db_;
+    std::vector<boost::system::result<put_outcome>> put_results;
+    std::vector<error_code> audit_results;
+    error_code batch_error;
+
+    // A task runs alone (the writer never mixes one into a batch).
+    if (batch.size() == 1 && std::holds_alternative<task_job>(batch.front())) {
+      auto& t = std::get<task_job>(batch.front());
+      error_code ec;
+      if (c.exec("BEGIN IMMEDIATE") != SQLITE_OK || !load_chain_head(c)) {
+        c.exec("ROLLBACK");
+        ec = errc::commit_failed;
+      } else {
+        ec = t.run(c);
+        if (ec) {
+          c.exec("ROLLBACK");
+        } else if (c.exec("COMMIT") != SQLITE_OK) {
+          c.exec("ROLLBACK");
+          ec = errc::commit_failed;
+        } else {
+          transactions_.fetch_add(1);
+          // Best effort, outside the transaction: copy the WAL into the main file and truncate
+          // it, so page images holding deleted personal data do not linger in the -wal file
+          // (DP-RET-004). Active readers can make it a partial checkpoint; the next run or
+          // SQLite's auto-checkpoint finishes it.
+          if (t.checkpoint_after) c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+      }
+      t.done(ec);
+      return;
+    }
+
+    if (c.exec("BEGIN IMMEDIATE") != SQLITE_OK || !load_chain_head(c)) {
+      c.exec("ROLLBACK");
+      batch_error = errc::commit_failed;
+    } else {
+      for (job& j : batch) {
+        // A savepoint per put: one failing put is rolled back alone, the others still commit.
+        const std::int64_t seq_before = last_seq_;
+        const digest hash_before = last_hash_;
+        c.exec("SAVEPOINT item");
+        bool item_ok = true;
+        if (auto* p = std::get_if<put_job>(&j)) {
+          put_results.push_back(apply_put(c, p->data));
+          item_ok = put_results.back().has_value();
+        } else if (auto* a = std::get_if<audit_job>(&j)) {
+          item_ok = append_audit(c, a->entry);
+          audit_results.push_back(item_ok ? error_code{} : error_code(errc::audit_failed));
+        }
+        if (!item_ok) {
+          c.exec("ROLLBACK TO item");
+          last_seq_ = seq_before;
+          last_hash_ = hash_before;
+        }
+        c.exec("RELEASE item");
+      }
+      // RCV-DUR-001: nothing is acknowledged unless this COMMIT returned SQLITE_OK (with
+      // synchronous=FULL the WAL has been fsynced by then).
+      if (c.exec("COMMIT") != SQLITE_OK) {
+        c.exec("ROLLBACK");
+        batch_error = errc::commit_failed;
+      }
+    }
+
+    // Counters first, so that a caller woken by its callback already sees its transaction.
+    if (!batch_error) {
+      std::uint64_t committed_puts = 0, dups = 0;
+      for (const auto& r : put_results) {
+        if (!r) continue;
+        ++committed_puts;
+        if (r->duplicate) ++dups;
+      }
+      transactions_.fetch_add(1);
+      puts_.fetch_add(committed_puts);
+      duplicates_.fetch_add(dups);
+      std::uint64_t prev = largest_batch_.load();
+      while (committed_puts > prev && !largest_batch_.compare_exchange_weak(prev, committed_puts)) {
+      }
+    }
+    std::size_t pi = 0, ai = 0;
+    for (job& j : batch) {
+      if (auto* p = std::get_if<put_job>(&j)) {
+        if (batch_error)
+          p->done(batch_error);
+        else
+          p->done(std::move(put_results[pi]));
+        ++pi;
+      } else if (auto* a = std::get_if<audit_job>(&j)) {
+        a->done(batch_error ? error_code(errc::audit_failed) : audit_results[ai]);
+        ++ai;
+      }
+    }
+  }
+
+  void writer_loop() {
+    std::unique_lock lk(mu_);
+    for (;;) {
+      cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // stopping and drained
+      std::vector<job> batch;
+      if (std::holds_alternative<task_job>(queue_.front().second)) {
+        batch.push_back(std::move(queue_.front().second));
+        queue_.pop_front();
+      } else {
+        // Group commit: give concurrent puts up to max_wait (counted from the arrival of the
+        // oldest one) to join, unless the batch is already full. If the previous COMMIT was
+        // slow the deadline has passed and whatever queued meanwhile goes at once.
+        const auto deadline = queue_.front().first + opts_.max_wait;
+        if (opts_.max_batch > 1 && !stopping_)
+          cv_.wait_until(lk, deadline,
+                         [&] { return stopping_ || queue_.size() >= opts_.max_batch; });
+        while (!queue_.empty() && batch.size() < opts_.max_batch &&
+               !std::holds_alternative<task_job>(queue_.front().second)) {
+          batch.push_back(std::move(queue_.front().second));
+          queue_.pop_front();
+        }
+      }
+      lk.unlock();
+      run_batch(batch);
+      lk.lock();
+    }
+  }
+
+  void close() noexcept {
+    {
+      std::lock_guard lk(mu_);
+      if (stopping_ && !writer_.joinable()) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
+  }
+
+  // -- reader side ---------------------------------------------------------------------------
+
+  struct lease {
+    impl* owner;
+    std::unique_ptr<connection> c;
+    lease(impl* o, std::unique_ptr<connection> conn) : owner(o), c(std::move(conn)) {}
+    lease(lease&&) = default;
+    ~lease() {
+      if (!c) return;
+      std::lock_guard lk(owner->readers_mu_);
+      if (owner->readers_.size() < owner->opts_.max_readers)
+        owner->readers_.push_back(std::move(c));
+    }
+  };
+
+  std::optional<lease> acquire_reader() {
+    {
+      std::lock_guard lk(readers_mu_);
+      if (!readers_.empty()) {
+        auto c = std::move(readers_.back());
+        readers_.pop_back();
+        return lease(this, std::move(c));
+      }
+    }
+    auto c = connection::open(opts_.path, true, static_cast<int>(opts_.busy_timeout.count()));
+    if (!c) return std::nullopt;
+    c->exec("PRAGMA query_only = ON");
+    return lease(this, std::move(c));
+  }
+
+  // DP-LOG-004: the access is logged (and committed) before its data is handed out.
+  error_code audit_sync(audit_entry e) {
+    std::promise<error_code> done;
+    auto f = done.get_future();
+    const error_code ec =
+        enqueue(audit_job{std::move(e), [&done](error_code r) { done.set_value(r); }});
+    if (ec) return errc::audit_failed;
+    return f.get() ? error_code(errc::audit_failed) : error_code{};
+  }
+
+  boost::system::result<std::size_t> page_size(const page& p) const {
+    const std::size_t n = p.limit == 0 ? opts_.default_page_size : p.limit;
+    if (n > opts_.max_page_size) return errc::page_limit;
+    return n;
+  }
+
+  // -- retention (runs as a task on the writer thread) -------------------------------------
+
+  error_code mask_interchange(connection& c, std::int64_t id, std::int64_t now,
+                              std::size_t& changed) {
+    std::vector<std::pair<std::int64_t, std::string>> docs;
+    {
+      statement s = c.prepare("SELECT id, canonical FROM messages WHERE interchange_id = ?1");
+      if (!s.valid()) return errc::retention_failed;
+      s.bind(1, id);
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW) docs.emplace_back(s.int64(0), std::string(s.text(1)));
+      if (rc != SQLITE_DONE) return errc::retention_failed;
+    }
+    for (auto& [mid, text] : docs) {
+      json doc = json::parse(text, nullptr, false);
+      if (doc.is_discarded()) return errc::retention_failed;
+      changed += detail::depersonalise(doc, opts_.masking);
+      statement u = c.prepare("UPDATE messages SET canonical = ?2 WHERE id = ?1");
+      if (!u.valid() || !u.bind(1, mid).bind(2, std::string_view(doc.dump())).run())
+        return errc::retention_failed;
+    }
+    // The normalised copies: names and document numbers masked, date of birth to its year.
+    statement t = c.prepare(
+        "UPDATE travellers SET surname = CASE WHEN surname IS NULL THEN NULL ELSE '***' END, "
+        "given_names = CASE WHEN given_names IS NULL THEN NULL ELSE '***' END, "
+        "date_of_birth = substr(date_of_birth, 1, 4) "
+        "WHERE message_id IN (SELECT id FROM messages WHERE interchange_id = ?1)");
+    if (!t.valid() || !t.bind(1, id).run()) return errc::retention_failed;
+    statement d = c.prepare(
+        "UPDATE documents SET number = '***' WHERE traveller_id IN (SELECT t.id FROM travellers "
+        "t JOIN messages m ON m.id = t.message_id WHERE m.interchange_id = ?1)");
+    if (!d.valid() || !d.bind(1, id).run()) return errc::retention_failed;
+
+    std::string findings;
+    {
+      statement s = c.prepare("SELECT findings FROM interchanges WHERE id = ?1");
+      if (!s.valid()) return errc::retention_failed;
+      s.bind(1, id);
+      if (s.step() != SQLITE_ROW) return errc::retention_failed;
+      findings = std::string(s.text(0));
+    }
+    json f = json::parse(findings, nullptr, false);
+    if (f.is_discarded() || !f.is_array()) return errc::retention_failed;
+    for (auto& item : f)
+      if (item.is_object()) item.erase("detail");
+    // The raw bytes hold every name in clear and cannot be masked field by field without
+    // re-parsing, so they are dropped; sha256 and raw_size stay as the receipt's evidence.
+    statement u = c.prepare(
+        "UPDATE interchanges SET raw = NULL, findings = ?2, state = 'masked', masked_at = ?3 "
+        "WHERE id = ?1 AND state = 'received'");
+    if (!u.valid() || !u.bind(1, id).bind(2, std::string_view(f.dump())).bind(3, now).run())
+      return errc::retention_failed;
+    if (!append_audit(c, {"retention.mask", "retention", id, ""})) return errc::retention_failed;
+    return {};
+  }
+
+  error_code delete_interchange(connection& c, std::int64_t id, std::int64_t now) {
+    // Cascades to flights, pnrs, travellers and documents (DP-RET-004, DP-RET-005).
+    statement m = c.prepare("DELETE FROM messages WHERE interchange_id = ?1");
+    if (!m.valid() || !m.bind(1, id).run()) return errc::retention_failed;
+    statement u = c.prepare(
+        "UPDATE interchanges SET raw = NULL, findings = '[]', state = 'deleted', "
+        "masked_at = COALESCE(masked_at, ?2), deleted_at = ?2 WHERE id = ?1");
+    if (!u.valid() || !u.bind(1, id).bind(2, now).run()) return errc::retention_failed;
+    if (!append_audit(c, {"retention.delete", "retention", id, ""})) return errc::retention_failed;
+    return {};
+  }
+
+  error_code select_ids(connection& c, const char* sql, std::string_view category,
+                        std::int64_t cutoff, std::vector<std::int64_t>& out) {
+    statement s = c.prepare(sql);
+    if (!s.valid()) return errc::retention_failed;
+    s.bind(1, category).bind(2, cutoff);
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(s.int64(0));
+    return rc == SQLITE_DONE ? error_code{} : error_code(errc::retention_failed);
+  }
+
+  error_code retention(connection& c, std::int64_t now, const std::string& actor,
+                       retention_report& report) {
+    const std::pair<data_category, const retention_schedule*> schedules[] = {
+        {data_category::api, &opts_.api_retention}, {data_category::pnr, &opts_.pnr_retention}};
+    for (const auto& [cat, sched] : schedules) {
+      // DP-RET-002: masking first, then deletion; a record past both timers is masked and
+      // deleted in the same run.
+      if (sched->mask_after) {
+        std::vector<std::int64_t> ids;
+        const std::int64_t cutoff =
+            now - std::chrono::duration_cast<std::chrono::milliseconds>(*sched->mask_after).count();
+        if (auto ec = select_ids(c,
+                                 "SELECT id FROM interchanges WHERE category = ?1 AND state = "
+                                 "'received' AND received_at <= ?2 ORDER BY id",
+                                 to_string(cat), cutoff, ids))
+          return ec;
+        for (const std::int64_t id : ids) {
+          std::size_t changed = 0;
+          if (auto ec = mask_interchange(c, id, now, changed)) return ec;
+          ++report.masked;
+        }
+      }
+      if (sched->delete_after) {
+        std::vector<std::int64_t> ids;
+        const std::int64_t cutoff =
+            now -
+            std::chrono::duration_cast<std::chrono::milliseconds>(*sched->delete_after).count();
+        if (auto ec = select_ids(c,
+                                 "SELECT id FROM interchanges WHERE category = ?1 AND state <> "
+                                 "'deleted' AND received_at <= ?2 ORDER BY id",
+                                 to_string(cat), cutoff, ids))
+          return ec;
+        for (const std::int64_t id : ids) {
+          if (auto ec = delete_interchange(c, id, now)) return ec;
+          ++report.deleted;
+        }
+      }
+    }
+    if (!append_audit(c,
+                      {"retention.run", actor, std::nullopt,
+                       "now=" + detail::iso_utc(now) + " masked=" + std::to_string(report.masked) +
+                           " deleted=" + std::to_string(report.deleted)}))
+      return errc::retention_failed;
+    return {};
+  }
+};
+
+// -- store ----------------------------------------------------------------------------------
+
+store::store(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}
+store::~store() { close(); }
+void store::close() noexcept { impl_->close(); }
+const options& store::settings() const noexcept { return impl_->opts_; }
+
+statistics store::stats() const noexcept {
+  return {impl_->transactions_.load(), impl_->puts_.load(), impl_->duplicates_.load(),
+          impl_->largest_batch_.load()};
+}
+
+boost::system::result<std::unique_ptr<store>> store::open(options opts) {
+  const auto valid_schedule = [](const retention_schedule& s) {
+    if (s.mask_after && s.mask_after->count() < 0) return false;
+    if (s.delete_after && s.delete_after->count() < 0) return false;
+    // DP-RET-002: masking is the earlier stage.
+    return !(s.mask_after && s.delete_after && *s.delete_after < *s.mask_after);
+  };
+  if (opts.path.empty() || opts.max_batch == 0 || opts.max_queue == 0 || opts.max_readers == 0 ||
+      opts.default_page_size == 0 || opts.default_page_size > opts.max_page_size ||
+      opts.max_wait.count() < 0 || !opts.clock || !valid_schedule(opts.api_retention) ||
+      !valid_schedule(opts.pnr_retention))
+    return errc::invalid_options;
+
+  auto db = connection::open(opts.path, false, static_cast<int>(opts.busy_timeout.count()));
+  if (!db) return errc::open_failed;
+  // WAL: readers never block the writer and a commit appends to one file. foreign_keys makes
+  // the cascades of retention work. secure_delete overwrites freed pages with zeros so deleted
+  // personal data does not linger in the file (DP-RET-004).
+  const auto mode = db->query_text("PRAGMA journal_mode = WAL");
+  if (!mode || *mode != "wal") return errc::open_failed;
+  if (db->exec(opts.sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL") !=
+          SQLITE_OK ||
+      db->exec("PRAGMA foreign_keys = ON") != SQLITE_OK ||
+      db->exec("PRAGMA secure_delete = ON") != SQLITE_OK)
+    return errc::open_failed;
+  if (auto ec = detail::migrate(*db)) return ec;
+
+  auto p = std::make_unique<impl>();
+  p->opts_ = std::move(opts);
+  p->writer_db_ = std::move(db);
+  impl* raw = p.get();
+  p->writer_ = std::thread([raw] { raw->writer_loop(); });
+  return std::unique_ptr<store>(new store(std::move(p)));
+}
+
+boost::system::error_code store::put_async(received r, put_callback done) {
+  const options& o = impl_->opts_;
+  // Limits first (RCV-LIM-001), before any hashing or serialisation work.
+  if (r.raw.size() > o.max_raw_bytes) return errc::raw_too_large;
+  if (r.messages.size() > o.max_messages_per_put) return errc::too_many_messages;
+  if (r.raw.empty() || r.sender_identity.empty() || !done ||
+      (!r.finding_message.empty() && r.finding_message.size() != r.findings.size()))
+    return errc::invalid_input;
+
+  prepared_put p;
+  const auto sha = detail::sha256({r.raw});
+  if (!sha) return errc::hash_failed;
+  p.sha = *sha;
+  p.received_at = detail::to_millis(r.received_at ? *r.received_at : o.clock());
+  p.channel = to_string(r.via);
+  p.sender_identity = std::move(r.sender_identity);
+  p.sender = std::move(r.sender);
+  p.control_reference = std::move(r.control_reference);
+  p.message_references = json(r.message_references).dump();
+  p.verdict = to_string(r.outcome);
+  p.category = to_string(r.category);
+  p.findings = findings_json(r);
+  p.messages.reserve(r.messages.size());
+  for (const auto& m : r.messages) p.messages.push_back(make_message_row(m));
+  p.raw = std::move(r.raw);
+  return impl_->enqueue(put_job{std::move(p), std::move(done)});
+}
+
+boost::system::result<put_outcome> store::put(received r) {
+  std::promise<boost::system::result<put_outcome>> done;
+  auto f = done.get_future();
+  if (auto ec = put_async(std::move(r), [&done](boost::system::result<put_outcome> res) {
+        done.set_value(std::move(res));
+      }))
+    return ec;
+  return f.get();
+}
+
+boost::system::result<std::string> store::get_interchange(std::int64_t id, std::string_view actor) {
+  json out;
+  bool found = false;
+  {
+    auto l = impl_->acquire_reader();
+    if (!l) return errc::read_failed;
+    connection& c = *l->c;
+    statement s = c.prepare(
+        "SELECT received_at, channel, sender_identity, sender, control_reference, "
+        "message_references, sha256, raw_size, raw IS NOT NULL, verdict, category, state, "
+        "masked_at, deleted_at, findings FROM interchanges WHERE id = ?1");
+    if (!s.valid()) return errc::read_failed;
+    s.bind(1, id);
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) {
+      found = true;
+      json refs = json::parse(s.text(5), nullptr, false);
+      json findings = json::parse(s.text(14), nullptr, false);
+      if (refs.is_discarded() || findings.is_discarded()) return errc::corrupt_record;
+      out = {{"id", id},
+             {"received_at", detail::iso_utc(s.int64(0))},
+             {"channel", s.text(1)},
+             {"sender_identity", s.text(2)},
+             {"sender", s.text(3)},
+             {"control_reference", s.text(4)},
+             {"message_references", std::move(refs)},
+             {"sha256", detail::to_hex(s.blob(6))},
+             {"raw_size", s.int64(7)},
+             {"raw_available", s.int64(8) != 0},
+             {"verdict", s.text(9)},
+             {"category", s.text(10)},
+             {"state", s.text(11)},
+             {"findings", std::move(findings)}};
+      if (!s.is_null(12)) out["masked_at"] = detail::iso_utc(s.int64(12));
+      if (!s.is_null(13)) out["deleted_at"] = detail::iso_utc(s.int64(13));
+      statement m =
+          c.prepare("SELECT id, canonical FROM messages WHERE interchange_id = ?1 ORDER BY seq");
+      if (!m.valid()) return errc::read_failed;
+      m.bind(1, id);
+      json messages = json::array();
+      int mrc;
+      while ((mrc = m.step()) == SQLITE_ROW) {
+        json doc = json::parse(m.text(1), nullptr, false);
+        if (doc.is_discarded()) return errc::corrupt_record;
+        messages.push_back({{"message_id", m.int64(0)}, {"canonical", std::move(doc)}});
+      }
+      if (mrc != SQLITE_DONE) return errc::read_failed;
+      out["messages"] = std::move(messages);
+    } else if (rc != SQLITE_DONE) {
+      return errc::read_failed;
+    }
+  }
+  // A miss is an access attempt too (DP-LOG-004); logged before anything is returned.
+  if (impl_->audit_sync(
+          {"query.interchange", std::string(actor), id, found ? "found=1" : "found=0"}))
+    return errc::audit_failed;
+  if (!found) return errc::not_found;
+  return out.dump();
+}
+
+boost::system::result<std::string> store::get_raw(std::int64_t id, std::string_view actor) {
+  std::string raw;
+  bool found = false;
+  {
+    auto l = impl_->acquire_reader();
+    if (!l) return errc::read_failed;
+    statement s = l->c->prepare("SELECT raw FROM interchanges WHERE id = ?1 AND raw IS NOT NULL");
+    if (!s.valid()) return errc::read_failed;
+    s.bind(1, id);
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) {
+      raw = std::string(s.blob(0));
+      found = true;
+    } else if (rc != SQLITE_DONE) {
+      return errc::read_failed;
+    }
+  }
+  if (impl_->audit_sync({"query.raw", std::string(actor), id, found ? "found=1" : "found=0"}))
+    return errc::audit_failed;
+  if (!found) return errc::not_found;
+  return raw;
+}
+
+namespace {
+
+// Resolves rows (message id, pointer) against the messages' canonical JSON, parsing each
+// message once per query.
+class message_cache {
+ public:
+  explicit message_cache(connection& c) : c_(c) {}
+  boost::system::result<const json*> get(std::int64_t message_id) {
+    if (auto it = docs_.find(message_id); it != docs_.end()) return &it->second;
+    statement s = c_.prepare("SELECT canonical FROM messages WHERE id = ?1");
+    if (!s.valid()) return errc::read_failed;
+    s.bind(1, message_id);
+    if (s.step() != SQLITE_ROW) return errc::read_failed;
+    json doc = json::parse(s.text(0), nullptr, false);
+    if (doc.is_discarded()) return errc::corrupt_record;
+    return &docs_.emplace(message_id, std::move(doc)).first->second;
+  }
+
+ private:
+  connection& c_;
+  std::unordered_map<std::int64_t, json> docs_;
+};
+
+// nullopt when the stored pointer does not resolve (corrupt_record for the caller).
+std::optional<json> at_pointer(const json& doc, std::string_view pointer) {
+  try {
+    const json::json_pointer p{std::string(pointer)};
+    if (!doc.contains(p)) return std::nullopt;
+    return doc.at(p);
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+boost::system::result<std::string> store::flight_travellers(std::string_view carrier,
+                                                            std::string_view number,
+                                                            std::string_view date, page p,
+                                                            std::string_view actor) {
+  const auto limit = impl_->page_size(p);
+  if (!limit) return limit.error();
+  json travellers = json::array();
+  std::string accessed;
+  bool more = false;
+  {
+    auto l = impl_->acquire_reader();
+    if (!l) return errc::read_failed;
+    connection& c = *l->c;
+    // Indexed: flights_by_key, then travellers_by_message.
+    statement s = c.prepare(
+        "SELECT t.message_id, t.pointer, m.interchange_id, i.category FROM flights f "
+        "JOIN travellers t ON t.message_id = f.message_id "
+        "JOIN messages m ON m.id = f.message_id JOIN interchanges i ON i.id = m.interchange_id "
+        "WHERE f.carrier = ?1 AND f.number = ?2 AND f.date = ?3 ORDER BY t.id "
+        "LIMIT ?4 OFFSET ?5");
+    if (!s.valid()) return errc::read_failed;
+    s.bind(1, carrier).bind(2, number).bind(3, date);
+    // One row more than asked tells whether there is a next page.
+    s.bind(4, static_cast<std::int64_t>(*limit + 1)).bind(5, static_cast<std::int64_t>(p.offset));
+    message_cache cache(c);
+    std::int64_t last_interchange = -1;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      if (travellers.size() == *limit) {
+        more = true;
+        break;
+      }
+      const auto doc = cache.get(s.int64(0));
+      if (!doc) return doc.error();
+      auto t = at_pointer(**doc, s.text(1));
+      if (!t) return errc::corrupt_record;
+      const std::int64_t iid = s.int64(2);
+      if (iid != last_interchange) {
+        accessed += (accessed.empty() ? "" : ",") + std::to_string(iid);
+        last_interchange = iid;
+      }
+      travellers.push_back({{"interchange_id", iid},
+                            {"message_id", s.int64(0)},
+                            {"category", s.text(3)},
+                            {"traveller", std::move(*t)}});
+    }
+    if (!more && rc != SQLITE_DONE) return errc::read_failed;
+  }
+  // The flight key is not personal data; the interchanges served are "what was accessed".
+  if (impl_->audit_sync({"query.flight_travellers", std::string(actor), std::nullopt,
+                         "flight=" + std::string(carrier) + std::string(number) + "/" +
+                             std::string(date) + " rows=" + std::to_string(travellers.size()) +
+                             " interchanges=" + accessed}))
+    return errc::audit_failed;
+  json out = {{"flight", {{"carrier", carrier}, {"number", number}, {"date", date}}},
+              {"offset", p.offset},
+              {"limit", *limit},
+              {"travellers", std::move(travellers)}};
+  out["next_offset"] = more ? json(p.offset + *limit) : json(nullptr);
+  return out.dump();
+}
+
+boost::system::result<std::string> store::pnr_by_locator(std::string_view locator, page p,
+                                                         std::string_view actor) {
+  const auto limit = impl_->page_size(p);
+  if (!limit) return limit.error();
+  json pnrs = json::array();
+  std::string accessed;
+  bool more = false;
+  {
+    auto l = impl_->acquire_reader();
+    if (!l) return errc::read_failed;
+    connection& c = *l->c;
+    statement s = c.prepare(
+        "SELECT p.message_id, p.pointer, m.interchange_id FROM pnrs p "
+        "JOIN messages m ON m.id = p.message_id WHERE p.locator = ?1 ORDER BY p.id "
+        "LIMIT ?2 OFFSET ?3");
+    if (!s.valid()) return errc::read_failed;
+    s.bind(1, locator).bind(2, static_cast<std::int64_t>(*limit + 1));
+    s.bind(3, static_cast<std::int64_t>(p.offset));
+    message_cache cache(c);
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      if (pnrs.size() == *limit) {
+        more = true;
+        break;
+      }
+      const auto doc = cache.get(s.int64(0));
+      if (!doc) return doc.error();
+      auto pnr = at_pointer(**doc, s.text(1));
+      if (!pnr) return errc::corrupt_record;
+      accessed += (accessed.empty() ? "" : ",") + std::to_string(s.int64(2));
+      pnrs.push_back(
+          {{"interchange_id", s.int64(2)}, {"message_id", s.int64(0)}, {"pnr", std::move(*pnr)}});
+    }
+    if (!more && rc != SQLITE_DONE) return errc::read_failed;
+  }
+  // The locator identifies a booking (personal data): only the ids served are logged.
+  if (impl_->audit_sync({"query.pnr", std::string(actor), std::nullopt,
+                         "rows=" + std::to_string(pnrs.size()) + " interchanges=" + accessed}))
+    return errc::audit_failed;
+  json out = {
+      {"locator", locator}, {"offset", p.offset}, {"limit", *limit}, {"pnrs", std::move(pnrs)}};
+  out["next_offset"] = more ? json(p.offset + *limit) : json(nullptr);
+  return out.dump();
+}
+
+boost::system::result<retention_report> store::apply_retention(time_point now,
+                                                               std::string_view actor) {
+  retention_report report;
+  std::promise<error_code> done;
+  auto f = done.get_future();
+  impl* self = impl_.get();
+  const std::int64_t now_ms = detail::to_millis(now);
+  const std::string who(actor);
+  if (auto ec = impl_->enqueue(task_job{[self, now_ms, &who, &report](connection& c) {
+                                          report = {};
+                                          return self->retention(c, now_ms, who, report);
+                                        },
+                                        [&done](error_code r) { done.set_value(r); }, true}))
+    return ec == errc::queue_full ? error_code(errc::retention_failed) : ec;
+  if (auto ec = f.get()) return ec == errc::commit_failed ? error_code(errc::retention_failed) : ec;
+  return report;
+}
+
+boost::system::result<audit_verification> store::verify_audit() {
+  auto l = impl_->acquire_reader();
+  if (!l) return errc::read_failed;
+  statement s = l->c->prepare(
+      "SELECT seq, at, event, actor, object_id, detail, prev_hash, hash FROM audit_log "
+      "ORDER BY seq");
+  if (!s.valid()) return errc::read_failed;
+  audit_verification v;
+  digest prev{};
+  std::int64_t expected_seq = 1;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    const std::int64_t seq = s.int64(0);
+    audit_entry e{std::string(s.text(2)), std::string(s.text(3)),
+                  s.is_null(4) ? std::nullopt : std::optional<std::int64_t>(s.int64(4)),
+                  std::string(s.text(5))};
+    const auto h = detail::sha256({as_view(prev), audit_content(seq, s.int64(1), e)});
+    if (!h) return errc::hash_failed;
+    // A removed row breaks the sequence and the link; an edited row breaks its own hash.
+    if (seq != expected_seq || s.blob(6) != as_view(prev) || s.blob(7) != as_view(*h)) {
+      v.ok = false;
+      v.first_bad_seq = static_cast<std::uint64_t>(seq);
+      return v;
+    }
+    ++v.rows;
+    ++expected_seq;
+    std::copy(s.blob(7).begin(), s.blob(7).end(), prev.begin());
+  }
+  if (rc != SQLITE_DONE) return errc::read_failed;
+  return v;
+}
+
+}  // namespace apipnr::store

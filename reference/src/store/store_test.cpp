@@ -1,0 +1,489 @@
+#include "apipnr/store/store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "schema_internal.hpp"
+#include "test_support.hpp"
+
+namespace apipnr::store {
+namespace {
+
+using nlohmann::json;
+using testing::make_api;
+using testing::make_pnr;
+using testing::temp_dir;
+
+std::unique_ptr<store> open_store(const temp_dir& dir, options o = {}) {
+  o.path = dir.file();
+  auto s = store::open(std::move(o));
+  EXPECT_TRUE(s) << s.error().message();
+  return s ? std::move(*s) : nullptr;
+}
+
+// Runs `sql` on a separate raw connection and returns the first column of the first row.
+std::int64_t scalar(const std::filesystem::path& file, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  std::int64_t v = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+TEST(StoreSchema, CreatesSchemaInAnEmptyFile) {
+  temp_dir dir;
+  { std::ofstream(dir.file()).flush(); }  // a zero-byte file, as an installer might leave
+  ASSERT_EQ(std::filesystem::file_size(dir.file()), 0u);
+  auto s = open_store(dir);
+  ASSERT_TRUE(s);
+  s->close();
+  EXPECT_EQ(scalar(dir.file(), "PRAGMA user_version"), detail::schema_version);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                   "('interchanges', 'messages', 'flights', 'travellers', 'documents', 'pnrs', "
+                   "'audit_log')"),
+            7);
+}
+
+TEST(StoreSchema, MigratesVersionOneAndKeepsData) {
+  temp_dir dir;
+  {
+    auto c = detail::connection::open(dir.file(), false, 1000);
+    ASSERT_TRUE(c);
+    ASSERT_FALSE(detail::migrate(*c, 1));
+    EXPECT_EQ(detail::current_version(*c), 1);
+    ASSERT_EQ(c->exec("INSERT INTO interchanges(received_at, channel, sender_identity, sender, "
+                      "control_reference, message_references, sha256, raw, raw_size, verdict, "
+                      "findings, category) VALUES(1, 'http', 'id', 'S', 'R1', '[]', "
+                      "zeroblob(32), x'41', 1, 'accept', '[]', 'api')"),
+              SQLITE_OK);
+  }
+  auto s = open_store(dir);
+  ASSERT_TRUE(s);
+  s->close();
+  EXPECT_EQ(scalar(dir.file(), "PRAGMA user_version"), 2);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 1);
+  EXPECT_EQ(
+      scalar(dir.file(), "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log_no_update'"),
+      1);
+}
+
+TEST(StoreSchema, RefusesANewerSchema) {
+  temp_dir dir;
+  {
+    auto c = detail::connection::open(dir.file(), false, 1000);
+    ASSERT_TRUE(c);
+    ASSERT_EQ(c->exec("PRAGMA user_version = 99"), SQLITE_OK);
+  }
+  auto s = store::open(testing::options_for(dir.file()));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error(), errc::schema_too_new);
+}
+
+TEST(StoreSchema, UsesWalAndFullSync) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->put(make_api("W1")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file().string() + "-wal"));
+  s->close();
+}
+
+TEST(StoreOptions, RefusesDeleteBeforeMask) {
+  temp_dir dir;
+  options o;
+  o.path = dir.file();
+  o.pnr_retention = {std::chrono::hours(48), std::chrono::hours(24)};
+  auto s = store::open(std::move(o));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error(), errc::invalid_options);
+}
+
+TEST(StorePut, PutThenGetReturnsCanonicalJsonAndFindings) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  const auto r = s->put(make_api("1001", 3));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_FALSE(r->duplicate);
+  const auto text = s->get_interchange(r->id, "tester");
+  ASSERT_TRUE(text) << text.error().message();
+  const json j = json::parse(*text);
+  EXPECT_EQ(j["id"], r->id);
+  EXPECT_EQ(j["sender"], "ZZAIR");
+  EXPECT_EQ(j["control_reference"], "1001");
+  EXPECT_EQ(j["channel"], "http");
+  EXPECT_EQ(j["category"], "api");
+  EXPECT_EQ(j["verdict"], "accept_with_warnings");
+  EXPECT_EQ(j["state"], "received");
+  EXPECT_EQ(j["sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(j["findings"][0]["id"], "PAX-NAD-TITLE");
+  EXPECT_EQ(j["findings"][0]["severity"], "warning");
+  ASSERT_EQ(j["messages"].size(), 1u);
+  EXPECT_EQ(j["messages"][0]["canonical"]["travellers"].size(), 3u);
+  EXPECT_EQ(j["messages"][0]["canonical"]["travellers"][2]["surname"], "SYNTH2");
+  EXPECT_EQ(j["messages"][0]["canonical"]["canonical_version"], "1.0");
+}
+
+TEST(StorePut, RawBytesAreKeptForReplay) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  const received in = make_api("1002");
+  const auto r = s->put(in);
+  ASSERT_TRUE(r);
+  const auto raw = s->get_raw(r->id, "tester");
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(*raw, in.raw);
+}
+
+TEST(StorePut, UnknownIdIsNotFound) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  const auto text = s->get_interchange(4242, "tester");
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error(), errc::not_found);
+}
+
+TEST(StoreDuplicate, SameSenderAndReferenceReturnsFirstId) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  const auto first = s->put(make_api("2001"));
+  received again = make_api("2001");
+  again.raw += "DIFFERENT";  // other bytes, same (sender, reference): RCV-DUP-001
+  const auto second = s->put(std::move(again));
+  ASSERT_TRUE(first && second);
+  EXPECT_TRUE(second->duplicate);
+  EXPECT_EQ(second->id, first->id);
+  s->close();
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 1);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM travellers"), 2);
+}
+
+TEST(StoreDuplicate, SameContentUnderNewReferenceIsDuplicate) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  received a = make_api("3001");
+  received b = a;
+  b.control_reference = "3002";  // RCV-DUP-002: same bytes, new reference
+  const auto first = s->put(std::move(a));
+  const auto second = s->put(std::move(b));
+  ASSERT_TRUE(first && second);
+  EXPECT_TRUE(second->duplicate);
+  EXPECT_EQ(second->id, first->id);
+  EXPECT_EQ(s->stats().duplicates, 1u);
+}
+
+TEST(StoreDuplicate, FailedRecordDoesNotBlockAResend) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  received a = make_api("4001");
+  a.outcome = verdict::failed;
+  const auto first = s->put(a);
+  a.outcome = verdict::accept;
+  const auto second = s->put(std::move(a));  // RCV-DUP-003
+  ASSERT_TRUE(first && second);
+  EXPECT_FALSE(second->duplicate);
+  EXPECT_NE(second->id, first->id);
+}
+
+TEST(StoreDuplicate, DuplicatesInsideOneBatchAreDetected) {
+  temp_dir dir;
+  options o;
+  o.max_wait = std::chrono::milliseconds(100);
+  auto s = open_store(dir, o);
+  std::vector<std::thread> threads;
+  std::vector<boost::system::result<put_outcome>> results(6, errc::closed);
+  for (int i = 0; i < 6; ++i)
+    threads.emplace_back(
+        [&, i] { results[static_cast<std::size_t>(i)] = s->put(make_api("5001")); });
+  for (auto& t : threads) t.join();
+  int fresh = 0;
+  std::set<std::int64_t> ids;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r);
+    fresh += r->duplicate ? 0 : 1;
+    ids.insert(r->id);
+  }
+  EXPECT_EQ(fresh, 1);
+  EXPECT_EQ(ids.size(), 1u);
+}
+
+TEST(StoreLimits, RawTooLargeIsRefused) {
+  temp_dir dir;
+  options o;
+  o.max_raw_bytes = 64;
+  auto s = open_store(dir, o);
+  received r = make_api("6001");
+  r.raw.assign(65, 'A');
+  const auto out = s->put(std::move(r));
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error(), errc::raw_too_large);
+  EXPECT_EQ(info(errc::raw_too_large).id, "STO-RAW-LIMIT");
+}
+
+TEST(StoreLimits, TooManyMessagesAndBadInputAreRefused) {
+  temp_dir dir;
+  options o;
+  o.max_messages_per_put = 1;
+  auto s = open_store(dir, o);
+  received r = make_api("6002");
+  r.messages.push_back(r.messages.front());
+  EXPECT_EQ(s->put(r).error(), errc::too_many_messages);
+  received no_identity = make_api("6003");
+  no_identity.sender_identity.clear();
+  EXPECT_EQ(s->put(std::move(no_identity)).error(), errc::invalid_input);
+  received mismatched = make_api("6004");
+  mismatched.finding_message.push_back(1);
+  EXPECT_EQ(s->put(std::move(mismatched)).error(), errc::invalid_input);
+}
+
+TEST(StoreLimits, PageSizeAboveMaximumIsRefused) {
+  temp_dir dir;
+  options o;
+  o.max_page_size = 10;
+  o.default_page_size = 5;
+  auto s = open_store(dir, o);
+  const auto r = s->flight_travellers("ZZ", "123", "2030-05-01", {0, 11}, "tester");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), errc::page_limit);
+}
+
+TEST(StoreLimits, PutAfterCloseIsRefused) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  s->close();
+  const auto r = s->put(make_api("6005"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), errc::closed);
+}
+
+TEST(StoreConcurrency, EightThreadsAllAcknowledgedAndPresentAfterReopen) {
+  temp_dir dir;
+  constexpr int threads_n = 8, per_thread = 40;
+  std::vector<std::vector<std::int64_t>> acked(threads_n);
+  {
+    auto s = open_store(dir);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < threads_n; ++t)
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < per_thread; ++i) {
+          const auto r = s->put(make_api("C" + std::to_string(t) + "-" + std::to_string(i), 1));
+          if (r && !r->duplicate) acked[static_cast<std::size_t>(t)].push_back(r->id);
+        }
+      });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(s->stats().puts, static_cast<std::uint64_t>(threads_n * per_thread));
+  }
+  std::set<std::int64_t> all;
+  for (const auto& v : acked) all.insert(v.begin(), v.end());
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(threads_n * per_thread));
+  // Re-open: exactly the acknowledged records are there.
+  auto s = open_store(dir);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"),
+            static_cast<std::int64_t>(all.size()));
+  for (const std::int64_t id : {*all.begin(), *all.rbegin()})
+    EXPECT_TRUE(s->get_interchange(id, "tester")) << id;
+}
+
+TEST(StoreGroupCommit, ConcurrentPutsShareTransactions) {
+  temp_dir dir;
+  options o;
+  o.max_batch = 16;
+  o.max_wait = std::chrono::milliseconds(20);
+  auto s = open_store(dir, o);
+  std::atomic<int> done{0};
+  std::promise<void> all;
+  constexpr int n = 64;
+  for (int i = 0; i < n; ++i) {
+    const auto ec = s->put_async(make_api("G" + std::to_string(i), 1),
+                                 [&](boost::system::result<put_outcome> r) {
+                                   EXPECT_TRUE(r);
+                                   if (++done == n) all.set_value();
+                                 });
+    ASSERT_FALSE(ec) << ec.message();
+  }
+  all.get_future().wait();
+  const statistics st = s->stats();
+  EXPECT_EQ(st.puts, static_cast<std::uint64_t>(n));
+  // 64 puts in batches of at most 16: at least 4 transactions, far fewer than 64.
+  EXPECT_GE(st.transactions, 4u);
+  EXPECT_LE(st.transactions, 16u);
+  EXPECT_LE(st.largest_batch, 16u);
+  EXPECT_GT(st.largest_batch, 1u);
+}
+
+TEST(StoreGroupCommit, BatchOfOneMeansOneTransactionPerPut) {
+  temp_dir dir;
+  options o;
+  o.max_batch = 1;
+  auto s = open_store(dir, o);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(s->put(make_api("B" + std::to_string(i), 1)));
+  EXPECT_EQ(s->stats().transactions, 5u);
+  EXPECT_EQ(s->stats().largest_batch, 1u);
+}
+
+TEST(StoreGroupCommit, CloseDrainsQueuedPuts) {
+  temp_dir dir;
+  std::atomic<int> ok{0};
+  {
+    options o;
+    o.max_wait = std::chrono::milliseconds(500);
+    auto s = open_store(dir, o);
+    for (int i = 0; i < 10; ++i)
+      ASSERT_FALSE(s->put_async(make_api("D" + std::to_string(i), 1),
+                                [&](boost::system::result<put_outcome> r) { ok += r ? 1 : 0; }));
+  }  // destructor: every queued put is committed and its callback run
+  EXPECT_EQ(ok.load(), 10);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 10);
+}
+
+TEST(StoreQuery, FlightTravellersIncludesApiAndPnrAndPaginates) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  ASSERT_TRUE(s->put(make_api("7001", 3)));
+  ASSERT_TRUE(s->put(make_pnr("7002", "LOC001")));
+  ASSERT_TRUE(s->put(make_api("7003", 2, "ZZ", "999")));  // another flight
+  const auto p1 = s->flight_travellers("ZZ", "123", "2030-05-01", {0, 2}, "tester");
+  ASSERT_TRUE(p1) << p1.error().message();
+  const json j1 = json::parse(*p1);
+  ASSERT_EQ(j1["travellers"].size(), 2u);
+  EXPECT_EQ(j1["next_offset"], 2);
+  EXPECT_EQ(j1["travellers"][0]["traveller"]["surname"], "SYNTH0");
+  EXPECT_EQ(j1["travellers"][0]["category"], "api");
+  const auto p2 = s->flight_travellers("ZZ", "123", "2030-05-01", {2, 2}, "tester");
+  ASSERT_TRUE(p2);
+  const json j2 = json::parse(*p2);
+  ASSERT_EQ(j2["travellers"].size(), 2u);
+  EXPECT_TRUE(j2["next_offset"].is_null());
+  EXPECT_EQ(j2["travellers"][1]["traveller"]["surname"], "PNRSYNTH");
+  EXPECT_EQ(j2["travellers"][1]["category"], "pnr");
+  const json none = json::parse(*s->flight_travellers("ZZ", "123", "2030-05-02", {}, "tester"));
+  EXPECT_TRUE(none["travellers"].empty());
+}
+
+TEST(StoreQuery, PnrByLocator) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  ASSERT_TRUE(s->put(make_pnr("8001", "LOC777")));
+  ASSERT_TRUE(s->put(make_pnr("8002", "LOC888")));
+  const auto r = s->pnr_by_locator("LOC777", {}, "tester");
+  ASSERT_TRUE(r);
+  const json j = json::parse(*r);
+  ASSERT_EQ(j["pnrs"].size(), 1u);
+  EXPECT_EQ(j["pnrs"][0]["pnr"]["record_locators"][0]["locator"], "LOC777");
+  EXPECT_EQ(j["pnrs"][0]["pnr"]["travellers"][0]["surname"], "PNRSYNTH");
+  EXPECT_TRUE(json::parse(*s->pnr_by_locator("NOPE00", {}, "tester"))["pnrs"].empty());
+}
+
+TEST(StoreQuery, QueriesUseTheIndexes) {
+  temp_dir dir;
+  { auto s = open_store(dir); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(dir.file().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  auto plan = [db](const char* sql) {
+    std::string out;
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+    while (sqlite3_step(s) == SQLITE_ROW)
+      out += reinterpret_cast<const char*>(sqlite3_column_text(s, 3)) + std::string("\n");
+    sqlite3_finalize(s);
+    return out;
+  };
+  EXPECT_NE(plan("EXPLAIN QUERY PLAN SELECT t.id FROM flights f JOIN travellers t ON "
+                 "t.message_id = f.message_id WHERE f.carrier = 'ZZ' AND f.number = '1' AND "
+                 "f.date = 'd'")
+                .find("flights_by_key"),
+            std::string::npos);
+  EXPECT_NE(
+      plan("EXPLAIN QUERY PLAN SELECT id FROM pnrs WHERE locator = 'X'").find("pnrs_by_locator"),
+      std::string::npos);
+  sqlite3_close(db);
+}
+
+TEST(StoreAudit, EveryReceiptAndQueryIsLoggedWithoutPersonalData) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  const auto id = s->put(make_pnr("9001", "LOC999"));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(s->get_interchange(id->id, "analyst-7"));
+  ASSERT_TRUE(s->pnr_by_locator("LOC999", {}, "analyst-7"));
+  ASSERT_TRUE(s->flight_travellers("ZZ", "123", "2030-05-01", {}, "analyst-7"));
+  s->close();
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM audit_log"), 4);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM audit_log WHERE actor = 'analyst-7'"), 3);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM audit_log WHERE event = 'receipt' AND "
+                   "detail LIKE '%sha256=%reference=9001%'"),
+            1);
+  // No name, document number or locator anywhere in the log (DP-LOG-002).
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM audit_log WHERE detail LIKE '%PNRSYNTH%' "
+                   "OR detail LIKE '%Y99999%' OR detail LIKE '%LOC999%'"),
+            0);
+}
+
+TEST(StoreAudit, ChainVerifiesAndDetectsATamperedRow) {
+  temp_dir dir;
+  {
+    auto s = open_store(dir);
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(s->put(make_api("T" + std::to_string(i), 1)));
+    const auto v = s->verify_audit();
+    ASSERT_TRUE(v);
+    EXPECT_TRUE(v->ok);
+    EXPECT_EQ(v->rows, 5u);
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file().c_str(), &db), SQLITE_OK);
+    // The trigger keeps the log append-only ...
+    EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET detail = 'x' WHERE seq = 3", nullptr, nullptr,
+                           nullptr),
+              SQLITE_OK);
+    // ... and an attacker who drops it is caught by the hash chain.
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TRIGGER audit_log_no_update; "
+                           "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = open_store(dir);
+  const auto v = s->verify_audit();
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+  EXPECT_EQ(v->first_bad_seq, 3u);
+}
+
+TEST(StoreAudit, DetectsADeletedRow) {
+  temp_dir dir;
+  {
+    auto s = open_store(dir);
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(s->put(make_api("U" + std::to_string(i), 1)));
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(db, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2",
+                     nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = open_store(dir);
+  const auto v = s->verify_audit();
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+  EXPECT_EQ(v->first_bad_seq, 3u);
+}
+
+}  // namespace
+}  // namespace apipnr::store

@@ -1,0 +1,34 @@
+// Helpers of the store that need no database: SHA-256, hex, times, depersonalisation of
+// canonical JSON.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "apipnr/store/store.hpp"
+
+namespace apipnr::store::detail {
+
+using digest = std::array<unsigned char, 32>;
+
+// SHA-256 over the concatenation of `parts` (OpenSSL EVP). nullopt on an EVP failure.
+std::optional<digest> sha256(std::initializer_list<std::string_view> parts) noexcept;
+std::string to_hex(std::string_view bytes);
+
+std::int64_t to_millis(time_point t) noexcept;
+// "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC).
+std::string iso_utc(std::int64_t millis);
+
+inline constexpr const char* masked_value = "***";
+
+// Depersonalises one canonical-JSON document in place by `rules` (DP-MASK-001/002). Returns
+// the number of values changed. Structure (arrays, objects, keys) is kept, so JSON pointers
+// into the document stay valid.
+std::size_t depersonalise(nlohmann::json& doc, const masking_rules& rules);
+
+}  // namespace apipnr::store::detail
