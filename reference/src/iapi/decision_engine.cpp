@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -243,7 +244,7 @@ decision_engine::decision_engine(engine_options opts)
     : opts_(std::move(opts)), current_(std::make_shared<const lists_snapshot>()) {}
 
 std::shared_ptr<const lists_snapshot> decision_engine::snapshot() const noexcept {
-  return current_.load(std::memory_order_acquire);
+  return std::atomic_load_explicit(&current_, std::memory_order_acquire);
 }
 
 boost::system::error_code decision_engine::install(boost::system::result<watchlist> wl,
@@ -251,11 +252,12 @@ boost::system::error_code decision_engine::install(boost::system::result<watchli
   if (!wl) return wl.error();
   if (!al) return al.error();
   auto next = std::make_shared<lists_snapshot>();
-  next->generation = current_.load(std::memory_order_acquire)->generation + 1;
+  next->generation = snapshot()->generation + 1;
   next->watchlist = std::move(*wl);
   next->authorisations = std::move(*al);
   // One pointer store: a concurrent decide() holds either the old snapshot or this one.
-  current_.store(std::shared_ptr<const lists_snapshot>(std::move(next)), std::memory_order_release);
+  std::atomic_store_explicit(&current_, std::shared_ptr<const lists_snapshot>(std::move(next)),
+                             std::memory_order_release);
   return {};
 }
 

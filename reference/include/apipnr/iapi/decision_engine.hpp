@@ -23,12 +23,12 @@
 // Header-level errors (errc.hpp IAPI-REQ-*, in this order): not an iAPI request, no travellers,
 // too many travellers, a traveller without ABO, no flight / departure date.
 //
-// Lists: the engine holds one immutable snapshot (watchlist + authorisation list) behind an
-// atomic std::shared_ptr. reload() parses and validates both files completely and only then
-// swaps the pointer; on any error the previous snapshot stays in force. A decide() call loads
-// the pointer once, so it sees either the old or the new snapshot, never a mix. Before the
-// first successful reload the snapshot is empty: no watchlist hits and no nationality needs an
-// authorisation.
+// Lists: the engine holds one immutable snapshot (watchlist + authorisation list) behind a
+// std::shared_ptr read and written with atomic load/store. reload() parses and validates both
+// files completely and only then swaps the pointer; on any error the previous snapshot stays in
+// force. A decide() call loads the pointer once, so it sees either the old or the new snapshot,
+// never a mix. Before the first successful reload the snapshot is empty: no watchlist hits and no
+// nationality needs an authorisation.
 //
 // Determinism: the same request and snapshot give the same decisions (list file order breaks
 // ties; no clock is read: validity is judged against the flight's own dates).
@@ -38,7 +38,6 @@
 // Errors: never thrown (only std::bad_alloc can escape).
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -166,7 +165,10 @@ class decision_engine {
                                     boost::system::result<authorisation_list> al);
 
   engine_options opts_;
-  std::atomic<std::shared_ptr<const lists_snapshot>> current_;
+  // Read and written only through std::atomic_load_explicit / std::atomic_store_explicit. Not
+  // std::atomic<std::shared_ptr>: libstdc++ 12 releases that one's internal lock with relaxed
+  // order after a load, which ThreadSanitizer reports as a race with the next store.
+  std::shared_ptr<const lists_snapshot> current_;
   std::mutex reload_mutex_;  // serialises reloads so generations are assigned in order
 };
 
