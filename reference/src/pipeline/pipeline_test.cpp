@@ -35,7 +35,7 @@ const engine& baseline() {
     options o;
     o.specs_dir = specs;
     o.contrl = true;
-    return std::move(engine::load(o).value());
+    return engine::load(o).value();
   }();
   return e;
 }
