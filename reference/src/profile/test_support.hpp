@@ -2,6 +2,8 @@
 // profiles, and a one-passenger PAXLST (STANDARDS.md Appendix A.1) with one change per test.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -120,10 +122,13 @@ inline std::size_t count(const diagnostic_list& l, std::string_view id) {
   return n;
 }
 
-// Writes `text` to a fresh file `<dir>/<name>` under the test temp directory.
+// Writes `text` to a fresh file `<dir>/<name>` under a temp directory private to this process:
+// ctest runs every TEST as its own process, in parallel, so a shared path would let two tests
+// overwrite each other's files.
 inline std::filesystem::path write_file(const std::string& dir, const std::string& name,
                                         std::string_view text) {
-  const auto base = std::filesystem::path(::testing::TempDir()) / dir;
+  const auto base = std::filesystem::path(::testing::TempDir()) /
+                    ("apipnr-profile-" + std::to_string(::getpid())) / dir;
   std::filesystem::create_directories(base);
   const auto file = base / name;
   std::ofstream(file, std::ios::binary) << text;
