@@ -111,6 +111,17 @@ struct memory_store {
   }
 };
 
+// Elapsed time of each step on stderr, so that a slow e2e run shows where the time went.
+void step(const char* what) {
+  static auto last = std::chrono::steady_clock::now();
+  const auto now = std::chrono::steady_clock::now();
+  std::fprintf(stderr, "  [%6lld ms] %s\n",
+               static_cast<long long>(
+                   std::chrono::duration_cast<std::chrono::milliseconds>(now - last).count()),
+               what);
+  last = now;
+}
+
 bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
   const auto end = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < end) {
@@ -142,6 +153,19 @@ options base_options(const std::string& in) {
   o.dead_letter = in + ".dead";
   o.reconnect_initial = 50ms;
   o.reconnect_max = 1000ms;
+  if (const char* idle = std::getenv("APIPNR_AMQP_TEST_IDLE_MS")) {
+    o.idle_timeout = std::chrono::milliseconds(std::atoi(idle));
+  }
+  if (std::getenv("APIPNR_AMQP_TEST_VERBOSE") != nullptr) {
+    o.log = [](log_level, std::string_view line) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count() %
+                      100000;
+      std::fprintf(stderr, "  %05lld consumer: %.*s\n", static_cast<long long>(ms),
+                   static_cast<int>(line.size()), line.data());
+    };
+  }
   return o;
 }
 
@@ -235,14 +259,18 @@ TEST(AmqpConsumerE2e, HandlerFailureIsRedeliveredThenStoredOnce) {
   });
   ASSERT_FALSE(c.start());
   const auto msgs = batch(5, replies, "fail");
+  step("start");
   ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 5U);
+  step("sent");
   const auto got = collect(replies, expected_correlations(msgs), 30s);
+  step("collected");
   EXPECT_EQ(got.size(), 5U);
   EXPECT_EQ(failures.load(), 5);
   EXPECT_EQ(store.unique(), 5U);
   EXPECT_EQ(store.max_calls(), 1);
   for (std::uint32_t a : store.attempts) EXPECT_EQ(a, 2U);
   EXPECT_FALSE(c.stop(10s));
+  step("stopped");
   EXPECT_GE(c.counters().released, 5U);
 }
 

@@ -12,11 +12,13 @@
 #include <proton/receiver_options.hpp>
 #include <proton/sender.hpp>
 #include <proton/sender_options.hpp>
+#include <proton/session.hpp>
 #include <proton/source_options.hpp>
 #include <proton/target_options.hpp>
 #include <proton/tracker.hpp>
 #include <proton/transport.hpp>
 #include <proton/types.hpp>
+#include <proton/uuid.hpp>
 #include <proton/work_queue.hpp>
 
 #include <atomic>
@@ -124,7 +126,8 @@ struct consumer::impl final : proton::messaging_handler {
         recent_(opts_.recent_capacity),
         failures_(opts_.recent_capacity),
         backoff_(opts_.reconnect_initial, opts_.reconnect_max, std::random_device{}()),
-        container_(*this, opts_.container_id),
+        container_(*this, opts_.container_id.empty() ? "apipnr-amqp-" + proton::uuid::random().str()
+                                                     : opts_.container_id),
         work_queue_(container_) {
     if (!opts_.log) opts_.log = default_log;
   }
@@ -165,6 +168,13 @@ struct consumer::impl final : proton::messaging_handler {
   bool workers_quit_ = false;
   std::vector<std::thread> workers_;
 
+  std::mutex timer_mutex_;
+  std::condition_variable timer_cv_;
+  std::optional<std::chrono::steady_clock::time_point> timer_due_;
+  std::function<void()> timer_work_;
+  bool timer_quit_ = false;
+  std::thread timer_thread_;
+
   std::thread event_thread_;
   std::mutex run_mutex_;
   std::condition_variable run_cv_;
@@ -172,6 +182,29 @@ struct consumer::impl final : proton::messaging_handler {
   bool started_ = false;
   bool stopped_ = false;
   std::mutex lifecycle_mutex_;
+
+  // Proton throws proton::error from some calls; nothing may escape into container::run(),
+  // which would end the event loop. Errors become log lines here (house rule: no exceptions
+  // across the component boundary).
+  template <class F>
+  void guarded(const char* what, F&& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      log(log_level::error, std::string(what) + ": " + e.what());
+    }
+  }
+
+  // Runs `f` on the event thread. The work queue is the container's, so work done there
+  // on the connection (settling, sending, closing) is only written out when the connection
+  // next has an event: wake() gives it one at once (without it, frames waited for the next
+  // heartbeat, seconds later).
+  bool post(const char* what, std::function<void()> f) {
+    return work_queue_.add([this, what, fn = std::move(f)] {
+      guarded(what, fn);
+      if (have_connection_) guarded("waking the connection", [this] { connection_.wake(); });
+    });
+  }
 
   void log(log_level level, const std::string& line) {
     try {
@@ -209,12 +242,49 @@ struct consumer::impl final : proton::messaging_handler {
     log(log_level::info, "reconnecting to " + url_.address() + " in " +
                              std::to_string(delay.count()) + " ms (attempt " +
                              std::to_string(backoff_.attempt()) + ")");
-    container_.schedule(proton::duration(delay.count()), [this] { connect(); });
+    arm_timer(delay, [this] { connect(); });
+  }
+
+  // One pending timer at a time (reconnect, or the close deadline while stopping); `work`
+  // runs on the event thread.
+  void arm_timer(std::chrono::milliseconds delay, std::function<void()> work) {
+    {
+      std::lock_guard lock(timer_mutex_);
+      timer_due_ = std::chrono::steady_clock::now() + delay;
+      timer_work_ = std::move(work);
+    }
+    timer_cv_.notify_all();
+  }
+
+  // The reconnect delay runs on a thread of its own: a timer scheduled on the container would
+  // hold container::run() open after stop() until it fired (up to reconnect_max).
+  void timer_loop() {
+    std::unique_lock lock(timer_mutex_);
+    for (;;) {
+      if (timer_quit_) return;
+      if (!timer_due_) {
+        timer_cv_.wait(lock);
+        continue;
+      }
+      if (std::chrono::steady_clock::now() < *timer_due_) {
+        timer_cv_.wait_until(lock, *timer_due_);
+        continue;
+      }
+      timer_due_.reset();
+      std::function<void()> work = std::move(timer_work_);
+      lock.unlock();
+      post("timer", std::move(work));
+      lock.lock();
+    }
   }
 
   void on_container_start(proton::container&) override { connect(); }
 
   void on_connection_open(proton::connection& c) override {
+    guarded("opening the sources", [&] { open_sources(c); });
+  }
+
+  void open_sources(proton::connection& c) {
     connection_ = c;
     have_connection_ = true;
     receivers_open_ = 0;
@@ -256,11 +326,28 @@ struct consumer::impl final : proton::messaging_handler {
     log(log_level::warning, "connection closed by the broker: " + c.error().what());
   }
 
+  // messaging_handler's defaults throw from on_error, which would end container::run().
+  void on_error(const proton::error_condition& e) override {
+    log(log_level::warning, "AMQP error: " + e.what());
+  }
+  void on_session_error(proton::session& s) override {
+    log(log_level::warning, "session closed by the broker: " + s.error().what());
+    if (have_connection_ && !stopping_) connection_.close();
+  }
+  void on_receiver_error(proton::receiver& r) override {
+    log(log_level::warning, "source " + r.source().address() + " failed: " + r.error().what());
+  }
+
   void on_sender_error(proton::sender& s) override {
     log(log_level::warning, "sender to " + s.target().address() + " failed: " + s.error().what());
   }
 
   void on_transport_close(proton::transport&) override {
+    guarded("handling a lost connection", [&] { connection_lost(); });
+  }
+
+  void connection_lost() {
+    log(log_level::debug, "transport closed");
     have_connection_ = false;
     connected_ = false;
     ++generation_;
@@ -304,8 +391,9 @@ struct consumer::impl final : proton::messaging_handler {
 
   void release(waiter& w) {
     if (!valid(w)) return;
-    // modified(delivery-failed): the broker puts it back on the queue (TRN-MQ-002, no loss).
-    w.delivery.modify();
+    // released: the broker puts it back on the queue (TRN-MQ-002, no loss). Not modified:
+    // RabbitMQ 3.10's AMQP 1.0 plugin refuses that outcome and closes the session.
+    w.delivery.release();
     ++counters_.released;
     credit_back(w);
   }
@@ -371,6 +459,8 @@ struct consumer::impl final : proton::messaging_handler {
              std::to_string(body.size());
     }
 
+    log(log_level::debug, "received " + key.substr(key.find('\x1f') + 1) + " on " + meta.source +
+                              (m.first_acquirer() ? "" : " (redelivered)"));
     if (auto* cached = recent_.find(key)) {
       ++counters_.duplicates;
       log(log_level::info,
@@ -468,9 +558,15 @@ struct consumer::impl final : proton::messaging_handler {
     sender_for(w.reply_to).send(r);
   }
 
-  void on_tracker_accept(proton::tracker& t) override { tracker_done(t, true); }
-  void on_tracker_reject(proton::tracker& t) override { tracker_done(t, false); }
-  void on_tracker_release(proton::tracker& t) override { tracker_done(t, false); }
+  void on_tracker_accept(proton::tracker& t) override {
+    guarded("settling after an ack", [&] { tracker_done(t, true); });
+  }
+  void on_tracker_reject(proton::tracker& t) override {
+    guarded("settling after an ack", [&] { tracker_done(t, false); });
+  }
+  void on_tracker_release(proton::tracker& t) override {
+    guarded("settling after an ack", [&] { tracker_done(t, false); });
+  }
 
   void tracker_done(proton::tracker& t, bool ok) {
     auto it = tracker_waits_.find(tracker_key(t));
@@ -595,7 +691,7 @@ struct consumer::impl final : proton::messaging_handler {
         res.detail = "handler threw";
       }
       // false when the event loop has ended: the delivery is unsettled and comes back.
-      work_queue_.add([this, key = std::move(j.key), r = std::move(res)]() mutable {
+      post("completing a delivery", [this, key = std::move(j.key), r = std::move(res)]() mutable {
         complete(key, std::move(r));
       });
     }
@@ -604,6 +700,8 @@ struct consumer::impl final : proton::messaging_handler {
   // -- stopping ---------------------------------------------------------------------------------
 
   void begin_stop() {
+    log(log_level::debug, "stop requested: " + std::to_string(flights_.size()) + " in flight, " +
+                              std::to_string(tracker_waits_.size()) + " awaiting the broker");
     stopping_ = true;
     connected_ = false;
     // Handed over but not started: back to the broker at once.
@@ -618,8 +716,13 @@ struct consumer::impl final : proton::messaging_handler {
 
   void check_stop_done() {
     if (!stopping_ || !flights_.empty() || !tracker_waits_.empty()) return;
+    log(log_level::debug, "nothing in flight: closing the connection");
     if (have_connection_) {
       connection_.close();  // on_transport_close stops the container
+      // RabbitMQ 3.10's AMQP 1.0 plugin may leave the close unanswered until a heartbeat
+      // fires (seconds). Everything is settled and flushed by now, so after a short wait the
+      // socket is simply dropped.
+      arm_timer(std::chrono::milliseconds(500), [this] { container_.stop(); });
     } else {
       container_.stop();
     }
@@ -663,6 +766,7 @@ boost::system::error_code consumer::start() {
   for (std::size_t i = 0; i < p.opts_.workers; ++i) {
     p.workers_.emplace_back([&p] { p.worker_loop(); });
   }
+  p.timer_thread_ = std::thread([&p] { p.timer_loop(); });
   p.event_thread_ = std::thread([&p] { p.run(); });
   return {};
 }
@@ -673,7 +777,7 @@ boost::system::error_code consumer::stop(std::chrono::milliseconds grace) {
   if (!p.started_ || p.stopped_) return {};
   p.stopped_ = true;
   boost::system::error_code ec;
-  const bool posted = p.work_queue_.add([&p] { p.begin_stop(); });
+  const bool posted = p.post("stopping", [&p] { p.begin_stop(); });
   {
     std::unique_lock run_lock(p.run_mutex_);
     if (!posted || !p.run_cv_.wait_for(run_lock, grace, [&p] { return p.run_done_; })) {
@@ -684,6 +788,12 @@ boost::system::error_code consumer::stop(std::chrono::milliseconds grace) {
     }
   }
   p.event_thread_.join();
+  {
+    std::lock_guard timer_lock(p.timer_mutex_);
+    p.timer_quit_ = true;
+  }
+  p.timer_cv_.notify_all();
+  p.timer_thread_.join();
   {
     std::lock_guard jobs_lock(p.jobs_mutex_);
     p.workers_quit_ = true;

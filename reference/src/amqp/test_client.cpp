@@ -15,8 +15,11 @@
 #include <proton/types.hpp>
 #include <proton/work_queue.hpp>
 
+#include <condition_variable>
 #include <cstdio>
 #include <exception>
+#include <mutex>
+#include <thread>
 
 #include "consumer_internal.hpp"
 
@@ -46,11 +49,11 @@ class sender_handler final : public proton::messaging_handler {
   std::size_t accepted() const { return accepted_; }
 
   void on_container_start(proton::container& c) override {
-    c.open_sender(url_.address() + address_, connection_options_for(url_));
-    c.schedule(proton::duration(timeout_.count()), [this, &c] {
-      if (!done_) c.stop();
-    });
+    // The address goes on the link, not into the URL (whose path would lose its leading '/').
+    c.connect(url_.address(), connection_options_for(url_));
   }
+
+  void on_connection_open(proton::connection& c) override { c.open_sender(address_); }
 
   void on_sendable(proton::sender& s) override {
     while (s.credit() > 0 && next_ < messages_.size()) {
@@ -81,7 +84,6 @@ class sender_handler final : public proton::messaging_handler {
   void on_transport_error(proton::transport& t) override {
     std::fprintf(stderr, "test sender: %s\n", t.error().what().c_str());
   }
-  // A pending timeout timer would keep run() going: end it once our close completed.
   void on_connection_close(proton::connection& c) override { c.container().stop(); }
 
  private:
@@ -114,15 +116,16 @@ class receiver_handler final : public proton::messaging_handler {
 
   void on_container_start(proton::container& c) override {
     if (expected_ == 0) {
-      c.schedule(proton::duration(timeout_.count()), [&c] { c.stop(); });
+      c.stop();
       return;
     }
+    c.connect(url_.address(), connection_options_for(url_));
+  }
+
+  void on_connection_open(proton::connection& c) override {
     proton::receiver_options ro;
     ro.credit_window(credit_);
-    c.open_receiver(url_.address() + address_, ro, connection_options_for(url_));
-    c.schedule(proton::duration(timeout_.count()), [this, &c] {
-      if (!done_) c.stop();
-    });
+    c.open_receiver(address_, ro);
   }
 
   void on_message(proton::delivery& d, proton::message& m) override {
@@ -166,6 +169,30 @@ class receiver_handler final : public proton::messaging_handler {
   bool done_ = false;
 };
 
+// Runs the container on this thread; a watchdog thread stops it when `timeout` runs out.
+// (A timer scheduled on the container itself would keep run() from returning early.)
+void run_bounded(proton::messaging_handler& h, std::chrono::milliseconds timeout) {
+  proton::container c(h);
+  std::mutex m;
+  std::condition_variable cv;
+  bool finished = false;
+  std::thread watchdog([&] {
+    std::unique_lock lock(m);
+    if (!cv.wait_for(lock, timeout, [&] { return finished; })) c.stop();
+  });
+  try {
+    c.run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "test client: %s\n", e.what());
+  }
+  {
+    std::lock_guard lock(m);
+    finished = true;
+  }
+  cv.notify_all();
+  watchdog.join();
+}
+
 }  // namespace
 
 std::size_t send_all(const std::string& url, const std::string& address,
@@ -173,11 +200,7 @@ std::size_t send_all(const std::string& url, const std::string& address,
   auto u = consumer_internal::parse_url(url);
   if (!u || messages.empty()) return 0;
   sender_handler h(*u, address, messages, timeout);
-  try {
-    proton::container(h).run();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "test sender: %s\n", e.what());
-  }
+  run_bounded(h, timeout);
   return h.accepted();
 }
 
@@ -186,11 +209,7 @@ std::vector<received> receive(const std::string& url, const std::string& address
   auto u = consumer_internal::parse_url(url);
   if (!u) return {};
   receiver_handler h(*u, address, expected, timeout, credit);
-  try {
-    proton::container(h).run();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "test receiver: %s\n", e.what());
-  }
+  run_bounded(h, timeout);
   return std::move(h.out);
 }
 
