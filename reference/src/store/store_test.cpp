@@ -303,8 +303,11 @@ TEST(StoreGroupCommit, ConcurrentPutsShareTransactions) {
   std::atomic<int> done{0};
   std::promise<void> all;
   constexpr int n = 64;
+  // Records are built first so that all 64 puts arrive within one max_wait window.
+  std::vector<received> records;
+  for (int i = 0; i < n; ++i) records.push_back(make_api("G" + std::to_string(i), 1));
   for (int i = 0; i < n; ++i) {
-    const auto ec = s->put_async(make_api("G" + std::to_string(i), 1),
+    const auto ec = s->put_async(std::move(records[static_cast<std::size_t>(i)]),
                                  [&](boost::system::result<put_outcome> r) {
                                    EXPECT_TRUE(r);
                                    if (++done == n) all.set_value();
