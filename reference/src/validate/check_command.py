@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 GOLDEN_INPUTS = [
-    "vectors/edifact/messages/paxlst/y_three_travellers_two_documents.edi",
+    "vectors/edifact/messages/paxlst/y_a1_one_passenger.edi",
     "vectors/edifact/messages/paxlst/y_att_missing_warn.edi",
     "vectors/edifact/messages/paxlst/n_bgm_twice.edi",
     "vectors/edifact/syntax/iso9735-1_counts-references/n_cnt_unt_plus_one.edi",
@@ -148,7 +148,7 @@ def vectors(a):
 
 def cli(a):
     problems = []
-    ok = "vectors/edifact/messages/paxlst/y_three_travellers_two_documents.edi"
+    ok = "vectors/edifact/messages/paxlst/y_a1_one_passenger.edi"
     bad = "vectors/edifact/messages/paxlst/n_bgm_twice.edi"
     warn = "vectors/edifact/messages/paxlst/y_att_missing_warn.edi"
     rc, out, err = run(a.command, [ok])

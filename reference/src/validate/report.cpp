@@ -97,9 +97,29 @@ excerpt make_excerpt(std::string_view input, std::size_t offset, std::size_t max
   return e;
 }
 
+line_index::line_index(std::string_view input) : size_(input.size()) {
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    if (input[i] == '\n') starts_.push_back(i + 1);
+  }
+}
+
+line_column line_index::locate(std::size_t offset) const noexcept {
+  const std::size_t end = std::min(offset, size_);
+  // Line starts after each LF; a start equal to `end` belongs to the new line (as in locate()).
+  const auto it = std::upper_bound(starts_.begin(), starts_.end(), end);
+  const std::size_t line_start = it == starts_.begin() ? 0 : *std::prev(it);
+  return {static_cast<std::uint32_t>(1 + (it - starts_.begin())),
+          static_cast<std::uint32_t>(end - line_start + 1)};
+}
+
 finding make_finding(std::string_view input, diagnostic d, std::int32_t message_index) {
+  return make_finding(input, line_index(input), std::move(d), message_index);
+}
+
+finding make_finding(std::string_view input, const line_index& lines, diagnostic d,
+                     std::int32_t message_index) {
   finding f;
-  f.at = locate(input, d.pos.offset);
+  f.at = lines.locate(d.pos.offset);
   f.where = make_excerpt(input, d.pos.offset);
   if (message_index >= 0) f.message_index = static_cast<std::uint32_t>(message_index);
   f.diag = std::move(d);
@@ -120,9 +140,10 @@ file_report make_file_report(std::string file, std::string_view input, const pip
   out.envelope = r.envelope;
   out.contrl = r.contrl;
   out.findings.reserve(r.findings.size());
+  const line_index lines(input);  // one scan per file: big inputs may carry many findings
   for (std::size_t i = 0; i < r.findings.size(); ++i) {
     const std::int32_t m = i < r.finding_message.size() ? r.finding_message[i] : -1;
-    out.findings.push_back(make_finding(input, r.findings[i], m));
+    out.findings.push_back(make_finding(input, lines, r.findings[i], m));
   }
   return out;
 }

@@ -160,6 +160,16 @@ TEST(ValidateFinding, LineAndColumnComeFromLocate) {
   EXPECT_FALSE(make_finding(rejected_input, make_diag("X", severity::error, 0), -1).message_index);
 }
 
+TEST(ValidateFinding, LineIndexAgreesWithLocateEverywhere) {
+  const std::string_view in = "\nUNB+A'\r\nUNH+1'\n\nUNT+2+1'\r\n";
+  const line_index lines(in);
+  for (std::size_t off = 0; off <= in.size() + 2; ++off) {
+    const line_column a = locate(in, off), b = lines.locate(off);
+    EXPECT_EQ(a.line, b.line) << off;
+    EXPECT_EQ(a.column, b.column) << off;
+  }
+}
+
 TEST(ValidateVerdict, WorstSeverityDecides) {
   std::vector<finding> fs;
   EXPECT_EQ(verdict_of(fs), pipeline::verdict::accept);
