@@ -130,6 +130,9 @@ struct consumer::impl final : proton::messaging_handler {
                                                      : opts_.container_id),
         work_queue_(container_) {
     if (!opts_.log) opts_.log = default_log;
+    // Between a lost connection and the next attempt there is no connection at all; the
+    // event loop must keep running until stop().
+    container_.auto_stop(false);
   }
 
   // -- configuration ------------------------------------------------------------------------
@@ -295,6 +298,12 @@ struct consumer::impl final : proton::messaging_handler {
       // deliveries are unsettled per link (RCV-LIM-003); Proton's window would refill on
       // receipt instead.
       ro.credit_window(0).auto_accept(false);
+      // Terminus durability "configuration": RabbitMQ declares /queue/NAME durable, so that
+      // queued interchanges survive a broker restart (docs/AMQP.md; every party must declare
+      // the queue the same way).
+      proton::source_options so;
+      so.durability_mode(proton::source::CONFIGURATION);
+      ro.source(so);
       proton::receiver r = c.open_receiver(source, ro);
       r.add_credit(opts_.credit);
       receivers_.push_back(r);
@@ -506,7 +515,11 @@ struct consumer::impl final : proton::messaging_handler {
   proton::sender& sender_for(const std::string& address) {
     auto it = senders_.find(address);
     if (it == senders_.end()) {
-      it = senders_.emplace(address, connection_.open_sender(address)).first;
+      proton::target_options to;
+      to.durability_mode(proton::target::CONFIGURATION);  // durable queue, as for sources
+      proton::sender_options so;
+      so.target(to);
+      it = senders_.emplace(address, connection_.open_sender(address, so)).first;
     }
     return it->second;
   }

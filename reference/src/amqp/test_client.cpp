@@ -10,6 +10,9 @@
 #include <proton/receiver.hpp>
 #include <proton/receiver_options.hpp>
 #include <proton/sender.hpp>
+#include <proton/sender_options.hpp>
+#include <proton/source_options.hpp>
+#include <proton/target_options.hpp>
 #include <proton/tracker.hpp>
 #include <proton/transport.hpp>
 #include <proton/types.hpp>
@@ -53,7 +56,13 @@ class sender_handler final : public proton::messaging_handler {
     c.connect(url_.address(), connection_options_for(url_));
   }
 
-  void on_connection_open(proton::connection& c) override { c.open_sender(address_); }
+  void on_connection_open(proton::connection& c) override {
+    proton::target_options to;
+    to.durability_mode(proton::target::CONFIGURATION);  // durable queue (docs/AMQP.md)
+    proton::sender_options so;
+    so.target(to);
+    c.open_sender(address_, so);
+  }
 
   void on_sendable(proton::sender& s) override {
     while (s.credit() > 0 && next_ < messages_.size()) {
@@ -125,6 +134,9 @@ class receiver_handler final : public proton::messaging_handler {
   void on_connection_open(proton::connection& c) override {
     proton::receiver_options ro;
     ro.credit_window(credit_);
+    proton::source_options so;
+    so.durability_mode(proton::source::CONFIGURATION);
+    ro.source(so);
     c.open_receiver(address_, ro);
   }
 
