@@ -46,8 +46,8 @@ std::string text_of(const proton::message_id& id) {
 class sender_handler final : public proton::messaging_handler {
  public:
   sender_handler(consumer_internal::broker_url u, std::string address,
-                 const std::vector<outgoing>& messages, std::chrono::milliseconds timeout)
-      : url_(std::move(u)), address_(std::move(address)), messages_(messages), timeout_(timeout) {}
+                 const std::vector<outgoing>& messages)
+      : url_(std::move(u)), address_(std::move(address)), messages_(messages) {}
 
   std::size_t accepted() const { return accepted_; }
 
@@ -106,7 +106,6 @@ class sender_handler final : public proton::messaging_handler {
   consumer_internal::broker_url url_;
   std::string address_;
   const std::vector<outgoing>& messages_;
-  std::chrono::milliseconds timeout_;
   std::size_t next_ = 0, accepted_ = 0, settled_ = 0;
   bool done_ = false;
 };
@@ -114,12 +113,8 @@ class sender_handler final : public proton::messaging_handler {
 class receiver_handler final : public proton::messaging_handler {
  public:
   receiver_handler(consumer_internal::broker_url u, std::string address, std::size_t expected,
-                   std::chrono::milliseconds timeout, int credit)
-      : url_(std::move(u)),
-        address_(std::move(address)),
-        expected_(expected),
-        timeout_(timeout),
-        credit_(credit) {}
+                   int credit)
+      : url_(std::move(u)), address_(std::move(address)), expected_(expected), credit_(credit) {}
 
   std::vector<received> out;
 
@@ -176,7 +171,6 @@ class receiver_handler final : public proton::messaging_handler {
   consumer_internal::broker_url url_;
   std::string address_;
   std::size_t expected_;
-  std::chrono::milliseconds timeout_;
   int credit_;
   bool done_ = false;
 };
@@ -211,7 +205,7 @@ std::size_t send_all(const std::string& url, const std::string& address,
                      const std::vector<outgoing>& messages, std::chrono::milliseconds timeout) {
   auto u = consumer_internal::parse_url(url);
   if (!u || messages.empty()) return 0;
-  sender_handler h(*u, address, messages, timeout);
+  sender_handler h(*u, address, messages);
   run_bounded(h, timeout);
   return h.accepted();
 }
@@ -220,7 +214,7 @@ std::vector<received> receive(const std::string& url, const std::string& address
                               std::size_t expected, std::chrono::milliseconds timeout, int credit) {
   auto u = consumer_internal::parse_url(url);
   if (!u) return {};
-  receiver_handler h(*u, address, expected, timeout, credit);
+  receiver_handler h(*u, address, expected, credit);
   run_bounded(h, timeout);
   return std::move(h.out);
 }
