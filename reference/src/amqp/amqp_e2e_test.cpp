@@ -419,7 +419,9 @@ TEST(AmqpConsumerE2e, RoundTripRateAgainstBareProtonLoop) {
       rate, n, bare_rate, rate / bare_rate);
   ::testing::Test::RecordProperty("consumer_round_trips_per_s", std::to_string(rate));
   ::testing::Test::RecordProperty("bare_round_trips_per_s", std::to_string(bare_rate));
-  EXPECT_GT(rate, 0.0);
+  // A regression guard, not a benchmark: frames that wait for a heartbeat (a missing
+  // connection wake) drop the consumer to a few messages per second.
+  EXPECT_GT(rate, 0.1 * bare_rate);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@
 //    over byte for byte (TRN-RAW-001: the handler keeps it for audit).
 //  - TRN-MQ-002 / RCV-DUR-001: a delivery is accepted only after the handler returned
 //    `stored` or `duplicate` and the acknowledgement was accepted by the broker; a handler
-//    failure releases it (modified, delivery-failed) for redelivery, up to
+//    failure releases it for redelivery (RabbitMQ 3.10 refuses "modified"), up to
 //    `max_attempts`, then the body goes to `dead_letter` and the delivery is rejected.
 //  - RCV-DUP-001: a message seen again (same message-id, or same body when it has none) while
 //    in the bounded recent set is not handed to the handler again; its cached acknowledgement
@@ -114,7 +114,7 @@ struct stats {
   std::uint64_t received = 0;  // deliveries seen (including redeliveries)
   std::uint64_t handled = 0;   // handler calls that returned stored or duplicate
   std::uint64_t accepted = 0;  // deliveries settled as accepted
-  std::uint64_t released = 0;  // deliveries released or modified for redelivery
+  std::uint64_t released = 0;  // deliveries released for redelivery
   std::uint64_t rejected = 0;  // deliveries rejected (size, body type, dead letter)
   std::uint64_t handler_failures = 0;
   std::uint64_t duplicates = 0;  // deliveries answered from the recent set
