@@ -25,6 +25,10 @@
 //  - RCV-LIM-003: credit is granted per source link, at most `credit` unsettled deliveries.
 //  - The connection is re-established with exponential back-off and jitter; deliveries that
 //    were unsettled when it dropped are redelivered by the broker and hit the recent set.
+//  - Every link is opened with terminus durability "configuration", so RabbitMQ declares
+//    /queue/NAME durable; producers must declare it the same way (docs/AMQP.md).
+//  - Limitation: Proton assembles a whole message before the size check, so an oversized
+//    body is held in memory once before it is rejected (bound it at the broker as well).
 //
 // Threads: one Proton event thread owns the connection; `workers` threads call the handler.
 // The handler is called concurrently from several worker threads and must be thread-safe; it
