@@ -3,6 +3,7 @@
 // still be written after a stalled request (beast::tcp_stream closes the socket on expiry).
 #include "apipnr/transport/http_server.hpp"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <exception>
@@ -349,7 +350,9 @@ class session final : public session_base, public std::enable_shared_from_this<s
     do_wait();
   }
 
-  // Orderly close: TLS close_notify, or a TCP half-close, so the peer reads the last response.
+  // Orderly close: TLS close_notify, or a TCP half-close followed by a short lingering drain:
+  // closing with unread request bytes (a 413 before the body was read) makes the kernel send
+  // RST, which can destroy the response before the client reads it.
   void do_close() {
     phase_ = phase::closing;
     if constexpr (Tls) {
@@ -359,7 +362,23 @@ class session final : public session_base, public std::enable_shared_from_this<s
     } else {
       error_code ec;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-      do_close_now();
+      if (ec) return do_close_now();
+      arm_timer(std::chrono::milliseconds(1000));
+      do_drain();
+    }
+  }
+
+  void do_drain() {
+    if constexpr (!Tls) {
+      stream_.socket().async_read_some(
+          net::buffer(drain_), [self = this->shared_from_this()](error_code ec, std::size_t n) {
+            self->drained_ += n;
+            // Stop at EOF, an error, the deadline, or after discarding a bounded amount.
+            if (ec || self->timed_out_ || self->drained_ > (std::size_t{4} << 20)) {
+              return self->do_close_now();
+            }
+            self->do_drain();
+          });
     }
   }
 
@@ -393,6 +412,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
   std::optional<http::response<http::string_body>> res_;
   std::string remote_, client_cn_;
   std::size_t served_ = 0;
+  std::size_t drained_ = 0;
+  std::array<char, 16 * 1024> drain_{};
   std::uint64_t timer_generation_ = 0;
   bool timed_out_ = false;
   bool keep_alive_ = true;

@@ -1,0 +1,126 @@
+// The reference receiver's request handling: routes, content negotiation, the reference
+// pipeline, durable storage before any acknowledgement, and the acknowledgement itself
+// (CONTRL, CUSRES, ACKRES, or an RFC 9457 problem). docs/RECEIVER.md documents every endpoint,
+// status code and body.
+//
+// The service reaches the pipeline, the store and the iAPI decision engine through the three
+// small interfaces below, so that it can be tested in-process and so that it does not depend on
+// how those components are built. adapters.hpp makes them from the real components.
+//
+// Thread safety: service::handle() is called from the transport's worker threads at once; the
+// service itself is synchronised (atomics and one mutex for the histogram); the interfaces must
+// be thread-safe (their contracts say so).
+// Lifetime: the service keeps shared ownership of its collaborators.
+// Errors: handle() never throws on input; every problem becomes an HTTP answer.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/result.hpp>
+
+#include "apipnr/pipeline/pipeline.hpp"
+#include "apipnr/receiver/log.hpp"
+#include "apipnr/responses/cusres.hpp"
+#include "apipnr/store/store.hpp"
+#include "apipnr/transport/http_server.hpp"
+
+namespace apipnr::receiver {
+
+// Runs the reference check of one input. Thread-safe; never throws on input.
+class checker {
+ public:
+  virtual ~checker() = default;
+  virtual pipeline::result check(std::string_view bytes) const = 0;
+};
+
+enum class query_status : std::uint8_t { ok, not_found, failed };
+struct query_result {
+  query_status status = query_status::failed;
+  std::string json;  // canonical JSON when ok
+};
+
+// The durable store as the service uses it. Thread-safe. put() returns only after the input is
+// durably stored (RCV-DUR-001); on error nothing may be acknowledged.
+class message_store {
+ public:
+  virtual ~message_store() = default;
+  virtual boost::system::result<store::put_outcome> put(store::received r) = 0;
+  // `actor` (the authenticated sender) is recorded by stores that audit reads (DP-LOG-004).
+  virtual query_result interchange(std::int64_t id, std::string_view actor) = 0;
+  virtual query_result flight_travellers(std::string_view carrier, std::string_view number,
+                                         std::string_view date, std::string_view actor) = 0;
+  virtual query_result pnr(std::string_view locator, std::string_view actor) = 0;
+  virtual bool is_open() const noexcept = 0;
+  virtual std::uint64_t size() const noexcept = 0;  // interchanges stored since start
+  virtual void close() noexcept = 0;
+};
+
+// The iAPI decision: the CUSRES 962 answering an iAPI request in the canonical model, or an
+// error when no CUSRES can echo the request. Thread-safe.
+class iapi_decider {
+ public:
+  virtual ~iapi_decider() = default;
+  virtual boost::system::result<responses::cusres_response> answer(
+      const model::canonical_message& request, const responses::envelope& env) const = 0;
+  // True when the decision lists are loaded (readiness, /readyz).
+  virtual bool ready() const noexcept = 0;
+};
+
+struct service_options {
+  std::string receiver_id = "APIPNR";  // our UNB sender in CONTRL / CUSRES / ACKRES
+  std::string receiver_qualifier;
+  // Extra Prometheus text appended to /metrics (the transport's own counters).
+  std::function<std::string()> extra_metrics;
+};
+
+class service final : public transport::handler {
+ public:
+  service(service_options opts, std::shared_ptr<const checker> chk,
+          std::shared_ptr<message_store> st, std::shared_ptr<const iapi_decider> iapi,
+          std::shared_ptr<logger> log);
+
+  transport::response handle(const transport::request& req) override;
+
+  // Prometheus text exposition (format 0.0.4) of everything counted so far.
+  std::string metrics_text() const;
+
+  // Kinds of intake, for metrics and logs.
+  enum class kind : std::uint8_t { paxlst, iapi, pnr_edifact, pnr_xml, count_ };
+  static constexpr std::array<double, 10> latency_buckets = {0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                             0.05,  0.1,    0.25,  0.5,  1.0};
+
+ private:
+  transport::response intake(const transport::request& req, kind k);
+  transport::response query(const transport::request& req);
+  void observe(kind k, std::string_view verdict, double seconds);
+
+  service_options opts_;
+  std::shared_ptr<const checker> checker_;
+  std::shared_ptr<message_store> store_;
+  std::shared_ptr<const iapi_decider> iapi_;
+  std::shared_ptr<logger> log_;
+  std::atomic<std::uint64_t> control_counter_{0};
+  std::atomic<std::uint64_t> in_flight_{0};
+
+  // Counters per kind and verdict (accept, accept_with_warnings, reject, failed, duplicate).
+  static constexpr std::size_t verdicts_ = 5;
+  std::array<std::array<std::atomic<std::uint64_t>, verdicts_>,
+             static_cast<std::size_t>(kind::count_)>
+      messages_{};
+  mutable std::mutex histogram_mutex_;
+  std::array<std::uint64_t, latency_buckets.size()> buckets_{};
+  std::uint64_t latency_count_ = 0;
+  double latency_sum_ = 0;
+  std::atomic<std::uint64_t> responses_by_class_[6]{};  // 1xx..5xx by first digit
+};
+
+}  // namespace apipnr::receiver

@@ -1,0 +1,231 @@
+#include "apipnr/receiver/application.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+
+#include "apipnr/receiver/components.hpp"
+
+namespace apipnr::receiver {
+
+namespace {
+
+[[noreturn]] void fail(std::string_view id, const std::string& text) {
+  throw std::runtime_error("[apipnr.receiver." + std::string(id) + "] " + text);
+}
+
+std::string prometheus_server_stats(const transport::server_stats& s) {
+  std::ostringstream out;
+  out << "# HELP apipnr_http_connections_open Open client connections.\n"
+      << "# TYPE apipnr_http_connections_open gauge\n"
+      << "apipnr_http_connections_open " << s.connections_open << "\n"
+      << "# HELP apipnr_http_connections_total Accepted connections.\n"
+      << "# TYPE apipnr_http_connections_total counter\n"
+      << "apipnr_http_connections_total " << s.connections_total << "\n"
+      << "# HELP apipnr_http_rejected_total Requests answered by the transport itself.\n"
+      << "# TYPE apipnr_http_rejected_total counter\n";
+  const std::pair<const char*, std::uint64_t> rows[] = {
+      {"400", s.rejected_400},   {"401", s.rejected_401},        {"403", s.rejected_403},
+      {"408", s.rejected_408},   {"413", s.rejected_413},        {"431", s.rejected_431},
+      {"500", s.handler_errors}, {"503", s.connections_rejected}};
+  for (const auto& [code, n] : rows) {
+    out << "apipnr_http_rejected_total{status=\"" << code << "\"} " << n << "\n";
+  }
+  out << "# HELP apipnr_tls_handshake_failures_total Failed TLS handshakes.\n"
+      << "# TYPE apipnr_tls_handshake_failures_total counter\n"
+      << "apipnr_tls_handshake_failures_total " << s.tls_failures << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+application::application(config c, std::ostream& log_out) : config_(std::move(c)) {
+  validate(config_);
+  log_ = std::make_shared<logger>(log_out, parse_log_level(config_.log_level));
+  const auto built = built_with();
+  std::string why;
+
+  edifact::parse_options po;
+  po.parse_mode = config_.tolerant ? edifact::mode::tolerant : edifact::mode::strict;
+  po.limits.max_interchange_bytes = static_cast<std::size_t>(config_.server.max_body_bytes);
+  std::shared_ptr<const checker> chk;
+  if (built.pipeline && !config_.syntax_only) {
+    pipeline::options opts;
+    opts.specs_dir = config_.specs_dir;
+    opts.profile = config_.profile;
+    opts.syntax_mode = po.parse_mode;
+    opts.contrl = true;
+    auto r = make_pipeline_checker(opts, why);
+    if (!r) fail("010", "cannot load the reference pipeline: " + why);
+    chk = std::move(*r);
+  } else {
+    chk = make_syntax_checker(po, config_.receiver_id);
+  }
+
+  if (!config_.store_path.empty()) {
+    if (!built.store) fail("011", "a store path is configured but the store library is not built");
+    store::options so;
+    so.path = config_.store_path;
+    so.sync_full = config_.store_sync_full;
+    so.max_raw_bytes = static_cast<std::size_t>(config_.server.max_body_bytes);
+    auto r = make_sqlite_store(std::move(so), why);
+    if (!r) fail("011", why);
+    store_ = std::move(*r);
+  } else {
+    store_ = make_memory_store();
+  }
+
+  std::shared_ptr<const iapi_decider> iapi;
+  if (built.iapi) {
+    auto r = make_iapi_engine(config_.iapi_watchlist, config_.iapi_authorisations, why);
+    if (!r) fail("012", "cannot load the iAPI lists: " + why);
+    iapi = std::move(*r);
+  } else {
+    if (!config_.iapi_watchlist.empty() || !config_.iapi_authorisations.empty()) {
+      fail("012", "iAPI lists are configured but the iapi library is not built");
+    }
+    iapi = make_fixed_decider();
+  }
+
+  service_options so;
+  so.receiver_id = config_.receiver_id;
+  // The transport's counters join /metrics. The application owns the server and outlives every
+  // request (stop() joins the workers), and server_ is set before start(), so `this` is safe.
+  so.extra_metrics = [this] {
+    return server_ ? prometheus_server_stats(server_->stats()) : std::string{};
+  };
+  service_ = std::make_shared<service>(so, chk, store_, iapi, log_);
+  server_ = transport::server::create(config_.server, service_);
+  if (auto ec = server_->start(why)) fail("013", why + ": " + ec.message());
+  log_->log(log_level::info, "started",
+            {{"port", server_->port()},
+             {"tls", config_.server.tls.enabled},
+             {"mutual_tls", config_.server.tls.require_client_certificate},
+             {"pipeline", built.pipeline && !config_.syntax_only},
+             {"store", config_.store_path.empty() ? "memory" : "sqlite"},
+             {"iapi", built.iapi}});
+}
+
+application::~application() { stop(); }
+
+std::uint16_t application::port() const noexcept { return server_ ? server_->port() : 0; }
+
+void application::stop() noexcept {
+  if (!server_) return;
+  server_->stop();
+  store_->close();
+  try {
+    log_->log(log_level::info, "stopped", {{"stats_requests", server_->stats().requests_total}});
+  } catch (...) {
+  }
+}
+
+int run_main(int argc, char** argv) {
+  CLI::App app{"apipnr-receiver: the reference API/PNR receiver (docs/RECEIVER.md)"};
+  std::string config_file;
+  app.add_option("-c,--config", config_file, "JSON configuration file (specs/receiver/)");
+  // Flags are parsed into optionals so that only the ones given override the file.
+  std::optional<std::string> address, tls_cert, tls_key, tls_ca, specs, profile, store_path,
+      watchlist, authorisations, receiver_id, log_level, syntax_mode;
+  std::optional<std::uint16_t> port;
+  std::optional<std::size_t> io_threads, workers, max_header, max_conn;
+  std::optional<std::uint64_t> max_body;
+  std::optional<std::int64_t> read_ms, idle_ms;
+  std::vector<std::string> tokens;
+  bool require_client_cert = false, syntax_only = false;
+  app.add_option("--address", address, "listen address");
+  app.add_option("--port", port, "listen port; 0 = ephemeral (printed on stdout)");
+  app.add_option("--tls-cert", tls_cert, "PEM certificate chain (enables TLS)");
+  app.add_option("--tls-key", tls_key, "PEM private key");
+  app.add_option("--tls-client-ca", tls_ca, "PEM CA bundle for client certificates");
+  app.add_flag("--require-client-cert", require_client_cert, "mutual TLS");
+  app.add_option("--token", tokens, "SENDER=TOKEN bearer token (repeatable)");
+  app.add_option("--specs", specs, "specs directory");
+  app.add_option("--profile", profile, "profile name or overlay file");
+  app.add_option("--syntax-mode", syntax_mode, "strict or tolerant");
+  app.add_option("--store", store_path, "SQLite store file (default: in memory)");
+  app.add_option("--iapi-watchlist", watchlist, "iAPI watchlist JSON");
+  app.add_option("--iapi-authorisations", authorisations, "iAPI authorisation list JSON");
+  app.add_option("--receiver-id", receiver_id, "our UNB sender in acknowledgements");
+  app.add_option("--max-body-bytes", max_body, "largest accepted payload");
+  app.add_option("--max-header-bytes", max_header, "largest accepted request header");
+  app.add_option("--max-connections", max_conn, "open connections at most");
+  app.add_option("--read-timeout-ms", read_ms, "time to read one request");
+  app.add_option("--idle-timeout-ms", idle_ms, "keep-alive idle time");
+  app.add_option("--io-threads", io_threads, "I/O threads");
+  app.add_option("--workers", workers, "handler threads");
+  app.add_option("--log-level", log_level, "debug, info, warn, error, off");
+  app.add_flag("--syntax-only", syntax_only, "use the syntax-only checker");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  std::unique_ptr<application> running;
+  try {
+    config c;
+    if (!config_file.empty()) load_file(c, config_file);
+    auto& s = c.server;
+    if (address) s.address = *address;
+    if (port) s.port = *port;
+    if (tls_cert) {
+      s.tls.enabled = true;
+      s.tls.certificate_chain = *tls_cert;
+    }
+    if (tls_key) s.tls.private_key = *tls_key;
+    if (tls_ca) s.tls.client_ca = *tls_ca;
+    if (require_client_cert) s.tls.require_client_certificate = true;
+    for (const auto& t : tokens) {
+      const auto eq = t.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == t.size()) {
+        fail("005", "--token needs SENDER=TOKEN");
+      }
+      s.auth.tokens.push_back({t.substr(0, eq), t.substr(eq + 1)});
+    }
+    if (specs) c.specs_dir = *specs;
+    if (profile) c.profile = *profile;
+    if (syntax_mode) {
+      if (*syntax_mode != "strict" && *syntax_mode != "tolerant") {
+        fail("005", "--syntax-mode must be strict or tolerant");
+      }
+      c.tolerant = *syntax_mode == "tolerant";
+    }
+    if (store_path) c.store_path = *store_path;
+    if (watchlist) c.iapi_watchlist = *watchlist;
+    if (authorisations) c.iapi_authorisations = *authorisations;
+    if (receiver_id) c.receiver_id = *receiver_id;
+    if (max_body) s.max_body_bytes = *max_body;
+    if (max_header) s.max_header_bytes = *max_header;
+    if (max_conn) s.max_connections = *max_conn;
+    if (read_ms) s.read_timeout = std::chrono::milliseconds(*read_ms);
+    if (idle_ms) s.idle_timeout = std::chrono::milliseconds(*idle_ms);
+    if (io_threads) s.io_threads = *io_threads;
+    if (workers) s.worker_threads = *workers;
+    if (log_level) c.log_level = *log_level;
+    c.syntax_only = syntax_only;
+
+    // Block the stop signals before any thread starts, so that only sigwait() sees them.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+    running = std::make_unique<application>(std::move(c), std::cerr);
+    std::cout << "listening on " << running->settings().server.address << ":" << running->port()
+              << std::endl;
+    int sig = 0;
+    sigwait(&set, &sig);
+    running->stop();
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << std::endl;
+    return 1;
+  }
+}
+
+}  // namespace apipnr::receiver

@@ -1,0 +1,97 @@
+#include "apipnr/receiver/config.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace apipnr::receiver {
+namespace {
+
+std::string error_of(const nlohmann::json& j) {
+  config c;
+  try {
+    apply_json(c, j);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+TEST(ReceiverConfig, ExampleFileLoads) {
+  config c;
+  load_file(c, std::string(APIPNR_SOURCE_DIR) + "/specs/receiver/receiver.example.json");
+  EXPECT_EQ(c.server.address, "127.0.0.1");
+  EXPECT_FALSE(c.server.auth.tokens.empty());
+  EXPECT_GT(c.server.max_body_bytes, 0u);
+  EXPECT_NO_THROW(validate(c));
+}
+
+TEST(ReceiverConfig, AppliesEveryGroup) {
+  config c;
+  apply_json(c, nlohmann::json::parse(R"({
+    "listen": {"address": "0.0.0.0", "port": 8443},
+    "threads": {"io": 3, "workers": 5},
+    "tls": {"enabled": true, "certificate_chain": "c.pem", "private_key": "k.pem",
+            "client_ca": "ca.pem", "require_client_certificate": true},
+    "auth": {"tokens": [{"sender": "XXAIR", "token": "t1"}]},
+    "limits": {"max_body_bytes": 1000, "max_header_bytes": 2000, "max_connections": 7,
+               "max_requests_per_connection": 9},
+    "timeouts": {"read_ms": 100, "idle_ms": 200, "write_ms": 300},
+    "specs_dir": "/s", "profile": "uk", "syntax_mode": "tolerant",
+    "store": {"path": "/tmp/x.db", "sync_full": false},
+    "iapi": {"watchlist": "w.json", "authorisations": "a.json"},
+    "receiver_id": "GOVRCV", "log_level": "debug"})"));
+  EXPECT_EQ(c.server.port, 8443);
+  EXPECT_EQ(c.server.worker_threads, 5u);
+  EXPECT_TRUE(c.server.tls.require_client_certificate);
+  EXPECT_EQ(c.server.auth.tokens.at(0).sender, "XXAIR");
+  EXPECT_EQ(c.server.max_connections, 7u);
+  EXPECT_EQ(c.server.idle_timeout.count(), 200);
+  EXPECT_TRUE(c.tolerant);
+  EXPECT_EQ(c.store_path, "/tmp/x.db");
+  EXPECT_FALSE(c.store_sync_full);
+  EXPECT_EQ(c.receiver_id, "GOVRCV");
+  EXPECT_NO_THROW(validate(c));
+}
+
+TEST(ReceiverConfig, ErrorsCarryIdAndPointer) {
+  EXPECT_EQ(error_of({{"listen", {{"port", "x"}}}}).rfind("[apipnr.receiver.003] /listen/port", 0),
+            0u);
+  EXPECT_NE(error_of({{"bogus", 1}}).find("/bogus: unknown key"), std::string::npos);
+  EXPECT_NE(error_of({{"timeouts", {{"read_ms", 0}}}}).find("003"), std::string::npos);
+  EXPECT_NE(error_of({{"auth", {{"tokens", {{{"sender", "X"}}}}}}}).find("/auth/tokens/0"),
+            std::string::npos);
+  EXPECT_TRUE(error_of({{"profile", "us"}}).empty());
+}
+
+TEST(ReceiverConfig, FileErrors) {
+  config c;
+  try {
+    load_file(c, "/nonexistent/receiver.json");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("[apipnr.receiver.001]", 0), 0u);
+  }
+  const auto p = std::filesystem::temp_directory_path() / "apipnr-receiver-bad.json";
+  std::ofstream(p) << "{not json";
+  try {
+    load_file(c, p);
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("[apipnr.receiver.002]", 0), 0u);
+  }
+  std::filesystem::remove(p);
+}
+
+TEST(ReceiverConfig, ValidateRejectsTlsWithoutFiles) {
+  config c;
+  c.server.tls.enabled = true;
+  EXPECT_THROW(validate(c), std::runtime_error);
+  config m;
+  m.server.tls.require_client_certificate = true;
+  EXPECT_THROW(validate(m), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace apipnr::receiver

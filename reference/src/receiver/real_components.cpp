@@ -1,0 +1,153 @@
+// Adapters from the real components to the service's interfaces. Each block is compiled only
+// when the receiver is built with that library (APIPNR_RECEIVER_WITH_* from CMake), so the
+// receiver keeps building while a component is missing.
+#include "apipnr/receiver/components.hpp"
+
+#include <atomic>
+
+#if APIPNR_RECEIVER_WITH_IAPI
+#include "apipnr/iapi/decision_engine.hpp"
+#endif
+
+namespace apipnr::receiver {
+
+namespace {
+
+[[maybe_unused]] boost::system::error_code not_built() {
+  return boost::system::errc::make_error_code(boost::system::errc::function_not_supported);
+}
+
+#if APIPNR_RECEIVER_WITH_PIPELINE
+class pipeline_checker final : public checker {
+ public:
+  explicit pipeline_checker(pipeline::engine e) : engine_(std::move(e)) {}
+  pipeline::result check(std::string_view bytes) const override { return engine_.check(bytes); }
+
+ private:
+  pipeline::engine engine_;
+};
+#endif
+
+#if APIPNR_RECEIVER_WITH_STORE
+class sqlite_store final : public message_store {
+ public:
+  explicit sqlite_store(std::unique_ptr<store::store> s) : store_(std::move(s)) {}
+
+  boost::system::result<store::put_outcome> put(store::received r) override {
+    auto out = store_->put(std::move(r));
+    if (out && !out->duplicate) size_.fetch_add(1);
+    return out;
+  }
+  query_result interchange(std::int64_t id, std::string_view actor) override {
+    return map(store_->get_interchange(id, actor));
+  }
+  query_result flight_travellers(std::string_view carrier, std::string_view number,
+                                 std::string_view date, std::string_view actor) override {
+    return map(store_->flight_travellers(carrier, number, date, store::page{}, actor));
+  }
+  query_result pnr(std::string_view locator, std::string_view actor) override {
+    return map(store_->pnr_by_locator(locator, store::page{}, actor));
+  }
+  bool is_open() const noexcept override { return !closed_.load(); }
+  std::uint64_t size() const noexcept override { return size_.load(); }
+  void close() noexcept override {
+    closed_.store(true);
+    store_->close();
+  }
+
+ private:
+  static query_result map(boost::system::result<std::string> r) {
+    if (r) return {query_status::ok, std::move(*r)};
+    if (r.error() == store::errc::not_found) return {query_status::not_found, {}};
+    return {query_status::failed, {}};
+  }
+  std::unique_ptr<store::store> store_;
+  std::atomic<std::uint64_t> size_{0};
+  std::atomic<bool> closed_{false};
+};
+#endif
+
+#if APIPNR_RECEIVER_WITH_IAPI
+class engine_decider final : public iapi_decider {
+ public:
+  boost::system::result<responses::cusres_response> answer(
+      const model::canonical_message& request, const responses::envelope& env) const override {
+    const auto decisions = engine_.decide(request);
+    return iapi::to_cusres(request, decisions, env, engine_.options().agent_text);
+  }
+  bool ready() const noexcept override { return ready_; }
+
+  iapi::decision_engine engine_;
+  bool ready_ = false;
+};
+#endif
+
+}  // namespace
+
+built_components built_with() noexcept {
+  built_components b;
+  b.pipeline = APIPNR_RECEIVER_WITH_PIPELINE != 0;
+  b.store = APIPNR_RECEIVER_WITH_STORE != 0;
+  b.iapi = APIPNR_RECEIVER_WITH_IAPI != 0;
+  return b;
+}
+
+boost::system::result<std::shared_ptr<const checker>> make_pipeline_checker(
+    const pipeline::options& opts, std::string& why) {
+#if APIPNR_RECEIVER_WITH_PIPELINE
+  pipeline::options o = opts;
+  o.contrl = true;
+  pipeline::load_error err;
+  auto e = pipeline::engine::load(o, err);
+  if (!e) {
+    why = err.to_string().empty() ? e.error().message() : err.to_string();
+    return e.error();
+  }
+  return std::shared_ptr<const checker>(std::make_shared<pipeline_checker>(std::move(*e)));
+#else
+  (void)opts;
+  why = "built without the pipeline library";
+  return not_built();
+#endif
+}
+
+boost::system::result<std::shared_ptr<message_store>> make_sqlite_store(store::options opts,
+                                                                        std::string& why) {
+#if APIPNR_RECEIVER_WITH_STORE
+  const std::string path = opts.path.string();
+  auto s = store::store::open(std::move(opts));
+  if (!s) {
+    why = "cannot open store " + path + ": " + s.error().message();
+    return s.error();
+  }
+  return std::shared_ptr<message_store>(std::make_shared<sqlite_store>(std::move(*s)));
+#else
+  (void)opts;
+  why = "built without the store library";
+  return not_built();
+#endif
+}
+
+boost::system::result<std::shared_ptr<const iapi_decider>> make_iapi_engine(
+    const std::filesystem::path& watchlist, const std::filesystem::path& authorisations,
+    std::string& why) {
+#if APIPNR_RECEIVER_WITH_IAPI
+  auto d = std::make_shared<engine_decider>();
+  if (!watchlist.empty() || !authorisations.empty()) {
+    iapi::load_error err;
+    if (auto ec = d->engine_.reload({watchlist, authorisations}, err)) {
+      why = err.to_string();
+      return ec;
+    }
+  }
+  d->ready_ = true;
+  return std::shared_ptr<const iapi_decider>(std::move(d));
+#else
+  (void)watchlist;
+  (void)authorisations;
+  why = "built without the iapi library";
+  return not_built();
+#endif
+}
+
+}  // namespace apipnr::receiver

@@ -1,0 +1,660 @@
+// Request handling of the reference receiver. The order inside intake() is the durability
+// argument: check -> put() (returns after COMMIT) -> only then build and send any positive
+// acknowledgement (RCV-DUR-001, PNR-ACK-008, TRN-MQ-002's HTTP analogue).
+#include "apipnr/receiver/service.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <set>
+#include <sstream>
+
+#include "apipnr/edifact/interchange.hpp"
+#include "apipnr/edifact/parser.hpp"
+#include "apipnr/responses/ackres.hpp"
+#include "apipnr/responses/cusres_from_request.hpp"
+#include "apipnr/transport/problem.hpp"
+
+namespace apipnr::receiver {
+
+namespace {
+
+using transport::problem;
+using transport::response;
+
+std::string_view verdict_name(pipeline::verdict v) noexcept {
+  switch (v) {
+    case pipeline::verdict::accept:
+      return "accept";
+    case pipeline::verdict::accept_with_warnings:
+      return "accept_with_warnings";
+    case pipeline::verdict::reject:
+      return "reject";
+  }
+  return "reject";
+}
+
+store::verdict to_store(pipeline::verdict v) noexcept {
+  switch (v) {
+    case pipeline::verdict::accept:
+      return store::verdict::accept;
+    case pipeline::verdict::accept_with_warnings:
+      return store::verdict::accept_with_warnings;
+    case pipeline::verdict::reject:
+      return store::verdict::reject;
+  }
+  return store::verdict::reject;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The media type and charset of a Content-Type header, lower-cased, quotes removed.
+struct media_type {
+  std::string type;
+  std::string charset;
+};
+
+media_type parse_media(std::string_view ct) {
+  media_type m;
+  const auto semi = ct.find(';');
+  m.type = lower(trim(ct.substr(0, semi)));
+  std::string_view params =
+      semi == std::string_view::npos ? std::string_view{} : ct.substr(semi + 1);
+  while (!params.empty()) {
+    const auto next = params.find(';');
+    std::string_view p = trim(params.substr(0, next));
+    params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
+    const auto eq = p.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (lower(trim(p.substr(0, eq))) != "charset") continue;
+    std::string_view v = trim(p.substr(eq + 1));
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+    m.charset = lower(v);
+  }
+  return m;
+}
+
+// RFC 3629 well-formedness (no overlongs, no surrogates, nothing above U+10FFFF).
+bool valid_utf8(std::string_view s) noexcept {
+  std::size_t i = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  while (i < n) {
+    const unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + len >= n) return false;  // truncated sequence
+    if (p[i + 1] < lo || p[i + 1] > hi) return false;
+    for (std::size_t k = 2; k <= len; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return false;
+    }
+    i += len + 1;
+  }
+  return true;
+}
+
+// A finding of the syntax layer (ISO 9735 or XML well-formedness): the input could not be read
+// as an interchange / document, so the whole input is rejected with 400.
+bool is_syntax_finding(const diagnostic& d) noexcept {
+  if (d.level < severity::error) return false;
+  if (std::string_view(d.code.category().name()) == "apipnr.edifact") return true;
+  return d.id.substr(0, 4) == "XML-";
+}
+
+// Findings a CONTRL reports (syntax and message structure, see pipeline.hpp).
+bool is_contrl_finding(const diagnostic& d) noexcept {
+  if (d.level < severity::error) return false;
+  const std::string_view cat = d.code.category().name();
+  return cat == "apipnr.edifact" || cat == "apipnr.message";
+}
+
+std::vector<transport::problem_finding> to_problem_findings(const pipeline::result& r) {
+  std::vector<transport::problem_finding> out;
+  out.reserve(r.findings.size());
+  for (std::size_t i = 0; i < r.findings.size(); ++i) {
+    const auto& d = r.findings[i];
+    transport::problem_finding f;
+    f.id = std::string(d.id);
+    f.requirement = std::string(d.requirement);
+    f.severity = std::string(to_string(d.level));
+    f.syntax_error = d.syntax_error;
+    f.message = i < r.finding_message.size() ? r.finding_message[i] : -1;
+    f.segment = d.pos.segment;
+    f.element = d.pos.element;
+    f.component = d.pos.component;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+response problem_response(unsigned status, std::string_view slug, std::string detail,
+                          const std::string& instance,
+                          std::vector<transport::problem_finding> findings = {}) {
+  problem p;
+  p.type = transport::problem_type(slug);
+  p.title = std::string(transport::reason(status));
+  p.status = status;
+  p.detail = std::move(detail);
+  p.instance = instance;
+  p.findings = std::move(findings);
+  response r;
+  r.status = status;
+  r.content_type = std::string(transport::problem_content_type);
+  r.body = transport::to_json(p);
+  return r;
+}
+
+response edifact_response(unsigned status, std::string body) {
+  response r;
+  r.status = status;
+  r.content_type = "application/edifact";
+  r.body = std::move(body);
+  return r;
+}
+
+// UNB 0031 of the input ("1" = CONTRL requested). The pipeline's envelope summary does not
+// carry it, so the UNB is read with the syntax engine (a few hundred bytes at most).
+bool contrl_requested(std::string_view bytes) {
+  // The UNB is within the first segments; parsing a bounded prefix keeps this O(1).
+  const std::string_view head = bytes.substr(0, std::min<std::size_t>(bytes.size(), 2048));
+  edifact::parser p;
+  edifact::interchange ic;
+  null_sink sink;
+  (void)p.parse(head, ic, sink);
+  return ic.acknowledgement_request == "1";
+}
+
+struct now_stamp {
+  std::string yymmdd, hhmm;
+};
+
+now_stamp utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  // strftime: fixed-width fields, no truncation analysis needed (unlike snprintf of ints).
+  char d[16], h[16];
+  std::strftime(d, sizeof d, "%y%m%d", &tm);
+  std::strftime(h, sizeof h, "%H%M", &tm);
+  return {d, h};
+}
+
+std::size_t verdict_index(std::string_view v) noexcept {
+  if (v == "accept") return 0;
+  if (v == "accept_with_warnings") return 1;
+  if (v == "reject") return 2;
+  if (v == "failed") return 3;
+  return 4;  // duplicate
+}
+
+constexpr std::array<std::string_view, 5> verdict_labels = {"accept", "accept_with_warnings",
+                                                            "reject", "failed", "duplicate"};
+constexpr std::array<std::string_view, 4> kind_labels = {"paxlst", "iapi", "pnr_edifact",
+                                                         "pnr_xml"};
+
+// Splits "/a/b/c" into {"a","b","c"}.
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const auto slash = path.find('/');
+    parts.push_back(path.substr(0, slash));
+    path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash);
+  }
+  return parts;
+}
+
+}  // namespace
+
+service::service(service_options opts, std::shared_ptr<const checker> chk,
+                 std::shared_ptr<message_store> st, std::shared_ptr<const iapi_decider> iapi,
+                 std::shared_ptr<logger> log)
+    : opts_(std::move(opts)),
+      checker_(std::move(chk)),
+      store_(std::move(st)),
+      iapi_(std::move(iapi)),
+      log_(std::move(log)) {
+  // Our control references: start time (seconds, 10 digits) + a 4-digit counter fits an..14
+  // and does not repeat across restarts more than once per second.
+  control_counter_ = static_cast<std::uint64_t>(std::time(nullptr)) % 10'000'000'000ULL * 10'000;
+}
+
+transport::response service::handle(const transport::request& req) {
+  ++in_flight_;
+  struct leave {
+    std::atomic<std::uint64_t>& n;
+    ~leave() { --n; }
+  } guard{in_flight_};
+
+  response res;
+  const std::string& path = req.path;
+  const bool is_post = req.method == "POST";
+  const bool is_get = req.method == "GET" || req.method == "HEAD";
+  auto method_not_allowed = [&](std::string_view allow) {
+    auto r = problem_response(405, "method-not-allowed", "use " + std::string(allow), req.target);
+    r.headers.emplace_back("Allow", std::string(allow));
+    return r;
+  };
+
+  if (path == "/v1/api/paxlst" || path == "/v1/api/iapi" || path == "/v1/pnr/edifact" ||
+      path == "/v1/pnr/xml") {
+    if (!is_post) {
+      res = method_not_allowed("POST");
+    } else {
+      const kind k = path == "/v1/api/paxlst"    ? kind::paxlst
+                     : path == "/v1/api/iapi"    ? kind::iapi
+                     : path == "/v1/pnr/edifact" ? kind::pnr_edifact
+                                                 : kind::pnr_xml;
+      res = intake(req, k);
+    }
+  } else if (path == "/healthz") {
+    res =
+        is_get ? response{200, "text/plain; charset=utf-8", "ok\n", {}} : method_not_allowed("GET");
+  } else if (path == "/readyz") {
+    if (!is_get) {
+      res = method_not_allowed("GET");
+    } else if (store_->is_open() && iapi_->ready()) {
+      res = response{200, "text/plain; charset=utf-8", "ready\n", {}};
+    } else {
+      res = problem_response(503, "not-ready",
+                             store_->is_open() ? "iAPI lists not loaded" : "store not open",
+                             req.target);
+    }
+  } else if (path == "/metrics") {
+    res = is_get ? response{200, "text/plain; version=0.0.4; charset=utf-8", metrics_text(), {}}
+                 : method_not_allowed("GET");
+  } else if (path.starts_with("/v1/messages/") || path.starts_with("/v1/flights/") ||
+             path.starts_with("/v1/pnrs/")) {
+    res = is_get ? query(req) : method_not_allowed("GET");
+  } else {
+    res = problem_response(404, "not-found", "no such endpoint", req.target);
+  }
+  const unsigned cls = res.status / 100;
+  if (cls < 6) responses_by_class_[cls].fetch_add(1);
+  return res;
+}
+
+transport::response service::intake(const transport::request& req, kind k) {
+  const bool json = transport::accepts_json(req.accept);
+  const auto started = req.received == std::chrono::steady_clock::time_point{}
+                           ? std::chrono::steady_clock::now()
+                           : req.received;
+  nlohmann::json log_fields = {{"request", req.id},
+                               {"kind", kind_labels[static_cast<std::size_t>(k)]},
+                               {"sender_identity", req.sender},
+                               {"bytes", req.body.size()}};
+  auto finish = [&](response r, std::string_view verdict) {
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    observe(k, verdict, secs);
+    log_fields["status"] = r.status;
+    log_fields["verdict"] = verdict;
+    log_fields["latency_ms"] = secs * 1000.0;
+    log_->log(r.status >= 500 ? log_level::error : log_level::info, "intake", log_fields);
+    return r;
+  };
+
+  // Content type (415) and declared charset (400) before any parsing.
+  const media_type mt = parse_media(req.content_type);
+  const bool xml_endpoint = k == kind::pnr_xml;
+  const bool type_ok = xml_endpoint ? mt.type == "application/xml"
+                                    : (mt.type == "application/edifact" || mt.type == "text/plain");
+  if (!type_ok) {
+    return finish(problem_response(415, "unsupported-media-type",
+                                   xml_endpoint ? "send application/xml"
+                                                : "send application/edifact or text/plain",
+                                   req.target),
+                  "reject");
+  }
+  if (req.body.empty()) {
+    return finish(problem_response(400, "empty-body", "the request has no payload", req.target),
+                  "reject");
+  }
+  // UTF-8 where the declaration requires it: XML here is UTF-8 only (PNR-XML intake), and a
+  // text/plain body declared utf-8 must be UTF-8 (the EDIFACT repertoire is checked later).
+  if ((xml_endpoint || mt.charset == "utf-8") && !valid_utf8(req.body)) {
+    return finish(problem_response(400, "invalid-utf8",
+                                   "the payload is not well-formed UTF-8 as declared", req.target),
+                  "reject");
+  }
+
+  pipeline::result r = checker_->check(req.body);
+  bool syntax_rejected = false;
+  for (const auto& d : r.findings) syntax_rejected = syntax_rejected || is_syntax_finding(d);
+  if (r.envelope.syntax == "unknown" && r.outcome == pipeline::verdict::reject) {
+    syntax_rejected = true;
+  }
+  log_fields["control_reference"] = r.envelope.control_reference;
+  log_fields["sender"] = r.envelope.sender;
+  log_fields["messages"] = r.envelope.messages;
+  {
+    std::set<std::string_view> ids;
+    for (const auto& d : r.findings) {
+      if (ids.size() < 20) ids.insert(d.id);
+    }
+    log_fields["findings"] = std::vector<std::string>(ids.begin(), ids.end());
+  }
+
+  // Durable storage first (RCV-DUR-001); a rejected input is stored too (RCV-DUR-003).
+  const std::string identity = req.sender.empty() ? std::string("anonymous") : req.sender;
+  store::received rec;
+  rec.raw = req.body;
+  rec.via = store::channel::http;
+  rec.sender_identity = identity;
+  rec.sender = r.envelope.sender;
+  rec.control_reference = r.envelope.control_reference;
+  for (const auto& m : r.messages) {
+    if (m.message.message_reference) rec.message_references.push_back(*m.message.message_reference);
+  }
+  rec.category = (k == kind::pnr_edifact || k == kind::pnr_xml) ? store::data_category::pnr
+                                                                : store::data_category::api;
+  rec.outcome = to_store(r.outcome);
+  rec.findings = r.findings;
+  rec.finding_message = r.finding_message;
+  rec.messages = r.messages;
+  auto put = store_->put(std::move(rec));
+  if (!put) {
+    auto resp = problem_response(503, "store-unavailable",
+                                 "the input could not be stored durably and is not acknowledged",
+                                 req.target);
+    resp.headers.emplace_back("Retry-After", "1");
+    log_fields["store_error"] = put.error().message();
+    return finish(std::move(resp), "failed");
+  }
+  log_fields["id"] = put->id;
+  log_fields["duplicate"] = put->duplicate;
+  const std::string verdict(verdict_name(r.outcome));
+  const std::string metric_verdict = put->duplicate ? "duplicate" : verdict;
+  auto with_id = [&](response resp) {
+    resp.headers.emplace_back("Location", "/v1/messages/" + std::to_string(put->id));
+    if (put->duplicate) resp.headers.emplace_back("X-Apipnr-Duplicate-Of", std::to_string(put->id));
+    return resp;
+  };
+  const auto findings = to_problem_findings(r);
+  const bool rejected = r.outcome == pipeline::verdict::reject;
+
+  if (syntax_rejected && k != kind::pnr_xml) {
+    // 400 with the CONTRL (UCI 4 or UCM 4) unless the client asked for JSON (RCV-ACK-001).
+    if (json || r.contrl.empty()) {
+      return finish(with_id(problem_response(400, "syntax-rejected",
+                                             "the interchange was rejected by the syntax check",
+                                             req.target, findings)),
+                    metric_verdict);
+    }
+    return finish(with_id(edifact_response(400, r.contrl)), metric_verdict);
+  }
+
+  const auto stamp = utc_now();
+  auto next_reference = [&] { return std::to_string(++control_counter_); };
+
+  if (k == kind::paxlst) {
+    if (rejected) {
+      bool contrl_reports = false;
+      for (const auto& d : r.findings) contrl_reports = contrl_reports || is_contrl_finding(d);
+      if (json || r.contrl.empty() || !contrl_reports) {
+        return finish(with_id(problem_response(422, "message-rejected",
+                                               "a message was rejected by the reference checks",
+                                               req.target, findings)),
+                      metric_verdict);
+      }
+      return finish(with_id(edifact_response(422, r.contrl)), metric_verdict);
+    }
+    const bool want_contrl = !r.contrl.empty() && contrl_requested(req.body);
+    if (json) {
+      nlohmann::json receipt = {{"id", put->id},
+                                {"verdict", verdict},
+                                {"duplicate", put->duplicate},
+                                {"messages", r.messages.size()},
+                                {"control_reference", r.envelope.control_reference}};
+      if (want_contrl) receipt["contrl"] = r.contrl;
+      response resp{want_contrl ? 200u : 202u, "application/json", receipt.dump(), {}};
+      return finish(with_id(std::move(resp)), metric_verdict);
+    }
+    if (want_contrl) return finish(with_id(edifact_response(200, r.contrl)), metric_verdict);
+    response resp{202,
+                  "text/plain; charset=utf-8",
+                  "accepted id=" + std::to_string(put->id) + " verdict=" + verdict +
+                      (put->duplicate ? " duplicate" : "") + "\n",
+                  {}};
+    return finish(with_id(std::move(resp)), metric_verdict);
+  }
+
+  if (k == kind::iapi) {
+    // The CUSRES envelope answers the request's (API-IAPI-FLOW-005).
+    responses::envelope env;
+    env.syntax_identifier =
+        r.envelope.syntax_identifier.empty() ? "UNOA" : r.envelope.syntax_identifier;
+    env.syntax_version = r.envelope.syntax_version == 0 ? 4 : r.envelope.syntax_version;
+    env.sender = {opts_.receiver_id, opts_.receiver_qualifier};
+    env.recipient = {r.envelope.sender.empty() ? identity : r.envelope.sender, {}};
+    env.date = stamp.yymmdd;
+    env.time = stamp.hhmm;
+    env.control_reference = next_reference();
+    env.application_reference = r.envelope.application_reference;
+    const model::canonical_message* request = nullptr;
+    for (const auto& m : r.messages) {
+      if (m.message.kind == "iapi_request") {
+        request = &m;
+        break;
+      }
+    }
+    if (request == nullptr && !r.messages.empty()) request = &r.messages.front();
+    boost::system::result<responses::cusres_response> cus =
+        boost::system::error_code(responses::errc::cusres_no_result);
+    if (request != nullptr) {
+      if (!rejected) {
+        cus = iapi_->answer(*request, env);
+      } else {
+        // Header-level error: the request echo with ERP+1 / ERC+1 (API-CUSRES-ERP-004).
+        cus = responses::make_response(*request, env, responses::directive::insufficient_data);
+        if (cus) {
+          cus->passengers.clear();
+          std::string text;
+          for (const auto& d : r.findings) {
+            if (d.level >= severity::error) {
+              text = std::string(d.id);
+              break;
+            }
+          }
+          cus->header = responses::header_result{std::string(responses::header_rejected), text};
+        }
+      }
+    }
+    if (cus && !json) {
+      auto written = responses::write_cusres(*cus);
+      if (written) {
+        return finish(with_id(edifact_response(rejected ? 422 : 200, std::move(*written))),
+                      metric_verdict);
+      }
+      log_fields["cusres_error"] = written.error().message();
+    }
+    if (json && !rejected && cus) {
+      auto written = responses::write_cusres(*cus);
+      nlohmann::json receipt = {{"id", put->id}, {"verdict", verdict}};
+      if (written) receipt["cusres"] = *written;
+      return finish(with_id(response{200, "application/json", receipt.dump(), {}}), metric_verdict);
+    }
+    // No CUSRES can echo the request: the CONTRL or a problem (RCV-BAD-001).
+    if (!json && !r.contrl.empty() && rejected) {
+      return finish(with_id(edifact_response(422, r.contrl)), metric_verdict);
+    }
+    return finish(
+        with_id(problem_response(422, "iapi-not-answerable",
+                                 "no CUSRES can be built for this request", req.target, findings)),
+        metric_verdict);
+  }
+
+  // PNRGOV, EDIFACT or XML: ACKRES (PNR-ACK-001), positive only after put() (PNR-ACK-008).
+  responses::ackres_message ack;
+  ack.env = responses::pnrgov_envelope();
+  ack.env.sender = {opts_.receiver_id, opts_.receiver_qualifier};
+  ack.env.recipient = {
+      r.envelope.sender.empty() ? (req.sender.empty() ? "UNKNOWN" : req.sender) : r.envelope.sender,
+      {}};
+  ack.env.date = stamp.yymmdd;
+  ack.env.time = stamp.hhmm;
+  ack.env.control_reference = next_reference();
+  ack.acknowledged_function = "22";
+  for (const auto& m : r.messages) {
+    if (m.message.common_access_reference && ack.common_access_reference.empty()) {
+      ack.common_access_reference = *m.message.common_access_reference;
+    }
+    if (m.push && m.push->function) {
+      ack.acknowledged_function = *m.push->function == "update" ? "141" : "22";
+    }
+  }
+  if (rejected) {
+    for (const auto& d : r.findings) {
+      if (d.level < severity::error) continue;
+      if (ack.errors.size() >= 99) break;
+      responses::ackres_error e;
+      e.code = d.syntax_error != 0 ? std::to_string(d.syntax_error) : std::string("99");
+      e.texts.push_back(std::string(d.id));
+      ack.errors.push_back(std::move(e));
+    }
+    if (ack.errors.empty()) ack.errors.push_back({"99", {"REJECTED"}});
+  }
+  const unsigned status = syntax_rejected ? 400 : (rejected ? 422 : 200);
+  if (json) {
+    if (rejected) {
+      return finish(with_id(problem_response(status, "pnr-rejected", "the PNR push was rejected",
+                                             req.target, findings)),
+                    metric_verdict);
+    }
+    nlohmann::json receipt = {{"id", put->id}, {"verdict", verdict}, {"duplicate", put->duplicate}};
+    return finish(with_id(response{200, "application/json", receipt.dump(), {}}), metric_verdict);
+  }
+  auto written = responses::write_ackres(ack);
+  if (!written) {
+    log_fields["ackres_error"] = written.error().message();
+    return finish(with_id(problem_response(status == 200 ? 500 : status, "ackres-failed",
+                                           "no ACKRES could be written", req.target, findings)),
+                  metric_verdict);
+  }
+  return finish(with_id(edifact_response(status, std::move(*written))), metric_verdict);
+}
+
+transport::response service::query(const transport::request& req) {
+  const auto parts = split_path(req.path);
+  query_result q;
+  nlohmann::json log_fields = {{"request", req.id}, {"actor", req.sender}};
+  if (parts.size() == 3 && parts[1] == "messages") {
+    std::int64_t id = 0;
+    bool digits = !parts[2].empty() && parts[2].size() < 18;
+    for (char c : parts[2]) {
+      digits = digits && c >= '0' && c <= '9';
+      if (digits) id = id * 10 + (c - '0');
+    }
+    if (!digits) return problem_response(404, "not-found", "no such message", req.target);
+    log_fields["what"] = "message";
+    log_fields["id"] = id;
+    q = store_->interchange(id, req.sender);
+  } else if (parts.size() == 6 && parts[1] == "flights" && parts[5] == "travellers") {
+    log_fields["what"] = "flight_travellers";
+    log_fields["flight"] =
+        std::string(parts[2]) + std::string(parts[3]) + "/" + std::string(parts[4]);
+    q = store_->flight_travellers(parts[2], parts[3], parts[4], req.sender);
+  } else if (parts.size() == 3 && parts[1] == "pnrs") {
+    log_fields["what"] = "pnr";
+    log_fields["locator"] = mask(parts[2]);
+    q = store_->pnr(parts[2], req.sender);
+  } else {
+    return problem_response(404, "not-found", "no such resource", req.target);
+  }
+  // Every read of personal data is logged: who, when, what (DP-LOG-004).
+  log_fields["outcome"] = q.status == query_status::ok          ? "ok"
+                          : q.status == query_status::not_found ? "not_found"
+                                                                : "failed";
+  log_->log(log_level::info, "query", log_fields);
+  switch (q.status) {
+    case query_status::ok:
+      return response{200, "application/json", std::move(q.json), {}};
+    case query_status::not_found:
+      return problem_response(404, "not-found", "nothing stored under this key", req.target);
+    case query_status::failed:
+      break;
+  }
+  return problem_response(503, "store-unavailable", "the store could not answer", req.target);
+}
+
+void service::observe(kind k, std::string_view verdict, double seconds) {
+  messages_[static_cast<std::size_t>(k)][verdict_index(verdict)].fetch_add(1);
+  std::lock_guard lock(histogram_mutex_);
+  for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
+    if (seconds <= latency_buckets[i]) ++buckets_[i];
+  }
+  ++latency_count_;
+  latency_sum_ += seconds;
+}
+
+std::string service::metrics_text() const {
+  std::ostringstream out;
+  out << "# HELP apipnr_messages_total Inputs received, by intake kind and verdict.\n"
+      << "# TYPE apipnr_messages_total counter\n";
+  for (std::size_t k = 0; k < kind_labels.size(); ++k) {
+    for (std::size_t v = 0; v < verdict_labels.size(); ++v) {
+      out << "apipnr_messages_total{kind=\"" << kind_labels[k] << "\",verdict=\""
+          << verdict_labels[v] << "\"} " << messages_[k][v].load() << "\n";
+    }
+  }
+  out << "# HELP apipnr_intake_duration_seconds Time from request read to acknowledgement.\n"
+      << "# TYPE apipnr_intake_duration_seconds histogram\n";
+  {
+    std::lock_guard lock(histogram_mutex_);
+    for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
+      out << "apipnr_intake_duration_seconds_bucket{le=\"" << latency_buckets[i] << "\"} "
+          << buckets_[i] << "\n";
+    }
+    out << "apipnr_intake_duration_seconds_bucket{le=\"+Inf\"} " << latency_count_ << "\n"
+        << "apipnr_intake_duration_seconds_sum " << latency_sum_ << "\n"
+        << "apipnr_intake_duration_seconds_count " << latency_count_ << "\n";
+  }
+  out << "# HELP apipnr_requests_in_flight Requests being handled now.\n"
+      << "# TYPE apipnr_requests_in_flight gauge\n"
+      << "apipnr_requests_in_flight " << in_flight_.load() << "\n"
+      << "# HELP apipnr_store_interchanges Interchanges stored since start.\n"
+      << "# TYPE apipnr_store_interchanges gauge\n"
+      << "apipnr_store_interchanges " << store_->size() << "\n"
+      << "# HELP apipnr_http_responses_total Responses of the service by status class.\n"
+      << "# TYPE apipnr_http_responses_total counter\n";
+  for (std::size_t c = 1; c < 6; ++c) {
+    out << "apipnr_http_responses_total{class=\"" << c << "xx\"} " << responses_by_class_[c].load()
+        << "\n";
+  }
+  if (opts_.extra_metrics) out << opts_.extra_metrics();
+  return out.str();
+}
+
+}  // namespace apipnr::receiver

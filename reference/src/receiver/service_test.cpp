@@ -1,0 +1,281 @@
+// The receiver service behind the real HTTP server, in-process on 127.0.0.1 with an ephemeral
+// port, driven by a Beast client. With the pipeline built, the real reference checks run;
+// otherwise the syntax-only checker (tests that need extraction are skipped then).
+#include "apipnr/receiver/service.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "apipnr/receiver/components.hpp"
+#include "test_client.hpp"
+
+namespace apipnr::receiver {
+namespace {
+
+using namespace std::chrono_literals;
+using transport::testing::client;
+using transport::testing::reply;
+
+std::string read_vector(const std::string& rel) {
+  std::ifstream in(std::string(APIPNR_VECTORS_DIR) + "/" + rel, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string replace(std::string s, std::string_view from, std::string_view to) {
+  const auto at = s.find(from);
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+const std::map<std::string, std::string> kEdifact = {{"Content-Type", "application/edifact"},
+                                                     {"Authorization", "Bearer xx-secret"}};
+
+class ReceiverService : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto built = built_with();
+    std::string why;
+    if (built.pipeline) {
+      pipeline::options po;
+      po.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+      auto c = make_pipeline_checker(po, why);
+      ASSERT_TRUE(c) << why;
+      checker_ = *c;
+      with_pipeline_ = true;
+    } else {
+      checker_ = make_syntax_checker({}, "GOVRCV");
+    }
+    std::shared_ptr<const iapi_decider> iapi = make_fixed_decider();
+    if (built.iapi) {
+      auto e = make_iapi_engine({}, {}, why);
+      ASSERT_TRUE(e) << why;
+      iapi = *e;
+    }
+    store_ = make_memory_store();
+    log_ = std::make_shared<logger>(log_text_, log_level::debug);
+    service_options so;
+    so.receiver_id = "GOVRCV";
+    service_ = std::make_shared<service>(so, checker_, store_, iapi, log_);
+    transport::server_options o;
+    o.max_body_bytes = 256 * 1024;
+    o.read_timeout = 500ms;
+    o.idle_timeout = 2s;
+    o.shutdown_grace = 2s;
+    o.auth.tokens = {{"XXAPI", "xx-secret"}, {"YYAPI", "yy-secret"}};
+    server_ = transport::server::create(o, service_);
+    ASSERT_FALSE(server_->start(why)) << why;
+    client_ = std::make_unique<client>(server_->port());
+    ASSERT_FALSE(client_->connect());
+  }
+
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+
+  reply post(std::string_view path, std::string_view body,
+             std::map<std::string, std::string> headers = kEdifact) {
+    return client_->request("POST", path, body, headers);
+  }
+
+  std::shared_ptr<const checker> checker_;
+  std::shared_ptr<message_store> store_;
+  std::ostringstream log_text_;
+  std::shared_ptr<logger> log_;
+  std::shared_ptr<service> service_;
+  std::unique_ptr<transport::server> server_;
+  std::unique_ptr<client> client_;
+  bool with_pipeline_ = false;
+};
+
+TEST_F(ReceiverService, PaxlstA1IsAcceptedAfterStorage) {
+  const auto a1 = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
+  auto r = post("/v1/api/paxlst", a1);
+  ASSERT_EQ(r.status, 202u) << r.body;
+  EXPECT_EQ(r.body, "accepted id=1 verdict=accept\n");
+  EXPECT_EQ(r.header("location"), "/v1/messages/1");
+  EXPECT_EQ(store_->size(), 1u);
+  auto q = client_->request("GET", "/v1/messages/1", {}, kEdifact);
+  ASSERT_EQ(q.status, 200u);
+  const auto j = nlohmann::json::parse(q.body);
+  EXPECT_EQ(j["control_reference"], "1001");
+  if (with_pipeline_) {
+    ASSERT_EQ(j["messages"].size(), 1u);
+    auto t = client_->request("GET", "/v1/flights/XX/123/2025-03-01/travellers", {}, kEdifact);
+    ASSERT_EQ(t.status, 200u);
+    EXPECT_EQ(nlohmann::json::parse(t.body)["travellers"].size(), 1u);
+  }
+}
+
+TEST_F(ReceiverService, LogsCarryNoPersonalData) {
+  (void)post("/v1/api/paxlst", read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi"));
+  (void)client_->request("GET", "/v1/messages/1", {}, kEdifact);
+  const std::string logs = log_text_.str();
+  EXPECT_NE(logs.find("\"event\":\"intake\""), std::string::npos);
+  EXPECT_NE(logs.find("\"event\":\"query\""), std::string::npos);
+  EXPECT_EQ(logs.find("BRIEN"), std::string::npos);
+  EXPECT_EQ(logs.find("PA1234567"), std::string::npos);
+  EXPECT_EQ(logs.find("850412"), std::string::npos);
+}
+
+TEST_F(ReceiverService, ContrlRequestedByUnb0031IsReturnedWith200) {
+  auto a1 = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
+  a1 = replace(a1, "+1001++APIS'", "+1002++APIS++1'");
+  a1 = replace(a1, "UNZ+1+1001'", "UNZ+1+1002'");
+  auto r = post("/v1/api/paxlst", a1);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/edifact");
+  EXPECT_NE(r.body.find("CONTRL"), std::string::npos);
+  EXPECT_NE(r.body.find("UCI+1002"), std::string::npos);
+}
+
+TEST_F(ReceiverService, BrokenUntCountGets400WithContrlUciAndUcm) {
+  auto a1 = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
+  a1 = replace(a1, "UNT+23+1'", "UNT+22+1'");
+  auto r = post("/v1/api/paxlst", a1);
+  ASSERT_EQ(r.status, 400u) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/edifact");
+  EXPECT_NE(r.body.find("UCI+1001"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("UCM+1"), std::string::npos) << r.body;
+  // Rejected input is still stored for inspection (RCV-DUR-003).
+  EXPECT_EQ(store_->size(), 1u);
+}
+
+TEST_F(ReceiverService, ProblemJsonWhenTheClientAsksForIt) {
+  auto a1 = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
+  a1 = replace(a1, "UNT+23+1'", "UNT+22+1'");
+  auto h = kEdifact;
+  h["Accept"] = "application/problem+json";
+  auto r = post("/v1/api/paxlst", a1, h);
+  ASSERT_EQ(r.status, 400u);
+  EXPECT_EQ(r.header("content-type"), "application/problem+json");
+  const auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["status"], 400);
+  EXPECT_EQ(j["type"], "urn:apipnr:problem:syntax-rejected");
+  ASSERT_FALSE(j["findings"].empty());
+  EXPECT_FALSE(j["findings"][0]["id"].get<std::string>().empty());
+}
+
+TEST_F(ReceiverService, ResentInterchangeIsADuplicate) {
+  const auto a1 = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
+  ASSERT_EQ(post("/v1/api/paxlst", a1).status, 202u);
+  auto r = post("/v1/api/paxlst", a1);
+  EXPECT_EQ(r.status, 202u);
+  EXPECT_EQ(r.header("x-apipnr-duplicate-of"), "1");
+  EXPECT_EQ(store_->size(), 1u);
+}
+
+TEST_F(ReceiverService, IapiRequestIsAnsweredWithCusres) {
+  if (!with_pipeline_) GTEST_SKIP() << "needs the pipeline (extraction)";
+  auto r = post("/v1/api/iapi", read_vector("edifact/messages/iapi/y_iapi_two_passengers.edi"));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/edifact");
+  EXPECT_NE(r.body.find("CUSRES:D:05B"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("ERP+2"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("RFF+TN:XX1232503011"), std::string::npos) << r.body;
+}
+
+TEST_F(ReceiverService, PnrgovIsAnsweredWithAckres) {
+  auto r = post("/v1/pnr/edifact", read_vector("edifact/messages/pnrgov/y_a3_full_push.edi"));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_NE(r.body.find("ACKRES"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("ERC+"), std::string::npos) << r.body;
+}
+
+TEST_F(ReceiverService, WrongContentTypeGets415) {
+  auto h = kEdifact;
+  h["Content-Type"] = "application/json";
+  auto r = post("/v1/api/paxlst", "{}", h);
+  EXPECT_EQ(r.status, 415u);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["type"], "urn:apipnr:problem:unsupported-media-type");
+  h["Content-Type"] = "application/edifact";
+  EXPECT_EQ(post("/v1/pnr/xml", "<a/>", h).status, 415u);
+  EXPECT_EQ(store_->size(), 0u);
+}
+
+TEST_F(ReceiverService, OversizedPayloadGets413) {
+  // The server answers as soon as it sees Content-Length, so the client's write may fail
+  // half-way; the 413 must still arrive.
+  (void)client_->send_raw(
+      "POST /v1/api/paxlst HTTP/1.1\r\nHost: h\r\nContent-Type: "
+      "application/edifact\r\nAuthorization: Bearer xx-secret\r\n"
+      "Content-Length: 307200\r\n\r\n" +
+      std::string(300 * 1024, 'A'));
+  auto r = client_->read();
+  EXPECT_EQ(r.status, 413u);
+  EXPECT_EQ(r.header("content-type"), "application/problem+json");
+}
+
+TEST_F(ReceiverService, MissingOrWrongTokenGets401) {
+  auto r = post("/v1/api/paxlst", "x", {{"Content-Type", "application/edifact"}});
+  EXPECT_EQ(r.status, 401u);
+  EXPECT_NE(r.header("www-authenticate").find("Bearer"), std::string::npos);
+  r = post("/v1/api/paxlst", "x",
+           {{"Content-Type", "application/edifact"}, {"Authorization", "Bearer nope"}});
+  EXPECT_EQ(r.status, 401u);
+  EXPECT_EQ(client_->request("GET", "/v1/messages/1").status, 401u);
+  EXPECT_EQ(store_->size(), 0u);
+}
+
+TEST_F(ReceiverService, BinaryGarbageIsRejectedAndTheNextRequestWorks) {
+  std::string garbage;
+  for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>((i * 131 + 7) % 256));
+  auto r = post("/v1/api/paxlst", garbage);
+  EXPECT_EQ(r.status, 400u) << r.body;
+  r = post("/v1/pnr/edifact", garbage);
+  EXPECT_EQ(r.status, 400u) << r.body;
+  auto ok = post("/v1/api/paxlst", read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi"));
+  EXPECT_EQ(ok.status, 202u);
+}
+
+TEST_F(ReceiverService, InvalidUtf8WhereDeclaredGets400) {
+  auto h = kEdifact;
+  h["Content-Type"] = "text/plain; charset=UTF-8";
+  auto r = post("/v1/api/paxlst", "UNB+UNOW:4+A+B+250301:0930+1'\xff\xfe", h);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["type"], "urn:apipnr:problem:invalid-utf8");
+  h["Content-Type"] = "application/xml";
+  EXPECT_EQ(post("/v1/pnr/xml", "<a>\xc3\x28</a>", h).status, 400u);
+}
+
+TEST_F(ReceiverService, HealthReadinessAndMetrics) {
+  EXPECT_EQ(client_->request("GET", "/healthz").body, "ok\n");
+  EXPECT_EQ(client_->request("GET", "/readyz").status, 200u);
+  ASSERT_EQ(
+      post("/v1/api/paxlst", read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi")).status,
+      202u);
+  auto m = client_->request("GET", "/metrics");
+  ASSERT_EQ(m.status, 200u);
+  EXPECT_NE(m.body.find("apipnr_messages_total{kind=\"paxlst\",verdict=\"accept\"} 1"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("apipnr_intake_duration_seconds_count 1"), std::string::npos);
+  EXPECT_NE(m.body.find("apipnr_requests_in_flight 1"), std::string::npos);  // this request
+  EXPECT_NE(m.body.find("apipnr_store_interchanges 1"), std::string::npos);
+  store_->close();
+  EXPECT_EQ(client_->request("GET", "/readyz").status, 503u);
+}
+
+TEST_F(ReceiverService, ClosedStoreMeansNoAcknowledgement) {
+  store_->close();
+  auto r = post("/v1/api/paxlst", read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi"));
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_EQ(r.body.find("UCI"), std::string::npos);
+  EXPECT_EQ(r.header("retry-after"), "1");
+}
+
+TEST_F(ReceiverService, UnknownPathAndWrongMethod) {
+  EXPECT_EQ(client_->request("GET", "/nope", {}, kEdifact).status, 404u);
+  auto r = client_->request("GET", "/v1/api/paxlst", {}, kEdifact);
+  EXPECT_EQ(r.status, 405u);
+  EXPECT_EQ(r.header("allow"), "POST");
+  EXPECT_EQ(client_->request("GET", "/v1/messages/abc", {}, kEdifact).status, 404u);
+  EXPECT_EQ(client_->request("GET", "/v1/pnrs/ZZZ999", {}, kEdifact).status, 404u);
+}
+
+}  // namespace
+}  // namespace apipnr::receiver
