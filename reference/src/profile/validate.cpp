@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "compiled.hpp"
 
@@ -102,21 +105,91 @@ std::size_t char_length(std::string_view s) noexcept {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
 }
 
+// Direct children and own segments of every group instance, built once per message.
+// message_tree::for_each_child / for_each_own_segment scan the instance's whole range, which for
+// the root is the whole message: asked once per traveller (a `when` on BGM, a path from the
+// message root) that made evaluation quadratic in the number of travellers (paxlst/26, 100,000
+// traveller groups). Compressed rows keep document order and cost O(segments + instances).
+class tree_index {
+ public:
+  explicit tree_index(const message_tree& tree) {
+    const std::size_t n = tree.instances.size();
+    child_begin_.assign(n + 1, 0);
+    seg_begin_.assign(n + 1, 0);
+    for (std::size_t j = 1; j < n; ++j) {
+      const std::uint32_t parent = tree.instances[j].parent;
+      if (parent < n) ++child_begin_[parent + 1];
+    }
+    for (const auto& e : tree.segments) {
+      if (e.instance < n) ++seg_begin_[e.instance + 1];
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      child_begin_[k + 1] += child_begin_[k];
+      seg_begin_[k + 1] += seg_begin_[k];
+    }
+    children_.resize(child_begin_[n]);
+    own_segments_.resize(seg_begin_[n]);
+    std::vector<std::uint32_t> fill(child_begin_.begin(), child_begin_.end() - 1);
+    for (std::size_t j = 1; j < n; ++j) {
+      const std::uint32_t parent = tree.instances[j].parent;
+      if (parent < n) children_[fill[parent]++] = static_cast<std::uint32_t>(j);
+    }
+    fill.assign(seg_begin_.begin(), seg_begin_.end() - 1);
+    for (std::size_t i = 0; i < tree.segments.size(); ++i) {
+      const std::uint32_t inst = tree.segments[i].instance;
+      if (inst < n) own_segments_[fill[inst]++] = static_cast<std::uint32_t>(i);
+    }
+  }
+
+  // f(instance) for each direct child instance of `inst`, in order.
+  template <class F>
+  void for_each_child(std::uint32_t inst, F&& f) const {
+    if (inst + 1 >= child_begin_.size()) return;
+    for (std::uint32_t k = child_begin_[inst]; k < child_begin_[inst + 1]; ++k) f(children_[k]);
+  }
+
+  // f(tree_index) for each segment of `inst` itself (not of nested groups), in order.
+  template <class F>
+  void for_each_own_segment(std::uint32_t inst, F&& f) const {
+    if (inst + 1 >= seg_begin_.size()) return;
+    for (std::uint32_t k = seg_begin_[inst]; k < seg_begin_[inst + 1]; ++k) f(own_segments_[k]);
+  }
+
+ private:
+  std::vector<std::uint32_t> child_begin_, children_;
+  std::vector<std::uint32_t> seg_begin_, own_segments_;
+};
+
 class evaluator {
  public:
   evaluator(const edifact::interchange& ic, const message_tree& tree, diagnostic_sink& sink,
             const validate_options& opt)
-      : ic_(ic), tree_(tree), sink_(sink), opt_(opt) {
+      : ic_(ic), tree_(tree), index_(tree), sink_(sink), opt_(opt) {
     today_ = opt.today ? *opt.today : system_today();
   }
 
   void run(const compiled_rule& c) {
     c_ = &c;
+    // A `when` condition or an `other` path depends only on the instance it is anchored at
+    // (the unit's ancestor at the steps it shares with the rule), and units come in document
+    // order, so consecutive units mostly share it: remember the last anchor's answer.
+    when_cache_.assign(c.when.size(), cached_condition{});
+    other_cache_ = cached_value{};
     for_each_instance(0, c.select, 0, c.select.unit_groups,
                       [&](std::uint32_t unit) { evaluate(unit); });
   }
 
  private:
+  struct cached_condition {
+    std::uint32_t anchor = message::no_instance;
+    bool holds = false;
+  };
+  struct cached_value {
+    std::uint32_t anchor = message::no_instance;
+    bool found = false;
+    std::string value;
+  };
+
   // ---- tree walking -------------------------------------------------------------------------
 
   std::string_view trigger_qualifier(std::uint32_t inst) const noexcept {
@@ -136,7 +209,7 @@ class evaluator {
       return;
     }
     const resolved_step& s = p.steps[from];
-    tree_.for_each_child(inst, [&](std::uint32_t j) {
+    index_.for_each_child(inst, [&](std::uint32_t j) {
       if (tree_.instances[j].group != s.group) return;
       if (s.has_predicate && !in_values(trigger_qualifier(j), s.values)) return;
       for_each_instance(j, p, from + 1, to, f);
@@ -160,7 +233,7 @@ class evaluator {
     while (k < p.steps.size() && p.steps[k].kind == step_kind::group) ++k;
     if (k >= p.steps.size()) return;
     for_each_instance(inst, p, from, k, [&](std::uint32_t g) {
-      tree_.for_each_own_segment(g, [&](std::uint32_t i) {
+      index_.for_each_own_segment(g, [&](std::uint32_t i) {
         if (segment_matches(i, p.steps[k])) f(i);
       });
     });
@@ -168,7 +241,7 @@ class evaluator {
 
   // f(tree_index, repetition, value) for every value of an element path (empty ones included).
   template <class F>
-  void for_each_value(std::uint32_t inst, const resolved_path& p, std::size_t from, F&& f) {
+  void for_each_value(std::uint32_t inst, const resolved_path& p, std::size_t from, F&& f) const {
     for_each_segment(inst, p, from, [&](std::uint32_t i) {
       std::uint16_t reps = 1;
       if (p.element_def != nullptr && p.element_def->repeat_max > 1) {
@@ -206,8 +279,19 @@ class evaluator {
     return inst;
   }
 
-  bool condition_holds(std::uint32_t unit, const condition& cond, const resolved_path& p) {
+  bool condition_holds(std::uint32_t unit, std::size_t w) {
+    const condition& cond = c_->source->when[w];
+    const resolved_path& p = c_->when[w];
     const std::uint32_t anchor = ancestor_at(unit, p.shared);
+    cached_condition& cache = when_cache_[w];
+    if (cache.anchor != anchor) {
+      cache.holds = condition_at(anchor, cond, p);
+      cache.anchor = anchor;
+    }
+    return cache.holds;
+  }
+
+  bool condition_at(std::uint32_t anchor, const condition& cond, const resolved_path& p) const {
     bool any_present = false;
     bool any_in = false;
     auto see = [&](std::string_view v) {
@@ -300,7 +384,7 @@ class evaluator {
     const compiled_rule& c = *c_;
     const rule& r = *c.source;
     for (std::size_t w = 0; w < c.when.size(); ++w) {
-      if (!condition_holds(unit, r.when[w], c.when[w])) return;
+      if (!condition_holds(unit, w)) return;
     }
     const resolved_path& p = c.select;
     const std::size_t from = p.unit_groups;
@@ -414,7 +498,7 @@ class evaluator {
         std::string expected;
         if (a.equals_value) {
           expected = *a.equals_value;
-        } else if (!first_value(unit, c.other, expected)) {
+        } else if (!other_value(unit, expected)) {
           return;  // nothing to compare with
         }
         if (v != expected)
@@ -426,19 +510,31 @@ class evaluator {
     }
   }
 
-  bool first_value(std::uint32_t unit, const resolved_path& p, std::string& out) {
-    bool found = false;
-    for_each_value(ancestor_at(unit, p.shared), p, p.shared,
-                   [&](std::uint32_t, std::uint16_t, std::string_view v) {
-                     if (!found && !v.empty()) {
-                       out = std::string(v);
-                       found = true;
-                     }
-                   });
-    return found;
+  // The first non-empty value of the rule's `other` path seen from `unit`.
+  bool other_value(std::uint32_t unit, std::string& out) {
+    const resolved_path& p = c_->other;
+    const std::uint32_t anchor = ancestor_at(unit, p.shared);
+    if (other_cache_.anchor != anchor) {
+      other_cache_.found = false;
+      other_cache_.value.clear();
+      for_each_value(anchor, p, p.shared, [&](std::uint32_t, std::uint16_t, std::string_view v) {
+        if (!other_cache_.found && !v.empty()) {
+          other_cache_.value = std::string(v);
+          other_cache_.found = true;
+        }
+      });
+      other_cache_.anchor = anchor;
+    }
+    if (other_cache_.found) out = other_cache_.value;
+    return other_cache_.found;
   }
 
   std::optional<moment> message_date() const {
+    if (!message_date_) message_date_ = compute_message_date();
+    return *message_date_;
+  }
+
+  std::optional<moment> compute_message_date() const {
     const std::string_view d = ic_.date;
     std::optional<model::calendar_date> date;
     if (d.size() == 6) date = model::parse_yymmdd(d, model::nearest_rule(today_));
@@ -448,7 +544,14 @@ class evaluator {
   }
 
   // First scheduled departure: the first DTM+189 (PAXLST), else the first TVL (PNRGOV).
+  // Looked up once per message: without a DTM 189 or TVL the search reads every segment, and
+  // a date rule asks for each traveller.
   std::optional<moment> flight_departure() const {
+    if (!flight_departure_) flight_departure_ = compute_flight_departure();
+    return *flight_departure_;
+  }
+
+  std::optional<moment> compute_flight_departure() const {
     const model::calendar_date ref = message_date() ? message_date()->date : today_;
     const model::century_rule rule = model::nearest_rule(ref);
     for (std::size_t i = 0; i < tree_.segments.size(); ++i) {
@@ -498,7 +601,7 @@ class evaluator {
         break;
       case compare_target::path: {
         std::string other;
-        if (first_value(unit, c_->other, other)) {
+        if (other_value(unit, other)) {
           target = parse_moment(other, a.format, century_for(a.century_rule, fallback));
         }
         break;
@@ -569,10 +672,14 @@ class evaluator {
 
   const edifact::interchange& ic_;
   const message_tree& tree_;
+  tree_index index_;
   diagnostic_sink& sink_;
   const validate_options& opt_;
   model::calendar_date today_;
   const compiled_rule* c_ = nullptr;
+  std::vector<cached_condition> when_cache_;
+  cached_value other_cache_;
+  mutable std::optional<std::optional<moment>> message_date_, flight_departure_;
 };
 
 void report_envelope(diagnostic_sink& sink, const envelope_settings& env, errc code,

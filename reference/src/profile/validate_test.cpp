@@ -1,5 +1,7 @@
 #include "apipnr/profile/validate.hpp"
 
+#include <chrono>
+#include <iostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -427,6 +429,57 @@ TEST(ProfileSyntax, SyntaxKeysCoverTheTable) {
   EXPECT_EQ(syntax_key(edifact::errc::lowercase_in_level_a), "lowercase_in_unoa");
   EXPECT_EQ(syntax_key(message::errc::unknown_segment), "unknown_segment");
   EXPECT_EQ(syntax_key(message::errc::missing_segment), "");
+}
+
+// ---- cost -------------------------------------------------------------------------------------
+
+// A.1 with `n` copies of its traveller group (each a full A.1 traveller with its own ABO).
+std::string many_travellers(std::size_t n) {
+  const std::string_view head_end = "DTM+232:2503011400:201'\n";
+  const std::string_view text(a1);
+  const std::size_t body = text.find(head_end) + head_end.size();
+  const std::size_t tail = text.find("CNT+42:1'");
+  std::string out(text.substr(0, body));
+  const std::string traveller(text.substr(body, tail - body));  // 11 segments
+  out.reserve(out.size() + n * traveller.size() + 64);
+  for (std::size_t k = 0; k < n; ++k) {
+    std::string t = traveller;
+    const std::string abo = "RFF+ABO:0001'";
+    t.replace(t.find(abo), abo.size(), "RFF+ABO:" + std::to_string(k + 1) + "'");
+    out += t;
+  }
+  out += "CNT+42:" + std::to_string(n) + "'\n";
+  // UNH, 4 header segments, 5 flight segments, 11 per traveller, CNT, UNT.
+  out += "UNT+" + std::to_string(1 + 4 + 5 + 11 * n + 2) + "+1'\nUNE+1+1'\nUNZ+1+1001'\n";
+  return out;
+}
+
+TEST(ProfileValidateCost, TwentyThousandTravellersValidateInLinearTime) {
+  // Rules with a `when` on the header or a path from the message root used to rescan the whole
+  // message for every traveller (quadratic: tens of seconds at 100,000 travellers). The bound
+  // is generous for a loaded CI machine; an optimised build takes a small fraction of it.
+  constexpr std::size_t travellers = 20000;
+  const std::string text = many_travellers(travellers);
+  const profile& prof = shipped("baseline");
+  validate_options opt;
+  opt.today = model::calendar_date{2025, 3, 1};
+  diagnostic_list structural;
+  edifact::parser p;
+  edifact::interchange ic;
+  p.parse(text, ic, structural);
+  message::message_tree tree;
+  message::parse_structure(ic, 0, prof.definitions(), structural, tree,
+                           structure_options_for(prof));
+  ASSERT_FALSE(structural.has_errors());
+  ASSERT_EQ(tree.instances.size(), 1 + 1 + 1 + 2 + 2 * travellers);  // root SG1 SG2 SG3x2 SG4+SG5
+  diagnostic_list findings;
+  const auto start = std::chrono::steady_clock::now();
+  validate(ic, 0, tree, prof, findings, opt);
+  const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
+  std::cout << "validate: " << travellers << " travellers in " << elapsed.count() << " s\n";
+  RecordProperty("validate_seconds", std::to_string(elapsed.count()));
+  for (const auto& d : findings.items()) ADD_FAILURE() << d.id << ": " << d.detail;
+  EXPECT_LT(elapsed.count(), 2.0);
 }
 
 }  // namespace
