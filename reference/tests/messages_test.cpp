@@ -13,7 +13,8 @@
 // Known failures of the reference are listed in reference/conformance/expectations.json
 // ({"<case id>": {"expected": "FAIL", "reason": "..."}}): such a case passes while it keeps
 // failing, and fails when it starts passing, so that the file cannot rot (STYLE_ANCHORS C6/C10).
-// CI therefore shows only unexpected results. The Summary test prints pass/fail counts per folder.
+// CI therefore shows only unexpected results. A summary of pass/fail counts per folder is printed
+// when the program ends.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -322,17 +323,30 @@ judgement judge(const vectors::case_spec& c) {
   return j;
 }
 
-// Cached so that the Summary test and the per-case tests judge once per process.
+// Each case is judged once per process; the summary printed at the end reads this cache.
+struct judgement_cache {
+  std::mutex mu;
+  std::map<const vectors::case_spec*, std::unique_ptr<judgement>> by_case;
+};
+
+judgement_cache& judgements() {
+  static judgement_cache c;
+  return c;
+}
+
+const judgement* already_judged(const vectors::case_spec& c) {
+  auto& cache = judgements();
+  const std::lock_guard<std::mutex> lock(cache.mu);
+  auto it = cache.by_case.find(&c);
+  return it == cache.by_case.end() ? nullptr : it->second.get();
+}
+
 const judgement& judged(const vectors::case_spec& c) {
-  static std::mutex mu;
-  static std::map<const vectors::case_spec*, std::unique_ptr<judgement>> cache;
-  {
-    const std::lock_guard<std::mutex> lock(mu);
-    if (auto it = cache.find(&c); it != cache.end()) return *it->second;
-  }
+  if (const judgement* j = already_judged(c)) return *j;
   auto j = std::make_unique<judgement>(judge(c));
-  const std::lock_guard<std::mutex> lock(mu);
-  return *cache.emplace(&c, std::move(j)).first->second;
+  auto& cache = judgements();
+  const std::lock_guard<std::mutex> lock(cache.mu);
+  return *cache.by_case.emplace(&c, std::move(j)).first->second;
 }
 
 std::string explain(const vectors::case_spec& c, const judgement& j) {
@@ -393,32 +407,45 @@ TEST(MessageVectorsCorpus, ExpectationsFileIsValidAndNamesKnownCases) {
   }
 }
 
-// Per folder: pass, fail, expected fail, unexpected pass. Informational; the per-case tests
-// carry the verdicts.
-TEST(MessageVectorsCorpus, Summary) {
-  struct counts {
-    int pass = 0, fail = 0, expected_fail = 0, unexpected_pass = 0;
-  };
-  std::map<std::string, counts> by_folder;
-  for (const auto& p : params()) {
-    const auto& c = *p.spec;
-    const bool ok = judged(c).failures.empty();
-    const bool known = known_failures().expected_fail.contains(c.id);
-    auto& n = by_folder[c.id.substr(0, c.id.rfind('/'))];
-    if (ok && !known) ++n.pass;
-    if (!ok && !known) ++n.fail;
-    if (!ok && known) ++n.expected_fail;
-    if (ok && known) ++n.unexpected_pass;
+// Per folder: pass, fail, expected fail, unexpected pass, printed when the program ends from
+// the judgements the per-case tests made (cached in judged()), so that the corpus is judged
+// once: a Summary test of its own would judge every case again, and under ctest (one process
+// per test) it would do so in a process of its own. A process that judged a single case (one
+// ctest entry) prints nothing. Informational; the per-case tests carry the verdicts.
+class summary_printer : public testing::Environment {
+ public:
+  void TearDown() override {
+    struct counts {
+      int pass = 0, fail = 0, expected_fail = 0, unexpected_pass = 0;
+    };
+    std::map<std::string, counts> by_folder;
+    int judged_cases = 0;
+    for (const auto& p : params()) {
+      const vectors::case_spec& c = *p.spec;
+      const judgement* j = already_judged(c);
+      if (j == nullptr) continue;
+      ++judged_cases;
+      const bool ok = j->failures.empty();
+      const bool known = known_failures().expected_fail.contains(c.id);
+      auto& n = by_folder[c.id.substr(0, c.id.rfind('/'))];
+      if (ok && !known) ++n.pass;
+      if (!ok && !known) ++n.fail;
+      if (!ok && known) ++n.expected_fail;
+      if (ok && known) ++n.unexpected_pass;
+    }
+    if (judged_cases < 2) return;
+    std::ostringstream os;
+    os << "folder pass fail expected-fail unexpected-pass\n";
+    for (const auto& [folder, n] : by_folder) {
+      os << folder << " " << n.pass << " " << n.fail << " " << n.expected_fail << " "
+         << n.unexpected_pass << "\n";
+    }
+    std::cout << os.str();
   }
-  std::ostringstream os;
-  os << "folder pass fail expected-fail unexpected-pass\n";
-  for (const auto& [folder, n] : by_folder) {
-    os << folder << " " << n.pass << " " << n.fail << " " << n.expected_fail << " "
-       << n.unexpected_pass << "\n";
-  }
-  std::cout << os.str();
-  RecordProperty("summary", os.str());
-}
+};
+
+const testing::Environment* const summary_environment =
+    testing::AddGlobalTestEnvironment(new summary_printer);
 
 class MessageVector : public testing::TestWithParam<case_param> {};
 
