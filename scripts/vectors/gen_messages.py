@@ -282,11 +282,13 @@ def scenario(code, sub):
 
 
 def kind_for(code, app):
+    # vectors/README.md: 745/655 api (iapi_request when UNB 0026 is IAPI), 250/336 api_crew,
+    # 266 api_flight_status whatever the channel.
     if code in ("250", "336"):
         return "api_crew"
     if code == "266":
         return "api_flight_status"
-    if code == "745" and app == "IAPI":
+    if code in ("745", "655") and app == "IAPI":
         return "iapi_request"
     return "api"
 

@@ -397,8 +397,11 @@ void extractor::header_segment(std::size_t i) {
     const auto sub = comp(i, 2, 1);
     m.document_code = text(code);
     if (!sub.empty()) m.document_subtype = text(sub);
+    // vectors/README.md conventions: an IAPI interchange makes a passenger list (745) or gate
+    // pass (655) an iAPI request; crew lists and flight status (266 close-out, STANDARDS.md
+    // 2.7 step 3) keep their own kind whatever the channel.
     const bool iapi = ic_.application_reference == "IAPI";
-    if (iapi) {
+    if (iapi && (code == "745" || code == "655")) {
       m.kind = "iapi_request";
     } else if (code == "250" || code == "336") {
       m.kind = "api_crew";

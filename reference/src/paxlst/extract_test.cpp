@@ -304,7 +304,8 @@ TEST(PaxlstExtract, IapiCloseOutOnBoardWithZzzTravellers) {
              "IAPI"));
   diagnostic_list findings;
   const auto m = run(*p, findings);
-  EXPECT_EQ(m.message.kind, "iapi_request");
+  // A close-out is flight status on any channel; only 745/655 become iAPI requests.
+  EXPECT_EQ(m.message.kind, "api_flight_status");
   EXPECT_EQ(m.message.scenario, "closeout_on_board");
   ASSERT_EQ(m.travellers.size(), 2u);
   EXPECT_EQ(m.travellers[1].party_function, "ZZZ");
