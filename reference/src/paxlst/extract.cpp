@@ -149,6 +149,7 @@ class extractor {
   void sg5_segment(std::size_t i);
   void trailer_segment(std::size_t i);
   void close_itinerary();
+  void untag_single_flight();
   void read_envelope();
   void check_counts();
 
@@ -472,15 +473,13 @@ void extractor::close_itinerary() {
   if (points_.empty() && !sg2_number_) return;
   if (!out_.flight_info) out_.flight_info.emplace();
   auto& legs = out_.flight_info->legs;
-  const bool tag_leg = sg2_index_ > 1 && (sg2_carrier_ != out_.flight_info->carrier ||
-                                          sg2_number_ != out_.flight_info->number);
   auto new_leg = [&]() -> model::leg& {
     model::leg l;
     l.sequence = ++leg_seq_;
-    if (tag_leg) {
-      l.carrier = sg2_carrier_;
-      l.flight_number = sg2_number_;
-    }
+    // Every leg remembers its TDT; untag_single_flight() drops this again when the message had
+    // only one SG2 (the flight then says it once).
+    l.carrier = sg2_carrier_;
+    l.flight_number = sg2_number_;
     legs.push_back(std::move(l));
     return legs.back();
   };
@@ -556,6 +555,18 @@ void extractor::close_itinerary() {
     new_leg().arrival = as_place(*orphan, orphan->arr_time);
   }
   points_.clear();
+}
+
+void extractor::untag_single_flight() {
+  // API-PAXLST-TDT-005 (vectors/README.md canonical conventions): with several SG2 flight
+  // groups every leg names its carrier and flight number, those of the first TDT included,
+  // since which TDT a leg belongs to is known only while its SG2 is read. With one SG2 the
+  // flight's own carrier and number say it and the legs carry none.
+  if (sg2_index_ > 1 || !out_.flight_info) return;
+  for (auto& l : out_.flight_info->legs) {
+    l.carrier.reset();
+    l.flight_number.reset();
+  }
 }
 
 void extractor::sg2_segment(std::size_t i) {
@@ -977,6 +988,7 @@ canonical_message extractor::run() {
     if (p != place::other) state_ = p;
   }
   close_itinerary();
+  untag_single_flight();
   if (!seen_bgm_) {
     report(errc::missing_bgm, 1, 0, 0, "no BGM in message " + std::string(mv_.reference));
     out_.message.kind = ic_.application_reference == "IAPI" ? "iapi_request" : "api";

@@ -177,6 +177,28 @@ TEST(PaxlstExtract, Loc92ChainAfterMainSectorGivesTwoLegs) {
   EXPECT_EQ(legs[1].arrival.port, "ORD");
   EXPECT_EQ(legs[1].arrival.qualifier, "92");
   EXPECT_FALSE(has(findings, "PAX-LEG-UNPAIRED"));
+  // One SG2: the flight names carrier and number, the legs do not repeat them.
+  EXPECT_FALSE(legs[0].carrier);
+  EXPECT_FALSE(legs[1].flight_number);
+}
+
+TEST(PaxlstExtract, SeveralFlightGroupsTagEveryLegWithItsFlight) {
+  // TDT-005, vectors/README.md conventions: with several TDTs each leg, the first included,
+  // carries its carrier and flight number.
+  const auto p =
+      parse(paxlst("BGM+745'TDT+20+XX123+++XX'LOC+125+LHR'DTM+189:2503011100:201'LOC+87+JFK'"
+                   "DTM+232:2503011400:201'TDT+20+XX124+++XX'LOC+125+JFK'"
+                   "DTM+189:2503011600:201'LOC+87+ORD'DTM+232:2503011800:201'CNT+42:0'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_TRUE(m.flight_info);
+  EXPECT_EQ(m.flight_info->number, "123");
+  const auto& legs = m.flight_info->legs;
+  ASSERT_EQ(legs.size(), 2u);
+  EXPECT_EQ(legs[0].carrier, "XX");
+  EXPECT_EQ(legs[0].flight_number, "123");
+  EXPECT_EQ(legs[1].carrier, "XX");
+  EXPECT_EQ(legs[1].flight_number, "124");
 }
 
 TEST(PaxlstExtract, Loc130ClosesAChainOf92) {
