@@ -650,7 +650,9 @@ void extractor::sg4_segment(std::size_t i) {
              "traveller " + std::to_string(out_.travellers.size() + 1) + " ('" + ctext(i, 4, 1) +
                  "') party function '" + text(f) + "'");
     }
-    if (f == "DDU" || f == "DDT") t.in_transit = true;
+    // API-PAXLST-NAD-010: DDU/DDT say "in transit" through the role (transit_passenger,
+    // transit_crew); in_transit is left for sources that state transit apart from the party
+    // function (specs/canonical/README.md), so that one fact is not scored twice.
     t.surname = ctext(i, 4, 1);
     if (t.surname.empty()) {
       report(errc::missing_surname, i, 4, 1,

@@ -201,6 +201,19 @@ TEST(PaxlstExtract, SeveralFlightGroupsTagEveryLegWithItsFlight) {
   EXPECT_EQ(legs[1].flight_number, "124");
 }
 
+TEST(PaxlstExtract, TransitTravellersSayItThroughTheRoleOnly) {
+  // NAD-010 and specs/canonical/README.md: DDU/DDT give the role; in_transit stays absent.
+  const auto p = parse(paxlst(
+      "BGM+745'TDT+20+XX123+++XX'LOC+125+LHR'LOC+87+JFK'NAD+DDU+++A:B'NAD+DDT+++C:D'CNT+42:1'"));
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.size(), 2u);
+  EXPECT_EQ(m.travellers[0].role, "transit_passenger");
+  EXPECT_EQ(m.travellers[1].role, "transit_crew");
+  EXPECT_FALSE(m.travellers[0].in_transit);
+  EXPECT_FALSE(m.travellers[1].in_transit);
+}
+
 TEST(PaxlstExtract, Loc130ClosesAChainOf92) {
   const auto p = parse(
       paxlst("BGM+745'TDT+20+XX9+++XX'LOC+92+AAA'DTM+189:2503010800:201'LOC+92+BBB'"
