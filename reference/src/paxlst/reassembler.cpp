@@ -141,6 +141,11 @@ model::canonical_message reassembler::assemble(const part_key& key, part_set& se
     } else {
       out.message.parts.push_back(own_parts.front());
     }
+    // API-PAXLST-MULTI-002: once the F part is known, every other part of the set is not the
+    // final one, flagged C or not (vectors/README.md: final true only for the part flagged F).
+    if (auto& last = out.message.parts.back(); set.final_number && !last.final_part) {
+      last.final_part = number == *set.final_number;
+    }
     auto& travellers = is_first ? first_travellers : m.travellers;
     for (auto& t : travellers) out.travellers.push_back(std::move(t));
     const auto& c = is_first ? out.counts : m.counts;

@@ -81,6 +81,9 @@ TEST(PaxlstReassembler, PartsInOrderCompleteOnFinalPart) {
   ASSERT_TRUE(done);
   EXPECT_EQ(surnames(*done), (std::vector<std::string>{"P1T1", "P1T2", "P2T1", "P2T2", "P3T1"}));
   ASSERT_EQ(done->message.parts.size(), 3u);
+  EXPECT_EQ(done->message.parts[0].final_part, false);
+  // Part 2 carried no flag: with the F part known it is not the final one (MULTI-002).
+  EXPECT_EQ(done->message.parts[1].final_part, false);
   EXPECT_EQ(done->message.parts[2].final_part, true);
   EXPECT_EQ(done->message.parts[1].message_reference, "M2");
   EXPECT_EQ(done->message.message_reference, "M1");
