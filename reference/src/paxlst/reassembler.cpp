@@ -1,7 +1,9 @@
 #include "apipnr/paxlst/reassembler.hpp"
 
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace apipnr::paxlst {
 namespace {
@@ -132,6 +134,8 @@ model::canonical_message reassembler::assemble(const part_key& key, part_set& se
   // together with its header, so take them back from there.
   std::vector<model::traveller> first_travellers;
   std::swap(first_travellers, out.travellers);
+  // Each part's CNT, in part order, for the checks against the whole set below.
+  std::vector<std::pair<std::uint32_t, model::totals>> part_counts;
   bool is_first = true;
   for (auto& [number, sp] : set.parts) {
     model::canonical_message& m = is_first ? out : sp.message;
@@ -154,6 +158,7 @@ model::canonical_message reassembler::assemble(const part_key& key, part_set& se
         totals_differ = true;
       }
       totals = c;  // the last (final) part wins
+      part_counts.emplace_back(number, *c);
     }
     is_first = false;
   }
@@ -162,20 +167,27 @@ model::canonical_message reassembler::assemble(const part_key& key, part_set& se
     report(sink, errc::part_conflict,
            describe(key) + ": CNT differs between parts; the final part's total is kept");
   }
-  if (totals) {
-    std::uint32_t crew = 0, pax = 0;
-    for (const auto& t : out.travellers) (is_crew(t.role) ? crew : pax)++;
+  std::uint32_t crew = 0, pax = 0;
+  for (const auto& t : out.travellers) (is_crew(t.role) ? crew : pax)++;
+  // API-PAXLST-CNT-003: every part's CNT is the set's total (CNT-002), so each is checked
+  // against the travellers of all parts. When the parts agree one finding says it for all.
+  auto mismatch = [&](const model::totals& c, const std::string& where) {
     std::string detail;
-    if (totals->passengers && *totals->passengers != pax) {
-      detail = "CNT 42 = " + std::to_string(*totals->passengers) + ", passengers in " +
+    if (c.passengers && *c.passengers != pax) {
+      detail = "CNT 42 = " + std::to_string(*c.passengers) + ", passengers in " +
                std::to_string(set.parts.size()) + " parts " + std::to_string(pax);
     }
-    if (totals->crew && *totals->crew != crew) {
+    if (c.crew && *c.crew != crew) {
       if (!detail.empty()) detail += "; ";
-      detail += "CNT 41 = " + std::to_string(*totals->crew) + ", crew in " +
+      detail += "CNT 41 = " + std::to_string(*c.crew) + ", crew in " +
                 std::to_string(set.parts.size()) + " parts " + std::to_string(crew);
     }
-    if (!detail.empty()) report(sink, errc::count_mismatch, describe(key) + ": " + detail);
+    if (!detail.empty()) report(sink, errc::count_mismatch, describe(key) + where + ": " + detail);
+  };
+  if (!totals_differ) {
+    if (totals) mismatch(*totals, "");
+  } else {
+    for (const auto& [number, c] : part_counts) mismatch(c, ", part " + std::to_string(number));
   }
   return out;
 }

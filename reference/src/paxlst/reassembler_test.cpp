@@ -189,6 +189,26 @@ TEST(PaxlstReassembler, CntDifferingBetweenPartsIsReported) {
   EXPECT_TRUE(has(findings, "PAX-PART-CONFLICT"));
 }
 
+TEST(PaxlstReassembler, EachPartCntIsCheckedAgainstTheSetWhenPartsDisagree) {
+  // CNT-002: every part carries the set's total; CNT-003: part 2's 4 is not the 5 received.
+  reassembler r;
+  diagnostic_list findings;
+  EXPECT_FALSE(r.add(part(1, false, 2, 5), 10, findings).value());
+  EXPECT_FALSE(r.add(part(2, std::nullopt, 2, 4), 10, findings).value());
+  auto done = r.add(part(3, true, 1, 5), 10, findings).value();
+  ASSERT_TRUE(done);
+  EXPECT_TRUE(has(findings, "PAX-PART-CONFLICT"));
+  int mismatches = 0;
+  for (const auto& d : findings.items()) {
+    if (d.id != "PAX-CNT-MISMATCH") continue;
+    ++mismatches;
+    EXPECT_EQ(d.level, severity::warning);
+    EXPECT_EQ(d.requirement, "API-PAXLST-CNT-003");
+    EXPECT_NE(d.detail.find("part 2"), std::string::npos) << d.detail;
+  }
+  EXPECT_EQ(mismatches, 1);
+}
+
 TEST(PaxlstReassembler, PartsWithoutFlagsAreToleratedWithAWarning) {
   reassembler r;
   diagnostic_list findings;
