@@ -208,6 +208,8 @@ class mapper {
   void on_add(std::uint32_t i, std::vector<model::address>& into);
   void on_fop(std::uint32_t i);
   void history_text(std::uint32_t i);
+  void history_text(std::uint32_t i, std::string t);
+  std::string ift_text(std::uint32_t i) const;
 
   const edifact::interchange& ic_;
   const edifact::message_view& mv_;
@@ -944,7 +946,9 @@ void mapper::on_dat(std::uint32_t i) {
 
 void mapper::on_ift(std::uint32_t i) {
   if (ctx_ == ctx::sg11 || ctx_ == ctx::sg12) {
-    history_text(i);
+    // PNR-GOV-HIST-001: the history entry's text is the IFT free text (4440), not the raw
+    // segment: the C346 qualifiers (4:28) say what kind of text it is, not what it says.
+    history_text(i, ift_text(i));
     return;
   }
   const std::string type = val(i, 1, 2);
@@ -956,6 +960,13 @@ void mapper::on_ift(std::uint32_t i) {
   }
   if (ctx_ == ctx::sg3 || ctx_ == ctx::sg8 || ctx_ == ctx::sg9 || ctx_ == ctx::sg10)
     out_of_context(i);
+  std::string text = ift_text(i);
+  if (text.empty()) return;
+  if (room(pnr().osi, i)) pnr().osi.push_back(std::move(text));
+}
+
+std::string mapper::ift_text(std::uint32_t i) const {
+  // IFT element 2 is 4440 free text, repeated (x99): the pieces joined by one space.
   std::string text;
   const std::size_t n = elements(i);
   for (std::uint16_t e = 2; e <= n; ++e) {
@@ -964,8 +975,7 @@ void mapper::on_ift(std::uint32_t i) {
     if (!text.empty()) text.push_back(' ');
     text += piece;
   }
-  if (text.empty()) return;
-  if (room(pnr().osi, i)) pnr().osi.push_back(std::move(text));
+  return text;
 }
 
 void mapper::on_add(std::uint32_t i, std::vector<model::address>& into) {
@@ -1018,13 +1028,15 @@ void mapper::on_fop(std::uint32_t i) {
   ctx_ = ctx::sg4;
 }
 
-void mapper::history_text(std::uint32_t i) {
+void mapper::history_text(std::uint32_t i) { history_text(i, text_of(i)); }
+
+void mapper::history_text(std::uint32_t i, std::string t) {
   auto& h = pnr().history;
   if (h.empty()) {
     out_of_context(i);
     return;
   }
-  std::string t = text_of(i);
+  if (t.empty()) return;
   auto& cur = h.back().text;
   if (cur) {
     *cur += "; ";

@@ -240,6 +240,16 @@ TEST(PnrgovExtract, HistoryCreditLinesActionsAndLts) {
   EXPECT_EQ(r.model.pnrs[0].itinerary.size(), 1u);  // the history TVL is not a leg
 }
 
+TEST(PnrgovExtract, HistoryIftGivesItsFreeTextOnly) {
+  // PNR-GOV-HIST-001: the C346 qualifiers (4:28) are not part of the text.
+  const auto r = run(msg(std::string(pnr_head) + "TIF+TESTER+ZED:A:1'" + one_leg +
+                         "ABI+4+AGENT1:GS+LHR++XX'DAT+ZT:200225:0900'SAC+++A'"
+                         "IFT+4:28+SEAT 32A ADDED+BY AGENT'"));
+  const auto& h = r.model.pnrs.at(0).history;
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].text, "SEAT 32A ADDED BY AGENT");
+}
+
 TEST(PnrgovExtract, SensitiveSsrsRemovedCountedAndAbsentFromFindings) {
   const auto r = run(msg(std::string(pnr_head) +
                          "TIF+TESTER+ZED:A:1'SSR+MOML:HK:1:XX+::1'IFT+4:28::XX+PAX PREGNANT'" +
