@@ -653,7 +653,10 @@ def pnrgov_canon(env, head, function="22", pnrs=None, eqn="auto", org0=("XX", "L
                    "legs": [{"sequence": 1, "departure": leg["departure"],
                              "arrival": leg["arrival"]}]}
     c["totals"] = {"pnrs": len(pnrs) if eqn == "auto" else int(eqn)}
-    c["pnrs"] = [pnr_segs(p)[1] for p in pnrs]
+    # Absent means absent (specs/canonical/README.md): a push without PNR groups (EQN+0) has
+    # totals.pnrs = 0 and no "pnrs" array.
+    if pnrs:
+        c["pnrs"] = [pnr_segs(p)[1] for p in pnrs]
     return c
 
 
