@@ -1590,12 +1590,17 @@ def country():
                 ["API-PAXLST-NAD-015"], outcome="reject", name="n_us_name_hyphen.edi",
                 body={"travellers": [trav(given="ANNE-MARIE", clear="JFK")]},
                 errors_req=["API-PAXLST-NAD-015"], **us_p)
+    # The US document list has no AC (crew member certificate, STANDARDS.md §2.3 DOC table,
+    # §2.8): US crew carry a passport and, for pilots, a licence (L).
+    us_crew = [CREW[0], trav(surname="DUBOIS", given="CLAIRE", fn="FM", gender="F", dob="880214",
+                             nat="FRA", emp="CR2", refs=(),
+                             docs=[doc("P", "PF3000003", "FRA", "310707")])]
     paxlst_case(f, 6, "US: crew list 250 with crew subtype C is accepted",
                 ["API-PAXLST-BGM-005"], name="y_us_250_c.edi",
-                body={"code": "250", "sub": "C", "travellers": CREW[:2]}, **us_p)
+                body={"code": "250", "sub": "C", "travellers": us_crew}, **us_p)
     paxlst_case(f, 7, "US: crew list 250 without crew subtype is rejected",
                 ["API-PAXLST-BGM-005"], outcome="reject", name="n_us_250_no_subtype.edi",
-                body={"code": "250", "travellers": CREW[:2]},
+                body={"code": "250", "travellers": us_crew},
                 errors_req=["API-PAXLST-BGM-005"], **us_p)
     paxlst_case(f, 8, "US: overflight with transport stage 34 is accepted",
                 ["API-PAXLST-TDT-001"], name="y_us_tdt_34_overflight.edi",
