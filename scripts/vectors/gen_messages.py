@@ -1612,9 +1612,11 @@ def country():
                                           emp="CR1", refs=(),
                                           docs=[doc("P", "PN1000001", "NOR", "300303")])]},
                 errors_req=["API-PAXLST-ATT-002"], **us_p)
+    # Surname without apostrophe: CBP names carry no - or ' (STANDARDS.md §2.3, NAD-015), and
+    # the case tests LOC 22 only.
     paxlst_case(f, 10, "US: passenger without LOC 22 is accepted with a warning",
                 ["API-PAXLST-LOC-013", "API-PAXLST-LOC-001"], name="y_us_loc22_missing_warn.edi",
-                warn_req=["API-PAXLST-LOC-001"], **us_p)
+                body={"travellers": [trav()]}, warn_req=["API-PAXLST-LOC-001"], **us_p)
     paxlst_case(f, 11, "US: recipient PIUTEST (not USCSAPIS, USADHS or DHSTEST) is rejected",
                 ["API-PAXLST-ENV-006"], outcome="reject", name="n_us_recipient.edi",
                 env=Env(app="APIS"), profile="us", body={"travellers": [trav(clear="JFK")]})
