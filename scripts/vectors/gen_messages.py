@@ -235,6 +235,11 @@ def trav(surname="OBRIEN", given="ANNE", middle=None, fn="FL", gender="F", dob="
         for q, v in refs:
             segs.append(f"RFF+{q}:{esc(v)}" if v is not None else f"RFF+{q}:")
         c["references"] = [{"qualifier": q, "value": v} for q, v in refs if v]
+        # RFF+SEA is the assigned seat (STANDARDS.md §2.3): the schema's traveller `seat`,
+        # the reference staying in `references` as sent (specs/canonical/README.md).
+        seats = [v for q, v in refs if q == "SEA" and v]
+        if seats:
+            c["seat"] = seats[0]
     cd = []
     for d in docs:
         segs.append(f"DOC+{d['type']}:110:{d['agency']}+{esc(d['number'])}"
@@ -817,14 +822,16 @@ def paxlst_structure():
                  "API-PAXLST-MULTI-002", "API-PAXLST-MULTI-008", "API-PAXLST-BGM-003",
                  "API-PAXLST-RFF-012"],
                 name="y_a1_one_passenger.edi")
+    # UNOC: the e-mail contact's '@' is outside the UNOA repertoire (STANDARDS.md §1.3).
     paxlst_case(f, 2, "Three travellers (passenger with passport and visa, address, contacts, "
-                "bags and tags; passenger; transit passenger) with CNT 42:3",
+                "bags and tags; passenger; transit passenger) with CNT 42:3, in a UNOC "
+                "interchange because of the e-mail address",
                 ["API-PAXLST-STR-006", "API-PAXLST-STR-008", "API-PAXLST-STR-009",
                  "API-PAXLST-NAD-010", "API-PAXLST-LOC-010", "API-PAXLST-LOC-011",
                  "API-PAXLST-RFF-010", "API-PAXLST-DOC-001", "API-PAXLST-DOC-007",
                  "API-PAXLST-ATT-002", "API-PAXLST-DOC-006", "API-PAXLST-NAD-014",
                  "API-PAXLST-GEI-001", "API-PAXLST-MEA-001", "API-PAXLST-FTX-001"],
-                name="y_three_travellers_two_documents.edi",
+                name="y_three_travellers_two_documents.edi", env=Env(syntax="UNOC:4"),
                 body={"travellers": [A1_TRAVELLER, P2, P3]})
     routing = flight(points=[("125", "LHR", "189", "2503011100"), ("87", "JFK", "232", "2503011400"),
                              ("92", "JFK", "189", "2503011600"), ("92", "ORD", "232", "2503011800")])

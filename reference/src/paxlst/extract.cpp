@@ -687,6 +687,9 @@ void extractor::sg4_segment(std::size_t i) {
     a.postal_code = opt(ctext(i, 8, 1));
     a.country = opt(ctext(i, 9, 1));
     if (a.street || a.city || a.sub_entity || a.postal_code || a.country) {
+      // The schema's address purpose for a PAXLST NAD address (the address while in the
+      // country, STANDARDS.md 2.3 NAD pos 5): the position says it, the message has no code.
+      a.purpose = "destination";
       t.addresses.push_back(std::move(a));
     }
     out_.travellers.push_back(std::move(t));

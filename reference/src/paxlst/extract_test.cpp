@@ -488,6 +488,7 @@ TEST(PaxlstExtract, AddressFromNadPositionsFiveToNine) {
   const auto m = run(*p, findings);
   ASSERT_EQ(m.travellers.at(0).addresses.size(), 1u);
   const auto& a = m.travellers[0].addresses[0];
+  EXPECT_EQ(a.purpose, "destination");
   EXPECT_EQ(a.street, "1 MAIN ST");
   EXPECT_EQ(a.city, "SPRINGFIELD");
   EXPECT_EQ(a.sub_entity, "IL");
