@@ -114,7 +114,7 @@ application::~application() { stop(); }
 std::uint16_t application::port() const noexcept { return server_ ? server_->port() : 0; }
 
 void application::stop() noexcept {
-  if (!server_) return;
+  if (!server_ || stopped_.exchange(true)) return;
   server_->stop();
   store_->close();
   try {

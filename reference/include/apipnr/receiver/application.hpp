@@ -7,6 +7,7 @@
 // Thread safety: stop() may be called from any thread (a signal watcher); the rest from one.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <ostream>
@@ -38,6 +39,7 @@ class application {
   std::shared_ptr<message_store> store_;
   std::shared_ptr<service> service_;
   std::unique_ptr<transport::server> server_;
+  std::atomic<bool> stopped_{false};
 };
 
 // The executable: parses flags (CLI11, overriding the --config file), starts the application,
