@@ -13,8 +13,9 @@ scripts/build.sh ci
 echo "== test: ci"
 ctest --preset ci -j "$jobs" --timeout 600
 
-echo "== build: fuzz (clang, libFuzzer, ASan+UBSan)"
-scripts/build.sh fuzz
+echo "== build: fuzz targets (clang, libFuzzer, ASan+UBSan)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs" --target apipnr_fuzzers
 echo "== test: fuzz_smoke"
 ctest --preset fuzz -j "$jobs" --timeout 600
 echo "== all tests passed"

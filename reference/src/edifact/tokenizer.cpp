@@ -687,7 +687,10 @@ boost::system::error_code tokenizer::segments(const byte* p) {
           if (++comp_no > lim_.max_components)
             return rep_.fatal(errc::limit_component_count, at(q, index, elem_no, comp_no, rep_of()),
                               "limit " + std::to_string(lim_.max_components));
-          if (q + 1 < end && (cls[q[1]] == element || cls[q[1]] == terminator) &&
+          // SYN-SEG-002: a component separator that ends its element or its repetition.
+          if (q + 1 < end &&
+              (cls[q[1]] == element || cls[q[1]] == terminator ||
+               (rep_active && cls[q[1]] == repetition)) &&
               (once & once_trailing) == 0) {
             once |= once_trailing;
             rep_.report(errc::trailing_separator, at(q, index, elem_no, comp_no, rep_of()),
@@ -703,6 +706,14 @@ boost::system::error_code tokenizer::segments(const byte* p) {
                                 at(q, index, elem_no, comp_no, rep_no),
                                 "limit " + std::to_string(lim_.max_repetitions));
             comp_no = 1;
+            // SYN-SEG-002: an empty last repetition ("XX123*+") is a trailing separator too;
+            // a writer would drop it, so accepting it silently would change the data.
+            if (q + 1 < end && (cls[q[1]] == element || cls[q[1]] == terminator) &&
+                (once & once_trailing) == 0) {
+              once |= once_trailing;
+              rep_.report(errc::trailing_separator, at(q, index, elem_no, comp_no, rep_no),
+                          "repetition separator");
+            }
           }
           ++q;
           break;
