@@ -54,9 +54,12 @@ class canonical_source {
 // ignored; a line that is not a JSON object is reported by every look-up as an error.
 std::unique_ptr<canonical_source> make_export_source(std::filesystem::path file);
 
-// GET <base>/v1/messages/{id} with the target's auth and TLS, using the message id of the
-// last exchange that has one (query_http.cpp). `canonical_pointer` picks the message.
-std::unique_ptr<canonical_source> make_query_source(const target& t);
+// GET <base>/v1/messages/{id} through `get` (the app passes http_transport::get, which applies
+// the target's auth and TLS), using the message id of the last exchange that has one
+// (a Location-style id "/v1/messages/<id>" is used as a path as it is).
+// `canonical_pointer` picks the message out of the answer (pick_canonical).
+using http_get = std::function<observation(const std::string& url)>;
+std::unique_ptr<canonical_source> make_query_source(const query_options& q, http_get get);
 
 // Extracts the canonical message from a GET /v1/messages/{id} document (see
 // query_options::canonical_pointer); nullopt when none is found.
@@ -73,8 +76,12 @@ struct progress {
   std::string last_case;
 };
 
+using differ = std::function<std::vector<field_difference>(const nlohmann::json& expected,
+                                                           const nlohmann::json& actual)>;
+
 struct runner_options {
   unsigned jobs = 1;
+  differ diff;  // optional; default diff_canonical (verdict.hpp)
   std::string run_id = "run";
   judge_options judge;
   std::function<void(const progress&)> on_progress;  // optional

@@ -151,6 +151,10 @@ struct data_evidence {
   nlohmann::json actual;    // that message, when found
   nlohmann::json expected;  // the parsed expect.canonical file
   std::string error;        // why nothing was found (not found, query failed, ...)
+  // When set, the differences between `expected` and `actual` as computed by the caller
+  // (the app uses canonical_diff.hpp, which knows unordered arrays); otherwise judge() uses
+  // diff_canonical().
+  std::optional<std::vector<field_difference>> differences;
 };
 
 struct judge_options {

@@ -1,0 +1,122 @@
+#include "apipnr/harness/results.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "apipnr/harness/digest.hpp"
+
+namespace apipnr::harness {
+namespace {
+
+run_results sample() {
+  run_results r;
+  r.manifest.run_id = "t1";
+  case_result a;
+  a.id = "edifact/syntax/una/1";
+  a.family = "edifact/syntax/una";
+  a.verdict = verdict::fail_wrong_code;
+  a.reason = "rejected without 0085 20 <&>";
+  exchange_record x;
+  x.sent = std::string("UNB\0\xff", 5);
+  x.received = "UCI+1+X+Y+4'";
+  a.exchanges.push_back(x);
+  case_result b;
+  b.id = "edifact/syntax/una/2";
+  b.family = "edifact/syntax/una";
+  b.verdict = verdict::timeout;
+  case_result c;
+  c.id = "edifact/messages/iapi/1";
+  c.family = "edifact/messages/iapi";
+  c.verdict = verdict::skipped;
+  c.skip_reason = "SHOULD (use --strict)";
+  r.cases = {a, b, c};
+  return r;
+}
+
+TEST(HarnessResults, BytesRoundTripAsUtf8OrBase64) {
+  for (const std::string& s :
+       {std::string("UNA:+.? 'UNB"), std::string("\xC3\xA9t\xC3\xA9"), std::string("a\0b", 3),
+        std::string("\xff\xfe"), std::string("\xED\xA0\x80"), std::string(""), std::string("ab"),
+        std::string("abcd")}) {
+    auto j = encode_bytes(s);
+    EXPECT_EQ(decode_bytes(j), s);
+  }
+  EXPECT_EQ(encode_bytes("\xC3\xA9")["encoding"], "utf8");
+  EXPECT_EQ(encode_bytes(std::string("\0", 1))["encoding"], "base64");
+  EXPECT_EQ(encode_bytes("\xC0\xAF")["encoding"], "base64");  // overlong
+}
+
+TEST(HarnessResults, JsonRoundTripKeepsVerdictsAndBytes) {
+  auto r = sample();
+  std::vector<config_error> errors;
+  auto back = from_json(to_json(r), "mem", errors);
+  ASSERT_TRUE(back) << (errors.empty() ? "" : to_string(errors[0]));
+  ASSERT_EQ(back->cases.size(), 3u);
+  EXPECT_EQ(back->cases[0].verdict, verdict::fail_wrong_code);
+  EXPECT_EQ(back->cases[0].exchanges[0].sent, r.cases[0].exchanges[0].sent);
+  EXPECT_EQ(back->cases[2].skip_reason, "SHOULD (use --strict)");
+  EXPECT_FALSE(from_json(nlohmann::json::object(), "mem", errors));
+  EXPECT_EQ(errors.back().code, "apipnr.harness.042");
+}
+
+TEST(HarnessResults, ExitCodeOneOnlyForFailures) {
+  auto r = sample();
+  EXPECT_EQ(exit_code_of(r), 1);
+  r.cases[0].verdict = verdict::pass;
+  EXPECT_EQ(exit_code_of(r), 0);  // a timeout alone does not fail the run
+}
+
+TEST(HarnessResults, JunitHasSuitePerFamilyFailureErrorSkipped) {
+  auto x = to_junit(sample());
+  EXPECT_NE(
+      x.find("<testsuite name=\"edifact/syntax/una\" tests=\"2\" failures=\"1\" errors=\"1\""),
+      std::string::npos)
+      << x;
+  EXPECT_NE(x.find("<failure type=\"fail_wrong_code\""), std::string::npos);
+  EXPECT_NE(x.find("<error type=\"timeout\""), std::string::npos);
+  EXPECT_NE(x.find("<skipped message=\"SHOULD (use --strict)\"/>"), std::string::npos);
+  EXPECT_NE(x.find("&lt;&amp;&gt;"), std::string::npos);
+  EXPECT_EQ(x.find("<&>"), std::string::npos);
+}
+
+TEST(HarnessResults, WriteReportsCreatesFiles) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("hcore-reports-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::string error;
+  ASSERT_TRUE(write_reports(sample(), dir, true, error)) << error;
+  EXPECT_TRUE(std::filesystem::exists(dir / "results.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "junit.xml"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "cases" / "edifact_syntax_una_1.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "cases" / "edifact_messages_iapi_1.json"));
+  std::vector<config_error> errors;
+  EXPECT_TRUE(read_results(dir / "results.json", errors));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(HarnessDigest, KnownVectorAndTreeSensitivity) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  auto dir =
+      std::filesystem::temp_directory_path() / ("hcore-digest-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "a");
+  std::ofstream(dir / "a" / "x") << "1";
+  std::ofstream(dir / "y") << "2";
+  const auto d1 = sha256_tree(dir);
+  EXPECT_EQ(d1.size(), 64u);
+  EXPECT_EQ(sha256_tree(dir), d1);
+  std::filesystem::rename(dir / "y", dir / "z");
+  EXPECT_NE(sha256_tree(dir), d1);
+  EXPECT_EQ(sha256_tree(dir / "missing"), "");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(HarnessMachine, ProbeFillsSomething) {
+  auto m = probe_machine();
+  EXPECT_FALSE(m.uname.empty());
+  EXPECT_GT(m.nproc, 0u);
+}
+
+}  // namespace
+}  // namespace apipnr::harness

@@ -1,0 +1,185 @@
+#include "apipnr/harness/verdict.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_support_internal.hpp"
+
+namespace apipnr::harness {
+namespace {
+
+using testing::answered;
+using testing::failed;
+using testing::make_case;
+using vectors::outcome;
+
+classification accepted(std::optional<int> action = {}) {
+  classification c;
+  c.result = decision::accepted;
+  c.contrl_action = action;
+  return c;
+}
+
+classification rejected(std::vector<int> codes = {}, std::optional<int> action = {}) {
+  classification c;
+  c.result = decision::rejected;
+  c.ack = ack_type::contrl;
+  c.syntax_errors = std::move(codes);
+  c.contrl_action = action;
+  return c;
+}
+
+struct row {
+  const char* name;
+  vectors::case_spec spec;
+  observation obs;
+  classification cls;
+  verdict want;
+};
+
+TEST(HarnessJudge, TableCoversEveryVerdictButSkippedAndData) {
+  const std::vector<row> rows = {
+      {"accept accepted", make_case("a/1", outcome::accept), answered(202), accepted(),
+       verdict::pass},
+      {"reject with code", make_case("a/2", outcome::reject, {20}, 4), answered(400),
+       rejected({20}, 4), verdict::pass},
+      {"reject non-strict", make_case("a/3", outcome::reject, {20}, 4, {400, 422}), answered(422),
+       rejected({}), verdict::pass_non_strict},
+      {"accept rejected", make_case("a/4", outcome::accept), answered(400), rejected({20}, 4),
+       verdict::fail_should_have_accepted},
+      {"reject accepted", make_case("a/5", outcome::reject, {20}, 4), answered(200), accepted(7),
+       verdict::fail_should_have_rejected},
+      {"wrong code", make_case("a/6", outcome::reject, {20}, 4), answered(400), rejected({13}, 4),
+       verdict::fail_wrong_code},
+      {"wrong action", make_case("a/7", outcome::reject, {20}, 4), answered(400), rejected({20}, 7),
+       verdict::fail_wrong_code},
+      {"either", make_case("a/8", outcome::either), answered(400), rejected(),
+       verdict::informational},
+      {"timeout",
+       make_case("a/9", outcome::reject),
+       failed(transport_outcome::timeout),
+       {},
+       verdict::timeout},
+      {"reset",
+       make_case("a/10", outcome::accept),
+       failed(transport_outcome::transport_error),
+       {},
+       verdict::transport_error},
+      {"refused",
+       make_case("a/11", outcome::reject),
+       failed(transport_outcome::endpoint_down),
+       {},
+       verdict::endpoint_down},
+      {"5xx", make_case("a/12", outcome::reject), answered(503), classification{},
+       verdict::transport_error},
+      {"garbage on reject", make_case("a/13", outcome::reject), answered(200, "??"),
+       classification{}, verdict::fail_should_have_rejected},
+  };
+  for (const auto& r : rows) {
+    auto j = judge(r.spec, {r.obs}, {r.cls}, data_evidence{});
+    EXPECT_EQ(to_string(j.verdict), to_string(r.want)) << r.name << ": " << j.reason;
+    EXPECT_FALSE(j.expected.empty()) << r.name;
+  }
+}
+
+TEST(HarnessJudge, RejectionWithoutStatedCodesIsPass) {
+  auto c = make_case("b/1", outcome::reject);
+  EXPECT_EQ(judge(c, {answered(400)}, {rejected()}, {}).verdict, verdict::pass);
+}
+
+TEST(HarnessJudge, NonStrictNeedsAListedStatus) {
+  auto c = make_case("b/2", outcome::reject, {20}, 4, {422});
+  auto j = judge(c, {answered(400)}, {rejected()}, {});
+  EXPECT_EQ(j.verdict, verdict::fail_wrong_code);
+  EXPECT_NE(j.reason.find("0085 20"), std::string::npos) << j.reason;
+}
+
+TEST(HarnessJudge, RequirementsCheckedOnlyWhenFindingsReported) {
+  auto c = make_case("b/3", outcome::reject);
+  c.expect.pass.emplace();
+  c.expect.pass->requirements = {"API-X-001"};
+  auto none = rejected();
+  EXPECT_EQ(judge(c, {answered(422)}, {none}, {}).verdict, verdict::pass);
+  auto other = rejected();
+  other.findings_reported = true;
+  other.requirements = {"API-Y-002"};
+  EXPECT_EQ(judge(c, {answered(422)}, {other}, {}).verdict, verdict::fail_wrong_code);
+  other.requirements.push_back("API-X-001");
+  EXPECT_EQ(judge(c, {answered(422)}, {other}, {}).verdict, verdict::pass);
+}
+
+TEST(HarnessJudge, DataFidelityNamesTheDifferingField) {
+  auto c = make_case("b/4", outcome::accept);
+  c.expect.canonical = "y_x.canonical.json";
+  data_evidence d;
+  d.checked = true;
+  d.found = true;
+  d.expected = nlohmann::json::parse(R"({"travellers":[{"surname":"OBRIEN"}],"x_note":1})");
+  d.actual = nlohmann::json::parse(R"({"travellers":[{"surname":"O BRIEN"}],"x_other":2})");
+  auto j = judge(c, {answered(202)}, {accepted()}, d);
+  ASSERT_EQ(j.verdict, verdict::fail_data);
+  ASSERT_EQ(j.differences.size(), 1u);
+  EXPECT_EQ(j.differences[0].pointer, "/travellers/0/surname");
+  EXPECT_NE(j.reason.find("/travellers/0/surname"), std::string::npos);
+  d.actual = d.expected;
+  EXPECT_EQ(judge(c, {answered(202)}, {accepted()}, d).verdict, verdict::pass);
+  d.found = false;
+  d.error = "404";
+  EXPECT_EQ(judge(c, {answered(202)}, {accepted()}, d).verdict, verdict::fail_data);
+}
+
+TEST(HarnessJudge, MultiPartAcceptNeedsEveryPartAccepted) {
+  auto c = make_case("b/5", outcome::accept);
+  auto j = judge(c, {answered(202), answered(422)}, {accepted(), rejected()}, {});
+  EXPECT_EQ(j.verdict, verdict::fail_should_have_accepted);
+  EXPECT_NE(j.reason.find("part 2"), std::string::npos);
+}
+
+TEST(HarnessJudge, IncompleteSetNeedsQueryEvidence) {
+  auto c = make_case("b/6", outcome::reject);
+  c.expect.pass.emplace();
+  c.expect.pass->set_outcome = "incomplete";
+  EXPECT_EQ(judge(c, {answered(202)}, {accepted()}, {}).verdict, verdict::informational);
+  data_evidence d;
+  d.checked = true;
+  EXPECT_EQ(judge(c, {answered(202)}, {accepted()}, d).verdict, verdict::pass);
+  d.found = true;
+  EXPECT_EQ(judge(c, {answered(202)}, {accepted()}, d).verdict, verdict::fail_should_have_rejected);
+}
+
+TEST(HarnessJudge, TransportProblemOfAnyPartWinsOverFailure) {
+  auto c = make_case("b/7", outcome::accept);
+  auto j = judge(c, {answered(400), failed(transport_outcome::timeout)}, {rejected(), {}}, {});
+  EXPECT_EQ(j.verdict, verdict::timeout);
+}
+
+TEST(HarnessJudge, MismatchedInputsAreInformationalNotUb) {
+  auto c = make_case("b/8", outcome::accept);
+  EXPECT_EQ(judge(c, {}, {}, {}).verdict, verdict::informational);
+  EXPECT_EQ(judge(c, {answered(200)}, {}, {}).verdict, verdict::informational);
+}
+
+TEST(HarnessVerdict, NamesRoundTripAndPartitions) {
+  for (std::size_t i = 0; i < verdict_count; ++i) {
+    auto v = static_cast<verdict>(i);
+    EXPECT_EQ(parse_verdict(to_string(v)), v);
+    EXPECT_LE(int(is_pass(v)) + int(is_failure(v)) + int(is_error(v)), 1);
+  }
+  EXPECT_FALSE(parse_verdict("crash"));
+  EXPECT_TRUE(is_error(verdict::endpoint_down));
+  EXPECT_TRUE(is_failure(verdict::fail_data));
+}
+
+TEST(HarnessDiff, IgnoresKeyOrderAndXFieldsReportsMissingAndUnexpected) {
+  auto e = nlohmann::json::parse(R"({"a":1,"b":[1,2],"c":{"d":"x"},"x_z":0})");
+  auto a = nlohmann::json::parse(R"({"c":{"d":"x"},"b":[1],"a":1.0,"e":true})");
+  auto d = diff_canonical(e, a);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].pointer, "/b/1");
+  EXPECT_EQ(d[0].kind, "missing");
+  EXPECT_EQ(d[1].pointer, "/e");
+  EXPECT_EQ(d[1].kind, "unexpected");
+  EXPECT_TRUE(diff_canonical(e, e).empty());
+}
+
+}  // namespace
+}  // namespace apipnr::harness
