@@ -1,0 +1,87 @@
+// HTTP(S) transport: POSTs each exchange's body to the URL of its message kind and records
+// what came back; GETs the query interface (canonical JSON by id or locator).
+//
+// Behaviour (STYLE_ANCHORS C7; the harness must survive any endpoint):
+//   - synchronous API; one io_context, one kept-alive connection per instance; a connection the
+//     server closed is replaced, and a request that failed on a REUSED connection before any
+//     response byte arrived is retried once on a fresh one (the server closed an idle socket);
+//   - connect (resolve + TCP + TLS handshake), write and whole-response deadlines: a hanging
+//     endpoint gives `timeout` after at most connect + write + response timeouts, never a hang;
+//   - connection refused / unresolvable host -> `endpoint_down`; reset, TLS failure, malformed
+//     or truncated HTTP, a body above `max_response_bytes` -> `transport_error` (status and
+//     headers are kept when they arrived; the body is never buffered beyond the cap);
+//   - any HTTP status is `completed`: judging 4xx/5xx is classify()'s job.
+//   - TLS: CA file (or the system store), host-name verification and SNI, optional client
+//     certificate and key (mutual TLS). Bearer token or basic authentication.
+//
+// Errors: never throws from send()/get() (only std::bad_alloc). A bad configuration (unreadable
+// CA or key file, missing URL for a kind) is reported by every send() as `transport_error`
+// and by configuration_error().
+// Thread safety: one instance per worker; instances are independent.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "apipnr/harness/exchange.hpp"
+
+namespace apipnr::harness {
+
+struct http_url {
+  bool tls = false;
+  std::string host;
+  std::string port;    // defaulted to 80 / 443
+  std::string target;  // path and query, at least "/"
+};
+
+// `http://host[:port][/path]` or `https://...`; IPv6 literals in brackets. nullopt when it is
+// not such a URL (no user info, no fragment).
+std::optional<http_url> parse_http_url(std::string_view url);
+
+struct http_options {
+  std::map<message_kind, std::string> urls;  // POST target per message kind
+  std::string bearer_token;                  // "Authorization: Bearer <token>" when set
+  std::string basic_user, basic_password;    // basic authentication when user is set
+  std::map<std::string, std::string> extra_headers;
+  std::string ca_file;           // PEM CA bundle; empty: the system's default store
+  std::string client_cert_file;  // PEM certificate chain for mutual TLS (with client_key_file)
+  std::string client_key_file;
+  bool verify_peer = true;  // false only for explicit "insecure" runs
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds write_timeout{2000};
+  std::chrono::milliseconds response_timeout{5000};  // from the end of writing to the last byte
+  std::size_t max_response_bytes = std::size_t{16} << 20U;
+  std::size_t max_header_bytes = std::size_t{64} << 10U;
+};
+
+class http_transport final : public transport {
+ public:
+  explicit http_transport(http_options options);
+  ~http_transport() override;
+  http_transport(const http_transport&) = delete;
+  http_transport& operator=(const http_transport&) = delete;
+
+  // POST x.body to options.urls[x.kind] with Content-Type x.content_type and, when set,
+  // X-Correlation-Id x.correlation_id.
+  observation send(const exchange& x) override;
+
+  // GET `url` (absolute) with Accept: application/json, for the query interface.
+  observation get(std::string_view url);
+
+  // Empty when the TLS configuration loaded; else why it did not.
+  const std::string& configuration_error() const;
+
+  // Connections opened so far (tests check keep-alive reuse with it).
+  std::size_t connections_opened() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace apipnr::harness

@@ -1,0 +1,295 @@
+// The AMQP transport against a private loopback RabbitMQ (scripts/rabbitmq.sh). Under CTest the
+// node comes from the apipnr_harness_rabbitmq fixture (APIPNR_RABBITMQ_DIR); run directly, the
+// binary starts its own node in a temporary folder and stops it at the end. Skips (clearly)
+// when rabbitmq-server is not installed.
+#include <unistd.h>
+
+#include <proton/connection.hpp>
+#include <proton/connection_options.hpp>
+#include <proton/container.hpp>
+#include <proton/delivery.hpp>
+#include <proton/message.hpp>
+#include <proton/message_id.hpp>
+#include <proton/messaging_handler.hpp>
+#include <proton/receiver_options.hpp>
+#include <proton/sender.hpp>
+#include <proton/tracker.hpp>
+#include <proton/types.hpp>
+#include <proton/work_queue.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "apipnr/harness/transport_amqp.hpp"
+
+namespace apipnr::harness {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string g_dir;
+std::string g_url;
+bool g_have_broker = false;
+
+bool rabbitmq_installed() {
+  return std::filesystem::exists("/usr/sbin/rabbitmq-server") ||
+         std::filesystem::exists("/usr/lib/rabbitmq/bin/rabbitmq-server");
+}
+
+int run_script(const std::string& verb) {
+  const std::string cmd = "timeout 90 " + std::string(APIPNR_SOURCE_DIR) + "/scripts/rabbitmq.sh " +
+                          verb + " '" + g_dir + "' >/dev/null 2>&1";
+  return std::system(cmd.c_str());
+}
+
+class broker_environment final : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (!rabbitmq_installed()) return;
+    if (const char* d = std::getenv("APIPNR_RABBITMQ_DIR"); d != nullptr && *d != '\0') {
+      g_dir = d;
+    } else {
+      char tmpl[] = "/tmp/apipnr-htrans-amqp.XXXXXX";
+      ASSERT_NE(::mkdtemp(tmpl), nullptr);
+      g_dir = tmpl;
+      own_ = true;
+    }
+    ASSERT_EQ(run_script("start"), 0) << "broker did not start, see " << g_dir << "/log";
+    std::ifstream env(g_dir + "/env");
+    std::string line;
+    const std::string key = "export APIPNR_AMQP_URL=";
+    while (std::getline(env, line)) {
+      if (line.rfind(key, 0) == 0) g_url = line.substr(key.size());
+    }
+    ASSERT_FALSE(g_url.empty()) << "no APIPNR_AMQP_URL in " << g_dir << "/env";
+    g_have_broker = true;
+  }
+  void TearDown() override {
+    if (!own_) return;
+    run_script("stop");
+    std::error_code ec;
+    std::filesystem::remove_all(g_dir, ec);
+  }
+
+ private:
+  bool own_ = false;
+};
+
+const auto* const g_env = ::testing::AddGlobalTestEnvironment(new broker_environment);
+
+#define REQUIRE_BROKER()                                                           \
+  do {                                                                             \
+    if (!rabbitmq_installed()) GTEST_SKIP() << "rabbitmq-server is not installed"; \
+    ASSERT_TRUE(g_have_broker) << "the private RabbitMQ node did not start";       \
+  } while (false)
+
+std::string unique(const std::string& what) {
+  const auto* t = ::testing::UnitTest::GetInstance()->current_test_info();
+  return "/queue/htrans." + std::string(t->name()) + "." + what + "." + std::to_string(::getpid());
+}
+
+// A small echo consumer: takes requests from `queue` and answers each on its reply-to with the
+// same correlation id and body "ACK:<body>". `hold` replies are held back and sent, in
+// reverse order, once `hold` requests have arrived (to interleave replies). With `silent`
+// it takes requests and never answers.
+class echo_consumer final : public proton::messaging_handler {
+ public:
+  echo_consumer(std::string url, std::string queue, std::size_t hold = 0, bool silent = false)
+      : url_(std::move(url)), queue_(std::move(queue)), hold_(hold), silent_(silent) {
+    thread_ = std::thread([this] {
+      try {
+        proton::container c(*this);
+        container_ = &c;
+        c.run();
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "echo consumer: %s\n", e.what());
+      }
+      ready_.set_value_once();
+    });
+  }
+  ~echo_consumer() override {
+    if (work_ != nullptr) {
+      work_->add([this] {
+        if (connection_) connection_.close();
+      });
+    }
+    thread_.join();
+  }
+  bool wait_ready() {
+    return ready_.future.wait_for(15s) == std::future_status::ready && attached_;
+  }
+
+  void on_container_start(proton::container& c) override {
+    const auto at = url_.rfind('@');
+    proton::connection_options co;
+    co.user("guest").password("guest").sasl_allow_insecure_mechs(true);
+    c.connect(url_.substr(at + 1), co);
+  }
+  void on_connection_open(proton::connection& c) override {
+    connection_ = c;
+    work_ = &c.work_queue();
+    c.open_receiver(queue_);
+    replier_ = c.open_sender("");  // anonymous: the target is each message's reply-to
+  }
+  void on_receiver_open(proton::receiver&) override {
+    attached_ = true;
+    ready_.set_value_once();
+  }
+  void on_message(proton::delivery&, proton::message& m) override {
+    if (silent_) return;
+    proton::message r;
+    r.to(m.reply_to());
+    r.correlation_id(m.correlation_id());
+    r.content_type("application/edifact");
+    const auto b = proton::get<proton::binary>(m.body());
+    r.body(proton::binary("ACK:" + std::string(b.begin(), b.end())));
+    r.properties().put("apipnr-verdict", "accept");
+    held_.push_back(r);
+    if (held_.size() < std::max<std::size_t>(hold_, 1)) return;
+    while (!held_.empty()) {
+      replier_.send(held_.back());
+      held_.pop_back();
+    }
+  }
+  void on_error(const proton::error_condition& e) override {
+    std::fprintf(stderr, "echo consumer: %s\n", e.what().c_str());
+  }
+
+ private:
+  struct once_promise {
+    std::promise<void> p;
+    std::shared_future<void> future = p.get_future().share();
+    std::atomic<bool> set{false};
+    void set_value_once() {
+      if (!set.exchange(true)) p.set_value();
+    }
+  };
+  std::string url_, queue_;
+  std::size_t hold_;
+  bool silent_;
+  proton::container* container_ = nullptr;
+  proton::connection connection_;
+  proton::work_queue* work_ = nullptr;
+  proton::sender replier_;
+  std::vector<proton::message> held_;
+  std::atomic<bool> attached_{false};
+  once_promise ready_;
+  std::thread thread_;
+};
+
+amqp_options options_for(const std::string& queue) {
+  amqp_options o;
+  o.url = g_url;
+  o.queues[message_kind::paxlst] = queue;
+  o.queues[message_kind::iapi] = queue;
+  o.connect_timeout = 5s;
+  o.timeout = 5s;
+  return o;
+}
+
+exchange request(std::string body, std::string correlation = {}) {
+  exchange x;
+  x.kind = message_kind::paxlst;
+  x.body = std::move(body);
+  x.content_type = "application/edifact";
+  x.correlation_id = std::move(correlation);
+  return x;
+}
+
+TEST(AmqpTransportE2e, RoundTripWithEchoConsumer) {
+  REQUIRE_BROKER();
+  const auto q = unique("in");
+  echo_consumer echo(g_url, q);
+  ASSERT_TRUE(echo.wait_ready());
+  amqp_transport t(options_for(q));
+  const auto o = t.send(request("UNH+1'", "case-1"));
+  ASSERT_EQ(o.outcome, transport_outcome::completed) << o.error;
+  EXPECT_EQ(o.body, "ACK:UNH+1'");
+  EXPECT_EQ(o.content_type, "application/edifact");
+  EXPECT_EQ(o.headers.at("correlation-id"), "case-1");
+  EXPECT_EQ(o.headers.at("apipnr-verdict"), "accept");
+  EXPECT_EQ(t.stats().replies, 1U);
+}
+
+TEST(AmqpTransportE2e, InterleavedRepliesReachTheirOwnWaiters) {
+  REQUIRE_BROKER();
+  const auto q = unique("in");
+  echo_consumer echo(g_url, q, 4);  // answers after the 4th request, in reverse order
+  ASSERT_TRUE(echo.wait_ready());
+  amqp_transport t(options_for(q));
+  std::vector<std::future<observation>> results;
+  for (int i = 0; i < 4; ++i) {
+    results.push_back(std::async(std::launch::async,
+                                 [&t, i] { return t.send(request("M" + std::to_string(i))); }));
+  }
+  for (int i = 0; i < 4; ++i) {
+    const auto o = results[static_cast<std::size_t>(i)].get();
+    ASSERT_EQ(o.outcome, transport_outcome::completed) << o.error;
+    EXPECT_EQ(o.body, "ACK:M" + std::to_string(i));
+  }
+  EXPECT_EQ(t.stats().replies, 4U);
+  EXPECT_EQ(t.stats().unmatched, 0U);
+}
+
+TEST(AmqpTransportE2e, NobodyAnswersIsTimeoutAndLateRepliesAreCounted) {
+  REQUIRE_BROKER();
+  const auto q = unique("in");
+  auto opts = options_for(q);
+  opts.timeout = 700ms;
+  amqp_transport t(opts);
+  const auto start = std::chrono::steady_clock::now();
+  const auto o = t.send(request("LATE"));
+  EXPECT_EQ(o.outcome, transport_outcome::timeout) << o.error;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  // A consumer that starts now answers the queued request: the reply is late and dropped.
+  echo_consumer echo(g_url, q);
+  ASSERT_TRUE(echo.wait_ready());
+  for (int i = 0; i < 100 && t.stats().late_replies == 0; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(t.stats().late_replies, 1U);
+  EXPECT_EQ(t.stats().replies, 0U);
+}
+
+TEST(AmqpTransportE2e, ReconnectsAfterTheBrokerClosedTheConnection) {
+  REQUIRE_BROKER();
+  const auto q = unique("in");
+  echo_consumer echo(g_url, q);
+  ASSERT_TRUE(echo.wait_ready());
+  amqp_transport t(options_for(q));
+  ASSERT_EQ(t.send(request("A")).outcome, transport_outcome::completed);
+  // Close every connection of the harness through the management CLI.
+  const std::string cmd = "bash -c 'source \"" + g_dir +
+                          "/env\" && timeout 30 rabbitmqctl close_all_connections test' "
+                          ">/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "rabbitmqctl close_all_connections failed";
+  std::this_thread::sleep_for(500ms);
+  // The echo consumer lost its connection too; a fresh one answers the next request.
+  echo_consumer echo2(g_url, q);
+  ASSERT_TRUE(echo2.wait_ready());
+  const auto o = t.send(request("B"));
+  EXPECT_EQ(o.outcome, transport_outcome::completed) << o.error;
+  EXPECT_EQ(t.stats().connects, 2U);
+}
+
+TEST(AmqpTransportE2e, BrokerDownIsEndpointDown) {
+  REQUIRE_BROKER();
+  // A port of this node that is not AMQP's: the node's distribution port is in the env file,
+  // but any closed loopback port will do, so use the AMQP port + 1 only if nothing listens.
+  amqp_options o = options_for(unique("in"));
+  o.url = "amqp://guest:guest@127.0.0.1:1";
+  o.connect_timeout = 2s;
+  amqp_transport t(o);
+  EXPECT_EQ(t.send(request("X")).outcome, transport_outcome::endpoint_down);
+}
+
+}  // namespace
+}  // namespace apipnr::harness
