@@ -20,9 +20,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -139,7 +141,6 @@ class echo_consumer final : public proton::messaging_handler {
     connection_ = c;
     work_ = &c.work_queue();
     c.open_receiver(queue_);
-    replier_ = c.open_sender("");  // anonymous: the target is each message's reply-to
   }
   void on_receiver_open(proton::receiver&) override {
     attached_ = true;
@@ -148,7 +149,7 @@ class echo_consumer final : public proton::messaging_handler {
   void on_message(proton::delivery&, proton::message& m) override {
     if (silent_) return;
     proton::message r;
-    r.to(m.reply_to());
+    r.to(m.reply_to());  // RabbitMQ 3.10 has no anonymous relay: one sender per reply-to
     r.correlation_id(m.correlation_id());
     r.content_type("application/edifact");
     const auto b = proton::get<proton::binary>(m.body());
@@ -157,8 +158,20 @@ class echo_consumer final : public proton::messaging_handler {
     held_.push_back(r);
     if (held_.size() < std::max<std::size_t>(hold_, 1)) return;
     while (!held_.empty()) {
-      replier_.send(held_.back());
+      outbox_.push_back(held_.back());
       held_.pop_back();
+    }
+    flush();
+  }
+  void on_sendable(proton::sender&) override { flush(); }
+  void flush() {
+    while (!outbox_.empty()) {
+      const std::string to = outbox_.front().to();
+      auto it = senders_.find(to);
+      if (it == senders_.end()) it = senders_.emplace(to, connection_.open_sender(to)).first;
+      if (it->second.credit() <= 0) return;  // on_sendable resumes
+      it->second.send(outbox_.front());
+      outbox_.pop_front();
     }
   }
   void on_error(const proton::error_condition& e) override {
@@ -180,8 +193,9 @@ class echo_consumer final : public proton::messaging_handler {
   proton::container* container_ = nullptr;
   proton::connection connection_;
   proton::work_queue* work_ = nullptr;
-  proton::sender replier_;
+  std::map<std::string, proton::sender> senders_;
   std::vector<proton::message> held_;
+  std::deque<proton::message> outbox_;
   std::atomic<bool> attached_{false};
   once_promise ready_;
   std::thread thread_;
@@ -278,6 +292,26 @@ TEST(AmqpTransportE2e, ReconnectsAfterTheBrokerClosedTheConnection) {
   const auto o = t.send(request("B"));
   EXPECT_EQ(o.outcome, transport_outcome::completed) << o.error;
   EXPECT_EQ(t.stats().connects, 2U);
+}
+
+TEST(AmqpTransportE2e, ConnectionLostMidFlightIsTransportError) {
+  REQUIRE_BROKER();
+  const auto q = unique("in");
+  echo_consumer silent(g_url, q, 0, true);  // takes requests, never answers
+  ASSERT_TRUE(silent.wait_ready());
+  auto opts = options_for(q);
+  opts.timeout = 20s;
+  amqp_transport t(opts);
+  auto pending = std::async(std::launch::async, [&t] { return t.send(request("INFLIGHT")); });
+  std::this_thread::sleep_for(300ms);
+  const std::string cmd = "bash -c 'source \"" + g_dir +
+                          "/env\" && timeout 30 rabbitmqctl close_all_connections test' "
+                          ">/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "rabbitmqctl close_all_connections failed";
+  ASSERT_EQ(pending.wait_for(15s), std::future_status::ready) << "send still waiting";
+  const auto o = pending.get();
+  EXPECT_EQ(o.outcome, transport_outcome::transport_error) << o.error;
+  EXPECT_NE(o.error.find("connection lost"), std::string::npos) << o.error;
 }
 
 TEST(AmqpTransportE2e, BrokerDownIsEndpointDown) {
