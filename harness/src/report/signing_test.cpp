@@ -286,3 +286,28 @@ TEST(CorpusDigest, MatchesHarnessCoreOnTheRealCorpus) {
 
 }  // namespace
 }  // namespace apipnr::harness
+
+namespace apipnr::harness {
+namespace {
+
+// Every [apipnr.harness.5NN] ID the library can produce has a row in the error-code page.
+TEST(ErrorCodes, EveryReportIdIsDocumented) {
+  const std::filesystem::path src(APIPNR_SOURCE_DIR);
+  const std::string doc = report_test::slurp(src / "docs/error-codes-harness-report.md");
+  ASSERT_FALSE(doc.empty());
+  std::size_t ids = 0;
+  for (const char* file :
+       {"harness/src/report/report_html.cpp", "harness/src/report/signing.cpp"}) {
+    const std::string code = report_test::slurp(src / file);
+    for (auto at = code.find("apipnr.harness.5"); at != std::string::npos;
+         at = code.find("apipnr.harness.5", at + 1)) {
+      const std::string id = code.substr(at, 18);
+      ++ids;
+      EXPECT_NE(doc.find("| `" + id + "` |"), std::string::npos) << id << " (" << file << ")";
+    }
+  }
+  EXPECT_GT(ids, 20u);
+}
+
+}  // namespace
+}  // namespace apipnr::harness
