@@ -118,6 +118,9 @@ const pipeline::engine* engine_for(const std::string& profile_name, std::string&
     o.specs_dir = source_dir() / "specs";
     o.profile = name;
     o.contrl = true;
+    // Message-level cases are judged under their profile, which decides the syntax deviations
+    // it tolerates (vectors/README.md): tolerant syntax mode hands them to its syntax table.
+    o.syntax_mode = edifact::mode::tolerant;
     pipeline::load_error le;
     auto e = pipeline::engine::load(o, le);
     if (e) {

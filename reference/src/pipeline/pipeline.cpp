@@ -207,9 +207,14 @@ result engine::check(std::string_view bytes) const {
   const edifact::parser parser(po);
   edifact::interchange ic;
   {
+    // Strict mode is ISO 9735 as written: every tolerable deviation stays an error, whatever
+    // the profile says. Tolerant mode is where a state's profile decides which deviations it
+    // tolerates (its `syntax` table: severity and CONTRL code per kind of deviation).
     diagnostic_list syntax;
     profile::syntax_sink table(prof, syntax);
-    (void)parser.parse(bytes, ic, table);
+    diagnostic_sink& syntax_target =
+        o.syntax_mode == edifact::mode::tolerant ? static_cast<diagnostic_sink&>(table) : syntax;
+    (void)parser.parse(bytes, ic, syntax_target);
     for (const auto& d : syntax.items()) {
       sink.set_message(owner_of_syntax_finding(ic, d));
       sink.report(d);

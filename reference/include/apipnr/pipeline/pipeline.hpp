@@ -16,9 +16,10 @@
 //
 // Verdicts: `reject` when any finding is error or fatal; `accept_with_warnings` when the worst
 // is a warning; `accept` otherwise (info findings never count). Profile rules decide severities
-// (reject -> error, warn -> warning) and the profile's syntax table those of the syntax
-// conditions it names; the syntax layer's strict/tolerant mode decides the other tolerable
-// syntax findings.
+// (reject -> error, warn -> warning). Syntax findings: in strict mode ISO 9735 as written (every
+// tolerable deviation is an error, whatever the profile says); in tolerant mode the profile's
+// `syntax` table decides (severity and CONTRL code per kind of deviation). Structure findings
+// always take the profile's table.
 //
 // Decisions (documented here, reported to the project):
 //  - Severity sources. The profile governs: EDIFACT syntax findings and message-layer
