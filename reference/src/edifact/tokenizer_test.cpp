@@ -477,7 +477,8 @@ TEST(EdifactTokenizer, TrailingComponentSeparatorReportsEmptyComponentPosition) 
 
 TEST(EdifactTokenizer, TrailingElementSeparatorReportsEmptyElementPosition) {
   const std::string in = wrap("ATT+2++'");
-  const diagnostic* d = parse(in).first(errc::trailing_separator);
+  const auto parsed_result = parse(in);
+  const diagnostic* d = parsed_result.first(errc::trailing_separator);
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->pos.element, 3u);
   EXPECT_EQ(d->pos.component, 0u);
@@ -485,7 +486,8 @@ TEST(EdifactTokenizer, TrailingElementSeparatorReportsEmptyElementPosition) {
 
 TEST(EdifactTokenizer, ComponentSeparatorBeforeElementSeparatorIsTrailing) {
   const std::string in = wrap("DOC+P:+PA1234567'");
-  const diagnostic* d = parse(in).first(errc::trailing_separator);
+  const auto parsed_result = parse(in);
+  const diagnostic* d = parsed_result.first(errc::trailing_separator);
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->pos.element, 1u);
   EXPECT_EQ(d->pos.component, 2u);
@@ -725,7 +727,8 @@ std::string deep(std::string_view bad) {
 
 TEST(EdifactTokenizer, TrailingSeparatorDeepInLongInputIsReportedWithPosition) {
   const std::string in = deep("NAD+FL+++DOE:JOHN:'");
-  const diagnostic* d = parse(in).first(errc::trailing_separator);
+  const auto parsed_result = parse(in);
+  const diagnostic* d = parsed_result.first(errc::trailing_separator);
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->pos.offset, in.find(":'"));
   EXPECT_EQ(d->pos.segment, 83u);
@@ -745,7 +748,8 @@ TEST(EdifactTokenizer, ReleasedTerminatorDeepInLongInputDoesNotSplit) {
 
 TEST(EdifactTokenizer, LowerCaseDeepInLongInputIsReported) {
   const std::string in = deep("NAD+FL+++Doe'");
-  const diagnostic* d = parse(in).first(errc::lowercase_in_level_a);
+  const auto parsed_result = parse(in);
+  const diagnostic* d = parsed_result.first(errc::lowercase_in_level_a);
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->pos.offset, in.find("oe'"));
 }
