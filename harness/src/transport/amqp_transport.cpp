@@ -158,18 +158,18 @@ struct amqp_transport::impl final : proton::messaging_handler {
     };
     if (url_.host.empty()) {
       return finish(transport_outcome::transport_error,
-                    "not an amqp:// URL: '" + options_.url + "'");
+                    "HTR-AMQP-CONFIG: not an amqp:// URL: '" + options_.url + "'");
     }
     const auto q = options_.queues.find(x.kind);
     if (q == options_.queues.end()) {
       return finish(transport_outcome::transport_error,
-                    std::string("no queue configured for ") + kind_name(x.kind));
+                    std::string("HTR-AMQP-CONFIG: no queue configured for ") + kind_name(x.kind));
     }
 
     std::unique_lock lock(mutex_);
     if (!ensure_connected(lock)) {
       return finish(transport_outcome::endpoint_down,
-                    "broker " + url_.address() + ": " + last_error_);
+                    "HTR-AMQP-DOWN: broker " + url_.address() + ": " + last_error_);
     }
     std::string id = x.correlation_id;
     if (id.empty() || waiters_.count(id) != 0) {
@@ -194,7 +194,8 @@ struct amqp_transport::impl final : proton::messaging_handler {
     } catch (const std::exception& e) {
       lock.lock();
       waiters_.erase(id);
-      return finish(transport_outcome::transport_error, std::string("message: ") + e.what());
+      return finish(transport_outcome::transport_error,
+                    std::string("HTR-AMQP-MESSAGE: ") + e.what());
     }
     const std::string address = q->second;
     const bool posted = post([this, id, address, msg = std::move(m)]() mutable {
@@ -202,15 +203,15 @@ struct amqp_transport::impl final : proton::messaging_handler {
     });
 
     lock.lock();
-    if (!posted) fail_locked(id, "the AMQP event loop has stopped");
+    if (!posted) fail_locked(id, "HTR-AMQP-LOOP: the AMQP event loop has stopped");
     cv_.wait_until(lock, deadline, [&] { return w->done; });
     waiters_.erase(id);
     if (!w->done) {
       remember_expired_locked(id);
       lock.unlock();
-      return finish(transport_outcome::timeout, "no reply with correlation id " + id + " within " +
-                                                    std::to_string(options_.timeout.count()) +
-                                                    " ms");
+      return finish(transport_outcome::timeout,
+                    "HTR-AMQP-TIMEOUT: no reply with correlation id " + id + " within " +
+                        std::to_string(options_.timeout.count()) + " ms");
     }
     lock.unlock();
     o = std::move(w->result);
@@ -320,7 +321,7 @@ struct amqp_transport::impl final : proton::messaging_handler {
   void send_on_event_thread(const std::string& id, const std::string& address, proton::message m) {
     if (!have_connection_) {
       std::lock_guard lock(mutex_);
-      fail_locked(id, "connection lost before sending");
+      fail_locked(id, "HTR-AMQP-LOST: connection lost before sending");
       return;
     }
     auto it = senders_.find(address);
@@ -359,12 +360,12 @@ struct amqp_transport::impl final : proton::messaging_handler {
   void on_tracker_reject(proton::tracker& t) override {
     const auto id = tracker_id(t);
     std::lock_guard lock(mutex_);
-    fail_locked(id, "the broker rejected the message");
+    fail_locked(id, "HTR-AMQP-REFUSED: the broker rejected the message");
   }
   void on_tracker_release(proton::tracker& t) override {
     const auto id = tracker_id(t);
     std::lock_guard lock(mutex_);
-    fail_locked(id, "the broker released the message (no route or queue full)");
+    fail_locked(id, "HTR-AMQP-REFUSED: the broker released the message (no route or queue full)");
   }
 
   void on_message(proton::delivery&, proton::message& m) override {
@@ -390,8 +391,8 @@ struct amqp_transport::impl final : proton::messaging_handler {
     }
     if (o.body.size() > options_.max_reply_bytes) {
       o.outcome = transport_outcome::transport_error;
-      o.error =
-          "reply larger than the cap of " + std::to_string(options_.max_reply_bytes) + " bytes";
+      o.error = "HTR-AMQP-SIZE: reply larger than the cap of " +
+                std::to_string(options_.max_reply_bytes) + " bytes";
       o.body.clear();
     }
     std::lock_guard lock(mutex_);
@@ -432,7 +433,7 @@ struct amqp_transport::impl final : proton::messaging_handler {
     std::lock_guard lock(mutex_);
     for (auto& [id, w] : waiters_) {
       if (w->address == address && !w->done)
-        complete_error_locked(*w, "sender: " + s.error().what());
+        complete_error_locked(*w, "HTR-AMQP-LINK: sender: " + s.error().what());
     }
     cv_.notify_all();
   }
@@ -451,7 +452,7 @@ struct amqp_transport::impl final : proton::messaging_handler {
     } else if (state_ == link_state::up) {
       state_ = link_state::down;
       for (auto& [id, w] : waiters_) {
-        if (!w->done) complete_error_locked(*w, "connection lost: " + why);
+        if (!w->done) complete_error_locked(*w, "HTR-AMQP-LOST: connection lost: " + why);
       }
     }
     cv_.notify_all();
@@ -518,7 +519,7 @@ observation amqp_transport::send(const exchange& x) {
   } catch (const std::exception& e) {  // Proton throws; never across this boundary
     observation o;
     o.outcome = transport_outcome::transport_error;
-    o.error = std::string("AMQP: ") + e.what();
+    o.error = std::string("HTR-AMQP-LOOP: ") + e.what();
     return o;
   }
 }

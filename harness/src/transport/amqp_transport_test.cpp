@@ -75,6 +75,7 @@ TEST(AmqpTransport, RefusedPortIsEndpointDown) {
   const auto obs = t.send(paxlst());
   EXPECT_EQ(obs.outcome, transport_outcome::endpoint_down) << obs.error;
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2500ms);
+  EXPECT_EQ(obs.error.rfind("HTR-AMQP-DOWN", 0), 0U) << obs.error;
   // And again: each send tries to connect anew.
   EXPECT_EQ(t.send(paxlst()).outcome, transport_outcome::endpoint_down);
 }

@@ -125,14 +125,16 @@ struct http_transport::impl {
                     ec);
     if (!options.ca_file.empty()) {
       tls.load_verify_file(options.ca_file, ec);
-      if (ec) config_error = "cannot load CA file " + options.ca_file + ": " + ec.message();
+      if (ec)
+        config_error =
+            "HTR-HTTP-CONFIG: cannot load CA file " + options.ca_file + ": " + ec.message();
     } else {
       tls.set_default_verify_paths(ec);
     }
     if (config_error.empty() && !options.client_cert_file.empty()) {
       tls.use_certificate_chain_file(options.client_cert_file, ec);
       if (!ec) tls.use_private_key_file(options.client_key_file, ssl::context::pem, ec);
-      if (ec) config_error = "cannot load client certificate/key: " + ec.message();
+      if (ec) config_error = "HTR-HTTP-CONFIG: cannot load client certificate/key: " + ec.message();
     }
     tls.set_verify_mode(options.verify_peer ? ssl::verify_peer : ssl::verify_none, ec);
   }
@@ -199,7 +201,8 @@ struct http_transport::impl {
     });
     if (ec) {
       o.outcome = resolve_timed_out ? transport_outcome::timeout : transport_outcome::endpoint_down;
-      o.error = "resolve " + u.host + ": " + (resolve_timed_out ? "timed out" : ec.message());
+      o.error = "HTR-HTTP-RESOLVE: resolve " + u.host + ": " +
+                (resolve_timed_out ? "timed out" : ec.message());
       return false;
     }
     beast::tcp_stream stream(ioc);
@@ -208,7 +211,7 @@ struct http_transport::impl {
     if (ec) {
       o.outcome = ec == beast::error::timeout ? transport_outcome::timeout
                                               : transport_outcome::endpoint_down;
-      o.error = "connect " + u.host + ":" + u.port + ": " + ec.message();
+      o.error = "HTR-HTTP-CONNECT: connect " + u.host + ":" + u.port + ": " + ec.message();
       return false;
     }
     ++opened;
@@ -230,7 +233,7 @@ struct http_transport::impl {
       if (ec) {
         o.outcome = ec == beast::error::timeout ? transport_outcome::timeout
                                                 : transport_outcome::transport_error;
-        o.error = "TLS handshake with " + u.host + ":" + u.port + ": " + ec.message();
+        o.error = "HTR-HTTP-TLS: TLS handshake with " + u.host + ":" + u.port + ": " + ec.message();
         close();
         return false;
       }
@@ -262,7 +265,7 @@ struct http_transport::impl {
     const auto u = parse_http_url(url);
     if (!u) {
       o.outcome = transport_outcome::transport_error;
-      o.error = "not an http(s) URL: '" + url + "'";
+      o.error = "HTR-HTTP-CONFIG: not an http(s) URL: '" + url + "'";
       return done();
     }
 
@@ -302,7 +305,7 @@ struct http_transport::impl {
         if (reused && is_closed_by_peer(ec)) continue;  // stale kept-alive socket
         o.outcome = ec == beast::error::timeout ? transport_outcome::timeout
                                                 : transport_outcome::transport_error;
-        o.error = "write: " + ec.message();
+        o.error = "HTR-HTTP-WRITE: write: " + ec.message();
         return done();
       }
 
@@ -329,24 +332,25 @@ struct http_transport::impl {
         }
         if (ec == beast::error::timeout) {
           o.outcome = transport_outcome::timeout;
-          o.error = "no complete response within " +
+          o.error = "HTR-HTTP-TIMEOUT: no complete response within " +
                     std::to_string(options.response_timeout.count()) + " ms";
         } else if (ec == http::error::body_limit) {
           o.outcome = transport_outcome::transport_error;
-          o.error = "response body larger than the cap of " +
+          o.error = "HTR-HTTP-BODY-CAP: response body larger than the cap of " +
                     std::to_string(options.max_response_bytes) + " bytes";
         } else if (ec == http::error::header_limit) {
           o.outcome = transport_outcome::transport_error;
-          o.error = "response header larger than the cap of " +
+          o.error = "HTR-HTTP-HEADER-CAP: response header larger than the cap of " +
                     std::to_string(options.max_header_bytes) + " bytes";
         } else if (ec == http::error::partial_message || is_closed_by_peer(ec)) {
           o.outcome = transport_outcome::transport_error;
-          o.error = std::string(nothing ? "connection closed before a response"
-                                        : "connection closed inside the response") +
-                    " (" + ec.message() + ")";
+          o.error =
+              std::string(nothing ? "HTR-HTTP-CLOSED: connection closed before a response"
+                                  : "HTR-HTTP-CLOSED: connection closed inside the response") +
+              " (" + ec.message() + ")";
         } else {
           o.outcome = transport_outcome::transport_error;
-          o.error = "read: " + ec.message();
+          o.error = "HTR-HTTP-MALFORMED: read: " + ec.message();
         }
         return done();
       }
@@ -358,7 +362,7 @@ struct http_transport::impl {
     // Only reached when a fresh connection also failed as "closed by peer" on the retry path,
     // which the loop turns into an error above; kept for completeness.
     o.outcome = transport_outcome::transport_error;
-    o.error = "connection closed by the server twice";
+    o.error = "HTR-HTTP-CLOSED: connection closed by the server twice";
     return done();
   }
 };
@@ -373,7 +377,7 @@ observation http_transport::send(const exchange& x) {
   if (it == impl_->options.urls.end()) {
     observation o;
     o.outcome = transport_outcome::transport_error;
-    o.error = "no URL configured for this message kind";
+    o.error = "HTR-HTTP-CONFIG: no URL configured for this message kind";
     return o;
   }
   return impl_->request(http::verb::post, it->second, x.body, x.content_type, x.correlation_id);

@@ -4,8 +4,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <random>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -291,7 +295,7 @@ TEST(HttpTransport, HugeDeclaredBodyIsCappedNotBuffered) {
   http_transport t(opts);
   const auto o = t.send(paxlst());
   EXPECT_EQ(o.outcome, transport_outcome::transport_error);
-  EXPECT_NE(o.error.find("cap"), std::string::npos) << o.error;
+  EXPECT_EQ(o.error.rfind("HTR-HTTP-BODY-CAP", 0), 0U) << o.error;
   EXPECT_EQ(o.http_status, 200);
   EXPECT_TRUE(o.body.empty());
 }
@@ -342,6 +346,7 @@ TEST(HttpTransport, RefusedPortIsEndpointDown) {
   http_transport t(opts);
   const auto o = t.send(paxlst());
   EXPECT_EQ(o.outcome, transport_outcome::endpoint_down) << o.error;
+  EXPECT_EQ(o.error.rfind("HTR-HTTP-CONNECT", 0), 0U) << o.error;
 }
 
 TEST(HttpTransport, MissingUrlOrBadCaFileIsTransportError) {
@@ -458,6 +463,33 @@ TEST_F(HttpTls, MutualTlsNeedsTheClientCertificate) {
   const auto o = with.send(paxlst());
   EXPECT_EQ(o.outcome, transport_outcome::completed) << o.error;
   EXPECT_EQ(o.http_status, 202);
+}
+
+// Every HTR-* ID the transports emit is listed in docs/error-codes-harness-transport.md.
+TEST(HarnessTransportErrorIds, AllDocumented) {
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  const std::string dir = std::string(APIPNR_SOURCE_DIR) + "/harness/src/transport/";
+  const std::string doc =
+      slurp(std::string(APIPNR_SOURCE_DIR) + "/docs/error-codes-harness-transport.md");
+  ASSERT_FALSE(doc.empty());
+  std::set<std::string> ids;
+  const std::regex id_re("HTR-[A-Z]+-[A-Z-]*[A-Z]");
+  for (const char* f : {"http_transport.cpp", "amqp_transport.cpp"}) {
+    const std::string src = slurp(dir + f);
+    ASSERT_FALSE(src.empty()) << f;
+    for (std::sregex_iterator it(src.begin(), src.end(), id_re), end; it != end; ++it) {
+      ids.insert(it->str());
+    }
+  }
+  EXPECT_GE(ids.size(), 15U);
+  for (const auto& id : ids) {
+    EXPECT_NE(doc.find("`" + id + "`"), std::string::npos) << id << " is not documented";
+  }
 }
 
 }  // namespace
