@@ -1,7 +1,8 @@
-// apipnr-harness: list | lint | run | report (docs/HARNESS.md). Parses arguments and calls the
-// libraries; process-edge errors print "[apipnr.harness.NNN] ..." (docs/error-codes-harness.md)
-// and exit with 2. Exit codes: 0 no unexpected failure, 1 some fail_* verdict, 2 usage,
-// configuration, lint or I/O error.
+// apipnr-harness: list | lint | run | report | sign | verify (docs/HARNESS.md, docs/REPORTS.md).
+// Parses arguments and calls the libraries; process-edge errors print "[apipnr.harness.NNN] ..."
+// (docs/error-codes-harness.md, docs/error-codes-harness-report.md) and exit with 2. Exit codes:
+// 0 no unexpected failure (verify: verified), 1 some fail_* verdict (verify: a problem found),
+// 2 usage, configuration, lint or I/O error.
 #include <unistd.h>
 
 #include <chrono>
@@ -15,10 +16,12 @@
 #include <vector>
 
 #include "apipnr/harness/digest.hpp"
+#include "apipnr/harness/report_html.hpp"
 #include "apipnr/harness/results.hpp"
 #include "apipnr/harness/runner.hpp"
 #include "apipnr/harness/scoring.hpp"
 #include "apipnr/harness/selection.hpp"
+#include "apipnr/harness/signing.hpp"
 #include "apipnr/harness/target.hpp"
 #include "apipnr/harness/tender.hpp"
 #include "apipnr/vectors/lint.hpp"
@@ -30,6 +33,9 @@
 #endif
 #ifdef APIPNR_HARNESS_HAVE_HTTP
 #include "apipnr/harness/transport_http.hpp"
+#endif
+#ifdef APIPNR_HARNESS_HAVE_AMQP
+#include "apipnr/harness/transport_amqp.hpp"
 #endif
 
 namespace ah = apipnr::harness;
@@ -46,6 +52,9 @@ struct cli {
   std::string vectors = "vectors";
   std::string requirements = "specs/requirements";
   std::string target_file, tender_file, report_dir, results_file, run_id, fake_endpoint;
+  std::string key_file, public_key_file, out_file;
+  std::vector<std::string> compare;  // report --compare A.json B.json ...
+  bool vectors_given = false;        // verify checks the corpus only when asked to
   std::vector<std::string> run, skip, without;
   std::string profile = "baseline";
   bool strict = false, allow_insecure = false, per_case = false, quiet = false;
@@ -56,7 +65,7 @@ struct cli {
 };
 
 constexpr const char* usage_text =
-    "usage: apipnr-harness <list|lint|run|report> [options] [ID-PREFIX...]\n"
+    "usage: apipnr-harness <list|lint|run|report|sign|verify> [options] [ID-PREFIX...]\n"
     "  --vectors DIR          vector corpus (default: vectors)\n"
     "  --requirements DIR     requirement catalogue (default: specs/requirements)\n"
     "  --target FILE          target file (run; specs/schemas/target.schema.json)\n"
@@ -72,7 +81,15 @@ constexpr const char* usage_text =
     "  --seed N               recorded in the manifest (default: random)\n"
     "  --allow-insecure       permit tls.insecure_skip_verify in the target file\n"
     "  --fake-endpoint accept|reject|hang|refuse   in-process endpoint for meta-tests\n"
-    "  --results FILE         (report) results.json to re-render\n"
+    "  --results FILE         (report) results.json to re-render (also writes report.html)\n"
+    "  --compare A.json B.json ...  (report) side-by-side bid comparison (same corpus,\n"
+    "                         catalogue and tender profile), written to --out FILE\n"
+    "  --out FILE             (report --compare) output file (default comparison.html)\n"
+    "  --key FILE             (sign) Ed25519 private key, PEM (openssl genpkey -algorithm "
+    "ed25519)\n"
+    "  --public-key FILE      (verify) the evaluator's trusted public key, PEM\n"
+    "                         (sign / verify take --report-dir; verify --vectors checks the "
+    "corpus)\n"
     "  --quiet                no progress output\n";
 
 std::string need_value(const std::vector<std::string>& a, std::size_t& i) {
@@ -90,13 +107,26 @@ cli parse_cli(int argc, char** argv) {
     std::cout << usage_text;
     std::exit(0);
   }
-  if (c.command != "list" && c.command != "lint" && c.command != "run" && c.command != "report")
+  if (c.command != "list" && c.command != "lint" && c.command != "run" && c.command != "report" &&
+      c.command != "sign" && c.command != "verify")
     throw usage_error{"unknown subcommand \"" + c.command + "\""};
   for (std::size_t i = 1; i < a.size(); ++i) {
     const std::string& f = a[i];
-    if (f == "--vectors")
+    if (f == "--vectors") {
       c.vectors = need_value(a, i);
-    else if (f == "--requirements")
+      c.vectors_given = true;
+    } else if (f == "--key")
+      c.key_file = need_value(a, i);
+    else if (f == "--public-key")
+      c.public_key_file = need_value(a, i);
+    else if (f == "--out")
+      c.out_file = need_value(a, i);
+    else if (f == "--compare") {
+      // Takes every following argument up to the next option: the results files to compare.
+      while (i + 1 < a.size() && !a[i + 1].empty() && a[i + 1][0] != '-')
+        c.compare.push_back(a[++i]);
+      if (c.compare.size() < 2) throw usage_error{"--compare needs at least two results.json"};
+    } else if (f == "--requirements")
       c.requirements = need_value(a, i);
     else if (f == "--target")
       c.target_file = need_value(a, i);
@@ -199,6 +229,16 @@ class fake_endpoint final : public ah::transport {
   std::string mode_;
 };
 
+// Hands every worker the same thread-safe transport (AMQP: one connection, one reply queue).
+class shared_transport final : public ah::transport {
+ public:
+  explicit shared_transport(std::shared_ptr<ah::transport> t) : t_(std::move(t)) {}
+  ah::observation send(const ah::exchange& x) override { return t_->send(x); }
+
+ private:
+  std::shared_ptr<ah::transport> t_;
+};
+
 ah::classification classify_answer(const ah::observation& o) {
 #ifdef APIPNR_HARNESS_HAVE_CLASSIFY
   return ah::classify(o);
@@ -295,8 +335,74 @@ int cmd_lint(const cli& c) {
   return problems.empty() ? 0 : 2;
 }
 
+// Confidence tags for report.html. results.json written by this build already carries them
+// (requirements[].confidence); the catalogue fills in for older evidence. An unreadable
+// catalogue is not fatal: the report then shows a dash, never an invented tag.
+ah::html_options html_options_for(const cli& c) {
+  ah::html_options opts;
+  std::string error;
+  if (!ah::load_confidence_tags(c.requirements, opts.confidence, error))
+    std::cerr << "note: confidence tags not loaded: " << error << "\n";
+  return opts;
+}
+
+// report.html next to results.json; errors carry their [apipnr.harness.5NN] ID already.
+bool write_html(const cli& c, const std::filesystem::path& dir) {
+  std::string error;
+  if (!ah::write_report_html(dir / "results.json", dir / "report.html", html_options_for(c),
+                             error)) {
+    std::cerr << error << "\n";
+    return false;
+  }
+  return true;
+}
+
+int cmd_compare(const cli& c) {
+  const std::filesystem::path out = c.out_file.empty() ? "comparison.html" : c.out_file;
+  std::vector<std::filesystem::path> files(c.compare.begin(), c.compare.end());
+  std::string error;
+  if (!ah::write_comparison_html(files, out, html_options_for(c), error)) {
+    std::cerr << error << "\n";
+    return 2;
+  }
+  std::cout << "comparison: " << out.string() << "\n";
+  return 0;
+}
+
+int cmd_sign(const cli& c) {
+  if (c.report_dir.empty() || c.key_file.empty())
+    throw usage_error{"sign needs --report-dir DIR and --key FILE"};
+  std::string error;
+  if (!ah::sign_report(c.report_dir, c.key_file, error)) {
+    std::cerr << error << "\n";
+    return 2;
+  }
+  std::cout << "signed: " << (std::filesystem::path(c.report_dir) / "signature.json").string()
+            << "\n";
+  return 0;
+}
+
+// 0 verified, 1 any problem (including unreadable inputs, which verify_report reports as
+// findings: a folder that cannot be checked is not verified), 2 usage.
+int cmd_verify(const cli& c) {
+  if (c.report_dir.empty()) throw usage_error{"verify needs --report-dir DIR"};
+  ah::verify_options o;
+  o.public_key_file = c.public_key_file;
+  if (c.vectors_given) o.corpus_dir = c.vectors;
+  const auto v = ah::verify_report(c.report_dir, o);
+  for (const auto& p : v.problems) std::cout << ah::to_string(p) << "\n";
+  for (const auto& n : v.notes) std::cout << "note: " << n << "\n";
+  if (!v.signer_sha256.empty()) std::cout << "signer: " << v.signer_sha256 << "\n";
+  std::cout << (v.ok() ? (v.authenticated ? "verified (authenticated with the trusted key)"
+                                          : "verified (integrity only: no trusted key given)")
+                       : "NOT verified: " + std::to_string(v.problems.size()) + " problem(s)")
+            << "\n";
+  return v.ok() ? 0 : 1;
+}
+
 int cmd_report(const cli& c) {
-  if (c.results_file.empty()) throw usage_error{"report needs --results FILE"};
+  if (!c.compare.empty()) return cmd_compare(c);
+  if (c.results_file.empty()) throw usage_error{"report needs --results FILE or --compare"};
   std::vector<ah::config_error> errors;
   auto r = ah::read_results(c.results_file, errors);
   if (!r) {
@@ -328,6 +434,7 @@ int cmd_report(const cli& c) {
     std::cerr << "[apipnr.harness.005] " << error << "\n";
     return 2;
   }
+  if (!write_html(c, dir)) return 2;
   print_summary(*r, dir);
   return ah::exit_code_of(*r);
 }
@@ -388,8 +495,30 @@ int cmd_run(const cli& c) {
     return 2;
 #endif
   } else {
-    std::cerr << "[apipnr.harness.006] this build has no AMQP transport wired into the CLI\n";
+#ifdef APIPNR_HARNESS_HAVE_AMQP
+    // One AMQP connection for all workers: amqp_transport is safe for concurrent send() and
+    // matches replies by correlation id, whereas one instance per worker sharing a configured
+    // reply queue would consume each other's replies.
+    ah::amqp_options ao;
+    ao.url = t.broker_url;
+    if (t.auth.kind == ah::auth_kind::basic) {
+      auto u = ah::parse_amqp_url(t.broker_url);
+      if (u && u->user.empty())
+        ao.url = "amqp://" + t.auth.username + ":" + t.auth.password + "@" + u->address();
+    }
+    ao.queues = t.endpoints;
+    ao.reply_queue = t.reply_queue;
+    ao.connect_timeout = t.timeouts.connect;
+    ao.timeout = t.timeouts.response;
+    auto shared = std::make_shared<ah::amqp_transport>(ao);
+    factory = [shared]() -> std::unique_ptr<ah::transport> {
+      return std::make_unique<shared_transport>(shared);
+    };
+#else
+    std::cerr << "[apipnr.harness.006] this build has no AMQP transport (Qpid Proton C++ was "
+                 "not found at configure time)\n";
     return 2;
+#endif
   }
 
   ah::selection_options o;
@@ -481,6 +610,7 @@ int cmd_run(const cli& c) {
     std::cerr << "[apipnr.harness.005] " << error << "\n";
     return 2;
   }
+  if (!write_html(c, dir)) return 2;
   print_summary(r, dir);
   return ah::exit_code_of(r);
 }
@@ -493,6 +623,8 @@ int main(int argc, char** argv) {
     if (c.command == "list") return cmd_list(c);
     if (c.command == "lint") return cmd_lint(c);
     if (c.command == "report") return cmd_report(c);
+    if (c.command == "sign") return cmd_sign(c);
+    if (c.command == "verify") return cmd_verify(c);
     return cmd_run(c);
   } catch (const usage_error& e) {
     std::cerr << "[apipnr.harness.001] " << e.message << "\n" << usage_text;

@@ -302,13 +302,17 @@ nlohmann::json to_json(const run_results& r) {
   for (const auto& q : r.requirements) {
     nlohmann::json ev = nlohmann::json::array();
     for (const auto& e : q.cases) ev.push_back({{"id", e.id}, {"verdict", to_string(e.verdict)}});
-    reqs.push_back({{"id", q.id},
-                    {"group", q.group},
-                    {"level", q.level},
-                    {"status", to_string(q.status)},
-                    {"mandatory", q.mandatory},
-                    {"weight", q.weight},
-                    {"cases", ev}});
+    nlohmann::json rq = {{"id", q.id},
+                         {"group", q.group},
+                         {"level", q.level},
+                         {"status", to_string(q.status)},
+                         {"mandatory", q.mandatory},
+                         {"weight", q.weight},
+                         {"cases", ev}};
+    // Optional in the schema: requirements cited by cases but unknown to the catalogue have
+    // no tag, and an absent member is clearer than an invented one.
+    if (!q.confidence.empty()) rq["confidence"] = q.confidence;
+    reqs.push_back(std::move(rq));
   }
   auto& groups = j["groups"] = nlohmann::json::array();
   for (const auto& g : r.groups)

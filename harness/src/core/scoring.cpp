@@ -17,14 +17,21 @@ void roll_up(run_results& r, const vectors::catalogue& cat, const tender_profile
   for (const auto& item : cat.items) {
     if (item.status == "retired") continue;
     index[item.id] = reqs.size();
-    reqs.push_back({item.id, item.group, item.level, requirement_status::untested, false, 0, {}});
+    reqs.push_back({item.id,
+                    item.group,
+                    item.level,
+                    requirement_status::untested,
+                    false,
+                    0,
+                    {},
+                    item.confidence});
   }
   for (const auto& c : r.cases) {
     for (const auto& id : c.requirements) {
       auto it = index.find(id);
       if (it == index.end()) {
         it = index.emplace(id, reqs.size()).first;
-        reqs.push_back({id, "", "", requirement_status::untested, false, 0, {}});
+        reqs.push_back({id, "", "", requirement_status::untested, false, 0, {}, {}});
       }
       reqs[it->second].cases.push_back({c.id, c.verdict});
     }

@@ -122,6 +122,9 @@ struct requirement_rollup {
   bool mandatory = false;
   double weight = 0;
   std::vector<case_evidence> cases;
+  // The catalogue's confidence tag (C/I/U), carried so that a report rendered from
+  // results.json alone shows it; empty when the requirement is not in the catalogue.
+  std::string confidence;
 };
 
 struct group_rollup {
