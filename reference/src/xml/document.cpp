@@ -1,5 +1,6 @@
 #include "apipnr/xml/document.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -332,7 +333,10 @@ error_code parse(std::string_view buffer, document& doc, diagnostic_sink& sink, 
   const pugi::xml_parse_result r =
       doc.dom_.load_buffer(buffer.data(), buffer.size(), options, pugi::encoding_utf8);
   if (!r) {
-    const std::size_t off = r.offset < 0 ? 0 : static_cast<std::size_t>(r.offset);
+    // pugixml may point one past the end (at its own terminating zero) when the document ends
+    // inside a name; a finding's offset must stay inside the input.
+    const std::size_t off =
+        r.offset < 0 ? 0 : std::min(static_cast<std::size_t>(r.offset), buffer.size());
     doc.dom_.reset();
     return fail(sink, errc::not_well_formed, buffer, off, r.description());
   }

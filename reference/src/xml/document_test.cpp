@@ -134,6 +134,18 @@ TEST(XmlIntake, ReportsBadAttributeSyntax) {
   EXPECT_NE(find(sink, "XML-WELL-FORMED"), nullptr);
 }
 
+// Found by fuzz_pnrgov_xml: for a document that ends inside an attribute name, pugixml reports
+// an error offset one past the end of the buffer.
+TEST(XmlIntake, ErrorOffsetAtTruncatedAttributeStaysInsideTheInput) {
+  document doc;
+  diagnostic_list sink;
+  const std::string in = "<?xml version=\"1.0\"?>\n<r a=\"1\" bcd";
+  EXPECT_EQ(parse(in, doc, sink), make_error_code(errc::not_well_formed));
+  const diagnostic* d = find(sink, "XML-WELL-FORMED");
+  ASSERT_NE(d, nullptr);
+  EXPECT_LE(d->pos.offset, in.size());
+}
+
 TEST(XmlIntake, RefusesUtf16ByteOrderMark) {
   document doc;
   diagnostic_list sink;
