@@ -1,0 +1,207 @@
+// Throughput of the message layer: the reference pipeline (engine::check) and its stages on the
+// 20,000-traveller PAXLST of paxlst_generator (about 3.4 MB) and a generated PNRGOV push.
+//
+// engine::check has no switch to skip the profile, so the stages are also timed one by one
+// through the component libraries on a tree parsed once (BM_Stage*); BM_PipelinePaxlstNoExtract
+// uses options::extract = false. Figures and commands are in docs/PERFORMANCE.md, "Message
+// layer". Any finding of error level in the generated inputs is a benchmark error: a figure
+// for a rejected file would time the wrong paths.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <benchmark/benchmark.h>
+
+#include "apipnr/common/diagnostic.hpp"
+#include "apipnr/edifact/interchange.hpp"
+#include "apipnr/edifact/parser.hpp"
+#include "apipnr/message/definitions.hpp"
+#include "apipnr/message/tree.hpp"
+#include "apipnr/paxlst/extract.hpp"
+#include "apipnr/pipeline/pipeline.hpp"
+#include "apipnr/profile/profile.hpp"
+#include "apipnr/profile/validate.hpp"
+#include "paxlst_generator.hpp"
+#include "pnrgov_generator.hpp"
+
+namespace {
+
+constexpr std::uint32_t paxlst_travellers = 20'000;
+constexpr std::uint32_t pnrgov_pnrs = 2'000;
+constexpr apipnr::model::calendar_date pinned_today{2026, 1, 15};
+
+// Counts findings and drops them: the stage benchmarks measure the stage, not a vector of
+// diagnostics with their detail strings.
+class counting_sink final : public apipnr::diagnostic_sink {
+ public:
+  void report(apipnr::diagnostic d) override {
+    if (d.level >= apipnr::severity::error) ++errors_;
+  }
+  std::size_t errors() const noexcept { return errors_; }
+
+ private:
+  std::size_t errors_ = 0;
+};
+
+// Built once per process: generating the input takes longer than checking it.
+const std::string& paxlst_file() {
+  static const std::string text =
+      apipnr::bench::make_paxlst(apipnr::bench::paxlst_options{.travellers = paxlst_travellers});
+  return text;
+}
+
+const std::string& pnrgov_file() {
+  static const std::string text =
+      apipnr::bench::make_pnrgov(apipnr::bench::pnrgov_options{.pnrs = pnrgov_pnrs});
+  return text;
+}
+
+apipnr::pipeline::options base_options() {
+  apipnr::pipeline::options o;
+  o.specs_dir = APIPNR_SPECS_DIR;
+  o.profile = "baseline";
+  o.syntax_mode = apipnr::edifact::mode::strict;
+  o.today = pinned_today;
+  return o;
+}
+
+void run_pipeline(benchmark::State& state, const std::string& text,
+                  const apipnr::pipeline::options& opts, std::uint32_t items) {
+  auto engine = apipnr::pipeline::engine::load(opts);
+  if (!engine) {
+    state.SkipWithError("engine::load failed (APIPNR_SPECS_DIR)");
+    return;
+  }
+  for (auto _ : state) {
+    auto r = engine->check(text);
+    if (r.outcome == apipnr::pipeline::verdict::reject) {
+      state.SkipWithError("generated input rejected");
+      break;
+    }
+    benchmark::DoNotOptimize(r.messages.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(text.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * items);
+}
+
+// Whole pipeline: syntax, structure, baseline profile, canonical model, sensitive filter.
+// items/s = travellers/s.
+void BM_PipelinePaxlst(benchmark::State& state) {
+  run_pipeline(state, paxlst_file(), base_options(), paxlst_travellers);
+}
+BENCHMARK(BM_PipelinePaxlst)->Unit(benchmark::kMillisecond);
+
+// Without extraction (options::extract = false): syntax, structure and profile only.
+void BM_PipelinePaxlstNoExtract(benchmark::State& state) {
+  auto opts = base_options();
+  opts.extract = false;
+  run_pipeline(state, paxlst_file(), opts, paxlst_travellers);
+}
+BENCHMARK(BM_PipelinePaxlstNoExtract)->Unit(benchmark::kMillisecond);
+
+// PNRGOV push through the whole pipeline. items/s = PNRs/s.
+void BM_PipelinePnrgov(benchmark::State& state) {
+  run_pipeline(state, pnrgov_file(), base_options(), pnrgov_pnrs);
+}
+BENCHMARK(BM_PipelinePnrgov)->Unit(benchmark::kMillisecond);
+
+// The stages of the PAXLST pipeline, one by one, over one parsed interchange.
+struct paxlst_stages {
+  apipnr::message::definitions defs;
+  apipnr::profile::profile prof;
+  apipnr::edifact::interchange ic;
+  apipnr::message::message_tree tree;
+  bool ok = false;
+};
+
+paxlst_stages& stages() {
+  static paxlst_stages s = [] {
+    paxlst_stages out;
+    const std::string specs = APIPNR_SPECS_DIR;
+    auto defs = apipnr::message::load_definitions(specs + "/messages");
+    if (!defs) return out;
+    out.defs = std::move(*defs);
+    auto prof = apipnr::profile::load_named_profile("baseline", specs + "/profiles", out.defs);
+    if (!prof) return out;
+    out.prof = std::move(*prof);
+    counting_sink sink;
+    apipnr::edifact::parser p(apipnr::edifact::parse_options{});
+    if (p.parse(paxlst_file(), out.ic, sink) || sink.errors() != 0) return out;
+    const auto ec = apipnr::message::parse_structure(
+        out.ic, 0, out.defs, sink, out.tree, apipnr::profile::structure_options_for(out.prof));
+    out.ok = !ec && sink.errors() == 0;
+    return out;
+  }();
+  return s;
+}
+
+void finish_stage(benchmark::State& state) {
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(paxlst_file().size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * paxlst_travellers);
+}
+
+void BM_StageSyntax(benchmark::State& state) {
+  apipnr::edifact::interchange ic;
+  apipnr::edifact::parser p(apipnr::edifact::parse_options{});
+  for (auto _ : state) {
+    counting_sink sink;
+    benchmark::DoNotOptimize(p.parse(paxlst_file(), ic, sink));
+  }
+  finish_stage(state);
+}
+BENCHMARK(BM_StageSyntax)->Unit(benchmark::kMillisecond);
+
+void BM_StageStructure(benchmark::State& state) {
+  auto& s = stages();
+  if (!s.ok) {
+    state.SkipWithError("stage setup failed");
+    return;
+  }
+  const auto opt = apipnr::profile::structure_options_for(s.prof);
+  apipnr::message::message_tree tree;
+  for (auto _ : state) {
+    counting_sink sink;
+    benchmark::DoNotOptimize(apipnr::message::parse_structure(s.ic, 0, s.defs, sink, tree, opt));
+  }
+  finish_stage(state);
+}
+BENCHMARK(BM_StageStructure)->Unit(benchmark::kMillisecond);
+
+void BM_StageProfile(benchmark::State& state) {
+  auto& s = stages();
+  if (!s.ok) {
+    state.SkipWithError("stage setup failed");
+    return;
+  }
+  apipnr::profile::validate_options opt;
+  opt.today = pinned_today;
+  for (auto _ : state) {
+    counting_sink sink;
+    apipnr::profile::validate(s.ic, 0, s.tree, s.prof, sink, opt);
+    benchmark::DoNotOptimize(sink.errors());
+  }
+  finish_stage(state);
+}
+BENCHMARK(BM_StageProfile)->Unit(benchmark::kMillisecond);
+
+void BM_StageExtract(benchmark::State& state) {
+  auto& s = stages();
+  if (!s.ok) {
+    state.SkipWithError("stage setup failed");
+    return;
+  }
+  for (auto _ : state) {
+    counting_sink sink;
+    auto m = apipnr::paxlst::extract(s.tree, sink);
+    benchmark::DoNotOptimize(m.has_value());
+  }
+  finish_stage(state);
+}
+BENCHMARK(BM_StageExtract)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
