@@ -2,20 +2,40 @@
 # into the repository. Seeds: every input file under VECTORS_DIR (case manifests and docs
 # excluded), the hand-written files in SEEDS_DIR, past crash reproducers in CRASHERS_DIR (so a
 # fixed bug stays fixed), and the generated files from SEEDGEN.
-# Usage: cmake -DVECTORS_DIR=... -DSEEDS_DIR=... -DCRASHERS_DIR=... -DSEEDGEN=...
-#              -DOUT_DIR=... -DTARGETS=a;b
+# Usage: cmake -DVECTORS_DIR=dir[|dir...] [-DSEEDS_DIR=...] [-DCRASHERS_DIR=...
+#              [-DCRASHER_GLOB=*.edi]] [-DSEEDGEN=...] -DOUT_DIR=... -DTARGETS=a;b
 #              -P PrepareCorpus.cmake
-file(GLOB_RECURSE _vectors LIST_DIRECTORIES false "${VECTORS_DIR}/*")
+# (the message-layer targets pass two vector folders, their own crashers glob, and no SEEDS_DIR)
+# '|' separates folders: a ';' would not survive add_test's argument quoting.
+string(REPLACE "|" ";" _vector_dirs "${VECTORS_DIR}")
+set(_vectors)
+foreach(d IN LISTS _vector_dirs)
+  file(GLOB_RECURSE _v LIST_DIRECTORIES false "${d}/*")
+  list(APPEND _vectors ${_v})
+endforeach()
 list(FILTER _vectors EXCLUDE REGEX "\\.(json|md)$")
-file(GLOB _seeds LIST_DIRECTORIES false "${SEEDS_DIR}/*" "${CRASHERS_DIR}/*.edi")
-set(_generated "${OUT_DIR}/generated")
-file(REMOVE_RECURSE "${_generated}")
-file(MAKE_DIRECTORY "${_generated}")
-execute_process(COMMAND "${SEEDGEN}" "${_generated}" RESULT_VARIABLE _rc)
-if(NOT _rc EQUAL 0)
-  message(FATAL_ERROR "[apipnr.fuzz.003] seed generator failed: ${_rc}")
+if(NOT DEFINED CRASHER_GLOB)
+  set(CRASHER_GLOB "*.edi")
 endif()
-file(GLOB _gen LIST_DIRECTORIES false "${_generated}/*")
+set(_seeds)
+if(SEEDS_DIR)
+  file(GLOB _seeds LIST_DIRECTORIES false "${SEEDS_DIR}/*")
+endif()
+if(CRASHERS_DIR)
+  file(GLOB _crashers LIST_DIRECTORIES false "${CRASHERS_DIR}/${CRASHER_GLOB}")
+  list(APPEND _seeds ${_crashers})
+endif()
+set(_gen)
+if(SEEDGEN)
+  set(_generated "${OUT_DIR}/generated")
+  file(REMOVE_RECURSE "${_generated}")
+  file(MAKE_DIRECTORY "${_generated}")
+  execute_process(COMMAND "${SEEDGEN}" "${_generated}" RESULT_VARIABLE _rc)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "[apipnr.fuzz.003] seed generator failed: ${_rc}")
+  endif()
+  file(GLOB _gen LIST_DIRECTORIES false "${_generated}/*")
+endif()
 foreach(t IN LISTS TARGETS)
   set(_dir "${OUT_DIR}/${t}")
   file(REMOVE_RECURSE "${_dir}")
