@@ -10,6 +10,7 @@
 #include "apipnr/message/definitions.hpp"
 #include "apipnr/message/errc.hpp"
 #include "apipnr/message/tree.hpp"
+#include "apipnr/model/charset.hpp"
 #include "apipnr/paxlst/extract.hpp"
 #include "apipnr/paxlst/reassembler.hpp"
 #include "apipnr/pnrgov/errc.hpp"
@@ -51,6 +52,29 @@ bool looks_like_xml(std::string_view bytes) noexcept {
     ++i;
   }
   return i < bytes.size() && bytes[i] == '<';
+}
+
+// The canonical model is UTF-8 text: convert every extracted value from the repertoire the UNB
+// syntax identifier declares (model/charset.hpp). A byte that cannot be converted faithfully is
+// replaced by U+FFFD and reported here, so no value changes without a finding (SYN-CHR-001).
+void transcode(model::canonical_message& m, const edifact::interchange& ic, std::size_t message,
+               diagnostic_sink& sink) {
+  const std::size_t replaced = model::to_utf8(m, model::charset_of(ic.syntax_identifier));
+  if (replaced == 0) return;
+  const edifact::errc_info& i = edifact::info(edifact::errc::invalid_character);
+  diagnostic d;
+  d.code = make_error_code(edifact::errc::invalid_character);
+  d.id = i.id;
+  d.syntax_error = i.syntax_error;
+  d.requirement = i.requirement;
+  d.level = severity::warning;
+  d.where = scope::message;
+  d.pos.offset = ic.segments[ic.messages[message].unh].offset;
+  d.pos.segment = ic.segments[ic.messages[message].unh].index;
+  d.pos.message_segment = 1;
+  d.detail = std::to_string(replaced) + " byte(s) of " + std::string(ic.syntax_identifier) +
+             " text could not be converted to UTF-8; the canonical model holds U+FFFD there";
+  sink.report(std::move(d));
 }
 
 bool is_profile_path(std::string_view p) noexcept {
@@ -272,6 +296,7 @@ result engine::check(std::string_view bytes) const {
     if (mv.type == "PAXLST") {
       auto m = paxlst::extract(trees[i], sink);
       if (m) {
+        transcode(*m, ic, i, sink);
         r.messages.push_back(std::move(*m));
         r.message_source.push_back(static_cast<std::uint32_t>(i));
       }
@@ -280,6 +305,7 @@ result engine::check(std::string_view bytes) const {
       xo.filter_sensitive = o.filter_sensitive;
       auto m = pnrgov::extract(ic, i, impl_->defs, sink, xo);
       if (m) {
+        transcode(*m, ic, i, sink);
         r.messages.push_back(std::move(*m));
         r.message_source.push_back(static_cast<std::uint32_t>(i));
       }
