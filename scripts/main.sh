@@ -39,6 +39,9 @@ root=$(pwd)
 t0=$(date +%s)
 
 bash scripts/install-deps.sh
+# The preset's defaults build both sides, but an existing build/ci may carry a cached
+# APIPNR_BUILD_HARNESS=OFF (or REFERENCE=OFF) from an earlier partial configure: state them.
+cmake --preset ci -DAPIPNR_BUILD_HARNESS=ON -DAPIPNR_BUILD_REFERENCE=ON >/dev/null
 bash scripts/build.sh ci
 
 build=$root/build/ci
