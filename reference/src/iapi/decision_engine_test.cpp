@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -467,6 +468,10 @@ TEST(IapiEngineConcurrency, DecideDuringReloadAlwaysSeesOneCompleteSnapshot) {
     });
   int swaps = 0;
   for (int i = 0; i < 200; ++i) {
+    // On a loaded machine the readers may not have run yet: let at least one decision happen
+    // between reloads now and then, so the test really interleaves them (bounded wait).
+    for (int spin = 0; i % 20 == 0 && decided.load() <= i / 20 && spin < 500; ++spin)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     load_error e;
     // Every third attempt is broken and must change nothing.
     if (i % 3 == 2) {
