@@ -115,7 +115,7 @@ class memory_store final : public message_store {
     }
     auto& m = j["messages"] = nlohmann::json::array();
     for (const auto& msg : r.messages) m.push_back(model::to_json(msg));
-    return {query_status::ok, j.dump()};
+    return {query_status::ok, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
   }
 
   query_result flight_travellers(std::string_view carrier, std::string_view number,
@@ -139,7 +139,7 @@ class memory_store final : public message_store {
         }
       }
     }
-    return {query_status::ok, out.dump()};
+    return {query_status::ok, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
   }
 
   query_result pnr(std::string_view locator, std::string_view) override {
@@ -159,7 +159,7 @@ class memory_store final : public message_store {
       }
     }
     if (list.empty()) return {query_status::not_found, {}};
-    return {query_status::ok, out.dump()};
+    return {query_status::ok, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
   }
 
   bool is_open() const noexcept override {

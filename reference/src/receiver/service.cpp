@@ -439,7 +439,10 @@ transport::response service::intake(const transport::request& req, kind k) {
                                 {"messages", r.messages.size()},
                                 {"control_reference", r.envelope.control_reference}};
       if (want_contrl) receipt["contrl"] = r.contrl;
-      response resp{want_contrl ? 200u : 202u, "application/json", receipt.dump(), {}};
+      response resp{want_contrl ? 200u : 202u,
+                    "application/json",
+                    receipt.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                    {}};
       return finish(with_id(std::move(resp)), metric_verdict);
     }
     if (want_contrl) return finish(with_id(edifact_response(200, r.contrl)), metric_verdict);
@@ -504,7 +507,12 @@ transport::response service::intake(const transport::request& req, kind k) {
       auto written = responses::write_cusres(*cus);
       nlohmann::json receipt = {{"id", put->id}, {"verdict", verdict}};
       if (written) receipt["cusres"] = *written;
-      return finish(with_id(response{200, "application/json", receipt.dump(), {}}), metric_verdict);
+      return finish(
+          with_id(response{200,
+                           "application/json",
+                           receipt.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                           {}}),
+          metric_verdict);
     }
     // No CUSRES can echo the request: the CONTRL or a problem (RCV-BAD-001).
     if (!json && !r.contrl.empty() && rejected) {
@@ -554,7 +562,12 @@ transport::response service::intake(const transport::request& req, kind k) {
                     metric_verdict);
     }
     nlohmann::json receipt = {{"id", put->id}, {"verdict", verdict}, {"duplicate", put->duplicate}};
-    return finish(with_id(response{200, "application/json", receipt.dump(), {}}), metric_verdict);
+    return finish(
+        with_id(response{200,
+                         "application/json",
+                         receipt.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                         {}}),
+        metric_verdict);
   }
   auto written = responses::write_ackres(ack);
   if (!written) {

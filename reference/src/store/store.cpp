@@ -139,7 +139,7 @@ message_row make_message_row(const model::canonical_message& m) {
   r.kind = m.message.kind;
   r.type = m.message.type;
   r.reference = m.message.message_reference;
-  r.canonical = model::to_json(m).dump();
+  r.canonical = model::to_json(m).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (m.flight_info && m.flight_info->carrier && m.flight_info->number) {
     flight_row f;
     f.carrier = *m.flight_info->carrier;
@@ -158,7 +158,7 @@ message_row make_message_row(const model::canonical_message& m) {
       if (l.arrival.scheduled) o["arrival_scheduled"] = *l.arrival.scheduled;
       legs.push_back(std::move(o));
     }
-    f.legs = legs.dump();
+    f.legs = legs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     r.flight = std::move(f);
   }
   for (std::size_t i = 0; i < m.travellers.size(); ++i)
@@ -200,7 +200,7 @@ std::string findings_json(const received& r) {
     if (!d.detail.empty()) f["detail"] = d.detail;
     a.push_back(std::move(f));
   }
-  return a.dump();
+  return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Length-prefixed fields, so that no two different rows serialise to the same bytes.
@@ -639,7 +639,11 @@ struct store::impl {
       if (doc.is_discarded()) return errc::retention_failed;
       changed += detail::depersonalise(doc, opts_.masking);
       statement u = c.prepare("UPDATE messages SET canonical = ?2 WHERE id = ?1");
-      if (!u.valid() || !u.bind(1, mid).bind(2, std::string_view(doc.dump())).run())
+      if (!u.valid() ||
+          !u.bind(1, mid)
+               .bind(2, std::string_view(
+                            doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)))
+               .run())
         return errc::retention_failed;
     }
     // The normalised copies: names and document numbers masked, date of birth to its year.
@@ -671,7 +675,11 @@ struct store::impl {
     statement u = c.prepare(
         "UPDATE interchanges SET raw = NULL, findings = ?2, state = 'masked', masked_at = ?3 "
         "WHERE id = ?1 AND state = 'received'");
-    if (!u.valid() || !u.bind(1, id).bind(2, std::string_view(f.dump())).bind(3, now).run())
+    if (!u.valid() || !u.bind(1, id)
+                           .bind(2, std::string_view(f.dump(
+                                        -1, ' ', false, nlohmann::json::error_handler_t::replace)))
+                           .bind(3, now)
+                           .run())
       return errc::retention_failed;
     if (!append_audit(c, {"retention.mask", "retention", id, ""})) return errc::retention_failed;
     return {};
@@ -811,7 +819,8 @@ boost::system::error_code store::put_async(received r, put_callback done) {
   p.sender_identity = std::move(r.sender_identity);
   p.sender = std::move(r.sender);
   p.control_reference = std::move(r.control_reference);
-  p.message_references = json(r.message_references).dump();
+  p.message_references =
+      json(r.message_references).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   p.verdict = to_string(r.outcome);
   p.category = to_string(r.category);
   p.findings = findings_json(r);
@@ -888,7 +897,7 @@ boost::system::result<std::string> store::get_interchange(std::int64_t id, std::
           {"query.interchange", std::string(actor), id, found ? "found=1" : "found=0"}))
     return errc::audit_failed;
   if (!found) return errc::not_found;
-  return out.dump();
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 boost::system::result<std::string> store::get_raw(std::int64_t id, std::string_view actor) {
@@ -1009,7 +1018,7 @@ boost::system::result<std::string> store::flight_travellers(std::string_view car
               {"limit", *limit},
               {"travellers", std::move(travellers)}};
   out["next_offset"] = more ? json(p.offset + *limit) : json(nullptr);
-  return out.dump();
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 boost::system::result<std::string> store::pnr_by_locator(std::string_view locator, page p,
@@ -1054,7 +1063,7 @@ boost::system::result<std::string> store::pnr_by_locator(std::string_view locato
   json out = {
       {"locator", locator}, {"offset", p.offset}, {"limit", *limit}, {"pnrs", std::move(pnrs)}};
   out["next_offset"] = more ? json(p.offset + *limit) : json(nullptr);
-  return out.dump();
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 boost::system::result<retention_report> store::apply_retention(time_point now,
