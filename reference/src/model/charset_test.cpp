@@ -50,7 +50,9 @@ TEST(ModelCharset, EveryStringOfAMessageIsConvertedSoItSerialises) {
   t.given_names = "J\xD6RG";
   document d;
   d.type = "P";
-  d.number = "X\xC9" "1";
+  d.number =
+      "X\xC9"
+      "1";
   t.documents.push_back(d);
   m.travellers.push_back(t);
   // Before conversion nlohmann refuses to serialise the Latin-1 bytes.
