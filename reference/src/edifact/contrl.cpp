@@ -265,11 +265,16 @@ class contrl_writer {
   }
 
  private:
+  // Copied identifiers are cut to 35 characters, the longest a CONTRL element that carries one
+  // may hold (0004/0010 an..35; references and codes are shorter): a malformed interchange
+  // whose "sender" runs on for kilobytes must still get a well-formed CONTRL back.
   const std::string& literal(std::string_view raw) {
     scratch_.clear();
     unescape(raw, source_, scratch_);
+    if (scratch_.size() > max_copied) scratch_.resize(max_copied);
     return scratch_;
   }
+  static constexpr std::size_t max_copied = 35;
 
   writer w_;
   delimiters source_;

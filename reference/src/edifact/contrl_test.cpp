@@ -484,4 +484,21 @@ TEST(EdifactContrl, ContrlForParsedA4InputMatchesTheAppendix) {
 }
 
 }  // namespace
+
+TEST(EdifactContrl, OverlongCopiedSenderIsCutSoTheContrlStaysWellFormed) {
+  // fuzz_edifact_parse: a UNA terminator that never occurs made the whole text one UNB whose
+  // sender ran on for kilobytes; the CONTRL copied it and broke the element length limit.
+  std::string text = "UNA:*.? $UNB*UNOA:3*X'";
+  for (int i = 0; i < 600; ++i) text += "\nNAD+FL+++X'";
+  apipnr::edifact::parser p;
+  apipnr::edifact::interchange ic;
+  apipnr::diagnostic_list findings;
+  (void)p.parse(text, ic, findings);
+  const std::string contrl = apipnr::edifact::make_contrl(ic, findings.items());
+  apipnr::edifact::interchange reply;
+  apipnr::diagnostic_list reply_findings;
+  EXPECT_FALSE(apipnr::edifact::parser{}.parse(contrl, reply, reply_findings));
+  EXPECT_NE(reply_findings.worst(), apipnr::severity::fatal);
+}
+
 }  // namespace apipnr::edifact
