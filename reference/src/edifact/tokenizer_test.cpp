@@ -826,37 +826,27 @@ TEST(EdifactTokenizer, TypeBNotAcceptedMeansDataBeforeInterchange) {
 
 TEST(EdifactTokenizer, EmptyTrailingRepetitionIsATrailingSeparator) {
   // fuzz/crashers/roundtrip_trailing_repetition_separator.edi: `XX123*+` used to pass.
-  const std::string text =
+  const std::string in =
       "UNA:+.?*'UNB+UNOA:4+S+R+250301:0930+1'UNH+1+PAXLST:D:05B:UN:IATA'"
       "TDT+20+XX123*+++XX'UNT+3+1'UNZ+1+1'";
-  apipnr::edifact::parser p;
-  apipnr::edifact::interchange ic;
-  apipnr::diagnostic_list findings;
-  EXPECT_FALSE(p.parse(text, ic, findings));
-  EXPECT_TRUE(findings.contains(apipnr::edifact::errc::trailing_separator));
+  EXPECT_TRUE(parse(in).has(errc::trailing_separator));
 }
 
 TEST(EdifactTokenizer, ComponentSeparatorBeforeRepetitionIsATrailingSeparator) {
   // fuzz/crashers/roundtrip_component_separator_before_repetition.edi: `:*` used to pass.
-  const std::string text =
+  const std::string in =
       "UNA:+.?*'UNB+UNOA:4+S+R+250301:0930+1'UNH+1+PAXLST:D:05B:UN:IATA'"
       "DTM+189:2503011100:*201'UNT+3+1'UNZ+1+1'";
-  apipnr::edifact::parser p;
-  apipnr::edifact::interchange ic;
-  apipnr::diagnostic_list findings;
-  EXPECT_FALSE(p.parse(text, ic, findings));
-  EXPECT_TRUE(findings.contains(apipnr::edifact::errc::trailing_separator));
+  EXPECT_TRUE(parse(in).has(errc::trailing_separator));
 }
 
 TEST(EdifactTokenizer, RepetitionSeparatorInsideUnbIsNotATrailingSeparator) {
-  const std::string text =
+  const std::string in =
       "UNA:+.?*'UNB+UNOA:4+APIS*+R+250301:0930+1'UNH+1+PAXLST:D:05B:UN:IATA'"
       "BGM+745'UNT+3+1'UNZ+1+1'";
-  apipnr::edifact::parser p;
-  apipnr::edifact::interchange ic;
-  apipnr::diagnostic_list findings;
-  EXPECT_FALSE(p.parse(text, ic, findings));
-  EXPECT_FALSE(findings.contains(apipnr::edifact::errc::trailing_separator));
+  const parsed r = parse(in);
+  EXPECT_FALSE(r.ec);
+  EXPECT_FALSE(r.has(errc::trailing_separator));
 }
 
 }  // namespace apipnr::edifact
