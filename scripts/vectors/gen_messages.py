@@ -17,6 +17,7 @@ documents, cards and flights are synthetic (carrier XX, PA1234567, test card num
 Conventions used for the expected canonical JSON beyond specs/canonical/README.md are stated
 in vectors/README.md ("Message-level cases").
 """
+import copy
 import json
 import shutil
 import sys
@@ -88,7 +89,9 @@ class Env:
         self.sender = kw.get("sender", "XXAPI:ZZ")
         self.recipient = kw.get("recipient", "PIUTEST:ZZ")
         self.date, self.time = kw.get("dt", ("250301", "0930"))
-        self.ref = kw.get("ref", "1001")
+        # UNB 0020. None: the case builder gives the case its own reference (case_ref below);
+        # an explicit ref is kept (the appendix examples reproduce STANDARDS.md byte for byte).
+        self.ref = kw.get("ref")
         self.app = kw.get("app", "APIS")
         self.prio = kw.get("prio")
         self.ung = kw.get("ung", True)
@@ -102,8 +105,34 @@ class Env:
         return iso_date6(self.date) + "T" + self.time[:2] + ":" + self.time[2:]
 
 
+# Interchange control references (vectors/README.md, "Interchange keys"): a receiver treats
+# a second interchange with the same UNB sender and 0020 as a resend (RCV-DUP-001), so every
+# case gets its own reference, derived from its ID and stable when cases are added:
+# <folder code><case number, 3 digits><part number, 2 digits; 00 for a single input>.
+FOLDER_CODE = {"paxlst": 1, "paxlst-scenarios": 2, "paxlst-multipart": 3, "iapi": 4,
+               "pnrgov": 5, "pnrgov-multipart": 6, "gtas": 7, "country": 8}
+
+
+def case_ref(folder, num, part=0):
+    if folder not in FOLDER_CODE:
+        sys.exit(f"gen_messages: folder {folder} has no FOLDER_CODE (interchange reference "
+                 "prefix); add the next unused digit")
+    if not (0 < num < 1000 and 0 <= part < 100):
+        sys.exit(f"gen_messages: {folder}/{num} part {part} does not fit the reference scheme")
+    return f"{FOLDER_CODE[folder]}{num:03d}{part:02d}"
+
+
+def keyed(env, folder, num, part=0):
+    """A copy of env carrying the case's own control reference unless one was given."""
+    e = copy.copy(env)
+    if e.ref is None:
+        e.ref = case_ref(folder, num, part)
+    return e
+
+
 def interchange(env, messages):
     """messages: list of (unh_segment, body_segments). Returns the file bytes."""
+    assert env.ref, "the case builder sets the control reference (keyed())"
     unb = f"UNB+{env.syntax}+{env.sender}+{env.recipient}+{env.date}:{env.time}+{env.ref}"
     tail = []
     if env.app or env.prio:
@@ -405,7 +434,7 @@ def paxlst_canon(env, body_args, head, parts=None):
 # PNRGOV model -> (segments, canonical)
 
 PNR_ENV = dict(una="UNA:+.?*'", syntax="IATA:1", sender="XX", recipient="PIUPNR",
-               dt=("250228", "1100"), ref="3001", app=None, ung_type="PNRGOV",
+               dt=("250228", "1100"), app=None, ung_type="PNRGOV",
                ung_sender="XX", ung_recipient="PIUPNR", ung_agency="IA", ung_version="13:1")
 
 
@@ -674,7 +703,7 @@ CONF_RANK = {"C": 2, "I": 1, "U": 0}
 
 def add(folder, num, description, reqs, outcome, files, *, canonical=None, profile="baseline",
         errors_req=(), warn_req=(), syntax_errors=(), set_outcome=None, lists=None,
-        notes=None, level=None, cname=None, retired=False):
+        notes=None, level=None, cname=None, retired=False, duplicate_group=None):
     """files: {name: bytes} in send order (one entry = single input, more = parts)."""
     for r in list(reqs) + list(errors_req) + list(warn_req):
         if r not in REQS:
@@ -716,6 +745,8 @@ def add(folder, num, description, reqs, outcome, files, *, canonical=None, profi
     case["expect"] = expect
     if retired:
         case["retired"] = True
+    if duplicate_group:
+        case["duplicate_group"] = duplicate_group
     if notes:
         case["notes"] = notes
     f = FOLDERS.setdefault(folder, {"cases": [], "files": {}})
@@ -742,7 +773,7 @@ CAR = "XX123/250301/1100"
 
 def paxlst_case(folder, num, description, reqs, *, env=None, head=None, mutate=None,
                 outcome="accept", name=None, with_canonical=True, **kw):
-    env = env or Env()
+    env = keyed(env or Env(), folder, num)
     head = dict({"ref": "1", "msgid": PAX_MSGID, "car": CAR, "seq": "01:F", "version": "D:05B"},
                 **(head or {}))
     body_args = dict(kw.pop("body", {}))
@@ -821,7 +852,7 @@ def paxlst_structure():
                  "API-PAXLST-DOC-001", "API-PAXLST-DOC-007", "API-PAXLST-DOC-008",
                  "API-PAXLST-MULTI-002", "API-PAXLST-MULTI-008", "API-PAXLST-BGM-003",
                  "API-PAXLST-RFF-012"],
-                name="y_a1_one_passenger.edi")
+                name="y_a1_one_passenger.edi", env=Env(ref="1001"), duplicate_group="appendix-a1")
     # UNOC: the e-mail contact's '@' is outside the UNOA repertoire (STANDARDS.md §1.3).
     paxlst_case(f, 2, "Three travellers (passenger with passport and visa, address, contacts, "
                 "bags and tags; passenger; transit passenger) with CNT 42:3, in a UNOC "
@@ -1126,7 +1157,7 @@ def multipart_case(folder, num, description, reqs, stem, *, parts=MP_SPLIT, orde
     prefix = {"accept": "y_", "reject": "n_", "either": "i_"}[outcome]
     envs = {}
     for i, (seq, travellers) in enumerate(parts, 1):
-        env = Env(ref=str(1100 + i), dt=("250301", f"09{30 + i:02d}"))
+        env = Env(ref=case_ref(folder, num, i), dt=("250301", f"09{30 + i:02d}"))
         envs[i] = env
         car = (car_by_part or {}).get(i, CAR)
         c = (cnt_by_part or {}).get(i, cnt)
@@ -1222,7 +1253,7 @@ def cusres_body(code="312", tn="PIU0000123", erps=None):
 
 def cusres_case(folder, num, description, reqs, name, *, outcome="accept", env=None,
                 msgid=CUSRES_MSGID, mutate=None, body=None, **kw):
-    env = Env(app="IAPI", ung_type="CUSRES", **(env or {}))
+    env = keyed(Env(app="IAPI", ung_type="CUSRES", **(env or {})), folder, num)
     b = cusres_body(**(body or {}))
     if mutate:
         b = mutate(b)
@@ -1315,7 +1346,7 @@ PNR_CAR = "XX123/010325/1100/24"
 
 def pnr_case(folder, num, description, reqs, name, *, outcome="accept", env=None, head=None,
              mutate=None, body=None, with_canonical=True, **kw):
-    e = Env(**dict(PNR_ENV, **(env or {})))
+    e = keyed(Env(**dict(PNR_ENV, **(env or {}))), folder, num)
     head = dict({"ref": "1", "msgid": PNR_MSGID, "car": PNR_CAR, "seq": "01:F",
                  "version": "13:1"}, **(head or {}))
     body = body or {}
@@ -1345,7 +1376,7 @@ def pnrgov():
               "PNR-GOV-TVL-002", "PNR-GOV-EQN-001", "PNR-GOV-SRC-001", "PNR-GOV-RCI-001",
               "PNR-GOV-TIF-001", "PNR-GOV-TIF-005", "PNR-GOV-SSR-001", "PNR-GOV-SSR-004",
               "PNR-GOV-SSR-006", "PNR-GOV-SSR-007", "PNR-GOV-PUSH-001", "PNR-GOV-MULTI-001"],
-             "y_a3_full_push.edi")
+             "y_a3_full_push.edi", env={"ref": "3001"}, duplicate_group="appendix-a3")
     pnr_case(f, 2, "Full push of two PNRs: a family with an infant (TIF IN, DOCS FI) and a "
              "second booking with a two-leg itinerary",
              ["PNR-GOV-PUSH-001", "PNR-GOV-EQN-001", "PNR-GOV-TIF-001", "PNR-GOV-TIF-005",
@@ -1474,7 +1505,7 @@ def pnr_multipart_case(folder, num, description, reqs, stem, *, order=(1, 2), ou
     parts = [("01:C", [p1]), ("02:F", [p2])]
     files, envs = {}, {}
     for i, (seq, pnrs_) in enumerate(parts, 1):
-        env = Env(**dict(PNR_ENV, ref=str(3100 + i), dt=("250228", f"11{i:02d}")))
+        env = Env(**dict(PNR_ENV, ref=case_ref(folder, num, i), dt=("250228", f"11{i:02d}")))
         envs[i] = env
         car = (car_by_part or {}).get(i, PNR_CAR)
         eqn = (eqn_by_part or {}).get(i, 2)
