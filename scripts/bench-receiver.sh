@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# The reference receiver under wrk, against nginx answering a fixed 200 to the same requests in
+# the same run (docs/PERFORMANCE.md, "Receiver under wrk").
+#
+#   scripts/bench-receiver.sh [--build DIR] [--duration S] [--warmup S] [--out FILE]
+#                             [--scenarios paxlst,iapi] [--travellers N]
+#                             [--pax-connections N] [--iapi-connections N]
+#                             [--workers N] [--io-threads N] [--server-cpu C] [--client-cpu C]
+#
+# Scenarios:
+#   paxlst  POST /v1/api/paxlst, one PAXLST of N travellers (default 300, apipnr-validate-gen
+#           seed 1), SQLite store with synchronous = FULL, baseline profile, strict syntax.
+#           Every request carries its own interchange control reference (bench/wrk/interchange.lua)
+#           so that each one is checked and stored, never answered as a duplicate.
+#   iapi    POST /v1/api/iapi, the one-passenger request of
+#           vectors/edifact/messages/iapi/y_iapi_745_request.edi (same store settings).
+# For each scenario nginx (its own prefix, conf, pid, logs and temp dirs in a temp folder; one
+# worker) answers `return 200` on the same path, then a fresh receiver with a fresh store is
+# measured. Servers run on --server-cpu, wrk (one thread) on --client-cpu (taskset).
+#
+# A run fails (exit 1) when the receiver gave a non-2xx answer, wrk saw socket errors, or the
+# receiver's /metrics show a verdict other than accept for the measured requests (a duplicate
+# or a rejection would make the figure worthless). The targets (paxlst >= 50 % of nginx; iapi
+# >= 5,000 requests/s with p99 < 5 ms) are reported in the JSON, never enforced.
+#
+# Output: a table on stdout and a JSON summary (--out, default <temp>/bench-receiver.json which
+# is printed). Use a Release build for figures:
+#   cmake --preset release && cmake --build --preset release \
+#     --target apipnr-receiver apipnr-validate-gen
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=build/release
+duration=10
+warmup=2
+out=""
+scenarios="paxlst,iapi"
+travellers=300
+pax_connections=16
+iapi_connections=16
+workers=""
+io_threads=1
+server_cpu=0
+client_cpu=1
+
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
+while (($#)); do
+  case $1 in
+    --build) build=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --scenarios) scenarios=$2; shift 2 ;;
+    --travellers) travellers=$2; shift 2 ;;
+    --pax-connections) pax_connections=$2; shift 2 ;;
+    --iapi-connections) iapi_connections=$2; shift 2 ;;
+    --workers) workers=$2; shift 2 ;;
+    --io-threads) io_threads=$2; shift 2 ;;
+    --server-cpu) server_cpu=$2; shift 2 ;;
+    --client-cpu) client_cpu=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "[apipnr.bench.001] unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+receiver="$build/reference/apipnr-receiver"
+gen="$build/reference/apipnr-validate-gen"
+lua="$root/bench/wrk/interchange.lua"
+iapi_body="$root/vectors/edifact/messages/iapi/y_iapi_745_request.edi"
+for t in "$receiver" "$gen"; do
+  [[ -x $t ]] || { echo "[apipnr.bench.002] missing $t: build apipnr-receiver apipnr-validate-gen" >&2; exit 2; }
+done
+for t in wrk nginx curl python3 taskset; do
+  command -v "$t" > /dev/null || { echo "[apipnr.bench.003] $t not found (scripts/install-deps.sh)" >&2; exit 2; }
+done
+nginx_bin=$(command -v nginx)
+
+# Pinning: servers on one core, wrk on another. With a single core both share it (said so).
+cores=$(nproc)
+pin_note="server on CPU $server_cpu, wrk on CPU $client_cpu"
+if ((cores < 2)); then
+  server_cpu=0 client_cpu=0
+  pin_note="one CPU only: server and wrk share CPU 0 (figures not meaningful)"
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/apipnr-bench-receiver.XXXXXX")
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+[[ -n $out ]] || out="$work/bench-receiver.json"
+fs=$(stat -f -c %T "$work")
+[[ $fs == tmpfs ]] && echo "warning: $work is on tmpfs: fsync costs nothing there (set TMPDIR to a disk)" >&2
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# --- request bodies --------------------------------------------------------------------------
+"$gen" "$work/gen" 1 "$travellers" > /dev/null
+cp "$work/gen/paxlst_00000.edi" "$work/paxlst.edi"
+cp "$iapi_body" "$work/iapi.edi"
+
+# --- nginx: fixed 200 on the intake paths ----------------------------------------------------
+start_nginx() {
+  local port=$1 dir="$work/nginx" temps=""
+  mkdir -p "$dir/logs"
+  # Only the temp paths this nginx build knows (nginx-light lacks some modules); each one is
+  # created by nginx at start, so none may point to the system's /var/lib/nginx.
+  local v
+  v=$("$nginx_bin" -V 2>&1)
+  for m in client_body proxy fastcgi uwsgi scgi; do
+    local key=$m
+    [[ $m == client_body ]] && key=client-body
+    if [[ $v == *"--http-$key-temp-path"* ]] || [[ $m == client_body ]]; then
+      mkdir -p "$dir/temp/$m"
+      temps+="  ${m}_temp_path $dir/temp/$m;"$'\n'
+    fi
+  done
+  cat > "$dir/nginx.conf" << EOF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+$temps  client_max_body_size 16m;
+  client_body_buffer_size 1m;
+  keepalive_requests 1000;
+  server {
+    listen 127.0.0.1:$port;
+    location = /v1/api/paxlst { return 200 "ok\n"; }
+    location = /v1/api/iapi { return 200 "ok\n"; }
+  }
+}
+EOF
+  taskset -c "$server_cpu" "$nginx_bin" -p "$dir" -e "$dir/logs/error.log" -c "$dir/nginx.conf" \
+    > "$dir/logs/stdout" 2>&1 &
+  nginx_pid=$!
+  pids+=("$nginx_pid")
+  local i
+  for i in $(seq 100); do
+    if curl -s -o /dev/null -X POST --data x "http://127.0.0.1:$port/v1/api/iapi"; then return 0; fi
+    kill -0 "$nginx_pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  echo "[apipnr.bench.004] nginx did not start:" >&2
+  cat "$dir/logs/error.log" "$dir/logs/stdout" >&2 || true
+  exit 1
+}
+
+stop_pid() {
+  kill "$1" 2> /dev/null || true
+  wait "$1" 2> /dev/null || true
+}
+
+# --- receiver: fresh store per scenario -----------------------------------------------------
+start_receiver() {
+  local name=$1 dir="$work/receiver-$1"
+  mkdir -p "$dir"
+  cat > "$dir/receiver.json" << EOF
+{
+  "listen": {"address": "127.0.0.1", "port": 0},
+  "threads": {"io": $io_threads${workers:+, \"workers\": $workers}},
+  "specs_dir": "$root/specs",
+  "profile": "baseline",
+  "syntax_mode": "strict",
+  "store": {"path": "$dir/store.db", "sync_full": true},
+  "log_level": "info"
+}
+EOF
+  taskset -c "$server_cpu" "$receiver" --config "$dir/receiver.json" > "$dir/stdout" 2> "$dir/log" &
+  receiver_pid=$!
+  pids+=("$receiver_pid")
+  local i
+  receiver_port=""
+  for i in $(seq 300); do
+    receiver_port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$dir/stdout")
+    [[ -n $receiver_port ]] && return 0
+    kill -0 "$receiver_pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  echo "[apipnr.bench.005] the receiver did not start:" >&2
+  cat "$dir/log" >&2 || true
+  exit 1
+}
+
+# Sum of apipnr_messages_total for one kind, by verdict, as "accept warn reject failed dup".
+verdicts() {
+  curl -s "http://127.0.0.1:$receiver_port/metrics" | awk -v k="$1" '
+    $1 ~ "^apipnr_messages_total\\{kind=\"" k "\"" {
+      split($1, a, "verdict=\""); split(a[2], b, "\""); n[b[1]] = $2 }
+    END { printf "%d %d %d %d %d\n", n["accept"], n["accept_with_warnings"], n["reject"],
+          n["failed"], n["duplicate"] }'
+}
+
+# Peak resident memory while a command runs (VmRSS sampled every 100 ms) and VmHWM after it.
+rss_sampler() {
+  local pid=$1 file=$2 max=0 kb
+  while kill -0 "$pid" 2> /dev/null && [[ ! -e $file.stop ]]; do
+    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2> /dev/null || echo 0)
+    ((kb > max)) && max=$kb
+    echo "$max" > "$file"
+    sleep 0.1
+  done
+}
+
+# run_wrk URL BODY TAG CONNECTIONS SECONDS -> prints the APIPNR_WRK_JSON object
+run_wrk() {
+  local url=$1 body=$2 tag=$3 conns=$4 secs=$5
+  taskset -c "$client_cpu" wrk -t1 -c"$conns" -d"${secs}s" --latency --timeout 10s -s "$lua" \
+    "$url" -- "$body" "$tag" application/edifact > "$work/wrk.out" 2>&1 || {
+    cat "$work/wrk.out" >&2
+    echo "[apipnr.bench.006] wrk failed" >&2
+    exit 1
+  }
+  grep '^APIPNR_WRK_JSON ' "$work/wrk.out" | sed 's/^APIPNR_WRK_JSON //'
+}
+
+failures=0
+results="$work/results.jsonl"
+: > "$results"
+nginx_port=$(free_port)
+start_nginx "$nginx_port"
+
+IFS=, read -r -a scenario_list <<< "$scenarios"
+for sc in "${scenario_list[@]}"; do
+  case $sc in
+    paxlst) path=/v1/api/paxlst body="$work/paxlst.edi" conns=$pax_connections ;;
+    iapi) path=/v1/api/iapi body="$work/iapi.edi" conns=$iapi_connections ;;
+    *) echo "[apipnr.bench.001] unknown scenario $sc" >&2; exit 2 ;;
+  esac
+  # nginx: same requests, same connections, same core.
+  if [[ $warmup != 0 ]]; then run_wrk "http://127.0.0.1:$nginx_port$path" "$body" 1 "$conns" "$warmup" > /dev/null; fi
+  nginx_json=$(run_wrk "http://127.0.0.1:$nginx_port$path" "$body" 2 "$conns" "$duration")
+
+  start_receiver "$sc"
+  if [[ $warmup != 0 ]]; then run_wrk "http://127.0.0.1:$receiver_port$path" "$body" 1 "$conns" "$warmup" > /dev/null; fi
+  before=$(verdicts "$sc")
+  rm -f "$work/rss" "$work/rss.stop"
+  rss_sampler "$receiver_pid" "$work/rss" &
+  sampler=$!
+  rcv_json=$(run_wrk "http://127.0.0.1:$receiver_port$path" "$body" 2 "$conns" "$duration")
+  touch "$work/rss.stop"
+  wait "$sampler" || true
+  after=$(verdicts "$sc")
+  rss_peak=$(cat "$work/rss" 2> /dev/null || echo 0)
+  hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$receiver_pid/status")
+  store_bytes=$(du -sb "$work/receiver-$sc" | cut -f1)
+  stop_pid "$receiver_pid"
+
+  python3 - "$sc" "$nginx_json" "$rcv_json" "$before" "$after" "$rss_peak" "$hwm" \
+    "$conns" "$(wc -c < "$body")" "$store_bytes" >> "$results" << 'EOF'
+import json, sys
+sc, nginx, rcv, before, after, rss, hwm, conns, body, store = sys.argv[1:]
+nginx, rcv = json.loads(nginx), json.loads(rcv)
+b = [int(x) for x in before.split()]
+a = [int(x) for x in after.split()]
+d = dict(zip(["accept", "accept_with_warnings", "reject", "failed", "duplicate"],
+             [y - x for x, y in zip(b, a)]))
+def rate(r):
+    return r["requests"] / (r["duration_us"] / 1e6) if r["duration_us"] else 0.0
+def side(r):
+    return {"requests": r["requests"], "requests_per_s": round(rate(r), 1),
+            "errors": r["errors"], "latency_ms": {k: round(v / 1000.0, 3)
+                                                  for k, v in r["latency_us"].items()}}
+res = {"scenario": sc, "connections": int(conns), "body_bytes": int(body),
+       "nginx": side(nginx), "receiver": side(rcv)}
+res["receiver"]["server_verdicts"] = d
+res["receiver"]["rss_peak_kib"] = int(rss)
+res["receiver"]["vm_hwm_kib"] = int(hwm)
+res["receiver"]["store_dir_bytes"] = int(store)
+res["ratio_to_nginx"] = round(rate(rcv) / rate(nginx), 4) if rate(nginx) else 0.0
+problems = []
+errs = rcv["errors"]
+if errs["status"]:
+    problems.append(f'{errs["status"]} non-2xx answers')
+if errs["connect"] + errs["read"] + errs["write"] + errs["timeout"]:
+    problems.append(f"socket errors {errs}")
+if d["reject"] or d["failed"] or d["duplicate"]:
+    problems.append(f"verdicts other than accept: {d}")
+stored = d["accept"] + d["accept_with_warnings"]
+# wrk counts answers it read before the deadline; the receiver may finish up to one request
+# per connection after it.
+if not (rcv["requests"] <= stored <= rcv["requests"] + int(conns)):
+    problems.append(f'{stored} accepted by the receiver for {rcv["requests"]} wrk answers')
+if nginx["errors"]["status"] or rcv["requests"] == 0 or nginx["requests"] == 0:
+    problems.append("nginx or receiver answered nothing / errors")
+if sc == "paxlst":
+    res["target"] = {"what": "receiver >= 50 % of nginx", "met": res["ratio_to_nginx"] >= 0.5}
+else:
+    p99 = rcv["latency_us"]["p99"] / 1000.0
+    res["target"] = {"what": ">= 5000 requests/s with p99 < 5 ms (closed model, see docs)",
+                     "met": rate(rcv) >= 5000 and p99 < 5.0}
+res["valid"] = not problems
+res["problems"] = problems
+print(json.dumps(res))
+EOF
+  python3 - "$results" << 'EOF' || failures=$((failures + 1))
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])][-1]
+n, v = r["nginx"], r["receiver"]
+print(f'{r["scenario"]:7} c={r["connections"]:<3} nginx {n["requests_per_s"]:9.1f}/s '
+      f'p50 {n["latency_ms"]["p50"]:.2f} ms p99 {n["latency_ms"]["p99"]:.2f} ms | receiver '
+      f'{v["requests_per_s"]:8.1f}/s p50 {v["latency_ms"]["p50"]:.2f} ms p99 '
+      f'{v["latency_ms"]["p99"]:.2f} ms | ratio {r["ratio_to_nginx"]:.3f} | RSS peak '
+      f'{v["rss_peak_kib"] / 1024:.1f} MiB (HWM {v["vm_hwm_kib"] / 1024:.1f}) | '
+      f'target met: {r["target"]["met"]}')
+for p in r["problems"]:
+    print(f"  INVALID: {p}", file=sys.stderr)
+sys.exit(0 if r["valid"] else 1)
+EOF
+done
+stop_pid "$nginx_pid"
+
+python3 - "$results" "$out" "$pin_note" "$duration" "$warmup" "$workers" "$io_threads" << 'EOF'
+import json, os, platform, sys
+results, out, pin, duration, warmup, workers, io = sys.argv[1:]
+doc = {"tool": "scripts/bench-receiver.sh", "wrk_threads": 1, "pinning": pin,
+       "duration_s": float(duration), "warmup_s": float(warmup),
+       "receiver_workers": int(workers) if workers else "default",
+       "receiver_io_threads": int(io), "cpus": os.cpu_count(),
+       "load_average": os.getloadavg(), "machine": platform.machine(),
+       "scenarios": [json.loads(l) for l in open(results)]}
+with open(out, "w") as f:
+    json.dump(doc, f, indent=2)
+    f.write("\n")
+print(json.dumps(doc, indent=2))
+EOF
+exit $((failures > 0))
