@@ -282,9 +282,34 @@ BOTH = ["syntax-v3", "syntax-v4"]
 SCOPE_ACTION = {"interchange": 4, "group": 7, "message": 7}
 
 
+# Interchange keys (vectors/README.md): a receiver treats a second interchange with the same UNB
+# sender and control reference as a resend (RCV-DUP-001), so each case gets its own reference.
+# The inputs are built with the placeholder 1001; add() replaces every occurrence of it by
+# <area code, 2 digits><case number, 2 digits>, the same length, so that byte offsets, segment
+# sizes and limit cases do not move, and a fault in the reference (UNZ+1+1002) stays a fault.
+# Cases in a duplicate_group (the appendix examples, reproduced byte for byte in
+# edifact/messages/) keep their bytes.
+AREA_CODE = {"una": 40, "release": 41, "syntax-identifier": 42, "repertoire": 43,
+             "whitespace": 44, "type-b": 45, "input": 46, "envelope-unb-unz": 47,
+             "envelope-ung-une": 48, "envelope-unh-unt": 49, "counts-references": 50,
+             "trailing-separators": 51, "limits": 52, "repetition": 53, "segment-tag": 54,
+             "contrl": 55, "appendix-a": 56}  # from 40: clear of 1001, 2001, 3001 and 9001
+PLACEHOLDER_REF = b"1001"
+
+
+def case_ref(area, n):
+    if area not in AREA_CODE:
+        raise KeyError(f"area {area} has no AREA_CODE (interchange reference prefix)")
+    if not 0 < n < 100:
+        raise ValueError(f"{area}/{n} does not fit the reference scheme")
+    return f"{AREA_CODE[area]}{n:02d}".encode("ascii")
+
+
 def add(folder, area, n, fname, data, desc, reqs, *, profiles, level="MUST", conf="C",
         errors=None, warnings=None, scope=None, position=None, action="auto", tolerant="auto",
-        tree=False, notes=None, transports=("http", "mq"), retired=False):
+        tree=False, notes=None, transports=("http", "mq"), retired=False, duplicate_group=None):
+    if duplicate_group is None and PLACEHOLDER_REF in data and area != "contrl":
+        data = data.replace(PLACEHOLDER_REF, case_ref(area, n))
     prefix = fname[:2]
     outcome = {"y_": "accept", "n_": "reject", "i_": "either"}[prefix]
     reqs = list(reqs)
@@ -353,6 +378,8 @@ def add(folder, area, n, fname, data, desc, reqs, *, profiles, level="MUST", con
         case["notes"] = notes
     if retired:
         case["retired"] = True
+    if duplicate_group:
+        case["duplicate_group"] = duplicate_group
     FOLDERS.setdefault(folder, []).append((case, fname, data))
 
 
@@ -1067,13 +1094,15 @@ def appendix_cases():
         check_counts(t)
     add(f, a, 1, "y_a1_paxlst_one_passenger.edi", A1.encode("ascii"),
         "Digest message A.1 (PAXLST, UNG group, released apostrophe) is accepted",
-        ["SYN-ENV-006", "SYN-REL-001", "SYN-WS-001"], profiles=V4P, tree=True)
+        ["SYN-ENV-006", "SYN-REL-001", "SYN-WS-001"], profiles=V4P, tree=True,
+        duplicate_group="appendix-a1")
     add(f, a, 2, "y_a2_cusres_ok_to_board.edi", A2.encode("ascii"),
         "Digest message A.2 (CUSRES without UNA) is accepted", ["SYN-ENV-006", "SYN-UNA-006"],
         profiles=V4P, tree=True)
     add(f, a, 3, "y_a3_pnrgov_full_push.edi", A3.encode("ascii"),
         "Digest message A.3 (PNRGOV under IATA:1 with UNA:+.?*') is accepted",
         ["SYN-ENV-006", "SYN-SID-003"], profiles=V3, tree=True, conf="I",
+        duplicate_group="appendix-a3",
         notes="IATA:1 carries IATA's own version number; the v1-3 reserved UNA position "
               "(SYN-UNA-005) applies to the UNOx identifiers only, see SYN-SID-003.")
 
