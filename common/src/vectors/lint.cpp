@@ -6,6 +6,8 @@
 #include <set>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace apipnr::vectors {
 namespace {
 
@@ -29,13 +31,38 @@ bool contains_words(std::string_view text, std::string_view phrase) {
   return false;
 }
 
-bool requires_coverage(const requirement& r, const lint_options& opts) {
-  if (r.level != "MUST" || r.status == "retired") return false;
-  // Receiver-only duties (CONTRL generation, duplicate detection...) are not observable as an
-  // accept/reject verdict on one input, so they are covered by other kinds of tests.
-  if (r.side == "receiver") return false;
-  return std::any_of(opts.required_coverage_prefixes.begin(), opts.required_coverage_prefixes.end(),
-                     [&](const std::string& p) { return std::string_view(r.id).starts_with(p); });
+coverage_rule rule_for(const requirement& r, const lint_options& opts) {
+  if (r.level != "MUST" || r.status == "retired") return coverage_rule::none;
+  const bool selected =
+      std::any_of(opts.required_coverage_prefixes.begin(), opts.required_coverage_prefixes.end(),
+                  [&](const std::string& p) { return std::string_view(r.id).starts_with(p); });
+  if (!selected) return coverage_rule::none;
+  // A receiver duty is not something an input can satisfy or break: the receiver does. What a
+  // vector can do is put the receiver where the duty decides the verdict (a resend, an
+  // oversize input, a multi-part set), so one such case is what is asked.
+  return r.side == "receiver" ? coverage_rule::exercise : coverage_rule::both_kinds;
+}
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+void append_unique(std::vector<std::string>& v, const std::string& s) {
+  if (!contains(v, s)) v.push_back(s);
+}
+
+std::string missing_kinds(const coverage_row& row) {
+  if (row.rule == coverage_rule::exercise) {
+    return "receiver MUST requirement lacks a case whose verdict it decides (an accept or "
+           "reject case citing it)";
+  }
+  std::string missing;
+  if (row.satisfy_cases.empty()) missing = "a case that satisfies it (accept, no warning for it)";
+  if (row.break_cases.empty()) {
+    missing += missing.empty() ? "" : " and ";
+    missing += "a case that breaks it (reject, or accept with it in warning_requirements)";
+  }
+  return "MUST requirement lacks " + missing;
 }
 
 }  // namespace
@@ -112,52 +139,267 @@ std::vector<lint_problem> lint(const corpus& c, const catalogue& cat, const lint
       add("LINT-WORDING", k, "description says \"test that\"; state the fact instead");
     }
   }
-  for (const coverage_row& row : coverage(c, cat)) {
+  const std::vector<coverage_row> rows = coverage(c, cat, opts);
+  for (const coverage_row& row : rows) {
+    if (row.status != coverage_status::missing) continue;
     const requirement* r = cat.find(row.requirement);
-    if (!r || !requires_coverage(*r, opts)) continue;
-    if (!row.accept_cases.empty() && !row.reject_cases.empty()) continue;
-    std::string missing;
-    if (row.accept_cases.empty()) missing = "an accept case";
-    if (row.reject_cases.empty())
-      missing += missing.empty() ? "a reject case" : " and a reject case";
-    out.push_back({"LINT-COVERAGE", r->file.string(), r->id, "MUST requirement lacks " + missing});
+    out.push_back(
+        {"LINT-COVERAGE", r ? r->file.string() : std::string(), row.requirement, missing_kinds(row)});
+  }
+  // LINT-EXEMPTION: the list stays honest only if every entry is still needed and well formed.
+  {
+    std::map<std::string, const coverage_exemption*, std::less<>> seen;
+    for (const coverage_exemption& e : opts.exemptions) {
+      auto bad = [&](std::string msg) {
+        out.push_back({"LINT-EXEMPTION", e.file.string(), e.requirement, std::move(msg)});
+      };
+      const auto [it, inserted] = seen.emplace(e.requirement, &e);
+      if (!inserted) {
+        bad("requirement listed twice (first at /exemptions/" + std::to_string(it->second->index) +
+            ")");
+        continue;
+      }
+      const requirement* r = cat.find(e.requirement);
+      if (!r) {
+        bad("requirement is not in the catalogue");
+        continue;
+      }
+      if (r->status == "retired") {
+        bad("requirement is retired; remove the exemption");
+        continue;
+      }
+      if (r->level != "MUST") {
+        bad("requirement is " + r->level + ", not MUST; only MUST requirements need cases");
+        continue;
+      }
+      if (e.category == "not_by_vector" && e.covered_by.empty())
+        bad("not_by_vector exemption names no test in covered_by");
+      const auto row = std::find_if(rows.begin(), rows.end(), [&](const coverage_row& x) {
+        return x.requirement == e.requirement;
+      });
+      if (row != rows.end() && row->rule != coverage_rule::none && row->has_required_kinds())
+        bad("requirement now has the cases its rule asks for; remove the exemption");
+    }
   }
   return out;
 }
 
-std::vector<coverage_row> coverage(const corpus& c, const catalogue& cat) {
+std::string_view to_string(coverage_rule r) noexcept {
+  switch (r) {
+    case coverage_rule::none:
+      return "none";
+    case coverage_rule::both_kinds:
+      return "both_kinds";
+    case coverage_rule::exercise:
+      return "exercise";
+  }
+  return "none";
+}
+
+std::string_view to_string(coverage_status s) noexcept {
+  switch (s) {
+    case coverage_status::complete:
+      return "complete";
+    case coverage_status::exempt:
+      return "exempt";
+    case coverage_status::missing:
+      return "missing";
+    case coverage_status::informative:
+      return "informative";
+  }
+  return "informative";
+}
+
+bool coverage_row::has_required_kinds() const noexcept {
+  switch (rule) {
+    case coverage_rule::none:
+      return true;
+    case coverage_rule::both_kinds:
+      return !satisfy_cases.empty() && !break_cases.empty();
+    case coverage_rule::exercise:
+      return !satisfy_cases.empty() || !break_cases.empty();
+  }
+  return true;
+}
+
+std::vector<coverage_row> coverage(const corpus& c, const catalogue& cat,
+                                   const lint_options& opts) {
   std::vector<coverage_row> rows;
   std::map<std::string, std::size_t, std::less<>> index;
   for (const requirement& r : cat.items) {
     if (r.status == "retired" || index.count(r.id)) continue;
     index.emplace(r.id, rows.size());
-    rows.push_back({r.id, r.level, r.side, {}, {}, {}});
+    coverage_row row;
+    row.requirement = r.id;
+    row.level = r.level;
+    row.side = r.side;
+    row.catalogue = r.file.stem().string();
+    row.rule = rule_for(r, opts);
+    rows.push_back(std::move(row));
   }
   for (const case_spec& k : c.cases) {
     if (k.retired) continue;
-    for (const std::string& id : k.requirement_ids()) {
+    const std::vector<std::string> no_warnings;
+    const std::vector<std::string>& warned =
+        k.expect.pass ? k.expect.pass->warning_requirements : no_warnings;
+    // A warning expectation names the requirement the case breaks, even when the case does not
+    // also cite it in specification[].
+    std::vector<std::string> ids = k.requirement_ids();
+    if (k.expect.result == outcome::accept)
+      for (const std::string& w : warned) append_unique(ids, w);
+    for (const std::string& id : ids) {
       auto it = index.find(id);
       if (it == index.end()) {
         // A retired requirement keeps no row; an unknown one gets a row so it is visible.
         if (cat.find(id)) continue;
         it = index.emplace(id, rows.size()).first;
-        rows.push_back({id, "", "", {}, {}, {}});
+        coverage_row row;
+        row.requirement = id;
+        rows.push_back(std::move(row));
       }
       coverage_row& row = rows[it->second];
       switch (k.expect.result) {
         case outcome::accept:
-          row.accept_cases.push_back(k.id);
+          append_unique(row.accept_cases, k.id);
+          append_unique(contains(warned, id) ? row.break_cases : row.satisfy_cases, k.id);
           break;
         case outcome::reject:
-          row.reject_cases.push_back(k.id);
+          append_unique(row.reject_cases, k.id);
+          append_unique(row.break_cases, k.id);
           break;
         case outcome::either:
-          row.either_cases.push_back(k.id);
+          append_unique(row.either_cases, k.id);
           break;
       }
     }
   }
+  for (coverage_row& row : rows) {
+    for (const coverage_exemption& e : opts.exemptions) {
+      if (e.requirement == row.requirement) {
+        row.exemption = &e;
+        break;
+      }
+    }
+    if (row.rule == coverage_rule::none)
+      row.status = coverage_status::informative;
+    else if (row.has_required_kinds())
+      row.status = coverage_status::complete;
+    else
+      row.status = row.exemption ? coverage_status::exempt : coverage_status::missing;
+  }
   return rows;
+}
+
+namespace {
+
+struct tally {
+  std::size_t requirements = 0, must = 0, complete = 0, exempt = 0, missing = 0;
+  std::size_t organisational = 0, not_by_vector = 0, gap = 0;
+  void add(const coverage_row& row) {
+    ++requirements;
+    if (row.rule == coverage_rule::none) return;
+    ++must;
+    switch (row.status) {
+      case coverage_status::complete:
+        ++complete;
+        break;
+      case coverage_status::exempt:
+        ++exempt;
+        if (row.exemption->category == "organisational") ++organisational;
+        if (row.exemption->category == "not_by_vector") ++not_by_vector;
+        if (row.exemption->category == "gap") ++gap;
+        break;
+      case coverage_status::missing:
+        ++missing;
+        break;
+      case coverage_status::informative:
+        break;
+    }
+  }
+  nlohmann::json to_json() const {
+    return {{"requirements", requirements},
+            {"must", must},
+            {"complete", complete},
+            {"exempt", exempt},
+            {"missing", missing},
+            {"exempt_by_category",
+             {{"organisational", organisational}, {"not_by_vector", not_by_vector}, {"gap", gap}}}};
+  }
+};
+
+}  // namespace
+
+std::string coverage_json(const std::vector<coverage_row>& rows) {
+  using json = nlohmann::json;
+  tally all;
+  std::map<std::string, tally> by_catalogue;
+  json items = json::array();
+  for (const coverage_row& row : rows) {
+    all.add(row);
+    by_catalogue[row.catalogue.empty() ? "(unknown)" : row.catalogue].add(row);
+    json item = {{"id", row.requirement},
+                 {"catalogue", row.catalogue},
+                 {"level", row.level},
+                 {"side", row.side},
+                 {"rule", to_string(row.rule)},
+                 {"status", to_string(row.status)},
+                 {"satisfy", row.satisfy_cases},
+                 {"break", row.break_cases},
+                 {"accept", row.accept_cases},
+                 {"reject", row.reject_cases},
+                 {"either", row.either_cases}};
+    if (row.exemption) {
+      item["exemption"] = {{"category", row.exemption->category},
+                           {"reason", row.exemption->reason},
+                           {"covered_by", row.exemption->covered_by}};
+    }
+    items.push_back(std::move(item));
+  }
+  json per = json::object();
+  for (const auto& [name, t] : by_catalogue) per[name] = t.to_json();
+  const json doc = {{"format_version", 1},
+                    {"totals", all.to_json()},
+                    {"by_catalogue", std::move(per)},
+                    {"requirements", std::move(items)}};
+  return doc.dump(2) + "\n";
+}
+
+std::string coverage_markdown(const std::vector<coverage_row>& rows) {
+  tally all;
+  std::map<std::string, tally> by_catalogue;
+  for (const coverage_row& row : rows) {
+    all.add(row);
+    by_catalogue[row.catalogue.empty() ? "(unknown)" : row.catalogue].add(row);
+  }
+  auto line = [](const std::string& name, const tally& t) {
+    return "| " + name + " | " + std::to_string(t.requirements) + " | " + std::to_string(t.must) +
+           " | " + std::to_string(t.complete) + " | " + std::to_string(t.exempt) + " (" +
+           std::to_string(t.organisational) + "/" + std::to_string(t.not_by_vector) + "/" +
+           std::to_string(t.gap) + ") | " + std::to_string(t.missing) + " |\n";
+  };
+  std::string md =
+      "# Requirement coverage by the vector corpus\n\n"
+      "Generated by the corpus lint (vectors/README.md \"Coverage\"). A sender-side or shared "
+      "MUST needs a case that satisfies it and one that breaks it; a receiver-side MUST needs a "
+      "case whose verdict it decides. Exempt = organisational / not_by_vector / gap.\n\n"
+      "| Catalogue | Requirements | MUST | Complete | Exempt (org/not-by-vector/gap) | Missing "
+      "|\n|---|---:|---:|---:|---|---:|\n";
+  for (const auto& [name, t] : by_catalogue) md += line(name, t);
+  md += line("**all**", all);
+  std::string missing, exempt;
+  for (const coverage_row& row : rows) {
+    if (row.status == coverage_status::missing) {
+      missing += "- `" + row.requirement + "` (" + row.side + "): " +
+                 std::to_string(row.satisfy_cases.size()) + " satisfying, " +
+                 std::to_string(row.break_cases.size()) + " breaking\n";
+    } else if (row.status == coverage_status::exempt) {
+      exempt += "- `" + row.requirement + "` " + row.exemption->category + ": " +
+                row.exemption->reason + "\n";
+    }
+  }
+  if (!missing.empty()) md += "\n## Missing (the lint fails)\n\n" + missing;
+  if (!exempt.empty()) md += "\n## Exempt\n\n" + exempt;
+  return md;
 }
 
 }  // namespace apipnr::vectors

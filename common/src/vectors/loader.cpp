@@ -515,6 +515,49 @@ catalogue load_catalogue(const fs::path& dir, std::vector<load_error>& errors) {
   return cat;
 }
 
+std::vector<coverage_exemption> load_exemptions(const fs::path& file,
+                                                std::vector<load_error>& errors) {
+  std::vector<coverage_exemption> out;
+  std::string text;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec) || !read_file(file, text)) {
+    errors.push_back({load_errc::io_error, file.string(), "", "could not be read"});
+    return out;
+  }
+  const json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded()) {
+    errors.push_back({load_errc::invalid_json, file.string(), "", "not a JSON document"});
+    return out;
+  }
+  reader r(file.string(), errors);
+  if (!r.object(doc, "")) return out;
+  const json* list = r.member(doc, "", "exemptions", true);
+  if (!list) return out;
+  if (!list->is_array()) {
+    r.fail("/exemptions", "expected an array of exemptions");
+    return out;
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string ptr = "/exemptions/" + std::to_string(i);
+    const json& v = (*list)[i];
+    if (!r.object(v, ptr)) continue;
+    const std::size_t before = r.failures();
+    coverage_exemption e;
+    e.file = file;
+    e.index = i;
+    r.string(v, ptr, "requirement", true, e.requirement);
+    r.string(v, ptr, "category", true, e.category);
+    r.string(v, ptr, "reason", true, e.reason);
+    r.string_array(v, ptr, "covered_by", e.covered_by);
+    if (e.category != "organisational" && e.category != "not_by_vector" && e.category != "gap" &&
+        r.failures() == before) {
+      r.fail(ptr + "/category", "expected organisational, not_by_vector or gap");
+    }
+    if (r.failures() == before) out.push_back(std::move(e));
+  }
+  return out;
+}
+
 boost::system::result<catalogue> load_catalogue(const fs::path& dir) {
   std::vector<load_error> errors;
   catalogue cat = load_catalogue(dir, errors);

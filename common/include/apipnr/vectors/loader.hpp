@@ -66,6 +66,12 @@ corpus load_corpus(const std::filesystem::path& root, std::vector<load_error>& e
 catalogue load_catalogue(const std::filesystem::path& dir, std::vector<load_error>& errors);
 [[nodiscard]] boost::system::result<catalogue> load_catalogue(const std::filesystem::path& dir);
 
+// Loads the coverage exemption list (vectors/coverage-exemptions.json). A missing file is a
+// io_error; members of the wrong type are invalid_manifest errors with
+// their JSON pointer. Entries that could be read are returned even when others could not.
+std::vector<coverage_exemption> load_exemptions(const std::filesystem::path& file,
+                                                std::vector<load_error>& errors);
+
 // Parses one cases.json document already in memory (`file` is only used in messages and to
 // resolve input files, which are read from disk next to it). Appends to `out`.
 void parse_manifest(std::string_view text, const std::filesystem::path& file,

@@ -157,6 +157,23 @@ struct requirement {
   std::size_t index = 0;       // position in that file's "requirements" array
 };
 
+// One entry of the coverage exemption list (vectors/coverage-exemptions.json, schema
+// vectors/coverage-exemptions.schema.json): a MUST requirement that is allowed to lack the case
+// kinds the coverage rule asks for, and why. See vectors/README.md "Coverage".
+struct coverage_exemption {
+  std::string requirement;  // requirement ID
+  // "organisational": a duty of a state, operator or carrier, not behaviour of the receiver
+  //   under test; no input can show it.
+  // "not_by_vector": receiver behaviour that no single input vector can show (retention,
+  //   audit log, TLS, ...); `covered_by` names the tests that cover it instead.
+  // "gap": testable by a vector, but the case is not written yet; `reason` says what it needs.
+  std::string category;
+  std::string reason;
+  std::vector<std::string> covered_by;  // CTest names or scripts covering it elsewhere
+  std::filesystem::path file;           // the exemption list it came from
+  std::size_t index = 0;                // position in its "exemptions" array
+};
+
 // All requirements, in load order (file name order, then array order).
 struct catalogue {
   std::vector<requirement> items;
