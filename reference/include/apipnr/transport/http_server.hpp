@@ -77,7 +77,10 @@ struct server_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0 = ephemeral; port() tells which
   std::size_t io_threads = 1;
-  std::size_t worker_threads = 2;
+  // Handler threads. A handler blocks in the store's put() until its group commit is durable,
+  // so this bounds how many puts one commit (one fsync) can carry: with 2, an iAPI request cost
+  // about 2.3 times the CPU it costs with 16 (docs/PERFORMANCE.md, "Receiver under wrk").
+  std::size_t worker_threads = 16;
   std::size_t max_header_bytes = 16 * 1024;
   std::uint64_t max_body_bytes = std::uint64_t{16} << 20;
   std::size_t max_connections = 256;
