@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lints the test-vector corpus and the requirement catalogue (run as a CTest `lint` test).
 
-    python3 scripts/vectors/check.py [--root DIR] [--quiet]
+    python3 scripts/vectors/check.py [--root DIR] [--quiet] [--coverage FILE]
 
 Checks, each failure printed as `<file>: <JSON path>: <message>`:
   - every vectors/**/cases.json validates against vectors/case.schema.json;
@@ -19,7 +19,12 @@ Checks, each failure printed as `<file>: <JSON path>: <message>`:
     `warning_requirements` name catalogued requirements, `set_outcome` only with `parts`;
   - every EDI-* ID in expect exists in reference/src/edifact/errc.cpp, the 0085 codes listed are
     those of the listed errors, and every requirement ID the errc table uses is catalogued;
-  - vectors/profiles/<p>.txt lists exactly the cases that name profile <p>.
+  - vectors/profiles/<p>.txt lists exactly the cases that name profile <p>;
+  - vectors/coverage-exemptions.json validates against its schema, names catalogued
+    requirements, and every covered_by entry is a GTest `Suite.Name` in the tree or a file;
+  - with --coverage FILE: the requirements x cases matrix validates against
+    specs/schemas/coverage-matrix.schema.json, has a row per active requirement and
+    consistent totals (the coverage rule itself is enforced by the C++ lint, LINT-COVERAGE).
 Reports (without failing) the MUST requirements that no case covers yet, and per catalogue how
 many MUST requirements have both an accept and a reject case.
 Exit status: 0 clean, 1 at least one failure, 2 cannot run (missing jsonschema or schema).
@@ -50,7 +55,9 @@ class Lint:
         self.failures = 0
 
     def fail(self, path, where, msg):
-        rel = path.relative_to(self.root) if path.is_absolute() else path
+        rel = path
+        if path.is_absolute() and path.is_relative_to(self.root):
+            rel = path.relative_to(self.root)
         print(f"{rel}: {where}: {msg}")
         self.failures += 1
 
@@ -287,14 +294,71 @@ def check_profiles(lint, root, ids, profiles):
                 lint.fail(path, "$", f"{cid} is listed but does not name this profile")
 
 
+TEST_RX = re.compile(r"^TEST(?:_F|_P)?\((\w+),\s*(\w+)\)", re.MULTILINE)
+
+
+def check_exemptions(lint, root, reqs):
+    """vectors/coverage-exemptions.json against its schema; every covered_by names a GTest
+    TEST in the tree (CTest runs each TEST as `Suite.Name`) or an existing file."""
+    path = root / "vectors" / "coverage-exemptions.json"
+    if not path.exists():
+        return
+    schema = load_json(lint, root / "vectors" / "coverage-exemptions.schema.json")
+    doc = load_json(lint, path)
+    if schema is None or doc is None:
+        return
+    if not validate(lint, jsonschema.Draft7Validator(schema), doc, path):
+        return
+    tests = set()
+    for top in ("reference", "common", "harness", "tests", "bench", "fuzz"):
+        for src in (root / top).rglob("*_test.cpp") if (root / top).exists() else []:
+            tests.update(f"{a}.{b}" for a, b in TEST_RX.findall(src.read_text(errors="replace")))
+    for i, e in enumerate(doc["exemptions"]):
+        if e["requirement"] not in reqs:
+            lint.fail(path, f"$.exemptions[{i}].requirement",
+                      f"{e['requirement']} is not in specs/requirements")
+        for j, t in enumerate(e.get("covered_by", [])):
+            if t not in tests and not (root / t).exists():
+                lint.fail(path, f"$.exemptions[{i}].covered_by[{j}]",
+                          f"{t} is neither a TEST in the tree nor a file")
+
+
+def check_coverage_matrix(lint, root, path, reqs):
+    """A matrix written by `apipnr-lint-corpus --coverage` / `apipnr-harness lint --coverage`:
+    valid against specs/schemas/coverage-matrix.schema.json, one row per active requirement,
+    totals equal to the rows."""
+    schema = load_json(lint, root / "specs" / "schemas" / "coverage-matrix.schema.json")
+    doc = load_json(lint, path)
+    if schema is None or doc is None:
+        return
+    if not validate(lint, jsonschema.Draft7Validator(schema), doc, path):
+        return
+    rows = {r["id"]: r for r in doc["requirements"]}
+    for i, (fname, r) in sorted(reqs.items()):
+        if r["status"] == "active" and i not in rows:
+            lint.fail(path, "$.requirements", f"no row for {i}")
+    for status in ("complete", "exempt", "missing"):
+        n = sum(1 for r in doc["requirements"] if r["status"] == status)
+        if doc["totals"][status] != n:
+            lint.fail(path, f"$.totals.{status}", f"{doc['totals'][status]} but {n} rows")
+    for i, r in enumerate(doc["requirements"]):
+        if (r["status"] == "exempt") != ("exemption" in r):
+            lint.fail(path, f"$.requirements[{i}]", "exempt rows and only those carry exemption")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2])
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--coverage", type=Path,
+                    help="also validate this coverage matrix (apipnr-lint-corpus --coverage)")
     args = ap.parse_args()
     root = args.root.resolve()
     lint = Lint(root, args.quiet)
     reqs = check_catalogues(lint, root)
+    check_exemptions(lint, root, reqs)
+    if args.coverage:
+        check_coverage_matrix(lint, root, args.coverage.resolve(), reqs)
     errc = load_errc(root)
     if errc is not None:
         cpp = root / "reference" / "src" / "edifact" / "errc.cpp"

@@ -143,8 +143,8 @@ std::vector<lint_problem> lint(const corpus& c, const catalogue& cat, const lint
   for (const coverage_row& row : rows) {
     if (row.status != coverage_status::missing) continue;
     const requirement* r = cat.find(row.requirement);
-    out.push_back(
-        {"LINT-COVERAGE", r ? r->file.string() : std::string(), row.requirement, missing_kinds(row)});
+    out.push_back({"LINT-COVERAGE", r ? r->file.string() : std::string(), row.requirement,
+                   missing_kinds(row)});
   }
   // LINT-EXEMPTION: the list stays honest only if every entry is still needed and well formed.
   {
@@ -337,16 +337,11 @@ std::string coverage_json(const std::vector<coverage_row>& rows) {
   for (const coverage_row& row : rows) {
     all.add(row);
     by_catalogue[row.catalogue.empty() ? "(unknown)" : row.catalogue].add(row);
-    json item = {{"id", row.requirement},
-                 {"catalogue", row.catalogue},
-                 {"level", row.level},
-                 {"side", row.side},
-                 {"rule", to_string(row.rule)},
-                 {"status", to_string(row.status)},
-                 {"satisfy", row.satisfy_cases},
-                 {"break", row.break_cases},
-                 {"accept", row.accept_cases},
-                 {"reject", row.reject_cases},
+    json item = {{"id", row.requirement},        {"catalogue", row.catalogue},
+                 {"level", row.level},           {"side", row.side},
+                 {"rule", to_string(row.rule)},  {"status", to_string(row.status)},
+                 {"satisfy", row.satisfy_cases}, {"break", row.break_cases},
+                 {"accept", row.accept_cases},   {"reject", row.reject_cases},
                  {"either", row.either_cases}};
     if (row.exemption) {
       item["exemption"] = {{"category", row.exemption->category},
@@ -389,8 +384,8 @@ std::string coverage_markdown(const std::vector<coverage_row>& rows) {
   std::string missing, exempt;
   for (const coverage_row& row : rows) {
     if (row.status == coverage_status::missing) {
-      missing += "- `" + row.requirement + "` (" + row.side + "): " +
-                 std::to_string(row.satisfy_cases.size()) + " satisfying, " +
+      missing += "- `" + row.requirement + "` (" + row.side +
+                 "): " + std::to_string(row.satisfy_cases.size()) + " satisfying, " +
                  std::to_string(row.break_cases.size()) + " breaking\n";
     } else if (row.status == coverage_status::exempt) {
       exempt += "- `" + row.requirement + "` " + row.exemption->category + ": " +

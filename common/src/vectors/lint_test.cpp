@@ -278,8 +278,8 @@ TEST(VectorsLint, ExemptionOfUnknownShouldOrDuplicateRequirementFires) {
   should.level = "SHOULD";
   cat.items.push_back(should);
   lint_options opts;
-  opts.exemptions = {exemption("SYN-UNA-001"), exemption("SYN-UNA-001"),
-                     exemption("SYN-NOPE-001"), exemption("SYN-UNA-002")};
+  opts.exemptions = {exemption("SYN-UNA-001"), exemption("SYN-UNA-001"), exemption("SYN-NOPE-001"),
+                     exemption("SYN-UNA-002")};
   EXPECT_EQ(count(lint(corpus{}, cat, opts), "LINT-EXEMPTION"), 3u);
 }
 

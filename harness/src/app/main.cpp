@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -53,6 +55,7 @@ struct cli {
   std::string requirements = "specs/requirements";
   std::string target_file, tender_file, report_dir, results_file, run_id, fake_endpoint;
   std::string key_file, public_key_file, out_file;
+  std::string exemptions_file, coverage_file, coverage_md;  // lint: coverage matrix
   std::vector<std::string> compare;  // report --compare A.json B.json ...
   bool vectors_given = false;        // verify checks the corpus only when asked to
   std::vector<std::string> run, skip, without;
@@ -90,6 +93,11 @@ constexpr const char* usage_text =
     "  --public-key FILE      (verify) the evaluator's trusted public key, PEM\n"
     "                         (sign / verify take --report-dir; verify --vectors checks the "
     "corpus)\n"
+    "  --exemptions FILE      (lint) coverage exemption list (default: "
+    "VECTORS/coverage-exemptions.json)\n"
+    "  --coverage FILE        (lint) write the requirements x cases matrix (JSON,\n"
+    "                         specs/schemas/coverage-matrix.schema.json)\n"
+    "  --coverage-md FILE     (lint) write its Markdown summary\n"
     "  --quiet                no progress output\n";
 
 std::string need_value(const std::vector<std::string>& a, std::size_t& i) {
@@ -119,6 +127,12 @@ cli parse_cli(int argc, char** argv) {
       c.key_file = need_value(a, i);
     else if (f == "--public-key")
       c.public_key_file = need_value(a, i);
+    else if (f == "--exemptions")
+      c.exemptions_file = need_value(a, i);
+    else if (f == "--coverage")
+      c.coverage_file = need_value(a, i);
+    else if (f == "--coverage-md")
+      c.coverage_md = need_value(a, i);
     else if (f == "--out")
       c.out_file = need_value(a, i);
     else if (f == "--compare") {
@@ -328,10 +342,46 @@ int cmd_lint(const cli& c) {
   av::catalogue cat;
   if (!load_corpus_and_catalogue(c, corpus, cat)) return 2;
   av::lint_options lo;
+  // The exemption list lives beside the corpus; an explicit --exemptions must exist.
+  std::string exemptions = c.exemptions_file;
+  if (exemptions.empty()) {
+    const auto beside = std::filesystem::path(c.vectors) / "coverage-exemptions.json";
+    std::error_code ec;
+    if (std::filesystem::exists(beside, ec)) exemptions = beside.string();
+  }
+  if (!exemptions.empty()) {
+    std::vector<av::load_error> errors;
+    lo.exemptions = av::load_exemptions(exemptions, errors);
+    if (!errors.empty()) {
+      for (const auto& e : errors) std::cerr << "[apipnr.harness.002] " << av::to_string(e) << "\n";
+      return 2;
+    }
+  }
   auto problems = av::lint(corpus, cat, lo);
   for (const auto& p : problems) std::cout << av::to_string(p) << "\n";
   std::cout << corpus.cases.size() << " cases, " << cat.items.size() << " requirements, "
-            << problems.size() << " problems\n";
+            << lo.exemptions.size() << " coverage exemptions, " << problems.size()
+            << " problems\n";
+  // The matrix is written even when the lint fails: it shows what is missing.
+  if (!c.coverage_file.empty() || !c.coverage_md.empty()) {
+    const auto rows = av::coverage(corpus, cat, lo);
+    const std::pair<const std::string*, std::string> outputs[] = {
+        {&c.coverage_file, c.coverage_file.empty() ? "" : av::coverage_json(rows)},
+        {&c.coverage_md, c.coverage_md.empty() ? "" : av::coverage_markdown(rows)}};
+    for (const auto& [path, text] : outputs) {
+      if (path->empty()) continue;
+      std::error_code ec;
+      const auto parent = std::filesystem::path(*path).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+      std::ofstream out(*path, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.close();
+      if (!out) {
+        std::cerr << "[apipnr.harness.005] cannot write " << *path << "\n";
+        return 2;
+      }
+    }
+  }
   return problems.empty() ? 0 : 2;
 }
 
