@@ -29,6 +29,7 @@
 #include "apipnr/vectors/lint.hpp"
 #include "apipnr/vectors/loader.hpp"
 #include "apipnr_harness_build_info.hpp"
+#include "generate_command.hpp"
 #ifdef APIPNR_HARNESS_HAVE_CLASSIFY
 #include "apipnr/harness/canonical_diff.hpp"
 #include "apipnr/harness/classify.hpp"
@@ -69,6 +70,7 @@ struct cli {
 
 constexpr const char* usage_text =
     "usage: apipnr-harness <list|lint|run|report|sign|verify> [options] [ID-PREFIX...]\n"
+    "       apipnr-harness generate --out DIR [options]   (synthetic traffic; generate --help)\n"
     "  --vectors DIR          vector corpus (default: vectors)\n"
     "  --requirements DIR     requirement catalogue (default: specs/requirements)\n"
     "  --target FILE          target file (run; specs/schemas/target.schema.json)\n"
@@ -668,6 +670,9 @@ int cmd_run(const cli& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `generate` has its own options (docs/GENERATOR.md).
+  if (argc > 1 && std::string(argv[1]) == "generate")
+    return apipnr::harness::run_generate(std::vector<std::string>(argv + 2, argv + argc));
   try {
     const cli c = parse_cli(argc, argv);
     if (c.command == "list") return cmd_list(c);
