@@ -246,6 +246,58 @@ TEST(AmqpConsumerE2e, OversizedMessageIsRejectedAndNextStillWorks) {
   EXPECT_TRUE(testing::receive(g_url, in, 1, 1500ms).empty());
 }
 
+// A handler that refuses an input before storing it: the answer goes out marked "rejected"
+// and the delivery is rejected (not redelivered, not dead-lettered); the next one still works.
+TEST(AmqpConsumerE2e, RefusedBeforeStoreIsAnsweredAndRejected) {
+  const std::string in = queue("in"), replies = queue("replies");
+  std::atomic<int> calls{0};
+  consumer c(base_options(in), [&](const inbound& i) {
+    ++calls;
+    if (i.message_id == "bad") {
+      return handler_result{handler_status::rejected,   "{\"status\":415}", "",
+                            "application/problem+json", "reject",           ""};
+    }
+    return handler_result{handler_status::stored, "ACK",    "CONTRL",
+                          "application/edifact",  "accept", ""};
+  });
+  ASSERT_FALSE(c.start());
+  std::vector<outgoing> msgs(2);
+  msgs[0].body = "not edifact";
+  msgs[0].message_id = "bad";
+  msgs[0].reply_to = replies;
+  msgs[1].body = testing::synthetic_body(1);
+  msgs[1].message_id = "good";
+  msgs[1].reply_to = replies;
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 2U);
+  const auto got = collect(replies, {"bad", "good"}, 20s);
+  ASSERT_EQ(got.size(), 2U);
+  EXPECT_EQ(got.at("bad").properties.at("apipnr-status"), "rejected");
+  EXPECT_EQ(got.at("bad").content_type, "application/problem+json");
+  EXPECT_EQ(got.at("good").properties.at("apipnr-status"), "stored");
+  ASSERT_TRUE(wait_until([&] { return c.counters().rejected + c.counters().accepted == 2; }, 10s));
+  EXPECT_FALSE(c.stop(10s));
+  EXPECT_EQ(c.counters().rejected, 1U);
+  EXPECT_EQ(c.counters().accepted, 1U);
+  EXPECT_EQ(c.counters().released, 0U);
+  EXPECT_EQ(calls.load(), 2);
+}
+
+// send_replies = false (fault injection): stored and settled, but no reply is ever sent.
+TEST(AmqpConsumerE2e, NoRepliesWhenRepliesAreSwitchedOff) {
+  const std::string in = queue("in"), replies = queue("replies");
+  memory_store store;
+  options o = base_options(in);
+  o.send_replies = false;
+  consumer c(o, [&](const inbound& i) { return store.put(i); });
+  ASSERT_FALSE(c.start());
+  const auto msgs = batch(5, replies, "quiet");
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 5U);
+  ASSERT_TRUE(wait_until([&] { return c.counters().accepted == 5; }, 20s));
+  EXPECT_TRUE(testing::receive(g_url, replies, 1, 1500ms).empty());
+  EXPECT_EQ(store.unique(), 5U);
+  EXPECT_FALSE(c.stop(10s));
+}
+
 TEST(AmqpConsumerE2e, HandlerFailureIsRedeliveredThenStoredOnce) {
   const std::string in = queue("in"), replies = queue("replies");
   memory_store store;

@@ -100,7 +100,9 @@ struct job {
 
 // What to do with deliveries once the broker settles a message we sent (ack or dead letter).
 struct tracker_wait {
-  enum class then : std::uint8_t { accept, reject } action = then::accept;
+  // accept: an ack was sent; reject: a dead letter was sent; reject_answered: the answer to
+  // an input refused before storing was sent.
+  enum class then : std::uint8_t { accept, reject, reject_answered } action = then::accept;
   std::vector<waiter> waiters;
   std::string key;
   std::shared_ptr<const cached_ack> error_reply;  // sent after a dead letter was accepted
@@ -536,8 +538,9 @@ struct consumer::impl final : proton::messaging_handler {
     r.subject(a.subject);
     r.content_type(a.content_type);
     r.durable(true);
-    r.properties().put("apipnr-status",
-                       a.status == handler_status::duplicate ? "duplicate" : "stored");
+    r.properties().put("apipnr-status", a.status == handler_status::duplicate  ? "duplicate"
+                                        : a.status == handler_status::rejected ? "rejected"
+                                                                               : "stored");
     if (!a.verdict.empty()) r.properties().put("apipnr-verdict", a.verdict);
     if (!a.detail.empty()) r.properties().put("apipnr-detail", a.detail);
     return r;
@@ -546,15 +549,21 @@ struct consumer::impl final : proton::messaging_handler {
   // Acknowledge a stored message: ack to reply-to first, accept the input once the broker
   // took the ack (RCV-DUR-001: the transport commit comes last; TRN-ACK-001: they are
   // distinct). Without reply-to the input is accepted at once.
+  // A `rejected` result (refused before storing) settles with reject instead, after its answer.
   void answer(waiter w, const std::shared_ptr<const cached_ack>& a) {
     if (!valid(w)) return;
-    if (w.reply_to.empty()) {
-      accept(w);
+    const bool refused = a->status == handler_status::rejected;
+    if (w.reply_to.empty() || !opts_.send_replies) {
+      if (refused) {
+        reject(w);
+      } else {
+        accept(w);
+      }
       return;
     }
     proton::tracker t = sender_for(w.reply_to).send(reply_message(w, *a));
     tracker_wait& tw = tracker_waits_[tracker_key(t)];
-    tw.action = tracker_wait::then::accept;
+    tw.action = refused ? tracker_wait::then::reject_answered : tracker_wait::then::accept;
     tw.waiters.push_back(std::move(w));
   }
 
@@ -595,6 +604,13 @@ struct consumer::impl final : proton::messaging_handler {
                                     t.sender().target().address() + " not accepted");
       }
       for (waiter& w : tw.waiters) accept(w);
+    } else if (tw.action == tracker_wait::then::reject_answered) {
+      if (!ok) {
+        ++counters_.reply_failures;
+        log(log_level::warning, std::string(info(errc::reply_failed).id) + ": answer to " +
+                                    t.sender().target().address() + " not accepted");
+      }
+      for (waiter& w : tw.waiters) reject(w);
     } else if (ok) {
       // The dead letter is safely on the broker: now the input may go (RCV-BAD-001).
       ++counters_.dead_lettered;
@@ -618,7 +634,8 @@ struct consumer::impl final : proton::messaging_handler {
     if (it == flights_.end()) return;
     flight f = std::move(it->second);
     flights_.erase(it);
-    if (res.status == handler_status::stored || res.status == handler_status::duplicate) {
+    if (res.status == handler_status::stored || res.status == handler_status::duplicate ||
+        res.status == handler_status::rejected) {
       ++counters_.handled;
       auto a = std::make_shared<const cached_ack>(cached_ack{
           res.status, std::move(res.ack), std::move(res.ack_subject),

@@ -20,6 +20,8 @@
 //  - RCV-DUP-001: a message seen again (same message-id, or same body when it has none) while
 //    in the bounded recent set is not handed to the handler again; its cached acknowledgement
 //    is re-sent. A message still being handled is parked until that call returns.
+//  - A handler result `rejected` (refused before storing) is answered with its ack, marked
+//    apipnr-status "rejected", and the delivery is rejected once the broker took the answer.
 //  - TRN-SIZE-001: a body larger than `max_body_bytes` is rejected and, when it has a reply-to,
 //    answered with an AMQP-SIZE error reply; the consumer carries on.
 //  - RCV-LIM-003: credit is granted per source link, at most `credit` unsettled deliveries.
@@ -74,6 +76,10 @@ enum class handler_status : std::uint8_t {
   stored,     // the interchange is durably stored (the store's put() committed)
   duplicate,  // it was stored before (the store recognised it); the same outcome applies
   failed,     // nothing durable happened; the delivery must be redelivered
+  // Not stored and never will be (the receiver refuses the input before storing it, e.g. an
+  // unsupported content type or an empty body): `ack` (the error answer) is sent like an
+  // acknowledgement, then the delivery is rejected. Redelivering would only repeat the answer.
+  rejected,
 };
 
 // What the handler returns. `ack` is sent to the message's reply-to address (when it has one)
@@ -110,13 +116,16 @@ struct options {
   std::chrono::milliseconds reconnect_max{5000};
   std::chrono::milliseconds idle_timeout{10000};  // AMQP heartbeat; 0 = none
   std::string container_id;                       // "" = generated
-  log_sink log;                                   // nullptr = stderr for warning and above
+  // false: no acknowledgement is sent at all (a delivery is settled as if it had no reply-to).
+  // Only for fault injection (the receiver's `no-queue-ack` fault); error replies still go.
+  bool send_replies = true;
+  log_sink log;  // nullptr = stderr for warning and above
 };
 
 // Counters, readable at any time (a consistent snapshot is not promised between fields).
 struct stats {
   std::uint64_t received = 0;  // deliveries seen (including redeliveries)
-  std::uint64_t handled = 0;   // handler calls that returned stored or duplicate
+  std::uint64_t handled = 0;   // handler calls that returned stored, duplicate or rejected
   std::uint64_t accepted = 0;  // deliveries settled as accepted
   std::uint64_t released = 0;  // deliveries released for redelivery
   std::uint64_t rejected = 0;  // deliveries rejected (size, body type, dead letter)
