@@ -29,6 +29,9 @@
 #include "apipnr/vectors/lint.hpp"
 #include "apipnr/vectors/loader.hpp"
 #include "apipnr_harness_build_info.hpp"
+#ifdef APIPNR_HARNESS_HAVE_LOAD
+#include "load_command.hpp"
+#endif
 #include "generate_command.hpp"
 #ifdef APIPNR_HARNESS_HAVE_CLASSIFY
 #include "apipnr/harness/canonical_diff.hpp"
@@ -70,6 +73,7 @@ struct cli {
 
 constexpr const char* usage_text =
     "usage: apipnr-harness <list|lint|run|report|sign|verify> [options] [ID-PREFIX...]\n"
+    "       apipnr-harness load ENDPOINT MESSAGES [SCHEDULE]   (performance; load --help)\n"
     "       apipnr-harness generate --out DIR [options]   (synthetic traffic; generate --help)\n"
     "  --vectors DIR          vector corpus (default: vectors)\n"
     "  --requirements DIR     requirement catalogue (default: specs/requirements)\n"
@@ -670,6 +674,12 @@ int cmd_run(const cli& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef APIPNR_HARNESS_HAVE_LOAD
+  // `load` has its own options (docs/HARNESS.md "Load").
+  if (argc > 1 && std::string(argv[1]) == "load")
+    return apipnr::harness::run_load(std::vector<std::string>(argv + 2, argv + argc),
+                                     std::vector<std::string>(argv, argv + argc));
+#endif
   // `generate` has its own options (docs/GENERATOR.md).
   if (argc > 1 && std::string(argv[1]) == "generate")
     return apipnr::harness::run_generate(std::vector<std::string>(argv + 2, argv + argc));
