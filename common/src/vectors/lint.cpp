@@ -1,4 +1,5 @@
 #include "apipnr/vectors/lint.hpp"
+#include "apipnr/vectors/interchange_key.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -139,6 +140,8 @@ std::vector<lint_problem> lint(const corpus& c, const catalogue& cat, const lint
       add("LINT-WORDING", k, "description says \"test that\"; state the fact instead");
     }
   }
+  // LINT-DUP-INTERCHANGE: each case its own (UNB sender, control reference), RCV-DUP-001.
+  for (lint_problem& p : lint_interchange_keys(c)) out.push_back(std::move(p));
   const std::vector<coverage_row> rows = coverage(c, cat, opts);
   for (const coverage_row& row : rows) {
     if (row.status != coverage_status::missing) continue;

@@ -369,6 +369,7 @@ void parse_manifest(std::string_view text, const fs::path& file, const fs::path&
     r.string(v, ptr, "level", false, c.level);
     r.string(v, ptr, "confidence", false, c.confidence);
     r.boolean(v, ptr, "retired", c.retired);
+    r.string(v, ptr, "duplicate_group", false, c.duplicate_group);
     r.string(v, ptr, "tree", false, c.tree);
     if (const json* e = r.member(v, ptr, "expect", true))
       read_expect(r, *e, ptr + "/expect", c.expect);

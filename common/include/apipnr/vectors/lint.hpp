@@ -13,6 +13,8 @@
 //   LINT-WORDING          a description containing "should" or "test that" (state the fact)
 //   LINT-COVERAGE         an active MUST requirement, selected by `required_coverage_prefixes`
 //                         and not exempted, without the case kinds its side asks for (below)
+//   LINT-DUP-INTERCHANGE  two cases sharing a UNB sender + control reference outside one
+//                         duplicate_group (interchange_key.hpp)
 //   LINT-EXEMPTION        an exemption for an unknown, retired, non-MUST or already covered
 //                         requirement, listed twice, or not_by_vector without covered_by
 //

@@ -115,6 +115,9 @@ struct case_spec {
   std::string level;  // "MUST" or "SHOULD"
   std::string confidence;
   bool retired = false;
+  // Cases naming the same group deliberately send the same interchange key (UNB sender and
+  // control reference): a resend scenario, or one example in two folders. "" = no group.
+  std::string duplicate_group;
   expectation expect;
   std::string tree;  // optional tree file name beside cases.json; empty when absent
 
