@@ -190,6 +190,20 @@ EOF
   exit 1
 }
 
+# Waits until the receiver has no request in the handler: wrk stops at its deadline with up to
+# one request per connection still being checked and stored, which must not be counted in the
+# next run's verdicts.
+wait_idle() {
+  local i n
+  for i in $(seq 300); do
+    n=$(curl -s "http://127.0.0.1:$receiver_port/metrics" | awk '$1 == "apipnr_requests_in_flight" {print $2}')
+    [[ $n == 1 ]] && return 0  # the /metrics request itself is in flight
+    sleep 0.1
+  done
+  echo "[apipnr.bench.007] the receiver still has requests in flight after 30 s" >&2
+  exit 1
+}
+
 # Sum of apipnr_messages_total for one kind, by verdict, as "accept warn reject failed dup".
 verdicts() {
   curl -s "http://127.0.0.1:$receiver_port/metrics" | awk -v k="$1" '
@@ -209,6 +223,11 @@ rss_sampler() {
     sleep 0.1
   done
 }
+
+# CPU time (user + system, all threads) of a process in clock ticks: a figure that stays
+# meaningful on a loaded machine, where requests/s mostly measure the neighbours.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+nginx_worker() { awk '{print $1}' "/proc/$nginx_pid/task/$nginx_pid/children"; }
 
 # run_wrk URL BODY TAG CONNECTIONS SECONDS -> prints the APIPNR_WRK_JSON object
 run_wrk() {
@@ -237,17 +256,24 @@ for sc in "${scenario_list[@]}"; do
   esac
   # nginx: same requests, same connections, same core.
   if [[ $warmup != 0 ]]; then run_wrk "http://127.0.0.1:$nginx_port$path" "$body" 1 "$conns" "$warmup" > /dev/null; fi
+  ngx_worker=$(nginx_worker)
+  ngx_cpu0=$(cpu_ticks "$ngx_worker")
   nginx_json=$(run_wrk "http://127.0.0.1:$nginx_port$path" "$body" 2 "$conns" "$duration")
+  ngx_cpu=$(($(cpu_ticks "$ngx_worker") - ngx_cpu0))
 
   start_receiver "$sc"
   if [[ $warmup != 0 ]]; then run_wrk "http://127.0.0.1:$receiver_port$path" "$body" 1 "$conns" "$warmup" > /dev/null; fi
+  wait_idle
   before=$(verdicts "$sc")
   rm -f "$work/rss" "$work/rss.stop"
   rss_sampler "$receiver_pid" "$work/rss" &
   sampler=$!
+  rcv_cpu0=$(cpu_ticks "$receiver_pid")
   rcv_json=$(run_wrk "http://127.0.0.1:$receiver_port$path" "$body" 2 "$conns" "$duration")
+  rcv_cpu=$(($(cpu_ticks "$receiver_pid") - rcv_cpu0))
   touch "$work/rss.stop"
   wait "$sampler" || true
+  wait_idle
   after=$(verdicts "$sc")
   rss_peak=$(cat "$work/rss" 2> /dev/null || echo 0)
   hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$receiver_pid/status")
@@ -255,9 +281,10 @@ for sc in "${scenario_list[@]}"; do
   stop_pid "$receiver_pid"
 
   python3 - "$sc" "$nginx_json" "$rcv_json" "$before" "$after" "$rss_peak" "$hwm" \
-    "$conns" "$(wc -c < "$body")" "$store_bytes" >> "$results" << 'EOF'
+    "$conns" "$(wc -c < "$body")" "$store_bytes" "$ngx_cpu" "$rcv_cpu" "$(getconf CLK_TCK)" \
+    >> "$results" << 'EOF'
 import json, sys
-sc, nginx, rcv, before, after, rss, hwm, conns, body, store = sys.argv[1:]
+sc, nginx, rcv, before, after, rss, hwm, conns, body, store, ncpu, rcpu, tck = sys.argv[1:]
 nginx, rcv = json.loads(nginx), json.loads(rcv)
 b = [int(x) for x in before.split()]
 a = [int(x) for x in after.split()]
@@ -265,17 +292,24 @@ d = dict(zip(["accept", "accept_with_warnings", "reject", "failed", "duplicate"]
              [y - x for x, y in zip(b, a)]))
 def rate(r):
     return r["requests"] / (r["duration_us"] / 1e6) if r["duration_us"] else 0.0
-def side(r):
+def side(r, ticks):
+    cpu_s = int(ticks) / int(tck)
     return {"requests": r["requests"], "requests_per_s": round(rate(r), 1),
+            "cpu_s": round(cpu_s, 2),
+            "cpu_us_per_request": round(cpu_s * 1e6 / r["requests"], 1) if r["requests"] else 0,
             "errors": r["errors"], "latency_ms": {k: round(v / 1000.0, 3)
                                                   for k, v in r["latency_us"].items()}}
 res = {"scenario": sc, "connections": int(conns), "body_bytes": int(body),
-       "nginx": side(nginx), "receiver": side(rcv)}
+       "nginx": side(nginx, ncpu), "receiver": side(rcv, rcpu)}
 res["receiver"]["server_verdicts"] = d
 res["receiver"]["rss_peak_kib"] = int(rss)
 res["receiver"]["vm_hwm_kib"] = int(hwm)
 res["receiver"]["store_dir_bytes"] = int(store)
 res["ratio_to_nginx"] = round(rate(rcv) / rate(nginx), 4) if rate(nginx) else 0.0
+# The same ratio from CPU time per request (what each server would reach on a core of its own;
+# blind to fsync waits, which cost wall time but no CPU).
+nc, rc = res["nginx"]["cpu_us_per_request"], res["receiver"]["cpu_us_per_request"]
+res["cpu_ratio_to_nginx"] = round(nc / rc, 4) if nc and rc else 0.0
 problems = []
 errs = rcv["errors"]
 if errs["status"]:
@@ -308,7 +342,8 @@ n, v = r["nginx"], r["receiver"]
 print(f'{r["scenario"]:7} c={r["connections"]:<3} nginx {n["requests_per_s"]:9.1f}/s '
       f'p50 {n["latency_ms"]["p50"]:.2f} ms p99 {n["latency_ms"]["p99"]:.2f} ms | receiver '
       f'{v["requests_per_s"]:8.1f}/s p50 {v["latency_ms"]["p50"]:.2f} ms p99 '
-      f'{v["latency_ms"]["p99"]:.2f} ms | ratio {r["ratio_to_nginx"]:.3f} | RSS peak '
+      f'{v["latency_ms"]["p99"]:.2f} ms | ratio {r["ratio_to_nginx"]:.3f} | CPU/request nginx '
+      f'{n["cpu_us_per_request"]} us receiver {v["cpu_us_per_request"]} us | RSS peak '
       f'{v["rss_peak_kib"] / 1024:.1f} MiB (HWM {v["vm_hwm_kib"] / 1024:.1f}) | '
       f'target met: {r["target"]["met"]}')
 for p in r["problems"]:
