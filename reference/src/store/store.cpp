@@ -304,26 +304,31 @@ struct store::impl {
     return true;
   }
 
-  // RCV-DUP-001 / RCV-DUP-002: an earlier record with the same (sender, reference) or the same
-  // raw SHA-256; records whose processing failed do not count (RCV-DUP-003). The writer is the
-  // only writer, so check-then-insert cannot race.
+  // RCV-DUP-001 / RCV-DUP-002: an earlier record of the same data category with the same
+  // (sender, reference) or the same raw SHA-256; records whose processing failed do not count
+  // (RCV-DUP-003). The category is part of the key: an API interchange and a PNR push are
+  // different flows to different intakes (STANDARDS.md §1.5), so a carrier's API and PNR
+  // systems numbering their interchanges independently must not make one a resend of the
+  // other. The writer is the only writer, so check-then-insert cannot race.
   std::optional<std::int64_t> find_duplicate(connection& c, const prepared_put& p, bool& ok) {
     ok = true;
     if (!p.sender.empty() && !p.control_reference.empty()) {
       statement s = c.prepare(
           "SELECT id FROM interchanges WHERE sender = ?1 AND control_reference = ?2 "
-          "AND verdict <> 'failed' ORDER BY id LIMIT 1");
+          "AND category = ?3 AND verdict <> 'failed' ORDER BY id LIMIT 1");
       if (!s.valid()) return ok = false, std::nullopt;
       s.bind(1, std::string_view(p.sender)).bind(2, std::string_view(p.control_reference));
+      s.bind(3, std::string_view(p.category));
       const int rc = s.step();
       if (rc == SQLITE_ROW) return s.int64(0);
       if (rc != SQLITE_DONE) return ok = false, std::nullopt;
     }
     statement s = c.prepare(
-        "SELECT id FROM interchanges WHERE sha256 = ?1 AND verdict <> 'failed' "
+        "SELECT id FROM interchanges WHERE sha256 = ?1 AND category = ?2 AND verdict <> 'failed' "
         "ORDER BY id LIMIT 1");
     if (!s.valid()) return ok = false, std::nullopt;
     s.bind_blob(1, as_view(p.sha));
+    s.bind(2, std::string_view(p.category));
     const int rc = s.step();
     if (rc == SQLITE_ROW) return s.int64(0);
     if (rc != SQLITE_DONE) ok = false;

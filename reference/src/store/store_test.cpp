@@ -168,6 +168,26 @@ TEST(StoreDuplicate, SameSenderAndReferenceReturnsFirstId) {
   EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM travellers"), 2);
 }
 
+TEST(StoreDuplicate, SameKeyInAnotherDataCategoryIsNotADuplicate) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  received api = make_api("2101");
+  received pnr = make_pnr("2101", "LOC210");
+  pnr.sender = api.sender;  // same (sender, reference), one to the API and one to the PNR intake
+  const auto first = s->put(std::move(api));
+  const auto second = s->put(received(pnr));
+  ASSERT_TRUE(first && second);
+  EXPECT_FALSE(second->duplicate);
+  EXPECT_NE(second->id, first->id);
+  // Within its own category the key still finds the first copy (RCV-DUP-001), bytes too.
+  const auto third = s->put(std::move(pnr));
+  ASSERT_TRUE(third);
+  EXPECT_TRUE(third->duplicate);
+  EXPECT_EQ(third->id, second->id);
+  s->close();
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 2);
+}
+
 TEST(StoreDuplicate, SameContentUnderNewReferenceIsDuplicate) {
   temp_dir dir;
   auto s = open_store(dir);
