@@ -49,7 +49,7 @@ def digest_for(req):
         ("PNR-GOV-ENV", "STANDARDS.md §3.1"), ("PNR-GOV-MULTI", "STANDARDS.md §3.1"),
         ("PNR-GOV-STR", "STANDARDS.md §3.2"), ("PNR-GOV-EQN", "STANDARDS.md §3.2, §3.3"),
         ("PNR-GOV", "STANDARDS.md §3.3"), ("DP-", "STANDARDS.md §5.6"),
-        ("RCV-MULTI", "STANDARDS.md §2.5"),
+        ("RCV-MULTI", "STANDARDS.md §2.5"), ("ICAO-A9", "STANDARDS.md §5.4"),
     ]
     for prefix, d in table:
         if req.startswith(prefix):
@@ -330,7 +330,9 @@ def kind_for(code, app):
 def legs_of(points):
     legs, dep = [], None
     for q, port, dq, dt in points:
-        p = {"port": port, "scheduled": paxlst_dt(dt), "qualifier": q}
+        p = {"port": port, "scheduled": paxlst_dt(dt) if dt else None, "qualifier": q}
+        if not dt:  # a point sent without its DTM has no scheduled time (paxlst/60, /61)
+            del p["scheduled"]
         if q == "125" or (q == "92" and dep is None):
             dep = p
         elif q in ("87", "92", "130") and dep is not None:
@@ -851,7 +853,7 @@ def paxlst_structure():
                  "API-PAXLST-LOC-010", "API-PAXLST-NAT-001", "API-PAXLST-RFF-010",
                  "API-PAXLST-DOC-001", "API-PAXLST-DOC-007", "API-PAXLST-DOC-008",
                  "API-PAXLST-MULTI-002", "API-PAXLST-MULTI-008", "API-PAXLST-BGM-003",
-                 "API-PAXLST-RFF-012"],
+                 "API-PAXLST-RFF-012", "ICAO-A9-9.8-002"],
                 name="y_a1_one_passenger.edi", env=Env(ref="1001"), duplicate_group="appendix-a1")
     # UNOC: the e-mail contact's '@' is outside the UNOA repertoire (STANDARDS.md §1.3).
     paxlst_case(f, 2, "Three travellers (passenger with passport and visa, address, contacts, "
@@ -861,7 +863,8 @@ def paxlst_structure():
                  "API-PAXLST-NAD-010", "API-PAXLST-LOC-010", "API-PAXLST-LOC-011",
                  "API-PAXLST-RFF-010", "API-PAXLST-DOC-001", "API-PAXLST-DOC-007",
                  "API-PAXLST-ATT-002", "API-PAXLST-DOC-006", "API-PAXLST-NAD-014",
-                 "API-PAXLST-GEI-001", "API-PAXLST-MEA-001", "API-PAXLST-FTX-001"],
+                 "API-PAXLST-GEI-001", "API-PAXLST-MEA-001", "API-PAXLST-FTX-001",
+                 "API-PAXLST-CODE-001"],
                 name="y_three_travellers_two_documents.edi", env=Env(syntax="UNOC:4"),
                 body={"travellers": [A1_TRAVELLER, P2, P3]})
     routing = flight(points=[("125", "LHR", "189", "2503011100"), ("87", "JFK", "232", "2503011400"),
@@ -896,7 +899,8 @@ def paxlst_structure():
                          refs=(("AVF", "JKL012"), ("ABO", "0002")))]})
     # rejects
     paxlst_case(f, 20, "UNH association code ZZZ instead of IATA is rejected",
-                ["API-PAXLST-ENV-001"], outcome="reject", name="n_unh_association_zzz.edi",
+                ["API-PAXLST-ENV-001", "ICAO-A9-9.8-002"], outcome="reject",
+                name="n_unh_association_zzz.edi",
                 head={"msgid": "PAXLST:D:05B:UN:ZZZ"})
     paxlst_case(f, 21, "Message without BGM is rejected (missing mandatory segment)",
                 ["API-PAXLST-STR-002"], outcome="reject", name="n_bgm_missing.edi",
@@ -1013,7 +1017,7 @@ def paxlst_structure():
                 "warning", ["API-PAXLST-LOC-010", "API-PAXLST-CODE-002"],
                 name="y_traveller_loc23_warn.edi",
                 mutate=insert_after("LOC+179+JFK", "LOC+23+JFK"),
-                warn_req=["API-PAXLST-CODE-002"], with_canonical=False)
+                warn_req=["API-PAXLST-LOC-010"], with_canonical=False)
     paxlst_case(f, 56, "Passenger without ATT gender segment is accepted with a warning",
                 ["API-PAXLST-ATT-001"], name="y_att_missing_warn.edi",
                 body={"travellers": [trav(surname="O'BRIEN", given="ANNE", middle="MARIE",
@@ -1127,7 +1131,7 @@ def paxlst_scenarios():
                 name="y_336_flight_id_warn.edi",
                 body={"code": "336", "sub": "G", "travellers": CREW[:1],
                       "flights": [flight(journey="XX01MC", points=mcl["points"])]},
-                warn_req=["API-PAXLST-TDT-002"], with_canonical=False)
+                warn_req=["API-PAXLST-TDT-002", "API-PAXLST-TDT-004"], with_canonical=False)
     paxlst_case(f, 28, "Passenger (FL) with EMP crew function is accepted with a warning",
                 ["API-PAXLST-EMP-002"], name="y_emp_on_passenger_warn.edi",
                 body={"travellers": [trav(surname="O'BRIEN", given="ANNE", middle="MARIE",
@@ -1653,8 +1657,8 @@ def country():
     # Surname without apostrophe: CBP names carry no - or ' (STANDARDS.md §2.3, NAD-015), and
     # the case tests LOC 22 only.
     paxlst_case(f, 10, "US: passenger without LOC 22 is accepted with a warning",
-                ["API-PAXLST-LOC-013", "API-PAXLST-LOC-001"], name="y_us_loc22_missing_warn.edi",
-                body={"travellers": [trav()]}, warn_req=["API-PAXLST-LOC-001"], **us_p)
+                ["API-PAXLST-LOC-013"], name="y_us_loc22_missing_warn.edi",
+                body={"travellers": [trav()]}, warn_req=["API-PAXLST-LOC-013"], **us_p)
     paxlst_case(f, 11, "US: recipient PIUTEST (not USCSAPIS, USADHS or DHSTEST) is rejected",
                 ["API-PAXLST-ENV-006"], outcome="reject", name="n_us_recipient.edi",
                 env=Env(app="APIS"), profile="us", body={"travellers": [trav(clear="JFK")]})
@@ -1706,6 +1710,59 @@ def country():
 
 
 # --------------------------------------------------------------------------------------------
+# Coverage: the breaking (or deciding) case of each MUST requirement that had none
+# (vectors/README.md "Coverage"; the lint enforces it, LINT-COVERAGE). A warn-only rule is
+# broken by an accept case that expects its warning.
+
+def coverage_cases():
+    f = "paxlst"
+    no_dep = flight(points=[("125", "LHR", None, None), ("87", "JFK", "232", "2503011400")])
+    paxlst_case(f, 60, "Departure airport LOC 125 without its DTM 189 is accepted with a warning",
+                ["API-PAXLST-LOC-001"], name="y_loc125_without_dtm189_warn.edi",
+                body={"flights": [no_dep]}, warn_req=["API-PAXLST-LOC-001"])
+    no_arr = flight(points=[("125", "LHR", "189", "2503011100"), ("87", "JFK", None, None)])
+    paxlst_case(f, 61, "Arrival airport LOC 87 without its DTM 232 is accepted with a warning",
+                ["API-PAXLST-LOC-002"], name="y_loc87_without_dtm232_warn.edi",
+                body={"flights": [no_arr]}, warn_req=["API-PAXLST-LOC-002"])
+    paxlst_case(f, 62, "Country of residence LOC+174+ES (alpha-2, not ISO 3166 alpha-3) is "
+                "accepted with a warning", ["API-PAXLST-LOC-011"],
+                name="y_loc174_alpha2_warn.edi",
+                body={"travellers": [trav(res="ES")]}, warn_req=["API-PAXLST-LOC-011"])
+    # IP (passport card) and C are ICAO 9303 codes; neither is a UNTDID 1001 document name
+    # code, so a receiver checking DOC against 1001 would wrongly refuse them.
+    paxlst_case(f, 63, "Passport card DOC IP and identity card DOC C (ICAO 9303 codes outside "
+                "UNTDID 1001) are accepted", ["API-PAXLST-DOC-002", "API-PAXLST-DOC-004"],
+                name="y_doc_icao_codes_ip_c.edi",
+                body={"travellers": [trav(docs=[doc("IP", "PC0000001"),
+                                                doc("C", "ID0000002", "IRL", "290101")])]})
+    f = "gtas"
+    # GTAS #801 "expected RCI but got IFT": the OSI text (IFT) sent before RCI in the PNR group.
+    pnr_case(f, 10, "PNR group with IFT before RCI (GTAS #801 \"RCI but got IFT\") is rejected "
+             "as out of order", ["PNR-GOV-RCI-001"], "n_ift_before_rci.edi", outcome="reject",
+             body={"pnrs": [pnr(osi=("CTCE ANNE.OBRIEN//EXAMPLE.INVALID",))]},
+             mutate=chain(replace("RCI+XX:ABC123*", None),
+                          insert_after("IFT+4:28::XX*", "RCI+XX:ABC123::150125:0915")),
+             syntax_errors=[15])
+    f = "pnrgov"
+    pnr_case(f, 50, "DOCS gender X (not M, F, MI, FI or U) is accepted with a warning",
+             ["PNR-GOV-SSR-006"], "y_docs_gender_x_warn.edi",
+             body={"pnrs": [pnr(travellers=[tif(ssrs=[docs_ssr(
+                 "/P/IRL/PA1234567/IRL/12APR85/X/01JAN30/OBRIEN/ANNE", "1")])])]},
+             warn_req=["PNR-GOV-SSR-006"], with_canonical=False,
+             notes="No canonical file: whether an invalid gender is dropped or kept as sent is "
+                   "not fixed by the sources.")
+    pnr_case(f, 51, "DOCS date of birth 1985-04-12 (not DDMMMYY) is accepted with a warning",
+             ["PNR-GOV-SSR-007"], "y_docs_date_iso_warn.edi",
+             body={"pnrs": [pnr(travellers=[tif(ssrs=[docs_ssr(
+                 "/P/IRL/PA1234567/IRL/12APR85/F/01JAN30/OBRIEN/ANNE", "1")])])]},
+             mutate=lambda body: [x.replace("/12APR85/", "/1985-04-12/")
+                                  if x.startswith("SSR+DOCS") else x for x in body],
+             warn_req=["PNR-GOV-SSR-007"], with_canonical=False,
+             notes="No canonical file: whether an unreadable date of birth is dropped or kept "
+                   "as text is not fixed by the sources.")
+
+
+# --------------------------------------------------------------------------------------------
 # Output
 
 def check_examples():
@@ -1734,6 +1791,7 @@ def main():
     pnrgov_multipart()
     gtas()
     country()
+    coverage_cases()
     check_examples()
     if OUT.exists():
         shutil.rmtree(OUT)
