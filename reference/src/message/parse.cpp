@@ -200,9 +200,9 @@ class structure_parser {
     scratch_.frames.pop_back();
   }
 
-  std::string_view qualifier_of(const edifact::segment& s, const node& n) const noexcept {
+  std::string_view qualifier_of(std::size_t i, const node& n) const noexcept {
     if (n.qualifier_element == 0) return {};
-    return read_value(s, n.def, d_, n.qualifier_element, n.qualifier_component, 1);
+    return out_.value_in_layout(i, n.def, n.qualifier_element, n.qualifier_component, 1);
   }
 
   bool in_definition(std::string_view tag) const noexcept {
@@ -237,6 +237,8 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
   for (std::uint32_t k = 0; k < n; ++k) {
     out_.segments.push_back(segment_entry{&ic_.segments[m.unh + k], nullptr, 0});
   }
+  // Split every segment once; the checks below, the profile and extraction all read through it.
+  out_.index_elements();
   out_.instances.push_back(group_instance{nullptr, no_instance, 0, n - 1, 1, 0});
   if (def_.max_depth() > opt_.max_depth) {
     report(errc::limit_depth, 0, nullptr,
@@ -282,7 +284,7 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
       if (!have_q || nd.qualifier_element != q_el || nd.qualifier_component != q_co) {
         q_el = nd.qualifier_element;
         q_co = nd.qualifier_component;
-        q = qualifier_of(s, nd);
+        q = qualifier_of(i, nd);
         have_q = true;
       }
       if (!nd.qualifiers.admits(q)) continue;
@@ -502,16 +504,16 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
   if (layout == nullptr) return;
   const edifact::segment& s = *out_.segments[i].seg;
   const std::uint16_t last = layout->last_position();
-  std::string_view body = s.body.empty() ? s.body : s.body.substr(1);
   std::uint16_t present = 0;  // positions seen (s.body empty: none)
   if (!s.body.empty()) {
-    edifact::field_splitter el(body, d_.element, d_);
-    std::string_view raw;
-    std::uint16_t p = 0;
-    while (el.next(raw)) {
+    // The tree's element index holds the split (one or more elements whenever the body is
+    // not empty, like the splitter it replaces).
+    const std::size_t count = std::max<std::size_t>(1, out_.element_count(i));
+    for (std::uint16_t p = 0; p < count;) {
       if (p == 0xFFFF) break;
       ++p;
       present = p;
+      const std::string_view raw = out_.element(i, p);
       if (raw.empty()) continue;
       const auto [f, positional_rep] = layout->element_at(p);
       if (f == nullptr) {
@@ -555,7 +557,7 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
   }
   for (const auto& f : layout->elements) {
     if (f.status != status::mandatory) continue;
-    if (f.pos > present || edifact::element(s, f.pos, d_).empty()) {
+    if (f.pos > present || out_.element(i, f.pos).empty()) {
       report(errc::missing_element, i, &n, std::string(s.tag) + " " + f.id + " missing", f.pos);
     }
   }

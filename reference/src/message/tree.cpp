@@ -1,6 +1,7 @@
 #include "apipnr/message/tree.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -41,14 +42,15 @@ std::string_view pick_component(std::string_view occurrence, std::uint16_t compo
   return component == 0 ? occurrence : edifact::component(occurrence, component, d);
 }
 
-}  // namespace
-
-std::string_view read_value(const edifact::segment& s, const segment_def* layout,
-                            const edifact::delimiters& d, std::uint16_t element,
-                            std::uint16_t component, std::uint16_t repetition) noexcept {
+// read_value with the element lookup supplied: the tree reads through its element index, a
+// bare segment splits itself.
+template <class ElementAt>
+std::string_view read_value_with(ElementAt&& element_at, const segment_def* layout,
+                                 const edifact::delimiters& d, std::uint16_t element,
+                                 std::uint16_t component, std::uint16_t repetition) noexcept {
   if (element == 0 || repetition == 0) return {};
   const field_def* f = layout != nullptr ? layout->element(element) : nullptr;
-  const std::string_view raw = edifact::element(s, element, d);
+  const std::string_view raw = element_at(element);
   if (f == nullptr || f->repeat_max <= 1 || repetition == 1) {
     return pick_component(repetition_of(raw, repetition, d), component, d);
   }
@@ -62,8 +64,17 @@ std::string_view read_value(const edifact::segment& s, const segment_def* layout
   }
   if (repetition > f->positional_span) return {};
   const std::string_view positional =
-      edifact::element(s, static_cast<std::size_t>(element) + repetition - 1, d);
+      element_at(static_cast<std::size_t>(element) + repetition - 1);
   return pick_component(repetition_of(positional, 1, d), component, d);
+}
+
+}  // namespace
+
+std::string_view read_value(const edifact::segment& s, const segment_def* layout,
+                            const edifact::delimiters& d, std::uint16_t element,
+                            std::uint16_t component, std::uint16_t repetition) noexcept {
+  return read_value_with([&](std::size_t n) { return edifact::element(s, n, d); }, layout, d,
+                         element, component, repetition);
 }
 
 void message_tree::clear() noexcept {
@@ -72,6 +83,68 @@ void message_tree::clear() noexcept {
   message_index = 0;
   segments.clear();
   instances.clear();
+  element_ends.clear();
+}
+
+void message_tree::index_elements() {
+  element_ends.clear();
+  const edifact::delimiters& d = source->delims;
+  for (segment_entry& e : segments) {
+    e.first_element = static_cast<std::uint32_t>(element_ends.size());
+    e.element_count = 0;
+    const std::string_view body = e.seg->body;
+    // Same split as edifact::element(): no elements unless the body starts with the element
+    // separator; "TAG+" has one empty element.
+    if (body.empty() || body.front() != d.element) continue;
+    const std::string_view rest = body.substr(1);
+    const char sep = d.element;
+    const std::size_t n = rest.size();
+    // segment::escaped would say it, but a hand-built interchange may not set it: look.
+    if (!d.has_release || std::memchr(rest.data(), d.release, n) == nullptr) {
+      // No release character in the body: every separator splits (memchr speed).
+      std::size_t from = 0;
+      for (;;) {
+        const void* hit = from < n ? std::memchr(rest.data() + from, sep, n - from) : nullptr;
+        if (hit == nullptr) {
+          element_ends.push_back(static_cast<std::uint32_t>(n));
+          break;
+        }
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - rest.data());
+        element_ends.push_back(static_cast<std::uint32_t>(at));
+        from = at + 1;
+      }
+    } else {
+      std::size_t k = 0;
+      while (k < n) {
+        const char c = rest[k];
+        if (c == d.release) {
+          k += 2;  // the released character never splits
+          continue;
+        }
+        if (c == sep) element_ends.push_back(static_cast<std::uint32_t>(k));
+        ++k;
+      }
+      element_ends.push_back(static_cast<std::uint32_t>(n));
+    }
+    e.element_count = static_cast<std::uint32_t>(element_ends.size()) - e.first_element;
+  }
+}
+
+std::string_view message_tree::element(std::size_t i, std::size_t n) const noexcept {
+  const segment_entry& e = segments[i];
+  if (e.first_element == no_element_index) return edifact::element(*e.seg, n, source->delims);
+  if (n == 0 || n > e.element_count) return {};
+  // body = separator + rest; element n spans (end of n-1) + 1 .. end of n within rest.
+  const char* rest = e.seg->body.data() + 1;
+  const std::uint32_t* ends = element_ends.data() + e.first_element;
+  const std::uint32_t begin = n == 1 ? 0 : ends[n - 2] + 1;
+  return {rest + begin, ends[n - 1] - begin};
+}
+
+std::size_t message_tree::element_count(std::size_t i) const noexcept {
+  const segment_entry& e = segments[i];
+  if (e.first_element == no_element_index) return edifact::element_count(*e.seg, source->delims);
+  return e.element_count;
 }
 
 std::uint32_t message_tree::subtree_end(std::uint32_t inst) const noexcept {
@@ -98,14 +171,23 @@ std::string_view message_tree::qualifier(std::size_t i) const noexcept {
     co = n->parent->qualifier_component;
   }
   if (el == 0) return {};
-  return read_value(*e.seg, n->def, source->delims, el, co, 1);
+  return read_value_with([&](std::size_t k) { return element(i, k); }, n->def, source->delims, el,
+                         co, 1);
 }
 
 std::string_view message_tree::value(std::size_t i, std::uint16_t element, std::uint16_t component,
                                      std::uint16_t repetition) const noexcept {
   const segment_entry& e = segments[i];
   const segment_def* layout = e.matched != nullptr ? e.matched->def : nullptr;
-  return read_value(*e.seg, layout, source->delims, element, component, repetition);
+  return read_value_with([&](std::size_t k) { return this->element(i, k); }, layout, source->delims,
+                         element, component, repetition);
+}
+
+std::string_view message_tree::value_in_layout(std::size_t i, const segment_def* layout,
+                                               std::uint16_t element, std::uint16_t component,
+                                               std::uint16_t repetition) const noexcept {
+  return read_value_with([&](std::size_t k) { return this->element(i, k); }, layout, source->delims,
+                         element, component, repetition);
 }
 
 std::uint16_t message_tree::occurrences(std::size_t i, std::uint16_t element) const noexcept {
@@ -113,7 +195,7 @@ std::uint16_t message_tree::occurrences(std::size_t i, std::uint16_t element) co
   const edifact::delimiters& d = source->delims;
   const segment_def* layout = e.matched != nullptr ? e.matched->def : nullptr;
   const field_def* f = layout != nullptr ? layout->element(element) : nullptr;
-  const std::string_view raw = edifact::element(*e.seg, element, d);
+  const std::string_view raw = this->element(i, element);
   std::uint16_t n = 0;
   if (d.has_repetition && has_unreleased(raw, d.repetition, d)) {
     edifact::field_splitter s(raw, d.repetition, d);
@@ -126,7 +208,7 @@ std::uint16_t message_tree::occurrences(std::size_t i, std::uint16_t element) co
   const std::uint16_t span =
       f != nullptr && f->encoding != repeat_encoding::separator ? f->positional_span : 1;
   for (std::uint16_t r = 1; r <= span; ++r) {
-    if (!edifact::element(*e.seg, static_cast<std::size_t>(element) + r - 1, d).empty()) n = r;
+    if (!this->element(i, static_cast<std::size_t>(element) + r - 1).empty()) n = r;
   }
   return n;
 }

@@ -34,10 +34,17 @@ namespace apipnr::message {
 
 inline constexpr std::uint32_t no_instance = 0xFFFFFFFFu;
 
+inline constexpr std::uint32_t no_element_index = 0xFFFFFFFFu;
+
 struct segment_entry {
   const edifact::segment* seg = nullptr;  // into interchange::segments
   const node* matched = nullptr;          // nullptr: UNH/UNT or not accepted anywhere
   std::uint32_t instance = 0;             // innermost group instance (0 = root)
+  // The segment's data elements, split once (message_tree::index_elements): their ends are
+  // message_tree::element_ends[first_element, first_element + element_count).
+  // no_element_index: not indexed; lookups then split the segment each time.
+  std::uint32_t first_element = no_element_index;
+  std::uint32_t element_count = 0;
 };
 
 struct group_instance {
@@ -56,8 +63,26 @@ class message_tree {
   std::uint32_t message_index = 0;  // into interchange::messages
   std::vector<segment_entry> segments;
   std::vector<group_instance> instances;
+  // Element index: for each indexed segment, the end of each raw data element as an offset
+  // from the first byte after the segment's leading element separator (the next element starts
+  // one byte further). Filled by index_elements(); parse_structure() calls it, so every
+  // consumer of the tree (group parser, profile, extraction) reads elements in O(1) instead of
+  // re-splitting the segment for each lookup.
+  std::vector<std::uint32_t> element_ends;
 
   void clear() noexcept;
+
+  // Splits every segment of `segments` once into its data elements (release characters
+  // honoured) and records the split in element_ends. Idempotent; allocates only when the
+  // message has more elements than any before it in this tree.
+  void index_elements();
+
+  // Raw data element n (1-based) of tree segment i, or an empty view when absent; the same
+  // as edifact::element(*segments[i].seg, n, delims()) but O(1) once indexed. The view points
+  // into the interchange's buffer.
+  std::string_view element(std::size_t i, std::size_t n) const noexcept;
+  // Number of data elements of tree segment i (edifact::element_count).
+  std::size_t element_count(std::size_t i) const noexcept;
 
   // Message segment number (UNH = 1) of tree index i.
   static std::uint32_t message_segment(std::size_t i) noexcept {
@@ -98,6 +123,11 @@ class message_tree {
   // Empty when absent.
   std::string_view value(std::size_t i, std::uint16_t element, std::uint16_t component = 0,
                          std::uint16_t repetition = 1) const noexcept;
+  // Same as value(), reading segment i with `layout` instead of its matched node's (the group
+  // parser asks before the segment has matched).
+  std::string_view value_in_layout(std::size_t i, const segment_def* layout, std::uint16_t element,
+                                   std::uint16_t component = 0,
+                                   std::uint16_t repetition = 1) const noexcept;
   // Number of occurrences of the element declared at `element` present in segment i (0 when
   // the element is absent or empty).
   std::uint16_t occurrences(std::size_t i, std::uint16_t element) const noexcept;
