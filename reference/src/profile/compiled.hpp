@@ -15,6 +15,7 @@
 
 #include "apipnr/message/definitions.hpp"
 #include "apipnr/profile/profile.hpp"
+#include "simple_regex.hpp"
 
 namespace apipnr::profile::detail {
 
@@ -49,6 +50,7 @@ struct code_set {
   std::vector<std::string> members;
   bool pattern_based = false;  // external list: membership by `pattern` (any when absent)
   std::optional<std::regex> pattern;
+  std::optional<simple_regex> pattern_fast;  // `pattern` when the fast subset can express it
   std::vector<std::string> add;
   std::vector<std::string> remove;
 
@@ -69,6 +71,7 @@ struct compiled_rule {
   bool has_fallback_set = true;  // by_qualifier: `codes` of the field as the fallback
   // pattern
   std::optional<std::regex> regex;
+  std::optional<simple_regex> regex_fast;  // `regex` when the fast subset can express it
   bool structural = false;  // required on an M node without when: reported by the parser
 };
 

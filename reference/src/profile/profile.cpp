@@ -626,6 +626,7 @@ struct profile_builder {
       }
     } else if (external) {
       s.pattern_based = true;
+      if (pattern) s.pattern_fast = detail::simple_regex::compile(list->pattern);
       s.pattern = std::move(pattern);
     } else if (list != nullptr) {
       for (const auto& [code, meaning] : list->values) s.members.push_back(code);
@@ -895,6 +896,7 @@ struct profile_builder {
         }
         any_def = true;
         c.regex = regex;
+        if (regex) c.regex_fast = detail::simple_regex::compile(r.args.regex);
         if (!r.enabled) continue;
         const std::size_t index = compiled->rules.size();
         compiled->rules.push_back(std::move(c));

@@ -18,6 +18,7 @@ bool detail::code_set::contains(std::string_view v) const {
   if (has(remove)) return false;
   if (has(add)) return true;
   if (pattern_based) {
+    if (pattern_fast) return pattern_fast->matches(v);
     return !pattern || std::regex_match(v.begin(), v.end(), *pattern);
   }
   return has(members);
@@ -28,6 +29,7 @@ namespace {
 using detail::compiled_rule;
 using detail::resolved_path;
 using detail::resolved_step;
+using message::group_instance;
 using message::message_tree;
 
 // A parsed date, with the time when the format has one.
@@ -139,6 +141,45 @@ class tree_index {
       const std::uint32_t inst = tree.segments[i].instance;
       if (inst < n) own_segments_[fill[inst]++] = static_cast<std::uint32_t>(i);
     }
+    // Segments by the definition node they matched, in document order: a segment step then
+    // visits only its own node's segments instead of testing every segment of each unit
+    // against every rule (that test was the evaluator's largest cost).
+    def_nodes_ = tree.def != nullptr ? &tree.def->nodes : nullptr;
+    const std::size_t nodes = def_nodes_ != nullptr ? def_nodes_->size() : 0;
+    node_begin_.assign(nodes + 1, 0);
+    for (const auto& e : tree.segments) {
+      if (const std::uint32_t k = node_of(e, nodes); k < nodes) ++node_begin_[k + 1];
+    }
+    for (std::size_t k = 0; k < nodes; ++k) node_begin_[k + 1] += node_begin_[k];
+    node_segments_.resize(nodes == 0 ? 0 : node_begin_[nodes]);
+    fill.assign(node_begin_.begin(), node_begin_.end() - 1);
+    for (std::size_t i = 0; i < tree.segments.size(); ++i) {
+      if (const std::uint32_t k = node_of(tree.segments[i], nodes); k < nodes) {
+        node_segments_[fill[k]++] = static_cast<std::uint32_t>(i);
+      }
+    }
+    cursor_.assign(nodes, 0);
+  }
+
+  // f(tree_index) for each segment matched to `n` whose tree index is in [first, last], in
+  // order. Walks in document order are the common case, so each node remembers where the last
+  // call ended and continues from there; otherwise it binary-searches.
+  template <class F>
+  bool segments_in(const message::node* n, std::uint32_t first, std::uint32_t last, F&& f) const {
+    const std::size_t k = n->index;
+    if (k + 1 >= node_begin_.size() || node_of_index(k) != n) return false;
+    const std::uint32_t* begin = node_segments_.data() + node_begin_[k];
+    const std::uint32_t* end = node_segments_.data() + node_begin_[k + 1];
+    std::uint32_t& c = cursor_[k];
+    const std::uint32_t* it = begin + c;
+    if (it > end || (it > begin && it[-1] >= first)) {
+      it = std::lower_bound(begin, end, first);
+    } else {
+      while (it < end && *it < first) ++it;
+    }
+    for (; it < end && *it <= last; ++it) f(*it);
+    c = static_cast<std::uint32_t>(it - begin);
+    return true;
   }
 
   // f(instance) for each direct child instance of `inst`, in order.
@@ -156,8 +197,23 @@ class tree_index {
   }
 
  private:
+  // The node a segment entry matched, as its definition index; >= nodes when none. The
+  // trigger may be recorded against its group node or its content[0] (same as segment_matches).
+  static std::uint32_t node_of(const message::segment_entry& e, std::size_t nodes) noexcept {
+    const message::node* m = e.matched;
+    if (m == nullptr) return static_cast<std::uint32_t>(nodes);
+    if (m->is_group()) m = &m->content.front();
+    return m->index < nodes ? m->index : static_cast<std::uint32_t>(nodes);
+  }
+  const message::node* node_of_index(std::size_t k) const noexcept {
+    return def_nodes_ != nullptr && k < def_nodes_->size() ? (*def_nodes_)[k] : nullptr;
+  }
+
   std::vector<std::uint32_t> child_begin_, children_;
   std::vector<std::uint32_t> seg_begin_, own_segments_;
+  std::vector<std::uint32_t> node_begin_, node_segments_;
+  const std::vector<const message::node*>* def_nodes_ = nullptr;
+  mutable std::vector<std::uint32_t> cursor_;
 };
 
 class evaluator {
@@ -232,9 +288,24 @@ class evaluator {
     std::size_t k = from;
     while (k < p.steps.size() && p.steps[k].kind == step_kind::group) ++k;
     if (k >= p.steps.size()) return;
+    const resolved_step& s = p.steps[k];
     for_each_instance(inst, p, from, k, [&](std::uint32_t g) {
+      // One candidate node (the usual case): its own segments inside the instance's range.
+      // A segment of that node inside the range can still belong to a nested instance when
+      // the path is odd, hence the instance test.
+      if (s.segments.size() == 1) {
+        const group_instance& gi = tree_.instances[g];
+        const bool indexed =
+            index_.segments_in(s.segments.front(), gi.first, gi.last, [&](std::uint32_t i) {
+              if (tree_.segments[i].instance != g) return;
+              if (!s.has_predicate || in_values(tree_.qualifier(i), s.values)) {
+                f(i);
+              }
+            });
+        if (indexed) return;
+      }
       index_.for_each_own_segment(g, [&](std::uint32_t i) {
-        if (segment_matches(i, p.steps[k])) f(i);
+        if (segment_matches(i, s)) f(i);
       });
     });
   }
@@ -453,7 +524,8 @@ class evaluator {
   void check_value(std::uint32_t unit, std::uint32_t i, std::uint16_t rep, std::string_view v) {
     const compiled_rule& c = *c_;
     const rule_args& a = c.source->args;
-    const std::string quoted = "value '" + std::string(v) + "'";
+    // Built only for a finding: most values pass, and the copy was a hot allocation.
+    const auto quoted = [v] { return "value '" + std::string(v) + "'"; };
     switch (c.source->check) {
       case check_kind::codes: {
         const detail::code_set* set = c.has_fallback_set ? &c.codes : nullptr;
@@ -463,29 +535,30 @@ class evaluator {
             if (key == q) set = &s;
           }
         }
-        if (set != nullptr && !set->contains(v)) report_value(errc::rule_codes, i, rep, quoted);
+        if (set != nullptr && !set->contains(v)) report_value(errc::rule_codes, i, rep, quoted());
         return;
       }
       case check_kind::pattern:
-        if (c.regex && !std::regex_match(v.begin(), v.end(), *c.regex)) {
-          report_value(errc::rule_pattern, i, rep, quoted);
+        if (c.regex && !(c.regex_fast ? c.regex_fast->matches(v)
+                                      : std::regex_match(v.begin(), v.end(), *c.regex))) {
+          report_value(errc::rule_pattern, i, rep, quoted());
         }
         return;
       case check_kind::max_length:
         if (char_length(v) > a.length) {
           report_value(errc::rule_max_length, i, rep,
-                       quoted + " longer than " + std::to_string(a.length));
+                       quoted() + " longer than " + std::to_string(a.length));
         }
         return;
       case check_kind::min_length:
         if (char_length(v) < a.length) {
           report_value(errc::rule_min_length, i, rep,
-                       quoted + " shorter than " + std::to_string(a.length));
+                       quoted() + " shorter than " + std::to_string(a.length));
         }
         return;
       case check_kind::date_valid:
         if (!parse_moment(v, a.format, model::nearest_rule(today_))) {
-          report_value(errc::rule_date_valid, i, rep, quoted + " is not a valid date/time");
+          report_value(errc::rule_date_valid, i, rep, quoted() + " is not a valid date/time");
         }
         return;
       case check_kind::date_relation:
@@ -502,7 +575,7 @@ class evaluator {
           return;  // nothing to compare with
         }
         if (v != expected)
-          report_value(errc::rule_equals, i, rep, quoted + " differs from '" + expected + "'");
+          report_value(errc::rule_equals, i, rep, quoted() + " differs from '" + expected + "'");
         return;
       }
       default:
@@ -609,9 +682,10 @@ class evaluator {
     }
     if (!target) return;  // nothing to compare with: the rule cannot judge this message
     const auto value = parse_moment(v, a.format, century_for(a.century_rule, target->date));
-    const std::string quoted = "value '" + std::string(v) + "'";
+    // Built only for a finding: most values pass, and the copy was a hot allocation.
+    const auto quoted = [v] { return "value '" + std::string(v) + "'"; };
     if (!value) {
-      report_value(errc::rule_date_relation, i, rep, quoted + " is not a valid date");
+      report_value(errc::rule_date_relation, i, rep, quoted() + " is not a valid date");
       return;
     }
     const int cmp = compare(*value, *target);
@@ -632,17 +706,18 @@ class evaluator {
     }
     if (!ok) {
       report_value(errc::rule_date_relation, i, rep,
-                   quoted + " is " + model::to_iso(value->date) + ", reference " +
+                   quoted() + " is " + model::to_iso(value->date) + ", reference " +
                        model::to_iso(target->date));
     }
   }
 
   void check_total(std::uint32_t unit, std::uint32_t i, std::uint16_t rep, std::string_view v) {
     const rule_args& a = c_->source->args;
-    const std::string quoted = "value '" + std::string(v) + "'";
+    // Built only for a finding: most values pass, and the copy was a hot allocation.
+    const auto quoted = [v] { return "value '" + std::string(v) + "'"; };
     if (v.size() > 9 ||
         !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-      report_value(errc::rule_total_matches, i, rep, quoted + " is not a count");
+      report_value(errc::rule_total_matches, i, rep, quoted() + " is not a count");
       return;
     }
     const std::size_t declared = std::stoul(std::string(v));
@@ -666,7 +741,7 @@ class evaluator {
     }
     if (declared != counted) {
       report_value(errc::rule_total_matches, i, rep,
-                   quoted + ", counted " + std::to_string(counted));
+                   quoted() + ", counted " + std::to_string(counted));
     }
   }
 
