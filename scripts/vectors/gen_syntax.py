@@ -94,6 +94,7 @@ CLAUSES = {
     "SYN-DAT-002": ("9735-1 (data element formats)", "STANDARDS.md §1.7"),
     "SYN-DAT-003": ("9735-2 UNT 0074", "STANDARDS.md §1.5"),
     "SYN-TYB-001": ("IATA/SITA Type B envelope (not ISO 9735)", "STANDARDS.md §1.1, §1.8"),
+    "TRN-TYB-002": ("IATA/SITA Type B envelope (not ISO 9735)", "STANDARDS.md §5.1"),
     "SYN-LIM-001": ("receiver robustness (not ISO 9735)", "STANDARDS.md §5.2"),
     "SYN-CTL-001": ("9735 CONTRL UCS", "STANDARDS.md §4.2"),
     "SYN-CTL-002": ("9735 CONTRL UCI 0083", "STANDARDS.md §4.3"),
@@ -611,7 +612,8 @@ def type_b_cases():
     add(f, a, 1, "y_typeb_paren_dash.edi", emit(segs, d, una=True, before=head + b"\x02",
                                                  after=b"\x03"),
         "An interchange with UNA:(.) - inside a SITA Type B envelope is accepted",
-        ["SYN-TYB-001", "SYN-UNA-007"], profiles=["type-b", "syntax-v3"], tree=True, conf="I", level="SHOULD")
+        ["SYN-TYB-001", "SYN-UNA-007", "TRN-TYB-002"], profiles=["type-b", "syntax-v3"], tree=True,
+        conf="I", level="SHOULD")
     add(f, a, 2, "n_typeb_soh_without_stx.edi", emit(segs, d, una=True, before=head,
                                                       after=b"\x03"),
         "A Type B heading with SOH but no STX is rejected", ["SYN-TYB-001"],
