@@ -1214,7 +1214,8 @@ def paxlst_multipart():
                    car_by_part={2: "XX123/250301/1101"}, outcome="reject", set_outcome="incomplete")
     multipart_case(f, 8, "Part 02 with CNT 42:4 while parts 01 and 03 say 42:5 is accepted with a "
                    "warning", ["API-PAXLST-CNT-002", "API-PAXLST-CNT-003"], "cnt_differs",
-                   cnt_by_part={2: 4}, warn_req=["API-PAXLST-CNT-003"], set_outcome="complete",
+                   cnt_by_part={2: 4}, warn_req=["API-PAXLST-CNT-003", "API-PAXLST-CNT-002"],
+                   set_outcome="complete",
                    with_canonical=False,
                    notes="No canonical file: which of the two CNT values a receiver keeps is not "
                          "specified.")
@@ -1760,6 +1761,13 @@ def coverage_cases():
              warn_req=["PNR-GOV-SSR-007"], with_canonical=False,
              notes="No canonical file: whether an unreadable date of birth is dropped or kept "
                    "as text is not fixed by the sources.")
+    pnr_case(f, 52, "DOCS free text with twelve slash-separated fields (the layout has eleven) is "
+             "accepted with a warning", ["PNR-GOV-SSR-004"], "y_docs_twelve_fields_warn.edi",
+             body={"pnrs": [pnr(travellers=[tif(ssrs=[docs_ssr(
+                 "/P/IRL/PA1234567/IRL/12APR85/F/01JAN30/OBRIEN/ANNE/MARIE/H/EXTRA", "1")])])]},
+             warn_req=["PNR-GOV-SSR-004"], with_canonical=False,
+             notes="No canonical file: whether the fields of an over-long DOCS text are still "
+                   "assigned by position is not fixed by the sources.")
 
 
 # --------------------------------------------------------------------------------------------
