@@ -1736,6 +1736,10 @@ def coverage_cases():
                 name="y_doc_icao_codes_ip_c.edi",
                 body={"travellers": [trav(docs=[doc("IP", "PC0000001"),
                                                 doc("C", "ID0000002", "IRL", "290101")])]})
+    # STANDARDS.md §8 "missing DOB/gender when the profile requires them": the baseline warns.
+    paxlst_case(f, 64, "Passenger without a date of birth (no DTM 329) is accepted with a warning",
+                ["API-PAXLST-DTM-004"], name="y_dob_missing_warn.edi",
+                body={"travellers": [trav(dob=None)]}, warn_req=["API-PAXLST-DTM-004"])
     f = "gtas"
     # GTAS #801 "expected RCI but got IFT": the OSI text (IFT) sent before RCI in the PNR group.
     pnr_case(f, 10, "PNR group with IFT before RCI (GTAS #801 \"RCI but got IFT\") is rejected "
