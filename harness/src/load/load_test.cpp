@@ -368,6 +368,19 @@ TEST(PerformanceTargets, ParseCheckAndJudge) {
   EXPECT_EQ(v.verdict, "fail");
   EXPECT_NE(v.reason.find("p99"), std::string::npos);
 
+  // The harness's own send lag could explain the miss: not pinned on the vendor.
+  auto lagging = synthetic_result(50, 60, 1500);
+  lagging.send_lag.record(200'000'000, lagging.due);
+  lagging.harness_limited_intervals = 3;
+  v = evaluate_target((*t)[0], lagging, message_kind::iapi, 0, 0);
+  EXPECT_EQ(v.verdict, "not_assessed");
+  EXPECT_NE(v.reason.find("harness"), std::string::npos);
+  // A small lag does not excuse a large miss.
+  auto stalled = synthetic_result(50, 60, 1500);
+  stalled.send_lag.record(3'000'000, stalled.due);
+  stalled.harness_limited_intervals = 3;
+  EXPECT_EQ(evaluate_target((*t)[0], stalled, message_kind::iapi, 0, 0).verdict, "fail");
+
   auto weak = synthetic_result(40, 60, 20);
   EXPECT_EQ(evaluate_target((*t)[0], weak, message_kind::iapi, 0, 0).verdict, "not_assessed");
   EXPECT_EQ(evaluate_target((*t)[0], fast, message_kind::paxlst, 0, 0).verdict, "not_assessed");

@@ -10,6 +10,7 @@
 
 #include "apipnr/harness/signing.hpp"
 #include "report_internal.hpp"
+#include "report_performance_internal.hpp"
 
 namespace apipnr::harness {
 
@@ -755,7 +756,12 @@ std::string render_one(const json& r, const html_options& opts) {
       out += "<tr><td>" + h(why) + "</td><td class=\"n\">" + std::to_string(n) + "</td></tr>\n";
     out += "</tbody></table>\n";
   }
-  out += "</section>\n</main>\n";
+  out += "</section>\n";
+  // Load runs (apipnr-harness load) add their own section; conformance-only runs have none,
+  // so their report is unchanged.
+  if (const json& perf = member(r, "performance"); perf.is_object())
+    out += detail::render_performance_section(perf);
+  out += "</main>\n";
 
   close_page(out,
              "Rendered by <code>apipnr-harness report</code> from results.json (canonical SHA-256 "

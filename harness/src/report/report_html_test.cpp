@@ -116,6 +116,48 @@ TEST(ReportHtml, HostileExchangedBytesAreEscaped) {
   EXPECT_TRUE(valid_utf8(html));
 }
 
+// ------------------------------------------------------------------- performance (load runs)
+
+TEST(ReportHtml, PerformanceSectionMatchesGoldenFile) {
+  expect_golden("report_load.html", render(fixture("results_load.json")));
+}
+
+TEST(ReportHtml, PerformanceSectionHasTargetsPercentilesAndInlineCharts) {
+  const std::string html = render(fixture("results_load.json"));
+  const std::string perf = section(html, "performance");
+  ASSERT_FALSE(perf.empty());
+  EXPECT_NE(perf.find("&#10007; FAIL"), std::string::npos);  // the stall breaks p99 <= 100 ms
+  EXPECT_NE(perf.find("p99 &lt;= 100 ms"), std::string::npos);
+  EXPECT_NE(perf.find("not assessed"), std::string::npos);
+  EXPECT_NE(perf.find("Latency (from intended send)"), std::string::npos);
+  EXPECT_NE(perf.find("Service time (from actual send)"), std::string::npos);
+  // Latency over time, throughput over time and the histogram, all inline SVG.
+  std::size_t svgs = 0;
+  for (auto at = perf.find("<svg"); at != std::string::npos; at = perf.find("<svg", at + 1)) ++svgs;
+  EXPECT_EQ(svgs, 3U);
+  EXPECT_NE(perf.find("Latency over time"), std::string::npos);
+  EXPECT_NE(perf.find("Throughput over time"), std::string::npos);
+  EXPECT_NE(perf.find("Latency histogram"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+}
+
+TEST(ReportHtml, ConformanceRunsHaveNoPerformanceSection) {
+  EXPECT_EQ(render(fixture("results_zephyr.json")).find("id=\"performance\""), std::string::npos);
+}
+
+TEST(ReportHtml, OddPerformanceMembersRenderWithoutThrowing) {
+  json j = fixture("results_zephyr.json");
+  j["performance"] = json::parse(R"({"runs":[{"model":"<b>open</b>","intervals":[{"start_s":"x"},
+    {"start_s":0,"length_s":1,"ok":5,"p50_ms":-1,"max_ms":1e300}],"latency":{"buckets":[[1],
+    "y",[0,3],[18446744073709551615,1]]},"errors":{"timeout":"many"}}],"targets":[{"id":7}]})");
+  const std::string perf = section(render(j), "performance");
+  EXPECT_NE(perf.find("&lt;b&gt;open&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(perf.find("<b>open"), std::string::npos);
+  j["performance"] = json::array({1, 2});
+  EXPECT_EQ(section(render(j), "performance"), "");
+}
+
 TEST(EscapeHtmlBytes, ControlsInvalidUtf8AndDisguisingCharactersBecomeVisible) {
   EXPECT_EQ(escape_html_bytes(std::string("a\0b", 3)), "a<span class=\"esc\">\\x00</span>b");
   EXPECT_EQ(escape_html_bytes("<&>\"'"), "&lt;&amp;&gt;&quot;&#39;");
