@@ -184,17 +184,49 @@ std::optional<year_month> parse_mmyy(std::string_view s, const century_rule& rul
   return year_month{*year, *m};
 }
 
+namespace {
+
+// Fixed-width decimal digits; snprintf cost more than the rest of a traveller's dates.
+void put_digits(char* out, unsigned v, int width) noexcept {
+  for (int k = width - 1; k >= 0; --k) {
+    out[k] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+}
+
+// YYYY-MM-DD into out[0..10); false for a negative year (left to snprintf's "%04d").
+bool put_date(char* out, const calendar_date& d) noexcept {
+  if (d.year < 0) return false;
+  put_digits(out, static_cast<unsigned>(d.year % 10000), 4);
+  out[4] = '-';
+  put_digits(out + 5, d.month % 100, 2);
+  out[7] = '-';
+  put_digits(out + 8, d.day % 100, 2);
+  return true;
+}
+
+}  // namespace
+
 std::string to_iso(const calendar_date& d) {
   std::array<char, 16> buf{};
+  if (put_date(buf.data(), d)) return std::string(buf.data(), 10);
   std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u", d.year % 10000, d.month % 100,
                 d.day % 100);
   return std::string(buf.data());
 }
 
 std::string to_iso(const local_date_time& dt) {
-  std::array<char, 8> buf{};
-  std::snprintf(buf.data(), buf.size(), "T%02u:%02u", dt.time.hour % 100, dt.time.minute % 100);
-  return to_iso(dt.date) + buf.data();
+  std::array<char, 16> buf{};
+  if (!put_date(buf.data(), dt.date)) {
+    std::array<char, 8> t{};
+    std::snprintf(t.data(), t.size(), "T%02u:%02u", dt.time.hour % 100, dt.time.minute % 100);
+    return to_iso(dt.date) + t.data();
+  }
+  buf[10] = 'T';
+  put_digits(buf.data() + 11, dt.time.hour % 100, 2);
+  buf[13] = ':';
+  put_digits(buf.data() + 14, dt.time.minute % 100, 2);
+  return std::string(buf.data(), 16);
 }
 
 std::string to_iso(const year_month& ym) {

@@ -108,8 +108,15 @@ class extractor {
 
  private:
   const edifact::segment& seg(std::size_t i) const noexcept { return ic_.segments[mv_.unh + i]; }
+  // Through the tree's element index when there is a tree (one split per segment, shared with
+  // the group parser and the profile), else by splitting the segment.
   std::string_view el(std::size_t i, std::size_t e) const noexcept {
+    if (tree_ != nullptr && i < tree_->segments.size()) return tree_->element(i, e);
     return edifact::element(seg(i), e, ic_.delims);
+  }
+  std::size_t element_count(std::size_t i) const noexcept {
+    if (tree_ != nullptr && i < tree_->segments.size()) return tree_->element_count(i);
+    return edifact::element_count(seg(i), ic_.delims);
   }
   std::string_view comp(std::size_t i, std::size_t e, std::size_t c) const noexcept {
     return edifact::component(el(i, e), c, ic_.delims);
@@ -291,7 +298,7 @@ std::optional<std::string> extractor::date_time_value(std::size_t i) {
 
 void extractor::add_contacts(std::size_t i, std::vector<model::contact>& out) {
   // Up to three C076 written positionally (COM+a:TE+b:FX) or with the v4 repetition separator.
-  const auto n = edifact::element_count(seg(i), ic_.delims);
+  const auto n = element_count(i);
   for (std::size_t e = 1; e <= n; ++e) {
     const auto raw = el(i, e);
     if (raw.empty()) continue;
