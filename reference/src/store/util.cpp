@@ -1,6 +1,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,158 @@ std::string to_hex(std::string_view bytes) {
     s.push_back(digits[b & 0x0f]);
   }
   return s;
+}
+
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at p[0] (a byte >= 0x80), or 0. RFC 3629:
+// no overlongs, no surrogates, nothing above U+10FFFF -- what nlohmann's decoder accepts.
+std::size_t utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
+  const unsigned c = p[0];
+  std::size_t len = 0;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (avail < len || p[1] < lo || p[1] > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if (p[k] < 0x80 || p[k] > 0xBF) return 0;
+  }
+  return len;
+}
+
+// Appends `s` as a JSON string the way nlohmann's serializer does with ensure_ascii = false:
+// the two-character escapes for \b \f \n \r \t " and backslash, \u00xx (lower-case hex)
+// for the other control characters, everything else (DEL and valid UTF-8 included) verbatim.
+// False when `s` is not valid UTF-8.
+bool append_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  out.push_back('"');
+  std::size_t run = 0;  // start of the pending verbatim run
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const std::size_t len = utf8_sequence(p + i, n - i);
+      if (len == 0) return false;
+      i += len;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        const char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0x0f]};
+        out.append(u, sizeof u);
+      }
+    }
+    run = ++i;
+  }
+  out.append(s.data() + run, n - run);
+  out.push_back('"');
+  return true;
+}
+
+template <class Int>
+void append_integer(std::string& out, Int v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// False when the document needs nlohmann's own dump (see dump_json).
+bool append_value(std::string& out, const nlohmann::json& v) {
+  using t = nlohmann::json::value_t;
+  switch (v.type()) {
+    case t::null:
+      out += "null";
+      return true;
+    case t::boolean:
+      out += v.get_ref<const nlohmann::json::boolean_t&>() ? "true" : "false";
+      return true;
+    case t::number_integer:
+      append_integer(out, v.get_ref<const nlohmann::json::number_integer_t&>());
+      return true;
+    case t::number_unsigned:
+      append_integer(out, v.get_ref<const nlohmann::json::number_unsigned_t&>());
+      return true;
+    case t::string:
+      return append_string(out, v.get_ref<const std::string&>());
+    case t::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& e : v.get_ref<const nlohmann::json::array_t&>()) {
+        if (!first) out.push_back(',');
+        first = false;
+        if (!append_value(out, e)) return false;
+      }
+      out.push_back(']');
+      return true;
+    }
+    case t::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, e] : v.get_ref<const nlohmann::json::object_t&>()) {
+        if (!first) out.push_back(',');
+        first = false;
+        if (!append_string(out, key)) return false;
+        out.push_back(':');
+        if (!append_value(out, e)) return false;
+      }
+      out.push_back('}');
+      return true;
+    }
+    case t::number_float:  // nlohmann's shortest round-trip formatting is kept as it is
+    case t::binary:
+    case t::discarded:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string dump_json(const nlohmann::json& doc) {
+  std::string out;
+  out.reserve(4096);
+  if (append_value(out, doc)) return out;
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::int64_t to_millis(time_point t) noexcept {

@@ -24,6 +24,13 @@ std::int64_t to_millis(time_point t) noexcept;
 // "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC).
 std::string iso_utc(std::int64_t millis);
 
+// The same text as doc.dump(-1, ' ', false, error_handler_t::replace), about three times
+// faster on canonical documents: strings are copied in runs instead of byte by byte through
+// nlohmann's UTF-8 decoder, and integers are written with std::to_chars. A document holding a
+// string that is not valid UTF-8, a floating-point number or a binary value is handed to
+// nlohmann's dump() whole, so the result never differs. Never throws except std::bad_alloc.
+std::string dump_json(const nlohmann::json& doc);
+
 inline constexpr const char* masked_value = "***";
 
 // Depersonalises one canonical-JSON document in place by `rules` (DP-MASK-001/002). Returns
