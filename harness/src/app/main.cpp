@@ -59,7 +59,8 @@ struct cli {
   std::string requirements = "specs/requirements";
   std::string target_file, tender_file, report_dir, results_file, run_id, fake_endpoint;
   std::string key_file, public_key_file, out_file;
-  std::string exemptions_file, coverage_file, coverage_md;  // lint: coverage matrix
+  // lint --exemptions / --coverage / --coverage-md
+  std::string exemptions_file, coverage_file, coverage_md;
   std::vector<std::string> compare;  // report --compare A.json B.json ...
   bool vectors_given = false;        // verify checks the corpus only when asked to
   std::vector<std::string> run, skip, without;
@@ -366,8 +367,7 @@ int cmd_lint(const cli& c) {
   auto problems = av::lint(corpus, cat, lo);
   for (const auto& p : problems) std::cout << av::to_string(p) << "\n";
   std::cout << corpus.cases.size() << " cases, " << cat.items.size() << " requirements, "
-            << lo.exemptions.size() << " coverage exemptions, " << problems.size()
-            << " problems\n";
+            << lo.exemptions.size() << " coverage exemptions, " << problems.size() << " problems\n";
   // The matrix is written even when the lint fails: it shows what is missing.
   if (!c.coverage_file.empty() || !c.coverage_md.empty()) {
     const auto rows = av::coverage(corpus, cat, lo);
