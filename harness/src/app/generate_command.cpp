@@ -26,6 +26,8 @@ constexpr const char* generate_usage =
     "  --pnr-xml-per-mille N  share of flights pushing PNRGOV XML (default 200)\n"
     "  --pnr-push full|update full pushes (default) or update pushes after the first\n"
     "  --only LIST            comma-separated kinds: paxlst,crew,iapi,pnr (default all)\n"
+    "  --no-write             render every message in memory, write nothing (measures the\n"
+    "                         generator alone; --out not needed)\n"
     "  --quiet                no summary\n";
 
 std::uint64_t number(const std::string& flag, const std::string& v, std::uint64_t max) {
@@ -41,7 +43,7 @@ std::uint64_t number(const std::string& flag, const std::string& v, std::uint64_
 int run_generate(const std::vector<std::string>& args) {
   generate::options o;
   std::string out;
-  bool quiet = false;
+  bool quiet = false, no_write = false;
   try {
     for (std::size_t i = 0; i < args.size(); ++i) {
       const std::string& f = args[i];
@@ -51,6 +53,10 @@ int run_generate(const std::vector<std::string>& args) {
       }
       if (f == "--quiet") {
         quiet = true;
+        continue;
+      }
+      if (f == "--no-write") {
+        no_write = true;
         continue;
       }
       if (i + 1 >= args.size()) throw std::invalid_argument(f + " needs a value");
@@ -100,7 +106,7 @@ int run_generate(const std::vector<std::string>& args) {
         throw std::invalid_argument("unknown option " + f);
       }
     }
-    if (out.empty()) throw std::invalid_argument("--out DIR is required");
+    if (out.empty() && !no_write) throw std::invalid_argument("--out DIR is required");
   } catch (const std::exception& e) {
     std::cerr << "[apipnr.generate.009] " << e.what() << "\n" << generate_usage;
     return 2;
@@ -113,7 +119,21 @@ int run_generate(const std::vector<std::string>& args) {
   }
   generate::totals t;
   const auto start = std::chrono::steady_clock::now();
-  if (!generate::write_run(p, out, t, error)) {
+  if (no_write) {
+    // What a load engine does when it generates without disk: render, keep nothing.
+    for (std::size_t i = 0; i < p.events().size(); ++i) {
+      for (const generate::message& m : p.render(i)) {
+        ++t.messages;
+        t.bytes += m.bytes.size();
+        std::uint64_t& n = m.kind == "paxlst"        ? t.paxlst
+                           : m.kind == "iapi"        ? t.iapi
+                           : m.kind == "pnr_edifact" ? t.pnr_edifact
+                                                     : t.pnr_xml;
+        ++n;
+      }
+    }
+    out = "(not written)";
+  } else if (!generate::write_run(p, out, t, error)) {
     std::cerr << error << "\n";
     return 2;
   }

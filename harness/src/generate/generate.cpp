@@ -114,6 +114,14 @@ packed pack(const envelope& e, std::uint64_t ref_base, const unit& header,
   return out;
 }
 
+// UNB 0020 (times 100, plus the part) and XML EchoToken of logical message `index`: unique in
+// a run, and with a three-digit prefix from the seed and date so that runs with other seeds or
+// days do not repeat a receiver's (sender, control reference) pairs (duplicate detection).
+std::uint64_t run_reference(const plan& pl, std::size_t index) {
+  const std::uint64_t prefix = 100 + derive(pl.opts().seed, "reference/" + pl.opts().date) % 900;
+  return prefix * 10000000 + index + 1;
+}
+
 json parts_json(std::size_t n) {
   json parts = json::array();
   for (std::size_t k = 0; k < n; ++k)
@@ -262,7 +270,8 @@ std::vector<message> render_paxlst(const plan& pl, const world& w, const instanc
   unit trailer;
   add(trailer, std::string(spec.crew ? "CNT+41:" : "CNT+42:") + std::to_string(people.size()));
 
-  const packed pk = pack(e, index + 1, header, body, trailer, pl.opts().max_part_bytes);
+  const packed pk =
+      pack(e, run_reference(pl, index), header, body, trailer, pl.opts().max_part_bytes);
   json c = {{"canonical_version", "1.0"},
             {"message",
              {{"kind", spec.crew   ? "api_crew"
@@ -685,7 +694,7 @@ std::vector<message> render_push(const plan& pl, const world& w, const instance&
   if (f.xml) {
     std::string x;
     x.reserve(pnrs.size() * 2048 + 1024);
-    const std::string echo = std::to_string(index + 1);
+    const std::string echo = std::to_string(run_reference(pl, index));
     x += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<IATA_PNRGOV_NotifRQ "
          "xmlns=\"http://www.iata.org/IATA/2007/00\" Version=\"13.1\" TimeStamp=\"" +
          xml_dt(prepared) + "\" EchoToken=\"" + echo + "\">\n";
@@ -751,7 +760,8 @@ std::vector<message> render_push(const plan& pl, const world& w, const instance&
     body.push_back(pnr_edifact(w, in, b, st, home, j));
     list.push_back(std::move(j));
   }
-  const packed pk = pack(e, index + 1, header, body, unit{}, pl.opts().max_part_bytes);
+  const packed pk =
+      pack(e, run_reference(pl, index), header, body, unit{}, pl.opts().max_part_bytes);
   json c = {{"canonical_version", "1.0"},
             {"message",
              {{"kind", "pnr_push"},

@@ -183,7 +183,7 @@ TEST(Generate, GoldenDigest) {
   std::string error;
   ASSERT_TRUE(g::make_plan(small(), p, error));
   EXPECT_EQ(g::manifest_digest(p),
-            "9951dcd16585aef1d8e55fa43f21cd69031ab78e9891cf2061506ad266751031")
+            "6862be12b933ae2ffde8eec309a0e9c186e917f23c14de910c1ddae5022b2e29")
       << "generator_version " << g::generator_version;
 }
 

@@ -30,7 +30,7 @@
 namespace apipnr::harness::generate {
 
 // Bumped whenever the same options would produce different bytes.
-inline constexpr const char* generator_version = "1";
+inline constexpr const char* generator_version = "2";
 
 enum class push_mode { full, update };
 
