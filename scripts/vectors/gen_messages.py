@@ -1230,7 +1230,8 @@ def paxlst_multipart():
     multipart_case(f, 11, "A set whose CNT counts only the part (42:2, 42:2, 42:1) instead of the "
                    "flight total is accepted with a warning", ["API-PAXLST-CNT-002",
                                                                "API-PAXLST-CNT-003"],
-                   "cnt_per_part", cnt_by_part={1: 2, 2: 2, 3: 1}, warn_req=["API-PAXLST-CNT-003"],
+                   "cnt_per_part", cnt_by_part={1: 2, 2: 2, 3: 1},
+                   warn_req=["API-PAXLST-CNT-003", "API-PAXLST-CNT-002"],
                    set_outcome="complete", with_canonical=False,
                    notes="No canonical file: the CNT values disagree between parts.")
 
@@ -1485,8 +1486,10 @@ def pnrgov():
              mutate=replace("SSR+DOCS*", "SSR+:HK:1:XX:::::/P/IRL/PA1234567/IRL/12APR85/F/01JAN30/"
                             "OBRIEN/ANNE+::1"), syntax_errors=[13])
     # accepted with a warning
-    pnr_case(f, 40, "PNR group without RCI is accepted with a warning", ["PNR-GOV-RCI-001",
-                                                                      "PNR-GOV-RCI-002"],
+    # Cites only RCI-002: the case breaks RCI-001 too, but a receiver reports the missing RCI
+    # under RCI-002, and an accept case citing RCI-001 without its warning would count as
+    # satisfying it (vectors/README.md "Coverage"); gtas/10 breaks RCI-001.
+    pnr_case(f, 40, "PNR group without RCI is accepted with a warning", ["PNR-GOV-RCI-002"],
              "y_rci_missing_warn.edi", body={"pnrs": [pnr(rci=False)]},
              warn_req=["PNR-GOV-RCI-002"], with_canonical=False,
              notes="No canonical file: a PNR without locator has no record_locators value.")
@@ -1537,7 +1540,7 @@ def pnrgov_multipart():
                        "same push", ["PNR-GOV-MULTI-002", "PNR-GOV-MULTI-001"], "out_of_order",
                        order=(2, 1), set_outcome="complete")
     pnr_multipart_case(f, 3, "EQN+1 in each part (the part's count, not the push total) is "
-                       "accepted with a warning", ["PNR-GOV-EQN-001", "PNR-GOV-EQN-003"],
+                       "accepted with a warning", ["PNR-GOV-EQN-003"],
                        "eqn_per_part", eqn_by_part={1: 1, 2: 1}, warn_req=["PNR-GOV-EQN-003"],
                        set_outcome="complete", with_canonical=False,
                        notes="No canonical file: totals.pnrs as sent (1) differs from the PNRs "
@@ -1554,7 +1557,7 @@ def pnrgov_multipart():
 def gtas():
     f = "gtas"
     paxlst_case(f, 1, "PAXLST without CNT (GTAS #857) is accepted with a warning",
-                ["API-PAXLST-CNT-004", "API-PAXLST-CNT-001"], name="y_paxlst_cnt_missing_warn.edi",
+                ["API-PAXLST-CNT-004"], name="y_paxlst_cnt_missing_warn.edi",
                 body={"cnt": None}, warn_req=["API-PAXLST-CNT-004"], lists=["message-paxlst"])
     pnr_case(f, 2, "PNRGOV push with EQN+0 and no PNR group (GTAS #913) is accepted",
              ["PNR-GOV-EQN-002"], "y_pnrgov_eqn_zero.edi", body={"pnrs": []},
