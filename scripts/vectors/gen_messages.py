@@ -1000,7 +1000,9 @@ def paxlst_structure():
     paxlst_case(f, 51, "Header RFF qualified AVF instead of TN is accepted with a warning",
                 ["API-PAXLST-RFF-001"], name="y_header_rff_avf_warn.edi",
                 mutate=replace("RFF+TN*", "RFF+AVF:ABC123"), warn_req=["API-PAXLST-RFF-001"],
-                with_canonical=False)
+                with_canonical=False,
+                notes="No canonical file: whether a header RFF+AVF becomes the transaction "
+                      "reference or nothing is not fixed by the sources.")
     paxlst_case(f, 52, "Traveller RFF with qualifier ZZ (not in the profile list) is accepted with a "
                 "warning", ["API-PAXLST-RFF-010"], name="y_traveller_rff_zz_warn.edi",
                 body={"travellers": [trav(refs=(("AVF", "ABC123"), ("ABO", "0001"), ("ZZ", "X1")))]},
@@ -1012,12 +1014,16 @@ def paxlst_structure():
     paxlst_case(f, 54, "Issuing state LOC+91+IRELAND is accepted with a warning",
                 ["API-PAXLST-DOC-007"], name="y_loc91_long_warn.edi",
                 mutate=replace("LOC+91+IRL", "LOC+91+IRELAND"), warn_req=["API-PAXLST-DOC-007"],
-                with_canonical=False)
+                with_canonical=False,
+                notes="No canonical file: whether an issuing state that is not a code is kept as "
+                      "sent or dropped is not fixed by the sources.")
     paxlst_case(f, 55, "Traveller LOC qualifier 23 (not 22/174/178/179/180) is accepted with a "
                 "warning", ["API-PAXLST-LOC-010", "API-PAXLST-CODE-002"],
                 name="y_traveller_loc23_warn.edi",
                 mutate=insert_after("LOC+179+JFK", "LOC+23+JFK"),
-                warn_req=["API-PAXLST-LOC-010"], with_canonical=False)
+                warn_req=["API-PAXLST-LOC-010"], with_canonical=False,
+                notes="No canonical file: canonical 1.0 has no field for a LOC 23, and whether a "
+                      "receiver drops it is not fixed by the sources.")
     paxlst_case(f, 56, "Passenger without ATT gender segment is accepted with a warning",
                 ["API-PAXLST-ATT-001"], name="y_att_missing_warn.edi",
                 body={"travellers": [trav(surname="O'BRIEN", given="ANNE", middle="MARIE",
@@ -1131,7 +1137,9 @@ def paxlst_scenarios():
                 name="y_336_flight_id_warn.edi",
                 body={"code": "336", "sub": "G", "travellers": CREW[:1],
                       "flights": [flight(journey="XX01MC", points=mcl["points"])]},
-                warn_req=["API-PAXLST-TDT-002", "API-PAXLST-TDT-004"], with_canonical=False)
+                warn_req=["API-PAXLST-TDT-002", "API-PAXLST-TDT-004"], with_canonical=False,
+                notes="No canonical file: how a flight id matching neither pattern splits into "
+                      "carrier and number is not fixed by the sources.")
     paxlst_case(f, 28, "Passenger (FL) with EMP crew function is accepted with a warning",
                 ["API-PAXLST-EMP-002"], name="y_emp_on_passenger_warn.edi",
                 body={"travellers": [trav(surname="O'BRIEN", given="ANNE", middle="MARIE",
@@ -1264,6 +1272,9 @@ def cusres_case(folder, num, description, reqs, name, *, outcome="accept", env=N
     if mutate:
         b = mutate(b)
     data = interchange(env, [(unh("1", msgid, CAR, "01:F"), b)])
+    if outcome == "accept":
+        kw.setdefault("notes", "No canonical file: this generator writes no CUSRES extraction "
+                               "(canonical kind cusres) yet.")
     add(folder, num, description, reqs, outcome, {name: data}, **kw)
 
 
