@@ -56,6 +56,8 @@ constexpr const char* load_usage =
     "  --replay               the at_ms offsets of --messages; --speed X compresses (X > 1)\n"
     "  --model closed         --connections requests in flight for --duration (max rate)\n"
     "options:\n"
+    "  --unique-refs          own UNB/UNZ control reference per request (EDIFACT), so that a\n"
+    "                         receiver detecting duplicates stores every request\n"
     "  --connections N        kept-alive connections / AMQP senders (default 16)\n"
     "  --threads N            event loops (default 1)\n"
     "  --timeout-ms N         per request (default: the target's response timeout, or 5000)\n"
@@ -72,6 +74,7 @@ constexpr const char* load_usage =
 struct load_cli {
   std::string target_file, url, messages_dir, tender_file, perf_target, report_dir, run_id;
   bool null_endpoint = false, replay = false, quiet = false, allow_insecure = false;
+  bool unique_refs = false;
   std::vector<std::pair<message_kind, std::string>> payloads;
   load_model model = load_model::open;
   std::optional<double> rate, duration_s, step_duration_s, speed;
@@ -153,6 +156,8 @@ load_cli parse(const std::vector<std::string>& a) {
       c.burst = {n[0], n[1], n[2], n[3]};
     } else if (f == "--replay") {
       c.replay = true;
+    } else if (f == "--unique-refs") {
+      c.unique_refs = true;
     } else if (f == "--speed") {
       c.speed = number(f, value(i));
       if (*c.speed <= 0) throw load_usage_error{"--speed must be positive"};
@@ -334,6 +339,7 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
   o.replay = c.replay;
   o.replay_speed = c.speed.value_or(1.0);
   o.keep_locations = c.verify_query;
+  o.unique_refs = c.unique_refs;
   const std::string run_id = c.run_id.empty() ? default_id() : c.run_id;
   o.correlation_prefix = run_id;
   const double duration =

@@ -250,6 +250,7 @@ struct response_reader {
 struct prepared_message {
   std::string head;  // request line and headers up to (not including) the correlation header
   const std::string* body = nullptr;
+  std::optional<interchange_refs> refs;  // rewritten per request (load_options::unique_refs)
 };
 
 struct due_request {
@@ -269,6 +270,7 @@ struct run_shared {
   ssl::context* tls_ctx = nullptr;
   detail::recorder* rec = nullptr;
   steady::time_point t0;
+  std::string ref_tag;  // unique_refs: three characters naming the run
 };
 
 class worker;
@@ -321,7 +323,7 @@ class connection {
   std::uint64_t served_ = 0;  // answers on the current socket
   due_request req_{};
   steady::time_point sent_at_{}, deadline_{};
-  std::string corr_;
+  std::string corr_, ref_;
   std::vector<char> in_;
   std::size_t in_len_ = 0;
   response_reader reader_;
@@ -629,8 +631,19 @@ void connection::write() {
   corr_.append(num, p);
   corr_ += "\r\n\r\n";
   const prepared_message& m = s_.messages[req_.message];
-  std::array<net::const_buffer, 3> bufs{net::buffer(m.head), net::buffer(corr_),
+  std::array<net::const_buffer, 7> bufs{net::buffer(m.head), net::buffer(corr_),
                                         net::buffer(*m.body)};
+  if (m.refs) {
+    // The body around the two control references, which become this request's own.
+    ref_ = unique_ref(s_.ref_tag, req_.seq);
+    const std::string& b = *m.body;
+    const auto& r = *m.refs;
+    bufs[2] = net::buffer(b.data(), r.unb_begin);
+    bufs[3] = net::buffer(ref_);
+    bufs[4] = net::buffer(b.data() + r.unb_end, r.unz_begin - r.unb_end);
+    bufs[5] = net::buffer(ref_);
+    bufs[6] = net::buffer(b.data() + r.unz_end, b.size() - r.unz_end);
+  }
   with_stream([&](auto& stream) {
     net::async_write(stream, bufs, [this](error_code e, std::size_t) {
       if (e) {
@@ -727,7 +740,7 @@ std::optional<load_result> run_http_load(const load_http_target& target,
         "[apipnr.harness.601] connections and threads must be at least 1 (connections >= threads)";
     return std::nullopt;
   }
-  run_shared s{o, target, {}, {}, false, {}, nullptr, nullptr, {}};
+  run_shared s{o, target, {}, {}, false, {}, nullptr, nullptr, {}, {}};
   // One origin per run: every message kind used must go to the same scheme, host and port.
   std::optional<http_url> origin;
   std::vector<std::string> heads_by_message;
@@ -751,15 +764,29 @@ std::optional<load_result> run_http_load(const load_http_target& target,
     origin = u;
     std::string head = "POST " + u->target + " HTTP/1.1\r\nHost: " + u->host;
     if (u->port != (u->tls ? "443" : "80")) head += ":" + u->port;
+    std::optional<interchange_refs> refs;
+    if (o.unique_refs && m.kind != message_kind::pnrgov_xml) refs = find_interchange_refs(m.body);
+    const std::size_t length = refs ? m.body.size() - (refs->unb_end - refs->unb_begin) -
+                                          (refs->unz_end - refs->unz_begin) +
+                                          2 * unique_ref("", 0).size()
+                                    : m.body.size();
     head += "\r\nContent-Type: " + m.content_type +
-            "\r\nContent-Length: " + std::to_string(m.body.size()) + "\r\n";
+            "\r\nContent-Length: " + std::to_string(length) + "\r\n";
     if (!target.bearer_token.empty())
       head += "Authorization: Bearer " + target.bearer_token + "\r\n";
     if (!target.basic_user.empty())
       head += "Authorization: Basic " + base64(target.basic_user + ":" + target.basic_password) +
               "\r\n";
     for (const auto& [k, v] : target.extra_headers) head += k + ": " + v + "\r\n";
-    s.messages.push_back(prepared_message{std::move(head), &m.body});
+    s.messages.push_back(prepared_message{std::move(head), &m.body, refs});
+  }
+  {
+    // A run tag for unique references: three base-36 characters from the correlation prefix.
+    std::uint64_t hsh = 1469598103934665603ULL;
+    for (char ch : o.correlation_prefix)
+      hsh = (hsh ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+    static constexpr char b36[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (int i = 0; i < 3; ++i, hsh /= 36) s.ref_tag += b36[hsh % 36];
   }
   s.tls = origin->tls;
   s.host = target.server_name.empty() ? origin->host : target.server_name;

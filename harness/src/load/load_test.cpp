@@ -326,6 +326,43 @@ TEST(HttpLoad, ReplaysAManifestScheduleCompressed) {
   fs::remove_all(dir);
 }
 
+TEST(InterchangeRefs, FindsUnbAndUnzControlReferencesWithUnaDelimiters) {
+  const std::string plain =
+      "UNB+UNOA:4+S+R+260101:0000+REF1'UNH+1+PAXLST:D:05B:UN:IATA'UNZ+1+REF1'";
+  auto r = find_interchange_refs(plain);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(plain.substr(r->unb_begin, r->unb_end - r->unb_begin), "REF1");
+  EXPECT_EQ(plain.substr(r->unz_begin, r->unz_end - r->unz_begin), "REF1");
+  const std::string una = "UNA:*.? 'UNB*UNOA:4*S?*X*R*260101:0000*77'UNZ*1*77'";
+  r = find_interchange_refs(una);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(una.substr(r->unb_begin, r->unb_end - r->unb_begin), "77");
+  EXPECT_FALSE(find_interchange_refs("<xml/>"));
+  EXPECT_FALSE(find_interchange_refs("UNB+UNOA:4+S+R'"));
+  EXPECT_EQ(unique_ref("AB", 42), "ABX00000000042");
+  EXPECT_EQ(unique_ref("ABC", 42).size(), 14U);
+}
+
+TEST(HttpLoad, UniqueRefsKeepTheContentLengthRight) {
+  // The raw server reads each body by its Content-Length: a wrong length would hang or garble.
+  raw_server ok("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+  std::vector<load_message> msgs{load_message{"u",
+                                              message_kind::paxlst,
+                                              "UNB+UNOA:4+S+R+260101:0000+1'UNZ+1+1'",
+                                              "application/edifact",
+                                              {}}};
+  load_options o;
+  o.phases = constant_profile(50, 200ms);
+  o.connections = 1;
+  o.unique_refs = true;
+  o.timeout = 1s;
+  std::string error;
+  auto r = run_http_load(target_of(ok.url()), msgs, o, error);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->ok, 10U);
+  EXPECT_EQ(r->error_total(), 0U);
+}
+
 TEST(Calibration, MeasuresClockTimerAndNullCapacity) {
   const auto c = calibrate(2, 1, 0.3);
   EXPECT_GT(c.clock_read_cost.count(), 0);

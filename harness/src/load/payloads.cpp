@@ -139,3 +139,65 @@ std::optional<load_message> load_payload_file(message_kind kind, const std::file
 }
 
 }  // namespace apipnr::harness
+
+namespace apipnr::harness {
+
+std::optional<interchange_refs> find_interchange_refs(std::string_view b) {
+  char element = '+', terminator = '\'', release = '?';
+  if (b.size() >= 9 && b.substr(0, 3) == "UNA") {
+    element = b[4];
+    release = b[6];
+    terminator = b[8];
+  }
+  // The span of element `n` (1-based) of the segment starting at `seg` (its tag).
+  auto element_span = [&](std::size_t seg,
+                          int n) -> std::optional<std::pair<std::size_t, std::size_t>> {
+    std::size_t i = seg + 3;
+    int at = 0;
+    std::size_t begin = 0;
+    for (; i < b.size(); ++i) {
+      const char c = b[i];
+      if (c == release) {
+        ++i;
+        continue;
+      }
+      if (c == element || c == terminator) {
+        if (at == n) return std::pair{begin, i};
+        if (c == terminator) return std::nullopt;
+        ++at;
+        begin = i + 1;
+      }
+    }
+    return std::nullopt;
+  };
+  auto find_segment = [&](std::string_view tag, std::size_t from) -> std::size_t {
+    for (std::size_t p = b.find(tag, from); p != std::string_view::npos; p = b.find(tag, p + 1)) {
+      if (p + 3 < b.size() && b[p + 3] == element &&
+          (p == 0 || b[p - 1] == terminator || b[p - 1] == '\n' || b[p - 1] == '\r'))
+        return p;
+    }
+    return std::string_view::npos;
+  };
+  const std::size_t unb = find_segment("UNB", 0);
+  if (unb == std::string_view::npos) return std::nullopt;
+  const auto r1 = element_span(unb, 5);
+  if (!r1 || r1->first == r1->second) return std::nullopt;
+  const std::size_t unz = find_segment("UNZ", r1->second);
+  if (unz == std::string_view::npos) return std::nullopt;
+  const auto r2 = element_span(unz, 2);
+  if (!r2 || r2->first == r2->second) return std::nullopt;
+  return interchange_refs{r1->first, r1->second, r2->first, r2->second};
+}
+
+std::string unique_ref(std::string_view tag, std::uint64_t seq) {
+  // Three tag characters and eleven digits: an..14 (ISO 9735 0020), unique within a run and,
+  // through the tag, across runs against the same store.
+  char digits[16];
+  std::snprintf(digits, sizeof digits, "%011llu",
+                static_cast<unsigned long long>(seq % 100000000000ULL));
+  std::string out(tag.substr(0, 3));
+  while (out.size() < 3) out += 'X';
+  return out + digits;
+}
+
+}  // namespace apipnr::harness

@@ -71,6 +71,14 @@ std::optional<load_result> run_transport_load(transport& t, std::string endpoint
     x.case_id = m.id;
     x.kind = m.kind;
     x.body = m.body;
+    if (o.unique_refs && m.kind != message_kind::pnrgov_xml) {
+      if (const auto r = find_interchange_refs(m.body)) {
+        const std::string ref = unique_ref(o.correlation_prefix.substr(0, 3), j.seq);
+        x.body = m.body.substr(0, r->unb_begin) + ref +
+                 m.body.substr(r->unb_end, r->unz_begin - r->unb_end) + ref +
+                 m.body.substr(r->unz_end);
+      }
+    }
     x.content_type = m.content_type;
     x.correlation_id = o.correlation_prefix + "/" + std::to_string(j.seq);
     const auto sent = steady::now();

@@ -75,6 +75,15 @@ std::optional<std::vector<load_message>> load_message_set(const std::filesystem:
 std::optional<load_message> load_payload_file(message_kind kind, const std::filesystem::path& file,
                                               std::string& error);
 
+// Byte spans [begin, end) of the interchange control reference in UNB (0020) and in UNZ of an
+// EDIFACT interchange (UNA delimiters honoured); nullopt when there is no such pair.
+struct interchange_refs {
+  std::size_t unb_begin = 0, unb_end = 0, unz_begin = 0, unz_end = 0;
+};
+std::optional<interchange_refs> find_interchange_refs(std::string_view body);
+// The 14-character reference of request `seq` in a run tagged `tag` (load_options::unique_refs).
+std::string unique_ref(std::string_view tag, std::uint64_t seq);
+
 // ---------------------------------------------------------------------------------------------
 // Schedules
 
@@ -152,6 +161,10 @@ struct load_options {
   std::size_t max_backlog = 1000000;        // open model: due requests waiting for a connection
   std::string correlation_prefix = "load";  // X-Correlation-Id "<prefix>/<sequence>"
   std::size_t keep_locations = 0;  // keep up to N Location headers of 2xx answers (queries)
+  // EDIFACT messages: give every request its own interchange control reference (UNB and UNZ
+  // 0020, 14 characters: a run tag and the request's sequence number), so that a receiver that
+  // detects duplicates checks and stores every request instead of answering a duplicate.
+  bool unique_refs = false;
   // Called about once per interval with a one-line progress text (from the monitor thread).
   std::function<void(const std::string&)> progress;
 };
