@@ -97,7 +97,8 @@ struct memory_store {
             "CONTRL",
             "application/edifact",
             "accept",
-            ""};
+            "",
+            {}};
   }
   std::size_t unique() {
     std::lock_guard lock(mutex);
@@ -254,11 +255,17 @@ TEST(AmqpConsumerE2e, RefusedBeforeStoreIsAnsweredAndRejected) {
   consumer c(base_options(in), [&](const inbound& i) {
     ++calls;
     if (i.message_id == "bad") {
-      return handler_result{handler_status::rejected,   "{\"status\":415}", "",
-                            "application/problem+json", "reject",           ""};
+      return handler_result{handler_status::rejected,
+                            "{\"status\":415}",
+                            "",
+                            "application/problem+json",
+                            "reject",
+                            "",
+                            {}};
     }
-    return handler_result{handler_status::stored, "ACK",    "CONTRL",
-                          "application/edifact",  "accept", ""};
+    return handler_result{handler_status::stored,          "ACK",    "CONTRL",
+                          "application/edifact",           "accept", "id=7",
+                          {{"location", "/v1/messages/7"}}};
   });
   ASSERT_FALSE(c.start());
   std::vector<outgoing> msgs(2);
@@ -274,6 +281,7 @@ TEST(AmqpConsumerE2e, RefusedBeforeStoreIsAnsweredAndRejected) {
   EXPECT_EQ(got.at("bad").properties.at("apipnr-status"), "rejected");
   EXPECT_EQ(got.at("bad").content_type, "application/problem+json");
   EXPECT_EQ(got.at("good").properties.at("apipnr-status"), "stored");
+  EXPECT_EQ(got.at("good").properties.at("location"), "/v1/messages/7");
   ASSERT_TRUE(wait_until([&] { return c.counters().rejected + c.counters().accepted == 2; }, 10s));
   EXPECT_FALSE(c.stop(10s));
   EXPECT_EQ(c.counters().rejected, 1U);
@@ -305,7 +313,7 @@ TEST(AmqpConsumerE2e, HandlerFailureIsRedeliveredThenStoredOnce) {
   consumer c(base_options(in), [&](const inbound& i) {
     if (i.attempt == 1) {
       ++failures;
-      return handler_result{handler_status::failed, "", "", "", "", "store unavailable"};
+      return handler_result{handler_status::failed, "", "", "", "", "store unavailable", {}};
     }
     return store.put(i);
   });
@@ -333,7 +341,7 @@ TEST(AmqpConsumerE2e, DeadLetterAfterMaxAttempts) {
   std::atomic<int> calls{0};
   consumer c(o, [&](const inbound&) {
     ++calls;
-    return handler_result{handler_status::failed, "", "", "", "", "always fails"};
+    return handler_result{handler_status::failed, "", "", "", "", "always fails", {}};
   });
   ASSERT_FALSE(c.start());
   std::vector<outgoing> msgs = batch(1, replies, "dead");
@@ -451,7 +459,8 @@ TEST(AmqpConsumerE2e, RoundTripRateAgainstBareProtonLoop) {
                           "CONTRL",
                           "application/edifact",
                           "accept",
-                          ""};
+                          "",
+                          {}};
   });
   ASSERT_FALSE(c.start());
   ASSERT_TRUE(wait_until([&] { return c.connected(); }, 10s));

@@ -73,6 +73,7 @@ namespace ci = consumer_internal;
 struct cached_ack {
   handler_status status = handler_status::stored;
   std::string ack, subject, content_type, verdict, detail;
+  std::vector<std::pair<std::string, std::string>> properties;
 };
 
 // One delivery waiting for its outcome. `generation` names the connection it arrived on; a
@@ -150,6 +151,7 @@ struct consumer::impl final : proton::messaging_handler {
   std::unordered_map<std::string, proton::sender> senders_;
   std::unordered_map<std::string, tracker_wait> tracker_waits_;
   std::vector<proton::receiver> receivers_;
+  std::unordered_map<std::string, std::uint32_t> pending_credit_;  // per link name, see credit_back
   proton::connection connection_;
   bool have_connection_ = false;
   std::uint64_t generation_ = 0;
@@ -363,6 +365,7 @@ struct consumer::impl final : proton::messaging_handler {
     connected_ = false;
     ++generation_;
     receivers_.clear();
+    pending_credit_.clear();
     senders_.clear();
     // Acks and dead letters in flight on the lost connection: the broker redelivers their
     // inputs, which then hit the recent set (or the failure count) and are answered again.
@@ -381,9 +384,22 @@ struct consumer::impl final : proton::messaging_handler {
 
   bool valid(const waiter& w) const { return w.generation == generation_ && have_connection_; }
 
+  // Credit goes back in batches of a quarter of the window: one FLOW frame per settled
+  // delivery cost a frame each way per message and capped the rate (docs/AMQP.md, figures).
+  // The link never holds more than `credit` unsettled deliveries (RCV-LIM-003), and nothing
+  // stalls: link credit + unsettled + waiting here = `credit`, so while fewer than a batch
+  // wait here, the link still has credit or unsettled deliveries whose settlement adds more.
   void credit_back(waiter& w) {
     if (stopping_ || !valid(w)) return;
-    w.delivery.receiver().add_credit(1);
+    proton::receiver r = w.delivery.receiver();
+    std::uint32_t& pending = pending_credit_[r.name()];
+    if (++pending >= credit_batch()) {
+      r.add_credit(static_cast<int>(pending));
+      pending = 0;
+    }
+  }
+  std::uint32_t credit_batch() const noexcept {
+    return std::max<std::uint32_t>(1, opts_.credit / 4);
   }
 
   void accept(waiter& w) {
@@ -420,7 +436,7 @@ struct consumer::impl final : proton::messaging_handler {
       try {
         d.reject();
         ++counters_.rejected;
-        if (!stopping_) d.receiver().add_credit(1);
+        if (!stopping_) d.receiver().add_credit(1);  // rare: not worth batching
       } catch (...) {
       }
     }
@@ -543,6 +559,7 @@ struct consumer::impl final : proton::messaging_handler {
                                                                                : "stored");
     if (!a.verdict.empty()) r.properties().put("apipnr-verdict", a.verdict);
     if (!a.detail.empty()) r.properties().put("apipnr-detail", a.detail);
+    for (const auto& [k, v] : a.properties) r.properties().put(k, v);
     return r;
   }
 
@@ -637,9 +654,10 @@ struct consumer::impl final : proton::messaging_handler {
     if (res.status == handler_status::stored || res.status == handler_status::duplicate ||
         res.status == handler_status::rejected) {
       ++counters_.handled;
-      auto a = std::make_shared<const cached_ack>(cached_ack{
-          res.status, std::move(res.ack), std::move(res.ack_subject),
-          std::move(res.ack_content_type), std::move(res.verdict), std::move(res.detail)});
+      auto a = std::make_shared<const cached_ack>(
+          cached_ack{res.status, std::move(res.ack), std::move(res.ack_subject),
+                     std::move(res.ack_content_type), std::move(res.verdict), std::move(res.detail),
+                     std::move(res.properties)});
       // Remembered even when the delivery is stale (connection lost meanwhile): its
       // redelivery is then answered without a second handler call.
       recent_.put(key, a);
@@ -686,7 +704,7 @@ struct consumer::impl final : proton::messaging_handler {
     tw.key = key;
     tw.waiters = std::move(live);
     tw.error_reply = std::make_shared<const cached_ack>(
-        cached_ack{handler_status::failed, {}, {}, {}, {}, detail});
+        cached_ack{handler_status::failed, {}, {}, {}, {}, detail, {}});
   }
 
   // -- workers ----------------------------------------------------------------------------------

@@ -14,7 +14,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace ci = consumer_internal;
 
-handler_result stored(const inbound&) { return {handler_status::stored, "ACK", "", "", "", ""}; }
+handler_result stored(const inbound&) {
+  return {handler_status::stored, "ACK", "", "", "", "", {}};
+}
 
 TEST(AmqpUrl, ParsesCredentialsHostAndPort) {
   auto u = ci::parse_url("amqp://guest:secret@127.0.0.1:5672");

@@ -148,8 +148,9 @@ class receiver_handler final : public proton::messaging_handler {
     } else if (body.type() == proton::STRING) {
       r.body = proton::get<std::string>(body);
     }
-    for (const char* key : {"apipnr-status", "apipnr-verdict", "apipnr-error", "apipnr-detail",
-                            "apipnr-source", "apipnr-message-id", "apipnr-correlation-id"}) {
+    for (const char* key :
+         {"apipnr-status", "apipnr-verdict", "apipnr-error", "apipnr-detail", "apipnr-source",
+          "apipnr-message-id", "apipnr-correlation-id", "location"}) {
       if (!m.properties().exists(key)) continue;
       const proton::scalar v = m.properties().get(key);
       r.properties[key] =

@@ -8,6 +8,13 @@
 #include <CLI/CLI.hpp>
 
 #include "apipnr/receiver/components.hpp"
+#if APIPNR_RECEIVER_WITH_AMQP
+#include "amqp_intake.hpp"
+#else
+namespace apipnr::receiver {
+class amqp_intake {};  // not built: application never creates one
+}  // namespace apipnr::receiver
+#endif
 
 namespace apipnr::receiver {
 
@@ -95,11 +102,41 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
   // The transport's counters join /metrics. The application owns the server and outlives every
   // request (stop() joins the workers), and server_ is set before start(), so `this` is safe.
   so.extra_metrics = [this] {
-    return server_ ? prometheus_server_stats(server_->stats()) : std::string{};
+    std::string text = server_ ? prometheus_server_stats(server_->stats()) : std::string{};
+#if APIPNR_RECEIVER_WITH_AMQP
+    if (amqp_) text += amqp_->metrics_text();
+#endif
+    return text;
+  };
+  // /readyz: a configured AMQP intake must hold its broker connection (amqp_ is set before
+  // the server starts and lives until the application is destroyed).
+  so.readiness = [this]() -> std::string {
+#if APIPNR_RECEIVER_WITH_AMQP
+    if (amqp_ && !amqp_->connected()) return "AMQP intake not connected";
+#endif
+    return {};
   };
   service_ = std::make_shared<service>(so, chk, store_, iapi, log_);
+  if (config_.amqp.enabled()) {
+#if APIPNR_RECEIVER_WITH_AMQP
+    amqp_ = std::make_unique<amqp_intake>(config_.amqp, service_, log_);
+#else
+    fail("015", "amqp.url is set but this build has no AMQP intake (Qpid Proton C++ missing)");
+#endif
+  }
   server_ = transport::server::create(config_.server, service_);
   if (auto ec = server_->start(why)) fail("013", why + ": " + ec.message());
+#if APIPNR_RECEIVER_WITH_AMQP
+  if (amqp_) {
+    if (auto ec = amqp_->start()) {
+      server_->stop();
+      fail("015", "cannot start the AMQP intake: " + ec.message());
+    }
+    std::vector<std::string> queues;
+    for (const auto& src : amqp_->sources()) queues.push_back(src.first);
+    log_->log(log_level::info, "amqp_started", {{"sources", queues}});
+  }
+#endif
   log_->log(log_level::info, "started",
             {{"port", server_->port()},
              {"tls", config_.server.tls.enabled},
@@ -116,6 +153,18 @@ std::uint16_t application::port() const noexcept { return server_ ? server_->por
 void application::stop() noexcept {
   if (!server_ || stopped_.exchange(true)) return;
   server_->stop();
+#if APIPNR_RECEIVER_WITH_AMQP
+  // Before the store closes: handler calls in progress commit and their deliveries are
+  // settled; whatever is left unsettled after the grace period is redelivered by the broker.
+  if (amqp_) {
+    if (auto ec = amqp_->stop(config_.amqp.stop_grace)) {
+      try {
+        log_->log(log_level::warn, "amqp_stop", {{"error", ec.message()}});
+      } catch (...) {
+      }
+    }
+  }
+#endif
   store_->close();
   try {
     log_->log(log_level::info, "stopped", {{"stats_requests", server_->stats().requests_total}});
@@ -134,7 +183,11 @@ int run_main(int argc, char** argv) {
   std::optional<std::size_t> io_threads, workers, max_header, max_conn;
   std::optional<std::uint64_t> max_body;
   std::optional<std::int64_t> read_ms, idle_ms;
-  std::vector<std::string> tokens;
+  std::vector<std::string> tokens, amqp_queues;
+  std::optional<std::string> amqp_url, amqp_dead_letter, amqp_identity;
+  std::optional<std::uint32_t> amqp_credit;
+  std::optional<std::size_t> amqp_workers;
+  std::optional<std::int64_t> amqp_reconnect_initial, amqp_reconnect_max;
   bool require_client_cert = false, syntax_only = false;
   app.add_option("--address", address, "listen address");
   app.add_option("--port", port, "listen port; 0 = ephemeral (printed on stdout)");
@@ -159,6 +212,15 @@ int run_main(int argc, char** argv) {
   app.add_option("--workers", workers, "handler threads");
   app.add_option("--log-level", log_level, "debug, info, warn, error, off");
   app.add_flag("--syntax-only", syntax_only, "use the syntax-only checker");
+  app.add_option("--amqp-url", amqp_url, "AMQP 1.0 broker, amqp://[user:pass@]host:port");
+  app.add_option("--amqp-queue", amqp_queues,
+                 "KIND=ADDRESS source queue, KIND paxlst|iapi|pnr_edifact|pnr_xml (repeatable)");
+  app.add_option("--amqp-dead-letter", amqp_dead_letter, "dead-letter address");
+  app.add_option("--amqp-sender-identity", amqp_identity, "identity stored with AMQP inputs");
+  app.add_option("--amqp-credit", amqp_credit, "unsettled deliveries per source");
+  app.add_option("--amqp-workers", amqp_workers, "AMQP handler threads");
+  app.add_option("--amqp-reconnect-initial-ms", amqp_reconnect_initial, "first reconnect delay");
+  app.add_option("--amqp-reconnect-max-ms", amqp_reconnect_max, "largest reconnect delay");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -207,6 +269,30 @@ int run_main(int argc, char** argv) {
     if (workers) s.worker_threads = *workers;
     if (log_level) c.log_level = *log_level;
     c.syntax_only = syntax_only;
+    auto& a = c.amqp;
+    if (amqp_url) a.url = *amqp_url;
+    for (const auto& q : amqp_queues) {
+      const auto eq = q.find('=');
+      const std::string k = q.substr(0, eq == std::string::npos ? 0 : eq);
+      std::string* slot = k == "paxlst"        ? &a.paxlst
+                          : k == "iapi"        ? &a.iapi
+                          : k == "pnr_edifact" ? &a.pnr_edifact
+                          : k == "pnr_xml"     ? &a.pnr_xml
+                                               : nullptr;
+      if (slot == nullptr || eq + 1 >= q.size()) {
+        fail("005",
+             "--amqp-queue needs KIND=ADDRESS with KIND paxlst, iapi, pnr_edifact or pnr_xml");
+      }
+      *slot = q.substr(eq + 1);
+    }
+    if (amqp_dead_letter) a.dead_letter = *amqp_dead_letter;
+    if (amqp_identity) a.sender_identity = *amqp_identity;
+    if (amqp_credit) a.credit = *amqp_credit;
+    if (amqp_workers) a.workers = *amqp_workers;
+    if (amqp_reconnect_initial) {
+      a.reconnect_initial = std::chrono::milliseconds(*amqp_reconnect_initial);
+    }
+    if (amqp_reconnect_max) a.reconnect_max = std::chrono::milliseconds(*amqp_reconnect_max);
 
     // Block the stop signals before any thread starts, so that only sigwait() sees them.
     sigset_t set;

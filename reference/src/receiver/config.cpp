@@ -49,7 +49,7 @@ void only_keys(const nlohmann::json& j, std::initializer_list<std::string_view> 
 void apply_json(config& c, const nlohmann::json& j) {
   only_keys(j,
             {"$schema", "listen", "threads", "tls", "auth", "limits", "timeouts", "specs_dir",
-             "profile", "syntax_mode", "store", "iapi", "receiver_id", "log_level"},
+             "profile", "syntax_mode", "store", "iapi", "receiver_id", "log_level", "amqp"},
             "");
   auto& s = c.server;
   if (auto it = j.find("listen"); it != j.end()) {
@@ -137,6 +137,32 @@ void apply_json(config& c, const nlohmann::json& j) {
     if (!w.empty()) c.iapi_watchlist = w;
     if (!a.empty()) c.iapi_authorisations = a;
   }
+  if (auto it = j.find("amqp"); it != j.end()) {
+    only_keys(*it,
+              {"url", "queues", "dead_letter", "sender_identity", "credit", "workers",
+               "max_attempts", "reconnect_initial_ms", "reconnect_max_ms", "idle_timeout_ms",
+               "stop_grace_ms", "send_replies"},
+              "/amqp");
+    auto& a = c.amqp;
+    get(*it, "url", a.url, "/amqp");
+    if (auto q = it->find("queues"); q != it->end()) {
+      only_keys(*q, {"paxlst", "iapi", "pnr_edifact", "pnr_xml"}, "/amqp/queues");
+      get(*q, "paxlst", a.paxlst, "/amqp/queues");
+      get(*q, "iapi", a.iapi, "/amqp/queues");
+      get(*q, "pnr_edifact", a.pnr_edifact, "/amqp/queues");
+      get(*q, "pnr_xml", a.pnr_xml, "/amqp/queues");
+    }
+    get(*it, "dead_letter", a.dead_letter, "/amqp");
+    get(*it, "sender_identity", a.sender_identity, "/amqp");
+    get(*it, "credit", a.credit, "/amqp");
+    get(*it, "workers", a.workers, "/amqp");
+    get(*it, "max_attempts", a.max_attempts, "/amqp");
+    get_ms(*it, "reconnect_initial_ms", a.reconnect_initial, "/amqp");
+    get_ms(*it, "reconnect_max_ms", a.reconnect_max, "/amqp");
+    get_ms(*it, "idle_timeout_ms", a.idle_timeout, "/amqp");
+    get_ms(*it, "stop_grace_ms", a.stop_grace, "/amqp");
+    get(*it, "send_replies", a.send_replies, "/amqp");
+  }
   get(j, "receiver_id", c.receiver_id, "");
   get(j, "log_level", c.log_level, "");
 }
@@ -174,6 +200,19 @@ void validate(const config& c) {
   if (s.max_body_bytes == 0 || s.max_header_bytes == 0 || s.max_connections == 0 ||
       s.io_threads == 0 || s.worker_threads == 0 || s.max_requests_per_connection == 0) {
     fail("014", "limits and thread counts must be positive");
+  }
+  const auto& a = c.amqp;
+  if (a.enabled()) {
+    if (a.url.rfind("amqp://", 0) != 0) fail("014", "amqp.url must start with amqp://");
+    if (a.paxlst.empty() && a.iapi.empty() && a.pnr_edifact.empty() && a.pnr_xml.empty()) {
+      fail("014", "amqp.url is set but no amqp.queues entry names a source");
+    }
+    if (a.credit == 0 || a.workers == 0 || a.max_attempts == 0 || a.dead_letter.empty()) {
+      fail("014", "amqp credit, workers and max_attempts must be positive, dead_letter set");
+    }
+    if (a.reconnect_initial.count() <= 0 || a.reconnect_max < a.reconnect_initial) {
+      fail("014", "amqp reconnect delays: initial > 0 and max >= initial");
+    }
   }
 }
 

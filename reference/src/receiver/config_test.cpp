@@ -93,5 +93,37 @@ TEST(ReceiverConfig, ValidateRejectsTlsWithoutFiles) {
   EXPECT_THROW(validate(m), std::runtime_error);
 }
 
+TEST(ReceiverConfig, AmqpIntake) {
+  config c;
+  EXPECT_FALSE(c.amqp.enabled());
+  apply_json(c, nlohmann::json::parse(R"({"amqp": {"url": "amqp://u:p@127.0.0.1:5672",
+      "queues": {"paxlst": "/queue/a", "pnr_xml": "/queue/b"}, "credit": 10, "workers": 3,
+      "reconnect_initial_ms": 20, "reconnect_max_ms": 200, "send_replies": false}})"));
+  EXPECT_TRUE(c.amqp.enabled());
+  EXPECT_EQ(c.amqp.paxlst, "/queue/a");
+  EXPECT_EQ(c.amqp.pnr_xml, "/queue/b");
+  EXPECT_TRUE(c.amqp.iapi.empty());
+  EXPECT_EQ(c.amqp.credit, 10U);
+  EXPECT_EQ(c.amqp.workers, 3U);
+  EXPECT_EQ(c.amqp.reconnect_max.count(), 200);
+  EXPECT_FALSE(c.amqp.send_replies);
+  EXPECT_NO_THROW(validate(c));
+  EXPECT_NE(error_of(nlohmann::json::parse(R"({"amqp": {"queues": {"pnr": "/queue/x"}}})"))
+                .find("[apipnr.receiver.003] /amqp/queues/pnr: unknown key"),
+            std::string::npos);
+  config none = c;
+  none.amqp.paxlst.clear();
+  none.amqp.pnr_xml.clear();
+  try {
+    validate(none);
+    ADD_FAILURE() << "a broker without a queue must not validate";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("[apipnr.receiver.014]"), std::string::npos);
+  }
+  config backwards = c;
+  backwards.amqp.reconnect_max = std::chrono::milliseconds(1);
+  EXPECT_THROW(validate(backwards), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace apipnr::receiver

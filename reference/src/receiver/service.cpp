@@ -285,12 +285,14 @@ transport::response service::handle(const transport::request& req) {
   } else if (path == "/readyz") {
     if (!is_get) {
       res = method_not_allowed("GET");
-    } else if (store_->is_open() && iapi_->ready()) {
-      res = response{200, "text/plain; charset=utf-8", "ready\n", {}};
     } else {
-      res = problem_response(503, "not-ready",
-                             store_->is_open() ? "iAPI lists not loaded" : "store not open",
-                             req.target);
+      // An intake that is configured but down (AMQP not connected) makes the receiver unready.
+      std::string why = !store_->is_open() ? "store not open"
+                        : !iapi_->ready()  ? "iAPI lists not loaded"
+                        : opts_.readiness  ? opts_.readiness()
+                                           : std::string();
+      res = why.empty() ? response{200, "text/plain; charset=utf-8", "ready\n", {}}
+                        : problem_response(503, "not-ready", std::move(why), req.target);
     }
   } else if (path == "/metrics") {
     res = is_get ? response{200, "text/plain; version=0.0.4; charset=utf-8", metrics_text(), {}}
@@ -371,7 +373,7 @@ transport::response service::intake(const transport::request& req, kind k) {
   const std::string identity = req.sender.empty() ? std::string("anonymous") : req.sender;
   store::received rec;
   rec.raw = req.body;
-  rec.via = store::channel::http;
+  rec.via = req.via_amqp ? store::channel::amqp : store::channel::http;
   rec.sender_identity = identity;
   rec.sender = r.envelope.sender;
   rec.control_reference = r.envelope.control_reference;
@@ -400,6 +402,8 @@ transport::response service::intake(const transport::request& req, kind k) {
   auto with_id = [&](response resp) {
     resp.headers.emplace_back("Location", "/v1/messages/" + std::to_string(put->id));
     if (put->duplicate) resp.headers.emplace_back("X-Apipnr-Duplicate-Of", std::to_string(put->id));
+    // The reference verdict of this input; the AMQP adapter copies it into apipnr-verdict.
+    resp.headers.emplace_back("X-Apipnr-Verdict", verdict);
     return resp;
   };
   const auto findings = to_problem_findings(r);

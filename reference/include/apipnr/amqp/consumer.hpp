@@ -49,6 +49,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/system/error_code.hpp>
@@ -92,6 +93,9 @@ struct handler_result {
   std::string ack_content_type = "application/edifact";
   std::string verdict;
   std::string detail;  // why it failed (logged), or a note for the reply's apipnr-detail
+  // Further string application properties of the reply (the receiver mirrors its HTTP
+  // Location header as "location", so that a client can query the stored input).
+  std::vector<std::pair<std::string, std::string>> properties;
 };
 
 using handler = std::function<handler_result(const inbound&)>;

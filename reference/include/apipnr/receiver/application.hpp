@@ -18,6 +18,8 @@
 
 namespace apipnr::receiver {
 
+class amqp_intake;  // reference/src/receiver/amqp_intake.hpp (builds with Qpid Proton only)
+
 class application {
  public:
   // Builds and starts everything; the server is listening when this returns.
@@ -29,7 +31,8 @@ class application {
 
   std::uint16_t port() const noexcept;
   const config& settings() const noexcept { return config_; }
-  // Graceful shutdown: stop accepting, finish in-flight requests, then close the store.
+  // Graceful shutdown: stop accepting, finish in-flight requests, stop the AMQP intake (its
+  // handler calls finish and are settled, up to amqp.stop_grace), then close the store.
   // Idempotent.
   void stop() noexcept;
 
@@ -39,6 +42,7 @@ class application {
   std::shared_ptr<message_store> store_;
   std::shared_ptr<service> service_;
   std::unique_ptr<transport::server> server_;
+  std::unique_ptr<amqp_intake> amqp_;  // null unless amqp.url is set
   std::atomic<bool> stopped_{false};
 };
 

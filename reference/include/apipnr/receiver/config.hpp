@@ -8,6 +8,9 @@
 // Thread safety: plain values and reentrant functions.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -18,6 +21,27 @@
 #include "apipnr/transport/http_server.hpp"
 
 namespace apipnr::receiver {
+
+// AMQP 1.0 intake (docs/AMQP.md, docs/RECEIVER.md "AMQP intake"). Off while `url` is empty.
+struct amqp_config {
+  std::string url;  // amqp://[user:password@]host:port; the password is never logged
+  // One source address per intake kind ("/queue/NAME" or "/amq/queue/NAME"); empty = none.
+  std::string paxlst, iapi, pnr_edifact, pnr_xml;
+  std::string dead_letter = "/queue/apipnr.dead";
+  // The sender identity stored with each input (store `sender_identity`); empty = the
+  // broker user of `url`, or "amqp" when it has none.
+  std::string sender_identity;
+  std::uint32_t credit = 64;  // unsettled deliveries per source link
+  std::size_t workers = 8;    // handler threads; several let the store group commits
+  std::uint32_t max_attempts = 5;
+  std::chrono::milliseconds reconnect_initial{100}, reconnect_max{5000};
+  std::chrono::milliseconds idle_timeout{10000};
+  std::chrono::milliseconds stop_grace{10000};
+  // false: acknowledgements are never sent to reply-to (the `no-queue-ack` fault only).
+  bool send_replies = true;
+
+  bool enabled() const noexcept { return !url.empty(); }
+};
 
 struct config {
   transport::server_options server;
@@ -31,6 +55,7 @@ struct config {
   std::string log_level = "info";
   // Use the syntax-only checker even when the pipeline is built (smoke tests).
   bool syntax_only = false;
+  amqp_config amqp;
 };
 
 // Applies the members present in `j` (the file format) to `c`. Throws [apipnr.receiver.003]
@@ -41,7 +66,8 @@ void apply_json(config& c, const nlohmann::json& j);
 // [apipnr.receiver.002] (not JSON) or [apipnr.receiver.003].
 void load_file(config& c, const std::filesystem::path& file);
 
-// Checks cross-field rules (TLS files present when TLS is on, limits > 0). Throws
+// Checks cross-field rules (TLS files present when TLS is on, limits > 0, AMQP: at least one
+// queue and positive limits when a broker URL is set). Throws
 // [apipnr.receiver.014].
 void validate(const config& c);
 

@@ -80,6 +80,9 @@ struct service_options {
   std::string receiver_qualifier;
   // Extra Prometheus text appended to /metrics (the transport's own counters).
   std::function<std::string()> extra_metrics;
+  // Extra readiness condition for /readyz: "" when ready, else why not (e.g. "AMQP intake not
+  // connected"). Called on request threads; must be thread-safe.
+  std::function<std::string()> readiness;
 };
 
 class service final : public transport::handler {

@@ -108,6 +108,9 @@ struct request {
   std::string client_cn;  // subject CN of the client certificate (mutual TLS), else empty
   std::string remote;     // "address:port" of the peer
   bool tls = false;
+  // Set by the receiver's AMQP adapter, which hands queue messages to the same handler as
+  // requests; the store then records the channel as amqp. Never set by this server.
+  bool via_amqp = false;
   std::chrono::steady_clock::time_point received{};  // when the request was completely read
 };
 

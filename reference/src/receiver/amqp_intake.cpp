@@ -1,0 +1,225 @@
+#include "amqp_intake.hpp"
+
+#include <sstream>
+
+namespace apipnr::receiver {
+
+namespace {
+
+std::string_view header(const transport::response& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+// "amqp://user:secret@host:port" -> "user" ("" without credentials). The password is dropped
+// here so that it can never reach a log line or the store.
+std::string broker_user(std::string_view url) {
+  constexpr std::string_view scheme = "amqp://";
+  if (url.substr(0, scheme.size()) == scheme) url.remove_prefix(scheme.size());
+  const auto at = url.rfind('@');
+  if (at == std::string_view::npos) return {};
+  const std::string_view cred = url.substr(0, at);
+  return std::string(cred.substr(0, cred.find(':')));
+}
+
+std::string_view last_component(std::string_view address) noexcept {
+  const auto slash = address.rfind('/');
+  return slash == std::string_view::npos ? address : address.substr(slash + 1);
+}
+
+}  // namespace
+
+std::string_view intake_path(service::kind k) noexcept {
+  switch (k) {
+    case service::kind::paxlst:
+      return "/v1/api/paxlst";
+    case service::kind::iapi:
+      return "/v1/api/iapi";
+    case service::kind::pnr_edifact:
+      return "/v1/pnr/edifact";
+    case service::kind::pnr_xml:
+    case service::kind::count_:
+      break;
+  }
+  return "/v1/pnr/xml";
+}
+
+std::string_view default_content_type(service::kind k) noexcept {
+  return k == service::kind::pnr_xml ? "application/xml" : "application/edifact";
+}
+
+transport::request to_request(const amqp::inbound& in, service::kind k, std::string sender,
+                              std::uint64_t id) {
+  transport::request req;
+  req.id = id;
+  req.method = "POST";
+  req.path = std::string(intake_path(k));
+  req.target = req.path;
+  req.content_type =
+      in.content_type.empty() ? std::string(default_content_type(k)) : in.content_type;
+  // The acknowledgement itself (CONTRL / CUSRES / ACKRES) is what goes back on the queue; a
+  // problem document only where no EDIFACT answer exists.
+  req.accept = "application/edifact, application/problem+json";
+  req.body = std::string(in.body);
+  req.sender = std::move(sender);
+  req.remote = "amqp:" + in.source;
+  req.via_amqp = true;
+  req.received = std::chrono::steady_clock::now();
+  return req;
+}
+
+std::string edifact_message_type(std::string_view body) {
+  // UNH+<reference>+<type>:<version>... with the default or a UNA-declared separator; the
+  // segment tag is followed by the data element separator, which is then reused.
+  const auto unh = body.find("UNH");
+  if (unh == std::string_view::npos || unh + 4 > body.size()) return {};
+  const char sep = body[unh + 3];
+  const auto ref_end = body.find(sep, unh + 4);
+  if (ref_end == std::string_view::npos) return {};
+  std::string type;
+  for (std::size_t i = ref_end + 1; i < body.size() && type.size() < 6; ++i) {
+    const char c = body[i];
+    if (c < 'A' || c > 'Z') break;
+    type += c;
+  }
+  return type;
+}
+
+amqp::handler_result to_handler_result(const transport::response& r) {
+  amqp::handler_result out;
+  const std::string_view location = header(r, "Location");
+  const std::string_view verdict = header(r, "X-Apipnr-Verdict");
+  if (location.empty()) {
+    // Nothing was stored: a 4xx is a refusal that a redelivery would only repeat; anything
+    // else (503 store unavailable, 500) must come back (RCV-DUR-001: never acknowledged).
+    if (r.status >= 400 && r.status < 500) {
+      out.status = amqp::handler_status::rejected;
+    } else {
+      out.status = amqp::handler_status::failed;
+      out.detail = "status " + std::to_string(r.status) + " without a stored input";
+      return out;
+    }
+  } else if (r.status >= 500) {
+    // Stored, but no acknowledgement could be written: retried, and the redelivery is answered
+    // as a duplicate of the stored input.
+    out.status = amqp::handler_status::failed;
+    out.detail = "status " + std::to_string(r.status) + " after storing";
+    return out;
+  } else {
+    out.status = header(r, "X-Apipnr-Duplicate-Of").empty() ? amqp::handler_status::stored
+                                                            : amqp::handler_status::duplicate;
+    constexpr std::string_view prefix = "/v1/messages/";
+    if (location.substr(0, prefix.size()) == prefix) {
+      out.detail = "id=" + std::string(location.substr(prefix.size()));
+    }
+    // As over HTTP, the stored input can be fetched from the query interface with it.
+    out.properties.emplace_back("location", std::string(location));
+  }
+  out.ack = r.body;
+  out.ack_content_type = r.content_type;
+  out.ack_subject = edifact_message_type(r.body);
+  out.verdict = !verdict.empty() ? std::string(verdict) : r.status < 300 ? "accept" : "reject";
+  return out;
+}
+
+amqp_intake::amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::handler> h,
+                         std::shared_ptr<logger> log)
+    : handler_(std::move(h)), log_(std::move(log)) {
+  identity_ = cfg.sender_identity;
+  if (identity_.empty()) identity_ = broker_user(cfg.url);
+  if (identity_.empty()) identity_ = "amqp";
+  const std::pair<const std::string*, service::kind> queues[] = {
+      {&cfg.paxlst, service::kind::paxlst},
+      {&cfg.iapi, service::kind::iapi},
+      {&cfg.pnr_edifact, service::kind::pnr_edifact},
+      {&cfg.pnr_xml, service::kind::pnr_xml}};
+  amqp::options o;
+  for (const auto& [address, k] : queues) {
+    if (address->empty()) continue;
+    sources_.emplace_back(*address, k);
+    o.sources.push_back(*address);
+  }
+  o.url = cfg.url;
+  o.dead_letter = cfg.dead_letter;
+  o.credit = cfg.credit;
+  o.workers = cfg.workers;
+  o.max_attempts = cfg.max_attempts;
+  o.reconnect_initial = cfg.reconnect_initial;
+  o.reconnect_max = cfg.reconnect_max;
+  o.idle_timeout = cfg.idle_timeout;
+  o.send_replies = cfg.send_replies;
+  // Consumer lines name queues, message ids and error IDs, never message content (DP-LOG-003).
+  o.log = [lg = log_](amqp::log_level level, std::string_view line) {
+    const log_level l = level == amqp::log_level::debug     ? log_level::debug
+                        : level == amqp::log_level::info    ? log_level::info
+                        : level == amqp::log_level::warning ? log_level::warn
+                                                            : log_level::error;
+    if (lg->enabled(l)) lg->log(l, "amqp", {{"message", std::string(line)}});
+  };
+  consumer_ = std::make_unique<amqp::consumer>(
+      std::move(o), [this](const amqp::inbound& in) { return handle(in); });
+}
+
+amqp_intake::~amqp_intake() { stop(std::chrono::milliseconds(0)); }
+
+boost::system::error_code amqp_intake::start() { return consumer_->start(); }
+
+boost::system::error_code amqp_intake::stop(std::chrono::milliseconds grace) {
+  return consumer_->stop(grace);
+}
+
+bool amqp_intake::connected() const noexcept { return consumer_->connected(); }
+
+amqp::handler_result amqp_intake::handle(const amqp::inbound& in) {
+  // The source as the broker reports it is normally the configured address; the queue name
+  // alone is the fallback (e.g. "/amq/queue/x" configured, "x" reported).
+  const service::kind* k = nullptr;
+  for (const auto& [address, kind] : sources_) {
+    if (address == in.source) k = &kind;
+  }
+  if (k == nullptr) {
+    for (const auto& [address, kind] : sources_) {
+      if (last_component(address) == last_component(in.source)) k = &kind;
+    }
+  }
+  if (k == nullptr) {
+    amqp::handler_result r;
+    r.status = amqp::handler_status::failed;
+    r.detail = "message from an unconfigured source " + in.source;
+    return r;
+  }
+  const transport::request req = to_request(in, *k, identity_, ++next_id_);
+  return to_handler_result(handler_->handle(req));
+}
+
+std::string amqp_intake::metrics_text() const {
+  const amqp::stats s = consumer_->counters();
+  std::ostringstream out;
+  out << "# HELP apipnr_amqp_connected 1 while the AMQP intake holds its broker connection.\n"
+      << "# TYPE apipnr_amqp_connected gauge\n"
+      << "apipnr_amqp_connected " << (consumer_->connected() ? 1 : 0) << "\n"
+      << "# HELP apipnr_amqp_deliveries_total AMQP deliveries by what became of them.\n"
+      << "# TYPE apipnr_amqp_deliveries_total counter\n";
+  const std::pair<const char*, std::uint64_t> rows[] = {
+      {"received", s.received},    {"accepted", s.accepted},
+      {"released", s.released},    {"rejected", s.rejected},
+      {"duplicate", s.duplicates}, {"dead_lettered", s.dead_lettered},
+      {"handled", s.handled},      {"handler_failed", s.handler_failures}};
+  for (const auto& [what, n] : rows) {
+    out << "apipnr_amqp_deliveries_total{outcome=\"" << what << "\"} " << n << "\n";
+  }
+  out << "# HELP apipnr_amqp_reply_failures_total Acknowledgements the broker did not take.\n"
+      << "# TYPE apipnr_amqp_reply_failures_total counter\n"
+      << "apipnr_amqp_reply_failures_total " << s.reply_failures << "\n"
+      << "# HELP apipnr_amqp_connects_total Broker connections opened.\n"
+      << "# TYPE apipnr_amqp_connects_total counter\n"
+      << "apipnr_amqp_connects_total " << s.connects << "\n"
+      << "# HELP apipnr_amqp_disconnects_total Broker connections lost.\n"
+      << "# TYPE apipnr_amqp_disconnects_total counter\n"
+      << "apipnr_amqp_disconnects_total " << s.disconnects << "\n";
+  return out.str();
+}
+
+}  // namespace apipnr::receiver

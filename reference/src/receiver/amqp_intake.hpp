@@ -1,0 +1,89 @@
+// The receiver's AMQP 1.0 intake: an amqp::consumer (docs/AMQP.md) whose handler turns each
+// queue message into the same transport::request an HTTP POST to that kind's endpoint would be,
+// hands it to the receiver's request handler (the service, or a fault decorator around it), and
+// maps the answer back onto the consumer's handler_result. The service stores before it answers
+// (RCV-DUR-001), so "stored" here means committed, and the consumer settles the delivery only
+// after that (TRN-MQ-002). docs/RECEIVER.md "AMQP intake" documents the mapping.
+//
+// Internal to reference/src/receiver (application.cpp and the tests include it).
+// Thread safety: start/stop from one thread; connected(), metrics_text() from any thread.
+// Errors: start() returns the consumer's error codes (apipnr/amqp/errc.hpp); nothing throws
+// except std::bad_alloc.
+// Lifetime: the handler and logger are shared; stop() returns after the last handler call.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/system/error_code.hpp>
+
+#include "apipnr/amqp/consumer.hpp"
+#include "apipnr/receiver/config.hpp"
+#include "apipnr/receiver/log.hpp"
+#include "apipnr/receiver/service.hpp"
+#include "apipnr/transport/http_server.hpp"
+
+namespace apipnr::receiver {
+
+// The HTTP path of an intake kind ("/v1/api/paxlst", ...) and its default content type.
+std::string_view intake_path(service::kind k) noexcept;
+std::string_view default_content_type(service::kind k) noexcept;
+
+// The request a queue message stands for: POST to the kind's path, the message's content type
+// (or the kind's default when it has none), EDIFACT acknowledgements preferred, `sender` as the
+// authenticated identity, via_amqp set.
+transport::request to_request(const amqp::inbound& in, service::kind k, std::string sender,
+                              std::uint64_t id);
+
+// The consumer's view of the service's answer:
+//   a store id (Location header)        -> stored, or duplicate (X-Apipnr-Duplicate-Of)
+//   4xx without a store id              -> rejected (refused before storing: content type,
+//                                          empty body, invalid UTF-8; never stored)
+//   5xx (store unavailable), otherwise  -> failed (released and redelivered)
+// `ack` is the response body, `ack_content_type` its content type, `ack_subject` the EDIFACT
+// message type of the body (CONTRL, CUSRES, ACKRES) or "" for a problem / receipt, `verdict`
+// the X-Apipnr-Verdict header (else "reject" for 4xx, "accept" for 2xx), `detail` "id=N".
+amqp::handler_result to_handler_result(const transport::response& r);
+
+// The EDIFACT message type of the first UNH in `body` ("" when none).
+std::string edifact_message_type(std::string_view body);
+
+class amqp_intake {
+ public:
+  // REQUIRES: cfg.enabled(), h and log not null.
+  amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::handler> h,
+              std::shared_ptr<logger> log);
+  ~amqp_intake();
+  amqp_intake(const amqp_intake&) = delete;
+  amqp_intake& operator=(const amqp_intake&) = delete;
+
+  // Starts consuming in the background (connecting and reconnecting on its own).
+  boost::system::error_code start();
+  // Graceful stop (consumer::stop): in-flight handler calls finish and are settled.
+  boost::system::error_code stop(std::chrono::milliseconds grace);
+  bool connected() const noexcept;
+  // Prometheus text of the consumer's counters (apipnr_amqp_*).
+  std::string metrics_text() const;
+  // The source addresses consumed, with their kinds.
+  const std::vector<std::pair<std::string, service::kind>>& sources() const noexcept {
+    return sources_;
+  }
+
+ private:
+  amqp::handler_result handle(const amqp::inbound& in);
+
+  std::shared_ptr<transport::handler> handler_;
+  std::shared_ptr<logger> log_;
+  std::string identity_;
+  std::vector<std::pair<std::string, service::kind>> sources_;
+  std::atomic<std::uint64_t> next_id_{0};
+  std::unique_ptr<amqp::consumer> consumer_;
+};
+
+}  // namespace apipnr::receiver
