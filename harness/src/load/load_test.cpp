@@ -9,6 +9,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -450,6 +452,30 @@ TEST(LoadJson, CarriesHistogramsThatRebuild) {
   const auto h = latency_histogram::from_buckets(b, j["latency"]["min_ns"], j["latency"]["max_ns"]);
   EXPECT_EQ(h.value_at_percentile(99), r.latency.value_at_percentile(99));
   EXPECT_EQ(j["model"], "open");
+}
+
+// Every [apipnr.harness.6NN] the load sources can print is documented.
+TEST(LoadErrorCodes, EveryIdInTheSourcesIsDocumented) {
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const fs::path root = APIPNR_SOURCE_DIR;
+  const std::string doc = slurp(root / "docs/error-codes-harness-load.md");
+  ASSERT_FALSE(doc.empty());
+  std::set<std::string> ids;
+  std::vector<fs::path> files{root / "harness/src/app/load_command.cpp"};
+  for (const auto& e : fs::directory_iterator(root / "harness/src/load"))
+    if (e.path().extension() == ".cpp" && e.path().filename() != "load_test.cpp")
+      files.push_back(e.path());
+  const std::regex id(R"(apipnr\.harness\.6[0-9][0-9])");
+  for (const auto& f : files) {
+    const std::string text = slurp(f);
+    for (std::sregex_iterator it(text.begin(), text.end(), id), end; it != end; ++it)
+      ids.insert(it->str());
+  }
+  EXPECT_GE(ids.size(), 10U);
+  for (const auto& i : ids) EXPECT_NE(doc.find("`" + i + "`"), std::string::npos) << i;
 }
 
 }  // namespace
