@@ -224,9 +224,10 @@ rss_sampler() {
   done
 }
 
-# CPU time (user + system, all threads) of a process in clock ticks: a figure that stays
-# meaningful on a loaded machine, where requests/s mostly measure the neighbours.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU time of a process in nanoseconds (sum of its threads' run time, /proc/PID/task/*/schedstat;
+# /proc/PID/stat has only 10 ms ticks): a figure that stays meaningful on a loaded machine, where
+# requests/s mostly measure the neighbours.
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{s += $1} END {printf "%d\n", s}'; }
 nginx_worker() { awk '{print $1}' "/proc/$nginx_pid/task/$nginx_pid/children"; }
 
 # run_wrk URL BODY TAG CONNECTIONS SECONDS -> prints the APIPNR_WRK_JSON object
@@ -257,9 +258,9 @@ for sc in "${scenario_list[@]}"; do
   # nginx: same requests, same connections, same core.
   if [[ $warmup != 0 ]]; then run_wrk "http://127.0.0.1:$nginx_port$path" "$body" 1 "$conns" "$warmup" > /dev/null; fi
   ngx_worker=$(nginx_worker)
-  ngx_cpu0=$(cpu_ticks "$ngx_worker")
+  ngx_cpu0=$(cpu_ns "$ngx_worker")
   nginx_json=$(run_wrk "http://127.0.0.1:$nginx_port$path" "$body" 2 "$conns" "$duration")
-  ngx_cpu=$(($(cpu_ticks "$ngx_worker") - ngx_cpu0))
+  ngx_cpu=$(($(cpu_ns "$ngx_worker") - ngx_cpu0))
 
   start_receiver "$sc"
   if [[ $warmup != 0 ]]; then run_wrk "http://127.0.0.1:$receiver_port$path" "$body" 1 "$conns" "$warmup" > /dev/null; fi
@@ -268,9 +269,9 @@ for sc in "${scenario_list[@]}"; do
   rm -f "$work/rss" "$work/rss.stop"
   rss_sampler "$receiver_pid" "$work/rss" &
   sampler=$!
-  rcv_cpu0=$(cpu_ticks "$receiver_pid")
+  rcv_cpu0=$(cpu_ns "$receiver_pid")
   rcv_json=$(run_wrk "http://127.0.0.1:$receiver_port$path" "$body" 2 "$conns" "$duration")
-  rcv_cpu=$(($(cpu_ticks "$receiver_pid") - rcv_cpu0))
+  rcv_cpu=$(($(cpu_ns "$receiver_pid") - rcv_cpu0))
   touch "$work/rss.stop"
   wait "$sampler" || true
   wait_idle
@@ -281,10 +282,10 @@ for sc in "${scenario_list[@]}"; do
   stop_pid "$receiver_pid"
 
   python3 - "$sc" "$nginx_json" "$rcv_json" "$before" "$after" "$rss_peak" "$hwm" \
-    "$conns" "$(wc -c < "$body")" "$store_bytes" "$ngx_cpu" "$rcv_cpu" "$(getconf CLK_TCK)" \
+    "$conns" "$(wc -c < "$body")" "$store_bytes" "$ngx_cpu" "$rcv_cpu" \
     >> "$results" << 'EOF'
 import json, sys
-sc, nginx, rcv, before, after, rss, hwm, conns, body, store, ncpu, rcpu, tck = sys.argv[1:]
+sc, nginx, rcv, before, after, rss, hwm, conns, body, store, ncpu, rcpu = sys.argv[1:]
 nginx, rcv = json.loads(nginx), json.loads(rcv)
 b = [int(x) for x in before.split()]
 a = [int(x) for x in after.split()]
@@ -292,10 +293,10 @@ d = dict(zip(["accept", "accept_with_warnings", "reject", "failed", "duplicate"]
              [y - x for x, y in zip(b, a)]))
 def rate(r):
     return r["requests"] / (r["duration_us"] / 1e6) if r["duration_us"] else 0.0
-def side(r, ticks):
-    cpu_s = int(ticks) / int(tck)
+def side(r, ns):
+    cpu_s = int(ns) / 1e9
     return {"requests": r["requests"], "requests_per_s": round(rate(r), 1),
-            "cpu_s": round(cpu_s, 2),
+            "cpu_s": round(cpu_s, 4),
             "cpu_us_per_request": round(cpu_s * 1e6 / r["requests"], 1) if r["requests"] else 0,
             "errors": r["errors"], "latency_ms": {k: round(v / 1000.0, 3)
                                                   for k, v in r["latency_us"].items()}}
