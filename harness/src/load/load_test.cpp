@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <thread>
@@ -452,6 +453,62 @@ TEST(LoadJson, CarriesHistogramsThatRebuild) {
   const auto h = latency_histogram::from_buckets(b, j["latency"]["min_ns"], j["latency"]["max_ns"]);
   EXPECT_EQ(h.value_at_percentile(99), r.latency.value_at_percentile(99));
   EXPECT_EQ(j["model"], "open");
+}
+
+// A blocking, thread-safe transport (the shape of the AMQP transport: send() returns when the
+// acknowledgement arrived) that answers after 1 ms, and once holds everything for 400 ms.
+class stalling_transport final : public transport {
+ public:
+  observation send(const exchange& x) override {
+    const auto n = ++sent_;
+    std::unique_lock lock(mu_);
+    if (n == 60) stall_until_ = std::chrono::steady_clock::now() + 400ms;
+    const auto until = stall_until_;
+    lock.unlock();
+    std::this_thread::sleep_until(std::max(until, std::chrono::steady_clock::now() + 1ms));
+    observation o;
+    o.body = x.correlation_id;
+    if (x.body.find("REJECT") != std::string::npos) o.outcome = transport_outcome::transport_error;
+    return o;
+  }
+  std::atomic<unsigned> sent_{0};
+
+ private:
+  std::mutex mu_;
+  std::chrono::steady_clock::time_point stall_until_{};
+};
+
+TEST(TransportLoad, OpenModelOverABlockingTransportShowsTheStall) {
+  stalling_transport t;
+  load_options o;
+  o.phases = constant_profile(100, 2s);
+  o.connections = 4;
+  std::string error;
+  auto r = run_transport_load(t, "amqp://test", one_message(), o, error);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->transport, "amqp");
+  EXPECT_EQ(r->due, 200U);
+  EXPECT_EQ(r->ok, 200U);
+  EXPECT_GE(r->latency.value_at_percentile(90), 150'000'000U);
+  EXPECT_GE(r->latency.max(), 350'000'000U);
+
+  stalling_transport t2;
+  load_options c;
+  c.model = load_model::closed;
+  c.connections = 4;
+  c.duration = 1500ms;
+  auto closed = run_transport_load(t2, "amqp://test", one_message(), c, error);
+  ASSERT_TRUE(closed) << error;
+  EXPECT_GT(closed->ok, 300U);
+  EXPECT_LT(closed->latency.value_at_percentile(90), 100'000'000U);
+
+  std::vector<load_message> bad{load_message{"r", message_kind::paxlst, "REJECT", "x", {}}};
+  o.phases = constant_profile(50, 200ms);
+  auto failed = run_transport_load(t2, "amqp://test", bad, o, error);
+  ASSERT_TRUE(failed) << error;
+  EXPECT_EQ(failed->ok, 0U);
+  EXPECT_EQ(failed->errors[static_cast<std::size_t>(load_error_kind::transport)], 10U);
+  EXPECT_FALSE(run_transport_load(t2, "amqp://test", {}, o, error));
 }
 
 // Every [apipnr.harness.6NN] the load sources can print is documented.
