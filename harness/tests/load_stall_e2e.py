@@ -15,9 +15,10 @@ import sys
 STALL_MS = 2000
 
 
-def start_receiver(exe, log_path, nth):
+def start_receiver(exe, src, log_path, nth):
     log = open(log_path, "wb")
-    proc = subprocess.Popen([exe, "--port", "0", "--address", "127.0.0.1", "--fault",
+    proc = subprocess.Popen([exe, "--port", "0", "--address", "127.0.0.1", "--specs",
+                             os.path.join(src, "specs"), "--log-level", "warn", "--fault",
                              f"stall-once:{STALL_MS}@{nth}"], stdout=subprocess.PIPE, stderr=log)
     line = proc.stdout.readline().decode().strip()
     if not line.startswith("listening on "):
@@ -59,7 +60,7 @@ def main():
                                          f.endswith(".edi"))[0])
     problems = []
 
-    proc, url = start_receiver(receiver, os.path.join(work, "open.log"), 200)
+    proc, url = start_receiver(receiver, src, os.path.join(work, "open.log"), 200)
     try:
         # 100/s for 8 s; the 200th input (about 2 s in) stalls the receiver for 2 s, so about
         # 200 of the 800 requests are due during the stall.
@@ -67,7 +68,7 @@ def main():
                   ["--rate", "100", "--duration", "8", "--connections", "8"])
     finally:
         stop(proc)
-    proc, url = start_receiver(receiver, os.path.join(work, "closed.log"), 200)
+    proc, url = start_receiver(receiver, src, os.path.join(work, "closed.log"), 200)
     try:
         cl = load(harness, url, payload, os.path.join(work, "closed"),
                   ["--model", "closed", "--connections", "4", "--duration", "8"])
