@@ -52,12 +52,29 @@ std::string_view element(const segment& s, std::size_t n, const delimiters& d) n
 std::string_view component(std::string_view element_raw, std::size_t n,
                            const delimiters& d) noexcept {
   if (n == 0) return {};
-  field_splitter sp(element_raw, d.component, d);
-  std::string_view piece;
-  for (std::size_t i = 1; sp.next(piece); ++i) {
-    if (i == n) return piece;
+  // field_splitter's rules without its per-piece calls: this runs for nearly every value the
+  // message layer reads. A piece that reaches the end takes the rest (a dangling release
+  // may step past it).
+  const char sep = d.component;
+  const char rel = d.release;
+  const bool has_rel = d.has_release;
+  const std::size_t size = element_raw.size();
+  std::size_t start = 0;
+  std::size_t i = 0;
+  for (std::size_t k = 1;; ++k) {
+    while (i < size) {
+      const char c = element_raw[i];
+      if (has_rel && c == rel) {
+        i += 2;
+        continue;
+      }
+      if (c == sep) break;
+      ++i;
+    }
+    if (k == n) return element_raw.substr(start, std::min(i, size) - start);
+    if (i >= size) return {};
+    start = ++i;
   }
-  return {};
 }
 
 std::size_t element_count(const segment& s, const delimiters& d) noexcept {

@@ -69,7 +69,15 @@ std::uint16_t segment_def::last_position() const noexcept {
 }
 
 bool qualifier_list::contains(std::string_view v) const noexcept {
-  return std::find(values.begin(), values.end(), v) != values.end();
+  // Size first, then bytes inline: the group parser asks for most segments, and qualifiers
+  // are a few characters (a memcmp call per candidate cost more than the comparison).
+  for (const std::string& q : values) {
+    if (q.size() != v.size()) continue;
+    std::size_t k = 0;
+    while (k < v.size() && q[k] == v[k]) ++k;
+    if (k == v.size()) return true;
+  }
+  return false;
 }
 
 bool code_list::contains(std::string_view code) const noexcept {

@@ -1,6 +1,7 @@
 // The definition-driven group-structure parser (specs/messages/README.md "Matching algorithm")
 // and the element layout checks.
 #include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 
@@ -11,6 +12,14 @@ namespace {
 
 using apipnr::scope;
 using apipnr::severity;
+
+// Tags are three characters: compare them inline (string equality through memcmp was the
+// group parser's largest single cost, one call per candidate node).
+inline bool same_tag(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  if (a.size() == 3) return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+  return a == b;
+}
 
 bool has_unreleased(std::string_view raw, char c, const edifact::delimiters& d) noexcept {
   for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -279,7 +288,7 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
     if (lv > 0 && from == 0) from = 1;
     for (std::size_t j = from; j < c.size(); ++j) {
       const node& nd = c[j];
-      if (nd.tag != s.tag) continue;
+      if (!same_tag(nd.tag, s.tag)) continue;
       // Most candidates read their qualifier at the same place (1:1): read it once.
       if (!have_q || nd.qualifier_element != q_el || nd.qualifier_component != q_co) {
         q_el = nd.qualifier_element;
@@ -409,34 +418,6 @@ void structure_parser::check_exclusive(std::size_t i, const node& g) {
 
 // -- element layout -----------------------------------------------------------------------
 
-// Characters of a raw value after unescaping, counting UTF-8 sequences as one character; for
-// numeric values sign and decimal mark do not count (ISO 9735 length of numeric elements).
-std::size_t value_length(std::string_view raw, const edifact::delimiters& d, bool numeric) {
-  std::size_t n = 0;
-  for (std::size_t k = 0; k < raw.size(); ++k) {
-    char c = raw[k];
-    if (d.has_release && c == d.release && k + 1 < raw.size()) c = raw[++k];
-    if ((static_cast<unsigned char>(c) & 0xC0u) == 0x80u) continue;
-    if (numeric && (c == '-' || c == '.' || c == ',' || c == d.decimal)) continue;
-    ++n;
-  }
-  return n;
-}
-
-bool type_ok(std::string_view raw, const edifact::delimiters& d, char_class t) {
-  for (std::size_t k = 0; k < raw.size(); ++k) {
-    char c = raw[k];
-    if (d.has_release && c == d.release && k + 1 < raw.size()) c = raw[++k];
-    const bool digit = c >= '0' && c <= '9';
-    if (t == char_class::n) {
-      if (!digit && c != '.' && c != ',' && c != d.decimal && !(c == '-' && k == 0)) return false;
-    } else if (t == char_class::a) {
-      if (digit) return false;
-    }
-  }
-  return true;
-}
-
 void structure_parser::check_value(std::size_t i, const node& n, const field_def& f,
                                    std::string_view raw, std::uint16_t element,
                                    std::uint16_t component, std::uint16_t repetition) {
@@ -446,12 +427,33 @@ void structure_parser::check_value(std::size_t i, const node& n, const field_def
            component, repetition, &opt_.not_in_profile);
   }
   if (f.format.type == char_class::none) return;
-  if (!type_ok(raw, d_, f.format.type)) {
+  // Character type and length in one pass over the value. Length: characters after
+  // unescaping, UTF-8 sequences counting as one; for numeric values sign and decimal mark do
+  // not count (ISO 9735 length of numeric elements). Type: n = digits, decimal marks and a
+  // leading minus; a = no digits.
+  const bool numeric = f.format.type == char_class::n;
+  const bool alpha = f.format.type == char_class::a;
+  bool ok = true;
+  std::size_t len = 0;
+  for (std::size_t k = 0; k < raw.size(); ++k) {
+    char c = raw[k];
+    if (d_.has_release && c == d_.release && k + 1 < raw.size()) c = raw[++k];
+    const bool digit = c >= '0' && c <= '9';
+    const bool mark = c == '.' || c == ',' || c == d_.decimal;
+    if (numeric) {
+      if (!digit && !mark && !(c == '-' && k == 0)) ok = false;
+    } else if (alpha && digit) {
+      ok = false;
+    }
+    if ((static_cast<unsigned char>(c) & 0xC0u) == 0x80u) continue;
+    if (numeric && (c == '-' || mark)) continue;
+    ++len;
+  }
+  if (!ok) {
     report(errc::invalid_character_type, i, &n,
            f.id + (f.format.type == char_class::n ? " must be numeric" : " must be alphabetic"),
            element, component, repetition);
   }
-  const std::size_t len = value_length(raw, d_, f.format.type == char_class::n);
   if (len > f.format.length) {
     report(errc::value_too_long, i, &n,
            f.id + " has " + std::to_string(len) + " characters, max " +
@@ -479,8 +481,12 @@ void structure_parser::check_occurrence(std::size_t i, const node& n, const fiel
   edifact::field_splitter comps(occ, d_.component, d_);
   std::string_view cv;
   std::uint16_t c = 0;
+  // The first components as split here, so that the mandatory check below need not split
+  // the occurrence again for each mandatory component.
+  std::array<std::string_view, 16> split{};
   while (comps.next(cv)) {
     ++c;
+    if (c <= split.size()) split[c - 1] = cv;
     const field_def* cf = f.component(c);
     if (cf == nullptr) {
       if (!cv.empty()) {
@@ -492,8 +498,10 @@ void structure_parser::check_occurrence(std::size_t i, const node& n, const fiel
     check_value(i, n, *cf, cv, p, c, rep);
   }
   for (const auto& cf : f.components) {
-    if (cf.status == status::mandatory &&
-        (cf.pos > c || edifact::component(occ, cf.pos, d_).empty())) {
+    if (cf.status != status::mandatory) continue;
+    if (cf.pos > c ||
+        (cf.pos <= split.size() ? split[cf.pos - 1] : edifact::component(occ, cf.pos, d_))
+            .empty()) {
       report(errc::missing_component, i, &n, f.id + "/" + cf.id + " missing", p, cf.pos, rep);
     }
   }
