@@ -10,6 +10,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,19 @@ struct resolved_path {
     return !has_element && !steps.empty() && steps.back().kind == step_kind::group;
   }
 };
+
+// Exact membership of v in a short list of codes. Inline, size first, then bytes: codes are
+// one to a few characters, and the generic find (a memcmp call per candidate) was a hot spot
+// of rule evaluation.
+inline bool in_list(std::string_view v, const std::vector<std::string>& list) noexcept {
+  for (const std::string& m : list) {
+    if (m.size() != v.size()) continue;
+    std::size_t k = 0;
+    while (k < v.size() && m[k] == v[k]) ++k;
+    if (k == v.size()) return true;
+  }
+  return false;
+}
 
 // Allowed values of a `codes` check.
 struct code_set {

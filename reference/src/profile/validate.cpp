@@ -12,9 +12,7 @@
 namespace apipnr::profile {
 
 bool detail::code_set::contains(std::string_view v) const {
-  auto has = [v](const std::vector<std::string>& list) {
-    return std::find(list.begin(), list.end(), v) != list.end();
-  };
+  auto has = [v](const std::vector<std::string>& list) { return in_list(v, list); };
   if (has(remove)) return false;
   if (has(add)) return true;
   if (pattern_based) {
@@ -254,7 +252,7 @@ class evaluator {
   }
 
   static bool in_values(std::string_view v, const std::vector<std::string>& values) noexcept {
-    return std::find(values.begin(), values.end(), v) != values.end();
+    return detail::in_list(v, values);
   }
 
   template <class F>
