@@ -27,9 +27,19 @@ enum class place : std::uint8_t {
   trailer,   // CNT
 };
 
+// Equality with a short literal, inline: GCC calls string_view::compare out of line for
+// `view == "LIT"`, and the extractor makes a dozen such tests per segment.
+inline bool eq(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (a[k] != b[k]) return false;
+  }
+  return true;
+}
+
 bool in(std::string_view v, std::initializer_list<std::string_view> list) noexcept {
   for (auto x : list) {
-    if (v == x) return true;
+    if (eq(v, x)) return true;
   }
   return false;
 }
@@ -147,6 +157,7 @@ class extractor {
   }
 
   place place_of(std::size_t i);
+  static place place_of_path(std::string_view path);
   place guess_place(std::size_t i) const;
   void header_segment(std::size_t i);
   void sg1_segment(std::size_t i);
@@ -188,6 +199,7 @@ class extractor {
   std::size_t sg2_index_ = 0;
   std::uint32_t leg_seq_ = 0;
   bool have_traveller_ = false, have_document_ = false;
+  std::vector<std::int8_t> place_by_node_;  // place_of_path() by node index, -1 = not yet
 };
 
 place extractor::guess_place(std::size_t i) const {
@@ -195,24 +207,24 @@ place extractor::guess_place(std::size_t i) const {
   // for segments the tree could not place.
   const auto tag = seg(i).tag;
   const auto q = comp(i, 1, 1);
-  if (tag == "UNH" || tag == "UNT") return place::envelope;
-  if (tag == "BGM") return place::header;
-  if (tag == "NAD") return q == "MS" ? place::sg1 : place::sg4;
-  if (tag == "CTA") return place::sg1;
-  if (tag == "TDT")
+  if (eq(tag, "UNH") || eq(tag, "UNT")) return place::envelope;
+  if (eq(tag, "BGM")) return place::header;
+  if (eq(tag, "NAD")) return eq(q, "MS") ? place::sg1 : place::sg4;
+  if (eq(tag, "CTA")) return place::sg1;
+  if (eq(tag, "TDT"))
     return (state_ == place::sg4 || state_ == place::sg5) ? place::other : place::sg2;
-  if (tag == "DOC") return place::sg5;
-  if (tag == "CNT" || tag == "AUT") return place::trailer;
-  if (tag == "GID") return place::other;
-  if (tag == "CPI" || tag == "QTY") return state_ == place::sg5 ? place::sg5 : place::other;
-  if (tag == "LOC") {
+  if (eq(tag, "DOC")) return place::sg5;
+  if (eq(tag, "CNT") || eq(tag, "AUT")) return place::trailer;
+  if (eq(tag, "GID")) return place::other;
+  if (eq(tag, "CPI") || eq(tag, "QTY")) return state_ == place::sg5 ? place::sg5 : place::other;
+  if (eq(tag, "LOC")) {
     if (state_ == place::sg2 || state_ == place::sg3) return place::sg3;
-    if (state_ == place::sg5 && q == "91") return place::sg5;
+    if (state_ == place::sg5 && eq(q, "91")) return place::sg5;
     if (state_ == place::sg4 || state_ == place::sg5) return place::sg4;
     if (in(q, {"125", "87", "92", "130", "188", "172", "192"})) return place::sg3;
     return place::sg4;
   }
-  if (tag == "DTM") {
+  if (eq(tag, "DTM")) {
     switch (state_) {
       case place::sg2:
         return place::sg2;
@@ -226,15 +238,15 @@ place extractor::guess_place(std::size_t i) const {
         return place::header;
     }
   }
-  if (tag == "RFF") {
+  if (eq(tag, "RFF")) {
     if (state_ == place::sg5 && !in(q, {"AVF", "ABO", "SEA", "CR", "AEA", "YZY"})) {
       return place::sg5;
     }
     if (state_ == place::sg4 || state_ == place::sg5) return place::sg4;
     return place::header;
   }
-  if (tag == "GEI") return (state_ == place::sg5 && q != "4") ? place::sg5 : place::sg4;
-  if (tag == "COM") return (state_ == place::sg1) ? place::sg1 : place::sg4;
+  if (eq(tag, "GEI")) return (state_ == place::sg5 && !eq(q, "4")) ? place::sg5 : place::sg4;
+  if (eq(tag, "COM")) return (state_ == place::sg1) ? place::sg1 : place::sg4;
   if (in(tag, {"ATT", "MEA", "FTX", "EMP", "NAT"})) return place::sg4;
   return place::other;
 }
@@ -253,7 +265,19 @@ place extractor::place_of(std::size_t i) {
     }
     return p;
   }
-  const std::string_view path = e.matched->path;
+  // The place depends only on the node: decide it once per node of the definition.
+  const message::node* m = e.matched;
+  const message::definition* def = tree_->def;
+  if (def != nullptr && m->index < def->nodes.size() && def->nodes[m->index] == m) {
+    if (place_by_node_.size() != def->nodes.size()) place_by_node_.assign(def->nodes.size(), -1);
+    std::int8_t& slot = place_by_node_[m->index];
+    if (slot < 0) slot = static_cast<std::int8_t>(place_of_path(m->path));
+    return static_cast<place>(slot);
+  }
+  return place_of_path(m->path);
+}
+
+place extractor::place_of_path(std::string_view path) {
   if (path.starts_with("SG4/SG5")) return place::sg5;
   if (path.starts_with("SG4/SG6") || path.starts_with("SG4/SG7")) return place::other;
   if (path.starts_with("SG4")) return place::sg4;
@@ -399,7 +423,7 @@ void extractor::read_envelope() {
 void extractor::header_segment(std::size_t i) {
   const auto tag = seg(i).tag;
   auto& m = out_.message;
-  if (tag == "BGM") {
+  if (eq(tag, "BGM")) {
     seen_bgm_ = true;
     const auto code = comp(i, 1, 1);
     const auto sub = comp(i, 2, 1);
@@ -431,7 +455,7 @@ void extractor::header_segment(std::size_t i) {
     }
     return;
   }
-  if (tag == "RFF" && comp(i, 1, 1) == "TN" && !m.transaction_reference) {
+  if (eq(tag, "RFF") && comp(i, 1, 1) == "TN" && !m.transaction_reference) {
     m.transaction_reference = ctext(i, 1, 2);
     if (!comp(i, 1, 5).empty()) m.transaction_revision = ctext(i, 1, 5);
     return;
@@ -442,7 +466,7 @@ void extractor::header_segment(std::size_t i) {
 
 void extractor::sg1_segment(std::size_t i) {
   const auto tag = seg(i).tag;
-  if (tag == "NAD") {
+  if (eq(tag, "NAD")) {
     ++sg1_count_;
     if (sg1_count_ > 1) {
       report(errc::header_not_mapped, i, 0, 0,
@@ -465,7 +489,7 @@ void extractor::sg1_segment(std::size_t i) {
     return;
   }
   if (!out_.reporter) out_.reporter.emplace();
-  if (tag == "COM") {
+  if (eq(tag, "COM")) {
     add_contacts(i, out_.reporter->contacts);
     return;
   }
@@ -501,8 +525,9 @@ void extractor::close_itinerary() {
   const point* orphan = nullptr;   // an arrival that came with no departure open
   for (const auto& p : points_) {
     const auto& q = p.qualifier;
-    const bool departure = q == "125" || (q == "92" && !pending && !(p.arr_time && !p.dep_time));
-    const bool arrival = q == "87" || q == "130" || (q == "92" && !departure);
+    const bool departure =
+        eq(q, "125") || (eq(q, "92") && !pending && !(p.arr_time && !p.dep_time));
+    const bool arrival = eq(q, "87") || eq(q, "130") || (eq(q, "92") && !departure);
     if (in(q, {"188", "172", "192"})) {
       // Master crew list filing/reporting location (LOC-005): not a sector; kept as a one-sided
       // leg so that the place and its DTM 554 are not lost.
@@ -541,7 +566,7 @@ void extractor::close_itinerary() {
       l.arrival = as_place(p, p.arr_time);
       pending = nullptr;
       // A 92 carrying DTM 189 as well continues the chain from this airport.
-      if (q == "92" && p.dep_time) pending = &p;
+      if (eq(q, "92") && p.dep_time) pending = &p;
       continue;
     }
     if (orphan) {
@@ -578,7 +603,7 @@ void extractor::untag_single_flight() {
 
 void extractor::sg2_segment(std::size_t i) {
   const auto tag = seg(i).tag;
-  if (tag == "TDT") {
+  if (eq(tag, "TDT")) {
     close_itinerary();
     seen_tdt_ = true;
     ++sg2_index_;
@@ -618,7 +643,7 @@ void extractor::sg2_segment(std::size_t i) {
 
 void extractor::sg3_segment(std::size_t i) {
   const auto tag = seg(i).tag;
-  if (tag == "LOC") {
+  if (eq(tag, "LOC")) {
     point p;
     p.seg = i;
     p.qualifier = ctext(i, 1, 1);
@@ -626,16 +651,16 @@ void extractor::sg3_segment(std::size_t i) {
     points_.push_back(std::move(p));
     return;
   }
-  if (tag == "DTM" && !points_.empty()) {
+  if (eq(tag, "DTM") && !points_.empty()) {
     auto& p = points_.back();
     const auto q = comp(i, 1, 1);
     auto v = date_time_value(i);
     if (!v) return;
-    if (q == "189") {
+    if (eq(q, "189")) {
       p.dep_time = std::move(v);
-    } else if (q == "232") {
+    } else if (eq(q, "232")) {
       p.arr_time = std::move(v);
-    } else if (q == "554") {
+    } else if (eq(q, "554")) {
       p.other_time = std::move(v);
     } else {
       report(errc::unexpected_date, i, 1, 1, "DTM " + text(q) + " in SG3; not represented");
@@ -647,7 +672,7 @@ void extractor::sg3_segment(std::size_t i) {
 
 void extractor::sg4_segment(std::size_t i) {
   const auto tag = seg(i).tag;
-  if (tag == "NAD") {
+  if (eq(tag, "NAD")) {
     traveller t;
     const auto f = comp(i, 1, 1);
     t.role = std::string(role_for(f));
@@ -707,17 +732,17 @@ void extractor::sg4_segment(std::size_t i) {
   traveller* t = current_traveller(i, false);
   if (!t) return;
   const auto q = comp(i, 1, 1);
-  if (tag == "ATT") {
+  if (eq(tag, "ATT")) {
     const auto g = ctext(i, 3, 1);
-    if (q != "2" || !in(g, {"M", "F", "U", "X"})) {
-      report(errc::unknown_gender, i, static_cast<std::uint16_t>(q != "2" ? 1 : 3), 1,
+    if (!eq(q, "2") || !in(g, {"M", "F", "U", "X"})) {
+      report(errc::unknown_gender, i, static_cast<std::uint16_t>(!eq(q, "2") ? 1 : 3), 1,
              "ATT " + text(q) + " value '" + g + "'");
     }
-    if (q == "2" && !g.empty()) set_once(t->gender, g, i, "gender");
+    if (eq(q, "2") && !g.empty()) set_once(t->gender, g, i, "gender");
     return;
   }
-  if (tag == "DTM") {
-    if (q == "329") {
+  if (eq(tag, "DTM")) {
+    if (eq(q, "329")) {
       if (auto v = date_value(i, model::birth_rule(reference_))) {
         set_once(t->date_of_birth, std::move(*v), i, "date of birth");
       }
@@ -727,17 +752,17 @@ void extractor::sg4_segment(std::size_t i) {
     }
     return;
   }
-  if (tag == "LOC") {
+  if (eq(tag, "LOC")) {
     const auto where = ctext(i, 2, 1);
-    if (q == "22") {
+    if (eq(q, "22")) {
       set_once(t->clearance_port, where, i, "LOC 22");
-    } else if (q == "174") {
+    } else if (eq(q, "174")) {
       set_once(t->residence_country, where, i, "LOC 174");
-    } else if (q == "178") {
+    } else if (eq(q, "178")) {
       set_once(t->embarkation, where, i, "LOC 178");
-    } else if (q == "179") {
+    } else if (eq(q, "179")) {
       set_once(t->debarkation, where, i, "LOC 179");
-    } else if (q == "180") {
+    } else if (eq(q, "180")) {
       // LOC-012: a country code, free text in C517/3224, or city/state in C519/C553.
       std::string pob = where.empty() ? ctext(i, 2, 4) : where;
       for (std::size_t e : {3u, 4u}) {
@@ -752,34 +777,34 @@ void extractor::sg4_segment(std::size_t i) {
     }
     return;
   }
-  if (tag == "NAT") {
-    if (q != "2") {
+  if (eq(tag, "NAT")) {
+    if (!eq(q, "2")) {
       report(errc::segment_not_mapped, i, 1, 1, "NAT qualifier '" + text(q) + "'");
     }
     set_once(t->nationality, ctext(i, 2, 1), i, "nationality");
     return;
   }
-  if (tag == "RFF") {
+  if (eq(tag, "RFF")) {
     const auto value = ctext(i, 1, 2);
-    if (q == "TN") {
+    if (eq(q, "TN")) {
       report(errc::tn_in_traveller, i, 1, 1, "RFF+TN:" + value + " in traveller group; kept");
     } else if (!in(q, {"AVF", "ABO", "SEA", "CR", "AEA", "YZY"})) {
       report(errc::unknown_reference, i, 1, 1, "RFF qualifier '" + text(q) + "'; kept");
     }
-    if (q == "SEA" && !value.empty()) set_once(t->seat, value, i, "seat");
+    if (eq(q, "SEA") && !value.empty()) set_once(t->seat, value, i, "seat");
     t->references.push_back({text(q), value});
     return;
   }
-  if (tag == "GEI") {
+  if (eq(tag, "GEI")) {
     const auto code = ctext(i, 2, 1);
-    if (q != "4") {
+    if (!eq(q, "4")) {
       report(errc::segment_not_mapped, i, 1, 1, "GEI qualifier '" + text(q) + "'");
       return;
     }
     if (!code.empty()) set_once(t->verified, code, i, "verification");
     return;
   }
-  if (tag == "EMP") {
+  if (eq(tag, "EMP")) {
     const auto cat = ctext(i, 2, 1);
     if (!is_crew(t->role)) {
       report(errc::emp_on_passenger, i, 0, 0,
@@ -791,11 +816,11 @@ void extractor::sg4_segment(std::size_t i) {
     if (!cat.empty()) set_once(t->crew_function, cat, i, "crew function");
     return;
   }
-  if (tag == "MEA") {
+  if (eq(tag, "MEA")) {
     // MEA-002: the count sits in the unit slot (MEA+CT++1) or the value slot (MEA+CT++:1).
     const auto unit = comp(i, 3, 1);
     const auto value = comp(i, 3, 2);
-    if (q == "CT") {
+    if (eq(q, "CT")) {
       const auto raw = value.empty() ? unit : value;
       if (const auto n = to_uint(raw)) {
         if (t->baggage.count) {
@@ -806,7 +831,7 @@ void extractor::sg4_segment(std::size_t i) {
       } else {
         report(errc::bad_quantity, i, 3, value.empty() ? 1 : 2, "bag count '" + text(raw) + "'");
       }
-    } else if (q == "WT") {
+    } else if (eq(q, "WT")) {
       if (const auto w = to_number(value, ic_.delims.decimal)) {
         if (t->baggage.weight) {
           report(errc::repeated_value, i, 3, 0, "second MEA WT; first kept");
@@ -822,8 +847,8 @@ void extractor::sg4_segment(std::size_t i) {
     }
     return;
   }
-  if (tag == "FTX") {
-    if (q != "BAG") {
+  if (eq(tag, "FTX")) {
+    if (!eq(q, "BAG")) {
       report(errc::segment_not_mapped, i, 1, 1,
              "FTX " + text(q) + " '" + ctext(i, 4, 1) + "' not represented");
       return;
@@ -859,7 +884,7 @@ void extractor::sg4_segment(std::size_t i) {
     }
     return;
   }
-  if (tag == "COM") {
+  if (eq(tag, "COM")) {
     add_contacts(i, t->contacts);
     return;
   }
@@ -871,7 +896,7 @@ void extractor::sg5_segment(std::size_t i) {
   const auto tag = seg(i).tag;
   traveller* t = current_traveller(i, true);
   if (!t) return;
-  if (tag == "DOC") {
+  if (eq(tag, "DOC")) {
     model::document d;
     d.type = ctext(i, 1, 1);
     d.number = ctext(i, 2, 1);
@@ -891,12 +916,12 @@ void extractor::sg5_segment(std::size_t i) {
   }
   auto& d = t->documents.back();
   const auto q = comp(i, 1, 1);
-  if (tag == "DTM") {
-    if (q == "36") {
+  if (eq(tag, "DTM")) {
+    if (eq(q, "36")) {
       if (auto v = date_value(i, model::expiry_rule(reference_, opt_.expiry_lookback_years))) {
         set_once(d.expiry, std::move(*v), i, "document expiry");
       }
-    } else if (q == "182") {
+    } else if (eq(q, "182")) {
       // An issue date lies in the past, like a date of birth.
       if (auto v = date_value(i, model::birth_rule(reference_))) {
         set_once(d.issue_date, std::move(*v), i, "document issue date");
@@ -906,7 +931,7 @@ void extractor::sg5_segment(std::size_t i) {
     }
     return;
   }
-  if (tag == "LOC" && q == "91") {
+  if (eq(tag, "LOC") && eq(q, "91")) {
     set_once(d.issuing_state, ctext(i, 2, 1), i, "issuing state");
     return;
   }
@@ -916,7 +941,7 @@ void extractor::sg5_segment(std::size_t i) {
 
 void extractor::trailer_segment(std::size_t i) {
   const auto tag = seg(i).tag;
-  if (tag != "CNT") {
+  if (!eq(tag, "CNT")) {
     report(errc::segment_not_mapped, i, 0, 0, std::string(tag) + " not represented");
     return;
   }
@@ -929,9 +954,9 @@ void extractor::trailer_segment(std::size_t i) {
     return;
   }
   if (!out_.counts) out_.counts.emplace();
-  if (q == "42") {
+  if (eq(q, "42")) {
     out_.counts->passengers = *n;
-  } else if (q == "41") {
+  } else if (eq(q, "41")) {
     out_.counts->crew = *n;
   } else {
     report(errc::unknown_count, i, 1, 1, "CNT qualifier '" + text(q) + "'");
@@ -963,6 +988,11 @@ void extractor::check_counts() {
 canonical_message extractor::run() {
   read_envelope();
   const std::size_t n = mv_.segment_count();
+  // One traveller per NAD at most: reserving avoids moving every traveller built so far each
+  // time the vector grows (20,000 travellers: about a dozen full moves).
+  std::size_t nads = 0;
+  for (std::size_t i = 1; i < n; ++i) nads += eq(seg(i).tag, "NAD") ? 1 : 0;
+  out_.travellers.reserve(nads);
   for (std::size_t i = 1; i < n; ++i) {
     const place p = place_of(i);
     switch (p) {
