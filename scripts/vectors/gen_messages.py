@@ -122,6 +122,13 @@ def case_ref(folder, num, part=0):
     return f"{FOLDER_CODE[folder]}{num:03d}{part:02d}"
 
 
+def set_car(car, num):
+    """The common access reference (UNH 0068) of multi-part case `num`: a receiver keys a set by
+    sender + 0068 (+ document code), so cases sharing one would feed one set; each case's set
+    gets its own by a case suffix (vectors/README.md "Interchange keys")."""
+    return f"{car}/{num:02d}"
+
+
 def keyed(env, folder, num, part=0):
     """A copy of env carrying the case's own control reference unless one was given."""
     e = copy.copy(env)
@@ -1171,7 +1178,7 @@ def multipart_case(folder, num, description, reqs, stem, *, parts=MP_SPLIT, orde
     for i, (seq, travellers) in enumerate(parts, 1):
         env = Env(ref=case_ref(folder, num, i), dt=("250301", f"09{30 + i:02d}"))
         envs[i] = env
-        car = (car_by_part or {}).get(i, CAR)
+        car = (car_by_part or {}).get(i, set_car(CAR, num))
         c = (cnt_by_part or {}).get(i, cnt)
         body = paxlst_body(travellers=travellers, cnt=c)
         if mutate_by_part and i in mutate_by_part:
@@ -1187,7 +1194,7 @@ def multipart_case(folder, num, description, reqs, stem, *, parts=MP_SPLIT, orde
     canon = None
     if outcome == "accept" and with_canonical:
         canon = paxlst_canon(envs[1], {"all_travellers": all_trav, "cnt": cnt},
-                             {"ref": "1", "car": CAR, "version": "D:05B"},
+                             {"ref": "1", "car": set_car(CAR, num), "version": "D:05B"},
                              parts=sorted(canon_parts))
     add(folder, num, description, reqs, outcome, named, canonical=canon,
         cname=f"{prefix}{stem}.canonical.json", **kw)
@@ -1526,7 +1533,7 @@ def pnr_multipart_case(folder, num, description, reqs, stem, *, order=(1, 2), ou
     for i, (seq, pnrs_) in enumerate(parts, 1):
         env = Env(**dict(PNR_ENV, ref=case_ref(folder, num, i), dt=("250228", f"11{i:02d}")))
         envs[i] = env
-        car = (car_by_part or {}).get(i, PNR_CAR)
+        car = (car_by_part or {}).get(i, set_car(PNR_CAR, num))
         eqn = (eqn_by_part or {}).get(i, 2)
         files[i] = interchange(env, [(unh("1", PNR_MSGID, car, seq),
                                       pnrgov_body(pnrs=pnrs_, eqn=eqn))])
@@ -1534,7 +1541,7 @@ def pnr_multipart_case(folder, num, description, reqs, stem, *, order=(1, 2), ou
     named = {f"{prefix}{stem}_part{n:02d}.edi": files[n] for n in order}
     canon = None
     if outcome == "accept" and with_canonical:
-        canon = pnrgov_canon(envs[1], {"ref": "1", "car": PNR_CAR, "version": "13:1",
+        canon = pnrgov_canon(envs[1], {"ref": "1", "car": set_car(PNR_CAR, num), "version": "13:1",
                                        "seq": "01:C"}, eqn=2, all_pnrs=[p1, p2],
                              parts=[(1, False, "1"), (2, True, "1")])
     add(folder, num, description, reqs, outcome, named, canonical=canon,
