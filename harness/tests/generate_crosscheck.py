@@ -158,7 +158,7 @@ def main():
     # cross-check).
     runs = [("full", ["--profile", "small", "--flights", "4", "--seed", "30",
                       "--max-part-bytes", "8192", "--pnr-xml-per-mille", "400"]),
-            ("update", ["--profile", "mid-size", "--flights", "3", "--seed", "15",
+            ("update", ["--profile", "small", "--flights", "2", "--seed", "15",
                         "--pnr-push", "update", "--pnr-xml-per-mille", "500",
                         "--max-part-bytes", "16384"])]
     for name, extra in runs:
