@@ -20,10 +20,11 @@
 # be verified at once. A real evaluation signs with the evaluator's own key, kept elsewhere, and
 # publishes the public key (docs/REPORTS.md): pass it as APIPNR_SIGNING_KEY=/path/key.pem.
 #
-# Canonical data checks are off (no `query` in the target): the corpus reuses the UNB sender and
-# control reference (XXAPI/1001) across cases, and the reference, implementing RCV-DUP-001,
-# stores only the first and answers the rest as duplicates of it, so GET /v1/messages/{id}
-# would compare the wrong message. Decisions are still made on each input's own bytes.
+# Canonical data checks are on (`query` in the target): after each accept case the harness GETs
+# /v1/messages/{id} from the receiver and compares messages[0].canonical field by field with the
+# case's expected canonical JSON. Every case carries its own UNB sender + control reference
+# (vectors/README.md "Interchange keys"), so duplicate detection (RCV-DUP-001) never folds two
+# cases into one.
 #
 # Known reference failures (with reasons): harness/tests/reference-expectations.json.
 #
@@ -112,8 +113,9 @@ write_target() {  # file host:port
   "http": {"endpoints": {
     "paxlst": "$base/v1/api/paxlst", "iapi": "$base/v1/api/iapi",
     "pnrgov_edifact": "$base/v1/pnr/edifact", "pnrgov_xml": "$base/v1/pnr/xml"}},
-  "timeouts": {"connect_ms": 2000, "response_ms": 10000},
-  "acknowledgement": "synchronous"
+  "timeouts": {"connect_ms": 2000, "response_ms": 30000},
+  "acknowledgement": "synchronous",
+  "query": {"base_url": "$base", "canonical_pointer": "/messages/0/canonical"}
 }
 EOF
 }

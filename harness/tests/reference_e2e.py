@@ -81,12 +81,16 @@ def write_target(path, base):
             "iapi": base + "/v1/api/iapi",
             "pnrgov_edifact": base + "/v1/pnr/edifact",
             "pnrgov_xml": base + "/v1/pnr/xml"}},
-        "timeouts": {"connect_ms": 2000, "response_ms": 10000},
+        # 30 s: paxlst/26 (100000 traveller groups, rejected) makes the reference store 100000
+        # traveller rows and 400000 findings, about 4 s of CPU, far more on a busy 2-core CI.
+        "timeouts": {"connect_ms": 2000, "response_ms": 30000},
         "acknowledgement": "synchronous",
-        # No query interface: the corpus reuses UNB sender and control reference (XXAPI/1001)
-        # across cases, so the reference, which implements RCV-DUP-001, stores only the first
-        # and answers the others as duplicates of it; GET /v1/messages/{id} would then compare
-        # the wrong message. Decisions are still made on each input's own bytes.
+        # Canonical data checks: the harness GETs /v1/messages/{id} (id from the answer's
+        # Location), takes messages[0].canonical of the stored interchange and compares it with
+        # the case's expected canonical JSON. Every case has its own UNB sender + control
+        # reference (vectors/README.md "Interchange keys"), so the receiver's duplicate
+        # detection (RCV-DUP-001) never answers one case with another's stored message.
+        "query": {"base_url": base, "canonical_pointer": "/messages/0/canonical"},
     }
     with open(path, "w") as f:
         json.dump(t, f, indent=2)

@@ -458,6 +458,15 @@ std::vector<model::canonical_message> session::add(result& r, diagnostic_sink& s
   return out;
 }
 
+std::vector<model::canonical_message> session::expire(diagnostic_sink& sink) {
+  std::vector<model::canonical_message> out = impl_->paxlst_sets.expire(sink);
+  for (auto& m : impl_->pnrgov_sets.expire(sink)) {
+    impl_->join_pnrs(m, sink);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 std::vector<model::canonical_message> session::finish(diagnostic_sink& sink) {
   std::vector<model::canonical_message> out = impl_->paxlst_sets.flush(sink);
   for (auto& m : impl_->pnrgov_sets.flush(sink)) {

@@ -4,6 +4,7 @@
 #include "apipnr/receiver/components.hpp"
 
 #include <atomic>
+#include <mutex>
 
 #if APIPNR_RECEIVER_WITH_IAPI
 #include "apipnr/iapi/decision_engine.hpp"
@@ -23,8 +24,34 @@ class pipeline_checker final : public checker {
   explicit pipeline_checker(pipeline::engine e) : engine_(std::move(e)) {}
   pipeline::result check(std::string_view bytes) const override { return engine_.check(bytes); }
 
+  // One session for every intake thread and channel: the parts of a set may arrive on
+  // different connections (or HTTP and AMQP). Parts are held in memory only; they are durable
+  // as raw interchanges in the store, but a restart forgets open sets (docs/RECEIVER.md).
+  std::vector<model::canonical_message> join(const pipeline::result& r,
+                                             std::vector<diagnostic>& set_findings) const override {
+    pipeline::result parts;
+    parts.messages = r.messages;
+    parts.message_source = r.message_source;
+    parts.message_outcomes = r.message_outcomes;
+    parts.bytes = r.bytes;
+    diagnostic_list sink;
+    std::vector<model::canonical_message> done;
+    {
+      const std::lock_guard lock(mutex_);
+      // Sets abandoned for longer than the timeout are reported and dropped: an incomplete set
+      // loads nothing (vectors/README.md `set_outcome: incomplete`; RCV-MULTI-001, policy
+      // reject).
+      (void)session_.expire(sink);
+      done = session_.add(parts, sink);
+    }
+    for (const auto& d : sink.items()) set_findings.push_back(d);
+    return done;
+  }
+
  private:
   pipeline::engine engine_;
+  mutable std::mutex mutex_;
+  mutable pipeline::session session_;
 };
 #endif
 

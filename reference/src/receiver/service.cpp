@@ -385,7 +385,18 @@ transport::response service::intake(const transport::request& req, kind k) {
   rec.outcome = to_store(r.outcome);
   rec.findings = r.findings;
   rec.finding_message = r.finding_message;
-  rec.messages = r.messages;
+  if (r.outcome == pipeline::verdict::reject) {
+    rec.messages = r.messages;  // kept for inspection; a rejected part joins no set
+  } else {
+    // What the input loads: single messages, or a multi-part set its last part completes (a
+    // part of an open set loads nothing yet). Set findings are stored with the input.
+    std::vector<diagnostic> set_findings;
+    rec.messages = checker_->join(r, set_findings);
+    for (auto& d : set_findings) {
+      rec.findings.push_back(std::move(d));
+      if (!rec.finding_message.empty()) rec.finding_message.push_back(-1);
+    }
+  }
   auto put = store_->put(std::move(rec));
   if (!put) {
     auto resp = problem_response(503, "store-unavailable",
@@ -423,10 +434,24 @@ transport::response service::intake(const transport::request& req, kind k) {
   const auto stamp = utc_now();
   auto next_reference = [&] { return std::to_string(++control_counter_); };
 
-  if (k == kind::paxlst) {
+  // A CONTRL answers a rejection only when it states it itself (UCI 4, or a UCF/UCM 4 for the
+  // rejected group or message, ISO 9735-5 / STANDARDS.md §4.3): it reports syntax and message
+  // structure findings only, so a message rejected by profile rules alone would get a CONTRL
+  // saying UCI 7 "acknowledged, lower levels not rejected", contradicting the 4xx. Such a
+  // rejection is answered with the problem and its findings instead.
+  bool contrl_reports = false;
+  for (const auto& d : r.findings) contrl_reports = contrl_reports || is_contrl_finding(d);
+  // On the iAPI channel only a request (PAXLST 745/655 with UNB 0026 IAPI) asks for a CUSRES.
+  // The carrier's other inputs there ask no question: a close-out or cancellation (BGM 266,
+  // whose reply STANDARDS.md §2.7 leaves open) and the carrier's CUSRES 312 acknowledging an
+  // unsolicited 132 (itself the reply; answering it with a CUSRES would start a loop). They
+  // are acknowledged like batch input: receipt, or CONTRL when UNB 0031 asks for one.
+  bool asks_for_cusres = false;
+  for (const auto& m : r.messages) {
+    asks_for_cusres = asks_for_cusres || m.message.kind == "iapi_request";
+  }
+  if (k == kind::paxlst || (k == kind::iapi && !asks_for_cusres)) {
     if (rejected) {
-      bool contrl_reports = false;
-      for (const auto& d : r.findings) contrl_reports = contrl_reports || is_contrl_finding(d);
       if (json || r.contrl.empty() || !contrl_reports) {
         return finish(with_id(problem_response(422, "message-rejected",
                                                "a message was rejected by the reference checks",
@@ -518,8 +543,9 @@ transport::response service::intake(const transport::request& req, kind k) {
                            {}}),
           metric_verdict);
     }
-    // No CUSRES can echo the request: the CONTRL or a problem (RCV-BAD-001).
-    if (!json && !r.contrl.empty() && rejected) {
+    // No CUSRES can echo the request: the CONTRL (when it states the rejection) or a problem
+    // (RCV-BAD-001).
+    if (!json && !r.contrl.empty() && rejected && contrl_reports) {
       return finish(with_id(edifact_response(422, r.contrl)), metric_verdict);
     }
     return finish(

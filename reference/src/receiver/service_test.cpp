@@ -179,6 +179,32 @@ TEST_F(ReceiverService, IapiRequestIsAnsweredWithCusres) {
   EXPECT_NE(r.body.find("RFF+TN:XX1232503011"), std::string::npos) << r.body;
 }
 
+// On the iAPI channel only a request asks for a CUSRES; a close-out and the carrier's own
+// CUSRES 312 are acknowledged like batch input (docs/RECEIVER.md, STANDARDS.md §2.7).
+TEST_F(ReceiverService, IapiCloseOutAndCarrierCusresGetAReceipt) {
+  if (!with_pipeline_) GTEST_SKIP() << "needs the pipeline (message kinds)";
+  for (const char* v : {"edifact/messages/iapi/y_iapi_266_clob.edi",
+                        "edifact/messages/iapi/y_cusres_312_ack.edi"}) {
+    auto r = post("/v1/api/iapi", read_vector(v));
+    EXPECT_EQ(r.status, 202u) << v << ": " << r.body;
+    EXPECT_EQ(r.body.rfind("accepted id=", 0), 0u) << v << ": " << r.body;
+  }
+  EXPECT_EQ(store_->size(), 2u);
+}
+
+// A 4xx never carries a CONTRL that says "acknowledged": a carrier CUSRES rejected by a profile
+// rule only (no syntax or structure finding for UCM 4) gets the problem with its findings.
+TEST_F(ReceiverService, ProfileRejectionGetsProblemNotAnAcceptingContrl) {
+  if (!with_pipeline_) GTEST_SKIP() << "needs the pipeline (profile rules)";
+  auto r = post("/v1/api/iapi", read_vector("edifact/messages/iapi/n_cusres_bgm_963.edi"));
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
+  const auto j = nlohmann::json::parse(r.body);
+  bool cited = false;
+  for (const auto& f : j["findings"]) cited = cited || f["requirement"] == "API-CUSRES-BGM-001";
+  EXPECT_TRUE(cited) << r.body;
+}
+
 TEST_F(ReceiverService, PnrgovIsAnsweredWithAckres) {
   auto r = post("/v1/pnr/edifact", read_vector("edifact/messages/pnrgov/y_a3_full_push.edi"));
   ASSERT_EQ(r.status, 200u) << r.body;

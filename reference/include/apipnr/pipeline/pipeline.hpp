@@ -178,6 +178,11 @@ class session {
   std::vector<model::canonical_message> add(result& r, diagnostic_sink& sink);
   // End of input: every open set is reported (missing part, no final part) and returned.
   std::vector<model::canonical_message> finish(diagnostic_sink& sink);
+  // Sets whose first part arrived longer ago than the reassembler's timeout (30 minutes):
+  // reported like finish() and returned (partial); what to do with them is the caller's policy
+  // (RCV-MULTI-001). A long-running receiver calls this so that abandoned sets do not hold
+  // memory or the open-set limit.
+  std::vector<model::canonical_message> expire(diagnostic_sink& sink);
 
  private:
   struct impl;

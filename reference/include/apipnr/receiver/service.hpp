@@ -40,6 +40,16 @@ class checker {
  public:
   virtual ~checker() = default;
   virtual pipeline::result check(std::string_view bytes) const = 0;
+  // The logical messages an accepted input completes, to be stored with it: single messages at
+  // once, a multi-part set (PAXLST S010 / PNRGOV split push, API-PAXLST-MULTI-*, RCV-MULTI-002)
+  // when its last missing part arrives, nothing for a part of a set still open. Set findings
+  // (duplicate part, CNT across parts, expired sets) are appended to `set_findings`. `r` is
+  // not changed. The default joins nothing: every message at once. Thread-safe.
+  virtual std::vector<model::canonical_message> join(const pipeline::result& r,
+                                                     std::vector<diagnostic>& set_findings) const {
+    (void)set_findings;
+    return r.messages;
+  }
 };
 
 enum class query_status : std::uint8_t { ok, not_found, failed };
