@@ -61,7 +61,7 @@ transport::request to_request(const amqp::inbound& in, service::kind k, std::str
       in.content_type.empty() ? std::string(default_content_type(k)) : in.content_type;
   // The acknowledgement itself (CONTRL / CUSRES / ACKRES) is what goes back on the queue; a
   // problem document only where no EDIFACT answer exists.
-  req.accept = "application/edifact, application/problem+json";
+  req.accept = "application/edifact";
   req.body = std::string(in.body);
   req.sender = std::move(sender);
   req.remote = "amqp:" + in.source;
