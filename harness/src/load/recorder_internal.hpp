@@ -70,7 +70,6 @@ class recorder {
   std::vector<std::string> phase_labels_;
   std::map<std::string, label_acc> labels_;
   std::vector<std::string> label_order_;
-  std::size_t kept_locations_ = 0;
 };
 
 // Process CPU time (user + system), seconds; resident set size, bytes.

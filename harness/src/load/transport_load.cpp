@@ -185,7 +185,11 @@ std::optional<load_result> run_transport_load(transport& t, std::string endpoint
   r.planned = planned_n;
   r.offered_rate =
       o.model == load_model::open && r.planned_s > 0 ? static_cast<double>(r.due) / r.planned_s : 0;
-  r.achieved_rate = r.planned_s > 0 ? static_cast<double>(r.ok) / r.planned_s : 0;
+  // Open model: answers that came after the schedule (a backlog draining) count over the time
+  // they took, so a receiver that falls behind cannot show the offered rate as achieved.
+  const double active =
+      o.model == load_model::open ? std::max(r.planned_s, r.elapsed_s) : r.planned_s;
+  r.achieved_rate = active > 0 ? static_cast<double>(r.ok) / active : 0;
   return r;
 }
 
