@@ -10,14 +10,23 @@ then signs both
 report folders with a fresh Ed25519 key and verifies them (trusted key, corpus digest), and
 checks that a tampered folder does not verify.
 
+Transport (--transport): `http` (default) posts to the receiver's endpoints; `amqp` starts a
+private RabbitMQ (scripts/rabbitmq.sh, data in WORK_DIR/rabbitmq, stopped at the end), starts each
+receiver with its AMQP intake on queues of its own (/queue/e2e.<leg>.<kind>), waits for /readyz
+(the intake is connected), and runs the same suite through the broker with replies on
+/queue/e2e.<leg>.replies (docs/AMQP.md, docs/RECEIVER.md "AMQP intake"). One runner, two
+transports: the expectations and every check are the same.
+
 Expected results: every case the run judged must pass, except those listed in
-harness/tests/reference-expectations.json ({"known_failures": {"<case id>": "<reason>"}}).
+harness/tests/reference-expectations.json ({"known_failures": {"<case id>": "<reason>"}}, and
+"known_failures_amqp" for cases that fail only over AMQP).
 The test fails on an unexpected failure, and also on a listed case that now passes (so the
 list cannot go stale). Transport verdicts (timeout, transport_error, endpoint_down) are
 failures here: the reference is on loopback and must answer.
 
-usage: reference_e2e.py HARNESS RECEIVER SOURCE_DIR WORK_DIR
+usage: reference_e2e.py HARNESS RECEIVER SOURCE_DIR WORK_DIR [--transport http|amqp]
 """
+import argparse
 import json
 import os
 import shutil
@@ -25,6 +34,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 PASSING = {"pass", "pass_non_strict", "informational", "skipped"}
 DEADLINE = time.monotonic() + 170  # CTest's TIMEOUT is 180 s: fail with a message first
@@ -61,6 +72,25 @@ class receiver:
             fail(f"receiver {name} did not start ({line!r}); see {self.log.name}")
         self.base = "http://" + line[len("listening on "):]
 
+    def wait_ready(self, seconds):
+        """Polls /readyz until 200 (with AMQP: the intake holds its broker connection)."""
+        end = time.monotonic() + min(seconds, remaining())
+        last = ""
+        while time.monotonic() < end:
+            try:
+                with urllib.request.urlopen(self.base + "/readyz", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except urllib.error.HTTPError as e:
+                last = e.read().decode(errors="replace")
+            except OSError as e:
+                last = str(e)
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.stop()
+        fail(f"receiver not ready within {seconds} s ({last.strip()[:200]}); see {self.log.name}")
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -72,7 +102,24 @@ class receiver:
         self.log.close()
 
 
-def write_target(path, base):
+# Harness kind -> receiver intake kind (--amqp-queue KIND=ADDRESS).
+AMQP_KINDS = {"paxlst": "paxlst", "iapi": "iapi", "pnrgov_edifact": "pnr_edifact",
+              "pnrgov_xml": "pnr_xml"}
+
+
+def amqp_queues(leg):
+    return {k: f"/queue/e2e.{leg}.{os.getpid()}.{k}" for k in AMQP_KINDS}
+
+
+def amqp_receiver_flags(url, leg):
+    flags = ["--amqp-url", url, "--amqp-reconnect-max-ms", "1000",
+             "--amqp-dead-letter", f"/queue/e2e.{leg}.{os.getpid()}.dead"]
+    for k, address in amqp_queues(leg).items():
+        flags += ["--amqp-queue", f"{AMQP_KINDS[k]}={address}"]
+    return flags
+
+
+def write_target(path, base, amqp_url=None, leg=None):
     t = {
         "name": "reference receiver (e2e)",
         "transport": "http",
@@ -92,6 +139,13 @@ def write_target(path, base):
         # detection (RCV-DUP-001) never answers one case with another's stored message.
         "query": {"base_url": base, "canonical_pointer": "/messages/0/canonical"},
     }
+    if amqp_url:
+        del t["http"]
+        t.update({"transport": "amqp",
+                  "amqp": {"broker": amqp_url, "queues": amqp_queues(leg),
+                           "reply_queue": f"/queue/e2e.{leg}.{os.getpid()}.replies"},
+                  "timeouts": {"connect_ms": 5000, "response_ms": 10000},
+                  "acknowledgement": "reply_queue"})
     with open(path, "w") as f:
         json.dump(t, f, indent=2)
 
@@ -106,12 +160,56 @@ def run(args, what, allowed=(0,)):
     return p.returncode, out
 
 
+class broker:
+    """A private RabbitMQ node (scripts/rabbitmq.sh) in WORK_DIR/rabbitmq."""
+
+    def __init__(self, src, work):
+        self.script = os.path.join(src, "scripts/rabbitmq.sh")
+        self.dir = os.path.join(work, "rabbitmq")
+        p = subprocess.run([self.script, "start", self.dir], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=remaining())
+        if p.returncode != 0:
+            self.stop()
+            fail("broker did not start: " + p.stdout.decode(errors="replace")[-500:])
+        self.url = None
+        with open(os.path.join(self.dir, "env")) as f:
+            for line in f:
+                if line.startswith("export APIPNR_AMQP_URL="):
+                    self.url = line.split("=", 1)[1].strip().strip("'\"")
+        if not self.url:
+            self.stop()
+            fail("no APIPNR_AMQP_URL in " + self.dir + "/env")
+
+    def stop(self):
+        subprocess.run([self.script, "stop", self.dir], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60)
+
+
 def main():
-    harness, receiver_exe, src, work = sys.argv[1:5]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("harness")
+    ap.add_argument("receiver")
+    ap.add_argument("src")
+    ap.add_argument("work")
+    ap.add_argument("--transport", choices=("http", "amqp"), default="http")
+    a = ap.parse_args()
+    harness, receiver_exe, src, work = a.harness, a.receiver, a.src, a.work
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
+    mq = broker(src, work) if a.transport == "amqp" else None
+    try:
+        run_suite(harness, receiver_exe, src, work, mq)
+    finally:
+        if mq:
+            mq.stop()
+
+
+def run_suite(harness, receiver_exe, src, work, mq):
     with open(os.path.join(src, "harness/tests/reference-expectations.json")) as f:
-        known = json.load(f)["known_failures"]
+        expectations = json.load(f)
+    known = dict(expectations["known_failures"])
+    if mq:  # failures seen only over AMQP are listed apart
+        known.update(expectations.get("known_failures_amqp", {}))
 
     vectors = os.path.join(src, "vectors")
     reqs = os.path.join(src, "specs/requirements")
@@ -125,10 +223,14 @@ def main():
              for p in ("baseline", "us", "uk", "cn")]
     results = {}
     for leg, mode, extra, selection in legs:
+        if mq:
+            extra = list(extra) + amqp_receiver_flags(mq.url, leg)
         r = receiver(receiver_exe, src, work, leg, mode, extra)
         try:
+            if mq:
+                r.wait_ready(30)
             target = os.path.join(work, leg + "-target.json")
-            write_target(target, r.base)
+            write_target(target, r.base, mq.url if mq else None, leg)
             out_dir = os.path.join(work, leg)
             code, out = run([harness, "run", "--target", target, "--vectors", vectors,
                              "--requirements", reqs, "--report-dir", out_dir,

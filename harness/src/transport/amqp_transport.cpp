@@ -14,7 +14,10 @@
 #include <proton/receiver_options.hpp>
 #include <proton/scalar.hpp>
 #include <proton/sender.hpp>
+#include <proton/sender_options.hpp>
+#include <proton/source_options.hpp>
 #include <proton/target.hpp>
+#include <proton/target_options.hpp>
 #include <proton/tracker.hpp>
 #include <proton/transport.hpp>
 #include <proton/types.hpp>
@@ -308,6 +311,12 @@ struct amqp_transport::impl final : proton::messaging_handler {
     have_connection_ = true;
     proton::receiver_options ro;
     ro.credit_window(100);
+    // Terminus durability "configuration": RabbitMQ then declares /queue/NAME durable, as a
+    // receiver does for its queues (docs/AMQP.md); a non-durable declaration of a queue that
+    // exists durable is refused with precondition-failed, and the link with it.
+    proton::source_options so;
+    so.durability_mode(proton::source::CONFIGURATION);
+    ro.source(so);
     c.open_receiver(options_.reply_queue, ro);
   }
 
@@ -325,8 +334,13 @@ struct amqp_transport::impl final : proton::messaging_handler {
       return;
     }
     auto it = senders_.find(address);
-    if (it == senders_.end())
-      it = senders_.emplace(address, connection_.open_sender(address)).first;
+    if (it == senders_.end()) {
+      proton::target_options to;
+      to.durability_mode(proton::target::CONFIGURATION);  // durable queue, as above
+      proton::sender_options so;
+      so.target(to);
+      it = senders_.emplace(address, connection_.open_sender(address, so)).first;
+    }
     outbox_[address].push_back({id, std::move(m)});
     flush(it->second, address);
   }
