@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apipnr/receiver/components.hpp"
+#include "faults.hpp"
 #if APIPNR_RECEIVER_WITH_AMQP
 #include "amqp_intake.hpp"
 #else
@@ -72,6 +73,18 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
     chk = make_syntax_checker(po, config_.receiver_id);
   }
 
+  // Fault injection (faults.hpp): validate() has parsed every spec and checked the address.
+  // A mutant says so loudly, in the log, /healthz and /metrics (docs/RECEIVER.md).
+  fault_set faults;
+  for (const auto& spec : config_.faults) (void)add_fault(faults, spec, why);
+  if (!faults.empty()) {
+    log_->log(log_level::warn, "faults_active",
+              {{"id", "apipnr.receiver.020"},
+               {"faults", faults.describe()},
+               {"warning", "fault injection: this receiver is deliberately wrong"}});
+  }
+  chk = with_faults(std::move(chk), faults, log_);
+
   if (!config_.store_path.empty()) {
     if (!built.store) fail("011", "a store path is configured but the store library is not built");
     store::options so;
@@ -84,6 +97,7 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
   } else {
     store_ = make_memory_store();
   }
+  store_ = with_faults(std::move(store_), faults);
 
   std::shared_ptr<const iapi_decider> iapi;
   if (built.iapi) {
@@ -96,6 +110,7 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
     }
     iapi = make_fixed_decider();
   }
+  iapi = with_faults(std::move(iapi), faults);
 
   service_options so;
   so.receiver_id = config_.receiver_id;
@@ -116,6 +131,12 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
 #endif
     return {};
   };
+  if (!faults.empty()) {
+    so.health_detail = "faults: " + faults.describe() + "\n";
+    so.extra_metrics = [inner = std::move(so.extra_metrics), text = prometheus_faults(faults)] {
+      return inner() + text;
+    };
+  }
   service_ = std::make_shared<service>(so, chk, store_, iapi, log_);
   if (config_.amqp.enabled()) {
 #if APIPNR_RECEIVER_WITH_AMQP
@@ -188,6 +209,7 @@ int run_main(int argc, char** argv) {
   std::optional<std::uint32_t> amqp_credit;
   std::optional<std::size_t> amqp_workers;
   std::optional<std::int64_t> amqp_reconnect_initial, amqp_reconnect_max;
+  std::vector<std::string> faults;
   bool require_client_cert = false, syntax_only = false;
   app.add_option("--address", address, "listen address");
   app.add_option("--port", port, "listen port; 0 = ephemeral (printed on stdout)");
@@ -212,6 +234,11 @@ int run_main(int argc, char** argv) {
   app.add_option("--workers", workers, "handler threads");
   app.add_option("--log-level", log_level, "debug, info, warn, error, off");
   app.add_flag("--syntax-only", syntax_only, "use the syntax-only checker");
+  app.add_option("--fault", faults,
+                 "NAME[:ARG] inject a fault, loopback only (repeatable; replaces the file's "
+                 "list): accept-all, reject-all, wrong-contrl-code[:C], drop-last-passenger, "
+                 "truncate-names[:N], no-queue-ack, slow-iapi[:MS], crash-on:TEXT, "
+                 "stall-once:MS[@N]");
   app.add_option("--amqp-url", amqp_url, "AMQP 1.0 broker, amqp://[user:pass@]host:port");
   app.add_option("--amqp-queue", amqp_queues,
                  "KIND=ADDRESS source queue, KIND paxlst|iapi|pnr_edifact|pnr_xml (repeatable)");
@@ -269,6 +296,7 @@ int run_main(int argc, char** argv) {
     if (workers) s.worker_threads = *workers;
     if (log_level) c.log_level = *log_level;
     c.syntax_only = syntax_only;
+    if (!faults.empty()) c.faults = faults;
     auto& a = c.amqp;
     if (amqp_url) a.url = *amqp_url;
     for (const auto& q : amqp_queues) {
@@ -302,6 +330,15 @@ int run_main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
     running = std::make_unique<application>(std::move(c), std::cerr);
+    if (!running->settings().faults.empty()) {
+      // Whatever the log level: nobody may mistake a mutant for the reference.
+      std::cerr << "[apipnr.receiver.020] WARNING: fault injection active (";
+      for (std::size_t i = 0; i < running->settings().faults.size(); ++i) {
+        std::cerr << (i ? ", " : "") << running->settings().faults[i];
+      }
+      std::cerr << "): this receiver is deliberately wrong; never use it for real data"
+                << std::endl;
+    }
     std::cout << "listening on " << running->settings().server.address << ":" << running->port()
               << std::endl;
     int sig = 0;

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "faults.hpp"
+
 namespace apipnr::receiver {
 
 namespace {
@@ -47,10 +49,11 @@ void only_keys(const nlohmann::json& j, std::initializer_list<std::string_view> 
 }  // namespace
 
 void apply_json(config& c, const nlohmann::json& j) {
-  only_keys(j,
-            {"$schema", "listen", "threads", "tls", "auth", "limits", "timeouts", "specs_dir",
-             "profile", "syntax_mode", "store", "iapi", "receiver_id", "log_level", "amqp"},
-            "");
+  only_keys(
+      j,
+      {"$schema", "listen", "threads", "tls", "auth", "limits", "timeouts", "specs_dir", "profile",
+       "syntax_mode", "store", "iapi", "receiver_id", "log_level", "faults", "amqp"},
+      "");
   auto& s = c.server;
   if (auto it = j.find("listen"); it != j.end()) {
     only_keys(*it, {"address", "port"}, "/listen");
@@ -165,6 +168,14 @@ void apply_json(config& c, const nlohmann::json& j) {
   }
   get(j, "receiver_id", c.receiver_id, "");
   get(j, "log_level", c.log_level, "");
+  if (auto it = j.find("faults"); it != j.end()) {
+    if (!it->is_array()) fail("003", "/faults: must be an array of strings");
+    c.faults.clear();
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      if (!(*it)[i].is_string()) fail("003", "/faults/" + std::to_string(i) + ": must be a string");
+      c.faults.push_back((*it)[i].get<std::string>());
+    }
+  }
 }
 
 void load_file(config& c, const std::filesystem::path& file) {
@@ -191,6 +202,16 @@ void load_file(config& c, const std::filesystem::path& file) {
 
 void validate(const config& c) {
   const auto& s = c.server;
+  // Fault injection: every spec well-formed, and a mutant never reachable from a network.
+  fault_set faults;
+  std::string why;
+  for (const auto& f : c.faults) {
+    if (!add_fault(faults, f, why)) fail("022", "fault '" + f + "': " + why);
+  }
+  if (!faults.empty() && !is_loopback_address(s.address)) {
+    fail("021", "faults (" + faults.describe() + ") are refused unless the receiver listens on a " +
+                    "loopback address, not " + s.address);
+  }
   if (s.tls.enabled && (s.tls.certificate_chain.empty() || s.tls.private_key.empty())) {
     fail("014", "TLS is enabled but certificate_chain or private_key is missing");
   }

@@ -280,8 +280,8 @@ transport::response service::handle(const transport::request& req) {
       res = intake(req, k);
     }
   } else if (path == "/healthz") {
-    res =
-        is_get ? response{200, "text/plain; charset=utf-8", "ok\n", {}} : method_not_allowed("GET");
+    res = is_get ? response{200, "text/plain; charset=utf-8", "ok\n" + opts_.health_detail, {}}
+                 : method_not_allowed("GET");
   } else if (path == "/readyz") {
     if (!is_get) {
       res = method_not_allowed("GET");

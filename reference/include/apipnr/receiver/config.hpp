@@ -55,6 +55,11 @@ struct config {
   std::string log_level = "info";
   // Use the syntax-only checker even when the pipeline is built (smoke tests).
   bool syntax_only = false;
+  // Fault injection, "NAME[:ARG]" each (reference/src/receiver/faults.hpp, docs/RECEIVER.md
+  // "Fault injection"): a deliberately wrong receiver for the harness's discrimination test.
+  // validate() throws [apipnr.receiver.022] for a malformed list and [apipnr.receiver.021]
+  // unless the listen address is loopback.
+  std::vector<std::string> faults;
   amqp_config amqp;
 };
 

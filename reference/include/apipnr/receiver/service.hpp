@@ -90,6 +90,8 @@ struct service_options {
   std::string receiver_qualifier;
   // Extra Prometheus text appended to /metrics (the transport's own counters).
   std::function<std::string()> extra_metrics;
+  // Appended to the "ok\n" of /healthz (a mutant receiver lists its faults there).
+  std::string health_detail;
   // Extra readiness condition for /readyz: "" when ready, else why not (e.g. "AMQP intake not
   // connected"). Called on request threads; must be thread-safe.
   std::function<std::string()> readiness;
