@@ -85,6 +85,7 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/apipnr-bench-receiver.XXXXXX")
 pids=()
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
@@ -143,8 +144,7 @@ EOF
     > "$dir/logs/stdout" 2>&1 &
   nginx_pid=$!
   pids+=("$nginx_pid")
-  local i
-  for i in $(seq 100); do
+  for _ in $(seq 100); do
     if curl -s -o /dev/null -X POST --data x "http://127.0.0.1:$port/v1/api/iapi"; then return 0; fi
     kill -0 "$nginx_pid" 2> /dev/null || break
     sleep 0.1
@@ -161,7 +161,7 @@ stop_pid() {
 
 # --- receiver: fresh store per scenario -----------------------------------------------------
 start_receiver() {
-  local name=$1 dir="$work/receiver-$1"
+  local dir="$work/receiver-$1"
   mkdir -p "$dir"
   cat > "$dir/receiver.json" << EOF
 {
@@ -177,9 +177,8 @@ EOF
   taskset -c "$server_cpu" "$receiver" --config "$dir/receiver.json" > "$dir/stdout" 2> "$dir/log" &
   receiver_pid=$!
   pids+=("$receiver_pid")
-  local i
   receiver_port=""
-  for i in $(seq 300); do
+  for _ in $(seq 300); do
     receiver_port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$dir/stdout")
     [[ -n $receiver_port ]] && return 0
     kill -0 "$receiver_pid" 2> /dev/null || break
@@ -194,8 +193,8 @@ EOF
 # one request per connection still being checked and stored, which must not be counted in the
 # next run's verdicts.
 wait_idle() {
-  local i n
-  for i in $(seq 300); do
+  local n
+  for _ in $(seq 300); do
     n=$(curl -s "http://127.0.0.1:$receiver_port/metrics" | awk '$1 == "apipnr_requests_in_flight" {print $2}')
     [[ $n == 1 ]] && return 0  # the /metrics request itself is in flight
     sleep 0.1
