@@ -84,6 +84,8 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
                {"warning", "fault injection: this receiver is deliberately wrong"}});
   }
   chk = with_faults(std::move(chk), faults, log_);
+  // no-queue-ack: the AMQP intake stores and settles every input but sends no acknowledgement.
+  if (faults.find(fault_kind::no_queue_ack) != nullptr) config_.amqp.send_replies = false;
 
   if (!config_.store_path.empty()) {
     if (!built.store) fail("011", "a store path is configured but the store library is not built");
