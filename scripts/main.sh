@@ -12,9 +12,12 @@
 # Each leg is a complete report folder reports/<run-id>/<leg>/ (results.json, junit.xml,
 # report.html, signature.json); reports/<run-id>/summary.txt has one line per leg.
 #
-# AMQP: the reference receiver has no AMQP intake (the consumer library of docs/AMQP.md is not
-# wired into apipnr-receiver), so the suite runs over HTTP only and no broker is started; when
-# `apipnr-receiver --help` mentions AMQP this script says it is not used yet.
+# AMQP: every leg runs twice, over HTTP (<leg>/) and over AMQP 1.0 (<leg>-amqp/, next to it).
+# A private RabbitMQ (scripts/rabbitmq.sh, data in the temporary work folder, stopped on exit)
+# carries the second run: that leg's receiver consumes /queue/main.<leg>.<kind> with its AMQP
+# intake (docs/RECEIVER.md "AMQP intake"), is ready once connected (/readyz), and the harness
+# sends every case there with replies on /queue/main.<leg>.replies. APIPNR_MAIN_AMQP=0 skips
+# the AMQP runs (HTTP only, no broker).
 #
 # Signing: a throw-away Ed25519 key is generated into reports/<run-id>/ so that the folder can
 # be verified at once. A real evaluation signs with the evaluator's own key, kept elsewhere, and
@@ -70,16 +73,58 @@ stop_receiver() {
 }
 cleanup() {
   stop_receiver
+  if [[ -f $work/rabbitmq/env ]]; then
+    scripts/rabbitmq.sh stop "$work/rabbitmq" >/dev/null 2>&1 || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if "$receiver" --help 2>&1 | grep -qi amqp; then
-  echo "note: apipnr-receiver mentions AMQP, but this script drives HTTP only (see its header)"
-else
-  echo "note: the reference receiver has no AMQP intake; the suite runs over HTTP only"
+transports=(http)
+amqp_url=""
+if [[ ${APIPNR_MAIN_AMQP:-1} != 0 ]]; then
+  echo "== starting a private RabbitMQ for the AMQP runs (scripts/rabbitmq.sh)"
+  # The node runs as the rabbitmq user: it must be able to reach its folder inside $work.
+  chmod 711 "$work"
+  scripts/rabbitmq.sh start "$work/rabbitmq" >"$out/rabbitmq.log" 2>&1 ||
+    { cat "$out/rabbitmq.log" >&2; echo "[apipnr.main.005] RabbitMQ did not start" >&2; exit 2; }
+  amqp_url=$(. "$work/rabbitmq/env" && echo "$APIPNR_AMQP_URL")
+  transports+=(amqp)
 fi
+
+# The receiver's AMQP flags for one leg: a queue per intake kind, its own dead-letter queue.
+amqp_flags() {  # leg
+  printf '%s ' --amqp-url "$amqp_url" --amqp-reconnect-max-ms 1000     --amqp-dead-letter "/queue/main.$1.dead" --amqp-queue "paxlst=/queue/main.$1.paxlst"     --amqp-queue "iapi=/queue/main.$1.iapi"     --amqp-queue "pnr_edifact=/queue/main.$1.pnrgov_edifact"     --amqp-queue "pnr_xml=/queue/main.$1.pnrgov_xml"
+}
+
+# Waits until /readyz answers 200 (with AMQP: the intake holds its broker connection).
+wait_ready() {  # host:port leg
+  for _ in $(seq 1 300); do
+    curl -fs "http://$1/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$receiver_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "[apipnr.main.006] receiver ($2) not ready; see $out/receiver-$2.log" >&2
+  return 1
+}
+
+# The same target over the broker: queues as in amqp_flags, replies on a queue of the leg.
+write_target_amqp() {  # file leg host:port
+  cat >"$1" <<EOF
+{
+  "name": "apipnr reference receiver over AMQP ($amqp_url)",
+  "transport": "amqp",
+  "amqp": {"broker": "$amqp_url", "queues": {
+    "paxlst": "/queue/main.$2.paxlst", "iapi": "/queue/main.$2.iapi",
+    "pnrgov_edifact": "/queue/main.$2.pnrgov_edifact", "pnrgov_xml": "/queue/main.$2.pnrgov_xml"},
+    "reply_queue": "/queue/main.$2.replies"},
+  "timeouts": {"connect_ms": 5000, "response_ms": 10000},
+  "acknowledgement": "reply_queue",
+  "query": {"base_url": "http://$3", "canonical_pointer": "/messages/0/canonical"}
+}
+EOF
+}
 
 # Starts the receiver (ephemeral port: no collision with anything else on the machine) and
 # waits for its "listening on 127.0.0.1:<port>" line.
@@ -136,13 +181,25 @@ legs=(
   "cn|tolerant|cn||--run edifact/messages --run xml"
 )
 : >"$out/summary.txt"
+ran=()
 for spec in "${legs[@]}"; do
+ for transport in "${transports[@]}"; do
   IFS='|' read -r leg mode profile extra selection <<<"$spec"
+  if [[ $transport == amqp ]]; then
+    leg=$leg-amqp
+    extra="$extra $(amqp_flags "$leg")"
+  fi
+  ran+=("$leg")
   echo "== $leg: receiver --syntax-mode $mode --profile $profile${extra:+ $extra}"
   # shellcheck disable=SC2086  # $extra is a list of flags
   start_receiver "$leg" "$mode" "$profile" $extra
   addr=$(sed -n 's/^listening on //p' "$work/$leg.port" | head -n1)
-  write_target "$out/target-$leg.json" "$addr"
+  if [[ $transport == amqp ]]; then
+    wait_ready "$addr" "$leg"
+    write_target_amqp "$out/target-$leg.json" "$leg" "$addr"
+  else
+    write_target "$out/target-$leg.json" "$addr"
+  fi
   rc=0
   # shellcheck disable=SC2086  # $selection is a list of flags
   "$harness" run --target "$out/target-$leg.json" --vectors vectors \
@@ -159,15 +216,18 @@ for spec in "${legs[@]}"; do
   "$harness" verify --report-dir "$out/$leg" --public-key "$out/evaluator.pub.pem" \
     --vectors vectors >"$out/$leg-verify.txt" ||
     { cat "$out/$leg-verify.txt" >&2; echo "[apipnr.main.004] $leg: not verified" >&2; exit 1; }
+ done
 done
 
 # Totals over the legs (from each results.json; skipped cases are left out because every leg
 # skips what the others run), and each failure marked known (with the reason from
 # harness/tests/reference-expectations.json) or UNEXPECTED.
-python3 - "$out" harness/tests/reference-expectations.json "${legs[@]%%|*}" <<'PY' |
+python3 - "$out" harness/tests/reference-expectations.json "${ran[@]}" <<'PY' |
 import json, sys
 out, expectations, legs = sys.argv[1], sys.argv[2], sys.argv[3:]
-known = json.load(open(expectations))["known_failures"]
+data = json.load(open(expectations))
+known_http = data["known_failures"]
+known_amqp = {**known_http, **data.get("known_failures_amqp", {})}
 total, lines = {}, []
 for leg in legs:
     res = json.load(open(f"{out}/{leg}/results.json"))
@@ -177,7 +237,7 @@ for leg in legs:
             continue
         total[v] = total.get(v, 0) + 1
         if v not in ("pass", "pass_non_strict", "informational"):
-            why = known.get(c["id"])
+            why = (known_amqp if leg.endswith("-amqp") else known_http).get(c["id"])
             lines.append(f"  {leg}: {v} {c['id']}: "
                          + (f"known: {why}" if why else "UNEXPECTED: " + c.get("reason", "")))
 print(f"total judged {sum(total.values())}: "
