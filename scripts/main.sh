@@ -95,7 +95,11 @@ fi
 
 # The receiver's AMQP flags for one leg: a queue per intake kind, its own dead-letter queue.
 amqp_flags() {  # leg
-  printf '%s ' --amqp-url "$amqp_url" --amqp-reconnect-max-ms 1000     --amqp-dead-letter "/queue/main.$1.dead" --amqp-queue "paxlst=/queue/main.$1.paxlst"     --amqp-queue "iapi=/queue/main.$1.iapi"     --amqp-queue "pnr_edifact=/queue/main.$1.pnrgov_edifact"     --amqp-queue "pnr_xml=/queue/main.$1.pnrgov_xml"
+  printf '%s ' --amqp-url "$amqp_url" --amqp-reconnect-max-ms 1000 \
+    --amqp-dead-letter "/queue/main.$1.dead" --amqp-queue "paxlst=/queue/main.$1.paxlst" \
+    --amqp-queue "iapi=/queue/main.$1.iapi" \
+    --amqp-queue "pnr_edifact=/queue/main.$1.pnrgov_edifact" \
+    --amqp-queue "pnr_xml=/queue/main.$1.pnrgov_xml"
 }
 
 # Waits until /readyz answers 200 (with AMQP: the intake holds its broker connection).
