@@ -17,7 +17,8 @@ Checks, each failure printed as `<file>: <JSON path>: <message>`:
     specs/profiles/<p>.json, `expect.canonical` exists (accept/either cases only) and validates
     against specs/canonical/canonical.schema.json, `expect.pass.requirements` and
     `warning_requirements` name catalogued requirements, `set_outcome` only with `parts`, and
-    an accept case under edifact/messages/ has a canonical file or notes saying why not;
+    an accept case under edifact/messages/ or xml/ has a canonical file or notes saying why
+    not;
   - every EDI-* ID in expect exists in reference/src/edifact/errc.cpp, the 0085 codes listed are
     those of the listed errors, and every requirement ID the errc table uses is catalogued;
   - vectors/profiles/<p>.txt lists exactly the cases that name profile <p>;
@@ -239,7 +240,7 @@ def check_message_fields(lint, manifest, at, case, reqs, known_profiles, canon_v
         lint.fail(manifest, f"{at}.expect.pass.requirements", "an accept case lists error findings")
     # Issue 3: accept cases carry their expected canonical JSON; where the sources allow two
     # readings the case says so in notes instead (vectors/README.md "Message-level cases").
-    if (case["id"].startswith("edifact/messages/") and expect["outcome"] == "accept"
+    if (case["id"].startswith(("edifact/messages/", "xml/")) and expect["outcome"] == "accept"
             and "canonical" not in expect and not case.get("notes")):
         lint.fail(manifest, f"{at}.expect", "accept case without expect.canonical and without "
                   "notes saying why")
