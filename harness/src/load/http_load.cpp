@@ -534,7 +534,6 @@ class worker {
 };
 
 void connection::connect(std::function<void(bool)> done) {
-  error_code ec;
   if (s_.tls) {
     tls_.reset();
     tls_.emplace(ioc_, *s_.tls_ctx);
