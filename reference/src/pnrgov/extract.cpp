@@ -69,8 +69,24 @@ class mapper {
  private:
   // -- reading -----------------------------------------------------------------------------
   const edifact::segment& seg(std::uint32_t i) const { return ic_.segments[i]; }
+  // Element n of segment i. The mapper reads a segment's elements one after the other, so the
+  // last segment's split is kept and reused (edifact::element() would split it again from its
+  // start for every element).
   std::string_view raw_el(std::uint32_t i, std::size_t n) const {
-    return edifact::element(seg(i), n, d_);
+    split(i);
+    return n >= 1 && n <= split_.size() ? split_[n - 1] : std::string_view{};
+  }
+  void split(std::uint32_t i) const {
+    if (split_of_ == i) return;
+    split_of_ = i;
+    split_.clear();
+    // Same rules as edifact::element(): no elements unless the body starts with the element
+    // separator.
+    const std::string_view body = seg(i).body;
+    if (body.empty() || body.front() != d_.element) return;
+    edifact::field_splitter sp(body.substr(1), d_.element, d_);
+    std::string_view piece;
+    while (sp.next(piece)) split_.push_back(piece);
   }
   std::string_view raw(std::uint32_t i, std::size_t n, std::size_t c) const {
     return edifact::component(raw_el(i, n), c, d_);
@@ -81,7 +97,10 @@ class mapper {
   opt_string opt(std::uint32_t i, std::size_t n, std::size_t c) const {
     return non_empty(val(i, n, c));
   }
-  std::size_t elements(std::uint32_t i) const { return edifact::element_count(seg(i), d_); }
+  std::size_t elements(std::uint32_t i) const {
+    split(i);
+    return split_.size();
+  }
   std::string text_of(std::uint32_t i) const {
     const auto& s = seg(i);
     std::string t(s.tag);
@@ -217,6 +236,8 @@ class mapper {
   diagnostic_sink& sink_;
   const extract_options& opt_;
   model::canonical_message& out_;
+  mutable std::uint32_t split_of_ = 0xFFFFFFFFu;  // segment whose elements split_ holds
+  mutable std::vector<std::string_view> split_;   // views into the interchange's buffer
   model::calendar_date reference_{2000, 1, 1};
 
   ctx ctx_ = ctx::level0;
