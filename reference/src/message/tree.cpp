@@ -89,6 +89,13 @@ void message_tree::clear() noexcept {
 void message_tree::index_elements() {
   element_ends.clear();
   const edifact::delimiters& d = source->delims;
+  // Every element ends at a separator or terminator byte of its own, so the message's bytes
+  // bound the count; a quarter of them is ample for real messages and saves the regrowth.
+  if (!segments.empty()) {
+    const auto* first = segments.front().seg;
+    const auto* last = segments.back().seg;
+    if (last->offset >= first->offset) element_ends.reserve((last->offset - first->offset) / 4);
+  }
   for (segment_entry& e : segments) {
     e.first_element = static_cast<std::uint32_t>(element_ends.size());
     e.element_count = 0;

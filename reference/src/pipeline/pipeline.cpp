@@ -229,7 +229,11 @@ result engine::check(std::string_view bytes) const {
   po.parse_mode = o.syntax_mode;
   po.limits = o.syntax_limits;
   const edifact::parser parser(po);
-  edifact::interchange ic;
+  // Per-thread working storage (pipeline.hpp "Memory"): parse() and parse_structure() clear
+  // what they reuse but keep the capacity. Nothing in the result points into it.
+  thread_local edifact::interchange tls_interchange;
+  thread_local std::vector<message::message_tree> tls_trees;
+  edifact::interchange& ic = tls_interchange;
   {
     // Strict mode is ISO 9735 as written: every tolerable deviation stays an error, whatever
     // the profile says. Tolerant mode is where a state's profile decides which deviations it
@@ -264,7 +268,9 @@ result engine::check(std::string_view bytes) const {
   const message::structure_options so = profile::structure_options_for(prof);
   profile::syntax_sink structure_sink(prof, sink);
   // One tree per message: earlier parts of a logical message are handed to later ones.
-  std::vector<message::message_tree> trees(ic.messages.size());
+  std::vector<message::message_tree>& trees = tls_trees;
+  trees.resize(ic.messages.size());
+  for (auto& t : trees) t.clear();
   for (std::size_t i = 0; i < ic.messages.size(); ++i) {
     const edifact::message_view& mv = ic.messages[i];
     r.envelope.message_types.push_back(message_type_of(mv));

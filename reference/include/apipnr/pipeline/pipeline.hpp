@@ -46,6 +46,10 @@
 //
 // Thread safety: an `engine` is immutable after load(); check() is const and may run on many
 // threads at once. A `session` is not synchronised.
+// Memory: check() keeps its EDIFACT working storage (the parsed interchange and the group trees
+// with their element index) per thread between calls, so a worker does not allocate and
+// page-fault tens of megabytes afresh for every large interchange; each thread therefore holds
+// the working storage of the largest interchange it has checked (about 8 times its size).
 // Lifetime: `result` owns everything it holds (no views into the input).
 #pragma once
 
