@@ -1,5 +1,6 @@
 // Throughput of the message layer: the reference pipeline (engine::check) and its stages on the
-// 20,000-traveller PAXLST of paxlst_generator (about 3.4 MB) and a generated PNRGOV push.
+// 20,000-traveller PAXLST of paxlst_generator (about 3.4 MB), a generated PNRGOV push and a
+// PNRGOV XML push built from a vector.
 //
 // engine::check has no switch to skip the profile, so the stages are also timed one by one
 // through the component libraries on a tree parsed once (BM_Stage*); BM_PipelinePaxlstNoExtract
@@ -8,6 +9,8 @@
 // for a rejected file would time the wrong paths.
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -106,6 +109,44 @@ void BM_PipelinePnrgov(benchmark::State& state) {
   run_pipeline(state, pnrgov_file(), base_options(), pnrgov_pnrs);
 }
 BENCHMARK(BM_PipelinePnrgov)->Unit(benchmark::kMillisecond);
+
+// PNRGOV XML: the two PNRs of vectors/xml/pnrgov/y_two_pnrs_infant_codeshare.xml repeated
+// until the push holds pnrgov_pnrs PNRs (NumberOfPnrs adjusted), about 2.3 MB. Empty when the
+// vector cannot be read (the benchmark then reports an error).
+const std::string& pnrgov_xml_file() {
+  static const std::string text = [] {
+    std::ifstream in(
+        std::string(APIPNR_SPECS_DIR) + "/../vectors/xml/pnrgov/y_two_pnrs_infant_codeshare.xml",
+        std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    const std::string doc = buf.str();
+    const std::string open = "<PNRs NumberOfPnrs=\"2\">";
+    const auto begin = doc.find(open);
+    const auto end = doc.find("</PNRs>");
+    if (begin == std::string::npos || end == std::string::npos || end < begin) {
+      return std::string();
+    }
+    const std::string pnrs = doc.substr(begin + open.size(), end - begin - open.size());
+    std::string out = doc.substr(0, begin);
+    out += "<PNRs NumberOfPnrs=\"" + std::to_string(pnrgov_pnrs) + "\">";
+    for (std::uint32_t k = 0; k < pnrgov_pnrs / 2; ++k) out += pnrs;
+    out += doc.substr(end);
+    return out;
+  }();
+  return text;
+}
+
+// The XML push through the whole pipeline (pugixml, mapping, sensitive filter). items/s =
+// PNRs/s.
+void BM_PipelinePnrgovXml(benchmark::State& state) {
+  if (pnrgov_xml_file().empty()) {
+    state.SkipWithError("vectors/xml/pnrgov/y_two_pnrs_infant_codeshare.xml not readable");
+    return;
+  }
+  run_pipeline(state, pnrgov_xml_file(), base_options(), pnrgov_pnrs);
+}
+BENCHMARK(BM_PipelinePnrgovXml)->Unit(benchmark::kMillisecond);
 
 // The stages of the PAXLST pipeline, one by one, over one parsed interchange.
 struct paxlst_stages {
