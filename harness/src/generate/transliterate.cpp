@@ -8,6 +8,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "apipnr/harness/generate.hpp"
 
@@ -396,8 +397,45 @@ char32_t decode(std::string_view s, std::size_t& i) {
   return 0xFFFD;
 }
 
-bool is_greek_o(char32_t c) { return c == 0x039F || c == 0x03BF || c == 0x038C || c == 0x03CC; }
-bool is_greek_y(char32_t c) { return c == 0x03A5 || c == 0x03C5 || c == 0x038E || c == 0x03CD; }
+// The unaccented lower-case Greek letter of `c` (0 for anything else). Letters with
+// dialytika (ϊ ϋ ΐ ΰ) return 0 as well: the diaeresis says the vowel is pronounced apart, so
+// it never joins a digraph.
+char32_t greek_base(char32_t c) {
+  if (c >= 0x0391 && c <= 0x03A9 && c != 0x03A2) return c + 0x20;
+  if (c >= 0x03B1 && c <= 0x03C9) return c == 0x03C2 ? 0x03C3 : c;
+  switch (c) {
+    case 0x0386:
+    case 0x03AC:
+      return 0x03B1;  // ά
+    case 0x0388:
+    case 0x03AD:
+      return 0x03B5;  // έ
+    case 0x0389:
+    case 0x03AE:
+      return 0x03B7;  // ή
+    case 0x038A:
+    case 0x03AF:
+      return 0x03B9;  // ί
+    case 0x038C:
+    case 0x03CC:
+      return 0x03BF;  // ό
+    case 0x038E:
+    case 0x03CD:
+      return 0x03C5;  // ύ
+    case 0x038F:
+    case 0x03CE:
+      return 0x03C9;  // ώ
+    default:
+      return 0;
+  }
+}
+
+bool greek_vowel_or_voiced(char32_t b) {
+  // α ε η ι ο υ ω and the voiced consonants β γ δ ζ λ μ ν ρ.
+  static constexpr char32_t set[] = {0x03B1, 0x03B5, 0x03B7, 0x03B9, 0x03BF, 0x03C5, 0x03C9, 0x03B2,
+                                     0x03B3, 0x03B4, 0x03B6, 0x03BB, 0x03BC, 0x03BD, 0x03C1};
+  return std::find(std::begin(set), std::end(set), b) != std::end(set);
+}
 
 }  // namespace
 
@@ -411,9 +449,15 @@ transliteration mrz_transliterate(std::string_view utf8) {
     pending_space = false;
     t += latin;
   };
-  char32_t previous = 0;
-  for (std::size_t i = 0; i < utf8.size();) {
-    const char32_t c = decode(utf8, i);
+  std::vector<char32_t> cps;
+  for (std::size_t i = 0; i < utf8.size();) cps.push_back(decode(utf8, i));
+  for (std::size_t k = 0; k < cps.size(); ++k) {
+    const char32_t c = cps[k];
+    // Greek digraphs as Greek passports print them (ELOT 743 conventions): ΟΥ is U; ΑΥ ΕΥ ΗΥ
+    // are AV EV IV before a vowel or voiced consonant, AF EF IF otherwise; ΓΓ ΓΞ ΓΧ start with N.
+    const char32_t base = greek_base(c);
+    const char32_t prev = k > 0 ? greek_base(cps[k - 1]) : 0;
+    const char32_t next = k + 1 < cps.size() ? greek_base(cps[k + 1]) : 0;
     if (c >= 'a' && c <= 'z') {
       put(std::string(1, static_cast<char>(c - 'a' + 'A')));
     } else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
@@ -424,15 +468,17 @@ transliteration mrz_transliterate(std::string_view utf8) {
       // Apostrophes and dots are omitted in the MRZ (O'BRIEN -> OBRIEN).
     } else if (c >= 0x0300 && c <= 0x036F) {
       // A combining mark (decomposed input): the base letter was already written.
-    } else if (is_greek_y(c) && is_greek_o(previous)) {
-      // Greek OY is written OU (the O is already out).
-      put("U");
+    } else if (base == 0x03C5 && prev == 0x03BF) {
+      put("U");  // ΟΥ (the O is already out)
+    } else if (base == 0x03C5 && (prev == 0x03B1 || prev == 0x03B5 || prev == 0x03B7)) {
+      put(greek_vowel_or_voiced(next) ? "V" : "F");
+    } else if (base == 0x03B3 && (next == 0x03B3 || next == 0x03BE || next == 0x03C7)) {
+      put("N");
     } else if (const char* latin = lookup(c)) {
       put(latin);
     } else {
       ++out.unmapped;
     }
-    previous = c;
   }
   return out;
 }

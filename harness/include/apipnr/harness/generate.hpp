@@ -30,7 +30,7 @@
 namespace apipnr::harness::generate {
 
 // Bumped whenever the same options would produce different bytes.
-inline constexpr const char* generator_version = "2";
+inline constexpr const char* generator_version = "3";
 
 enum class push_mode { full, update };
 
@@ -119,8 +119,8 @@ std::string manifest_line(const message& m, std::string_view file, std::string_v
 // Transliterates a UTF-8 name to the MRZ Latin set (ICAO Doc 9303 style): upper-case A-Z and
 // single spaces. Latin letters with diacritics per the national conventions of Doc 9303
 // (Ä AE, Ö OE, Ü UE, Å AA, Ø OE, Æ AE, ß SS, Ñ N, Þ TH ...), Cyrillic and Greek per their
-// Doc 9303 tables, hyphens become spaces, apostrophes are dropped. `unmapped` counts the code
-// points it could not map (dropped).
+// Doc 9303 tables (Greek digraphs ΟΥ, ΑΥ/ΕΥ/ΗΥ, ΓΓ/ΓΞ/ΓΧ as ELOT 743 writes them), hyphens become
+// spaces, apostrophes are dropped. `unmapped` counts the code points it could not map (dropped).
 struct transliteration {
   std::string text;
   std::size_t unmapped = 0;
