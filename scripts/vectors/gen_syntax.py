@@ -101,6 +101,9 @@ CLAUSES = {
     "SYN-CTL-003": ("9735 CONTRL UCI 0083", "STANDARDS.md §4.3"),
     "SYN-CTL-005": ("9735 CONTRL", "STANDARDS.md §4.1"),
     "SYN-CTL-011": ("9735 CONTRL UCD S011", "STANDARDS.md §4.2"),
+    "SYN-CTL-008": ("9735 CONTRL UCI/UCF/UCM", "STANDARDS.md §4.2"),
+    "SYN-CTL-009": ("9735 CONTRL 0085", "STANDARDS.md §4.4"),
+    "SYN-CTL-010": ("9735 CONTRL structure", "STANDARDS.md §4.1"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -308,9 +311,12 @@ def case_ref(area, n):
 
 def add(folder, area, n, fname, data, desc, reqs, *, profiles, level="MUST", conf="C",
         errors=None, warnings=None, scope=None, position=None, action="auto", tolerant="auto",
-        tree=False, notes=None, transports=("http", "mq"), retired=False, duplicate_group=None):
+        tree=False, notes=None, transports=("http", "mq"), retired=False, duplicate_group=None,
+        contrl=None):
     if duplicate_group is None and PLACEHOLDER_REF in data and area != "contrl":
         data = data.replace(PLACEHOLDER_REF, case_ref(area, n))
+        if contrl and contrl.get("interchange", {}).get("reference") == PLACEHOLDER_REF.decode():
+            contrl["interchange"]["reference"] = case_ref(area, n).decode()
     prefix = fname[:2]
     outcome = {"y_": "accept", "n_": "reject", "i_": "either"}[prefix]
     reqs = list(reqs)
@@ -325,6 +331,14 @@ def add(folder, area, n, fname, data, desc, reqs, *, profiles, level="MUST", con
         reqs.append("SYN-CTL-001")
     if position and "element" in position:
         reqs.append("SYN-CTL-011")
+    # expect.pass.contrl: what UCI/UCF/UCM copy (SYN-CTL-008), ISO codes only (SYN-CTL-009),
+    # identifier and level structure (SYN-CTL-010).
+    if contrl and ("interchange" in contrl or "levels" in contrl):
+        reqs.append("SYN-CTL-008")
+    if contrl and contrl.get("iso_codes_only"):
+        reqs.append("SYN-CTL-009")
+    if contrl and ("identifier" in contrl or "levels" in contrl):
+        reqs.append("SYN-CTL-010")
     spec = []
     for r in reqs:
         iso, digest = CLAUSES[r]
@@ -347,6 +361,8 @@ def add(folder, area, n, fname, data, desc, reqs, *, profiles, level="MUST", con
             passed["contrl_action"] = action
     if warnings:
         passed["warnings"] = list(warnings)
+    if contrl:
+        passed["contrl"] = contrl
     if passed:
         expect["pass"] = passed
     if outcome == "reject":
@@ -777,8 +793,16 @@ def counts_cases():
             (1, 1, "n_cnt_unt_plus_one.edi", "A UNT count one higher than the segments is an error"),
             (2, -1, "n_cnt_unt_minus_one.edi", "A UNT count one lower than the segments is an error")):
         segs = replace(std, unt, f"UNT+{n + delta}+1")
+        # No UNG: the CONTRL (v4 identifier) reports the message in a UCM copying UNH 0062 and
+        # the message type, under a UCI copying UNB 0020, S002 and S003.
         add(f, a, num, fname, emit(segs), desc, ["SYN-ENV-006"], profiles=V4P,
-            errors=["EDI-UNT-COUNT"], position={"segment": idx(segs, "UNT"), "element": 1})
+            errors=["EDI-UNT-COUNT"], position={"segment": idx(segs, "UNT"), "element": 1},
+            contrl=None if num != 1 else {
+                "identifier": "CONTRL:4:1:UN",
+                "interchange": {"reference": "1001", "sender": "XXAPI", "recipient": "PIUTEST"},
+                "levels": [{"segment": "UCM", "reference": "1", "message_type": "PAXLST",
+                            "action": 4}],
+                "iso_codes_only": True})
     segs = replace(std, unt, f"UNT+{n}+2")
     add(f, a, 3, "n_cnt_unt_reference.edi", emit(segs),
         "A UNT reference differing from the UNH reference is rejected", ["SYN-ENV-007"],
@@ -786,9 +810,12 @@ def counts_cases():
         position={"segment": idx(segs, "UNT"), "element": 2})
     g = build([group()])
     segs = replace(g, "UNE+1+1", "UNE+2+1")
+    # With UNG the CONTRL reports on the group in a UCF copying UNG 0048 (SYN-CTL-010).
     add(f, a, 4, "n_cnt_une_count.edi", emit(segs),
         "A UNE message count differing from the messages in the group is an error",
-        ["SYN-ENV-009"], profiles=V4P, errors=["EDI-UNE-COUNT"])
+        ["SYN-ENV-009"], profiles=V4P, errors=["EDI-UNE-COUNT"],
+        contrl={"interchange": {"reference": "1001", "sender": "XXAPI", "recipient": "PIUTEST"},
+                "levels": [{"segment": "UCF", "reference": "1", "action": 4}]})
     segs = replace(g, "UNE+1+1", "UNE+1+2")
     add(f, a, 5, "n_cnt_une_reference.edi", emit(segs),
         "A UNE reference differing from the UNG reference is rejected", ["SYN-ENV-010"],

@@ -189,6 +189,55 @@ std::optional<outcome> read_outcome(reader& r, const json& obj, const std::strin
   return o;
 }
 
+void read_contrl(reader& r, const json& v, const std::string& ptr, contrl_expectation& out) {
+  if (!r.object(v, ptr)) return;
+  r.string(v, ptr, "identifier", false, out.identifier);
+  if (const json* i = r.member(v, ptr, "interchange", false)) {
+    const std::string ip = ptr + "/interchange";
+    if (r.object(*i, ip)) {
+      r.string(*i, ip, "reference", false, out.interchange_reference);
+      r.string(*i, ip, "sender", false, out.interchange_sender);
+      r.string(*i, ip, "recipient", false, out.interchange_recipient);
+    }
+  }
+  if (const json* l = r.member(v, ptr, "levels", false)) {
+    const std::string lp = ptr + "/levels";
+    if (!l->is_array()) {
+      r.fail(lp, "expected an array of UCF/UCM levels");
+    } else {
+      for (std::size_t k = 0; k < l->size(); ++k) {
+        const std::string ep = lp + "/" + std::to_string(k);
+        const json& e = (*l)[k];
+        if (!r.object(e, ep)) continue;
+        contrl_level_expectation x;
+        r.string(e, ep, "segment", true, x.segment);
+        if (!x.segment.empty() && x.segment != "UCF" && x.segment != "UCM") {
+          r.fail(ep + "/segment", "expected \"UCF\" or \"UCM\", got \"" + x.segment + "\"");
+        }
+        r.string(e, ep, "reference", true, x.reference);
+        r.string(e, ep, "message_type", false, x.message_type);
+        if (const json* a = r.member(e, ep, "action", false)) {
+          if (const auto n = r.integer(*a, ep + "/action")) {
+            if (*n == 4 || *n == 7) {
+              x.action = static_cast<int>(*n);
+            } else {
+              r.fail(ep + "/action", "expected 4 or 7");
+            }
+          }
+        }
+        out.levels.push_back(std::move(x));
+      }
+    }
+  }
+  if (const json* b = r.member(v, ptr, "iso_codes_only", false)) {
+    if (!b->is_boolean()) {
+      r.fail(ptr + "/iso_codes_only", "expected true");
+    } else {
+      out.iso_codes_only = b->get<bool>();
+    }
+  }
+}
+
 void read_pass(reader& r, const json& v, const std::string& ptr, pass_expectation& out) {
   if (!r.object(v, ptr)) return;
   r.string_array(v, ptr, "errors", out.errors);
@@ -218,6 +267,9 @@ void read_pass(reader& r, const json& v, const std::string& ptr, pass_expectatio
         r.fail(ptr + "/contrl_action", "expected 4, 7 or 8");
       }
     }
+  }
+  if (const json* c = r.member(v, ptr, "contrl", false)) {
+    read_contrl(r, *c, ptr + "/contrl", out.contrl.emplace());
   }
 }
 

@@ -89,6 +89,44 @@ TEST(VectorsLoader, TolerantBlockIsRead) {
   EXPECT_EQ(k->expect.tolerant->warnings, std::vector<std::string>{"EDI-UNT-COUNT"});
 }
 
+TEST(VectorsLoader, ContrlContentExpectationIsRead) {
+  const auto c = load_corpus(testdata() / "good/vectors");
+  ASSERT_TRUE(c.has_value());
+  const case_spec* k = find_case(*c, "edifact/syntax/unt/2");
+  ASSERT_NE(k, nullptr);
+  ASSERT_TRUE(k->expect.pass.has_value());
+  ASSERT_TRUE(k->expect.pass->contrl.has_value());
+  const contrl_expectation& x = *k->expect.pass->contrl;
+  EXPECT_EQ(x.identifier, "CONTRL:4:1:UN");
+  EXPECT_EQ(x.interchange_reference, "1001");
+  EXPECT_EQ(x.interchange_sender, "XXAPI");
+  EXPECT_EQ(x.interchange_recipient, "PIUTEST");
+  ASSERT_EQ(x.levels.size(), 2u);
+  EXPECT_EQ(x.levels[0].segment, "UCM");
+  EXPECT_EQ(x.levels[0].reference, "1");
+  EXPECT_EQ(x.levels[0].message_type, "PAXLST");
+  EXPECT_EQ(x.levels[0].action, 4);
+  EXPECT_EQ(x.levels[1].segment, "UCF");
+  EXPECT_EQ(x.levels[1].message_type, "");
+  EXPECT_FALSE(x.levels[1].action.has_value());
+  EXPECT_TRUE(x.iso_codes_only);
+  // A case without the member has no CONTRL content expectation.
+  const case_spec* una = find_case(*c, "edifact/syntax/una/2");
+  ASSERT_NE(una, nullptr);
+  EXPECT_FALSE(una->expect.pass->contrl.has_value());
+}
+
+TEST(VectorsManifest, IsoSyntaxErrorCodesExcludeVendorExtensions) {
+  EXPECT_TRUE(iso9735_syntax_error(2));
+  EXPECT_TRUE(iso9735_syntax_error(12));
+  EXPECT_TRUE(iso9735_syntax_error(29));
+  EXPECT_TRUE(iso9735_syntax_error(45));
+  EXPECT_FALSE(iso9735_syntax_error(1));
+  EXPECT_FALSE(iso9735_syntax_error(44));
+  EXPECT_FALSE(iso9735_syntax_error(72));
+  EXPECT_FALSE(iso9735_syntax_error(0));
+}
+
 TEST(VectorsLoader, LoneScopeStringIsASetOfOne) {
   const auto c = load_corpus(testdata() / "good/vectors");
   ASSERT_TRUE(c.has_value());

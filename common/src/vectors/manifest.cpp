@@ -23,6 +23,12 @@ std::optional<outcome> parse_outcome(std::string_view s) noexcept {
   return std::nullopt;
 }
 
+bool iso9735_syntax_error(int code) noexcept {
+  // UN/EDIFACT 0085 as listed in STANDARDS.md 4.4 (ISO 9735): 44 and 49 upwards are not in the
+  // list, and 70-76 are one vendor's extensions that a receiver must not emit (SYN-CTL-009).
+  return code == 2 || code == 7 || (code >= 12 && code <= 43) || (code >= 45 && code <= 48);
+}
+
 std::optional<outcome> outcome_from_prefix(std::string_view file_name) noexcept {
   // Only the base name carries the verdict; a directory called "y_x/" must not count.
   if (const auto slash = file_name.find_last_of("/\\"); slash != std::string_view::npos) {

@@ -170,6 +170,66 @@ std::vector<field_difference> diff_canonical(const nlohmann::json& expected,
   return out;
 }
 
+// The first way the CONTRL answers fall short of expect.pass.contrl (vectors/README.md), or ""
+// when they meet it. Judged on the first CONTRL among the answers; without any CONTRL the
+// content is missing. SYN-CTL-008 (UCI/UCF/UCM copy the received references), SYN-CTL-009
+// (ISO 0085 codes only), SYN-CTL-010 (message identifier, UCF or UCM levels).
+std::string contrl_shortfall(const vectors::contrl_expectation& x,
+                             const std::vector<classification>& answers) {
+  const classification* k = nullptr;
+  for (const auto& a : answers) {
+    if (a.contrl) {
+      k = &a;
+      break;
+    }
+  }
+  if (k == nullptr) return "CONTRL content (no CONTRL answered)";
+  const contrl_content& got = *k->contrl;
+  auto differs = [](const std::string& want, const std::string& have) {
+    return !want.empty() && want != have;
+  };
+  auto quoted = [](const std::string& v) { return "'" + v + "'"; };
+  if (differs(x.identifier, got.identifier)) {
+    return "CONTRL identifier " + x.identifier + " (sent " + quoted(got.identifier) + ")";
+  }
+  if (differs(x.interchange_reference, got.interchange_reference)) {
+    return "UCI 0020 " + x.interchange_reference + " (sent " + quoted(got.interchange_reference) +
+           ")";
+  }
+  if (differs(x.interchange_sender, got.interchange_sender)) {
+    return "UCI S002 " + x.interchange_sender + " (sent " + quoted(got.interchange_sender) + ")";
+  }
+  if (differs(x.interchange_recipient, got.interchange_recipient)) {
+    return "UCI S003 " + x.interchange_recipient + " (sent " + quoted(got.interchange_recipient) +
+           ")";
+  }
+  // Levels in the listed order; a receiver may report further levels between them.
+  std::size_t next = 0;
+  for (const auto& want : x.levels) {
+    bool found = false;
+    while (next < got.levels.size() && !found) {
+      const auto& have = got.levels[next++];
+      found = have.segment == want.segment && have.reference == want.reference &&
+              !differs(want.message_type, have.message_type) &&
+              (!want.action || *want.action == have.action);
+    }
+    if (!found) {
+      std::string d = want.segment + " " + want.reference;
+      if (!want.message_type.empty()) d += " " + want.message_type;
+      if (want.action) d += " action " + std::to_string(*want.action);
+      return d + " (in this order)";
+    }
+  }
+  if (x.iso_codes_only) {
+    for (int code : k->syntax_errors) {
+      if (!vectors::iso9735_syntax_error(code)) {
+        return "ISO 0085 codes only (sent " + std::to_string(code) + ")";
+      }
+    }
+  }
+  return {};
+}
+
 std::string describe_expectation(const vectors::case_spec& c) {
   std::string s{vectors::to_string(c.expect.result)};
   if (c.expect.pass) {
@@ -180,6 +240,7 @@ std::string describe_expectation(const vectors::case_spec& c) {
     if (!p.warning_requirements.empty())
       s += ", warnings [" + join_strings(p.warning_requirements) + "]";
     if (!p.set_outcome.empty()) s += ", set " + p.set_outcome;
+    if (p.contrl) s += ", CONTRL content";
   }
   if (c.expect.non_strict && !c.expect.non_strict->http_status.empty()) {
     std::vector<int> st = c.expect.non_strict->http_status;
@@ -271,6 +332,16 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
         j.reason = "CONTRL UCI action " + std::to_string(*pass.contrl_action) + " not sent";
         return j;
       }
+      // An acceptance need not come as a CONTRL; when it does, its content is judged.
+      if (pass.contrl &&
+          std::any_of(classifications.begin(), classifications.end(),
+                      [](const classification& k) { return k.contrl.has_value(); })) {
+        if (auto why = contrl_shortfall(*pass.contrl, classifications); !why.empty()) {
+          j.verdict = verdict::fail_wrong_code;
+          j.reason = "CONTRL without " + why;
+          return j;
+        }
+      }
       // Warning requirements are only evidence when the receiver reports findings at all;
       // a bare 202 receipt neither confirms nor contradicts them.
       if (findings_reported) {
@@ -331,6 +402,10 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
       if (pass.contrl_action && !contains(actions, *pass.contrl_action))
         missing += (missing.empty() ? "" : ", ") + std::string("UCI ") +
                    std::to_string(*pass.contrl_action);
+      if (pass.contrl) {
+        if (auto why = contrl_shortfall(*pass.contrl, classifications); !why.empty())
+          missing += (missing.empty() ? "" : ", ") + why;
+      }
       if (findings_reported)
         for (const auto& r : pass.requirements)
           if (!contains(reqs, r))

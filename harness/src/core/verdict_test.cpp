@@ -107,6 +107,72 @@ TEST(HarnessJudge, RequirementsCheckedOnlyWhenFindingsReported) {
   EXPECT_EQ(judge(c, {answered(422)}, {other}, {}).verdict, verdict::pass);
 }
 
+// expect.pass.contrl (SYN-CTL-008/009/010): judged from the classifier's CONTRL content only.
+TEST(HarnessJudge, ContrlContentIsJudgedFieldByField) {
+  auto c = make_case("b/4", outcome::reject, {29}, 4, {400});
+  vectors::contrl_expectation x;
+  x.identifier = "CONTRL:4:1:UN";
+  x.interchange_reference = "1001";
+  x.interchange_sender = "XXAPI";
+  x.interchange_recipient = "PIUTEST";
+  x.levels.push_back({"UCM", "1", "PAXLST", 4});
+  x.iso_codes_only = true;
+  c.expect.pass->contrl = x;
+
+  auto good = rejected({29}, 4);
+  contrl_content k;
+  k.identifier = "CONTRL:4:1:UN";
+  k.interchange_reference = "1001";
+  k.interchange_sender = "XXAPI";
+  k.interchange_recipient = "PIUTEST";
+  k.levels.push_back({"UCM", "2", "PAXLST", 7});  // another message first: allowed
+  k.levels.push_back({"UCM", "1", "PAXLST", 4});
+  good.contrl = k;
+  EXPECT_EQ(judge(c, {answered(400)}, {good}, {}).verdict, verdict::pass);
+
+  auto wrong_ref = good;
+  wrong_ref.contrl->interchange_reference = "1002";
+  auto j = judge(c, {answered(200)}, {wrong_ref}, {});
+  EXPECT_EQ(j.verdict, verdict::fail_wrong_code);
+  EXPECT_NE(j.reason.find("UCI 0020 1001"), std::string::npos) << j.reason;
+
+  auto no_ucm = good;
+  no_ucm.contrl->levels.pop_back();
+  j = judge(c, {answered(200)}, {no_ucm}, {});
+  EXPECT_EQ(j.verdict, verdict::fail_wrong_code);
+  EXPECT_NE(j.reason.find("UCM 1 PAXLST action 4"), std::string::npos) << j.reason;
+
+  auto vendor = good;
+  vendor.syntax_errors.push_back(72);
+  j = judge(c, {answered(200)}, {vendor}, {});
+  EXPECT_EQ(j.verdict, verdict::fail_wrong_code);
+  EXPECT_NE(j.reason.find("ISO 0085 codes only"), std::string::npos) << j.reason;
+
+  auto v3 = good;
+  v3.contrl->identifier = "CONTRL:2:2:UN";
+  EXPECT_EQ(judge(c, {answered(200)}, {v3}, {}).verdict, verdict::fail_wrong_code);
+
+  // No CONTRL at all: the content is missing; a listed HTTP status still earns pass_non_strict.
+  auto problem = rejected({29}, 4);
+  problem.ack = ack_type::problem_json;
+  EXPECT_EQ(judge(c, {answered(200)}, {problem}, {}).verdict, verdict::fail_wrong_code);
+  EXPECT_EQ(judge(c, {answered(400)}, {problem}, {}).verdict, verdict::pass_non_strict);
+}
+
+TEST(HarnessJudge, ContrlContentOfAnAcceptanceIsJudgedWhenACONTRLCame) {
+  auto c = make_case("b/5", outcome::accept, {}, 7);
+  vectors::contrl_expectation x;
+  x.interchange_reference = "1001";
+  c.expect.pass->contrl = x;
+  EXPECT_EQ(judge(c, {answered(202)}, {accepted()}, {}).verdict, verdict::pass);
+  auto k = accepted(7);
+  k.contrl = contrl_content{};
+  k.contrl->interchange_reference = "9999";
+  EXPECT_EQ(judge(c, {answered(200)}, {k}, {}).verdict, verdict::fail_wrong_code);
+  k.contrl->interchange_reference = "1001";
+  EXPECT_EQ(judge(c, {answered(200)}, {k}, {}).verdict, verdict::pass);
+}
+
 TEST(HarnessJudge, DataFidelityNamesTheDifferingField) {
   auto c = make_case("b/4", outcome::accept);
   c.expect.canonical = "y_x.canonical.json";

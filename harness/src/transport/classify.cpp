@@ -185,6 +185,14 @@ std::string read_contrl(std::string_view body, contrl_report& out) {
   if (auto why = frame(doc, "CONTRL", messages); !why.empty()) return why;
   bool have_uci = false;
   for (const auto& m : messages) {
+    if (out.identifier.empty()) {
+      const auto& s009 = doc.segments[m.first].elements;
+      if (s009.size() >= 2) {
+        for (std::size_t k = 0; k < s009[1].size(); ++k) {
+          out.identifier += (k ? ":" : "") + s009[1][k];
+        }
+      }
+    }
     std::string group_ref, message_ref;
     int ucs_position = 0;
     for (std::size_t i = m.first + 1; i < m.last; ++i) {
@@ -195,6 +203,9 @@ std::string read_contrl(std::string_view body, contrl_report& out) {
       if (s.tag == "UCI") {
         if (have_uci) return "more than one UCI";
         have_uci = true;
+        out.interchange_reference = s.at(1, 0);
+        out.interchange_sender = s.at(2, 0);
+        out.interchange_recipient = s.at(3, 0);
         why = read_action(s, 4, out.interchange_action);
         if (why.empty()) why = read_code(s, 5, false, e.code);
         if (why.empty()) why = read_s011(s, 7, e);
@@ -387,6 +398,15 @@ body_reading apply_contrl(std::string_view text, classification& c, std::string&
   if (!why.empty()) return {};
   c.ack = ack_type::contrl;
   c.contrl_action = r.interchange_action;
+  contrl_content content;
+  content.identifier = r.identifier;
+  content.interchange_reference = r.interchange_reference;
+  content.interchange_sender = r.interchange_sender;
+  content.interchange_recipient = r.interchange_recipient;
+  for (const auto& l : r.levels) {
+    content.levels.push_back({l.segment, l.reference, l.message_type, l.action});
+  }
+  c.contrl = std::move(content);
   for (const auto& e : r.errors) c.syntax_errors.push_back(e.code);
   c.summary = "CONTRL UCI " + std::to_string(r.interchange_action);
   for (const auto& l : r.levels) {

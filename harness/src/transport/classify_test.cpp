@@ -85,6 +85,25 @@ TEST(ClassifyContrl, AppendixA4Uci7WithUcm4And29OnUntIsRejected) {
   EXPECT_EQ(r.errors[0].group_ref, "1");
 }
 
+// SYN-CTL-008/010: what UCI copied from the received UNB and the CONTRL's own identifier.
+TEST(ClassifyContrl, AppendixA4ContentIsReadForExpectPassContrl) {
+  const auto c = classify(http(422, "application/edifact", kContrlA4));
+  ASSERT_TRUE(c.contrl.has_value());
+  EXPECT_EQ(c.contrl->identifier, "CONTRL:4:1:UN");
+  EXPECT_EQ(c.contrl->interchange_reference, "1001");
+  EXPECT_EQ(c.contrl->interchange_sender, "XXAPI");
+  EXPECT_EQ(c.contrl->interchange_recipient, "PIUTEST");
+  ASSERT_EQ(c.contrl->levels.size(), 2U);
+  EXPECT_EQ(c.contrl->levels[0].segment, "UCF");
+  EXPECT_EQ(c.contrl->levels[0].reference, "1");
+  EXPECT_EQ(c.contrl->levels[0].action, 7);
+  EXPECT_EQ(c.contrl->levels[1].segment, "UCM");
+  EXPECT_EQ(c.contrl->levels[1].reference, "1");
+  EXPECT_EQ(c.contrl->levels[1].message_type, "PAXLST");
+  const auto cusres = classify(http(200, "application/edifact", kCusresA2));
+  EXPECT_FALSE(cusres.contrl.has_value());
+}
+
 TEST(ClassifyContrl, Uci7WithoutRejectedLevelsIsAccepted) {
   const auto c =
       classify(http(200, "application/edifact",

@@ -127,6 +127,129 @@ void check_contrl(int expected, const edifact::interchange& ic, std::span<const 
   }
 }
 
+// The segments of a CONTRL text as tag + elements[e][c] (values unescaped), for the content
+// checks of expect.pass.contrl. The text is the reference's own make_contrl() output.
+std::vector<vectors::tree_segment> contrl_segments(std::string_view text) {
+  edifact::delimiters d;
+  if (text.starts_with("UNA") && text.size() >= 9) {
+    d.component = text[3];
+    d.element = text[4];
+    d.release = text[6];
+    d.has_release = text[6] != ' ';
+    d.terminator = text[8];
+    text.remove_prefix(9);
+  }
+  std::vector<vectors::tree_segment> out;
+  edifact::field_splitter segments(text, d.terminator, d);
+  std::string_view seg;
+  while (segments.next(seg)) {
+    while (!seg.empty() && (seg.front() == '\r' || seg.front() == '\n' || seg.front() == ' ')) {
+      seg.remove_prefix(1);
+    }
+    if (seg.size() < 3) continue;
+    vectors::tree_segment t;
+    t.tag = std::string(seg.substr(0, 3));
+    if (seg.size() > 3) {
+      edifact::field_splitter elements(seg.substr(4), d.element, d);
+      std::string_view e;
+      while (elements.next(e)) {
+        std::vector<std::string> comps;
+        edifact::field_splitter components(e, d.component, d);
+        std::string_view c;
+        while (components.next(c)) comps.push_back(edifact::unescape(c, d));
+        t.elements.push_back(std::move(comps));
+      }
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::string at(const vectors::tree_segment& s, std::size_t element, std::size_t component = 0) {
+  if (element == 0 || element > s.elements.size()) return {};
+  const auto& e = s.elements[element - 1];
+  return component < e.size() ? e[component] : std::string();
+}
+
+// expect.pass.contrl against the CONTRL the reference builds for the strict findings
+// (SYN-CTL-008 copied references, SYN-CTL-009 ISO codes, SYN-CTL-010 identifier and levels).
+void check_contrl_content(const vectors::contrl_expectation& x, const edifact::interchange& ic,
+                          std::span<const diagnostic> ds, case_result& r) {
+  if (r.contrl.empty()) r.contrl = edifact::make_contrl(ic, ds);
+  if (r.contrl.empty()) {
+    r.failures.push_back("expect.pass.contrl: make_contrl returned no output");
+    return;
+  }
+  const auto segs = contrl_segments(r.contrl);
+  auto fail = [&](const std::string& what) {
+    r.failures.push_back("CONTRL " + what + ": " + r.contrl);
+  };
+  std::string identifier;
+  const vectors::tree_segment* uci = nullptr;
+  std::vector<const vectors::tree_segment*> levels;
+  std::vector<int> codes;
+  auto code_at = [&](const vectors::tree_segment& s, std::size_t element) {
+    const std::string v = at(s, element);
+    int n = 0;
+    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (!v.empty() && ec == std::errc{} && ptr == v.data() + v.size()) codes.push_back(n);
+  };
+  for (const auto& s : segs) {
+    if (s.tag == "UNH" && identifier.empty() && s.elements.size() >= 2) {
+      for (std::size_t k = 0; k < s.elements[1].size(); ++k) {
+        identifier += (k ? ":" : "") + s.elements[1][k];
+      }
+    } else if (s.tag == "UCI") {
+      uci = &s;
+      code_at(s, 5);
+    } else if (s.tag == "UCF") {
+      levels.push_back(&s);
+      code_at(s, 5);
+    } else if (s.tag == "UCM") {
+      levels.push_back(&s);
+      code_at(s, 4);
+    } else if (s.tag == "UCS") {
+      code_at(s, 2);
+    } else if (s.tag == "UCD") {
+      code_at(s, 1);
+    }
+  }
+  if (!x.identifier.empty() && identifier != x.identifier) {
+    fail("identifier is '" + identifier + "', expected " + x.identifier);
+  }
+  if (uci == nullptr) {
+    fail("has no UCI");
+    return;
+  }
+  if (!x.interchange_reference.empty() && at(*uci, 1) != x.interchange_reference) {
+    fail("UCI 0020 is '" + at(*uci, 1) + "', expected " + x.interchange_reference);
+  }
+  if (!x.interchange_sender.empty() && at(*uci, 2) != x.interchange_sender) {
+    fail("UCI S002 is '" + at(*uci, 2) + "', expected " + x.interchange_sender);
+  }
+  if (!x.interchange_recipient.empty() && at(*uci, 3) != x.interchange_recipient) {
+    fail("UCI S003 is '" + at(*uci, 3) + "', expected " + x.interchange_recipient);
+  }
+  std::size_t next = 0;
+  for (const auto& want : x.levels) {
+    bool found = false;
+    while (next < levels.size() && !found) {
+      const vectors::tree_segment& s = *levels[next++];
+      const bool ucf = s.tag == "UCF";
+      found = s.tag == want.segment && at(s, 1) == want.reference &&
+              (want.message_type.empty() || (!ucf && at(s, 2) == want.message_type)) &&
+              (!want.action || at(s, ucf ? 4 : 3) == std::to_string(*want.action));
+    }
+    if (!found) fail("lacks " + want.segment + " " + want.reference + " (in the listed order)");
+  }
+  if (x.iso_codes_only) {
+    for (int code : codes) {
+      if (!vectors::iso9735_syntax_error(code))
+        fail("carries non-ISO 0085 code " + std::to_string(code));
+    }
+  }
+}
+
 std::string describe_segment(const vectors::tree_segment& s) {
   std::string out = s.tag;
   for (const auto& e : s.elements) {
@@ -296,6 +419,7 @@ case_result check_case(const vectors::case_spec& c) {
   if (x.pass) {
     check_pass(*x.pass, r.strict_findings, r);
     if (x.pass->contrl_action) check_contrl(*x.pass->contrl_action, ic, r.strict_findings, r);
+    if (x.pass->contrl) check_contrl_content(*x.pass->contrl, ic, r.strict_findings, r);
   }
   if (c.tree_data) {
     if (c.tree_found) check_tree(*c.tree_data, ic, r);

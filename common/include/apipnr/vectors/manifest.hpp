@@ -54,6 +54,30 @@ struct position_expectation {
   }
 };
 
+// expect.pass.contrl.levels[]: one UCF or UCM segment of the CONTRL (ISO 9735-5).
+struct contrl_level_expectation {
+  std::string segment;        // "UCF" or "UCM"
+  std::string reference;      // UCF 0048 / UCM 0062: the group or message it reports on
+  std::string message_type;   // UCM S009/0065, e.g. "PAXLST"; empty = not checked
+  std::optional<int> action;  // 0083: 4 or 7; nullopt = not checked
+};
+
+// expect.pass.contrl: content of the CONTRL beyond its 0085 codes and UCI action
+// (vectors/README.md, SYN-CTL-008/009/010). Empty members are not checked.
+struct contrl_expectation {
+  std::string identifier;  // UNH S009 of the CONTRL, components joined by ':' (CONTRL:4:1:UN)
+  // UCI copies of the received UNB: 0020, S002/0004, S003/0010.
+  std::string interchange_reference;
+  std::string interchange_sender;
+  std::string interchange_recipient;
+  std::vector<contrl_level_expectation> levels;  // in this order; others may come between
+  bool iso_codes_only = false;  // every 0085 code is an ISO 9735 code (iso9735_syntax_error)
+};
+
+// True for the 0085 syntax error codes of ISO 9735 (STANDARDS.md 4.4: 2, 7, 12-43, 45-48);
+// false for anything else, e.g. the vendor extensions 70-76.
+bool iso9735_syntax_error(int code) noexcept;
+
 // expect.pass: what a strict (conformant) receiver reports.
 struct pass_expectation {
   std::vector<std::string> errors;    // diagnostic IDs present at error (or fatal) level
@@ -67,6 +91,7 @@ struct pass_expectation {
   std::vector<std::string> requirements;
   std::vector<std::string> warning_requirements;
   std::string set_outcome;  // multi-part sets: the expected set result, e.g. "incomplete"
+  std::optional<contrl_expectation> contrl;
 };
 
 // expect.non_strict: what a lenient receiver may answer instead (harness use).

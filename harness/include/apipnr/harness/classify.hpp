@@ -64,6 +64,12 @@ struct contrl_level {
 
 struct contrl_report {
   int interchange_action = 0;  // UCI 0083
+  // UNH S009 of the (first) CONTRL message, components joined by ':' (e.g. CONTRL:4:1:UN).
+  std::string identifier;
+  // What UCI copied from the received UNB: 0020, S002/0004, S003/0010.
+  std::string interchange_reference;
+  std::string interchange_sender;
+  std::string interchange_recipient;
   std::vector<contrl_level> levels;
   std::vector<contrl_error> errors;
   // UCI 8 and nothing below it: "interchange received", no statement about content.

@@ -74,6 +74,22 @@ struct passenger_directive {
   std::string code;
 };
 
+// What a CONTRL answer says beyond its codes and UCI action (expect.pass.contrl): the message
+// identifier, what UCI copied from the received UNB, and the UCF/UCM levels in answer order.
+struct contrl_content {
+  std::string identifier;             // UNH S009, components joined by ':' (e.g. CONTRL:4:1:UN)
+  std::string interchange_reference;  // UCI 0020
+  std::string interchange_sender;     // UCI S002/0004
+  std::string interchange_recipient;  // UCI S003/0010
+  struct level {
+    std::string segment;       // UCF or UCM
+    std::string reference;     // 0048 / 0062
+    std::string message_type;  // UCM S009/0065; empty for UCF
+    int action = 0;            // 0083
+  };
+  std::vector<level> levels;
+};
+
 struct classification {
   decision result = decision::unknown;
   ack_type ack = ack_type::none;
@@ -97,6 +113,8 @@ struct classification {
   std::string message_id;
   // One human-readable line, e.g. "CONTRL UCI 4, 0085 [20]"; goes into reports as `actual`.
   std::string summary;
+  // The CONTRL's content when the answer is a CONTRL (ack == contrl); nullopt otherwise.
+  std::optional<contrl_content> contrl;
 };
 
 // ---------------------------------------------------------------------------------------------
