@@ -1098,6 +1098,21 @@ def extra_cases():
         "A UNZ count with the letter I instead of a one is rejected", ["SYN-DAT-001"],
         profiles=V4P, errors=["EDI-DAT-NUMERIC"], scope=["element", "interchange"], action=4,
         position={"segment": len(segs), "element": 1})
+    # Appendix A.4 shape: a message error inside a functional group is reported by a UCF for
+    # the group (acknowledged) followed by a UCM for the message (rejected) (SYN-CTL-010).
+    g = build([group()])
+    unt = find(g, "UNT")
+    segs = replace(g, unt, "UNT+" + str(int(unt.split("+")[1]) + 1) + "+1")
+    add(f, a, 13, "n_cnt_unt_count_in_group.edi", emit(segs),
+        "A UNT count one too high in a message inside a functional group is an error",
+        ["SYN-ENV-006"], profiles=V4P, errors=["EDI-UNT-COUNT"],
+        position={"segment": idx(segs, "UNT"), "element": 1},
+        contrl={"identifier": "CONTRL:4:1:UN",
+                "interchange": {"reference": "1001", "sender": "XXAPI", "recipient": "PIUTEST"},
+                "levels": [{"segment": "UCF", "reference": "1", "action": 7},
+                           {"segment": "UCM", "reference": "1", "message_type": "PAXLST",
+                            "action": 4}],
+                "iso_codes_only": True})
     f, a = "sita_type-b", "type-b"
     head = b"\x01QK LONPPXS\r\n.MUCKMTS 250521\r\n\x02"
     add(f, a, 5, "y_typeb_crlf_heading.edi", emit(build(), sep="\r\n", before=head,
