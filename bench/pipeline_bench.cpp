@@ -111,7 +111,7 @@ void BM_PipelinePnrgov(benchmark::State& state) {
 BENCHMARK(BM_PipelinePnrgov)->Unit(benchmark::kMillisecond);
 
 // PNRGOV XML: the two PNRs of vectors/xml/pnrgov/y_two_pnrs_infant_codeshare.xml repeated
-// until the push holds pnrgov_pnrs PNRs (NumberOfPnrs adjusted), about 2.3 MB. Empty when the
+// until the push holds pnrgov_pnrs PNRs (NumberOfPnrs adjusted), about 4.5 MB. Empty when the
 // vector cannot be read (the benchmark then reports an error).
 const std::string& pnrgov_xml_file() {
   static const std::string text = [] {
