@@ -257,7 +257,9 @@ void print_result(const load_result& r) {
   if (r.phases.size() > 1)
     for (const auto& p : r.phases)
       std::printf("  phase %-22s offered=%.2f/s achieved=%.2f/s p99=%.3fms %s\n", p.label.c_str(),
-                  p.offered_rate, p.achieved_rate, ms(p.p99_ns), p.held ? "held" : "NOT held");
+                  p.offered_rate, p.achieved_rate, ms(p.p99_ns),
+                  p.held ? (p.harness_limited ? "held (harness-limited)" : "held")
+                         : (p.harness_limited ? "NOT held (harness-limited)" : "NOT held"));
   if (r.harness_limited_intervals != 0)
     std::printf("WARNING: %llu interval(s) harness-limited (see report)\n",
                 static_cast<unsigned long long>(r.harness_limited_intervals));

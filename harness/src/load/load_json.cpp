@@ -105,7 +105,8 @@ json to_json(const load_result& r) {
                           {"p50_ms", ms(p.p50_ns)},
                           {"p99_ms", ms(p.p99_ns)},
                           {"max_ms", ms(p.max_ns)},
-                          {"held", p.held}});
+                          {"held", p.held},
+                          {"harness_limited", p.harness_limited}});
   json j{{"model", std::string(to_string(r.model))},
          {"transport", r.transport},
          {"endpoint", r.endpoint},

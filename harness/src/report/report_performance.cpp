@@ -327,7 +327,8 @@ void one_run(std::string& out, const json& run, std::size_t index) {
              ms_text(num(p, "p50_ms")) + "</td><td class=\"n\">" + ms_text(num(p, "p99_ms")) +
              "</td><td class=\"n\">" + ms_text(num(p, "max_ms")) + "</td><td class=\"n\">" +
              fmt("%.0f", num(p, "errors")) + "</td><td>" +
-             (p.value("held", false) ? "&#10003; held" : "&#10007; not held") + "</td></tr>\n";
+             (p.value("held", false) ? "&#10003; held" : "&#10007; not held") +
+             (p.value("harness_limited", false) ? " (harness-limited)" : "") + "</td></tr>\n";
     out += "</tbody></table>\n";
   }
 

@@ -199,7 +199,8 @@ struct phase_stats {
   double achieved_rate = 0;  // successful answers per second
   std::uint64_t due = 0, ok = 0, errors = 0;
   std::uint64_t p50_ns = 0, p99_ns = 0, max_ns = 0;
-  bool held = false;  // achieved >= 99 % of offered, no errors, not harness-limited
+  bool held = false;             // answered >= 99 % of what was due, no error
+  bool harness_limited = false;  // some interval of the phase was harness-limited
 };
 
 struct calibration_result {
