@@ -77,6 +77,9 @@ void transcode(model::canonical_message& m, const edifact::interchange& ic, std:
   sink.report(std::move(d));
 }
 
+// Segments of per-thread working storage check() keeps between calls (pipeline.hpp "Memory").
+constexpr std::size_t kept_segments = std::size_t{1} << 20;
+
 bool is_profile_path(std::string_view p) noexcept {
   return p.find('/') != std::string_view::npos ||
          (p.size() >= 5 && p.substr(p.size() - 5) == ".json");
@@ -346,6 +349,12 @@ result engine::check(std::string_view bytes) const {
     if (!ic.syntax_identifier.empty()) co.syntax_identifier = ic.syntax_identifier;
     if (ic.syntax_version > 0) co.syntax_version = ic.syntax_version;
     r.contrl = edifact::make_contrl(ic, for_contrl, co);
+  }
+  // Keep the working storage of ordinary large interchanges (the 20,000-traveller PAXLST has
+  // 200,000 segments) but not of a rare huge one, so an idle worker stays small.
+  if (ic.segments.capacity() > kept_segments) {
+    tls_interchange = edifact::interchange{};
+    tls_trees = std::vector<message::message_tree>{};
   }
   return r;
 }
