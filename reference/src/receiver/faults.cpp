@@ -80,6 +80,13 @@ class fault_checker final : public checker {
     }
   }
 
+  // Multi-part sets are joined as by the receiver without faults: a mutant differs only by its
+  // injected fault.
+  std::vector<model::canonical_message> join(const pipeline::result& r,
+                                             std::vector<diagnostic>& set_findings) const override {
+    return inner_->join(r, set_findings);
+  }
+
   pipeline::result check(std::string_view bytes) const override {
     if (!crash_text_.empty() && bytes.find(crash_text_) != std::string_view::npos) {
       // On purpose: the harness must survive a receiver that dies mid-request.
