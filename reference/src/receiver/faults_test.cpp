@@ -219,7 +219,10 @@ std::vector<std::string> stored_surnames(message_store& st, std::int64_t id) {
   const auto q = st.interchange(id, "test");
   EXPECT_EQ(q.status, query_status::ok);
   std::vector<std::string> out;
-  for (const auto& t : nlohmann::json::parse(q.json)["messages"][0]["travellers"]) {
+  // The store wraps each canonical message ({"canonical": {...}, ...}, docs/STORE.md).
+  auto m = nlohmann::json::parse(q.json)["messages"][0];
+  if (m.contains("canonical")) m = m["canonical"];
+  for (const auto& t : m["travellers"]) {
     out.push_back(t["surname"].get<std::string>());
   }
   return out;
