@@ -219,7 +219,7 @@ std::vector<std::string> stored_surnames(message_store& st, std::int64_t id) {
   const auto q = st.interchange(id, "test");
   EXPECT_EQ(q.status, query_status::ok);
   std::vector<std::string> out;
-  // The store wraps each canonical message ({"canonical": {...}, ...}, docs/STORE.md).
+  // The SQLite store wraps each message ({"canonical": {...}}); the memory store does not.
   auto m = nlohmann::json::parse(q.json)["messages"][0];
   if (m.contains("canonical")) m = m["canonical"];
   for (const auto& t : m["travellers"]) {
