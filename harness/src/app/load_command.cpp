@@ -51,7 +51,8 @@ constexpr const char* load_usage =
     "schedule (open model unless --model closed):\n"
     "  --rate R --duration S  constant R requests/s for S seconds (default 10 s)\n"
     "  --ramp FROM:TO         linear ramp over --duration\n"
-    "  --steps FROM:STEP:N    N constant steps of --step-duration S (default 10) (knee search)\n"
+    "  --steps FROM:STEP:N    N constant steps of --step-duration S (default 10) (knee search;\n"
+    "                         --held-p99-ms X: a step is held only with p99 <= X)\n"
     "  --burst BASE:PEAK:PERIOD_S:BURST_S   bursts of PEAK/s every PERIOD_S seconds\n"
     "  --replay               the at_ms offsets of --messages; --speed X compresses (X > 1)\n"
     "  --model closed         --connections requests in flight for --duration (max rate)\n"
@@ -84,7 +85,7 @@ struct load_cli {
   unsigned connections = 16, threads = 1;
   std::optional<unsigned> timeout_ms;
   unsigned interval_ms = 1000;
-  double lag_threshold_ms = 2, calibrate_s = 2;
+  double lag_threshold_ms = 2, calibrate_s = 2, held_p99_ms = 0;
   std::size_t verify_query = 0;
   std::optional<std::pair<std::uint64_t, unsigned>> stall;
 };
@@ -179,6 +180,8 @@ load_cli parse(const std::vector<std::string>& a) {
       if (f == "--timeout-ms") c.timeout_ms = n;
       if (f == "--interval-ms") c.interval_ms = n;
       if (f == "--verify-query") c.verify_query = n;
+    } else if (f == "--held-p99-ms") {
+      c.held_p99_ms = number(f, value(i));
     } else if (f == "--lag-threshold-ms") {
       c.lag_threshold_ms = number(f, value(i));
     } else if (f == "--calibrate-seconds") {
@@ -342,6 +345,7 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
   o.replay_speed = c.speed.value_or(1.0);
   o.keep_locations = c.verify_query;
   o.unique_refs = c.unique_refs;
+  o.held_p99 = secs(c.held_p99_ms / 1000.0);
   const std::string run_id = c.run_id.empty() ? default_id() : c.run_id;
   o.correlation_prefix = run_id;
   const double duration =

@@ -235,7 +235,8 @@ load_result recorder::finish(steady::time_point end) {
     // Held is about the system under test; whether the harness could offer the load is a
     // separate flag, so that a knee search on a busy machine still reads.
     p.held = a.due > 0 && a.errors == 0 &&
-             static_cast<double>(a.ok) >= 0.99 * static_cast<double>(a.due);
+             static_cast<double>(a.ok) >= 0.99 * static_cast<double>(a.due) &&
+             (o_.held_p99.count() <= 0 || p.p99_ns <= u(o_.held_p99));
     p.harness_limited = limited;
     r_.phases.push_back(std::move(p));
   }

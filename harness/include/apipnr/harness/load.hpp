@@ -165,6 +165,9 @@ struct load_options {
   // 0020, 14 characters: a run tag and the request's sequence number), so that a receiver that
   // detects duplicates checks and stores every request instead of answering a duplicate.
   bool unique_refs = false;
+  // A phase is held only when its p99 (from the intended send) is at most this; 0: no bound.
+  // Without it a receiver whose queue grows within the timeout still "answers everything".
+  std::chrono::nanoseconds held_p99{0};
   // Called about once per interval with a one-line progress text (from the monitor thread).
   std::function<void(const std::string&)> progress;
 };
@@ -199,7 +202,7 @@ struct phase_stats {
   double achieved_rate = 0;  // successful answers per second
   std::uint64_t due = 0, ok = 0, errors = 0;
   std::uint64_t p50_ns = 0, p99_ns = 0, max_ns = 0;
-  bool held = false;             // answered >= 99 % of what was due, no error
+  bool held = false;             // answered >= 99 % of what was due, no error, p99 within held_p99
   bool harness_limited = false;  // some interval of the phase was harness-limited
 };
 
