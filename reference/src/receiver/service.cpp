@@ -131,6 +131,48 @@ bool is_syntax_finding(const diagnostic& d) noexcept {
 }
 
 // Findings a CONTRL reports (syntax and message structure, see pipeline.hpp).
+// RCV-LIM-001: one input can raise a finding per segment (a warn rule firing on each of
+// 100,000 travellers gave 400,001 findings, a 143 MB findings column and a minute per request),
+// so what is stored, logged and answered is capped. The verdict was taken from all of them
+// before this runs; errors are kept first, then the rest in order, and one info finding says
+// how many were left out.
+void cap_findings(pipeline::result& r, std::size_t max) {
+  const std::size_t total = r.findings.size();
+  if (total <= max) return;
+  std::vector<char> keep(total, 0);
+  std::size_t kept = 0;
+  for (int pass = 0; pass < 2 && kept < max; ++pass) {
+    for (std::size_t i = 0; i < total && kept < max; ++i) {
+      if (keep[i] == 0 && (pass == 1 || r.findings[i].level >= severity::error)) {
+        keep[i] = 1;
+        ++kept;
+      }
+    }
+  }
+  const bool by_message = r.finding_message.size() == total;
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < total; ++i) {
+    if (keep[i] == 0) continue;
+    if (out != i) {
+      r.findings[out] = std::move(r.findings[i]);
+      if (by_message) r.finding_message[out] = r.finding_message[i];
+    }
+    ++out;
+  }
+  r.findings.resize(out);
+  if (by_message) r.finding_message.resize(out);
+  diagnostic d;
+  d.code = make_error_code(boost::system::errc::value_too_large);
+  d.id = "RCV-FINDINGS-LIMIT";
+  d.requirement = "RCV-LIM-001";
+  d.level = severity::info;
+  d.where = scope::interchange;
+  d.detail = std::to_string(total - out) + " more findings not listed (limit " +
+             std::to_string(max) + "); the verdict counts them all";
+  r.findings.push_back(std::move(d));
+  if (by_message) r.finding_message.push_back(-1);
+}
+
 bool is_contrl_finding(const diagnostic& d) noexcept {
   if (d.level < severity::error) return false;
   const std::string_view cat = d.code.category().name();
@@ -353,6 +395,7 @@ transport::response service::intake(const transport::request& req, kind k) {
   }
 
   pipeline::result r = checker_->check(req.body);
+  cap_findings(r, opts_.max_findings);
   bool syntax_rejected = false;
   for (const auto& d : r.findings) syntax_rejected = syntax_rejected || is_syntax_finding(d);
   if (r.envelope.syntax == "unknown" && r.outcome == pipeline::verdict::reject) {

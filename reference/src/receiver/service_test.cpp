@@ -303,5 +303,72 @@ TEST_F(ReceiverService, UnknownPathAndWrongMethod) {
   EXPECT_EQ(client_->request("GET", "/v1/pnrs/ZZZ999", {}, kEdifact).status, 404u);
 }
 
+// RCV-LIM-001: an input raising a flood of findings is stored and answered with a capped list
+// (errors first) plus one RCV-FINDINGS-LIMIT finding, and its verdict still counts them all.
+class flooding_checker final : public checker {
+ public:
+  explicit flooding_checker(std::shared_ptr<const checker> inner) : inner_(std::move(inner)) {}
+  pipeline::result check(std::string_view bytes) const override {
+    pipeline::result r = inner_->check(bytes);
+    r.findings.clear();
+    r.finding_message.clear();
+    for (int i = 0; i < 3000; ++i) {
+      diagnostic d;
+      d.id = "TEST-WARN";
+      d.level = severity::warning;
+      d.where = scope::segment;
+      r.findings.push_back(std::move(d));
+      r.finding_message.push_back(0);
+    }
+    diagnostic e;
+    e.id = "TEST-ERROR";
+    e.level = severity::error;
+    r.findings.push_back(std::move(e));
+    r.finding_message.push_back(0);
+    r.outcome = pipeline::verdict::reject;
+    return r;
+  }
+
+ private:
+  std::shared_ptr<const checker> inner_;
+};
+
+TEST(ReceiverServiceLimits, FindingsAreCappedErrorsFirstAndCounted) {
+  auto st = make_memory_store();
+  std::ostringstream log_text;
+  service_options so;
+  so.max_findings = 100;
+  service svc(so, std::make_shared<flooding_checker>(make_syntax_checker({}, "GOVRCV")), st,
+              make_fixed_decider(), std::make_shared<logger>(log_text, log_level::info));
+  transport::request req;
+  req.method = "POST";
+  req.target = req.path = "/v1/api/paxlst";
+  req.content_type = "application/edifact";
+  req.sender = "XXAPI";
+  req.body = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
+  const auto resp = svc.handle(req);
+  EXPECT_GE(resp.status, 400u);
+  EXPECT_LT(resp.status, 500u);
+  ASSERT_EQ(st->size(), 1u);
+  transport::request q;
+  q.method = "GET";
+  q.target = q.path = "/v1/messages/1";
+  q.sender = "XXAPI";
+  const auto got = svc.handle(q);
+  ASSERT_EQ(got.status, 200u) << got.body;
+  const auto j = nlohmann::json::parse(got.body);
+  const auto& f = j.at("findings");
+  ASSERT_EQ(f.size(), 101u);
+  EXPECT_EQ(f[0].at("id"), "TEST-WARN");
+  bool error_kept = false;
+  for (const auto& x : f) error_kept = error_kept || x.at("id") == "TEST-ERROR";
+  EXPECT_TRUE(error_kept);
+  EXPECT_EQ(f.back().at("id"), "RCV-FINDINGS-LIMIT");
+  // The in-memory store keeps no finding details (the SQLite one does).
+  if (f.back().contains("detail")) {
+    EXPECT_NE(f.back().at("detail").get<std::string>().find("2901 more"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace apipnr::receiver

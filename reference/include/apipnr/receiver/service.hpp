@@ -88,6 +88,9 @@ class iapi_decider {
 struct service_options {
   std::string receiver_id = "APIPNR";  // our UNB sender in CONTRL / CUSRES / ACKRES
   std::string receiver_qualifier;
+  // Findings kept per input (stored, logged, answered); the rest is counted in one
+  // RCV-FINDINGS-LIMIT finding (RCV-LIM-001). The verdict always counts every finding.
+  std::size_t max_findings = 1000;
   // Extra Prometheus text appended to /metrics (the transport's own counters).
   std::function<std::string()> extra_metrics;
   // Appended to the "ok\n" of /healthz (a mutant receiver lists its faults there).
