@@ -983,7 +983,9 @@ boost::system::result<std::string> store::flight_travellers(std::string_view car
         "SELECT t.message_id, t.pointer, m.interchange_id, i.category FROM flights f "
         "JOIN travellers t ON t.message_id = f.message_id "
         "JOIN messages m ON m.id = f.message_id JOIN interchanges i ON i.id = m.interchange_id "
-        "WHERE f.carrier = ?1 AND f.number = ?2 AND f.date = ?3 ORDER BY t.id "
+        "WHERE f.carrier = ?1 AND f.number = ?2 AND f.date = ?3 "
+        // A rejected input is kept for inspection (RCV-DUR-003) but is not data of the flight.
+        "AND i.verdict IN ('accept', 'accept_with_warnings') ORDER BY t.id "
         "LIMIT ?4 OFFSET ?5");
     if (!s.valid()) return errc::read_failed;
     s.bind(1, carrier).bind(2, number).bind(3, date);
@@ -1040,7 +1042,8 @@ boost::system::result<std::string> store::pnr_by_locator(std::string_view locato
     connection& c = *l->c;
     statement s = c.prepare(
         "SELECT p.message_id, p.pointer, m.interchange_id FROM pnrs p "
-        "JOIN messages m ON m.id = p.message_id WHERE p.locator = ?1 ORDER BY p.id "
+        "JOIN messages m ON m.id = p.message_id JOIN interchanges i ON i.id = m.interchange_id "
+        "WHERE p.locator = ?1 AND i.verdict IN ('accept', 'accept_with_warnings') ORDER BY p.id "
         "LIMIT ?2 OFFSET ?3");
     if (!s.valid()) return errc::read_failed;
     s.bind(1, locator).bind(2, static_cast<std::int64_t>(*limit + 1));

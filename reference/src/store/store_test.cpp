@@ -407,6 +407,27 @@ TEST(StoreQuery, PnrByLocator) {
   EXPECT_TRUE(json::parse(*s->pnr_by_locator("NOPE00", {}, "tester"))["pnrs"].empty());
 }
 
+TEST(StoreQuery, RejectedInputsAreNotFlightOrPnrData) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  auto bad_api = make_api("7101", 2);
+  bad_api.outcome = verdict::reject;
+  auto bad_pnr = make_pnr("7102", "LOC555");
+  bad_pnr.outcome = verdict::reject;
+  const auto id = s->put(std::move(bad_api));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(s->put(std::move(bad_pnr)));
+  ASSERT_TRUE(s->put(make_api("7103", 1)));
+  const json t = json::parse(*s->flight_travellers("ZZ", "123", "2030-05-01", {}, "tester"));
+  ASSERT_EQ(t["travellers"].size(), 1u);
+  EXPECT_EQ(t["travellers"][0]["interchange_id"], 3);
+  EXPECT_TRUE(json::parse(*s->pnr_by_locator("LOC555", {}, "tester"))["pnrs"].empty());
+  // Still there for inspection.
+  const json i = json::parse(*s->get_interchange(id->id, "tester"));
+  EXPECT_EQ(i["verdict"], "reject");
+  EXPECT_EQ(i["messages"].size(), 1u);
+}
+
 TEST(StoreQuery, QueriesUseTheIndexes) {
   temp_dir dir;
   { auto s = open_store(dir); }

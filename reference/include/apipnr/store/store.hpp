@@ -207,7 +207,8 @@ class store {
   // The raw bytes, for inspection and replay (RCV-DUR-003); not_found once depersonalised.
   [[nodiscard]] boost::system::result<std::string> get_raw(std::int64_t id, std::string_view actor);
   // Travellers of every stored message for the flight (carrier, number, departure date
-  // YYYY-MM-DD of the first leg), API and PNR alike, in storage order:
+  // YYYY-MM-DD of the first leg), API and PNR alike, in storage order; travellers of rejected
+  // (or failed) inputs are left out, as in pnr_by_locator (they stay in get_interchange):
   // {"flight": {...}, "offset", "limit", "next_offset" (null at the end),
   //  "travellers": [{"interchange_id", "message_id", "category", "traveller": {...}}]}.
   // Errors: page_limit, read_failed, corrupt_record, audit_failed.
