@@ -1,6 +1,9 @@
 #include "apipnr/pipeline/pipeline.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -88,6 +91,34 @@ bool is_profile_path(std::string_view p) noexcept {
 std::int32_t owner_of_syntax_finding(const edifact::interchange& ic, const diagnostic& d) {
   if (d.where == scope::interchange || d.where == scope::group || d.pos.segment == 0) return -1;
   return ic.message_of(d.pos.segment);
+}
+
+struct contrl_stamp {
+  char date[7] = {};
+  char time[5] = {};
+  char reference[15] = {};
+};
+
+// options::stamp_contrl: UTC now and a process-unique reference.
+contrl_stamp make_contrl_stamp() {
+  static std::atomic<std::uint32_t> counter{0};
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  contrl_stamp s;
+  // Digits written by hand: every field has a fixed width (no snprintf truncation paths).
+  auto digits = [](char* out, unsigned long long v, int width) {
+    for (int k = width - 1; k >= 0; --k, v /= 10) out[k] = static_cast<char>('0' + v % 10);
+  };
+  digits(s.date, static_cast<unsigned>(utc.tm_year % 100), 2);
+  digits(s.date + 2, static_cast<unsigned>(utc.tm_mon + 1), 2);
+  digits(s.date + 4, static_cast<unsigned>(utc.tm_mday), 2);
+  digits(s.time, static_cast<unsigned>(utc.tm_hour), 2);
+  digits(s.time + 2, static_cast<unsigned>(utc.tm_min), 2);
+  digits(s.reference, static_cast<unsigned long long>(t) % 10000000000ULL, 10);
+  digits(s.reference + 10, counter.fetch_add(1, std::memory_order_relaxed) % 10000u, 4);
+  return s;
 }
 
 bool is_contrl_finding(const diagnostic& d) noexcept {
@@ -348,6 +379,13 @@ result engine::check(std::string_view bytes) const {
     edifact::contrl_options co;
     if (!ic.syntax_identifier.empty()) co.syntax_identifier = ic.syntax_identifier;
     if (ic.syntax_version > 0) co.syntax_version = ic.syntax_version;
+    contrl_stamp stamp;
+    if (o.stamp_contrl) {
+      stamp = make_contrl_stamp();
+      co.date = stamp.date;
+      co.time = stamp.time;
+      co.control_reference = stamp.reference;
+    }
     r.contrl = edifact::make_contrl(ic, for_contrl, co);
   }
   // Keep the working storage of ordinary large interchanges (the 20,000-traveller PAXLST has

@@ -240,6 +240,28 @@ TEST(PipelineContrl, NotBuiltUnlessAsked) {
   EXPECT_TRUE(e->check(slurp(messages / "paxlst" / "n_bgm_missing.edi")).contrl.empty());
 }
 
+TEST(PipelineContrl, StampedContrlCarriesNowAndAUniqueReference) {
+  options o;
+  o.specs_dir = specs;
+  o.contrl = true;
+  o.stamp_contrl = true;
+  auto e = engine::load(o);
+  ASSERT_TRUE(e);
+  const std::string in = slurp(messages / "paxlst" / "n_bgm_missing.edi");
+  const std::string c1 = e->check(in).contrl, c2 = e->check(in).contrl;
+  EXPECT_EQ(c1.find("+000101:0000+"), std::string::npos) << c1;
+  // UNB ...+date:time+reference' and UNZ+1+reference' agree, and differ between the two.
+  auto reference = [](const std::string& c) {
+    const auto unz = c.find("UNZ+1+");
+    return unz == std::string::npos ? std::string()
+                                    : c.substr(unz + 6, c.find('\'', unz) - unz - 6);
+  };
+  const std::string r1 = reference(c1), r2 = reference(c2);
+  EXPECT_EQ(r1.size(), 14u) << c1;
+  EXPECT_NE(r1, r2);
+  EXPECT_NE(c1.find("+" + r1 + "'UNH+"), std::string::npos) << c1;  // UNB 0020
+}
+
 // --- sniffing, unknown types, garbage ----------------------------------------------------------
 
 TEST(PipelineSniff, XmlAfterBomAndWhitespaceGoesToTheXmlReader) {

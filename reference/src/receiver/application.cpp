@@ -66,6 +66,7 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
     opts.profile = config_.profile;
     opts.syntax_mode = po.parse_mode;
     opts.contrl = true;
+    opts.stamp_contrl = true;  // each CONTRL is an interchange of its own
     auto r = make_pipeline_checker(opts, why);
     if (!r) fail("010", "cannot load the reference pipeline: " + why);
     chk = std::move(*r);

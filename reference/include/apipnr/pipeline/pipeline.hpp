@@ -87,6 +87,12 @@ struct options {
   bool extract = true;           // build canonical messages
   bool filter_sensitive = true;  // apply the PNR sensitive-data filter before returning them
   bool contrl = false;           // build the CONTRL the reference receiver would send
+  // Stamp each CONTRL with the current UTC date and time (UNB 0017/0019) and a control
+  // reference (UNB/UNZ 0020) unique within the process: 10 digits of Unix seconds plus a
+  // 4-digit counter, unique while fewer than 10,000 CONTRLs are written per second. Off, the
+  // CONTRL carries the fixed 000101:0000 / 1 so that tool output is reproducible; the receiver
+  // turns it on (SYN-CTL-*: a CONTRL is an interchange of its own).
+  bool stamp_contrl = false;
   std::size_t max_xml_bytes = std::size_t{64} << 20;
   // Date for profile rules comparing with "today"; nullopt = the system clock (UTC). Tests and
   // replays pin it so that a verdict does not change with the calendar.
