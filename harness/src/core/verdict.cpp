@@ -414,7 +414,14 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
         j.verdict = verdict::pass;
         return j;
       }
-      if (c.expect.non_strict) {
+      // Non-strict leniency is for a receiver that states no code (README: "gives no
+      // machine-readable error"); one that states a different 0085 code than the case expects
+      // is wrong, not lenient (the wrong-contrl-code mutant, docs/HARNESS.md).
+      bool other_code_stated = false;
+      if (!codes.empty()) {
+        for (int code : pass.syntax_errors) other_code_stated |= !contains(codes, code);
+      }
+      if (c.expect.non_strict && !other_code_stated) {
         for (int st : statuses_of_rejections) {
           if (contains(c.expect.non_strict->http_status, st)) {
             j.verdict = verdict::pass_non_strict;

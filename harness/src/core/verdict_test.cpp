@@ -93,6 +93,16 @@ TEST(HarnessJudge, NonStrictNeedsAListedStatus) {
   EXPECT_NE(j.reason.find("0085 20"), std::string::npos) << j.reason;
 }
 
+TEST(HarnessJudge, NonStrictIsNoExcuseForAWrongStatedCode) {
+  auto c = make_case("b/2w", outcome::reject, {20}, 4, {400, 422});
+  // No code stated: lenient.
+  EXPECT_EQ(judge(c, {answered(400)}, {rejected({}, 4)}, {}).verdict, verdict::pass_non_strict);
+  // A code stated, but not the one expected: wrong.
+  auto j = judge(c, {answered(400)}, {rejected({13}, 4)}, {});
+  EXPECT_EQ(j.verdict, verdict::fail_wrong_code) << j.reason;
+  EXPECT_NE(j.reason.find("0085 20"), std::string::npos) << j.reason;
+}
+
 TEST(HarnessJudge, RequirementsCheckedOnlyWhenFindingsReported) {
   auto c = make_case("b/3", outcome::reject);
   c.expect.pass.emplace();
