@@ -544,6 +544,7 @@ int cmd_run(const cli& c) {
       h.verify_peer = !t.tls.insecure_skip_verify;
       h.connect_timeout = t.timeouts.connect;
       h.response_timeout = t.timeouts.response;
+      h.response_timeout_per_kind = t.timeouts.response_per_kind;
       return std::make_unique<ah::http_transport>(h);
     };
 #else
@@ -566,6 +567,7 @@ int cmd_run(const cli& c) {
     ao.reply_queue = t.reply_queue;
     ao.connect_timeout = t.timeouts.connect;
     ao.timeout = t.timeouts.response;
+    ao.timeout_per_kind = t.timeouts.response_per_kind;
     auto shared = std::make_shared<ah::amqp_transport>(ao);
     factory = [shared]() -> std::unique_ptr<ah::transport> {
       return std::make_unique<shared_transport>(shared);

@@ -150,7 +150,10 @@ struct amqp_transport::impl final : proton::messaging_handler {
 
   observation send(const exchange& x) {
     const auto started = steady::now();
-    const auto deadline = started + options_.timeout;
+    const auto per_kind = options_.timeout_per_kind.find(x.kind);
+    const auto timeout =
+        per_kind == options_.timeout_per_kind.end() ? options_.timeout : per_kind->second;
+    const auto deadline = started + timeout;
     observation o;
     o.sent_at = std::chrono::system_clock::now();
     auto finish = [&](transport_outcome outcome, std::string error) {
@@ -212,9 +215,9 @@ struct amqp_transport::impl final : proton::messaging_handler {
     if (!w->done) {
       remember_expired_locked(id);
       lock.unlock();
-      return finish(transport_outcome::timeout,
-                    "HTR-AMQP-TIMEOUT: no reply with correlation id " + id + " within " +
-                        std::to_string(options_.timeout.count()) + " ms");
+      return finish(transport_outcome::timeout, "HTR-AMQP-TIMEOUT: no reply with correlation id " +
+                                                    id + " within " +
+                                                    std::to_string(timeout.count()) + " ms");
     }
     lock.unlock();
     o = std::move(w->result);

@@ -249,7 +249,8 @@ struct http_transport::impl {
   }
 
   observation request(http::verb method, const std::string& url, const std::string& body,
-                      const std::string& content_type, const std::string& correlation_id) {
+                      const std::string& content_type, const std::string& correlation_id,
+                      std::chrono::milliseconds response_timeout) {
     observation o;
     o.sent_at = std::chrono::system_clock::now();
     const auto started = steady::now();
@@ -313,7 +314,7 @@ struct http_transport::impl {
       parser.body_limit(options.max_response_bytes);
       parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
           options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-      lowest().expires_after(options.response_timeout);
+      lowest().expires_after(response_timeout);
       ec = on_stream([&](auto& s, auto handler) { http::async_read(s, buffer, parser, handler); });
       if (parser.is_header_done()) {
         const auto& h = parser.get();
@@ -333,7 +334,7 @@ struct http_transport::impl {
         if (ec == beast::error::timeout) {
           o.outcome = transport_outcome::timeout;
           o.error = "HTR-HTTP-TIMEOUT: no complete response within " +
-                    std::to_string(options.response_timeout.count()) + " ms";
+                    std::to_string(response_timeout.count()) + " ms";
         } else if (ec == http::error::body_limit) {
           o.outcome = transport_outcome::transport_error;
           o.error = "HTR-HTTP-BODY-CAP: response body larger than the cap of " +
@@ -380,11 +381,15 @@ observation http_transport::send(const exchange& x) {
     o.error = "HTR-HTTP-CONFIG: no URL configured for this message kind";
     return o;
   }
-  return impl_->request(http::verb::post, it->second, x.body, x.content_type, x.correlation_id);
+  const auto& per_kind = impl_->options.response_timeout_per_kind;
+  const auto t = per_kind.find(x.kind);
+  return impl_->request(http::verb::post, it->second, x.body, x.content_type, x.correlation_id,
+                        t == per_kind.end() ? impl_->options.response_timeout : t->second);
 }
 
 observation http_transport::get(std::string_view url) {
-  return impl_->request(http::verb::get, std::string(url), {}, {}, {});
+  return impl_->request(http::verb::get, std::string(url), {}, {}, {},
+                        impl_->options.response_timeout);
 }
 
 const std::string& http_transport::configuration_error() const { return impl_->config_error; }

@@ -243,6 +243,24 @@ TEST(HttpTransport, HangingEndpointTimesOut) {
   EXPECT_LT(took, 3s);
 }
 
+TEST(HttpTransport, PerKindTimeoutOverridesTheDefault) {
+  fake_server srv([](tcp::socket& s, fake_server& f) {
+    std::string pending;
+    read_request(s, pending);
+    f.hang();
+  });
+  auto opts = options_for(srv);
+  opts.response_timeout = 5s;
+  opts.response_timeout_per_kind[message_kind::paxlst] = 300ms;
+  http_transport t(opts);
+  const auto start = std::chrono::steady_clock::now();
+  const auto o = t.send(paxlst());
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(o.outcome, transport_outcome::timeout) << o.error;
+  EXPECT_NE(o.error.find("300 ms"), std::string::npos) << o.error;
+  EXPECT_LT(took, 3s);
+}
+
 TEST(HttpTransport, ResetMidResponseIsTransportError) {
   fake_server srv([](tcp::socket& s, fake_server&) {
     std::string pending;

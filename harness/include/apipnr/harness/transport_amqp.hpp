@@ -52,6 +52,8 @@ struct amqp_options {
   std::string reply_queue;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds timeout{5000};
+  // Overrides of `timeout` per message kind (target `timeouts.per_kind_ms`).
+  std::map<message_kind, std::chrono::milliseconds> timeout_per_kind;
   std::size_t max_reply_bytes = std::size_t{16} << 20U;  // larger replies -> transport_error
   std::size_t remembered_expired = 4096;  // timed-out ids kept to recognise late replies
 };

@@ -55,6 +55,8 @@ struct http_options {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds write_timeout{2000};
   std::chrono::milliseconds response_timeout{5000};  // from the end of writing to the last byte
+  // Overrides of response_timeout per message kind (target `timeouts.per_kind_ms`).
+  std::map<message_kind, std::chrono::milliseconds> response_timeout_per_kind;
   std::size_t max_response_bytes = std::size_t{16} << 20U;
   std::size_t max_header_bytes = std::size_t{64} << 10U;
 };
