@@ -13,6 +13,9 @@
 #include <proton/messaging_handler.hpp>
 #include <proton/receiver_options.hpp>
 #include <proton/sender.hpp>
+#include <proton/sender_options.hpp>
+#include <proton/source_options.hpp>
+#include <proton/target_options.hpp>
 #include <proton/tracker.hpp>
 #include <proton/types.hpp>
 #include <proton/work_queue.hpp>
@@ -140,7 +143,13 @@ class echo_consumer final : public proton::messaging_handler {
   void on_connection_open(proton::connection& c) override {
     connection_ = c;
     work_ = &c.work_queue();
-    c.open_receiver(queue_);
+    // Declared durable like the transport declares its queues (docs/AMQP.md): RabbitMQ refuses
+    // a second, different declaration of the same queue.
+    proton::source_options so;
+    so.durability_mode(proton::source::CONFIGURATION);
+    proton::receiver_options ro;
+    ro.source(so);
+    c.open_receiver(queue_, ro);
   }
   void on_receiver_open(proton::receiver&) override {
     attached_ = true;
@@ -168,7 +177,13 @@ class echo_consumer final : public proton::messaging_handler {
     while (!outbox_.empty()) {
       const std::string to = outbox_.front().to();
       auto it = senders_.find(to);
-      if (it == senders_.end()) it = senders_.emplace(to, connection_.open_sender(to)).first;
+      if (it == senders_.end()) {
+        proton::target_options t;
+        t.durability_mode(proton::target::CONFIGURATION);
+        proton::sender_options so;
+        so.target(t);
+        it = senders_.emplace(to, connection_.open_sender(to, so)).first;
+      }
       if (it->second.credit() <= 0) return;  // on_sendable resumes
       it->second.send(outbox_.front());
       outbox_.pop_front();
