@@ -34,116 +34,30 @@ import time
 import urllib.error
 import urllib.request
 
+import e2e_support
+from e2e_support import amqp_queues, amqp_receiver_flags, broker, fail, remaining
+
 PASSING = {"pass", "pass_non_strict", "informational"}
 TRANSPORT = {"timeout", "transport_error", "endpoint_down"}
 BUDGET = float(os.environ.get("APIPNR_MUTANTS_BUDGET_S", "280"))  # CTest TIMEOUT is 300
-DEADLINE = time.monotonic() + BUDGET
+e2e_support.set_budget(BUDGET)
 
 
-def fail(msg):
-    print("FAIL: " + msg, flush=True)
-    sys.exit(1)
-
-
-def remaining():
-    left = DEADLINE - time.monotonic()
-    if left <= 0:
-        fail("time budget exhausted")
-    return left
-
-
-class broker:
-    """A private RabbitMQ node (scripts/rabbitmq.sh) in WORK_DIR/rabbitmq, for AMQP legs."""
-
-    def __init__(self, src, work):
-        self.script = os.path.join(src, "scripts/rabbitmq.sh")
-        self.dir = os.path.join(work, "rabbitmq")
-        p = subprocess.run([self.script, "start", self.dir], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=remaining())
-        self.url = None
-        if p.returncode == 0:
-            with open(os.path.join(self.dir, "env")) as f:
-                for line in f:
-                    if line.startswith("export APIPNR_AMQP_URL="):
-                        self.url = line.split("=", 1)[1].strip().strip("'\"")
-        if not self.url:
-            self.stop()
-            fail("broker did not start: " + p.stdout.decode(errors="replace")[-500:])
-
-    def stop(self):
-        subprocess.run([self.script, "stop", self.dir], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=60)
-
-
-# Harness kind -> receiver intake kind (--amqp-queue KIND=ADDRESS).
-AMQP_KINDS = {"paxlst": "paxlst", "iapi": "iapi", "pnrgov_edifact": "pnr_edifact",
-              "pnrgov_xml": "pnr_xml"}
-
-
-def amqp_queues(name):
+def amqp_prefix(name):
     """Queues of their own per receiver run: nothing left over reaches the next run."""
-    return {k: f"/queue/mutants.{os.getpid()}.{name}.{k}" for k in AMQP_KINDS}
+    return f"mutants.{os.getpid()}.{name}"
 
 
-class receiver:
-    """One apipnr-receiver process on 127.0.0.1, ephemeral port (a black box: never linked)."""
-
-    def __init__(self, exe, src, work, name, leg, faults=(), amqp_url=None):
-        self.log_path = os.path.join(work, name + ".log")
-        self.log = open(self.log_path, "wb")
-        args = [exe, "--address", "127.0.0.1", "--port", "0",
-                "--specs", os.path.join(src, "specs"),
-                "--store", os.path.join(work, name + ".db"),
-                "--log-level", "warn",
-                "--iapi-watchlist", os.path.join(src, "specs/iapi/watchlist.example.json"),
-                "--iapi-authorisations",
-                os.path.join(src, "specs/iapi/authorisations.example.json")]
-        args += leg["receiver"]
-        for f in faults:
-            args += ["--fault", f]
-        if amqp_url:
-            args += ["--amqp-url", amqp_url, "--amqp-reconnect-max-ms", "1000",
-                     "--amqp-dead-letter", f"/queue/mutants.{os.getpid()}.{name}.dead"]
-            for k, address in amqp_queues(name).items():
-                args += ["--amqp-queue", f"{AMQP_KINDS[k]}={address}"]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log)
-        line = self.proc.stdout.readline().decode().strip()  # blocks until bound or exited
-        if not line.startswith("listening on "):
-            self.stop()
-            fail(f"receiver {name} did not start ({line!r}); see {self.log_path}")
-        self.base = "http://" + line[len("listening on "):]
-        if amqp_url:
-            self.wait_ready(30)
-
-    def wait_ready(self, seconds):
-        """Polls /readyz until 200 (the AMQP intake holds its broker connection)."""
-        end = time.monotonic() + min(seconds, remaining())
-        while time.monotonic() < end and self.proc.poll() is None:
-            try:
-                with urllib.request.urlopen(self.base + "/readyz", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except (urllib.error.HTTPError, OSError):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        fail(f"receiver not ready within {seconds} s; see {self.log_path}")
-
-    def stop(self):
-        """Stops the process; returns its exit status (negative: the signal that ended it)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        return self.proc.returncode
-
-    def log_text(self):
-        with open(self.log_path, "rb") as f:
-            return f.read().decode(errors="replace")
+def receiver(exe, src, work, name, leg, faults=(), amqp_url=None):
+    args = list(leg["receiver"])
+    for f in faults:
+        args += ["--fault", f]
+    if amqp_url:
+        args += amqp_receiver_flags(amqp_url, amqp_prefix(name))
+    r = e2e_support.receiver(exe, src, work, name, args)
+    if amqp_url:
+        r.wait_ready(30)
+    return r
 
 
 def write_target(path, base, leg, mutant, name=None, amqp_url=None):
@@ -166,7 +80,7 @@ def write_target(path, base, leg, mutant, name=None, amqp_url=None):
     if amqp_url:
         del t["http"]
         t.update({"transport": "amqp",
-                  "amqp": {"broker": amqp_url, "queues": amqp_queues(name),
+                  "amqp": {"broker": amqp_url, "queues": amqp_queues(amqp_prefix(name)),
                            "reply_queue": f"/queue/mutants.{os.getpid()}.{name}.replies"},
                   "acknowledgement": "reply_queue"})
     if mutant and "timeouts" in mutant:

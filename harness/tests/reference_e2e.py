@@ -30,93 +30,21 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
+from e2e_support import (amqp_queues, amqp_receiver_flags, broker, fail, receiver, remaining,
+                         set_budget)
+
 PASSING = {"pass", "pass_non_strict", "informational", "skipped"}
-DEADLINE = time.monotonic() + 170  # CTest's TIMEOUT is 180 s: fail with a message first
+set_budget(170)  # CTest's TIMEOUT is 180 s: fail with a message first
 
 
-def fail(msg):
-    print("FAIL: " + msg, flush=True)
-    sys.exit(1)
-
-
-def remaining():
-    left = DEADLINE - time.monotonic()
-    if left <= 0:
-        fail("time budget exhausted")
-    return left
-
-
-class receiver:
-    """One reference receiver process; stopped with SIGTERM (graceful, docs/RECEIVER.md)."""
-
-    def __init__(self, exe, src, work, name, syntax_mode, extra=()):
-        self.log = open(os.path.join(work, name + ".log"), "wb")
-        args = [exe, "--port", "0", "--address", "127.0.0.1",
-                "--specs", os.path.join(src, "specs"),
-                "--store", os.path.join(work, name + ".db"),
-                "--syntax-mode", syntax_mode, "--workers", "2", "--log-level", "warn",
-                "--iapi-watchlist", os.path.join(src, "specs/iapi/watchlist.example.json"),
-                "--iapi-authorisations",
-                os.path.join(src, "specs/iapi/authorisations.example.json")] + list(extra)
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log)
-        line = self.proc.stdout.readline().decode().strip()  # blocks until bound or exited
-        if not line.startswith("listening on "):
-            self.stop()
-            fail(f"receiver {name} did not start ({line!r}); see {self.log.name}")
-        self.base = "http://" + line[len("listening on "):]
-
-    def wait_ready(self, seconds):
-        """Polls /readyz until 200 (with AMQP: the intake holds its broker connection)."""
-        end = time.monotonic() + min(seconds, remaining())
-        last = ""
-        while time.monotonic() < end:
-            try:
-                with urllib.request.urlopen(self.base + "/readyz", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except urllib.error.HTTPError as e:
-                last = e.read().decode(errors="replace")
-            except OSError as e:
-                last = str(e)
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        self.stop()
-        fail(f"receiver not ready within {seconds} s ({last.strip()[:200]}); see {self.log.name}")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-
-# Harness kind -> receiver intake kind (--amqp-queue KIND=ADDRESS).
-AMQP_KINDS = {"paxlst": "paxlst", "iapi": "iapi", "pnrgov_edifact": "pnr_edifact",
-              "pnrgov_xml": "pnr_xml"}
-
-
-def amqp_queues(leg):
-    return {k: f"/queue/e2e.{leg}.{os.getpid()}.{k}" for k in AMQP_KINDS}
-
-
-def amqp_receiver_flags(url, leg):
-    flags = ["--amqp-url", url, "--amqp-reconnect-max-ms", "1000",
-             "--amqp-dead-letter", f"/queue/e2e.{leg}.{os.getpid()}.dead"]
-    for k, address in amqp_queues(leg).items():
-        flags += ["--amqp-queue", f"{AMQP_KINDS[k]}={address}"]
-    return flags
+def amqp_prefix(leg):
+    """Queues of their own per leg and run."""
+    return f"e2e.{leg}.{os.getpid()}"
 
 
 def write_target(path, base, amqp_url=None, leg=None):
@@ -142,7 +70,7 @@ def write_target(path, base, amqp_url=None, leg=None):
     if amqp_url:
         del t["http"]
         t.update({"transport": "amqp",
-                  "amqp": {"broker": amqp_url, "queues": amqp_queues(leg),
+                  "amqp": {"broker": amqp_url, "queues": amqp_queues(amqp_prefix(leg)),
                            "reply_queue": f"/queue/e2e.{leg}.{os.getpid()}.replies"},
                   "timeouts": {"connect_ms": 5000, "response_ms": 10000},
                   "acknowledgement": "reply_queue"})
@@ -158,31 +86,6 @@ def run(args, what, allowed=(0,)):
         print(out)
         fail(f"{what}: exit {p.returncode}, expected {allowed}")
     return p.returncode, out
-
-
-class broker:
-    """A private RabbitMQ node (scripts/rabbitmq.sh) in WORK_DIR/rabbitmq."""
-
-    def __init__(self, src, work):
-        self.script = os.path.join(src, "scripts/rabbitmq.sh")
-        self.dir = os.path.join(work, "rabbitmq")
-        p = subprocess.run([self.script, "start", self.dir], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=remaining())
-        if p.returncode != 0:
-            self.stop()
-            fail("broker did not start: " + p.stdout.decode(errors="replace")[-500:])
-        self.url = None
-        with open(os.path.join(self.dir, "env")) as f:
-            for line in f:
-                if line.startswith("export APIPNR_AMQP_URL="):
-                    self.url = line.split("=", 1)[1].strip().strip("'\"")
-        if not self.url:
-            self.stop()
-            fail("no APIPNR_AMQP_URL in " + self.dir + "/env")
-
-    def stop(self):
-        subprocess.run([self.script, "stop", self.dir], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=60)
 
 
 def main():
@@ -224,8 +127,9 @@ def run_suite(harness, receiver_exe, src, work, mq):
     results = {}
     for leg, mode, extra, selection in legs:
         if mq:
-            extra = list(extra) + amqp_receiver_flags(mq.url, leg)
-        r = receiver(receiver_exe, src, work, leg, mode, extra)
+            extra = list(extra) + amqp_receiver_flags(mq.url, amqp_prefix(leg))
+        r = receiver(receiver_exe, src, work, leg,
+                     ["--syntax-mode", mode, "--workers", "2"] + list(extra))
         try:
             if mq:
                 r.wait_ready(30)
