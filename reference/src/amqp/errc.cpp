@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "apipnr/common/errc_table.hpp"
+
 namespace apipnr::amqp {
 namespace {
 
@@ -34,28 +36,17 @@ constexpr std::array<errc_info, 10> table{{
 
 constexpr errc_info unknown_info{errc::ok, "AMQP-UNKNOWN", "", "unknown AMQP intake error"};
 
-class category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "apipnr.amqp"; }
-  std::string message(int ev) const override {
-    if (ev == 0) return "success";
-    const errc_info& i = info(static_cast<errc>(ev));
-    return std::string(i.id) + ": " + std::string(i.message);
-  }
-};
-
-}  // namespace
-
-const boost::system::error_category& amqp_category() noexcept {
-  static const category instance;
+const common::table_category<errc_info>& category() noexcept {
+  static const common::table_category<errc_info> instance("apipnr.amqp", table, unknown_info,
+                                                          common::errc_text::id_and_message);
   return instance;
 }
 
-const errc_info& info(errc e) noexcept {
-  const auto i = static_cast<std::size_t>(e);
-  if (i == 0 || i > table.size()) return unknown_info;
-  return table[i - 1];
-}
+}  // namespace
+
+const boost::system::error_category& amqp_category() noexcept { return category(); }
+
+const errc_info& info(errc e) noexcept { return category().row(static_cast<int>(e)); }
 
 std::span<const errc_info> all_errc_info() noexcept { return table; }
 

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "apipnr/common/errc_table.hpp"
+
 namespace apipnr::edifact {
 namespace {
 
@@ -129,28 +131,18 @@ constexpr errc_info unknown_info{errc::ok,
                                  false,
                                  "unknown EDIFACT finding"};
 
-class category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "apipnr.edifact"; }
-  std::string message(int ev) const override {
-    if (ev == 0) return "success";
-    return std::string(info(static_cast<errc>(ev)).message);
-  }
-};
-
-}  // namespace
-
-const boost::system::error_category& edifact_category() noexcept {
-  static const category instance;
+const common::table_category<errc_info>& category() noexcept {
+  static const common::table_category<errc_info> instance("apipnr.edifact", table, unknown_info,
+                                                          common::errc_text::message_only);
   return instance;
 }
 
-const errc_info& info(errc e) noexcept {
-  const auto i = static_cast<std::size_t>(e);
-  if (i == 0 || i > table.size()) return unknown_info;
-  return table[i - 1];
-}
+}  // namespace
 
-std::span<const errc_info> all_errc_info() noexcept { return {table.data(), table.size()}; }
+const boost::system::error_category& edifact_category() noexcept { return category(); }
+
+const errc_info& info(errc e) noexcept { return category().row(static_cast<int>(e)); }
+
+std::span<const errc_info> all_errc_info() noexcept { return table; }
 
 }  // namespace apipnr::edifact

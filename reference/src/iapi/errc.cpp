@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "apipnr/common/errc_table.hpp"
+
 namespace apipnr::iapi {
 namespace {
 
@@ -41,29 +43,18 @@ constexpr std::array<errc_info, 14> table{{
 
 constexpr errc_info unknown_info{errc::ok, "IAPI-UNKNOWN", "", "unknown iAPI engine error"};
 
-class category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "apipnr.iapi"; }
-  std::string message(int ev) const override {
-    if (ev == 0) return "success";
-    const errc_info& i = info(static_cast<errc>(ev));
-    return std::string(i.id) + ": " + std::string(i.message);
-  }
-};
-
-}  // namespace
-
-const boost::system::error_category& iapi_category() noexcept {
-  static const category instance;
+const common::table_category<errc_info>& category() noexcept {
+  static const common::table_category<errc_info> instance("apipnr.iapi", table, unknown_info,
+                                                          common::errc_text::id_and_message);
   return instance;
 }
 
-const errc_info& info(errc e) noexcept {
-  const auto i = static_cast<std::size_t>(e);
-  if (i == 0 || i > table.size()) return unknown_info;
-  return table[i - 1];
-}
+}  // namespace
 
-std::span<const errc_info> all_errc_info() noexcept { return {table.data(), table.size()}; }
+const boost::system::error_category& iapi_category() noexcept { return category(); }
+
+const errc_info& info(errc e) noexcept { return category().row(static_cast<int>(e)); }
+
+std::span<const errc_info> all_errc_info() noexcept { return table; }
 
 }  // namespace apipnr::iapi

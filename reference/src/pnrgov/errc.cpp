@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "apipnr/common/errc_table.hpp"
+
 namespace apipnr::pnrgov {
 namespace {
 
@@ -83,29 +85,21 @@ constexpr std::array<errc_info, 33> table{{
      "unknown PNRGOV mapping code"},
 }};
 
-class category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "apipnr.pnrgov"; }
-  std::string message(int ev) const override {
-    return std::string(info(static_cast<errc>(ev)).message);
-  }
-};
+const common::table_category<errc_info>& category() noexcept {
+  static const common::table_category<errc_info> instance(
+      "apipnr.pnrgov", std::span<const errc_info>(table).first(table.size() - 1), table.back(),
+      common::errc_text::message_only);
+  return instance;
+}
 
 }  // namespace
 
-const errc_info& info(errc e) noexcept {
-  const auto i = static_cast<std::size_t>(e);
-  if (i == 0 || i >= table.size()) return table.back();
-  return table[i - 1];
-}
+const errc_info& info(errc e) noexcept { return category().row(static_cast<int>(e)); }
 
 std::span<const errc_info> all_errc_info() noexcept {
-  return std::span<const errc_info>(table.data(), table.size() - 1);
+  return std::span<const errc_info>(table).first(table.size() - 1);
 }
 
-const boost::system::error_category& pnrgov_category() noexcept {
-  static const category c;
-  return c;
-}
+const boost::system::error_category& pnrgov_category() noexcept { return category(); }
 
 }  // namespace apipnr::pnrgov

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "apipnr/common/errc_table.hpp"
+
 namespace apipnr::profile {
 namespace {
 
@@ -84,27 +86,18 @@ constexpr std::array<errc_info, 34> table{{
 constexpr errc_info unknown{errc::ok, "PRF-UNKNOWN", "", scope::interchange,
                             "unknown profile code"};
 
-class category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "apipnr.profile"; }
-  std::string message(int ev) const override {
-    return std::string(info(static_cast<errc>(ev)).message);
-  }
-};
+const common::table_category<errc_info>& category() noexcept {
+  static const common::table_category<errc_info> instance("apipnr.profile", table, unknown,
+                                                          common::errc_text::message_only);
+  return instance;
+}
 
 }  // namespace
 
-const errc_info& info(errc e) noexcept {
-  const auto i = static_cast<std::size_t>(e);
-  if (i == 0 || i > table.size()) return unknown;
-  return table[i - 1];
-}
+const boost::system::error_category& profile_category() noexcept { return category(); }
+
+const errc_info& info(errc e) noexcept { return category().row(static_cast<int>(e)); }
 
 std::span<const errc_info> all_errc_info() noexcept { return table; }
-
-const boost::system::error_category& profile_category() noexcept {
-  static const category c;
-  return c;
-}
 
 }  // namespace apipnr::profile

@@ -2,35 +2,20 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <set>
-#include <sstream>
-#include <string>
+#include "apipnr/common/errc_table_testing.hpp"
 
 namespace apipnr::responses {
 namespace {
 
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+namespace t = apipnr::common::testing;
 
 TEST(ResponsesErrc, TableFollowsEnumeratorOrder) {
-  const auto all = all_errc_info();
-  ASSERT_FALSE(all.empty());
-  for (std::size_t i = 0; i < all.size(); ++i)
-    EXPECT_EQ(static_cast<std::size_t>(all[i].code), i + 1) << all[i].id;
+  t::expect_rows_follow_enumerators(all_errc_info());
   EXPECT_EQ(info(errc::ackres_too_many_texts).id, "RSP-ACKRES-IFT-LIMIT");
 }
 
 TEST(ResponsesErrc, IdsAreUniqueAndPrefixed) {
-  std::set<std::string_view> seen;
-  for (const errc_info& i : all_errc_info()) {
-    EXPECT_TRUE(seen.insert(i.id).second) << i.id;
-    EXPECT_EQ(i.id.substr(0, 4), "RSP-") << i.id;
-  }
+  t::expect_ids_unique_and_prefixed(all_errc_info(), "RSP-");
 }
 
 TEST(ResponsesErrc, ErrorCodeCarriesCategoryAndStableId) {
@@ -41,22 +26,11 @@ TEST(ResponsesErrc, ErrorCodeCarriesCategoryAndStableId) {
 }
 
 TEST(ResponsesErrc, EveryIdIsDocumented) {
-  const std::string doc =
-      read_text(std::filesystem::path(APIPNR_SOURCE_DIR) / "docs/error-codes-responses.md");
-  ASSERT_FALSE(doc.empty());
-  for (const errc_info& i : all_errc_info())
-    EXPECT_NE(doc.find("`" + std::string(i.id) + "`"), std::string::npos) << i.id;
+  t::expect_ids_documented(all_errc_info(), "docs/error-codes-responses.md");
 }
 
 TEST(ResponsesErrc, EveryRequirementIdIsInTheCatalogue) {
-  std::string catalogue;
-  for (const auto& f : std::filesystem::directory_iterator(
-           std::filesystem::path(APIPNR_SOURCE_DIR) / "specs/requirements"))
-    if (f.path().extension() == ".json") catalogue += read_text(f.path());
-  ASSERT_FALSE(catalogue.empty());
-  for (const errc_info& i : all_errc_info())
-    EXPECT_NE(catalogue.find("\"" + std::string(i.requirement) + "\""), std::string::npos)
-        << i.id << " cites " << i.requirement;
+  t::expect_requirements_catalogued(all_errc_info());
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "apipnr/common/errc_table.hpp"
+
 namespace apipnr::xml {
 namespace {
 
@@ -76,29 +78,18 @@ constexpr std::array<errc_info, 25> table{{
 constexpr errc_info unknown_info{errc::ok,        "XML-UNKNOWN",      "",
                                  severity::error, scope::interchange, "unknown XML finding"};
 
-class category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "apipnr.xml"; }
-  std::string message(int ev) const override {
-    if (ev == 0) return "success";
-    const errc_info& i = info(static_cast<errc>(ev));
-    return std::string(i.id) + ": " + std::string(i.message);
-  }
-};
-
-}  // namespace
-
-const boost::system::error_category& xml_category() noexcept {
-  static const category instance;
+const common::table_category<errc_info>& category() noexcept {
+  static const common::table_category<errc_info> instance("apipnr.xml", table, unknown_info,
+                                                          common::errc_text::id_and_message);
   return instance;
 }
 
-const errc_info& info(errc e) noexcept {
-  const auto i = static_cast<std::size_t>(e);
-  if (i == 0 || i > table.size()) return unknown_info;
-  return table[i - 1];
-}
+}  // namespace
 
-std::span<const errc_info> all_errc_info() noexcept { return {table.data(), table.size()}; }
+const boost::system::error_category& xml_category() noexcept { return category(); }
+
+const errc_info& info(errc e) noexcept { return category().row(static_cast<int>(e)); }
+
+std::span<const errc_info> all_errc_info() noexcept { return table; }
 
 }  // namespace apipnr::xml

@@ -2,41 +2,19 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <set>
-#include <sstream>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "apipnr/common/errc_table_testing.hpp"
 
 namespace apipnr::xml {
 namespace {
 
-namespace fs = std::filesystem;
+namespace t = apipnr::common::testing;
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-TEST(XmlErrc, TableFollowsEnumeratorOrder) {
-  const auto all = all_errc_info();
-  ASSERT_FALSE(all.empty());
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    EXPECT_EQ(static_cast<std::size_t>(all[i].code), i + 1) << all[i].id;
-  }
-}
+TEST(XmlErrc, TableFollowsEnumeratorOrder) { t::expect_rows_follow_enumerators(all_errc_info()); }
 
 TEST(XmlErrc, IdsAreUniqueAndPrefixed) {
-  std::set<std::string_view> seen;
-  for (const errc_info& i : all_errc_info()) {
-    EXPECT_EQ(i.id.substr(0, 4), "XML-") << i.id;
-    EXPECT_TRUE(seen.insert(i.id).second) << "duplicate " << i.id;
-    EXPECT_FALSE(i.message.empty()) << i.id;
-  }
+  t::expect_ids_unique_and_prefixed(all_errc_info(), "XML-");
 }
 
 TEST(XmlErrc, ErrorCodeMessageCarriesTheId) {
@@ -47,29 +25,10 @@ TEST(XmlErrc, ErrorCodeMessageCarriesTheId) {
 }
 
 TEST(XmlErrc, EveryIdIsDocumented) {
-  const std::string doc = read_text(fs::path(APIPNR_SOURCE_DIR) / "docs" / "error-codes-xml.md");
-  ASSERT_FALSE(doc.empty()) << "docs/error-codes-xml.md missing";
-  for (const errc_info& i : all_errc_info()) {
-    EXPECT_NE(doc.find("`" + std::string(i.id) + "`"), std::string::npos) << i.id;
-  }
+  t::expect_ids_documented(all_errc_info(), "docs/error-codes-xml.md");
 }
 
-TEST(XmlErrc, EveryRequirementIsCatalogued) {
-  std::set<std::string> known;
-  for (const auto& e :
-       fs::directory_iterator(fs::path(APIPNR_SOURCE_DIR) / "specs" / "requirements")) {
-    if (e.path().extension() != ".json" ||
-        e.path().filename().string().find(".schema.") != std::string::npos) {
-      continue;
-    }
-    const auto j = nlohmann::json::parse(read_text(e.path()), nullptr, false);
-    if (!j.is_object() || !j.contains("requirements")) continue;
-    for (const auto& r : j["requirements"]) known.insert(r.value("id", ""));
-  }
-  for (const errc_info& i : all_errc_info()) {
-    EXPECT_TRUE(known.count(std::string(i.requirement))) << i.id << " cites " << i.requirement;
-  }
-}
+TEST(XmlErrc, EveryRequirementIsCatalogued) { t::expect_requirements_catalogued(all_errc_info()); }
 
 }  // namespace
 }  // namespace apipnr::xml
