@@ -144,6 +144,13 @@ def main():
                 err(f, "%s: no message definition for %s" % (r["id"], r["applies_to"]))
             if "requirement" in r and known_reqs and r["requirement"] not in known_reqs:
                 err(f, "%s: requirement %s not found in specs/requirements" % (r["id"], r["requirement"]))
+        push = d.get("pnr_push", {})
+        for q in list(push.get("severity", {})) + [push.get("window", {}).get("requirement")]:
+            if q and known_reqs and q not in known_reqs:
+                err(f, "pnr_push: requirement %s not found in specs/requirements" % q)
+        w = push.get("window", {})
+        if w and w.get("earliest_hours", 48) <= w.get("latest_hours", 24):
+            err(f, "pnr_push.window: earliest_hours must exceed latest_hours")
         for o in d.get("overrides", []):
             base = byname.get(d.get("extends"), (None, {}))[1]
             if o["id"] not in {r["id"] for r in base.get("rules", [])}: err(f, "override of unknown baseline rule %s" % o["id"])

@@ -729,8 +729,8 @@ struct profile_builder {
       const reader r{lf.file};
       const json& d = lf.doc;
       static constexpr std::string_view top[] = {
-          "$schema", "format_version", "profile",  "extends", "title", "sources",  "confidence",
-          "notes",   "messages",       "envelope", "syntax",  "rules", "overrides"};
+          "$schema", "format_version", "profile",  "extends", "title", "sources",   "confidence",
+          "notes",   "messages",       "envelope", "syntax",  "rules", "overrides", "pnr_push"};
       for (const auto& [key, v] : d.items()) {
         if (std::find(std::begin(top), std::end(top), key) == std::end(top)) {
           return r.fail(errc::load_schema, "/" + escape_pointer(key), "unknown member");
@@ -793,6 +793,10 @@ struct profile_builder {
             out.syntax_.emplace_back(key, std::move(se));
           }
         }
+      }
+      if (d.contains("pnr_push")) {
+        auto e = read_pnr_push(r, d["pnr_push"], out.pnr_push_);
+        if (e) return *e;
       }
       // overrides patch the parents' rules (applied before this file's own rules).
       if (d.contains("overrides")) {
@@ -937,6 +941,58 @@ struct profile_builder {
     }
     out.compiled_ = std::move(compiled);
     return out;
+  }
+
+  // `pnr_push` (README "PNR pushes"): severity entries replace the parent's per requirement,
+  // `window` replaces the parent's window.
+  static std::optional<load_error> read_pnr_push(const reader& r, const json& v,
+                                                 pnr_push_settings& out) {
+    if (!v.is_object()) return r.fail(errc::load_schema, "/pnr_push", "not an object");
+    for (const auto& [key, item] : v.items()) {
+      const std::string p = "/pnr_push/" + escape_pointer(key);
+      if (key == "severity") {
+        if (!item.is_object()) return r.fail(errc::load_schema, p, "not an object");
+        for (const auto& entry : item.items()) {
+          const std::string req = entry.key();
+          auto sev = r.severity(entry.value(), p + "/" + escape_pointer(req));
+          if (!sev) return sev.error();
+          auto it = std::find_if(out.severity.begin(), out.severity.end(),
+                                 [&](const auto& kv) { return kv.first == req; });
+          if (it != out.severity.end()) {
+            it->second = *sev;
+          } else {
+            out.severity.emplace_back(req, *sev);
+          }
+        }
+      } else if (key == "window") {
+        if (!item.is_object() || !item.contains("requirement") ||
+            !item["requirement"].is_string()) {
+          return r.fail(errc::load_schema, p, "window needs a string `requirement`");
+        }
+        pnr_push_settings::window w;
+        w.requirement = item["requirement"].get<std::string>();
+        for (const char* k : {"earliest_hours", "latest_hours"}) {
+          if (!item.contains(k)) continue;
+          const json& h = item[k];
+          if (!h.is_number_unsigned() || h.get<std::uint64_t>() > 8760) {
+            return r.fail(errc::load_schema, p + "/" + k, "hours from 0 to 8760");
+          }
+          (std::string_view(k) == "earliest_hours" ? w.earliest_hours : w.latest_hours) =
+              h.get<std::uint32_t>();
+        }
+        for (const auto& [wk, wv] : item.items()) {
+          if (wk != "requirement" && wk != "earliest_hours" && wk != "latest_hours")
+            return r.fail(errc::load_schema, p + "/" + escape_pointer(wk), "unknown member");
+        }
+        if (w.earliest_hours <= w.latest_hours) {
+          return r.fail(errc::load_schema, p, "earliest_hours must exceed latest_hours");
+        }
+        out.schedule = std::move(w);
+      } else {
+        return r.fail(errc::load_schema, p, "unknown pnr_push member");
+      }
+    }
+    return std::nullopt;
   }
 
   static std::optional<load_error> read_envelope(const reader& r, const json& env,

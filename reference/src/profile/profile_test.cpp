@@ -70,6 +70,29 @@ TEST(ProfileLoad, EnvelopeKeysReplaceAndPerTypeTablesMerge) {
   EXPECT_FALSE(testing::shipped("baseline").envelope().ung_required);
 }
 
+TEST(ProfileLoad, PnrPushWindowOfTheEuOverlayAndSeverityOverlay) {
+  EXPECT_FALSE(testing::shipped("baseline").pnr_push().schedule);
+  const auto& eu = testing::shipped("eu").pnr_push();
+  ASSERT_TRUE(eu.schedule);
+  EXPECT_EQ(eu.schedule->requirement, "EU-PNR-PUSH-001");
+  EXPECT_EQ(eu.schedule->earliest_hours, 48u);
+  EXPECT_EQ(eu.schedule->latest_hours, 24u);
+  const auto file = write_file("pnr-push-strict", "strict.json", R"({"format_version": 1,
+      "profile": "strict", "extends": "eu", "title": "t", "confidence": "C",
+      "pnr_push": {"severity": {"PNR-GOV-PUSH-002": "reject"}}})");
+  auto p = load_profile(file, defs(), search_specs());
+  ASSERT_TRUE(p) << p.error().to_string();
+  ASSERT_EQ(p->pnr_push().severity.size(), 1u);
+  EXPECT_EQ(p->pnr_push().severity[0].second, rule_severity::reject);
+  EXPECT_TRUE(p->pnr_push().schedule);  // kept from eu
+  const auto bad = write_file("pnr-push-bad", "bad.json", R"({"format_version": 1,
+      "profile": "bad", "extends": "baseline", "title": "t", "confidence": "C",
+      "pnr_push": {"window": {"requirement": "EU-PNR-PUSH-001", "earliest_hours": 12}}})");
+  auto b = load_profile(bad, defs(), search_specs());
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().pointer, "/pnr_push/window");
+}
+
 TEST(ProfileLoad, SyntaxTableFromBaseline) {
   const syntax_entry* e = testing::shipped("uk").syntax("trailing_separator");
   ASSERT_NE(e, nullptr);

@@ -169,6 +169,22 @@ struct envelope_settings {
   rule_severity severity = rule_severity::reject;
 };
 
+// `pnr_push` of the effective profile: the cross-push checks of PNRGOV pushes the receiver
+// runs against the earlier pushes of a flight (pnrgov/push_history.hpp, docs/RECEIVER.md).
+// Overlays replace `severity` per requirement and `window` as a whole.
+struct pnr_push_settings {
+  // Severity per requirement ID (PNR-GOV-PUSH-001, ...); a requirement not listed is `warn`.
+  std::vector<std::pair<std::string, rule_severity>> severity;
+  // A required push between `earliest_hours` and `latest_hours` before the scheduled departure
+  // (EU-PNR-PUSH-001: 48 and 24); a later push without one is reported under `requirement`.
+  struct window {
+    std::string requirement;
+    std::uint32_t earliest_hours = 48;
+    std::uint32_t latest_hours = 24;
+  };
+  std::optional<window> schedule;
+};
+
 namespace detail {
 struct compiled_profile;  // precompiled rules per definition (src/profile/compiled.hpp)
 }
@@ -187,6 +203,7 @@ class profile {
   // Profile names from the root of the `extends` chain to this one: {"baseline", "us"}.
   const std::vector<std::string>& chain() const noexcept { return chain_; }
   const envelope_settings& envelope() const noexcept { return envelope_; }
+  const pnr_push_settings& pnr_push() const noexcept { return pnr_push_; }
   // The syntax-table entry for a key of the README ("trailing_separator"), or nullptr.
   const syntax_entry* syntax(std::string_view key) const noexcept;
   // Every effective rule, parents' first, in file order (disabled ones included).
@@ -204,6 +221,7 @@ class profile {
   std::vector<std::string> chain_;
   envelope_settings envelope_;
   std::vector<std::pair<std::string, syntax_entry>> syntax_;
+  pnr_push_settings pnr_push_;
   std::vector<rule> rules_;
   const message::definitions* defs_ = nullptr;
   std::unique_ptr<detail::compiled_profile> compiled_;
