@@ -223,7 +223,19 @@ judgement judge(const vectors::case_spec& c) {
     return j;
   }
   std::vector<const std::string*> inputs;
-  if (c.parts.empty()) {
+  const bool sequence = !c.steps.empty();
+  std::vector<const vectors::step_spec*> sends;
+  if (sequence) {
+    // A sequence (vectors/README.md "Sequences"): its send files in order through one session.
+    // In process there is no store, so each send is judged by its own findings against its
+    // step's outcome, and expect.canonical against the last message the sends formed.
+    for (const auto& st : c.steps) {
+      if (st.kind != vectors::step_kind::send) continue;
+      if (!st.file_found) j.failures.push_back("step file " + st.file + " not found");
+      inputs.push_back(&st.bytes);
+      sends.push_back(&st);
+    }
+  } else if (c.parts.empty()) {
     if (!c.input_found) j.failures.push_back("input file " + c.input + " not found");
     inputs.push_back(&c.input_bytes);
   } else {
@@ -235,13 +247,38 @@ judgement judge(const vectors::case_spec& c) {
   pipeline::session session;
   diagnostic_list session_findings;
   std::vector<model::canonical_message> formed;
+  std::vector<bool> input_rejected;
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     pipeline::result r = eng->check(*inputs[k]);
+    bool rejected_here = false;
     for (const auto& d : r.findings) {
       j.findings.push_back("input " + std::to_string(k + 1) + ": " + describe(d));
       all.push_back(d);
+      rejected_here = rejected_here || d.level >= severity::error;
     }
+    input_rejected.push_back(rejected_here);
     for (auto& m : session.add(r, session_findings)) formed.push_back(std::move(m));
+  }
+  if (sequence) {
+    for (std::size_t k = 0; k < sends.size(); ++k) {
+      const auto want = sends[k]->expect.result;
+      if (want == vectors::outcome::accept && input_rejected[k])
+        j.failures.push_back("send " + std::to_string(k + 1) + ": expected accept, rejected");
+      if (want == vectors::outcome::reject && !input_rejected[k])
+        j.failures.push_back("send " + std::to_string(k + 1) + ": expected reject, accepted");
+    }
+    if (!c.expect.canonical.empty()) {
+      std::ifstream in(c.canonical_path());
+      const json expected = json::parse(in, nullptr, false);
+      if (!in || expected.is_discarded()) {
+        j.failures.push_back("canonical file " + c.canonical_path().string() + " unreadable");
+      } else if (formed.empty()) {
+        j.failures.push_back("expect.canonical: the sends formed no logical message");
+      } else if (auto diff = first_difference(expected, model::to_json(formed.back()), "")) {
+        j.failures.push_back("canonical (last message formed) differs at " + *diff);
+      }
+    }
+    return j;
   }
   const std::size_t formed_by_parts = formed.size();
   for (auto& m : session.finish(session_findings)) formed.push_back(std::move(m));

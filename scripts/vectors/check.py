@@ -13,6 +13,8 @@ Checks, each failure printed as `<file>: <JSON path>: <message>`:
   - the input (and tree) files exist, the y_/n_/i_ prefix agrees with expect.outcome, trees are
     given for accept cases only and EDIFACT trees are up to date (scripts/vectors/make_trees.py);
   - every specification[].req exists in some catalogue;
+  - sequences (`steps`): send files exist and carry their step outcome's prefix, control files
+    are JSON objects, waits are at most 60 s, the case outcome is that of the last send step;
   - message-level fields: `parts` files exist and carry the outcome's prefix, `profile` names a
     specs/profiles/<p>.json, `expect.canonical` exists (accept/either cases only) and validates
     against specs/canonical/canonical.schema.json, `expect.pass.requirements` and
@@ -175,16 +177,22 @@ def check_cases(lint, root, reqs, errc):
             if FORBIDDEN.search(d):
                 lint.fail(manifest, f"{at}.description", "states a wish ('should'/'test that')")
             outcome = case["expect"]["outcome"]
-            files = [("input", case["input"])] if "input" in case else \
-                [(f"parts[{k}]", n) for k, n in enumerate(case["parts"])]
-            for where, name in files:
-                if PREFIX_OUTCOME[name[:2]] != outcome:
+            if "input" in case:
+                files = [("input", case["input"], outcome)]
+            elif "parts" in case:
+                files = [(f"parts[{k}]", n, outcome) for k, n in enumerate(case["parts"])]
+            else:
+                files = check_steps(lint, manifest, at, case, errc)
+            for where, name, want in files:
+                if PREFIX_OUTCOME[name[:2]] != want:
                     lint.fail(manifest, f"{at}.{where}",
-                              f"prefix {name[:2]} disagrees with outcome '{outcome}'")
+                              f"prefix {name[:2]} disagrees with outcome '{want}'")
                 if not (manifest.parent / name).is_file():
                     lint.fail(manifest, f"{at}.{where}", f"missing file {name}")
             check_message_fields(lint, manifest, at, case, reqs, known_profiles, canon_validator)
-            if "tree" in case:
+            if "tree" in case and "input" not in case:
+                lint.fail(manifest, f"{at}.tree", "a tree is only for single-input cases")
+            elif "tree" in case:
                 if outcome != "accept":
                     lint.fail(manifest, f"{at}.tree", "a tree is only for accept cases")
                 tree_path = manifest.parent / case["tree"]
@@ -222,6 +230,41 @@ def check_cases(lint, root, reqs, errc):
                     profiles.setdefault(p, set()).add(cid)
     lint.info(f"check.py: {count} cases in {len(list(vec.rglob('cases.json')))} manifests")
     return ids, profiles, covered, sides
+
+
+def check_steps(lint, manifest, at, case, errc):
+    """A sequence case (vectors/README.md "Sequences"): control files are JSON objects, waits
+    are bounded, the case's outcome is that of its last send step. Returns the send files as
+    (where, name, step outcome) for the prefix and existence checks."""
+    files = []
+    last_send = None
+    steps = case["steps"]
+    if len(steps) < 2:
+        lint.fail(manifest, f"{at}.steps", "a sequence has at least two steps")
+    for k, step in enumerate(steps):
+        where = f"steps[{k}]"
+        if "send" in step:
+            files.append((f"{where}.send", step["send"], step["expect"]["outcome"]))
+            last_send = step
+            check_expect(lint, manifest, f"{at}.{where}", step["expect"], errc)
+        elif "control" in step:
+            path = manifest.parent / step["control"]
+            if not path.is_file():
+                lint.fail(manifest, f"{at}.{where}.control", f"missing file {step['control']}")
+            elif not isinstance(load_json(lint, path), dict):
+                lint.fail(manifest, f"{at}.{where}.control", "a control file is a JSON object")
+        elif "await_unsolicited" in step:
+            if step["await_unsolicited"].get("within_ms", 0) > 60000:
+                lint.fail(manifest, f"{at}.{where}.await_unsolicited.within_ms", "above 60000")
+        elif step.get("wait_ms", 0) > 60000:
+            lint.fail(manifest, f"{at}.{where}.wait_ms", "above 60000")
+    if last_send is None:
+        lint.fail(manifest, f"{at}.steps", "a sequence has at least one send step")
+    elif last_send["expect"]["outcome"] != case["expect"]["outcome"]:
+        lint.fail(manifest, f"{at}.expect.outcome",
+                  "differs from the outcome of the last send step "
+                  f"('{last_send['expect']['outcome']}')")
+    return files
 
 
 def check_message_fields(lint, manifest, at, case, reqs, known_profiles, canon_validator):

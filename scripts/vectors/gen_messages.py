@@ -110,7 +110,8 @@ class Env:
 # case gets its own reference, derived from its ID and stable when cases are added:
 # <folder code><case number, 3 digits><part number, 2 digits; 00 for a single input>.
 FOLDER_CODE = {"paxlst": 1, "paxlst-scenarios": 2, "paxlst-multipart": 3, "iapi": 4,
-               "pnrgov": 5, "pnrgov-multipart": 6, "gtas": 7, "country": 8}
+               "pnrgov": 5, "pnrgov-multipart": 6, "gtas": 7, "country": 8,
+               "paxlst-sequences": 9, "iapi-sequences": 10}
 
 
 def case_ref(folder, num, part=0):
@@ -1798,6 +1799,171 @@ def coverage_cases():
 # --------------------------------------------------------------------------------------------
 # Output
 
+# --------------------------------------------------------------------------------------------
+# Sequences (vectors/README.md "Sequences"): several messages sent in order to one target, each
+# step judged on its own answer, the canonical JSON checked once after the last step.
+
+SEQ_LIST = "message-sequences"
+
+
+def seq_file(folder, num, k, name, *, env=None, head=None, **body_args):
+    """Interchange k of sequence case `num` (its own control reference, part k); returns
+    (name, bytes, canonical of its message)."""
+    e = copy.copy(env or Env())
+    e.ref = case_ref(folder, num, k)
+    h = dict({"ref": "1", "msgid": PAX_MSGID, "car": CAR, "seq": "01:F", "version": "D:05B"},
+             **(head or {}))
+    body_args.setdefault("travellers", [A1_TRAVELLER])
+    data = interchange(e, [(unh(h["ref"], h["msgid"], h["car"], h["seq"]),
+                            paxlst_body(**body_args))])
+    return name, data, paxlst_canon(e, body_args, h)
+
+
+def send(name, outcome="accept", note=None, **expect):
+    step = {"send": name}
+    if note:
+        step["note"] = note
+    step["expect"] = dict({"outcome": outcome}, **expect)
+    return step
+
+
+def add_sequence(folder, num, description, reqs, steps, files, *, canonical=None, cname=None,
+                 notes=None, requires=None):
+    """steps: the cases.json `steps`; files: {name: bytes} of the send steps. The case outcome
+    is that of the last send step; `canonical` what the query interface shows after it."""
+    for r in reqs:
+        if r not in REQS:
+            sys.exit(f"gen_messages: unknown requirement {r} in {folder}/{num}")
+    sends = [st for st in steps if "send" in st]
+    prefix = {"accept": "y_", "reject": "n_", "either": "i_"}
+    for st in sends:
+        assert st["send"] in files and st["send"].startswith(prefix[st["expect"]["outcome"]]), \
+            (folder, num, st["send"])
+    outcome = sends[-1]["expect"]["outcome"]
+    case = {"id": f"edifact/messages/{folder}/{num}", "description": description,
+            "specification": [{"req": r, "digest": digest_for(r)} for r in reqs],
+            "steps": steps, "transports": ["http", "mq"], "profiles": [SEQ_LIST],
+            "profile": "baseline",
+            "level": "MUST" if any(REQS[r]["level"] == "MUST" for r in reqs) else "SHOULD",
+            "confidence": min((REQS[r]["confidence"] for r in reqs), key=lambda x: CONF_RANK[x])}
+    if requires:
+        case["requires"] = list(requires)
+    expect = {"outcome": outcome}
+    f = FOLDERS.setdefault(folder, {"cases": [], "files": {}})
+    if canonical is not None:
+        expect["canonical"] = cname
+        f["files"][cname] = (json.dumps(canonical, indent=2, ensure_ascii=False) + "\n").encode()
+    case["expect"] = expect
+    if notes:
+        case["notes"] = notes
+    for n, b in files.items():
+        assert n not in f["files"], (folder, n)
+        f["files"][n] = b
+    f["cases"].append(case)
+
+
+SEQ_CHANGED = trav(surname="O'BRIEN", given="ANNE", middle="MARIE",
+                   docs=[doc(number="PA7654321", expiry="320101")])
+
+
+def paxlst_sequences():
+    f = "paxlst-sequences"
+    n, b, c = seq_file(f, 1, 1, "y_initial_resent.edi")
+    add_sequence(f, 1, "A batch PAXLST resent as a whole (same UNB sender and control reference) "
+                 "is acknowledged like the first copy and stores its passenger once",
+                 ["RCV-DUP-001", "API-PAXLST-SCEN-001"],
+                 [send(n, note="first copy"),
+                  send(n, note="whole-interchange resend: same bytes, same UNB 0020")],
+                 {n: b}, canonical=c, cname="y_initial_resent.canonical.json")
+    n1, b1, _ = seq_file(f, 2, 1, "y_initial.edi")
+    n2, b2, c2 = seq_file(f, 2, 2, "y_change_cp.edi", code="745", sub="CP",
+                          travellers=[SEQ_CHANGED])
+    add_sequence(f, 2, "An initial PAXLST then a 745+CP change for the same passenger (new passport "
+                 "number) on the same flight: the stored data after the change is the changed data",
+                 ["API-PAXLST-BGM-002", "API-PAXLST-SCEN-002", "RCV-DUP-004"],
+                 [send(n1, note="initial manifest, passport PA1234567"),
+                  send(n2, note="745+CP for RFF+ABO 0001, passport PA7654321")],
+                 {n1: b1, n2: b2}, canonical=c2, cname="y_change_cp.canonical.json")
+    # A three-part set (the paxlst-multipart layout, its own common access reference) sent whole,
+    # then its final part again: the resend completes nothing new.
+    files, canon_parts, all_trav = {}, [], []
+    env1 = None
+    for i, (seq, travellers) in enumerate(MP_SPLIT, 1):
+        env = Env(ref=case_ref(f, 3, i), dt=("250301", f"09{30 + i:02d}"))
+        env1 = env1 or env
+        body = paxlst_body(travellers=travellers, cnt=5)
+        files[f"y_set_part{i:02d}.edi"] = interchange(env, [(unh("1", PAX_MSGID, set_car(CAR, 93),
+                                                                 seq), body)])
+        num_, _, flag = seq.partition(":")
+        canon_parts.append((int(num_), flag == "F", "1"))
+        all_trav += travellers
+    canon = paxlst_canon(env1, {"all_travellers": all_trav, "cnt": 5},
+                         {"ref": "1", "car": set_car(CAR, 93), "version": "D:05B"},
+                         parts=canon_parts)
+    add_sequence(f, 3, "A three-part PAXLST set sent whole and then its final part resent: the "
+                 "resend is acknowledged and the reassembled message still holds each of the five "
+                 "passengers once",
+                 ["API-PAXLST-MULTI-006", "RCV-MULTI-002", "RCV-DUP-001"],
+                 [send("y_set_part01.edi"), send("y_set_part02.edi"),
+                  send("y_set_part03.edi", note="completes the set"),
+                  send("y_set_part03.edi", note="resend of the final part after completion")],
+                 files, canonical=canon, cname="y_set.canonical.json")
+
+
+SEQ_LUIS = trav(surname="MARTINEZ", given="LUIS", gender="M", dob="790923", nat="ESP",
+                refs=(("AVF", "DEF456"), ("ABO", "0002")),
+                docs=[doc(number="PE0000002", state="ESP")])
+
+
+def seq_cusres(*travellers):
+    """The CUSRES 962 answering an iAPI request of the sequences: RFF+TN echoed, each passenger
+    (abo, avf) cleared with 0Z (none of them is on the fixture watchlist or needs an
+    authorisation: vectors/fixtures)."""
+    return {"document": "962", "transaction_reference": "XX1232503011",
+            "travellers": [{"abo": abo, "avf": avf, "directive": "0Z"} for abo, avf in travellers],
+            "complete": True}
+
+
+SEQ_LISTS = ["iapi-watchlist", "iapi-authorisations"]
+
+
+def iapi_sequences():
+    f = "iapi-sequences"
+    iapi = Env(**IAPI_ENV)
+    one = [trav(surname="O'BRIEN", given="ANNE", middle="MARIE")]
+    anne, luis = seq_cusres(("0001", "ABC123")), seq_cusres(("0002", "DEF456"))
+    n1, b1, _ = seq_file(f, 1, 1, "y_checkin_0001.edi", env=iapi, travellers=one)
+    n2, b2, _ = seq_file(f, 1, 2, "y_checkin_0002.edi", env=iapi, travellers=[SEQ_LUIS])
+    n3, b3, c3 = seq_file(f, 1, 3, "y_closeout_clob.edi", env=iapi, code="266", sub="CLOB",
+                          travellers=ZZZ)
+    add_sequence(f, 1, "Two iAPI check-in requests, each answered on its own, then the close-out "
+                 "266+CLOB listing both boarded passengers by RFF AVF/ABO is acknowledged",
+                 ["API-IAPI-FLOW-001", "API-IAPI-FLOW-003", "API-PAXLST-SCEN-005",
+                  "API-IAPI-FLOW-006"],
+                 [send(n1, note="check-in of RFF+ABO 0001", cusres=anne),
+                  send(n2, note="check-in of RFF+ABO 0002", cusres=luis),
+                  send(n3, note="close-out: boarded list")],
+                 {n1: b1, n2: b2, n3: b3}, canonical=c3, cname="y_closeout_clob.canonical.json",
+                 requires=SEQ_LISTS)
+    n, b, c = seq_file(f, 2, 1, "y_request_resent.edi", env=iapi, travellers=one)
+    add_sequence(f, 2, "An iAPI request resent as a whole (same UNB control reference) is "
+                 "answered like the first copy and stores its passenger once",
+                 ["API-IAPI-FLOW-003", "RCV-DUP-001"],
+                 [send(n, note="request", cusres=anne),
+                  send(n, note="whole-interchange resend after the answer", cusres=anne)],
+                 {n: b}, canonical=c, cname="y_request_resent.canonical.json", requires=SEQ_LISTS)
+    n1, b1, _ = seq_file(f, 3, 1, "y_request.edi", env=iapi, travellers=one)
+    n2, b2, c2 = seq_file(f, 3, 2, "y_change_cp.edi", env=iapi, code="745", sub="CP",
+                          travellers=[SEQ_CHANGED])
+    add_sequence(f, 3, "An iAPI request then a 745+CP change request for the same passenger (new "
+                 "passport number): both are answered and the stored data is the changed data",
+                 ["API-IAPI-FLOW-001", "API-PAXLST-BGM-002", "API-PAXLST-SCEN-002"],
+                 [send(n1, note="request, passport PA1234567", cusres=anne),
+                  send(n2, note="745+CP, passport PA7654321", cusres=anne)],
+                 {n1: b1, n2: b2}, canonical=c2, cname="y_change_cp.canonical.json",
+                 requires=SEQ_LISTS)
+
+
 def check_examples():
     """The two appendix cases reproduce the canonical examples exactly."""
     for folder, cname, example in (("paxlst", "y_a1_one_passenger.canonical.json", "paxlst-a1.json"),
@@ -1825,6 +1991,8 @@ def main():
     gtas()
     country()
     coverage_cases()
+    paxlst_sequences()
+    iapi_sequences()
     check_examples()
     if OUT.exists():
         shutil.rmtree(OUT)

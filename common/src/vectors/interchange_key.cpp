@@ -50,7 +50,11 @@ std::vector<lint_problem> lint_interchange_keys(const corpus& c) {
   for (const case_spec& k : c.cases) {
     if (k.retired) continue;
     std::vector<const std::string*> inputs;
-    if (k.parts.empty()) {
+    if (!k.steps.empty()) {
+      // A sequence may resend its own interchange: one case, so never a clash with itself.
+      for (const step_spec& st : k.steps)
+        if (st.kind == step_kind::send && st.file_found) inputs.push_back(&st.bytes);
+    } else if (k.parts.empty()) {
       if (k.input_found) inputs.push_back(&k.input_bytes);
     } else {
       for (const std::string& p : k.part_bytes) inputs.push_back(&p);
@@ -61,6 +65,8 @@ std::vector<lint_problem> lint_interchange_keys(const corpus& c) {
       const auto [it, inserted] = first.emplace(*key, &k);
       const case_spec& other = *it->second;
       if (inserted || other.id == k.id) continue;
+      // A sequence sending its file twice clashes once, not once per send.
+      if (!out.empty() && out.back().case_id == k.id) continue;
       // A deliberate resend: both cases name the same group.
       if (!k.duplicate_group.empty() && k.duplicate_group == other.duplicate_group) continue;
       out.push_back({"LINT-DUP-INTERCHANGE", k.manifest.string(), k.id,

@@ -113,7 +113,37 @@ std::vector<lint_problem> lint(const corpus& c, const catalogue& cat, const lint
     }
   }
   for (const case_spec& k : c.cases) {
-    if (k.parts.empty() && !k.input_found)
+    // Sequences (vectors/README.md "Sequences"): every send file carries its own step's
+    // outcome; the case's outcome is checked above through the last send file.
+    for (std::size_t i = 0; i < k.steps.size(); ++i) {
+      const step_spec& st = k.steps[i];
+      const std::string at = "step " + std::to_string(i + 1) + ": ";
+      if (st.kind == step_kind::send) {
+        const auto promised = outcome_from_prefix(st.file);
+        if (!promised) {
+          add("LINT-PREFIX", k, at + "\"" + st.file + "\" has no y_/n_/i_ prefix");
+        } else if (*promised != st.expect.result) {
+          add("LINT-PREFIX", k,
+              at + "\"" + st.file + "\" promises " + std::string(to_string(*promised)) +
+                  " but the step's expect.outcome is " + std::string(to_string(st.expect.result)));
+        }
+      }
+      if (!st.file_found) add("LINT-MISSING-INPUT", k, at + "file not found: " + st.file);
+      if (st.kind == step_kind::control && st.file_found) {
+        const auto doc = nlohmann::json::parse(st.bytes, nullptr, false);
+        if (!doc.is_object()) add("LINT-SEQUENCE", k, at + st.file + " is not a JSON object");
+      }
+    }
+    if (!k.steps.empty()) {
+      if (k.steps.size() < 2) add("LINT-SEQUENCE", k, "a sequence has at least two steps");
+      if (std::none_of(k.steps.begin(), k.steps.end(),
+                       [](const step_spec& st) { return st.kind == step_kind::send; }))
+        add("LINT-SEQUENCE", k,
+            "a sequence has at least one send step (its outcome is the case's)");
+    }
+  }
+  for (const case_spec& k : c.cases) {
+    if (k.parts.empty() && k.steps.empty() && !k.input_found)
       add("LINT-MISSING-INPUT", k, "input file not found: " + k.input_path().string());
     if (!k.parts_found) add("LINT-MISSING-INPUT", k, "a part file of the case is missing");
     if (!k.canonical_found)

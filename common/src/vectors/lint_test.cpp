@@ -114,6 +114,82 @@ TEST(VectorsLint, MissingInputFires) {
   EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-MISSING-INPUT"), 1u);
 }
 
+// A sequence case: send, wait, resend, every file found.
+case_spec sequence_case(std::string id) {
+  case_spec k = good_case(std::move(id));
+  k.input.clear();
+  k.input_found = false;
+  step_spec send;
+  send.file = "y_x.edi";
+  send.expect.result = outcome::accept;
+  send.bytes = "UNA:+.? 'UNB+UNOA:4+S:ZZ+R:ZZ+250301:0930+77'";
+  step_spec wait;
+  wait.kind = step_kind::wait;
+  wait.wait_ms = 10;
+  k.steps = {send, wait, send};
+  return k;
+}
+
+TEST(VectorsLint, CleanSequenceHasNoProblems) {
+  corpus c = both_outcomes();
+  c.cases.push_back(sequence_case("a/3"));
+  const auto ps = lint(c, small_catalogue());
+  for (const auto& p : ps) ADD_FAILURE() << to_string(p);
+}
+
+TEST(VectorsLint, SequenceStepPrefixDisagreeingWithItsOutcomeFires) {
+  corpus c = both_outcomes();
+  c.cases.push_back(sequence_case("a/3"));
+  c.cases.back().steps[0].expect.result = outcome::reject;
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-PREFIX"), 1u);
+}
+
+TEST(VectorsLint, SequenceOutcomeIsThatOfItsLastSendStep) {
+  corpus c = both_outcomes();
+  c.cases.push_back(sequence_case("a/3"));
+  c.cases.back().steps[2].file = "n_x.edi";
+  c.cases.back().steps[2].expect.result = outcome::reject;
+  // The case still says accept: its last send step promises reject.
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-PREFIX"), 1u);
+}
+
+TEST(VectorsLint, SequenceMissingStepFileFires) {
+  corpus c = both_outcomes();
+  c.cases.push_back(sequence_case("a/3"));
+  c.cases.back().steps[2].file_found = false;
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-MISSING-INPUT"), 1u);
+}
+
+TEST(VectorsLint, SequenceWithoutSendStepOrWithOneStepFires) {
+  corpus c = both_outcomes();
+  c.cases.push_back(sequence_case("a/3"));
+  c.cases.back().steps.resize(1);
+  c.cases.push_back(sequence_case("a/4"));
+  c.cases.back().steps = {c.cases.back().steps[1], c.cases.back().steps[1]};
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-SEQUENCE"), 2u);
+}
+
+TEST(VectorsLint, SequenceControlFileThatIsNotAnObjectFires) {
+  corpus c = both_outcomes();
+  c.cases.push_back(sequence_case("a/3"));
+  step_spec control;
+  control.kind = step_kind::control;
+  control.file = "c_x.json";
+  control.bytes = "[1, 2]";
+  c.cases.back().steps.push_back(control);
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-SEQUENCE"), 1u);
+}
+
+TEST(VectorsLint, SequenceResendingItsOwnInterchangeIsNoDuplicate) {
+  corpus c = both_outcomes();
+  c.cases.push_back(sequence_case("a/3"));
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-DUP-INTERCHANGE"), 0u);
+  // Another case sending the same key is.
+  c.cases.push_back(sequence_case("a/4"));
+  c.cases.back().description = "Case a/4 holds";
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-DUP-INTERCHANGE"), 1u);
+}
+
 TEST(VectorsLint, MissingTreeFires) {
   corpus c = both_outcomes();
   c.cases[0].tree = "y_x.tree.json";

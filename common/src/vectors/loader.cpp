@@ -273,9 +273,14 @@ void read_pass(reader& r, const json& v, const std::string& ptr, pass_expectatio
   }
 }
 
-void read_expect(reader& r, const json& v, const std::string& ptr, expectation& out) {
+// `need_outcome` false: the expect of a control or await_unsolicited step, which states no
+// outcome of its own.
+void read_expect(reader& r, const json& v, const std::string& ptr, expectation& out,
+                 bool need_outcome = true) {
   if (!r.object(v, ptr)) return;
-  if (auto o = read_outcome(r, v, ptr)) out.result = *o;
+  if (need_outcome || v.contains("outcome")) {
+    if (auto o = read_outcome(r, v, ptr)) out.result = *o;
+  }
   r.string(v, ptr, "canonical", false, out.canonical);
   if (const json* p = r.member(v, ptr, "pass", false)) {
     read_pass(r, *p, ptr + "/pass", out.pass.emplace());
@@ -315,6 +320,81 @@ void read_specification(reader& r, const json& obj, const std::string& ptr,
     r.string(e, cp, "req", true, c.req);
     r.string(e, cp, "quote", false, c.quote);
     out.push_back(std::move(c));
+  }
+}
+
+// A bounded millisecond count: `key` in [lo, hi].
+void read_ms(reader& r, const json& obj, const std::string& ptr, const char* key, std::uint32_t lo,
+             std::uint32_t hi, std::uint32_t& out) {
+  std::optional<std::uint32_t> n;
+  if (!r.index(obj, ptr, key, n)) return;
+  if (!n) {
+    r.fail(ptr, std::string("required member \"") + key + "\" is missing");
+  } else if (*n < lo || *n > hi) {
+    r.fail(ptr + "/" + key, "expected " + std::to_string(lo) + ".." + std::to_string(hi));
+  } else {
+    out = *n;
+  }
+}
+
+// `steps` of a sequence case (vectors/README.md "Sequences"): each step has exactly one kind.
+void read_steps(reader& r, const json& obj, const std::string& ptr, std::vector<step_spec>& out) {
+  const json* v = r.member(obj, ptr, "steps", false);
+  if (!v) return;
+  const std::string sp = ptr + "/steps";
+  if (!v->is_array()) {
+    r.fail(sp, "expected an array of steps");
+    return;
+  }
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const std::string ep = sp + "/" + std::to_string(i);
+    const json& e = (*v)[i];
+    if (!r.object(e, ep)) continue;
+    const int kinds =
+        static_cast<int>(e.contains("send")) + static_cast<int>(e.contains("wait_ms")) +
+        static_cast<int>(e.contains("control")) + static_cast<int>(e.contains("await_unsolicited"));
+    if (kinds != 1) {
+      r.fail(ep, "expected exactly one of send, wait_ms, control, await_unsolicited");
+      continue;
+    }
+    step_spec st;
+    r.string(e, ep, "note", false, st.note);
+    const json* x = nullptr;
+    if (e.contains("send")) {
+      st.kind = step_kind::send;
+      r.string(e, ep, "send", true, st.file);
+      x = r.member(e, ep, "expect", true);
+      if (x) read_expect(r, *x, ep + "/expect", st.expect);
+      // One canonical per sequence, after the last step: a per-step one would have to name
+      // which of several stored states it means.
+      if (!st.expect.canonical.empty())
+        r.fail(ep + "/expect/canonical", "a sequence states canonical at case level only");
+    } else if (e.contains("wait_ms")) {
+      st.kind = step_kind::wait;
+      read_ms(r, e, ep, "wait_ms", 0, 60000, st.wait_ms);
+    } else if (e.contains("control")) {
+      st.kind = step_kind::control;
+      r.string(e, ep, "control", true, st.file);
+      x = r.member(e, ep, "expect", false);
+      if (x && r.object(*x, ep + "/expect")) {
+        std::optional<std::uint32_t> status;
+        if (r.index(*x, ep + "/expect", "http_status", status) && status) {
+          if (*status < 100 || *status > 599) {
+            r.fail(ep + "/expect/http_status", "expected 100..599");
+          } else {
+            st.http_status = static_cast<int>(*status);
+          }
+        }
+      }
+    } else {
+      st.kind = step_kind::await_unsolicited;
+      const json& a = e["await_unsolicited"];
+      if (r.object(a, ep + "/await_unsolicited"))
+        read_ms(r, a, ep + "/await_unsolicited", "within_ms", 1, 60000, st.within_ms);
+      x = r.member(e, ep, "expect", false);
+      if (x) read_expect(r, *x, ep + "/expect", st.expect, false);
+    }
+    out.push_back(std::move(st));
   }
 }
 
@@ -414,7 +494,14 @@ void parse_manifest(std::string_view text, const fs::path& file, const fs::path&
     read_specification(r, v, ptr, c.specification);
     // A case names either one `input` or, for multi-part scenarios, its `parts`.
     r.string_array(v, ptr, "parts", c.parts);
-    r.string(v, ptr, "input", c.parts.empty(), c.input);
+    read_steps(r, v, ptr, c.steps);
+    const bool has_steps = v.contains("steps");
+    r.string(v, ptr, "input", c.parts.empty() && !has_steps, c.input);
+    if (static_cast<int>(!c.input.empty()) + static_cast<int>(!c.parts.empty()) +
+            static_cast<int>(has_steps) >
+        1) {
+      r.fail(ptr, "a case has exactly one of input, parts, steps");
+    }
     r.string(v, ptr, "profile", false, c.profile);
     r.string_array(v, ptr, "transports", c.transports);
     r.string_array(v, ptr, "profiles", c.profiles);
@@ -449,6 +536,13 @@ void parse_manifest(std::string_view text, const fs::path& file, const fs::path&
         c.parts_found = false;
         c.part_bytes.emplace_back();
       }
+    }
+    for (std::size_t k = 0; k < c.steps.size(); ++k) {
+      step_spec& st = c.steps[k];
+      if (st.file.empty()) continue;
+      std::error_code ec;
+      st.file_found =
+          fs::is_regular_file(c.step_path(k), ec) && read_file(c.step_path(k), st.bytes);
     }
     if (!c.expect.canonical.empty()) {
       std::error_code ec;

@@ -1,9 +1,11 @@
 #include "apipnr/vectors/loader.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace apipnr::vectors {
@@ -201,6 +203,113 @@ TEST(VectorsLoader, MissingInputAndTreeAreFlaggedNotErrors) {
   EXPECT_FALSE(c.cases[0].input_found);
   EXPECT_FALSE(c.cases[0].tree_found);
   EXPECT_FALSE(has_error(errors, "y_absent.edi", ""));
+}
+
+// A sequence case in a per-process temp folder: `text` is the manifest, the step files exist.
+struct sequence_dir {
+  fs::path dir = fs::temp_directory_path() / ("apipnr-seq-" + std::to_string(::getpid()));
+  sequence_dir() {
+    fs::create_directories(dir);
+    std::ofstream(dir / "y_a.edi", std::ios::binary) << "UNA:+.? 'UNB+UNOA:4+S+R+1+7'";
+    std::ofstream(dir / "c_change.json", std::ios::binary) << R"({"directive": "1Z"})";
+  }
+  ~sequence_dir() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  std::vector<case_spec> parse(const std::string& steps, std::vector<load_error>& errors) const {
+    const std::string text = R"([{"id": "s/1", "description": "a sequence of steps",
+      "specification": [{"req": "RCV-DUP-001"}], "transports": ["http"], "profiles": ["p"],
+      "level": "MUST", "confidence": "C", "expect": {"outcome": "accept"}, )" +
+                             steps + "}]";
+    std::vector<case_spec> out;
+    parse_manifest(text, dir / "cases.json", dir, out, errors);
+    return out;
+  }
+};
+
+TEST(VectorsLoader, SequenceStepsAreReadInOrderWithTheirFiles) {
+  sequence_dir d;
+  std::vector<load_error> errors;
+  const auto cases = d.parse(R"("steps": [
+      {"send": "y_a.edi", "expect": {"outcome": "accept", "pass": {"contrl_action": 7}}},
+      {"wait_ms": 200, "note": "let it settle"},
+      {"control": "c_change.json", "expect": {"http_status": 409}},
+      {"await_unsolicited": {"within_ms": 5000}},
+      {"send": "y_a.edi", "note": "resend", "expect": {"outcome": "accept"}}])",
+                             errors);
+  for (const auto& e : errors) ADD_FAILURE() << to_string(e);
+  ASSERT_EQ(cases.size(), 1u);
+  const case_spec& k = cases[0];
+  EXPECT_TRUE(k.input.empty());
+  ASSERT_EQ(k.steps.size(), 5u);
+  EXPECT_EQ(k.steps[0].kind, step_kind::send);
+  EXPECT_EQ(k.steps[0].file, "y_a.edi");
+  EXPECT_TRUE(k.steps[0].file_found);
+  EXPECT_EQ(k.steps[0].bytes, "UNA:+.? 'UNB+UNOA:4+S+R+1+7'");
+  ASSERT_TRUE(k.steps[0].expect.pass.has_value());
+  EXPECT_EQ(k.steps[0].expect.pass->contrl_action, 7);
+  EXPECT_EQ(k.steps[1].kind, step_kind::wait);
+  EXPECT_EQ(k.steps[1].wait_ms, 200u);
+  EXPECT_EQ(k.steps[1].note, "let it settle");
+  EXPECT_EQ(k.steps[2].kind, step_kind::control);
+  EXPECT_EQ(k.steps[2].http_status, 409);
+  EXPECT_EQ(k.steps[2].bytes, R"({"directive": "1Z"})");
+  EXPECT_EQ(k.steps[3].kind, step_kind::await_unsolicited);
+  EXPECT_EQ(k.steps[3].within_ms, 5000u);
+  EXPECT_EQ(k.steps[4].note, "resend");
+  EXPECT_EQ(k.prefixed_name(), "y_a.edi");
+}
+
+TEST(VectorsLoader, SequenceStepWithTwoKindsIsReported) {
+  sequence_dir d;
+  std::vector<load_error> errors;
+  const auto cases = d.parse(R"("steps": [{"send": "y_a.edi", "wait_ms": 5,
+      "expect": {"outcome": "accept"}}, {"wait_ms": 1}])",
+                             errors);
+  EXPECT_TRUE(cases.empty());
+  EXPECT_TRUE(has_error(errors, "cases.json", "/0/steps/0"));
+}
+
+TEST(VectorsLoader, SequenceWaitAboveOneMinuteIsReported) {
+  sequence_dir d;
+  std::vector<load_error> errors;
+  const auto cases = d.parse(R"("steps": [{"send": "y_a.edi", "expect": {"outcome": "accept"}},
+      {"await_unsolicited": {"within_ms": 60001}}])",
+                             errors);
+  EXPECT_TRUE(cases.empty());
+  EXPECT_TRUE(has_error(errors, "cases.json", "/0/steps/1/await_unsolicited/within_ms"));
+}
+
+TEST(VectorsLoader, SequenceSendStepWithCanonicalIsReported) {
+  sequence_dir d;
+  std::vector<load_error> errors;
+  const auto cases = d.parse(R"("steps": [{"send": "y_a.edi",
+      "expect": {"outcome": "accept", "canonical": "y_a.canonical.json"}}, {"wait_ms": 1}])",
+                             errors);
+  EXPECT_TRUE(cases.empty());
+  EXPECT_TRUE(has_error(errors, "cases.json", "/0/steps/0/expect/canonical"));
+}
+
+TEST(VectorsLoader, CaseWithInputAndStepsIsReported) {
+  sequence_dir d;
+  std::vector<load_error> errors;
+  const auto cases =
+      d.parse(R"("input": "y_a.edi", "steps": [{"wait_ms": 1}, {"wait_ms": 2}])", errors);
+  EXPECT_TRUE(cases.empty());
+  EXPECT_TRUE(has_error(errors, "cases.json", "/0"));
+}
+
+TEST(VectorsLoader, MissingStepFileIsFlaggedNotAnError) {
+  sequence_dir d;
+  std::vector<load_error> errors;
+  const auto cases = d.parse(R"("steps": [{"send": "y_gone.edi", "expect": {"outcome": "accept"}},
+      {"send": "y_a.edi", "expect": {"outcome": "accept"}}])",
+                             errors);
+  for (const auto& e : errors) ADD_FAILURE() << to_string(e);
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_FALSE(cases[0].steps[0].file_found);
+  EXPECT_TRUE(cases[0].steps[1].file_found);
 }
 
 TEST(VectorsLoader, ResultOverloadFailsWhenAnythingIsWrong) {

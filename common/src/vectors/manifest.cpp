@@ -40,6 +40,29 @@ std::optional<outcome> outcome_from_prefix(std::string_view file_name) noexcept 
   return std::nullopt;
 }
 
+std::string_view to_string(step_kind k) noexcept {
+  switch (k) {
+    case step_kind::send:
+      return "send";
+    case step_kind::wait:
+      return "wait";
+    case step_kind::control:
+      return "control";
+    case step_kind::await_unsolicited:
+      return "await_unsolicited";
+  }
+  return "?";
+}
+
+const std::string& case_spec::prefixed_name() const {
+  if (!parts.empty()) return parts.front();
+  // A sequence's outcome is that of its last send step (vectors/README.md "Sequences").
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    if (it->kind == step_kind::send) return it->file;
+  }
+  return input;
+}
+
 std::vector<std::string> case_spec::requirement_ids() const {
   std::vector<std::string> ids;
   for (const citation& c : specification) {

@@ -6,7 +6,9 @@
 //                         IDs are never reused)
 //   LINT-DUP-DESCRIPTION  a description used twice in one cases.json
 //   LINT-PREFIX           the input's y_/n_/i_ prefix disagrees with expect.outcome, or is absent
-//   LINT-MISSING-INPUT    the input file does not exist
+//   LINT-MISSING-INPUT    the input file (a part, a step's file) does not exist
+//   LINT-SEQUENCE         a sequence with fewer than two steps or no send step, or a control
+//                         step file that is not a JSON object
 //   LINT-MISSING-TREE     the tree file named by the case does not exist or is not a tree
 //   LINT-UNKNOWN-REQ      a `req` not in the requirement catalogue
 //   LINT-NO-REQ           a case citing no requirement at all

@@ -127,6 +127,31 @@ struct parse_tree {
   std::vector<tree_segment> segments;
 };
 
+// One step of a sequence case (`steps`, vectors/README.md "Sequences"): exactly one kind.
+enum class step_kind : std::uint8_t {
+  send,               // send `file` over the case's transport, judged against `expect`
+  wait,               // sleep `wait_ms`
+  control,            // POST `file` (JSON) to the target's control URL (harness step executor)
+  await_unsolicited,  // wait up to `within_ms` for the next unsolicited message of the case
+};
+std::string_view to_string(step_kind k) noexcept;
+
+struct step_spec {
+  step_kind kind = step_kind::send;
+  std::string file;             // send / control: file beside cases.json; empty otherwise
+  std::string note;             // optional free text, shown in evidence
+  std::uint32_t wait_ms = 0;    // wait
+  std::uint32_t within_ms = 0;  // await_unsolicited (1..60000)
+  // send: the step's expect, same meaning as a case's (outcome required, no canonical).
+  // control / await_unsolicited: `expect.result` is unused; their members are below (or, for
+  // cusres, in `expect` where the case model carries it).
+  expectation expect;
+  std::optional<int> http_status;  // control: expect.http_status (absent: the executor's 202)
+  // -- resolved by the loader --
+  bool file_found = true;  // `file` is empty, or exists and was read
+  std::string bytes;       // the file, byte for byte
+};
+
 struct case_spec {
   // -- from cases.json ------------------------------------------------------------------------
   std::string id;  // unique, path-like: "edifact/syntax/una/2"
@@ -134,6 +159,7 @@ struct case_spec {
   std::vector<citation> specification;
   std::string input;               // file name beside cases.json (single-file cases)
   std::vector<std::string> parts;  // multi-part cases: part files in send order (no `input`)
+  std::vector<step_spec> steps;    // sequence cases: steps in order (no `input`, no `parts`)
   std::string profile;             // specs/profiles profile the case is judged under; "" = baseline
   std::vector<std::string> transports;
   std::vector<std::string> profiles;
@@ -161,8 +187,12 @@ struct case_spec {
   std::filesystem::path input_path() const { return manifest.parent_path() / input; }
   std::filesystem::path part_path(std::size_t i) const { return manifest.parent_path() / parts[i]; }
   std::filesystem::path canonical_path() const { return manifest.parent_path() / expect.canonical; }
-  // The file whose name carries the y_/n_/i_ prefix: `input`, or the first part.
-  const std::string& prefixed_name() const { return parts.empty() ? input : parts.front(); }
+  // The file whose name carries the y_/n_/i_ prefix: `input`, or the first part, or (for a
+  // sequence) the last send step's file, whose outcome is the case's.
+  const std::string& prefixed_name() const;
+  std::filesystem::path step_path(std::size_t i) const {
+    return manifest.parent_path() / steps[i].file;
+  }
   std::filesystem::path tree_path() const { return manifest.parent_path() / tree; }
   // The requirement IDs cited, in order, without duplicates.
   std::vector<std::string> requirement_ids() const;
