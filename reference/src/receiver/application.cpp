@@ -140,6 +140,17 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
       return inner() + text;
     };
   }
+  // PNR push history (docs/RECEIVER.md): with the pipeline only (the syntax-only checker
+  // extracts no pushes); read back from the store file so that it survives a restart.
+  if (built.pipeline && !config_.syntax_only) {
+    push_tracker_options pto;
+    pto.specs_dir = config_.specs_dir;
+    pto.profile = config_.profile;
+    pto.store_path = config_.store_path;
+    auto t = make_push_tracker(pto, why);
+    if (!t) fail("010", "cannot load the PNR push history: " + why);
+    so.pushes = std::move(*t);
+  }
   service_ = std::make_shared<service>(so, chk, store_, iapi, log_);
   if (config_.amqp.enabled()) {
 #if APIPNR_RECEIVER_WITH_AMQP

@@ -3,6 +3,7 @@
 // acknowledgement (RCV-DUR-001, PNR-ACK-008, TRN-MQ-002's HTTP analogue).
 #include "apipnr/receiver/service.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -440,7 +441,42 @@ transport::response service::intake(const transport::request& req, kind k) {
       if (!rec.finding_message.empty()) rec.finding_message.push_back(-1);
     }
   }
+  // PNR push history (PNR-GOV-PUSH-*, PNR-GOV-CANCEL-001, the profile's schedule window): an
+  // accepted push is judged against the earlier pushes of its flight. The flight stays locked
+  // until this input is stored and recorded, so the next push of it sees this one.
+  push_hold push_lock;
+  std::vector<diagnostic> push_findings;
+  severity push_worst = severity::info;
+  if (opts_.pushes && (k == kind::pnr_edifact || k == kind::pnr_xml) &&
+      r.outcome != pipeline::verdict::reject) {
+    push_lock = opts_.pushes->check(rec.messages, push_findings);
+    for (const auto& d : push_findings) {
+      push_worst = std::max(push_worst, d.level);
+      rec.findings.push_back(d);
+      if (!rec.finding_message.empty()) rec.finding_message.push_back(-1);
+    }
+    if (push_worst >= severity::error) {
+      rec.outcome = store::verdict::reject;
+    } else if (push_worst == severity::warning && rec.outcome == store::verdict::accept) {
+      rec.outcome = store::verdict::accept_with_warnings;
+    }
+  }
   auto put = store_->put(std::move(rec));
+  // A duplicate is answered as its first copy was (RCV-DUP-001): without history findings,
+  // which would judge the push against itself, and not recorded again.
+  if (put && !put->duplicate && !push_findings.empty()) {
+    for (auto& d : push_findings) {
+      r.findings.push_back(std::move(d));
+      if (!r.finding_message.empty()) r.finding_message.push_back(-1);
+    }
+    if (push_worst >= severity::error) {
+      r.outcome = pipeline::verdict::reject;
+    } else if (push_worst == severity::warning && r.outcome == pipeline::verdict::accept) {
+      r.outcome = pipeline::verdict::accept_with_warnings;
+    }
+  }
+  if (put && !put->duplicate && r.outcome != pipeline::verdict::reject) push_lock.commit();
+  push_lock = push_hold{};
   if (!put) {
     auto resp = problem_response(503, "store-unavailable",
                                  "the input could not be stored durably and is not acknowledged",

@@ -29,6 +29,7 @@
 
 #include "apipnr/pipeline/pipeline.hpp"
 #include "apipnr/receiver/log.hpp"
+#include "apipnr/receiver/push_tracker.hpp"
 #include "apipnr/responses/cusres.hpp"
 #include "apipnr/store/store.hpp"
 #include "apipnr/transport/http_server.hpp"
@@ -98,6 +99,9 @@ struct service_options {
   // Extra readiness condition for /readyz: "" when ready, else why not (e.g. "AMQP intake not
   // connected"). Called on request threads; must be thread-safe.
   std::function<std::string()> readiness;
+  // PNR push history (push_tracker.hpp, docs/RECEIVER.md): each accepted PNRGOV push is judged
+  // against the earlier pushes of its flight before it is stored. Null: no cross-push checks.
+  std::shared_ptr<push_tracker> pushes;
 };
 
 class service final : public transport::handler {
