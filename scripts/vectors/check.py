@@ -23,6 +23,9 @@ Checks, each failure printed as `<file>: <JSON path>: <message>`:
     not;
   - every EDI-* ID in expect exists in reference/src/edifact/errc.cpp, the 0085 codes listed are
     those of the listed errors, and every requirement ID the errc table uses is catalogued;
+  - `expect.cusres` only on iAPI cases (edifact/messages/iapi*), `requires` names a file of
+    vectors/fixtures, and every fixture (and specs/iapi example) validates against the
+    specs/iapi schema its `format` names;
   - vectors/profiles/<p>.txt lists exactly the cases that name profile <p>;
   - vectors/coverage-exemptions.json validates against its schema, names catalogued
     requirements, and every covered_by entry is a GTest `Suite.Name` in the tree or a file;
@@ -281,6 +284,15 @@ def check_message_fields(lint, manifest, at, case, reqs, known_profiles, canon_v
         lint.fail(manifest, f"{at}.expect.pass.set_outcome", "set_outcome needs parts")
     if p.get("requirements") and expect["outcome"] == "accept":
         lint.fail(manifest, f"{at}.expect.pass.requirements", "an accept case lists error findings")
+    # expect.cusres: only an iAPI request is answered with a CUSRES (API-IAPI-FLOW-003); the
+    # harness sends edifact/messages/iapi* to the iAPI endpoint (C++ lint: LINT-CUSRES).
+    with_cusres = "cusres" in expect or any(
+        "cusres" in st.get("expect", {}) for st in case.get("steps", []))
+    if with_cusres and not case["id"].startswith("edifact/messages/iapi"):
+        lint.fail(manifest, f"{at}.expect.cusres", "a CUSRES expectation on a case not sent as iAPI")
+    for k, name in enumerate(case.get("requires", [])):
+        if not (lint.root / "vectors" / "fixtures" / f"{name}.json").is_file():
+            lint.fail(manifest, f"{at}.requires[{k}]", f"no fixture vectors/fixtures/{name}.json")
     # Issue 3: accept cases carry their expected canonical JSON; where the sources allow two
     # readings the case says so in notes instead (vectors/README.md "Message-level cases").
     if (case["id"].startswith(("edifact/messages/", "xml/")) and expect["outcome"] == "accept"
@@ -319,6 +331,28 @@ def check_expect(lint, manifest, at, expect, errc):
                       f"listed error ({sorted(want)})")
     if expect["outcome"] == "accept" and p.get("errors"):
         lint.fail(manifest, f"{at}.expect.pass.errors", "an accept case lists errors")
+
+
+FIXTURE_SCHEMAS = {"apipnr-iapi-watchlist": "watchlist.schema.json",
+                   "apipnr-iapi-authorisations": "authorisations.schema.json"}
+
+
+def check_fixtures(lint, root):
+    """vectors/fixtures/*.json and the specs/iapi examples validate against the schema their
+    `format` names (specs/iapi/*.schema.json, draft 2020-12)."""
+    files = sorted((root / "vectors" / "fixtures").glob("*.json"))
+    files += sorted((root / "specs" / "iapi").glob("*.example.json"))
+    for path in files:
+        doc = load_json(lint, path)
+        if doc is None:
+            continue
+        name = FIXTURE_SCHEMAS.get(doc.get("format") if isinstance(doc, dict) else None)
+        if name is None:
+            lint.fail(path, "$.format", f"unknown fixture format (known: {sorted(FIXTURE_SCHEMAS)})")
+            continue
+        schema = load_json(lint, root / "specs" / "iapi" / name)
+        if schema is not None:
+            validate(lint, jsonschema.Draft202012Validator(schema), doc, path)
 
 
 def check_profiles(lint, root, ids, profiles):
@@ -418,6 +452,7 @@ def main():
                 lint.fail(cpp, diag, f"requirement {req} is not in specs/requirements")
     ids, profiles, covered, sides = check_cases(lint, root, reqs, errc)
     check_profiles(lint, root, ids, profiles)
+    check_fixtures(lint, root)
     uncovered = {}
     for i, (fname, r) in sorted(reqs.items()):
         if r["level"] == "MUST" and r["status"] == "active" and i not in covered:

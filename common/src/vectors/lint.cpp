@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string_view>
@@ -168,6 +169,27 @@ std::vector<lint_problem> lint(const corpus& c, const catalogue& cat, const lint
       add("LINT-WORDING", k, "description says \"should\"; state the fact instead");
     } else if (contains_words(d, "test that")) {
       add("LINT-WORDING", k, "description says \"test that\"; state the fact instead");
+    }
+  }
+  // LINT-CUSRES: a CUSRES is what answers an iAPI request (API-IAPI-FLOW-003), so only cases
+  // sent as iAPI (the harness routes edifact/messages/iapi* to the iAPI endpoint) may expect one.
+  for (const case_spec& k : c.cases) {
+    bool expects_cusres = k.expect.cusres.has_value();
+    for (const step_spec& st : k.steps) expects_cusres = expects_cusres || st.expect.cusres;
+    if (expects_cusres && !std::string_view(k.id).starts_with("edifact/messages/iapi"))
+      add("LINT-CUSRES", k, "expect.cusres on a case that is not sent as iAPI");
+  }
+  // LINT-FIXTURE: `requires` names a file of vectors/fixtures, so a target can declare (and the
+  // harness verify) exactly the lists the expectation depends on.
+  for (const case_spec& k : c.cases) {
+    for (const std::string& f : k.required_fixtures) {
+      const bool name_ok = !f.empty() && std::all_of(f.begin(), f.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+      });
+      std::error_code ec;
+      if (!name_ok || !std::filesystem::is_regular_file(c.root / "fixtures" / (f + ".json"), ec))
+        add("LINT-FIXTURE", k,
+            "requires \"" + f + "\", which is not a file fixtures/" + f + ".json of the corpus");
     }
   }
   // LINT-DUP-INTERCHANGE: each case its own (UNB sender, control reference), RCV-DUP-001.

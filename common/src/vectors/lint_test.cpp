@@ -475,5 +475,27 @@ TEST(VectorsLint, FixtureWithMissingFilesFiresBothMissingRules) {
   EXPECT_EQ(count(ps, "LINT-MISSING-TREE"), 1u);
 }
 
+TEST(VectorsLint, CusresExpectationOnlyOnIapiCases) {
+  corpus c = both_outcomes();
+  c.cases[0].expect.cusres.emplace().document = "962";
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-CUSRES"), 1u);
+  c.cases[0].id = "edifact/messages/iapi/9";
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-CUSRES"), 0u);
+}
+
+TEST(VectorsLint, RequiresNamesAFixtureFileOfTheCorpus) {
+  const fs::path root =
+      fs::temp_directory_path() / ("apipnr-lint-fixture-" + std::to_string(::getpid()));
+  fs::create_directories(root / "fixtures");
+  std::ofstream(root / "fixtures" / "iapi-watchlist.json") << "{}";
+  corpus c = both_outcomes();
+  c.root = root;
+  c.cases[0].required_fixtures = {"iapi-watchlist"};
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-FIXTURE"), 0u);
+  c.cases[0].required_fixtures = {"iapi-watchlist", "no-such-list", "../escape"};
+  EXPECT_EQ(count(lint(c, small_catalogue()), "LINT-FIXTURE"), 2u);
+  fs::remove_all(root);
+}
+
 }  // namespace
 }  // namespace apipnr::vectors

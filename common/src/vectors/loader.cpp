@@ -238,6 +238,36 @@ void read_contrl(reader& r, const json& v, const std::string& ptr, contrl_expect
   }
 }
 
+// expect.cusres (vectors/README.md): `document` is required; travellers need `abo`, the key by
+// which a CUSRES answers a passenger (RFF+ABO, API-IAPI-FLOW-002).
+void read_cusres(reader& r, const json& v, const std::string& ptr, cusres_expectation& out) {
+  if (!r.object(v, ptr)) return;
+  r.string(v, ptr, "document", true, out.document);
+  r.string(v, ptr, "transaction_reference", false, out.transaction_reference);
+  r.string(v, ptr, "message_reference", false, out.message_reference);
+  r.string(v, ptr, "common_access_reference", false, out.common_access_reference);
+  if (const json* h = r.member(v, ptr, "header", false)) {
+    if (r.object(*h, ptr + "/header")) r.string(*h, ptr + "/header", "erc", true, out.header_erc);
+  }
+  if (const json* t = r.member(v, ptr, "travellers", false)) {
+    const std::string tp = ptr + "/travellers";
+    if (!t->is_array()) {
+      r.fail(tp, "expected an array of travellers");
+    } else {
+      for (std::size_t k = 0; k < t->size(); ++k) {
+        const std::string ep = tp + "/" + std::to_string(k);
+        if (!r.object((*t)[k], ep)) continue;
+        cusres_traveller_expectation x;
+        r.string((*t)[k], ep, "abo", true, x.abo);
+        r.string((*t)[k], ep, "avf", false, x.avf);
+        r.string((*t)[k], ep, "directive", false, x.directive);
+        out.travellers.push_back(std::move(x));
+      }
+    }
+  }
+  r.boolean(v, ptr, "complete", out.complete);
+}
+
 void read_pass(reader& r, const json& v, const std::string& ptr, pass_expectation& out) {
   if (!r.object(v, ptr)) return;
   r.string_array(v, ptr, "errors", out.errors);
@@ -299,27 +329,8 @@ void read_expect(reader& r, const json& v, const std::string& ptr, expectation& 
       out.tolerant = std::move(tol);
     }
   }
-}
-
-void read_specification(reader& r, const json& obj, const std::string& ptr,
-                        std::vector<citation>& out) {
-  const json* v = r.member(obj, ptr, "specification", true);
-  if (!v) return;
-  const std::string sp = ptr + "/specification";
-  if (!v->is_array()) {
-    r.fail(sp, "expected an array of citations");
-    return;
-  }
-  for (std::size_t i = 0; i < v->size(); ++i) {
-    const std::string cp = sp + "/" + std::to_string(i);
-    const json& e = (*v)[i];
-    if (!r.object(e, cp)) continue;
-    citation c;
-    r.string(e, cp, "iso9735", false, c.iso9735);
-    r.string(e, cp, "digest", false, c.digest);
-    r.string(e, cp, "req", true, c.req);
-    r.string(e, cp, "quote", false, c.quote);
-    out.push_back(std::move(c));
+  if (const json* k = r.member(v, ptr, "cusres", false)) {
+    read_cusres(r, *k, ptr + "/cusres", out.cusres.emplace());
   }
 }
 
@@ -395,6 +406,28 @@ void read_steps(reader& r, const json& obj, const std::string& ptr, std::vector<
       if (x) read_expect(r, *x, ep + "/expect", st.expect, false);
     }
     out.push_back(std::move(st));
+  }
+}
+
+void read_specification(reader& r, const json& obj, const std::string& ptr,
+                        std::vector<citation>& out) {
+  const json* v = r.member(obj, ptr, "specification", true);
+  if (!v) return;
+  const std::string sp = ptr + "/specification";
+  if (!v->is_array()) {
+    r.fail(sp, "expected an array of citations");
+    return;
+  }
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const std::string cp = sp + "/" + std::to_string(i);
+    const json& e = (*v)[i];
+    if (!r.object(e, cp)) continue;
+    citation c;
+    r.string(e, cp, "iso9735", false, c.iso9735);
+    r.string(e, cp, "digest", false, c.digest);
+    r.string(e, cp, "req", true, c.req);
+    r.string(e, cp, "quote", false, c.quote);
+    out.push_back(std::move(c));
   }
 }
 
@@ -509,6 +542,7 @@ void parse_manifest(std::string_view text, const fs::path& file, const fs::path&
     r.string(v, ptr, "confidence", false, c.confidence);
     r.boolean(v, ptr, "retired", c.retired);
     r.string(v, ptr, "duplicate_group", false, c.duplicate_group);
+    r.string_array(v, ptr, "requires", c.required_fixtures);
     r.string(v, ptr, "tree", false, c.tree);
     if (const json* e = r.member(v, ptr, "expect", true))
       read_expect(r, *e, ptr + "/expect", c.expect);

@@ -361,5 +361,50 @@ TEST(VectorsManifest, RequirementIdsAreDeduplicatedInOrder) {
   EXPECT_EQ(k.requirement_ids(), (std::vector<std::string>{"SYN-B", "SYN-A"}));
 }
 
+// expect.cusres and requires (vectors/README.md "expect.cusres", "Fixtures").
+TEST(VectorsLoader, CusresExpectationAndRequiresAreRead) {
+  const std::string text = R"([{"id": "edifact/messages/iapi/9", "description": "an iAPI answer",
+    "specification": [{"req": "API-IAPI-FLOW-003"}], "input": "y_a.edi", "transports": ["http"],
+    "profiles": ["p"], "level": "MUST", "confidence": "C",
+    "requires": ["iapi-watchlist", "iapi-authorisations"],
+    "expect": {"outcome": "accept", "cusres": {"document": "962",
+      "transaction_reference": "TN1", "message_reference": "1", "common_access_reference": "CAR",
+      "header": {"erc": "0"},
+      "travellers": [{"abo": "0001", "avf": "ABC", "directive": "0Z"}, {"abo": "0002"}],
+      "complete": true}}}])";
+  std::vector<case_spec> out;
+  std::vector<load_error> errors;
+  parse_manifest(text, "/nowhere/cases.json", "/nowhere", out, errors);
+  ASSERT_TRUE(errors.empty()) << to_string(errors.front());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].required_fixtures,
+            (std::vector<std::string>{"iapi-watchlist", "iapi-authorisations"}));
+  ASSERT_TRUE(out[0].expect.cusres);
+  const cusres_expectation& x = *out[0].expect.cusres;
+  EXPECT_EQ(x.document, "962");
+  EXPECT_EQ(x.transaction_reference, "TN1");
+  EXPECT_EQ(x.message_reference, "1");
+  EXPECT_EQ(x.common_access_reference, "CAR");
+  EXPECT_EQ(x.header_erc, "0");
+  ASSERT_EQ(x.travellers.size(), 2u);
+  EXPECT_EQ(x.travellers[0].avf, "ABC");
+  EXPECT_EQ(x.travellers[0].directive, "0Z");
+  EXPECT_TRUE(x.travellers[1].directive.empty());
+  EXPECT_TRUE(x.complete);
+}
+
+TEST(VectorsLoader, CusresWithoutDocumentOrTravellerWithoutAboIsAnError) {
+  const std::string text = R"([{"id": "edifact/messages/iapi/9", "description": "an iAPI answer",
+    "specification": [{"req": "API-IAPI-FLOW-003"}], "input": "y_a.edi", "transports": ["http"],
+    "profiles": ["p"], "level": "MUST", "confidence": "C",
+    "expect": {"outcome": "accept", "cusres": {"travellers": [{"directive": "0Z"}]}}}])";
+  std::vector<case_spec> out;
+  std::vector<load_error> errors;
+  parse_manifest(text, "/nowhere/cases.json", "/nowhere", out, errors);
+  EXPECT_TRUE(out.empty());
+  EXPECT_TRUE(has_error(errors, "cases.json", "/0/expect/cusres"));
+  EXPECT_TRUE(has_error(errors, "cases.json", "/0/expect/cusres/travellers/0"));
+}
+
 }  // namespace
 }  // namespace apipnr::vectors

@@ -106,12 +106,34 @@ struct tolerant_expectation {
   std::vector<std::string> errors;    // IDs still present at error (or fatal) level
 };
 
+// expect.cusres[].travellers[]: one ERP+2 (passenger) group of the authority's CUSRES, keyed
+// by the RFF+ABO it echoes (and RFF+AVF when given).
+struct cusres_traveller_expectation {
+  std::string abo;        // RFF+ABO passenger reference (required)
+  std::string avf;        // RFF+AVF booking reference; empty = not checked
+  std::string directive;  // ERC 9321: 0Z 1Z 2Z 4Z or a profile code; empty = not checked
+};
+
+// expect.cusres: what the CUSRES answering an iAPI request (or an unsolicited 132) carries
+// (vectors/README.md "expect.cusres"; API-IAPI-FLOW-003/005, API-CUSRES-*, TRN-H2H-001).
+// Empty members are not checked.
+struct cusres_expectation {
+  std::string document;                 // BGM 1001: 962 answer, 132 unsolicited, 312 carrier ack
+  std::string transaction_reference;    // RFF+TN, the first RFF of the message
+  std::string message_reference;        // UNH 0062 echoed from the request
+  std::string common_access_reference;  // UNH 0068 echoed from the request
+  std::string header_erc;               // ERC of the ERP+1 (header-level) group
+  std::vector<cusres_traveller_expectation> travellers;
+  bool complete = false;  // exactly `travellers`, each answered once, no others
+};
+
 struct expectation {
   vectors::outcome result = vectors::outcome::accept;
   std::string canonical;  // optional "<name>.canonical.json" beside cases.json (accept cases)
   std::optional<pass_expectation> pass;
   std::optional<non_strict_expectation> non_strict;
   std::optional<tolerant_expectation> tolerant;
+  std::optional<cusres_expectation> cusres;  // iAPI cases: the CUSRES answer
 };
 
 // A canonical parse tree (`<name>.tree.json`): the service characters and every segment with
@@ -169,6 +191,9 @@ struct case_spec {
   // Cases naming the same group deliberately send the same interchange key (UNB sender and
   // control reference): a resend scenario, or one example in two folders. "" = no group.
   std::string duplicate_group;
+  // `requires`: fixtures (vectors/fixtures/<name>.json) the target must have loaded for the
+  // expectation to hold, e.g. "iapi-watchlist"; the harness skips the case otherwise.
+  std::vector<std::string> required_fixtures;
   expectation expect;
   std::string tree;  // optional tree file name beside cases.json; empty when absent
 
