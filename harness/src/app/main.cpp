@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "apipnr/harness/digest.hpp"
+#include "apipnr/harness/fixtures.hpp"
 #include "apipnr/harness/report_html.hpp"
 #include "apipnr/harness/results.hpp"
 #include "apipnr/harness/runner.hpp"
@@ -508,6 +509,12 @@ int cmd_run(const cli& c) {
       return 2;
     }
     t = *loaded;
+    // Lists the receiver loaded that differ from the corpus fixtures: refuse to run.
+    errors = ah::check_fixtures(t, c.vectors);
+    if (!errors.empty()) {
+      print_config_errors(errors);
+      return 2;
+    }
   } else if (c.fake_endpoint.empty()) {
     throw usage_error{"run needs --target FILE (or --fake-endpoint MODE)"};
   } else {
@@ -586,6 +593,7 @@ int cmd_run(const cli& c) {
   o.strict = c.strict;
   o.channel = t.transport == ah::transport_kind::http ? "http" : "mq";
   for (const auto& [k, ep] : t.endpoints) o.available_kinds.insert(std::string(ah::to_string(k)));
+  for (const auto& [name, hash] : t.fixtures) o.fixtures.insert(name);
   for (const auto& w : c.without)
     if (!ah::read_profile_list(c.vectors, w, o.without_ids)) {
       std::cerr << "[apipnr.harness.004] cannot read profile list " << w << "\n";

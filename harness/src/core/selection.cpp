@@ -112,6 +112,12 @@ std::vector<selected_case> select_cases(const vectors::corpus& c, const selectio
       s.skip_reason = "target has no endpoint for " + kind;
     } else if (o.without_ids.count(spec.id) != 0) {
       s.skip_reason = "excluded by --without";
+    } else if (auto f = std::find_if(
+                   spec.required_fixtures.begin(), spec.required_fixtures.end(),
+                   [&](const std::string& name) { return o.fixtures.count(name) == 0; });
+               f != spec.required_fixtures.end()) {
+      // The expectation holds only for a receiver holding these lists (expect.cusres).
+      s.skip_reason = "requires fixture " + *f + ", not declared by the target";
     } else {
       s.run = true;
     }

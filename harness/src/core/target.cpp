@@ -1,5 +1,6 @@
 #include "apipnr/harness/target.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -202,7 +203,7 @@ std::optional<target> parse_target(std::string_view text, const std::filesystem:
   t.file = file;
   r.known_members(doc, "",
                   {"$schema", "name", "transport", "http", "amqp", "content_types", "tls", "auth",
-                   "timeouts", "acknowledgement", "query", "notes"});
+                   "timeouts", "acknowledgement", "query", "fixtures", "notes"});
   t.name = r.string_at(doc, "", "name").value_or("");
   auto transport = r.string_at(doc, "", "transport");
   if (!transport) {
@@ -342,6 +343,26 @@ std::optional<target> parse_target(std::string_view text, const std::filesystem:
       r.fail(e_inconsistent, "/query", "give base_url or export_file, not both");
     if (!t.query.canonical_pointer.empty() && t.query.canonical_pointer.front() != '/')
       r.fail(e_value, "/query/canonical_pointer", "must be a JSON pointer starting with '/'");
+  }
+
+  if (const auto* fx = r.object_at(doc, "", "fixtures")) {
+    for (const auto& [name, value] : fx->items()) {
+      const std::string at = "/fixtures/" + name;
+      const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      });
+      const std::string hex = value.is_string() ? value.get<std::string>() : std::string();
+      const bool hex_ok = hex.size() == 64 && std::all_of(hex.begin(), hex.end(), [](char c) {
+                            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                          });
+      if (!name_ok) {
+        r.fail(e_value, at, "fixture names are lower-case letters, digits and '-'");
+      } else if (!hex_ok) {
+        r.fail(e_value, at, "must be the lower-case hex SHA-256 (64 characters) of the fixture");
+      } else {
+        t.fixtures[name] = hex;
+      }
+    }
   }
 
   if (errors.size() != before) return std::nullopt;

@@ -1,5 +1,7 @@
 #include "apipnr/harness/verdict.hpp"
 
+#include "apipnr/harness/cusres_expect.hpp"
+
 #include <algorithm>
 #include <array>
 #include <sstream>
@@ -246,6 +248,7 @@ std::string describe_expectation(const vectors::case_spec& c) {
     std::vector<int> st = c.expect.non_strict->http_status;
     s += ", non-strict HTTP [" + join_ints(st) + "]";
   }
+  if (c.expect.cusres) s += ", " + describe_cusres(*c.expect.cusres);
   if (!c.expect.canonical.empty()) s += ", canonical " + c.expect.canonical;
   return s;
 }
@@ -342,6 +345,16 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
           return j;
         }
       }
+      // The CUSRES answering an iAPI request (expect.cusres): judged on the last answer, the
+      // one to the request; any other answer where a CUSRES is expected is a wrong code.
+      if (c.expect.cusres) {
+        const auto cj = judge_cusres(*c.expect.cusres, classifications.back());
+        if (cj.verdict != verdict::pass) {
+          j.verdict = cj.verdict;
+          j.reason = cj.reason;
+          return j;
+        }
+      }
       // Warning requirements are only evidence when the receiver reports findings at all;
       // a bare 202 receipt neither confirms nor contradicts them.
       if (findings_reported) {
@@ -394,6 +407,16 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
         j.verdict = verdict::fail_should_have_rejected;
         j.reason = all_accepted ? "accepted" : "no recognisable rejection";
         return j;
+      }
+      // A refusal the case expects as a CUSRES (header ERP+1, API-CUSRES-ERP-002) is no
+      // lenient pass when it comes as something else: the carrier could not pair it.
+      if (c.expect.cusres) {
+        const auto cj = judge_cusres(*c.expect.cusres, classifications.back());
+        if (cj.verdict != verdict::pass) {
+          j.verdict = cj.verdict;
+          j.reason = "rejected, but " + cj.reason;
+          return j;
+        }
       }
       std::string missing;
       for (int code : pass.syntax_errors)

@@ -268,8 +268,26 @@ std::string read_cusres(std::string_view body, cusres_report& out) {
   if (auto why = frame(doc, "CUSRES", messages); !why.empty()) return why;
   for (const auto& m : messages) {
     cusres_group* group = nullptr;
+    const bool first_message = &m == &messages.front();
+    if (first_message) {
+      out.message_reference = doc.segments[m.first].at(1, 0);
+      out.common_access_reference = doc.segments[m.first].at(3, 0);
+    }
+    bool in_tn_group = false;  // inside the message-level RFF+TN group (before any ERP)
     for (std::size_t i = m.first + 1; i < m.last; ++i) {
       const edi_segment& s = doc.segments[i];
+      if (first_message && group == nullptr) {
+        if (s.tag == "RFF") {
+          const bool first = out.first_rff.empty();
+          if (first) out.first_rff = s.at(1, 0);
+          in_tn_group = first && s.at(1, 0) == "TN";
+          if (in_tn_group) out.transaction_reference = s.at(1, 1);
+        } else if (in_tn_group && (s.tag == "DTM" || s.tag == "LOC")) {
+          out.tn_group_has_dtm_or_loc = true;
+        } else {
+          in_tn_group = false;
+        }
+      }
       if (s.tag == "BGM") {
         if (!out.bgm.empty() && messages.size() == 1) return "more than one BGM";
         out.bgm = s.at(1, 0);
@@ -423,6 +441,16 @@ body_reading apply_cusres(std::string_view text, classification& c, std::string&
   if (!why.empty()) return {};
   c.ack = ack_type::cusres;
   c.summary = "CUSRES BGM " + r.bgm;
+  cusres_content content;
+  content.document = r.bgm;
+  content.first_rff = r.first_rff;
+  content.transaction_reference = r.transaction_reference;
+  content.tn_group_has_dtm_or_loc = r.tn_group_has_dtm_or_loc;
+  content.message_reference = r.message_reference;
+  content.common_access_reference = r.common_access_reference;
+  for (const auto& g : r.groups) content.groups.push_back({g.level, g.abo, g.avf, g.codes});
+  c.cusres = std::move(content);
+  if (!r.transaction_reference.empty()) c.summary += ", TN " + r.transaction_reference;
   decision d = decision::accepted;
   std::size_t passenger = 0;
   for (const auto& g : r.groups) {

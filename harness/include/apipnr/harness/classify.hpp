@@ -11,8 +11,8 @@
 //   CONTRL  UCI 0083/0085/0013/S011, UCF and UCM action/0085/0013, UCS position/0085,
 //           UCD 0085/S011 (STANDARDS.md §4). UCI 4 or any UCF/UCM 4 -> rejected; UCI 7 or 8
 //           without rejected levels -> accepted.
-//   CUSRES  BGM code, ERP groups (ERP 1 = header, 2 = passenger) with RFF ABO/AVF, ERC and FTX
-//           AAP (§2.7). Header ERP+1 ERC other than 0 -> rejected; otherwise accepted, and
+//   CUSRES  BGM code, UNH 0062/0068, the first RFF (TN), ERP groups (ERP 1 = header,
+//           2 = passenger) with RFF ABO/AVF, ERC and FTX AAP (§2.7). Header ERP+1 ERC other than 0 -> rejected; otherwise accepted, and
 //           every passenger ERC becomes a `passenger_directive` (0Z/1Z/2Z/4Z are business
 //           outcomes of an accepted request, not rejections).
 //   ACKRES  MSG function, ERC codes and IFT texts (§3.5, layout [U]). Any ERC -> rejected.
@@ -87,6 +87,13 @@ struct cusres_group {
 
 struct cusres_report {
   std::string bgm;  // BGM C002/1001: 962, 132, 312
+  // The first message's UNH 0062 / 0068, and its first RFF (qualifier, and value when TN);
+  // whether that TN group carries a DTM or LOC (API-CUSRES-RFF-001 says it carries neither).
+  std::string message_reference;
+  std::string common_access_reference;
+  std::string first_rff;
+  std::string transaction_reference;
+  bool tn_group_has_dtm_or_loc = false;
   std::vector<cusres_group> groups;
 };
 

@@ -13,6 +13,8 @@
 //   7. the target must have an endpoint for the case's message kind
 //   8. --without LIST: a case named in vectors/profiles/<LIST>.txt is skipped (e.g. a receiver
 //      with other limits passes --without reference-limits)
+//   9. every fixture the case `requires` must be declared by the target (target file
+//      `fixtures`, fixtures.hpp)     "requires fixture <name>, not declared by the target"
 //
 // Globs match case IDs: `*` matches within one path segment, `**` across segments, `?` one
 // character. A pattern matches a case when it matches the ID or any ancestor path of it, so a
@@ -45,6 +47,7 @@ struct selection_options {
   std::string channel;                    // "http" or "mq"; empty = do not check
   std::set<std::string> available_kinds;  // kinds the target can receive; empty = all
   std::set<std::string> without_ids;      // IDs listed by --without profile lists
+  std::set<std::string> fixtures;         // fixtures the target declares it loaded
 };
 
 struct selected_case {

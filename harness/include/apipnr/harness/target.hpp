@@ -89,6 +89,10 @@ struct target {
   timeout_options timeouts;
   harness::ack_mode ack = harness::ack_mode::synchronous;
   query_options query;
+  // Fixtures of the corpus (vectors/fixtures/<name>.json) the system under test has loaded,
+  // each with the lower-case hex SHA-256 of the file: cases that `require` one run only when
+  // it is declared here, and fixtures.hpp refuses a hash that differs from the corpus file.
+  std::map<std::string, std::string> fixtures;
   std::filesystem::path file;  // where it was loaded from
 };
 

@@ -90,6 +90,26 @@ struct contrl_content {
   std::vector<level> levels;
 };
 
+// What a CUSRES answer says (expect.cusres, cusres_expect.hpp): the document code, the
+// references that pair it with the request (TRN-H2H-001) and its ERP groups in answer order.
+struct cusres_content {
+  std::string document;  // BGM C002/1001: 962, 132, 312
+  // The qualifier of the message's first RFF ("TN" in a 962, API-CUSRES-RFF-001) and, when it
+  // is TN, its value; whether a DTM or LOC sits in that TN group (the rule forbids both).
+  std::string first_rff;
+  std::string transaction_reference;
+  bool tn_group_has_dtm_or_loc = false;
+  std::string message_reference;        // UNH 0062 of the (first) CUSRES
+  std::string common_access_reference;  // UNH 0068 of the (first) CUSRES
+  struct group {
+    int level = 0;                   // ERP C701/1049: 1 header, 2 passenger
+    std::string abo;                 // RFF+ABO
+    std::string avf;                 // RFF+AVF
+    std::vector<std::string> codes;  // ERC 9321 in order
+  };
+  std::vector<group> groups;
+};
+
 struct classification {
   decision result = decision::unknown;
   ack_type ack = ack_type::none;
@@ -115,6 +135,8 @@ struct classification {
   std::string summary;
   // The CONTRL's content when the answer is a CONTRL (ack == contrl); nullopt otherwise.
   std::optional<contrl_content> contrl;
+  // The CUSRES's content when the answer is a CUSRES (ack == cusres); nullopt otherwise.
+  std::optional<cusres_content> cusres;
 };
 
 // ---------------------------------------------------------------------------------------------
