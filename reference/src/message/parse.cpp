@@ -105,7 +105,9 @@ class structure_parser {
  public:
   structure_parser(const edifact::interchange& ic, const definition& def, diagnostic_sink& sink,
                    message_tree& out, const structure_options& opt)
-      : ic_(ic), d_(ic.delims), def_(def), sink_(sink), out_(out), opt_(opt) {}
+      : ic_(ic), d_(ic.delims), def_(def), sink_(sink), out_(out), opt_(opt) {
+    build_classes();
+  }
 
   boost::system::error_code run(const edifact::message_view& m);
 
@@ -227,6 +229,37 @@ class structure_parser {
                         std::uint16_t p, std::uint16_t rep);
   void check_value(std::size_t i, const node& n, const field_def& f, std::string_view raw,
                    std::uint16_t element, std::uint16_t component, std::uint16_t repetition);
+  void report_value(std::size_t i, const node& n, const field_def& f, bool ok, std::size_t len,
+                    std::uint16_t element, std::uint16_t component, std::uint16_t repetition);
+
+  // Byte classes for check_value's type and length rules, so that a value without release
+  // characters (nearly all) costs one table lookup per byte instead of a chain of comparisons.
+  enum : std::uint8_t {
+    c_digit = 1,     // 0-9
+    c_mark = 2,      // '.', ',' or the decimal mark: allowed in n, not counted
+    c_minus = 4,     // '-' (when not a decimal mark): allowed first in n, not counted
+    c_cont = 8,      // UTF-8 continuation byte: not counted
+    c_other = 16,    // anything else: not allowed in n
+    c_release = 32,  // the release character (has_release): the slow path decides
+  };
+  void build_classes() noexcept {
+    for (unsigned b = 0; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      std::uint8_t k = 0;
+      if (c >= '0' && c <= '9') {
+        k = c_digit;
+      } else if (c == '.' || c == ',' || c == d_.decimal) {
+        k = c_mark;
+      } else if (c == '-') {
+        k = c_minus;
+      } else {
+        k = c_other;
+      }
+      if ((b & 0xC0u) == 0x80u) k |= c_cont;
+      if (d_.has_release && c == d_.release) k |= c_release;
+      classes_[b] = k;
+    }
+  }
 
   const edifact::interchange& ic_;
   const edifact::delimiters& d_;
@@ -236,6 +269,7 @@ class structure_parser {
   const structure_options& opt_;
   scratch& scratch_ = tls_scratch;
   std::uint32_t findings_ = 0;
+  std::array<std::uint8_t, 256> classes_{};
 };
 
 boost::system::error_code structure_parser::run(const edifact::message_view& m) {
@@ -433,11 +467,37 @@ void structure_parser::check_value(std::size_t i, const node& n, const field_def
   // leading minus; a = no digits.
   const bool numeric = f.format.type == char_class::n;
   const bool alpha = f.format.type == char_class::a;
+  // Table pass (classes_): the OR of the byte classes and the number of bytes that do not
+  // count towards the length. A leading minus of a numeric value is allowed and not counted.
+  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+  const std::size_t size = raw.size();
+  std::size_t k = 0, skipped = 0;
+  std::uint8_t acc = 0;
+  if (numeric && raw[0] == '-') {
+    k = 1;
+    skipped = 1;
+    acc = classes_[p[0]] & c_release;
+  }
+  const std::uint8_t not_counted = numeric ? (c_cont | c_mark | c_minus) : c_cont;
+  for (; k < size; ++k) {
+    const std::uint8_t b = classes_[p[k]];
+    acc |= b;
+    skipped += (b & not_counted) != 0 ? 1 : 0;
+  }
+  if ((acc & c_release) == 0) {
+    const bool ok = numeric ? (acc & (c_other | c_minus)) == 0 : !(alpha && (acc & c_digit) != 0);
+    const std::size_t len = size - skipped;
+    if (!ok || len > f.format.length || (f.format.fixed && len < f.format.length)) {
+      report_value(i, n, f, ok, len, element, component, repetition);
+    }
+    return;
+  }
+  // A release character: the byte after it is data, whatever its class.
   bool ok = true;
   std::size_t len = 0;
-  for (std::size_t k = 0; k < raw.size(); ++k) {
+  for (k = 0; k < size; ++k) {
     char c = raw[k];
-    if (d_.has_release && c == d_.release && k + 1 < raw.size()) c = raw[++k];
+    if (d_.has_release && c == d_.release && k + 1 < size) c = raw[++k];
     const bool digit = c >= '0' && c <= '9';
     const bool mark = c == '.' || c == ',' || c == d_.decimal;
     if (numeric) {
@@ -449,6 +509,12 @@ void structure_parser::check_value(std::size_t i, const node& n, const field_def
     if (numeric && (c == '-' || mark)) continue;
     ++len;
   }
+  report_value(i, n, f, ok, len, element, component, repetition);
+}
+
+void structure_parser::report_value(std::size_t i, const node& n, const field_def& f, bool ok,
+                                    std::size_t len, std::uint16_t element, std::uint16_t component,
+                                    std::uint16_t repetition) {
   if (!ok) {
     report(errc::invalid_character_type, i, &n,
            f.id + (f.format.type == char_class::n ? " must be numeric" : " must be alphabetic"),
