@@ -716,7 +716,8 @@ CONF_RANK = {"C": 2, "I": 1, "U": 0}
 
 def add(folder, num, description, reqs, outcome, files, *, canonical=None, profile="baseline",
         errors_req=(), warn_req=(), syntax_errors=(), set_outcome=None, lists=None,
-        notes=None, level=None, cname=None, retired=False, duplicate_group=None):
+        notes=None, level=None, cname=None, retired=False, duplicate_group=None, cusres=None,
+        requires=None):
     """files: {name: bytes} in send order (one entry = single input, more = parts)."""
     for r in list(reqs) + list(errors_req) + list(warn_req):
         if r not in REQS:
@@ -751,6 +752,8 @@ def add(folder, num, description, reqs, outcome, files, *, canonical=None, profi
         p["set_outcome"] = set_outcome
     if p:
         expect["pass"] = p
+    if cusres is not None:
+        expect["cusres"] = cusres
     if canonical is not None:
         if cname is None:
             cname = names[0].rsplit(".", 1)[0] + ".canonical.json"
@@ -760,6 +763,8 @@ def add(folder, num, description, reqs, outcome, files, *, canonical=None, profi
         case["retired"] = True
     if duplicate_group:
         case["duplicate_group"] = duplicate_group
+    if requires:
+        case["requires"] = list(requires)
     if notes:
         case["notes"] = notes
     f = FOLDERS.setdefault(folder, {"cases": [], "files": {}})
@@ -1259,6 +1264,14 @@ def paxlst_multipart():
 # iAPI requests (PAXLST) and carrier CUSRES (STANDARDS.md §2.7)
 
 IAPI_ENV = dict(app="IAPI")
+# Travellers the corpus fixture vectors/fixtures/iapi-watchlist.json lists (synthetic): a
+# no-board entry by document (WL-9001) and an advisory entry by name and birth date (WL-9002).
+IAPI_NO_BOARD = trav(surname="TESTCASE", given="PAUL", gender="M", dob="760214",
+                     refs=(("AVF", "ABC123"), ("ABO", "0002")),
+                     docs=[doc("P", "PZ0000901", "IRL", "310101")])
+IAPI_ADVISORY = trav(surname="SPECIMEN", given="CARLA", dob="800505",
+                     refs=(("AVF", "ABC123"), ("ABO", "0003")),
+                     docs=[doc("P", "PZ0000902", "IRL", "310101")])
 CN_ENV = dict(app="IAPI", recipient="NIAC", prio="O", ung_recipient="NIAC")
 CUSRES_MSGID = "CUSRES:D:05B:UN:IATA"
 
@@ -1330,6 +1343,44 @@ def iapi():
                 env=Env(**CN_ENV), profile="cn",
                 body={"flights": [flight(carrier=None)],
                       "travellers": [trav(docs=[doc(agency="ZZZ")], gei="173")]})
+    # The authority's CUSRES answer (expect.cusres, judged by the harness's own reader).
+    # Directives depend on the state's lists: the cases that expect them require the corpus
+    # fixtures vectors/fixtures/iapi-watchlist.json and iapi-authorisations.json (synthetic).
+    tn = "XX1232503011"
+    lists = ["iapi-watchlist", "iapi-authorisations"]
+    paxlst_case(f, 9, "iAPI request for three passengers: the CUSRES 962 echoes RFF+TN and the "
+                "UNH references and answers each passenger by RFF+ABO/AVF in an ERP+2 group: clear "
+                "0Z, watchlisted document 1Z, advisory name and birth date 2Z",
+                ["API-IAPI-FLOW-001", "API-IAPI-FLOW-003", "API-CUSRES-RFF-001",
+                 "API-CUSRES-ERP-001", "API-CUSRES-ERC-002", "TRN-H2H-001"],
+                name="y_iapi_watchlist_three_passengers.edi", env=Env(**IAPI_ENV),
+                body={"travellers": one + [IAPI_NO_BOARD, IAPI_ADVISORY]},
+                requires=lists,
+                cusres={"document": "962", "transaction_reference": tn,
+                        "message_reference": "1", "common_access_reference": CAR,
+                        "travellers": [{"abo": "0001", "avf": "ABC123", "directive": "0Z"},
+                                       {"abo": "0002", "avf": "ABC123", "directive": "1Z"},
+                                       {"abo": "0003", "avf": "ABC123", "directive": "2Z"}],
+                        "complete": True})
+    paxlst_case(f, 10, "iAPI request without any passenger is refused as a whole: CUSRES 962 "
+                "with RFF+TN and a header-level ERP+1 with ERC 1",
+                ["API-IAPI-FLOW-001", "API-CUSRES-ERP-002", "API-CUSRES-ERC-003"],
+                outcome="reject", name="n_iapi_no_passenger.edi", env=Env(**IAPI_ENV),
+                body={"travellers": []},
+                cusres={"document": "962", "transaction_reference": tn, "header": {"erc": "1"}})
+    paxlst_case(f, 11, "China: the CUSRES 962 answering an iAPI request echoes its UNH message "
+                "reference, common access reference and RFF+TN",
+                ["API-IAPI-FLOW-003", "API-IAPI-FLOW-005", "TRN-H2H-001"],
+                name="y_cn_iapi_echo.edi", env=Env(**CN_ENV), profile="cn",
+                head={"ref": "CN0011", "car": CAR + "/11"},
+                body={"flights": [flight(carrier=None)],
+                      "travellers": [trav(docs=[doc(agency="ZZZ")], gei="173")]},
+                cusres={"document": "962", "transaction_reference": tn,
+                        "message_reference": "CN0011", "common_access_reference": CAR + "/11"})
+    paxlst_case(f, 12, "iAPI request without RFF+TN gives the answer nothing to pair it with and "
+                "is rejected", ["TRN-H2H-001"], outcome="reject",
+                name="n_iapi_tn_missing.edi", env=Env(**IAPI_ENV),
+                body={"tn": None, "travellers": one})
     # carrier CUSRES
     cusres_case(f, 20, "Carrier CUSRES 312 acknowledging an unsolicited 132 echoes the flight and "
                 "passenger references", ["API-IAPI-FLOW-008", "API-CUSRES-ACK-001",
