@@ -137,21 +137,12 @@ void message_tree::index_elements() {
   }
 }
 
-std::string_view message_tree::element(std::size_t i, std::size_t n) const noexcept {
-  const segment_entry& e = segments[i];
-  if (e.first_element == no_element_index) return edifact::element(*e.seg, n, source->delims);
-  if (n == 0 || n > e.element_count) return {};
-  // body = separator + rest; element n spans (end of n-1) + 1 .. end of n within rest.
-  const char* rest = e.seg->body.data() + 1;
-  const std::uint32_t* ends = element_ends.data() + e.first_element;
-  const std::uint32_t begin = n == 1 ? 0 : ends[n - 2] + 1;
-  return {rest + begin, ends[n - 1] - begin};
+std::string_view message_tree::element_unindexed(std::size_t i, std::size_t n) const noexcept {
+  return edifact::element(*segments[i].seg, n, source->delims);
 }
 
-std::size_t message_tree::element_count(std::size_t i) const noexcept {
-  const segment_entry& e = segments[i];
-  if (e.first_element == no_element_index) return edifact::element_count(*e.seg, source->delims);
-  return e.element_count;
+std::size_t message_tree::element_count_unindexed(std::size_t i) const noexcept {
+  return edifact::element_count(*segments[i].seg, source->delims);
 }
 
 std::uint32_t message_tree::subtree_end(std::uint32_t inst) const noexcept {

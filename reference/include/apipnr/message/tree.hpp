@@ -80,9 +80,31 @@ class message_tree {
   // Raw data element n (1-based) of tree segment i, or an empty view when absent; the same
   // as edifact::element(*segments[i].seg, n, delims()) but O(1) once indexed. The view points
   // into the interchange's buffer.
-  std::string_view element(std::size_t i, std::size_t n) const noexcept;
+  // Inline: the group parser, profile and extraction read millions of elements per large
+  // message, and the call cost as much as the lookup.
+  std::string_view element(std::size_t i, std::size_t n) const noexcept {
+    const segment_entry& e = segments[i];
+    if (e.first_element == no_element_index) [[unlikely]] {
+      return element_unindexed(i, n);
+    }
+    if (n == 0 || n > e.element_count) return {};
+    // body = separator + rest; element n spans (end of n-1) + 1 .. end of n within rest.
+    const char* rest = e.seg->body.data() + 1;
+    const std::uint32_t* ends = element_ends.data() + e.first_element;
+    const std::uint32_t begin = n == 1 ? 0 : ends[n - 2] + 1;
+    return {rest + begin, ends[n - 1] - begin};
+  }
   // Number of data elements of tree segment i (edifact::element_count).
-  std::size_t element_count(std::size_t i) const noexcept;
+  std::size_t element_count(std::size_t i) const noexcept {
+    const segment_entry& e = segments[i];
+    if (e.first_element == no_element_index) [[unlikely]] {
+      return element_count_unindexed(i);
+    }
+    return e.element_count;
+  }
+  // element() and element_count() of a segment index_elements() has not split: split now.
+  std::string_view element_unindexed(std::size_t i, std::size_t n) const noexcept;
+  std::size_t element_count_unindexed(std::size_t i) const noexcept;
 
   // Message segment number (UNH = 1) of tree index i.
   static std::uint32_t message_segment(std::size_t i) noexcept {
