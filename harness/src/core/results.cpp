@@ -260,6 +260,23 @@ nlohmann::json to_json(const case_result& c) {
                   {"latency_ms", x.latency_ms},
                   {"classification", classification_json(x.classified)}});
   }
+  // Sequence cases only, so that the results of other cases keep their shape.
+  if (!c.steps.empty()) {
+    auto& ss = j["steps"] = nlohmann::json::array();
+    for (const auto& st : c.steps) {
+      nlohmann::json sj = {{"step", st.step},
+                           {"kind", st.kind},
+                           {"verdict", to_string(st.verdict)},
+                           {"expected", st.expected},
+                           {"actual", st.actual},
+                           {"reason", st.reason},
+                           {"duration_ms", st.duration_ms}};
+      if (!st.file.empty()) sj["file"] = st.file;
+      if (!st.note.empty()) sj["note"] = st.note;
+      if (st.exchange != 0) sj["exchange"] = st.exchange;
+      ss.push_back(std::move(sj));
+    }
+  }
   return j;
 }
 
@@ -419,6 +436,30 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
           x.classified.summary = xj["classification"].value("summary", "");
         c.exchanges.push_back(std::move(x));
       }
+      const auto steps = cj.value("steps", nlohmann::json::array());
+      for (std::size_t k = 0; k < steps.size(); ++k) {
+        const auto& sj = steps[k];
+        step_result st;
+        st.step = sj.value("step", static_cast<unsigned>(k + 1));
+        st.kind = sj.value("kind", "");
+        st.file = sj.value("file", "");
+        st.note = sj.value("note", "");
+        auto sv = parse_verdict(sj.value("verdict", ""));
+        if (!sv) {
+          errors.push_back(
+              {e_shape, file.string(),
+               "/cases/" + std::to_string(i) + "/steps/" + std::to_string(k) + "/verdict",
+               "unknown verdict"});
+          return std::nullopt;
+        }
+        st.verdict = *sv;
+        st.expected = sj.value("expected", "");
+        st.actual = sj.value("actual", "");
+        st.reason = sj.value("reason", "");
+        st.exchange = sj.value("exchange", 0u);
+        st.duration_ms = sj.value("duration_ms", 0.0);
+        c.steps.push_back(std::move(st));
+      }
       r.cases.push_back(std::move(c));
     }
   } catch (const nlohmann::json::exception& ex) {
@@ -482,7 +523,13 @@ std::string to_junit(const run_results& r) {
         << "\" time=\"" << c->duration_ms / 1000.0 << "\"";
       const std::string msg =
           std::string(to_string(c->verdict)) + (c->reason.empty() ? "" : ": " + c->reason);
-      const std::string body = "expected: " + c->expected + "\nactual: " + c->actual;
+      std::string body = "expected: " + c->expected + "\nactual: " + c->actual;
+      // A sequence lists its steps, so that a CI log shows which step went wrong.
+      for (const auto& st : c->steps) {
+        body += "\nstep " + std::to_string(st.step) + " " + st.kind +
+                (st.file.empty() ? "" : " " + st.file) + ": " + std::string(to_string(st.verdict)) +
+                (st.reason.empty() ? "" : " (" + st.reason + ")");
+      }
       if (is_failure(c->verdict)) {
         x << ">\n      <failure type=\"" << to_string(c->verdict) << "\" message=\""
           << xml_escape(msg) << "\">" << xml_escape(body) << "</failure>\n    </testcase>\n";

@@ -60,6 +60,69 @@ TEST(HarnessResults, JsonRoundTripKeepsVerdictsAndBytes) {
   EXPECT_EQ(errors.back().code, "apipnr.harness.042");
 }
 
+// A sequence case: a failed second step, a wait, and the exchange each send made.
+case_result sequence_result() {
+  case_result c;
+  c.id = "edifact/messages/paxlst-sequences/1";
+  c.family = "edifact/messages/paxlst-sequences";
+  c.verdict = verdict::fail_should_have_accepted;
+  c.reason = "step 3 (send): part 1 rejected";
+  exchange_record x;
+  c.exchanges = {x, x};
+  c.exchanges[1].part = 2;
+  step_result s1;
+  s1.kind = "send";
+  s1.file = "y_a.edi";
+  s1.note = "first copy";
+  s1.exchange = 1;
+  step_result s2;
+  s2.step = 2;
+  s2.kind = "wait";
+  step_result s3;
+  s3.step = 3;
+  s3.kind = "send";
+  s3.file = "y_a.edi";
+  s3.verdict = verdict::fail_should_have_accepted;
+  s3.reason = "part 1 rejected <&>";
+  s3.exchange = 2;
+  c.steps = {s1, s2, s3};
+  return c;
+}
+
+TEST(HarnessResults, SequenceStepsRoundTripAndOnlySequencesCarryThem) {
+  auto r = sample();
+  r.cases.push_back(sequence_result());
+  const auto j = to_json(r);
+  EXPECT_FALSE(j["cases"][0].contains("steps"));
+  const auto& steps = j["cases"][3]["steps"];
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_FALSE(steps[1].contains("exchange"));  // a wait exchanges nothing
+  EXPECT_FALSE(steps[1].contains("file"));
+  std::vector<config_error> errors;
+  auto back = from_json(j, "mem", errors);
+  ASSERT_TRUE(back) << (errors.empty() ? "" : to_string(errors[0]));
+  const auto& got = back->cases[3].steps;
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].note, "first copy");
+  EXPECT_EQ(got[2].verdict, verdict::fail_should_have_accepted);
+  EXPECT_EQ(got[2].exchange, 2u);
+  EXPECT_EQ(got[1].exchange, 0u);
+  auto bad = j;
+  bad["cases"][3]["steps"][2]["verdict"] = "sort_of";
+  EXPECT_FALSE(from_json(bad, "mem", errors));
+}
+
+TEST(HarnessResults, JunitListsTheStepsOfASequence) {
+  auto r = sample();
+  r.cases.push_back(sequence_result());
+  const auto x = to_junit(r);
+  EXPECT_NE(
+      x.find("step 3 send y_a.edi: fail_should_have_accepted (part 1 rejected &lt;&amp;&gt;)"),
+      std::string::npos)
+      << x;
+  EXPECT_NE(x.find("step 2 wait: pass"), std::string::npos);
+}
+
 TEST(HarnessResults, ExitCodeOneOnlyForFailures) {
   auto r = sample();
   EXPECT_EQ(exit_code_of(r), 1);

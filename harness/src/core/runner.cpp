@@ -26,13 +26,71 @@ std::string outcome_name(transport_outcome o) {
   return "completed";
 }
 
+// Phase-1 record of one sequence step (vectors/README.md "Sequences").
+struct step_run {
+  bool ran = false;
+  judgement judged;
+  std::size_t exchange = 0;  // 1-based index into sent_case::sent; 0 = none
+  std::string endpoint;      // executor steps: where it went / came from
+  double duration_ms = 0;
+};
+
 // Phase-1 record of one case: what went out and what came back.
 struct sent_case {
   std::vector<exchange> sent;
   std::vector<observation> observed;
   std::vector<classification> classified;
+  // Parallel to `sent`: the step kind of each exchange (always send outside sequences).
+  std::vector<vectors::step_kind> exchange_kinds;
+  std::vector<step_run> steps;  // sequence cases: one per spec step
+  std::string skip_reason;      // set when the case was skipped before its first step
   double duration_ms = 0;
 };
+
+// 0 pass .. 5 failure: the classes worst_verdict orders by.
+int severity(verdict v) noexcept {
+  if (is_failure(v)) return 5;
+  if (is_error(v)) return 4;
+  switch (v) {
+    case verdict::skipped:
+      return 3;
+    case verdict::informational:
+      return 2;
+    case verdict::pass_non_strict:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+// Why a sequence cannot run against this target (C1: a missing section is a skip, never a
+// failure), or "" when it can.
+std::string sequence_skip_reason(const vectors::case_spec& spec, const step_executor* ex) {
+  for (const auto& st : spec.steps) {
+    if (st.kind == vectors::step_kind::control &&
+        (ex == nullptr || !ex->supports(vectors::step_kind::control)))
+      return "target has no control section";
+    if (st.kind == vectors::step_kind::await_unsolicited &&
+        (ex == nullptr || !ex->supports(vectors::step_kind::await_unsolicited)))
+      return "target has no unsolicited section";
+  }
+  return {};
+}
+
+// A send step judged on its own: the case as far as judge() looks at it, with the step's file
+// and expect (same judge function as a whole case, C1).
+vectors::case_spec step_as_case(const vectors::case_spec& spec, const vectors::step_spec& st) {
+  vectors::case_spec k;
+  k.id = spec.id;
+  k.description = spec.description;
+  k.profile = spec.profile;
+  k.level = spec.level;
+  k.manifest = spec.manifest;
+  k.folder = spec.folder;
+  k.input = st.file;
+  k.expect = st.expect;
+  return k;
+}
 
 class export_source final : public canonical_source {
  public:
@@ -185,6 +243,8 @@ classification classify_by_status(const observation& o) {
   return c;
 }
 
+verdict worst_verdict(verdict a, verdict b) noexcept { return severity(b) > severity(a) ? b : a; }
+
 std::vector<case_result> run_cases(const std::vector<selected_case>& selection, const target& t,
                                    const transport_factory& make_transport,
                                    const classifier& classify_answer, canonical_source* source,
@@ -214,16 +274,19 @@ std::vector<case_result> run_cases(const std::vector<selected_case>& selection, 
       const auto& spec = *selection[todo[n]].spec;
       auto& rec = sent[todo[n]];
       const auto start = std::chrono::steady_clock::now();
-      const std::vector<std::string> single{spec.input_bytes};
-      const auto& bodies = spec.parts.empty() ? single : spec.part_bytes;
-      for (std::size_t p = 0; p < bodies.size(); ++p) {
+      auto correlation = [&] {
+        return opts.run_id + "/" + spec.id + "/" + std::to_string(rec.sent.size() + 1);
+      };
+      // One message through this worker's transport; false when the channel failed, after
+      // which later parts or steps mean nothing (they depend on the earlier ones).
+      auto send_one = [&](const std::string& body) {
         exchange x;
         x.case_id = spec.id;
-        x.kind = kind_of(spec.id, std::string_view(bodies.front()).substr(0, 512));
-        x.body = bodies[p];
+        x.kind = kind_of(spec.id, std::string_view(body).substr(0, 512));
+        x.body = body;
         auto ct = t.content_types.find(x.kind);
         x.content_type = ct != t.content_types.end() ? ct->second : default_content_type(x.kind);
-        x.correlation_id = opts.run_id + "/" + spec.id + "/" + std::to_string(p + 1);
+        x.correlation_id = correlation();
         observation o;
         if (!tr) {
           o.outcome = transport_outcome::transport_error;
@@ -243,20 +306,92 @@ std::vector<case_result> run_cases(const std::vector<selected_case>& selection, 
         rec.sent.push_back(std::move(x));
         rec.observed.push_back(std::move(o));
         rec.classified.push_back(std::move(k));
-        // Later parts of a set mean nothing once the channel failed.
-        if (rec.observed.back().outcome != transport_outcome::completed) break;
+        rec.exchange_kinds.push_back(vectors::step_kind::send);
+        return rec.observed.back().outcome == transport_outcome::completed;
+      };
+
+      verdict pre_verdict = verdict::skipped;
+      if (spec.steps.empty()) {
+        const std::vector<std::string> single{spec.input_bytes};
+        const auto& bodies = spec.parts.empty() ? single : spec.part_bytes;
+        for (const auto& body : bodies)
+          if (!send_one(body)) break;
+        pre_verdict =
+            judge(spec, rec.observed, rec.classified, data_evidence{}, opts.judge).verdict;
+      } else if (rec.skip_reason = sequence_skip_reason(spec, opts.steps);
+                 rec.skip_reason.empty()) {
+        rec.steps.resize(spec.steps.size());
+        pre_verdict = verdict::pass;
+        for (std::size_t i = 0; i < spec.steps.size(); ++i) {
+          const auto& st = spec.steps[i];
+          auto& run = rec.steps[i];
+          const auto step_start = std::chrono::steady_clock::now();
+          run.ran = true;
+          bool go_on = true;
+          switch (st.kind) {
+            case vectors::step_kind::send: {
+              go_on = send_one(st.bytes);
+              run.exchange = rec.sent.size();
+              run.judged = judge(step_as_case(spec, st), {rec.observed.back()},
+                                 {rec.classified.back()}, data_evidence{}, opts.judge);
+              break;
+            }
+            case vectors::step_kind::wait:
+              std::this_thread::sleep_for(std::chrono::milliseconds(st.wait_ms));
+              run.judged.verdict = verdict::pass;
+              run.judged.expected = "wait " + std::to_string(st.wait_ms) + " ms";
+              run.judged.actual = run.judged.expected;
+              break;
+            case vectors::step_kind::control:
+            case vectors::step_kind::await_unsolicited: {
+              step_outcome so;
+              const std::string id = correlation();
+              try {
+                so = opts.steps->execute(spec, i, id);
+              } catch (const std::exception& e) {
+                // step_executor.hpp forbids throwing; contain it to this step.
+                so = step_outcome{};
+                so.observed.outcome = transport_outcome::transport_error;
+                so.observed.error = std::string("step executor threw: ") + e.what();
+                so.judged.verdict = verdict::transport_error;
+                so.judged.reason = so.observed.error;
+                so.judged.actual = so.observed.error;
+              }
+              so.sent.case_id = spec.id;
+              so.sent.correlation_id = id;
+              go_on = so.observed.outcome == transport_outcome::completed;
+              rec.sent.push_back(std::move(so.sent));
+              rec.observed.push_back(std::move(so.observed));
+              rec.classified.push_back(std::move(so.classified));
+              rec.exchange_kinds.push_back(st.kind);
+              run.exchange = rec.sent.size();
+              run.endpoint = std::move(so.endpoint);
+              run.judged = std::move(so.judged);
+              // A timed-out await is the step's verdict, not the end of the channel: the
+              // steps after it still run (they do not depend on the unsolicited message).
+              if (st.kind == vectors::step_kind::await_unsolicited &&
+                  run.judged.verdict == verdict::timeout)
+                go_on = true;
+              break;
+            }
+          }
+          run.duration_ms = std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - step_start)
+                                .count();
+          pre_verdict = worst_verdict(pre_verdict, run.judged.verdict);
+          if (!go_on) break;
+        }
       }
       rec.duration_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count();
-      const auto pre = judge(spec, rec.observed, rec.classified, data_evidence{}, opts.judge);
       std::lock_guard<std::mutex> lock(mu);
       ++prog.done;
-      if (is_pass(pre.verdict))
+      if (is_pass(pre_verdict))
         ++prog.passed;
-      else if (is_failure(pre.verdict))
+      else if (is_failure(pre_verdict))
         ++prog.failed;
-      else if (is_error(pre.verdict))
+      else if (is_error(pre_verdict))
         ++prog.errors;
       else
         ++prog.other;
@@ -286,26 +421,55 @@ std::vector<case_result> run_cases(const std::vector<selected_case>& selection, 
     r.profile = spec.profile;
     r.requirements = spec.requirement_ids();
     r.expected = describe_expectation(spec);
-    if (!s.run) {
+    auto& rec = sent[i];
+    if (!s.run || !rec.skip_reason.empty()) {
       r.verdict = verdict::skipped;
-      r.skip_reason = s.skip_reason;
+      r.skip_reason = s.run ? rec.skip_reason : s.skip_reason;
       out.push_back(std::move(r));
       continue;
     }
-    auto& rec = sent[i];
+    const bool sequence = !spec.steps.empty();
+    // What the case-level judgement sees: every exchange of a set, or a sequence's last send.
+    std::vector<exchange> sends;
+    std::vector<observation> observed;
+    std::vector<classification> classified;
+    for (std::size_t x = 0; x < rec.sent.size(); ++x) {
+      if (rec.exchange_kinds[x] != vectors::step_kind::send) continue;
+      if (sequence) {
+        sends.clear();
+        observed.clear();
+        classified.clear();
+      }
+      sends.push_back(rec.sent[x]);
+      observed.push_back(rec.observed[x]);
+      classified.push_back(rec.classified[x]);
+    }
+    // A sequence cut short by a transport problem has no "after the last step".
+    const bool sequence_complete =
+        !sequence || std::all_of(rec.steps.begin(), rec.steps.end(),
+                                 [](const step_run& run) { return run.ran; });
     data_evidence data;
     const bool wants_canonical =
         spec.expect.result == vectors::outcome::accept && !spec.expect.canonical.empty();
     const bool wants_set = spec.expect.pass && spec.expect.pass->set_outcome == "incomplete";
     const bool all_completed =
-        std::all_of(rec.observed.begin(), rec.observed.end(),
+        std::all_of(observed.begin(), observed.end(),
                     [](const observation& o) { return o.outcome == transport_outcome::completed; });
-    if (source != nullptr && all_completed && (wants_canonical || wants_set)) {
+    if (source != nullptr && all_completed && sequence_complete && (wants_canonical || wants_set)) {
       bool expected_ok = true;
       if (wants_canonical) expected_ok = read_json_file(spec.canonical_path(), data.expected);
       if (expected_ok) {
         data.checked = true;
-        auto found = source->lookup(spec, rec.sent, rec.classified);
+        // For a sequence, the sends only: the last answer with a message id is that of the
+        // last send step, whatever the executor steps exchanged.
+        std::vector<exchange> all_sends;
+        std::vector<classification> all_answers;
+        for (std::size_t x = 0; x < rec.sent.size(); ++x) {
+          if (rec.exchange_kinds[x] != vectors::step_kind::send) continue;
+          all_sends.push_back(rec.sent[x]);
+          all_answers.push_back(rec.classified[x]);
+        }
+        auto found = source->lookup(spec, all_sends, all_answers);
         data.found = found.found;
         data.actual = std::move(found.message);
         data.error = std::move(found.error);
@@ -313,21 +477,75 @@ std::vector<case_result> run_cases(const std::vector<selected_case>& selection, 
           data.differences = opts.diff(data.expected, data.actual);
       }
     }
-    auto j = judge(spec, rec.observed, rec.classified, data, opts.judge);
-    r.verdict = j.verdict;
-    r.expected = j.expected;
-    r.actual = j.actual;
-    r.reason = j.reason;
-    r.differences = std::move(j.differences);
+    if (!sequence) {
+      auto j = judge(spec, observed, classified, data, opts.judge);
+      r.verdict = j.verdict;
+      r.expected = j.expected;
+      r.actual = j.actual;
+      r.reason = j.reason;
+      r.differences = std::move(j.differences);
+    } else {
+      // The worst step decides; the case-level judgement (the last send's outcome and the
+      // canonical after the last step) is one more step-like verdict after them.
+      r.expected = std::to_string(spec.steps.size()) + " steps, then " + r.expected;
+      r.verdict = verdict::pass;
+      std::string reason;
+      for (std::size_t k = 0; k < spec.steps.size(); ++k) {
+        const auto& st = spec.steps[k];
+        const auto& run = rec.steps[k];
+        step_result sr;
+        sr.step = static_cast<unsigned>(k + 1);
+        sr.kind = std::string(vectors::to_string(st.kind));
+        sr.file = st.file;
+        sr.note = st.note;
+        sr.exchange = static_cast<unsigned>(run.exchange);
+        sr.duration_ms = run.duration_ms;
+        if (run.ran) {
+          sr.verdict = run.judged.verdict;
+          sr.expected = run.judged.expected;
+          sr.actual = run.judged.actual;
+          sr.reason = run.judged.reason;
+        } else {
+          sr.verdict = verdict::skipped;
+          sr.reason = "not run: an earlier step ended the sequence";
+        }
+        const std::string label = "step " + std::to_string(k + 1) + " (" + sr.kind + ")";
+        if (run.ran && st.kind != vectors::step_kind::wait) {
+          if (!r.actual.empty()) r.actual += "; ";
+          r.actual += label + ": " + sr.actual;
+        }
+        if (run.ran && worst_verdict(r.verdict, sr.verdict) != r.verdict) {
+          r.verdict = sr.verdict;
+          reason = label + ": " + (sr.reason.empty() ? sr.actual : sr.reason);
+        }
+        r.steps.push_back(std::move(sr));
+      }
+      if (sequence_complete && !observed.empty()) {
+        auto j = judge(spec, observed, classified, data, opts.judge);
+        if (worst_verdict(r.verdict, j.verdict) != r.verdict) {
+          r.verdict = j.verdict;
+          reason = "after the last step: " + j.reason;
+        }
+        r.differences = std::move(j.differences);
+      }
+      r.reason = std::move(reason);
+    }
     r.duration_ms = rec.duration_ms;
     for (std::size_t p = 0; p < rec.sent.size(); ++p) {
       const auto& x = rec.sent[p];
       const auto& o = rec.observed[p];
+      const auto step_kind = rec.exchange_kinds[p];
       exchange_record e;
       e.part = static_cast<unsigned>(p + 1);
-      e.kind = std::string(to_string(x.kind));
-      auto ep = t.endpoints.find(x.kind);
-      e.endpoint = ep != t.endpoints.end() ? ep->second : "";
+      if (step_kind == vectors::step_kind::send) {
+        e.kind = std::string(to_string(x.kind));
+        auto ep = t.endpoints.find(x.kind);
+        e.endpoint = ep != t.endpoints.end() ? ep->second : "";
+      } else {
+        e.kind = step_kind == vectors::step_kind::control ? "control" : "unsolicited";
+        for (const auto& run : rec.steps)
+          if (run.exchange == p + 1) e.endpoint = run.endpoint;
+      }
       e.correlation_id = x.correlation_id;
       e.content_type = x.content_type;
       e.sent = x.body;

@@ -192,6 +192,239 @@ TEST(HarnessRunner, QuerySourceUsesMessageIdAndPicksCanonical) {
   EXPECT_TRUE(pick_canonical(nlohmann::json::parse(R"({"x":{"y":1}})"), "/x"));
 }
 
+// ---- sequences (vectors/README.md "Sequences") -------------------------------------------
+
+// Answers the i-th exchange with answers[i] (the last one repeated); records what it was sent
+// into `sent`, which outlives the transport (the runner destroys it when its worker ends).
+class scripted_transport final : public transport {
+ public:
+  scripted_transport(std::vector<observation> answers, std::vector<exchange>& sent)
+      : answers_(std::move(answers)), sent_(sent) {}
+  observation send(const exchange& x) override {
+    sent_.push_back(x);
+    return answers_[std::min(sent_.size(), answers_.size()) - 1];
+  }
+
+ private:
+  std::vector<observation> answers_;
+  std::vector<exchange>& sent_;
+};
+
+vectors::step_spec send_step(std::string file, std::string bytes) {
+  vectors::step_spec st;
+  st.file = std::move(file);
+  st.bytes = std::move(bytes);
+  st.expect.result = vectors::outcome_from_prefix(st.file).value_or(vectors::outcome::either);
+  return st;
+}
+
+vectors::step_spec other_step(vectors::step_kind k) {
+  vectors::step_spec st;
+  st.kind = k;
+  if (k == vectors::step_kind::control) st.file = "c_change.json";
+  if (k == vectors::step_kind::await_unsolicited) st.within_ms = 100;
+  return st;
+}
+
+vectors::case_spec sequence(std::vector<vectors::step_spec> steps) {
+  vectors::case_spec c =
+      testing::make_case("edifact/messages/paxlst-sequences/90", vectors::outcome::accept);
+  c.input.clear();
+  c.input_bytes.clear();
+  c.steps = std::move(steps);
+  for (auto it = c.steps.rbegin(); it != c.steps.rend(); ++it)
+    if (it->kind == vectors::step_kind::send) {
+      c.expect.result = it->expect.result;
+      break;
+    }
+  return c;
+}
+
+struct sequence_run {
+  std::vector<case_result> results;
+  std::vector<exchange> sent;
+};
+
+sequence_run run_sequence(const vectors::case_spec& c, std::vector<observation> answers,
+                          step_executor* ex = nullptr, canonical_source* source = nullptr) {
+  sequence_run out;
+  std::vector<selected_case> sel{{&c, true, ""}};
+  runner_options ro;
+  ro.steps = ex;
+  out.results = run_cases(
+      sel, http_target(), [&] { return std::make_unique<scripted_transport>(answers, out.sent); },
+      classify_by_status, source, ro);
+  return out;
+}
+
+TEST(HarnessSequence, StepsRunInOrderAndTheWorstStepDecides) {
+  const auto c = sequence(
+      {send_step("y_a.edi", "A"), other_step(vectors::step_kind::wait), send_step("y_b.edi", "B")});
+  auto run = run_sequence(c, {answered(202), answered(422)});
+  ASSERT_EQ(run.sent.size(), 2u);
+  EXPECT_EQ(run.sent[0].body, "A");
+  EXPECT_EQ(run.sent[1].body, "B");
+  EXPECT_EQ(run.sent[1].correlation_id, "run/" + c.id + "/2");
+  const auto& r = run.results[0];
+  EXPECT_EQ(r.verdict, verdict::fail_should_have_accepted);
+  EXPECT_NE(r.reason.find("step 3 (send)"), std::string::npos) << r.reason;
+  ASSERT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(r.steps[0].verdict, verdict::pass);
+  EXPECT_EQ(r.steps[0].exchange, 1u);
+  EXPECT_EQ(r.steps[1].kind, "wait");
+  EXPECT_EQ(r.steps[1].exchange, 0u);
+  EXPECT_EQ(r.steps[2].verdict, verdict::fail_should_have_accepted);
+  EXPECT_EQ(r.steps[2].file, "y_b.edi");
+  EXPECT_EQ(r.steps[2].exchange, 2u);
+  ASSERT_EQ(r.exchanges.size(), 2u);
+  EXPECT_EQ(r.exchanges[1].http_status, 422);
+}
+
+TEST(HarnessSequence, EveryStepPassingPassesTheCase) {
+  const auto c = sequence({send_step("y_a.edi", "A"), send_step("y_a.edi", "A")});
+  auto run = run_sequence(c, {answered(202)});
+  EXPECT_EQ(run.results[0].verdict, verdict::pass) << run.results[0].reason;
+  EXPECT_EQ(run.results[0].steps.size(), 2u);
+}
+
+TEST(HarnessSequence, EachSendStepIsJudgedAgainstItsOwnExpect) {
+  // A reject step then an accept step: each judged on its own answer.
+  const auto c = sequence({send_step("n_bad.edi", "X"), send_step("y_good.edi", "A")});
+  auto run = run_sequence(c, {answered(422), answered(202)});
+  EXPECT_EQ(run.results[0].verdict, verdict::pass) << run.results[0].reason;
+  EXPECT_EQ(run.results[0].steps[0].verdict, verdict::pass);
+}
+
+TEST(HarnessSequence, TransportProblemEndsTheSequenceAndLaterStepsAreNotRun) {
+  const auto c = sequence({send_step("y_a.edi", "A"), send_step("y_b.edi", "B")});
+  auto run = run_sequence(c, {failed(transport_outcome::timeout)});
+  EXPECT_EQ(run.sent.size(), 1u);
+  const auto& r = run.results[0];
+  EXPECT_EQ(r.verdict, verdict::timeout);
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_EQ(r.steps[1].verdict, verdict::skipped);
+  EXPECT_NE(r.steps[1].reason.find("not run"), std::string::npos);
+}
+
+TEST(HarnessSequence, FailureOutranksALaterTimeout) {
+  EXPECT_EQ(worst_verdict(verdict::fail_data, verdict::timeout), verdict::fail_data);
+  EXPECT_EQ(worst_verdict(verdict::pass, verdict::timeout), verdict::timeout);
+  EXPECT_EQ(worst_verdict(verdict::pass_non_strict, verdict::pass), verdict::pass_non_strict);
+  EXPECT_EQ(worst_verdict(verdict::informational, verdict::pass_non_strict),
+            verdict::informational);
+  // Within one class the earlier step is kept.
+  EXPECT_EQ(worst_verdict(verdict::fail_wrong_code, verdict::fail_data), verdict::fail_wrong_code);
+}
+
+TEST(HarnessSequence, ControlStepWithoutExecutorSkipsTheCaseBeforeSendingAnything) {
+  const auto c = sequence({send_step("y_a.edi", "A"), other_step(vectors::step_kind::control)});
+  auto run = run_sequence(c, {answered(202)});
+  EXPECT_TRUE(run.sent.empty());
+  EXPECT_EQ(run.results[0].verdict, verdict::skipped);
+  EXPECT_EQ(run.results[0].skip_reason, "target has no control section");
+}
+
+// A step executor for the runner's side of the contract: it answers from a script and records
+// how it was called (the real one is the harness's control/unsolicited endpoint, "unsol").
+class scripted_executor final : public step_executor {
+ public:
+  bool control = true, unsolicited = true;
+  std::vector<std::pair<std::size_t, std::string>> calls;  // (step index, correlation id)
+  bool supports(vectors::step_kind k) const override {
+    return k == vectors::step_kind::control             ? control
+           : k == vectors::step_kind::await_unsolicited ? unsolicited
+                                                        : false;
+  }
+  step_outcome execute(const vectors::case_spec& c, std::size_t step,
+                       const std::string& id) override {
+    calls.emplace_back(step, id);
+    step_outcome o;
+    o.endpoint = "http://127.0.0.1:1/control/v1/status-change";
+    if (c.steps[step].kind == vectors::step_kind::control) {
+      o.sent.body = R"({"directive":"1Z"})";
+      o.observed = answered(202, R"({"delivery":"delivered"})");
+      o.judged.verdict = verdict::pass;
+      o.judged.actual = "HTTP 202";
+    } else {
+      o.observed = failed(transport_outcome::timeout);
+      o.judged.verdict = verdict::timeout;
+      o.judged.reason = "no unsolicited message within 100 ms";
+    }
+    return o;
+  }
+};
+
+TEST(HarnessSequence, UnsupportedUnsolicitedSkipsWithItsReason) {
+  scripted_executor ex;
+  ex.unsolicited = false;
+  const auto c = sequence({send_step("y_a.edi", "A"), other_step(vectors::step_kind::control),
+                           other_step(vectors::step_kind::await_unsolicited)});
+  auto run = run_sequence(c, {answered(202)}, &ex);
+  EXPECT_EQ(run.results[0].verdict, verdict::skipped);
+  EXPECT_EQ(run.results[0].skip_reason, "target has no unsolicited section");
+  EXPECT_TRUE(ex.calls.empty());
+}
+
+TEST(HarnessSequence, ExecutorStepsAreRecordedAndAnAwaitTimeoutDoesNotEndTheSequence) {
+  scripted_executor ex;
+  const auto c =
+      sequence({send_step("y_a.edi", "A"), other_step(vectors::step_kind::control),
+                other_step(vectors::step_kind::await_unsolicited), send_step("y_b.edi", "B")});
+  auto run = run_sequence(c, {answered(202)}, &ex);
+  ASSERT_EQ(ex.calls.size(), 2u);
+  EXPECT_EQ(ex.calls[0].first, 1u);
+  EXPECT_EQ(ex.calls[0].second, "run/" + c.id + "/2");
+  EXPECT_EQ(ex.calls[1].first, 2u);
+  EXPECT_EQ(run.sent.size(), 2u);  // the send after the timed-out await still ran
+  const auto& r = run.results[0];
+  EXPECT_EQ(r.verdict, verdict::timeout);
+  ASSERT_EQ(r.exchanges.size(), 4u);
+  EXPECT_EQ(r.exchanges[1].kind, "control");
+  EXPECT_EQ(r.exchanges[1].endpoint, "http://127.0.0.1:1/control/v1/status-change");
+  EXPECT_EQ(r.exchanges[1].sent, R"({"directive":"1Z"})");
+  EXPECT_EQ(r.exchanges[2].kind, "unsolicited");
+  EXPECT_EQ(r.steps[1].verdict, verdict::pass);
+  EXPECT_EQ(r.steps[2].verdict, verdict::timeout);
+  EXPECT_EQ(r.steps[3].verdict, verdict::pass);
+}
+
+// Records what the case-level look-up was given.
+class recording_source final : public canonical_source {
+ public:
+  std::vector<exchange> sent;
+  data_lookup lookup(const vectors::case_spec&, const std::vector<exchange>& s,
+                     const std::vector<classification>&) override {
+    sent = s;
+    data_lookup d;
+    d.found = true;
+    d.message = nlohmann::json::parse(R"({"canonical_version": "1.0", "travellers": []})");
+    return d;
+  }
+};
+
+TEST(HarnessSequence, CanonicalIsJudgedOnceAfterTheLastStepFromTheSendsOnly) {
+  scripted_executor ex;
+  auto c = sequence({send_step("y_a.edi", "A"), other_step(vectors::step_kind::control),
+                     send_step("y_b.edi", "B")});
+  // The corpus's first canonical file stands in for the expected state after the sequence.
+  for (const auto& k : corpus().cases)
+    if (!k.expect.canonical.empty() && k.parts.empty()) {
+      c.manifest = k.manifest;
+      c.expect.canonical = k.expect.canonical;
+      break;
+    }
+  ASSERT_FALSE(c.expect.canonical.empty());
+  recording_source src;
+  auto run = run_sequence(c, {answered(202)}, &ex, &src);
+  ASSERT_EQ(src.sent.size(), 2u);  // the control POST is not a message of the case
+  EXPECT_EQ(src.sent[1].body, "B");
+  const auto& r = run.results[0];
+  EXPECT_EQ(r.verdict, verdict::fail_data);
+  EXPECT_EQ(r.reason.rfind("after the last step", 0), 0u) << r.reason;
+  EXPECT_FALSE(r.differences.empty());
+  EXPECT_EQ(r.steps[2].verdict, verdict::pass);
+}
+
 TEST(HarnessRunner, ClassifyByStatus) {
   EXPECT_EQ(classify_by_status(answered(202)).result, decision::accepted);
   EXPECT_EQ(classify_by_status(answered(422)).result, decision::rejected);

@@ -93,7 +93,14 @@ std::vector<selected_case> select_cases(const vectors::corpus& c, const selectio
     const std::string& first =
         spec.parts.empty() ? spec.input_bytes
                            : (spec.part_bytes.empty() ? spec.input_bytes : spec.part_bytes.front());
-    const std::string kind{to_string(kind_of(spec.id, std::string_view(first).substr(0, 512)))};
+    // A sequence is routed by its first send step (all its sends go to one kind's endpoint).
+    std::string_view head = first;
+    for (const auto& st : spec.steps) {
+      if (st.kind != vectors::step_kind::send) continue;
+      head = st.bytes;
+      break;
+    }
+    const std::string kind{to_string(kind_of(spec.id, head.substr(0, 512)))};
     if (spec.retired) {
       s.skip_reason = "retired";
     } else if (!o.run.empty() && !any_selects(o.run, spec.id)) {

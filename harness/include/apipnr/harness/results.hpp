@@ -66,7 +66,9 @@ struct run_manifest {
 
 // What was sent and received in one exchange (one input or one part).
 struct exchange_record {
-  unsigned part = 1;  // 1-based
+  unsigned part = 1;  // 1-based, in exchange order over the whole case
+  // paxlst | iapi | pnrgov_edifact | pnrgov_xml; for a sequence's executor steps also
+  // control (the status-change POST) and unsolicited (a message the receiver sent unasked).
   std::string kind;
   std::string endpoint;
   std::string correlation_id;
@@ -81,6 +83,23 @@ struct exchange_record {
   std::string received_content_type;
   double latency_ms = 0;
   classification classified;
+};
+
+// One step of a sequence case (vectors/README.md "Sequences"), in step order; every step has a
+// record, also those not run because an earlier step ended in a transport problem (`skipped`).
+struct step_result {
+  unsigned step = 1;  // 1-based
+  std::string kind;   // send | wait | control | await_unsolicited
+  std::string file;   // send / control: the file beside cases.json; empty otherwise
+  std::string note;
+  harness::verdict verdict = verdict::pass;  // wait: pass once slept
+  std::string expected;
+  std::string actual;
+  std::string reason;
+  // `part` of the exchange this step made (what was sent and what came back), 0 when none
+  // (wait, a step not run).
+  unsigned exchange = 0;
+  double duration_ms = 0;
 };
 
 struct case_result {
@@ -98,6 +117,7 @@ struct case_result {
   std::string reason;
   std::vector<field_difference> differences;
   std::vector<exchange_record> exchanges;
+  std::vector<step_result> steps;  // sequence cases only; empty otherwise
   double duration_ms = 0;
 };
 

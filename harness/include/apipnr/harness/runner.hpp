@@ -7,10 +7,20 @@
 // the factory, take cases from a shared queue; parts of one case always go through one worker
 // in order; (2) judge: data look-ups (if any) and judge() per case, in corpus order.
 //
+// Sequence cases (`steps`): the steps run in order on the worker that took the case; `send`
+// steps go through its transport and are judged by judge() against the step's expect, `wait`
+// sleeps, `control` and `await_unsolicited` go to runner_options::steps (step_executor.hpp; a
+// case needing a kind the executor does not support, or any such kind without an executor, is
+// skipped with the reason naming the missing target section). A transport problem ends the
+// sequence (later steps are recorded as skipped). The case verdict is the worst step verdict
+// (worst_verdict) combined with the case-level judgement of the last send step's answer and,
+// when expect.canonical is given, of the canonical data after the last step; every step gets
+// a step_result.
+//
 // Failure containment: a transport must not throw (exchange.hpp), but if one does the
 // exception is caught and recorded as transport_error for that case only.
 // Determinism: results are in corpus order whatever `jobs` is; the correlation id of each
-// exchange is "<run_id>/<case id>/<part>".
+// exchange is "<run_id>/<case id>/<part>" (for a sequence, <part> numbers its exchanges).
 // Thread safety: `run_cases` is called from one thread; the factory, classifier and progress
 // callback are called from worker threads (the progress callback under the runner's mutex).
 #pragma once
@@ -26,6 +36,7 @@
 #include "apipnr/harness/exchange.hpp"
 #include "apipnr/harness/results.hpp"
 #include "apipnr/harness/selection.hpp"
+#include "apipnr/harness/step_executor.hpp"
 #include "apipnr/harness/target.hpp"
 #include "apipnr/harness/verdict.hpp"
 
@@ -85,7 +96,15 @@ struct runner_options {
   std::string run_id = "run";
   judge_options judge;
   std::function<void(const progress&)> on_progress;  // optional
+  // Runs the control and await_unsolicited steps of sequence cases; null: such cases are
+  // skipped (step_executor.hpp). Not owned.
+  step_executor* steps = nullptr;
 };
+
+// The worse of two verdicts for a sequence case: a failure (fail_*) is worse than a transport
+// problem (timeout, transport_error, endpoint_down), which is worse than skipped, then
+// informational, pass_non_strict, pass. Within one class `a` (the earlier step) is kept.
+verdict worst_verdict(verdict a, verdict b) noexcept;
 
 // Runs `selection` (skipped entries become `skipped` results with their reason) and returns one
 // result per entry, in selection order. `source` may be null (no data-fidelity check).
