@@ -63,5 +63,21 @@ TEST(ModelCharset, EveryStringOfAMessageIsConvertedSoItSerialises) {
   EXPECT_NE(text.find("J\xC3\x96RG"), std::string::npos);
 }
 
+// is_ascii reads eight bytes at a time: a high byte at every offset of a word, in the tail
+// after the last whole word, and in strings shorter than a word must all be seen.
+TEST(ModelCharset, IsAsciiSeesAHighByteAtEveryOffset) {
+  EXPECT_TRUE(is_ascii(""));
+  for (std::size_t size = 1; size <= 40; ++size) {
+    const std::string plain(size, 'A');
+    EXPECT_TRUE(is_ascii(plain)) << size;
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string s = plain;
+      s[at] = static_cast<char>(at % 2 == 0 ? 0x80 : 0xFF);
+      EXPECT_FALSE(is_ascii(s)) << size << " " << at;
+    }
+  }
+  EXPECT_TRUE(is_ascii(std::string_view("\x7F\x00\x01", 3)));
+}
+
 }  // namespace
 }  // namespace apipnr::model

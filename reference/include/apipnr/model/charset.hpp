@@ -25,6 +25,10 @@ enum class charset : unsigned char { ascii, latin1, utf8, other_8bit };
 // as UTF-8 (validated), the most permissive faithful reading.
 charset charset_of(std::string_view syntax_identifier) noexcept;
 
+// True when no byte of `s` is 0x80 or above. Then to_utf8() changes nothing and replaces
+// nothing, whatever the charset: a caller that knows all its input is ASCII may skip it.
+bool is_ascii(std::string_view s) noexcept;
+
 // Converts `s` in place to UTF-8 from `from`; returns the number of bytes replaced by U+FFFD.
 std::size_t to_utf8(std::string& s, charset from);
 
