@@ -113,6 +113,15 @@ wait_ready() {  # host:port leg
   return 1
 }
 
+# The corpus fixtures the receiver loads (start_receiver), declared with their SHA-256 in
+# each target so that the iAPI cases requiring them run (vectors/README.md "Fixtures").
+fixtures_json() {
+  local wl auth
+  wl=$(sha256sum "$root/vectors/fixtures/iapi-watchlist.json" | cut -d' ' -f1)
+  auth=$(sha256sum "$root/vectors/fixtures/iapi-authorisations.json" | cut -d' ' -f1)
+  echo "{\"iapi-watchlist\": \"$wl\", \"iapi-authorisations\": \"$auth\"}"
+}
+
 # The same target over the broker: queues as in amqp_flags, replies on a queue of the leg.
 write_target_amqp() {  # file leg host:port
   cat >"$1" <<EOF
@@ -125,7 +134,8 @@ write_target_amqp() {  # file leg host:port
     "reply_queue": "/queue/main.$2.replies"},
   "timeouts": {"connect_ms": 5000, "response_ms": 10000},
   "acknowledgement": "reply_queue",
-  "query": {"base_url": "http://$3", "canonical_pointer": "/messages/0/canonical"}
+  "query": {"base_url": "http://$3", "canonical_pointer": "/messages/0/canonical"},
+  "fixtures": $(fixtures_json)
 }
 EOF
 }
@@ -138,8 +148,8 @@ start_receiver() {  # leg syntax_mode profile [extra receiver flags]
   rm -f "$work/$leg.port"
   "$receiver" --address 127.0.0.1 --port 0 --specs "$root/specs" --store "$work/$leg.db" \
     --syntax-mode "$mode" --profile "$profile" --workers 2 --log-level warn \
-    --iapi-watchlist "$root/specs/iapi/watchlist.example.json" \
-    --iapi-authorisations "$root/specs/iapi/authorisations.example.json" "$@" \
+    --iapi-watchlist "$root/vectors/fixtures/iapi-watchlist.json" \
+    --iapi-authorisations "$root/vectors/fixtures/iapi-authorisations.json" "$@" \
     >"$work/$leg.port" 2>"$out/receiver-$leg.log" &
   receiver_pid=$!
   for _ in $(seq 1 100); do
@@ -164,7 +174,8 @@ write_target() {  # file host:port
     "pnrgov_edifact": "$base/v1/pnr/edifact", "pnrgov_xml": "$base/v1/pnr/xml"}},
   "timeouts": {"connect_ms": 2000, "response_ms": 30000},
   "acknowledgement": "synchronous",
-  "query": {"base_url": "$base", "canonical_pointer": "/messages/0/canonical"}
+  "query": {"base_url": "$base", "canonical_pointer": "/messages/0/canonical"},
+  "fixtures": $(fixtures_json)
 }
 EOF
 }

@@ -1,5 +1,6 @@
 """What the harness's end-to-end scripts (reference_e2e.py, mutants.py) share: a time budget, a
 private RabbitMQ node and the reference receiver as a black-box process (never linked)."""
+import hashlib
 import os
 import signal
 import subprocess
@@ -54,6 +55,22 @@ class broker:
                        stderr=subprocess.DEVNULL, timeout=60)
 
 
+# The corpus fixtures the receiver loads (vectors/README.md "Fixtures"): the iAPI cases that
+# `require` them are judged against exactly these lists, and a target declares them with their
+# SHA-256 (fixture_hashes) so that the harness runs those cases.
+FIXTURES = {"iapi-watchlist": "vectors/fixtures/iapi-watchlist.json",
+            "iapi-authorisations": "vectors/fixtures/iapi-authorisations.json"}
+
+
+def fixture_hashes(src):
+    """{name: sha256 hex} of the fixtures, for a target file's `fixtures` member."""
+    out = {}
+    for name, rel in FIXTURES.items():
+        with open(os.path.join(src, rel), "rb") as f:
+            out[name] = hashlib.sha256(f.read()).hexdigest()
+    return out
+
+
 # Harness kind -> receiver intake kind (--amqp-queue KIND=ADDRESS).
 AMQP_KINDS = {"paxlst": "paxlst", "iapi": "iapi", "pnrgov_edifact": "pnr_edifact",
               "pnrgov_xml": "pnr_xml"}
@@ -83,9 +100,9 @@ class receiver:
                 "--specs", os.path.join(src, "specs"),
                 "--store", os.path.join(work, name + ".db"),
                 "--log-level", "warn",
-                "--iapi-watchlist", os.path.join(src, "specs/iapi/watchlist.example.json"),
+                "--iapi-watchlist", os.path.join(src, FIXTURES["iapi-watchlist"]),
                 "--iapi-authorisations",
-                os.path.join(src, "specs/iapi/authorisations.example.json")] + list(extra)
+                os.path.join(src, FIXTURES["iapi-authorisations"])] + list(extra)
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log)
         line = self.proc.stdout.readline().decode().strip()  # blocks until bound or exited
         if not line.startswith("listening on "):

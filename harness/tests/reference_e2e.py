@@ -35,8 +35,8 @@ import sys
 import urllib.error
 import urllib.request
 
-from e2e_support import (amqp_queues, amqp_receiver_flags, broker, fail, receiver, remaining,
-                         set_budget)
+from e2e_support import (amqp_queues, amqp_receiver_flags, broker, fail, fixture_hashes, receiver,
+                         remaining, set_budget)
 
 PASSING = {"pass", "pass_non_strict", "informational", "skipped"}
 set_budget(170)  # CTest's TIMEOUT is 180 s: fail with a message first
@@ -47,7 +47,7 @@ def amqp_prefix(leg):
     return f"e2e.{leg}.{os.getpid()}"
 
 
-def write_target(path, base, amqp_url=None, leg=None):
+def write_target(path, base, src, amqp_url=None, leg=None):
     t = {
         "name": "reference receiver (e2e)",
         "transport": "http",
@@ -66,6 +66,9 @@ def write_target(path, base, amqp_url=None, leg=None):
         # reference (vectors/README.md "Interchange keys"), so the receiver's duplicate
         # detection (RCV-DUP-001) never answers one case with another's stored message.
         "query": {"base_url": base, "canonical_pointer": "/messages/0/canonical"},
+        # The receiver loaded the corpus fixtures (e2e_support.receiver): the iAPI cases whose
+        # CUSRES directives depend on them run (expect.cusres, `requires`).
+        "fixtures": fixture_hashes(src),
     }
     if amqp_url:
         del t["http"]
@@ -134,7 +137,7 @@ def run_suite(harness, receiver_exe, src, work, mq):
             if mq:
                 r.wait_ready(30)
             target = os.path.join(work, leg + "-target.json")
-            write_target(target, r.base, mq.url if mq else None, leg)
+            write_target(target, r.base, src, mq.url if mq else None, leg)
             out_dir = os.path.join(work, leg)
             code, out = run([harness, "run", "--target", target, "--vectors", vectors,
                              "--requirements", reqs, "--report-dir", out_dir,
