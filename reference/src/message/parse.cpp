@@ -544,30 +544,47 @@ void structure_parser::check_occurrence(std::size_t i, const node& n, const fiel
     check_value(i, n, f, occ, p, 0, rep);
     return;
   }
-  edifact::field_splitter comps(occ, d_.component, d_);
-  std::string_view cv;
+  // Split inline (field_splitter's rule: a release character makes the next byte data; the
+  // last piece takes the rest) and note which of the first 64 components hold data, so that
+  // the mandatory check below need not split the occurrence again.
+  const char* text = occ.data();
+  const std::size_t size = occ.size();
+  const char sep = d_.component;
+  const char rel = d_.release;
+  const bool has_rel = d_.has_release;
+  std::uint64_t filled = 0;
   std::uint16_t c = 0;
-  // The first components as split here, so that the mandatory check below need not split
-  // the occurrence again for each mandatory component.
-  std::array<std::string_view, 16> split{};
-  while (comps.next(cv)) {
+  for (std::size_t start = 0, k = 0;;) {
+    while (k < size) {
+      const char ch = text[k];
+      if (has_rel && ch == rel) {
+        k += 2;  // the released character never splits
+        continue;
+      }
+      if (ch == sep) break;
+      ++k;
+    }
+    const std::string_view cv =
+        k >= size ? occ.substr(start) : std::string_view(text + start, k - start);
     ++c;
-    if (c <= split.size()) split[c - 1] = cv;
+    if (c >= 1 && c <= 64 && !cv.empty()) filled |= std::uint64_t{1} << (c - 1);
     const field_def* cf = f.component(c);
     if (cf == nullptr) {
       if (!cv.empty()) {
         report(errc::too_many_components, i, &n,
                f.id + " defines no component " + std::to_string(c), p, c, rep);
       }
-      continue;
+    } else {
+      check_value(i, n, *cf, cv, p, c, rep);
     }
-    check_value(i, n, *cf, cv, p, c, rep);
+    if (k >= size) break;
+    start = ++k;
   }
   for (const auto& cf : f.components) {
     if (cf.status != status::mandatory) continue;
-    if (cf.pos > c ||
-        (cf.pos <= split.size() ? split[cf.pos - 1] : edifact::component(occ, cf.pos, d_))
-            .empty()) {
+    const bool empty = cf.pos >= 1 && cf.pos <= 64 ? (filled >> (cf.pos - 1) & 1u) == 0
+                                                   : edifact::component(occ, cf.pos, d_).empty();
+    if (cf.pos > c || empty) {
       report(errc::missing_component, i, &n, f.id + "/" + cf.id + " missing", p, cf.pos, rep);
     }
   }
