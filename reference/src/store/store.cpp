@@ -448,6 +448,38 @@ struct store::impl {
     return put_outcome{id, false};
   }
 
+  // Runs every put and audit row of a batch inside the open transaction. Returns true when all
+  // succeeded. With `isolate`, each item runs in its own savepoint and a failing one is rolled
+  // back alone; without, the first failure stops the pass (the caller rolls back and retries
+  // with `isolate`).
+  bool run_items(connection& c, std::vector<job>& batch, bool isolate,
+                 std::vector<boost::system::result<put_outcome>>& put_results,
+                 std::vector<error_code>& audit_results) {
+    bool all_ok = true;
+    for (job& j : batch) {
+      const std::int64_t seq_before = last_seq_;
+      const digest hash_before = last_hash_;
+      if (isolate) c.exec("SAVEPOINT item");
+      bool item_ok = true;
+      if (auto* p = std::get_if<put_job>(&j)) {
+        put_results.push_back(apply_put(c, p->data));
+        item_ok = put_results.back().has_value();
+      } else if (auto* a = std::get_if<audit_job>(&j)) {
+        item_ok = append_audit(c, a->entry);
+        audit_results.push_back(item_ok ? error_code{} : error_code(errc::audit_failed));
+      }
+      if (!item_ok) {
+        all_ok = false;
+        if (!isolate) return false;
+        c.exec("ROLLBACK TO item");
+        last_seq_ = seq_before;
+        last_hash_ = hash_before;
+      }
+      if (isolate) c.exec("RELEASE item");
+    }
+    return all_ok;
+  }
+
   void run_batch(std::vector<job>& batch) {
     connection& c = *writer_db_;
     std::vector<boost::system::result<put_outcome>> put_results;
@@ -481,36 +513,30 @@ struct store::impl {
       return;
     }
 
-    if (c.exec("BEGIN IMMEDIATE") != SQLITE_OK || !load_chain_head(c)) {
-      c.exec("ROLLBACK");
-      batch_error = errc::commit_failed;
-    } else {
-      for (job& j : batch) {
-        // A savepoint per put: one failing put is rolled back alone, the others still commit.
-        const std::int64_t seq_before = last_seq_;
-        const digest hash_before = last_hash_;
-        c.exec("SAVEPOINT item");
-        bool item_ok = true;
-        if (auto* p = std::get_if<put_job>(&j)) {
-          put_results.push_back(apply_put(c, p->data));
-          item_ok = put_results.back().has_value();
-        } else if (auto* a = std::get_if<audit_job>(&j)) {
-          item_ok = append_audit(c, a->entry);
-          audit_results.push_back(item_ok ? error_code{} : error_code(errc::audit_failed));
-        }
-        if (!item_ok) {
-          c.exec("ROLLBACK TO item");
-          last_seq_ = seq_before;
-          last_hash_ = hash_before;
-        }
-        c.exec("RELEASE item");
+    // First pass without savepoints: a SAVEPOINT and a RELEASE per put were two more statements
+    // per iAPI request (docs/PERFORMANCE.md). Only when a put fails is the batch rolled back and
+    // run again with a savepoint per put, so that the failing put is rolled back alone and the
+    // others still commit (the chain head is reloaded at BEGIN, so the retry starts clean).
+    bool begun = false;
+    for (const bool isolate : {false, true}) {
+      put_results.clear();
+      audit_results.clear();
+      if (c.exec("BEGIN IMMEDIATE") != SQLITE_OK || !load_chain_head(c)) {
+        c.exec("ROLLBACK");
+        break;
       }
+      begun = true;
+      if (run_items(c, batch, isolate, put_results, audit_results) || isolate) break;
+      c.exec("ROLLBACK");
+      begun = false;
+    }
+    if (!begun) {
+      batch_error = errc::commit_failed;
+    } else if (c.exec("COMMIT") != SQLITE_OK) {
       // RCV-DUR-001: nothing is acknowledged unless this COMMIT returned SQLITE_OK (with
       // synchronous=FULL the WAL has been fsynced by then).
-      if (c.exec("COMMIT") != SQLITE_OK) {
-        c.exec("ROLLBACK");
-        batch_error = errc::commit_failed;
-      }
+      c.exec("ROLLBACK");
+      batch_error = errc::commit_failed;
     }
 
     // Counters first, so that a caller woken by its callback already sees its transaction.
@@ -553,11 +579,12 @@ struct store::impl {
         batch.push_back(std::move(queue_.front().second));
         queue_.pop_front();
       } else {
-        // Group commit: give concurrent puts up to max_wait (counted from the arrival of the
-        // oldest one) to join, unless the batch is already full. If the previous COMMIT was
-        // slow the deadline has passed and whatever queued meanwhile goes at once.
+        // Group commit: the batch is what queued while the previous COMMIT ran (by default,
+        // max_wait = 0, nothing waits: an idle writer commits a lone put at once, so there is
+        // no latency floor). A positive max_wait gives concurrent puts up to that long (counted
+        // from the arrival of the oldest one) to join, unless the batch is already full.
         const auto deadline = queue_.front().first + opts_.max_wait;
-        if (opts_.max_batch > 1 && !stopping_)
+        if (opts_.max_batch > 1 && opts_.max_wait.count() > 0 && !stopping_)
           cv_.wait_until(lk, deadline,
                          [&] { return stopping_ || queue_.size() >= opts_.max_batch; });
         while (!queue_.empty() && batch.size() < opts_.max_batch &&

@@ -10,7 +10,7 @@
 //
 // Writes (put, audit rows, retention) go through ONE writer thread that owns the write
 // connection. Concurrent puts are batched into one transaction (group commit: at most
-// options::max_batch puts, waiting at most options::max_wait for more after the first); a put
+// options::max_batch puts, those queued while the previous commit ran); a put
 // completes only after COMMIT of its batch returned (RCV-DUR-001, RCV-DUR-002). Reads use a
 // pool of read-only connections and never block the writer (WAL).
 //
@@ -128,11 +128,13 @@ struct masking_rules {
 
 struct options {
   std::filesystem::path path;  // the database file (created when missing)
-  // Group commit (RCV-DUR-001): a batch is at most max_batch puts; after the first put of a
-  // batch arrives the writer waits at most max_wait for more. max_batch = 1 gives one
-  // transaction per put.
+  // Group commit (RCV-DUR-001): a batch is at most max_batch puts: those that queued while the
+  // previous COMMIT (its fsync) ran. With max_wait > 0 the writer also waits up to max_wait
+  // after the first put of a batch for more; the default 0 commits as soon as the writer is
+  // idle (a fixed wait was a latency floor for every iAPI request, docs/PERFORMANCE.md).
+  // max_batch = 1 gives one transaction per put.
   std::size_t max_batch = 256;
-  std::chrono::microseconds max_wait{2000};
+  std::chrono::microseconds max_wait{0};
   std::size_t max_queue = 10000;  // queued puts beyond this are refused with queue_full
   // PRAGMA synchronous: true = FULL (WAL fsynced at every commit: survives power loss, the
   // default; see docs/STORE.md), false = NORMAL (survives a process crash only).
