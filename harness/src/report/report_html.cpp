@@ -460,6 +460,29 @@ void case_facts(std::string& out, const json& c) {
   out += "</dl>\n";
 }
 
+// The steps of a sequence case in order, each with its verdict and the exchange (part) it
+// made, whose sent and received bytes follow in the exchanges block.
+void steps_table(std::string& out, const json& c) {
+  const json& steps = arr(c, "steps");
+  if (steps.empty()) return;
+  out +=
+      "<table><caption>Sequence steps (worst step verdict decides the case)</caption><thead><tr>"
+      "<th scope=\"col\">Step</th><th scope=\"col\">Kind</th><th scope=\"col\">File</th>"
+      "<th scope=\"col\">Verdict</th><th scope=\"col\">Expected</th><th scope=\"col\">Actual"
+      "</th><th scope=\"col\">Reason</th><th scope=\"col\">Exchange</th></tr></thead><tbody>\n";
+  for (const auto& st : steps) {
+    std::string file = h(str(st, "file"));
+    if (!str(st, "note").empty()) file += (file.empty() ? "" : "<br>") + h(str(st, "note"));
+    const std::string part = str(st, "exchange");
+    out += "<tr><th scope=\"row\">" + h(str(st, "step")) + "</th><td>" + h(str(st, "kind")) +
+           "</td><td>" + file + "</td><td>" + verdict_badge(str(st, "verdict")) + "</td><td>" +
+           h(str(st, "expected")) + "</td><td>" + h(str(st, "actual")) + "</td><td>" +
+           h(str(st, "reason")) + "</td><td>" +
+           (part.empty() || part == "0" ? std::string() : "part " + h(part)) + "</td></tr>\n";
+  }
+  out += "</tbody></table>\n";
+}
+
 void differences_table(std::string& out, const json& c) {
   const json& diffs = arr(c, "differences");
   if (diffs.empty()) return;
@@ -688,6 +711,7 @@ std::string render_one(const json& r, const html_options& opts) {
     out += "<article class=\"case\" id=\"" + anchor("case-", id) + "\">\n<h3><code>" + h(id) +
            "</code> " + verdict_badge(str(*c, "verdict")) + "</h3>\n";
     case_facts(out, *c);
+    steps_table(out, *c);
     differences_table(out, *c);
     exchanges_block(out, *c, opts);
     out += "</article>\n";

@@ -67,6 +67,39 @@ TEST(ReportHtml, MatchesGoldenFile) {
   expect_golden("report_zephyr.html", render(fixture("results_zephyr.json")));
 }
 
+TEST(ReportHtml, FailedSequenceShowsItsStepsBeforeTheExchangedBytes) {
+  json j = fixture("results_zephyr.json");
+  json c = j["cases"][1];  // a failure with one exchange
+  c["id"] = "edifact/messages/paxlst-sequences/1";
+  c["verdict"] = "fail_should_have_accepted";
+  c["reason"] = "step 2 (send): part 1 rejected";
+  json second = c["exchanges"][0];
+  second["part"] = 2;
+  second["http_status"] = 422;
+  c["exchanges"].push_back(second);
+  c["steps"] = json::parse(R"([
+    {"step": 1, "kind": "send", "file": "y_initial_resent.edi", "note": "first copy",
+     "verdict": "pass", "expected": "accept", "actual": "accepted, HTTP 202", "reason": "",
+     "exchange": 1, "duration_ms": 3.5},
+    {"step": 2, "kind": "wait", "verdict": "pass", "expected": "wait 200 ms",
+     "actual": "wait 200 ms", "reason": "", "duration_ms": 200.0},
+    {"step": 3, "kind": "send", "file": "y_initial_resent.edi", "note": "<resend>",
+     "verdict": "fail_should_have_accepted", "expected": "accept",
+     "actual": "rejected, HTTP 422", "reason": "part 1 rejected", "exchange": 2,
+     "duration_ms": 4.0}])");
+  j["cases"].push_back(c);
+  const std::string failures = section(render(j), "failures");
+  const auto table = failures.find("Sequence steps");
+  ASSERT_NE(table, std::string::npos);
+  // The step table comes before the bytes of this case's exchanges.
+  EXPECT_LT(table, failures.find("Exchange, part 2"));
+  EXPECT_NE(failures.find("y_initial_resent.edi<br>&lt;resend&gt;"), std::string::npos);
+  EXPECT_NE(failures.find("rejected, HTTP 422"), std::string::npos);
+  EXPECT_NE(failures.find("<td>part 2</td>"), std::string::npos);
+  // A wait made no exchange: its cell stays empty.
+  EXPECT_NE(failures.find("wait 200 ms</td><td></td><td></td></tr>"), std::string::npos);
+}
+
 TEST(ReportHtml, RenderingIsDeterministic) {
   const json j = fixture("results_zephyr.json");
   EXPECT_EQ(render(j), render(j));
