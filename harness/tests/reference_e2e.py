@@ -122,14 +122,15 @@ def run_suite(harness, receiver_exe, src, work, mq):
     # (leg, receiver syntax mode, selection): syntax cases are judged as ISO 9735 is written,
     # message-level cases under their profile (baseline here), as the reference's own vector
     # tests do.
-    # Country profiles need a receiver started with that profile (one profile per process).
+    # Country profiles need a receiver started with that profile (one profile per process);
+    # eu adds the EU PNR push window (pnrgov-sequences/10, 11).
     messages = ["--run", "edifact/messages", "--run", "xml"]
     legs = [("syntax", "strict", ["--syntax-only"], ["--run", "edifact/syntax"])]
     # The baseline leg runs the SHOULD cases too (--strict): the reference meets them, and the
     # resend sequences (RCV-DUP-001, RCV-MULTI-002: vectors/README.md "Sequences") are SHOULD.
     legs += [(p, "tolerant", ["--profile", p],
               ["--profile", p] + (["--strict"] if p == "baseline" else []) + messages)
-             for p in ("baseline", "us", "uk", "cn")]
+             for p in ("baseline", "us", "uk", "cn", "eu")]
     results = {}
     for leg, mode, extra, selection in legs:
         if mq:
