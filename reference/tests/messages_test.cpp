@@ -28,11 +28,13 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "apipnr/common/diagnostic.hpp"
+#include "apipnr/iapi/decision_engine.hpp"
 #include "apipnr/model/canonical.hpp"
 #include "apipnr/pipeline/pipeline.hpp"
 #include "apipnr/vectors/loader.hpp"
@@ -214,6 +216,53 @@ struct judgement {
   std::vector<std::string> findings;  // every finding, for the failure message
 };
 
+// What the reference answers an iAPI request the pipeline accepted (docs/IAPI.md), with the
+// corpus fixtures the case requires as lists: the receiver refuses it when the engine refuses
+// the whole request (header ERP+1, e.g. IAPI-REQ-EMPTY) or when no CUSRES can echo it (no
+// RFF+TN, TRN-H2H-001); otherwise each passenger gets a directive, keyed by RFF+ABO.
+struct iapi_answer {
+  bool refused = false;
+  std::string why;
+  std::map<std::string, std::string> directives;
+};
+
+iapi_answer answer_iapi(const vectors::case_spec& c, const model::canonical_message& request) {
+  iapi_answer a;
+  iapi::decision_engine engine;
+  iapi::list_paths paths;
+  for (const auto& f : c.required_fixtures) {
+    const auto file = std::filesystem::path(APIPNR_VECTORS_DIR) / "fixtures" / (f + ".json");
+    if (f == "iapi-watchlist") paths.watchlist = file;
+    if (f == "iapi-authorisations") paths.authorisations = file;
+  }
+  if (!paths.watchlist.empty() || !paths.authorisations.empty()) {
+    iapi::load_error err;
+    if (engine.reload(paths, err)) {
+      a.refused = true;
+      a.why = "the fixtures did not load: " + err.to_string();
+      return a;
+    }
+  }
+  const iapi::decision_set d = engine.decide(request);
+  responses::envelope env;  // the receiver's envelope, as far as a CUSRES needs one
+  env.sender = {"APIPNR", "ZZ"};
+  env.recipient = {"XXAPI", "ZZ"};
+  env.date = "250301";
+  env.time = "0930";
+  env.control_reference = "1";
+  const auto cusres = iapi::to_cusres(request, d, env);
+  if (d.header_error) {
+    a.refused = true;
+    a.why = "header-level refusal: " + d.header_error.message();
+  } else if (!cusres) {
+    a.refused = true;
+    a.why = "no CUSRES can answer it: " + cusres.error().message();
+  }
+  for (const auto& p : d.passengers)
+    a.directives[p.passenger_reference] = std::string(responses::code(p.directive));
+  return a;
+}
+
 judgement judge(const vectors::case_spec& c) {
   judgement j;
   std::string load_problem;
@@ -292,6 +341,30 @@ judgement judge(const vectors::case_spec& c) {
   bool rejected = false;
   for (const auto& d : all) rejected = rejected || d.level >= severity::error;
   if (incomplete_expected && formed_by_parts == 0) rejected = true;
+
+  // iAPI cases (sent to the iAPI endpoint, vectors/README.md): the engine answers a request
+  // the pipeline accepted, and expect.cusres states what it answers.
+  if (std::string_view(c.id).starts_with("edifact/messages/iapi/") && !rejected) {
+    for (const auto& m : formed) {
+      if (m.message.kind != "iapi_request") continue;
+      const iapi_answer a = answer_iapi(c, m);
+      if (a.refused) {
+        j.findings.push_back("iAPI: " + a.why);
+        rejected = true;
+      }
+      if (!c.expect.cusres) continue;
+      for (const auto& t : c.expect.cusres->travellers) {
+        const auto it = a.directives.find(t.abo);
+        const std::string got = it == a.directives.end() ? "no answer" : it->second;
+        if (!t.directive.empty() && got != t.directive)
+          j.failures.push_back("iAPI traveller " + t.abo + ": directive " + t.directive +
+                               " expected, " + got);
+      }
+      if (!c.expect.cusres->header_erc.empty() && c.expect.cusres->header_erc != "0" && !a.refused)
+        j.failures.push_back("iAPI: header ERC " + c.expect.cusres->header_erc +
+                             " expected, the engine answered the passengers");
+    }
+  }
 
   if (c.expect.result == vectors::outcome::accept && rejected) {
     j.failures.push_back("expected accept, the reference rejected");
