@@ -2049,8 +2049,11 @@ def main():
     paxlst_sequences()
     iapi_sequences()
     check_examples()
-    if OUT.exists():
-        shutil.rmtree(OUT)
+    # Only the folders written here are replaced: a folder under OUT that this script does not
+    # write (written by hand or by another generator) is left alone.
+    for folder in FOLDERS:
+        if (OUT / folder).exists():
+            shutil.rmtree(OUT / folder)
     lists = {}
     total = 0
     for folder, data in FOLDERS.items():
