@@ -594,7 +594,6 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
   const segment_def* layout = n.def;
   if (layout == nullptr) return;
   const edifact::segment& s = *out_.segments[i].seg;
-  const std::uint16_t last = layout->last_position();
   std::uint16_t present = 0;  // positions seen (s.body empty: none)
   if (!s.body.empty()) {
     // The tree's element index holds the split (one or more elements whenever the body is
@@ -608,6 +607,9 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
       if (raw.empty()) continue;
       const auto [f, positional_rep] = layout->element_at(p);
       if (f == nullptr) {
+        // Only here: last_position() walks the whole layout, once per segment it was a
+        // noticeable share of the element checks.
+        const std::uint16_t last = layout->last_position();
         const field_def* tail = layout->elements.empty() ? nullptr : &layout->elements.back();
         if (p > last && tail != nullptr && tail->encoding != repeat_encoding::separator &&
             tail->positional_span > 1) {
