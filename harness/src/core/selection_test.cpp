@@ -99,6 +99,26 @@ TEST(HarnessSelection, TargetWithoutEndpointForKindSkips) {
   EXPECT_TRUE(s[4].run);
 }
 
+TEST(HarnessSelection, SequenceIsRoutedByItsFirstSendStep) {
+  // A syntax-corpus sequence (no folder routing) whose first send is a PNRGOV interchange.
+  vectors::corpus c;
+  c.cases.push_back(make_case("edifact/syntax/seq/1", outcome::accept));
+  auto& k = c.cases.back();
+  k.input.clear();
+  k.input_bytes.clear();
+  vectors::step_spec wait;
+  wait.kind = vectors::step_kind::wait;
+  vectors::step_spec send;
+  send.file = "y_push.edi";
+  send.bytes = "UNA:+.? 'UNB+IATA:1+XX+PIU+250301:0930+1'UNH+1+PNRGOV:11:1:IA'";
+  k.steps = {wait, send, send};
+  selection_options o;
+  o.available_kinds = {"paxlst"};
+  EXPECT_EQ(select_cases(c, o)[0].skip_reason, "target has no endpoint for pnrgov_edifact");
+  o.available_kinds = {"pnrgov_edifact"};
+  EXPECT_TRUE(select_cases(c, o)[0].run);
+}
+
 TEST(HarnessSelection, RealCorpusSelectsByPrefixAndFamilies) {
   auto corpus = vectors::load_corpus(APIPNR_VECTORS_DIR);
   ASSERT_TRUE(corpus.has_value());
