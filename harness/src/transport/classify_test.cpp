@@ -204,6 +204,38 @@ TEST(ClassifyCusres, AppendixA2OkToBoard) {
   EXPECT_EQ(c.directives[0].code, "0Z");
 }
 
+// What pairs the answer with its request (TRN-H2H-001, API-CUSRES-RFF-001): UNH 0062/0068 and
+// the first RFF, carried into classification::cusres for expect.cusres.
+TEST(ClassifyCusres, ReferencesAndGroupsReachTheClassification) {
+  cusres_report r;
+  ASSERT_EQ(read_cusres(kCusresA2, r), "");
+  EXPECT_EQ(r.message_reference, "1");
+  EXPECT_EQ(r.common_access_reference, "XX123/250301/1100");
+  EXPECT_EQ(r.first_rff, "TN");
+  EXPECT_EQ(r.transaction_reference, "XX1232503011");
+  EXPECT_FALSE(r.tn_group_has_dtm_or_loc);  // DTM/LOC belong to the RFF+AF group
+  const auto c = classify(http(200, "application/edifact", kCusresA2));
+  ASSERT_TRUE(c.cusres.has_value());
+  EXPECT_EQ(c.cusres->document, "962");
+  EXPECT_EQ(c.cusres->transaction_reference, "XX1232503011");
+  ASSERT_EQ(c.cusres->groups.size(), 1U);
+  EXPECT_EQ(c.cusres->groups[0].avf, "ABC123");
+  EXPECT_EQ(c.cusres->groups[0].codes, std::vector<std::string>{"0Z"});
+  // A TN group with a date, and a first RFF that is not TN.
+  ASSERT_EQ(read_cusres("UNH+7+CUSRES:D:05B:UN:IATA'BGM+962'RFF+TN:T1'DTM+189:2503011100:201'"
+                        "ERP+1'ERC+1'UNT+6+7'",
+                        r),
+            "");
+  EXPECT_TRUE(r.tn_group_has_dtm_or_loc);
+  ASSERT_EQ(read_cusres("UNH+7+CUSRES:D:05B:UN:IATA'BGM+962'RFF+AF:XX123'RFF+TN:T1'ERP+1'ERC+1'"
+                        "UNT+6+7'",
+                        r),
+            "");
+  EXPECT_EQ(r.first_rff, "AF");
+  EXPECT_EQ(r.transaction_reference, "");
+  EXPECT_FALSE(classify(http(400, "application/edifact", kContrlA4)).cusres.has_value());
+}
+
 TEST(ClassifyCusres, EveryDirectivePerPassenger) {
   const std::string body =
       "UNH+1+CUSRES:D:05B:UN:IATA'BGM+962'RFF+TN:1'"
