@@ -344,6 +344,48 @@ TEST(StoreGroupCommit, ConcurrentPutsShareTransactions) {
   EXPECT_GT(st.largest_batch, 1u);
 }
 
+// The writer runs a batch without savepoints first and, only when a put fails, rolls it back and
+// runs it again with a savepoint per put: the failing put is refused alone, the rest of its
+// batch commits in the same transaction and the audit chain stays whole.
+TEST(StoreGroupCommit, AFailingPutIsRolledBackAloneAndItsBatchCommits) {
+  temp_dir dir;
+  options o;
+  o.max_wait = std::chrono::milliseconds(300);  // the three puts below share one batch
+  auto s = open_store(dir, o);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(dir.file().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    const int rc = sqlite3_exec(db,
+                                "CREATE TRIGGER test_refuse BEFORE INSERT ON interchanges "
+                                "WHEN NEW.control_reference = 'F2' "
+                                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+                                nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK);
+  }
+  std::vector<received> records;
+  for (const char* ref : {"F1", "F2", "F3"}) records.push_back(make_api(ref, 1));
+  std::vector<std::promise<boost::system::result<put_outcome>>> done(3);
+  for (std::size_t i = 0; i < 3; ++i)
+    ASSERT_FALSE(s->put_async(
+        std::move(records[i]),
+        [&done, i](boost::system::result<put_outcome> r) { done[i].set_value(std::move(r)); }));
+  const auto r1 = done[0].get_future().get();
+  const auto r2 = done[1].get_future().get();
+  const auto r3 = done[2].get_future().get();
+  ASSERT_TRUE(r1) << r1.error().message();
+  ASSERT_TRUE(r3) << r3.error().message();
+  ASSERT_FALSE(r2);
+  EXPECT_EQ(r2.error(), errc::write_failed);
+  EXPECT_EQ(s->stats().transactions, 1u);
+  EXPECT_EQ(s->stats().largest_batch, 2u);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 2);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM audit_log WHERE event = 'receipt'"), 2);
+  const auto v = s->verify_audit();
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->ok);
+}
+
 TEST(StoreGroupCommit, BatchOfOneMeansOneTransactionPerPut) {
   temp_dir dir;
   options o;
