@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <mutex>
 #include <set>
 
@@ -108,6 +109,8 @@ diagnostic make(push_errc e, const push_policy& p, std::string detail,
   return d;
 }
 
+constexpr std::size_t max_push_findings = 50;
+
 std::string ordinal_pnr(std::size_t i) { return "PNR " + std::to_string(i + 1) + " of the push"; }
 
 }  // namespace
@@ -179,7 +182,9 @@ std::optional<push_summary> summarise(const json& c) {
     if (const auto sp = p.find("split_locators"); sp != p.end() && sp->is_array()) {
       v.names_split = !sp->empty();
     }
-    v.content = p.dump(-1, ' ', false, json::error_handler_t::replace);
+    // A hash, not the text: the history keeps every PNR of every cached flight, and equality is
+    // all the rules ask (a collision would only hide one PNRPUSH-UNCHANGED warning).
+    v.content = std::hash<std::string>{}(p.dump(-1, ' ', false, json::error_handler_t::replace));
     s.pnrs.push_back(std::move(v));
   }
   return s;
@@ -297,6 +302,14 @@ std::vector<diagnostic> flight_pushes::check(const push_summary& next,
                  intern(w.requirement)));
       }
     }
+  }
+  // A push of thousands of PNRs can break a rule for each (an update push re-sending every
+  // PNR); the findings of one input are bounded (RCV-LIM-001), so the rest are counted.
+  if (out.size() > max_push_findings) {
+    const std::size_t more = out.size() - max_push_findings;
+    out.resize(max_push_findings);
+    out.back().detail +=
+        "; " + std::to_string(more) + " more push history finding(s) of this push not listed";
   }
   return out;
 }

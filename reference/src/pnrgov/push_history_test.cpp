@@ -203,6 +203,15 @@ TEST(PushHistory, SeveralPushesOfOneFlightInOneInputAreJudgedInOrder) {
   EXPECT_EQ(ids(f), std::set<std::string>{"PNRPUSH-FULL-MISSING"});
 }
 
+TEST(PushHistory, FindingsOfOnePushAreBounded) {
+  json many = json::array();
+  for (int i = 0; i < 120; ++i) many.push_back(pnr("LOC" + std::to_string(1000 + i)));
+  const json first = push("full", many);
+  const auto f = after({first}, push("full", json::array()));
+  ASSERT_EQ(f.size(), 50u);
+  EXPECT_NE(f.back().detail.find("70 more"), std::string::npos) << f.back().detail;
+}
+
 TEST(PushHistory, TableFollowsEnumeratorOrderAndIsDocumented) {
   std::ifstream in(std::string(APIPNR_SOURCE_DIR) + "/docs/error-codes-pnrgov.md");
   std::ostringstream s;

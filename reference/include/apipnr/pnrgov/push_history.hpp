@@ -29,6 +29,7 @@
 //    push of the flight was sent between `earliest_hours` and `latest_hours` before it (the
 //    closure push, or any late push, without the 24-48 h push).
 // XML pushes carry no full/update indicator: the function rules skip them.
+// At most 50 findings per push; the last one counts the rest (RCV-LIM-001).
 //
 // Data protection (DP-LOG-003): details name counts, positions and push times, never a record
 // locator, name or other personal value.
@@ -94,7 +95,7 @@ struct pnr_version {
   std::size_t segments = 0;             // itinerary legs
   bool holds_flight = false;            // a leg is the pushed flight, not cancelled
   bool names_split = false;             // SG8 split locators present
-  std::string content;                  // the PNR's canonical JSON text (equality only)
+  std::uint64_t content = 0;            // hash of the PNR's canonical JSON text (equality only)
 };
 
 struct push_summary {
