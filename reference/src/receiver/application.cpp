@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apipnr/receiver/components.hpp"
+#include "apipnr/receiver/unsolicited.hpp"
 #include "faults.hpp"
 #if APIPNR_RECEIVER_WITH_AMQP
 #include "amqp_intake.hpp"
@@ -140,6 +141,27 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
       return inner() + text;
     };
   }
+  // Officer status changes and the unsolicited CUSRES 132 (docs/RECEIVER.md). Without a
+  // carrier endpoint the control API still validates and answers 503.
+  {
+    std::shared_ptr<carrier_link> link;
+    if (!config_.unsolicited.url.empty()) {
+      auto l =
+          make_http_carrier_link(config_.unsolicited.url, config_.unsolicited.attempt_timeout, why);
+      if (!l) fail("014", "unsolicited.url: " + why);
+      link = std::move(*l);
+    } else if (!config_.unsolicited.queue.empty()) {
+      fail("025",
+           "unsolicited.queue: delivery over AMQP is not implemented yet; use "
+           "unsolicited.url");
+    }
+    control_ = std::make_shared<status_controller>(config_.unsolicited, chk, store_, iapi, log_,
+                                                   std::move(link), config_.receiver_id);
+    so.control = [c = control_](const transport::request& r) { return c->handle(r); };
+    so.extra_metrics = [inner = std::move(so.extra_metrics), c = control_] {
+      return inner() + c->metrics_text();
+    };
+  }
   // PNR push history (docs/RECEIVER.md): with the pipeline only (the syntax-only checker
   // extracts no pushes); read back from the store file so that it survives a restart.
   if (built.pipeline && !config_.syntax_only) {
@@ -200,6 +222,7 @@ void application::stop() noexcept {
     }
   }
 #endif
+  if (control_) control_->stop();  // no more retries; pending ones stay `pending` in the store
   store_->close();
   try {
     log_->log(log_level::info, "stopped", {{"stats_requests", server_->stats().requests_total}});
@@ -224,6 +247,7 @@ int run_main(int argc, char** argv) {
   std::optional<std::size_t> amqp_workers;
   std::optional<std::int64_t> amqp_reconnect_initial, amqp_reconnect_max;
   std::vector<std::string> faults;
+  std::optional<std::string> carrier_url, carrier_queue;
   bool require_client_cert = false, syntax_only = false;
   app.add_option("--address", address, "listen address");
   app.add_option("--port", port, "listen port; 0 = ephemeral (printed on stdout)");
@@ -262,6 +286,10 @@ int run_main(int argc, char** argv) {
   app.add_option("--amqp-workers", amqp_workers, "AMQP handler threads");
   app.add_option("--amqp-reconnect-initial-ms", amqp_reconnect_initial, "first reconnect delay");
   app.add_option("--amqp-reconnect-max-ms", amqp_reconnect_max, "largest reconnect delay");
+  app.add_option("--carrier-unsolicited-url", carrier_url,
+                 "http://host:port/path: where unsolicited CUSRES 132 are POSTed");
+  app.add_option("--carrier-unsolicited-queue", carrier_queue,
+                 "AMQP queue for unsolicited CUSRES 132 (not implemented yet)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -335,6 +363,8 @@ int run_main(int argc, char** argv) {
       a.reconnect_initial = std::chrono::milliseconds(*amqp_reconnect_initial);
     }
     if (amqp_reconnect_max) a.reconnect_max = std::chrono::milliseconds(*amqp_reconnect_max);
+    if (carrier_url) c.unsolicited.url = *carrier_url;
+    if (carrier_queue) c.unsolicited.queue = *carrier_queue;
 
     // Block the stop signals before any thread starts, so that only sigwait() sees them.
     sigset_t set;

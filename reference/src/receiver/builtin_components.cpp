@@ -175,8 +175,96 @@ class memory_store final : public message_store {
     closed_ = true;
   }
 
+  // Status changes, in memory like everything else here (lost at exit).
+  boost::system::result<std::vector<std::int64_t>> iapi_requests(
+      const store::flight_key& f) override {
+    std::shared_lock lock(mutex_);
+    std::vector<std::int64_t> ids;
+    for (std::size_t i = records_.size(); i-- > 0;) {
+      const auto& r = records_[i];
+      if (r.outcome != store::verdict::accept && r.outcome != store::verdict::accept_with_warnings)
+        continue;
+      for (const auto& m : r.messages) {
+        if (m.message.kind != "iapi_request" || !m.flight_info ||
+            m.flight_info->carrier.value_or("") != f.carrier ||
+            m.flight_info->number.value_or("") != f.number || m.flight_info->legs.empty() ||
+            !m.flight_info->legs.front().departure.scheduled.value_or("").starts_with(f.date)) {
+          continue;
+        }
+        ids.push_back(static_cast<std::int64_t>(i + 1));
+        break;
+      }
+    }
+    return ids;
+  }
+  boost::system::result<std::string> raw(std::int64_t id, std::string_view) override {
+    std::shared_lock lock(mutex_);
+    if (id < 1 || static_cast<std::size_t>(id) > records_.size())
+      return boost::system::errc::make_error_code(boost::system::errc::no_such_file_or_directory);
+    return records_[static_cast<std::size_t>(id - 1)].raw;
+  }
+  boost::system::result<std::optional<std::string>> iapi_status(const store::flight_key& f,
+                                                                std::string_view abo) override {
+    std::shared_lock lock(mutex_);
+    for (std::size_t i = changes_.size(); i-- > 0;) {
+      const auto& c = changes_[i].first;
+      if (c.flight.carrier == f.carrier && c.flight.number == f.number && c.flight.date == f.date &&
+          c.abo == abo)
+        return std::optional<std::string>(c.directive);
+    }
+    return std::optional<std::string>();
+  }
+  boost::system::result<std::int64_t> put_status_change(store::status_change c) override {
+    std::unique_lock lock(mutex_);
+    if (closed_)
+      return boost::system::errc::make_error_code(boost::system::errc::operation_not_permitted);
+    changes_.emplace_back(std::move(c), store::delivery_record{});
+    return static_cast<std::int64_t>(changes_.size());
+  }
+  boost::system::error_code put_delivery(std::int64_t id,
+                                         const store::delivery_record& d) override {
+    std::unique_lock lock(mutex_);
+    if (id < 1 || static_cast<std::size_t>(id) > changes_.size())
+      return boost::system::errc::make_error_code(boost::system::errc::no_such_file_or_directory);
+    changes_[static_cast<std::size_t>(id - 1)].second = d;
+    return {};
+  }
+  query_result status_changes(const store::flight_key& f, std::string_view) override {
+    std::shared_lock lock(mutex_);
+    nlohmann::json out = {
+        {"flight", {{"carrier", f.carrier}, {"number", f.number}, {"date", f.date}}}};
+    auto& list = out["status_changes"] = nlohmann::json::array();
+    for (std::size_t i = 0; i < changes_.size(); ++i) {
+      const auto& [c, d] = changes_[i];
+      if (c.flight.carrier != f.carrier || c.flight.number != f.number || c.flight.date != f.date)
+        continue;
+      nlohmann::json row = {{"id", i + 1},
+                            {"departure_airport", c.departure_airport},
+                            {"abo", c.abo},
+                            {"avf", c.avf},
+                            {"request_id", c.request_id},
+                            {"directive", c.directive},
+                            {"previous", c.previous},
+                            {"text", c.text},
+                            {"control_reference", c.control_reference},
+                            {"destination", c.destination},
+                            {"delivery", d.state == store::delivery_state::delivered ? "delivered"
+                                         : d.state == store::delivery_state::failed  ? "failed"
+                                                                                     : "pending"},
+                            {"attempts", d.attempts},
+                            {"last_error", d.last_error},
+                            {"ack_result", d.ack_result},
+                            {"ack_detail", d.ack_detail},
+                            {"message", c.message}};
+      if (!d.acknowledgement.empty()) row["acknowledgement"] = d.acknowledgement;
+      list.push_back(std::move(row));
+    }
+    return {query_status::ok, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+  }
+
  private:
   mutable std::shared_mutex mutex_;
+  std::vector<std::pair<store::status_change, store::delivery_record>> changes_;
   std::vector<store::received> records_;
   std::map<std::string, std::int64_t> by_reference_;
   std::multimap<std::size_t, std::int64_t> by_hash_;

@@ -52,7 +52,7 @@ void apply_json(config& c, const nlohmann::json& j) {
   only_keys(
       j,
       {"$schema", "listen", "threads", "tls", "auth", "limits", "timeouts", "specs_dir", "profile",
-       "syntax_mode", "store", "iapi", "receiver_id", "log_level", "faults", "amqp"},
+       "syntax_mode", "store", "iapi", "receiver_id", "log_level", "faults", "amqp", "unsolicited"},
       "");
   auto& s = c.server;
   if (auto it = j.find("listen"); it != j.end()) {
@@ -166,6 +166,19 @@ void apply_json(config& c, const nlohmann::json& j) {
     get_ms(*it, "stop_grace_ms", a.stop_grace, "/amqp");
     get(*it, "send_replies", a.send_replies, "/amqp");
   }
+  if (auto it = j.find("unsolicited"); it != j.end()) {
+    only_keys(
+        *it,
+        {"url", "queue", "max_attempts", "retry_initial_ms", "retry_max_ms", "attempt_timeout_ms"},
+        "/unsolicited");
+    auto& u = c.unsolicited;
+    get(*it, "url", u.url, "/unsolicited");
+    get(*it, "queue", u.queue, "/unsolicited");
+    get(*it, "max_attempts", u.max_attempts, "/unsolicited");
+    get_ms(*it, "retry_initial_ms", u.retry_initial, "/unsolicited");
+    get_ms(*it, "retry_max_ms", u.retry_max, "/unsolicited");
+    get_ms(*it, "attempt_timeout_ms", u.attempt_timeout, "/unsolicited");
+  }
   get(j, "receiver_id", c.receiver_id, "");
   get(j, "log_level", c.log_level, "");
   if (auto it = j.find("faults"); it != j.end()) {
@@ -234,6 +247,20 @@ void validate(const config& c) {
     if (a.reconnect_initial.count() <= 0 || a.reconnect_max < a.reconnect_initial) {
       fail("014", "amqp reconnect delays: initial > 0 and max >= initial");
     }
+  }
+  const auto& u = c.unsolicited;
+  if (!u.url.empty() && !u.queue.empty()) {
+    fail("014", "unsolicited: give url or queue, not both");
+  }
+  if (!u.url.empty() && u.url.rfind("http://", 0) != 0) {
+    fail("014", "unsolicited.url must start with http://");
+  }
+  if (!u.queue.empty() && !a.enabled()) {
+    fail("014", "unsolicited.queue needs the AMQP connection (amqp.url)");
+  }
+  if (u.max_attempts == 0 || u.retry_initial.count() <= 0 || u.retry_max < u.retry_initial ||
+      u.attempt_timeout.count() <= 0) {
+    fail("014", "unsolicited: max_attempts and delays positive, retry_max_ms >= retry_initial_ms");
   }
 }
 

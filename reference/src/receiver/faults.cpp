@@ -206,6 +206,28 @@ class fault_store final : public message_store {
   bool is_open() const noexcept override { return inner_->is_open(); }
   std::uint64_t size() const noexcept override { return inner_->size(); }
   void close() noexcept override { inner_->close(); }
+  // Status changes are the reference's: a mutant differs only by its injected fault.
+  boost::system::result<std::vector<std::int64_t>> iapi_requests(
+      const store::flight_key& f) override {
+    return inner_->iapi_requests(f);
+  }
+  boost::system::result<std::string> raw(std::int64_t id, std::string_view actor) override {
+    return inner_->raw(id, actor);
+  }
+  boost::system::result<std::optional<std::string>> iapi_status(const store::flight_key& f,
+                                                                std::string_view abo) override {
+    return inner_->iapi_status(f, abo);
+  }
+  boost::system::result<std::int64_t> put_status_change(store::status_change c) override {
+    return inner_->put_status_change(std::move(c));
+  }
+  boost::system::error_code put_delivery(std::int64_t id,
+                                         const store::delivery_record& d) override {
+    return inner_->put_delivery(id, d);
+  }
+  query_result status_changes(const store::flight_key& f, std::string_view actor) override {
+    return inner_->status_changes(f, actor);
+  }
 
  private:
   std::shared_ptr<message_store> inner_;

@@ -81,6 +81,27 @@ class sqlite_store final : public message_store {
     closed_.store(true);
     store_->close();
   }
+  boost::system::result<std::vector<std::int64_t>> iapi_requests(
+      const store::flight_key& f) override {
+    return store_->iapi_requests(f);
+  }
+  boost::system::result<std::string> raw(std::int64_t id, std::string_view actor) override {
+    return store_->get_raw(id, actor);
+  }
+  boost::system::result<std::optional<std::string>> iapi_status(const store::flight_key& f,
+                                                                std::string_view abo) override {
+    return store_->iapi_status(f, abo);
+  }
+  boost::system::result<std::int64_t> put_status_change(store::status_change c) override {
+    return store_->put_status_change(std::move(c));
+  }
+  boost::system::error_code put_delivery(std::int64_t id,
+                                         const store::delivery_record& d) override {
+    return store_->put_delivery(id, d);
+  }
+  query_result status_changes(const store::flight_key& f, std::string_view actor) override {
+    return map(store_->status_changes(f, actor));
+  }
 
  private:
   static query_result map(boost::system::result<std::string> r) {

@@ -340,6 +340,8 @@ transport::response service::handle(const transport::request& req) {
   } else if (path == "/metrics") {
     res = is_get ? response{200, "text/plain; version=0.0.4; charset=utf-8", metrics_text(), {}}
                  : method_not_allowed("GET");
+  } else if (path.starts_with("/control/") && opts_.control) {
+    res = opts_.control(req);
   } else if (path.starts_with("/v1/messages/") || path.starts_with("/v1/flights/") ||
              path.starts_with("/v1/pnrs/")) {
     res = is_get ? query(req) : method_not_allowed("GET");
@@ -708,6 +710,14 @@ transport::response service::query(const transport::request& req) {
     log_fields["flight"] =
         std::string(parts[2]) + std::string(parts[3]) + "/" + std::string(parts[4]);
     q = store_->flight_travellers(parts[2], parts[3], parts[4], req.sender);
+  } else if (parts.size() == 6 && parts[1] == "flights" && parts[5] == "status-changes") {
+    // Officer status changes of the flight with their 132 deliveries and 312 answers.
+    log_fields["what"] = "status_changes";
+    log_fields["flight"] =
+        std::string(parts[2]) + std::string(parts[3]) + "/" + std::string(parts[4]);
+    q = store_->status_changes(
+        store::flight_key{std::string(parts[2]), std::string(parts[3]), std::string(parts[4])},
+        req.sender);
   } else if (parts.size() == 3 && parts[1] == "pnrs") {
     log_fields["what"] = "pnr";
     log_fields["locator"] = mask(parts[2]);
@@ -729,6 +739,28 @@ transport::response service::query(const transport::request& req) {
       break;
   }
   return problem_response(503, "store-unavailable", "the store could not answer", req.target);
+}
+
+// Stores without status support (the interface's defaults).
+boost::system::result<std::vector<std::int64_t>> message_store::iapi_requests(
+    const store::flight_key&) {
+  return boost::system::errc::make_error_code(boost::system::errc::function_not_supported);
+}
+boost::system::result<std::string> message_store::raw(std::int64_t, std::string_view) {
+  return boost::system::errc::make_error_code(boost::system::errc::function_not_supported);
+}
+boost::system::result<std::optional<std::string>> message_store::iapi_status(
+    const store::flight_key&, std::string_view) {
+  return boost::system::errc::make_error_code(boost::system::errc::function_not_supported);
+}
+boost::system::result<std::int64_t> message_store::put_status_change(store::status_change) {
+  return boost::system::errc::make_error_code(boost::system::errc::function_not_supported);
+}
+boost::system::error_code message_store::put_delivery(std::int64_t, const store::delivery_record&) {
+  return boost::system::errc::make_error_code(boost::system::errc::function_not_supported);
+}
+query_result message_store::status_changes(const store::flight_key&, std::string_view) {
+  return {query_status::failed, {}};
 }
 
 void service::observe(kind k, std::string_view verdict, double seconds) {

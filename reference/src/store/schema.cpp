@@ -121,7 +121,39 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE INDEX interchanges_for_retention ON interchanges(category, state, received_at);
 )sql";
 
-constexpr std::array<const char*, schema_version> steps{v1, v2};
+// Version 3: officer status changes of iAPI passengers and the delivery of their unsolicited
+// CUSRES 132 (API-IAPI-FLOW-007/008). One row per change; the newest row of a passenger is its
+// current status. The 132 and the carrier's 312 are kept as evidence of what was exchanged.
+constexpr const char* v3 = R"sql(
+CREATE TABLE iapi_status_changes(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  carrier TEXT NOT NULL,
+  number TEXT NOT NULL,
+  date TEXT NOT NULL,
+  departure_airport TEXT NOT NULL,
+  abo TEXT NOT NULL,
+  avf TEXT NOT NULL,
+  request_id INTEGER REFERENCES interchanges(id),
+  directive TEXT NOT NULL,
+  previous TEXT NOT NULL,
+  text TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  control_reference TEXT NOT NULL,
+  message BLOB NOT NULL,
+  destination TEXT NOT NULL,
+  delivery TEXT NOT NULL DEFAULT 'pending' CHECK (delivery IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  delivered_at INTEGER,
+  acknowledgement BLOB,
+  ack_result TEXT NOT NULL DEFAULT '',
+  ack_detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX iapi_status_by_passenger ON iapi_status_changes(carrier, number, date, abo);
+)sql";
+
+constexpr std::array<const char*, schema_version> steps{v1, v2, v3};
 
 }  // namespace
 

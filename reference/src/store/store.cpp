@@ -34,6 +34,17 @@ std::string_view to_string(verdict v) noexcept {
   }
   return "failed";
 }
+std::string_view to_string(delivery_state s) noexcept {
+  switch (s) {
+    case delivery_state::pending:
+      return "pending";
+    case delivery_state::delivered:
+      return "delivered";
+    case delivery_state::failed:
+      return "failed";
+  }
+  return "pending";
+}
 std::string_view to_string(retention_state s) noexcept {
   switch (s) {
     case retention_state::received:
@@ -1150,6 +1161,182 @@ boost::system::result<audit_verification> store::verify_audit() {
   }
   if (rc != SQLITE_DONE) return errc::read_failed;
   return v;
+}
+
+// -- iAPI status changes (API-IAPI-FLOW-007/008) ----------------------------------------------
+
+namespace {
+
+// Runs `work` as a task of its own (one transaction, audit chain head loaded) on the writer
+// thread and waits for its COMMIT.
+error_code run_write_task(store::impl& self, std::function<error_code(connection&)> work) {
+  std::promise<error_code> done;
+  auto f = done.get_future();
+  if (auto ec = self.enqueue(
+          task_job{std::move(work), [&done](error_code r) { done.set_value(r); }, false}))
+    return ec == errc::queue_full ? error_code(errc::write_failed) : ec;
+  return f.get();
+}
+
+}  // namespace
+
+boost::system::result<std::vector<std::int64_t>> store::iapi_requests(const flight_key& f) {
+  auto l = impl_->acquire_reader();
+  if (!l) return errc::read_failed;
+  statement s = l->c->prepare(
+      "SELECT DISTINCT m.interchange_id FROM flights f JOIN messages m ON m.id = f.message_id "
+      "JOIN interchanges i ON i.id = m.interchange_id WHERE f.carrier = ?1 AND f.number = ?2 "
+      "AND f.date = ?3 AND m.kind = 'iapi_request' AND i.state = 'received' "
+      "AND i.verdict IN ('accept', 'accept_with_warnings') ORDER BY m.interchange_id DESC "
+      "LIMIT 1000");
+  if (!s.valid()) return errc::read_failed;
+  s.bind(1, std::string_view(f.carrier)).bind(2, std::string_view(f.number));
+  s.bind(3, std::string_view(f.date));
+  std::vector<std::int64_t> ids;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) ids.push_back(s.int64(0));
+  if (rc != SQLITE_DONE) return errc::read_failed;
+  return ids;
+}
+
+boost::system::result<std::optional<std::string>> store::iapi_status(const flight_key& f,
+                                                                     std::string_view abo) {
+  auto l = impl_->acquire_reader();
+  if (!l) return errc::read_failed;
+  statement s = l->c->prepare(
+      "SELECT directive FROM iapi_status_changes WHERE carrier = ?1 AND number = ?2 AND date = ?3 "
+      "AND abo = ?4 ORDER BY id DESC LIMIT 1");
+  if (!s.valid()) return errc::read_failed;
+  s.bind(1, std::string_view(f.carrier)).bind(2, std::string_view(f.number));
+  s.bind(3, std::string_view(f.date)).bind(4, abo);
+  const int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<std::string>(std::string(s.text(0)));
+  if (rc != SQLITE_DONE) return errc::read_failed;
+  return std::optional<std::string>();
+}
+
+boost::system::result<std::int64_t> store::put_status_change(status_change c) {
+  if (c.abo.empty() || c.directive.empty() || c.control_reference.empty() || c.message.empty() ||
+      c.actor.empty())
+    return errc::invalid_input;
+  impl* self = impl_.get();
+  std::int64_t id = 0;
+  auto work = [self, &c, &id](connection& db) -> error_code {
+    statement s = db.prepare(
+        "INSERT INTO iapi_status_changes(at, carrier, number, date, departure_airport, abo, avf, "
+        "request_id, directive, previous, text, actor, control_reference, message, destination) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+    if (!s.valid()) return errc::write_failed;
+    s.bind(1, detail::to_millis(self->opts_.clock()))
+        .bind(2, std::string_view(c.flight.carrier))
+        .bind(3, std::string_view(c.flight.number))
+        .bind(4, std::string_view(c.flight.date))
+        .bind(5, std::string_view(c.departure_airport))
+        .bind(6, std::string_view(c.abo))
+        .bind(7, std::string_view(c.avf));
+    if (c.request_id > 0)
+      s.bind(8, c.request_id);
+    else
+      s.bind_null(8);
+    s.bind(9, std::string_view(c.directive))
+        .bind(10, std::string_view(c.previous))
+        .bind(11, std::string_view(c.text))
+        .bind(12, std::string_view(c.actor))
+        .bind(13, std::string_view(c.control_reference))
+        .bind_blob(14, std::string_view(c.message))
+        .bind(15, std::string_view(c.destination));
+    if (!s.run()) return errc::write_failed;
+    id = db.last_insert_id();
+    // DP-LOG-001/004: who changed which request's passenger status; the passenger references
+    // themselves stay out of the log (they key a person).
+    if (!self->append_audit(
+            db, {"iapi.status_change", c.actor, c.request_id > 0 ? c.request_id : id,
+                 "change=" + std::to_string(id) + " flight=" + c.flight.carrier + c.flight.number +
+                     "/" + c.flight.date + " directive=" + c.directive + " previous=" + c.previous +
+                     " reference=" + c.control_reference}))
+      return errc::write_failed;
+    return {};
+  };
+  if (auto ec = run_write_task(*self, work)) return ec;
+  return id;
+}
+
+boost::system::error_code store::put_delivery(std::int64_t id, const delivery_record& d) {
+  impl* self = impl_.get();
+  auto work = [self, id, &d](connection& db) -> error_code {
+    statement s = db.prepare(
+        "UPDATE iapi_status_changes SET delivery = ?2, attempts = ?3, last_error = ?4, "
+        "delivered_at = CASE WHEN ?2 = 'delivered' THEN ?5 ELSE delivered_at END, "
+        "acknowledgement = ?6, ack_result = ?7, ack_detail = ?8 WHERE id = ?1");
+    if (!s.valid()) return errc::write_failed;
+    s.bind(1, id)
+        .bind(2, to_string(d.state))
+        .bind(3, static_cast<std::int64_t>(d.attempts))
+        .bind(4, std::string_view(d.last_error))
+        .bind(5, detail::to_millis(self->opts_.clock()));
+    if (d.acknowledgement.empty())
+      s.bind_null(6);
+    else
+      s.bind_blob(6, std::string_view(d.acknowledgement));
+    s.bind(7, std::string_view(d.ack_result)).bind(8, std::string_view(d.ack_detail));
+    if (!s.run()) return errc::write_failed;
+    if (sqlite3_changes(db.handle()) == 0) return errc::not_found;
+    if (!self->append_audit(
+            db, {"iapi.delivery", "receiver", std::nullopt,
+                 "change=" + std::to_string(id) + " delivery=" + std::string(to_string(d.state)) +
+                     " attempts=" + std::to_string(d.attempts) + " ack=" + d.ack_result}))
+      return errc::write_failed;
+    return {};
+  };
+  return run_write_task(*self, work);
+}
+
+boost::system::result<std::string> store::status_changes(const flight_key& f,
+                                                         std::string_view actor) {
+  json rows = json::array();
+  {
+    auto l = impl_->acquire_reader();
+    if (!l) return errc::read_failed;
+    statement s = l->c->prepare(
+        "SELECT id, at, departure_airport, abo, avf, request_id, directive, previous, text, "
+        "control_reference, destination, delivery, attempts, last_error, delivered_at, "
+        "acknowledgement, ack_result, ack_detail, message FROM iapi_status_changes "
+        "WHERE carrier = ?1 AND number = ?2 AND date = ?3 ORDER BY id LIMIT 10000");
+    if (!s.valid()) return errc::read_failed;
+    s.bind(1, std::string_view(f.carrier)).bind(2, std::string_view(f.number));
+    s.bind(3, std::string_view(f.date));
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      json r = {{"id", s.int64(0)},
+                {"at", detail::iso_utc(s.int64(1))},
+                {"departure_airport", s.text(2)},
+                {"abo", s.text(3)},
+                {"avf", s.text(4)},
+                {"directive", s.text(6)},
+                {"previous", s.text(7)},
+                {"text", s.text(8)},
+                {"control_reference", s.text(9)},
+                {"destination", s.text(10)},
+                {"delivery", s.text(11)},
+                {"attempts", s.int64(12)},
+                {"last_error", s.text(13)},
+                {"ack_result", s.text(16)},
+                {"ack_detail", s.text(17)},
+                {"message", s.blob(18)}};
+      r["request_id"] = s.is_null(5) ? json(nullptr) : json(s.int64(5));
+      if (!s.is_null(14)) r["delivered_at"] = detail::iso_utc(s.int64(14));
+      if (!s.is_null(15)) r["acknowledgement"] = s.blob(15);
+      rows.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return errc::read_failed;
+  }
+  if (impl_->audit_sync({"query.status_changes", std::string(actor), std::nullopt,
+                         "flight=" + f.carrier + f.number + "/" + f.date +
+                             " rows=" + std::to_string(rows.size())}))
+    return errc::audit_failed;
+  json out = {{"flight", {{"carrier", f.carrier}, {"number", f.number}, {"date", f.date}}},
+              {"status_changes", std::move(rows)}};
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace apipnr::store

@@ -71,7 +71,7 @@ TEST(StoreSchema, MigratesVersionOneAndKeepsData) {
   auto s = open_store(dir);
   ASSERT_TRUE(s);
   s->close();
-  EXPECT_EQ(scalar(dir.file(), "PRAGMA user_version"), 2);
+  EXPECT_EQ(scalar(dir.file(), "PRAGMA user_version"), detail::schema_version);
   EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 1);
   EXPECT_EQ(
       scalar(dir.file(), "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log_no_update'"),
@@ -569,6 +569,99 @@ TEST(StoreAudit, DetectsADeletedRow) {
   ASSERT_TRUE(v);
   EXPECT_FALSE(v->ok);
   EXPECT_EQ(v->first_bad_seq, 3u);
+}
+
+// Officer status changes (API-IAPI-FLOW-007/008): the request is found by flight, a change is
+// the passenger's current status from its commit on, its delivery outcome is recorded, and the
+// whole survives a reopen; reads and writes are audited.
+TEST(StoreStatusChanges, RequestLookupStatusAndDeliveryRoundTrip) {
+  temp_dir dir;
+  const flight_key flight{"ZZ", "123", "2030-05-01"};
+  std::int64_t request_id = 0, change_id = 0;
+  {
+    auto s = open_store(dir);
+    ASSERT_TRUE(s);
+    auto batch = make_api("B1");  // a batch PAXLST of the same flight: not an iAPI request
+    ASSERT_TRUE(s->put(std::move(batch)));
+    auto request = make_api("Q1", 1);
+    request.messages[0].message.kind = "iapi_request";
+    auto put = s->put(std::move(request));
+    ASSERT_TRUE(put);
+    request_id = put->id;
+    auto rejected = make_api("Q2", 1);
+    rejected.messages[0].message.kind = "iapi_request";
+    rejected.outcome = verdict::reject;  // kept for inspection, names nobody
+    ASSERT_TRUE(s->put(std::move(rejected)));
+
+    auto ids = s->iapi_requests(flight);
+    ASSERT_TRUE(ids);
+    EXPECT_EQ(*ids, std::vector<std::int64_t>{request_id});
+    auto none = s->iapi_requests({"ZZ", "123", "2030-05-02"});
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+
+    auto status = s->iapi_status(flight, "0001");
+    ASSERT_TRUE(status);
+    EXPECT_FALSE(status->has_value());
+
+    status_change c;
+    c.flight = flight;
+    c.departure_airport = "AAA";
+    c.abo = "0001";
+    c.avf = "ABC123";
+    c.request_id = request_id;
+    c.directive = "1Z";
+    c.previous = "0Z";
+    c.text = "DO NOT BOARD";
+    c.actor = "officer";
+    c.control_reference = "1700000000001";
+    c.message = "UNB+UNOA:4+GOV+ZZAIR+300501:1000+1700000000001'BGM+132'";
+    c.destination = "http://127.0.0.1:1/carrier/v1/cusres";
+    auto id = s->put_status_change(c);
+    ASSERT_TRUE(id) << id.error().message();
+    change_id = *id;
+    status = s->iapi_status(flight, "0001");
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->value_or(""), "1Z");
+    EXPECT_FALSE(s->iapi_status(flight, "0002")->has_value());
+
+    status_change empty = c;
+    empty.abo.clear();
+    EXPECT_EQ(s->put_status_change(empty).error(), errc::invalid_input);
+
+    delivery_record d;
+    d.state = delivery_state::delivered;
+    d.attempts = 2;
+    d.acknowledgement = "UNB+UNOA:4+ZZAIR+GOV+300501:1000+9'BGM+312'";
+    d.ack_result = "acknowledged";
+    EXPECT_FALSE(s->put_delivery(change_id, d));
+    EXPECT_EQ(s->put_delivery(change_id + 100, d), errc::not_found);
+  }
+  auto s = open_store(dir);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->iapi_status(flight, "0001")->value_or(""), "1Z");
+  auto text = s->status_changes(flight, "auditor");
+  ASSERT_TRUE(text);
+  const json j = json::parse(*text);
+  ASSERT_EQ(j["status_changes"].size(), 1u);
+  const json& row = j["status_changes"][0];
+  EXPECT_EQ(row["id"], change_id);
+  EXPECT_EQ(row["request_id"], request_id);
+  EXPECT_EQ(row["directive"], "1Z");
+  EXPECT_EQ(row["previous"], "0Z");
+  EXPECT_EQ(row["delivery"], "delivered");
+  EXPECT_EQ(row["attempts"], 2);
+  EXPECT_EQ(row["ack_result"], "acknowledged");
+  EXPECT_NE(row["acknowledgement"].get<std::string>().find("BGM+312"), std::string::npos);
+  EXPECT_TRUE(row.contains("delivered_at"));
+  auto v = s->verify_audit();
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->ok);
+  s->close();
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM audit_log WHERE event IN ('iapi.status_change', "
+                   "'iapi.delivery', 'query.status_changes')"),
+            3);
 }
 
 }  // namespace

@@ -18,7 +18,8 @@
 
 namespace apipnr::receiver {
 
-class amqp_intake;  // reference/src/receiver/amqp_intake.hpp (builds with Qpid Proton only)
+class amqp_intake;        // reference/src/receiver/amqp_intake.hpp (builds with Qpid Proton only)
+class status_controller;  // apipnr/receiver/unsolicited.hpp
 
 class application {
  public:
@@ -42,7 +43,8 @@ class application {
   std::shared_ptr<message_store> store_;
   std::shared_ptr<service> service_;
   std::unique_ptr<transport::server> server_;
-  std::unique_ptr<amqp_intake> amqp_;  // null unless amqp.url is set
+  std::unique_ptr<amqp_intake> amqp_;           // null unless amqp.url is set
+  std::shared_ptr<status_controller> control_;  // the control API (officer status changes)
   std::atomic<bool> stopped_{false};
 };
 

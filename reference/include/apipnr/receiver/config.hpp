@@ -46,6 +46,18 @@ struct amqp_config {
   bool enabled() const noexcept { return !url.empty(); }
 };
 
+// Where and how the carrier is told of officer status changes (unsolicited CUSRES 132,
+// docs/RECEIVER.md "Officer status changes"). Off while both are empty.
+struct unsolicited_config {
+  std::string url;    // http://host[:port]/path of the carrier's endpoint (HTTP POST)
+  std::string queue;  // AMQP address of the carrier's queue (through the intake's broker)
+  std::uint32_t max_attempts = 5;  // delivery attempts in all, the first one included
+  std::chrono::milliseconds retry_initial{200}, retry_max{5000};  // back-off, doubled each time
+  std::chrono::milliseconds attempt_timeout{5000};                // one attempt, connect to answer
+
+  bool enabled() const noexcept { return !url.empty() || !queue.empty(); }
+};
+
 struct config {
   transport::server_options server;
   std::filesystem::path specs_dir = "specs";
@@ -64,6 +76,7 @@ struct config {
   // unless the listen address is loopback.
   std::vector<std::string> faults;
   amqp_config amqp;
+  unsolicited_config unsolicited;
 };
 
 // Applies the members present in `j` (the file format) to `c`. Throws [apipnr.receiver.003]

@@ -73,6 +73,19 @@ class message_store {
   virtual bool is_open() const noexcept = 0;
   virtual std::uint64_t size() const noexcept = 0;  // interchanges stored since start
   virtual void close() noexcept = 0;
+
+  // -- iAPI status changes (docs/RECEIVER.md "Officer status changes", API-IAPI-FLOW-007/008).
+  // The defaults answer function_not_supported (a store that cannot keep statuses); the
+  // control API then answers 501. Same contracts as the store::store members of these names.
+  virtual boost::system::result<std::vector<std::int64_t>> iapi_requests(
+      const store::flight_key& f);
+  // The raw bytes of interchange `id` (for re-reading a stored iAPI request); audited.
+  virtual boost::system::result<std::string> raw(std::int64_t id, std::string_view actor);
+  virtual boost::system::result<std::optional<std::string>> iapi_status(const store::flight_key& f,
+                                                                        std::string_view abo);
+  virtual boost::system::result<std::int64_t> put_status_change(store::status_change c);
+  virtual boost::system::error_code put_delivery(std::int64_t id, const store::delivery_record& d);
+  virtual query_result status_changes(const store::flight_key& f, std::string_view actor);
 };
 
 // The iAPI decision: the CUSRES 962 answering an iAPI request in the canonical model, or an
@@ -96,6 +109,8 @@ struct service_options {
   std::function<std::string()> extra_metrics;
   // Appended to the "ok\n" of /healthz (a mutant receiver lists its faults there).
   std::string health_detail;
+  // Handler of the control API (`/control/...`, officer status changes); unset: 404.
+  std::function<transport::response(const transport::request&)> control;
   // Extra readiness condition for /readyz: "" when ready, else why not (e.g. "AMQP intake not
   // connected"). Called on request threads; must be thread-safe.
   std::function<std::string()> readiness;

@@ -85,6 +85,44 @@ struct put_outcome {
   bool duplicate = false;  // RCV-DUP-001/002: nothing was stored, `id` is the first copy
 };
 
+// -- officer status changes and unsolicited CUSRES 132 (API-IAPI-FLOW-007/008) --------------
+// A flight as the control API names it: carrier, number and the local departure date
+// (YYYY-MM-DD) of its first leg, the key of the flights table.
+struct flight_key {
+  std::string carrier, number, date;
+};
+
+// One status change of one passenger: what the officer decided and the CUSRES 132 built for it.
+// Stored before anything is sent (the 132 is evidence, RCV-DUR-001's analogue for outbound).
+struct status_change {
+  flight_key flight;
+  std::string departure_airport;  // LOC+125 of the request's first leg
+  std::string abo, avf;           // the passenger's RFF+ABO / RFF+AVF from the request
+  std::int64_t request_id = 0;    // interchange id of the iAPI request naming the passenger
+  std::string directive;          // the new status (ERC 9321, e.g. "1Z")
+  std::string previous;           // the status it replaces
+  std::string text;               // FTX+AAP text sent with it; may be empty
+  std::string actor;              // authenticated requester (audit, DP-LOG-004)
+  std::string control_reference;  // the 132's UNB 0020, the carrier's correlation key
+  std::string message;            // the 132 interchange bytes
+  std::string destination;        // carrier endpoint (URL without credentials, or queue)
+};
+
+enum class delivery_state : std::uint8_t { pending, delivered, failed };
+std::string_view to_string(delivery_state s) noexcept;
+
+// Outcome of delivering one 132 and what the carrier answered (API-IAPI-FLOW-008).
+struct delivery_record {
+  delivery_state state = delivery_state::pending;
+  std::uint32_t attempts = 0;
+  std::string last_error;       // why the last attempt failed; empty when delivered
+  std::string acknowledgement;  // the carrier's answer bytes (CUSRES 312), may be empty
+  // "acknowledged" (a 312 echoing the 132), "error" (a 312 with ERP+1 / ERC), "invalid" (not a
+  // 312 that echoes the 132: ack_detail says why) or "" (nothing received).
+  std::string ack_result;
+  std::string ack_detail;
+};
+
 // Per data category: depersonalise after `mask_after`, delete after `delete_after`
 // (DP-RET-001, DP-RET-002). nullopt disables the stage. Both count from received_at.
 struct retention_schedule {
@@ -222,6 +260,31 @@ class store {
   //  "pnrs": [{"interchange_id", "message_id", "pnr": {...}}]}. The locator itself is not
   // written to the audit log (only the ids returned).
   [[nodiscard]] boost::system::result<std::string> pnr_by_locator(std::string_view locator, page p,
+                                                                  std::string_view actor);
+
+  // -- iAPI status (API-IAPI-FLOW-007/008) -------------------------------------------------------
+  // Interchange ids of accepted inputs holding an iAPI request (message kind iapi_request) for
+  // the flight, newest first (a later request, e.g. a change, supersedes an earlier one).
+  // Errors: read_failed.
+  [[nodiscard]] boost::system::result<std::vector<std::int64_t>> iapi_requests(const flight_key& f);
+  // The passenger's current status from status changes: the newest change's directive, or
+  // nullopt when none was recorded (the status is then the one the CUSRES 962 gave).
+  // Errors: read_failed.
+  [[nodiscard]] boost::system::result<std::optional<std::string>> iapi_status(const flight_key& f,
+                                                                              std::string_view abo);
+  // Records a change (delivery pending) with its audit row, in one committed transaction; from
+  // then on it is the passenger's current status. Returns its id. Errors: invalid_input (no
+  // abo, directive, reference or message), closed, commit_failed, write_failed.
+  [[nodiscard]] boost::system::result<std::int64_t> put_status_change(status_change c);
+  // Records the delivery outcome of change `id` (and an audit row). Errors: not_found, closed,
+  // commit_failed, write_failed.
+  [[nodiscard]] boost::system::error_code put_delivery(std::int64_t id, const delivery_record& d);
+  // Status changes of a flight, oldest first (query interface; audited like every read):
+  // {"flight": {...}, "status_changes": [{"id", "at", "departure_airport", "abo", "avf",
+  //  "request_id", "directive", "previous", "text", "control_reference", "destination",
+  //  "delivery", "attempts", "last_error", "delivered_at"?, "acknowledgement"?, "ack_result",
+  //  "ack_detail", "message"}]}. Errors: read_failed, corrupt_record, audit_failed.
+  [[nodiscard]] boost::system::result<std::string> status_changes(const flight_key& f,
                                                                   std::string_view actor);
 
   // -- data protection --------------------------------------------------------------------------
