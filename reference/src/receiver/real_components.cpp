@@ -65,6 +65,16 @@ class sqlite_store final : public message_store {
     if (out && !out->duplicate) size_.fetch_add(1);
     return out;
   }
+  void put_async(store::received r, put_done done) override {
+    auto shared = std::make_shared<put_done>(std::move(done));
+    const auto ec =
+        store_->put_async(std::move(r), [this, shared](boost::system::result<store::put_outcome> out) {
+          if (out && !out->duplicate) size_.fetch_add(1);
+          (*shared)(std::move(out));
+        });
+    // Refused before queueing (limits, closed, queue full): the callback will not run.
+    if (ec) (*shared)(ec);
+  }
   query_result interchange(std::int64_t id, std::string_view actor) override {
     return map(store_->get_interchange(id, actor));
   }

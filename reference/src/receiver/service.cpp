@@ -1,12 +1,14 @@
-// Request handling of the reference receiver. The order inside intake() is the durability
-// argument: check -> put() (returns after COMMIT) -> only then build and send any positive
-// acknowledgement (RCV-DUR-001, PNR-ACK-008, TRN-MQ-002's HTTP analogue).
+// Request handling of the reference receiver. The order of an intake is the durability
+// argument: intake_check -> put() / put_async() (completes after COMMIT) -> only then
+// acknowledge() builds and sends any positive acknowledgement (RCV-DUR-001, PNR-ACK-008,
+// TRN-MQ-002's HTTP analogue).
 #include "apipnr/receiver/service.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -353,24 +355,106 @@ transport::response service::handle(const transport::request& req) {
   return res;
 }
 
+// What an intake carries from its checks to its acknowledgement, across the store's commit
+// (handle_async runs the two halves on different threads).
+struct service::intake_state {
+  intake_state(const transport::request& rq, kind kd)
+      : req(&rq),
+        k(kd),
+        json(transport::accepts_json(rq.accept)),
+        started(rq.received == std::chrono::steady_clock::time_point{}
+                    ? std::chrono::steady_clock::now()
+                    : rq.received),
+        log_fields({{"request", rq.id},
+                    {"kind", kind_labels[static_cast<std::size_t>(kd)]},
+                    {"sender_identity", rq.sender},
+                    {"bytes", rq.body.size()}}) {}
+  std::shared_ptr<const transport::request> owner;  // keeps *req alive on the async path
+  const transport::request* req;
+  kind k;
+  bool json;
+  std::chrono::steady_clock::time_point started;
+  nlohmann::json log_fields;
+  pipeline::result r;
+  bool syntax_rejected = false;
+  std::string identity;
+  // PNR push history: held from the check to the commit on one thread (sync path only).
+  push_hold push_lock;
+  std::vector<diagnostic> push_findings;
+  severity push_worst = severity::info;
+};
+
+transport::response service::finish_intake(intake_state& st, response r, std::string_view verdict) {
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
+  observe(st.k, verdict, secs);
+  st.log_fields["status"] = r.status;
+  st.log_fields["verdict"] = verdict;
+  st.log_fields["latency_ms"] = secs * 1000.0;
+  log_->log(r.status >= 500 ? log_level::error : log_level::info, "intake", st.log_fields);
+  return r;
+}
+
 transport::response service::intake(const transport::request& req, kind k) {
-  const bool json = transport::accepts_json(req.accept);
-  const auto started = req.received == std::chrono::steady_clock::time_point{}
-                           ? std::chrono::steady_clock::now()
-                           : req.received;
-  nlohmann::json log_fields = {{"request", req.id},
-                               {"kind", kind_labels[static_cast<std::size_t>(k)]},
-                               {"sender_identity", req.sender},
-                               {"bytes", req.body.size()}};
+  intake_state st(req, k);
+  store::received rec;
+  if (auto early = intake_check(st, rec)) return std::move(*early);
+  return acknowledge(st, store_->put(std::move(rec)));
+}
+
+void service::handle_async(std::shared_ptr<const transport::request> req,
+                           transport::responder respond) {
+  const std::string& path = req->path;
+  // API intake completes from the store's commit callback. Everything else answers at once
+  // with handle() on this thread, PNR intake included: its push-history lock (push_hold) is a
+  // mutex held from the check to the commit and must be released by the thread that took it.
+  const std::optional<kind> k = req->method != "POST"      ? std::nullopt
+                                : path == "/v1/api/paxlst" ? std::optional(kind::paxlst)
+                                : path == "/v1/api/iapi"   ? std::optional(kind::iapi)
+                                                           : std::nullopt;
+  if (!k) return transport::handler::handle_async(std::move(req), std::move(respond));
+  ++in_flight_;
+  auto count = [this](const response& res) {
+    const unsigned cls = res.status / 100;
+    if (cls < 6) responses_by_class_[cls].fetch_add(1);
+    --in_flight_;
+  };
+  auto st = std::make_shared<intake_state>(*req, *k);
+  st->owner = std::move(req);
+  store::received rec;
+  std::optional<response> early;
+  try {
+    early = intake_check(*st, rec);
+  } catch (...) {
+    --in_flight_;
+    throw;  // answered with 500 by the server
+  }
+  if (early) {
+    count(*early);
+    return respond([res = std::move(*early)]() mutable { return std::move(res); });
+  }
+  // RCV-DUR-001 as in intake(): the acknowledgement is built only once the store's callback
+  // reports the COMMIT. No thread waits meanwhile, so one group commit carries every request
+  // in flight, not at most one per worker thread.
+  store_->put_async(std::move(rec), [this, st, respond = std::move(respond),
+                                     count](boost::system::result<store::put_outcome> put) {
+    respond([this, st, put = std::move(put), count]() mutable {
+      response res = acknowledge(*st, std::move(put));
+      count(res);
+      return res;
+    });
+  });
+}
+
+// Stores without an asynchronous put: the caller's thread waits for the commit.
+void message_store::put_async(store::received r, put_done done) { done(put(std::move(r))); }
+
+std::optional<transport::response> service::intake_check(intake_state& st, store::received& rec) {
+  const transport::request& req = *st.req;
+  const kind k = st.k;
+  auto& log_fields = st.log_fields;
   auto finish = [&](response r, std::string_view verdict) {
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    observe(k, verdict, secs);
-    log_fields["status"] = r.status;
-    log_fields["verdict"] = verdict;
-    log_fields["latency_ms"] = secs * 1000.0;
-    log_->log(r.status >= 500 ? log_level::error : log_level::info, "intake", log_fields);
-    return r;
+    return finish_intake(st, std::move(r), verdict);
   };
 
   // Content type (415) and declared charset (400) before any parsing.
@@ -397,9 +481,10 @@ transport::response service::intake(const transport::request& req, kind k) {
                   "reject");
   }
 
-  pipeline::result r = checker_->check(req.body);
+  st.r = checker_->check(req.body);
+  pipeline::result& r = st.r;
   cap_findings(r, opts_.max_findings);
-  bool syntax_rejected = false;
+  bool& syntax_rejected = st.syntax_rejected;
   for (const auto& d : r.findings) syntax_rejected = syntax_rejected || is_syntax_finding(d);
   if (r.envelope.syntax == "unknown" && r.outcome == pipeline::verdict::reject) {
     syntax_rejected = true;
@@ -416,11 +501,10 @@ transport::response service::intake(const transport::request& req, kind k) {
   }
 
   // Durable storage first (RCV-DUR-001); a rejected input is stored too (RCV-DUR-003).
-  const std::string identity = req.sender.empty() ? std::string("anonymous") : req.sender;
-  store::received rec;
+  st.identity = req.sender.empty() ? std::string("anonymous") : req.sender;
   rec.raw = req.body;
   rec.via = req.via_amqp ? store::channel::amqp : store::channel::http;
-  rec.sender_identity = identity;
+  rec.sender_identity = st.identity;
   rec.sender = r.envelope.sender;
   rec.control_reference = r.envelope.control_reference;
   for (const auto& m : r.messages) {
@@ -446,9 +530,9 @@ transport::response service::intake(const transport::request& req, kind k) {
   // PNR push history (PNR-GOV-PUSH-*, PNR-GOV-CANCEL-001, the profile's schedule window): an
   // accepted push is judged against the earlier pushes of its flight. The flight stays locked
   // until this input is stored and recorded, so the next push of it sees this one.
-  push_hold push_lock;
-  std::vector<diagnostic> push_findings;
-  severity push_worst = severity::info;
+  push_hold& push_lock = st.push_lock;
+  std::vector<diagnostic>& push_findings = st.push_findings;
+  severity& push_worst = st.push_worst;
   if (opts_.pushes && (k == kind::pnr_edifact || k == kind::pnr_xml) &&
       r.outcome != pipeline::verdict::reject) {
     push_lock = opts_.pushes->check(rec.messages, push_findings);
@@ -463,7 +547,24 @@ transport::response service::intake(const transport::request& req, kind k) {
       rec.outcome = store::verdict::accept_with_warnings;
     }
   }
-  auto put = store_->put(std::move(rec));
+  return std::nullopt;
+}
+
+transport::response service::acknowledge(intake_state& st,
+                                         boost::system::result<store::put_outcome> put) {
+  const transport::request& req = *st.req;
+  const kind k = st.k;
+  const bool json = st.json;
+  auto& log_fields = st.log_fields;
+  pipeline::result& r = st.r;
+  const bool syntax_rejected = st.syntax_rejected;
+  const std::string& identity = st.identity;
+  push_hold& push_lock = st.push_lock;
+  std::vector<diagnostic>& push_findings = st.push_findings;
+  const severity push_worst = st.push_worst;
+  auto finish = [&](response resp, std::string_view verdict) {
+    return finish_intake(st, std::move(resp), verdict);
+  };
   // A duplicate is answered as its first copy was (RCV-DUP-001): without history findings,
   // which would judge the push against itself, and not recorded again.
   if (put && !put->duplicate && !push_findings.empty()) {

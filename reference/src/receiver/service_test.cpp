@@ -3,8 +3,11 @@
 // otherwise the syntax-only checker (tests that need extraction are skipped then).
 #include "apipnr/receiver/service.hpp"
 
+#include <atomic>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -368,6 +371,90 @@ TEST(ReceiverServiceLimits, FindingsAreCappedErrorsFirstAndCounted) {
   if (f.back().contains("detail")) {
     EXPECT_NE(f.back().at("detail").get<std::string>().find("2901 more"), std::string::npos);
   }
+}
+
+// A store whose puts complete only once two are pending, from a thread of its own: with one
+// transport worker, a handler that waited for its commit would hold the only worker and the
+// second request would never reach the store. The asynchronous API intake answers both, and
+// only after their puts completed (RCV-DUR-001).
+class gathering_store final : public message_store {
+ public:
+  explicit gathering_store(std::shared_ptr<message_store> inner) : inner_(std::move(inner)) {}
+  ~gathering_store() override {
+    for (auto& t : threads_) t.join();
+  }
+  boost::system::result<store::put_outcome> put(store::received r) override {
+    return inner_->put(std::move(r));
+  }
+  void put_async(store::received r, put_done done) override {
+    std::lock_guard lock(mu_);
+    pending_.emplace_back(std::move(r), std::move(done));
+    if (pending_.size() < 2) return;
+    threads_.emplace_back([this, batch = std::exchange(pending_, {})]() mutable {
+      for (auto& [rec, d] : batch) {
+        completed_.fetch_add(1);
+        d(inner_->put(std::move(rec)));
+      }
+    });
+  }
+  query_result interchange(std::int64_t id, std::string_view actor) override {
+    return inner_->interchange(id, actor);
+  }
+  query_result flight_travellers(std::string_view carrier, std::string_view number,
+                                 std::string_view date, std::string_view actor) override {
+    return inner_->flight_travellers(carrier, number, date, actor);
+  }
+  query_result pnr(std::string_view locator, std::string_view actor) override {
+    return inner_->pnr(locator, actor);
+  }
+  bool is_open() const noexcept override { return inner_->is_open(); }
+  std::uint64_t size() const noexcept override { return inner_->size(); }
+  void close() noexcept override { inner_->close(); }
+  std::atomic<int> completed_{0};
+
+ private:
+  std::shared_ptr<message_store> inner_;
+  std::mutex mu_;
+  std::vector<std::pair<store::received, put_done>> pending_;
+  std::vector<std::thread> threads_;
+};
+
+TEST(ReceiverServiceAsync, ApiIntakeHoldsNoWorkerWhileItsCommitIsPending) {
+  auto st = std::make_shared<gathering_store>(make_memory_store());
+  std::ostringstream log_text;
+  auto svc = std::make_shared<service>(service_options{}, make_syntax_checker({}, "GOVRCV"), st,
+                                       make_fixed_decider(),
+                                       std::make_shared<logger>(log_text, log_level::info));
+  transport::server_options o;
+  o.worker_threads = 1;
+  o.shutdown_grace = 2s;
+  auto srv = transport::server::create(o, svc);
+  std::string why;
+  ASSERT_FALSE(srv->start(why)) << why;
+  const auto a1 = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
+  const std::map<std::string, std::string> headers = {{"Content-Type", "application/edifact"}};
+  std::vector<reply> replies(2);
+  std::vector<std::thread> senders;
+  for (std::size_t i = 0; i < 2; ++i) {
+    senders.emplace_back([&, i] {
+      client c(srv->port());
+      if (c.connect()) return;
+      // Distinct control references: two new interchanges, not a duplicate.
+      const std::string ref = i == 0 ? "1001" : "1002";
+      std::string body = replace(a1, "+1001++APIS'", "+" + ref + "++APIS'");
+      body = replace(body, "UNZ+1+1001'", "UNZ+1+" + ref + "'");
+      replies[i] = c.request("POST", "/v1/api/paxlst", body, headers);
+    });
+  }
+  for (auto& t : senders) t.join();
+  for (const auto& r : replies) {
+    EXPECT_EQ(r.status, 202u) << r.body;
+    EXPECT_NE(r.header("location"), "");
+  }
+  EXPECT_NE(replies[0].header("location"), replies[1].header("location"));
+  EXPECT_EQ(st->completed_.load(), 2);
+  EXPECT_EQ(st->size(), 2u);
+  srv->stop();
 }
 
 }  // namespace

@@ -295,23 +295,48 @@ class session final : public session_base, public std::enable_shared_from_this<s
     phase_ = phase::handling;
     state_->stats.requests_in_flight.fetch_add(1);
     net::post(state_->workers, [self = this->shared_from_this(), req] {
-      response res;
+      std::shared_ptr<const request> creq = req;
+      // Exactly one completion counts; a second one (a handler bug) is dropped.
+      auto once = std::make_shared<std::atomic<bool>>(false);
+      responder respond = [self, creq, once](std::function<response()> make) {
+        if (once->exchange(true)) return;
+        // Built on a worker thread: inline when completed there (handle() answered at once),
+        // else handed over, so the completing thread (the store's writer) only posts.
+        if (self->state_->workers.get_executor().running_in_this_thread()) {
+          self->complete(*creq, make);
+        } else {
+          net::post(self->state_->workers,
+                    [self, creq, make = std::move(make)] { self->complete(*creq, make); });
+        }
+      };
       try {
-        res = self->state_->h->handle(*req);
-      } catch (const std::exception&) {
+        self->state_->h->handle_async(creq, respond);
+      } catch (...) {
         // Process edge: a handler bug must cost one request, never the process (RCV-BAD-003).
         self->state_->stats.handler_errors.fetch_add(1);
-        res = problem_response(500, "internal-error", "the request could not be processed",
-                               req->target);
-      } catch (...) {
-        self->state_->stats.handler_errors.fetch_add(1);
-        res = problem_response(500, "internal-error", "the request could not be processed",
-                               req->target);
+        respond([target = creq->target] {
+          return problem_response(500, "internal-error", "the request could not be processed",
+                                  target);
+        });
       }
-      self->state_->stats.requests_in_flight.fetch_sub(1);
-      net::post(self->stream_.get_executor(),
-                [self, r = std::move(res)]() mutable { self->do_write(std::move(r)); });
     });
+  }
+
+  // Runs on a worker thread: builds the response and hands it to the connection's strand.
+  void complete(const request& req, const std::function<response()>& make) {
+    response res;
+    try {
+      res = make();
+    } catch (...) {
+      state_->stats.handler_errors.fetch_add(1);
+      res =
+          problem_response(500, "internal-error", "the request could not be processed", req.target);
+    }
+    state_->stats.requests_in_flight.fetch_sub(1);
+    net::post(stream_.get_executor(),
+              [self = this->shared_from_this(), r = std::move(res)]() mutable {
+                self->do_write(std::move(r));
+              });
   }
 
   // A transport-level error: answer and close, since the rest of the stream cannot be trusted.

@@ -65,6 +65,11 @@ class message_store {
  public:
   virtual ~message_store() = default;
   virtual boost::system::result<store::put_outcome> put(store::received r) = 0;
+  // Same, completing later: `done` is called exactly once, on any thread (the store's writer),
+  // after the commit or with the error; it must be short. The default calls put() and then
+  // `done` on the calling thread.
+  using put_done = std::function<void(boost::system::result<store::put_outcome>)>;
+  virtual void put_async(store::received r, put_done done);
   // `actor` (the authenticated sender) is recorded by stores that audit reads (DP-LOG-004).
   virtual query_result interchange(std::int64_t id, std::string_view actor) = 0;
   virtual query_result flight_travellers(std::string_view carrier, std::string_view number,
@@ -126,6 +131,11 @@ class service final : public transport::handler {
           std::shared_ptr<logger> log);
 
   transport::response handle(const transport::request& req) override;
+  // API intake (PAXLST, iAPI) returns at once and completes from the store's commit callback
+  // (the acknowledgement is built on a transport worker, never before the COMMIT,
+  // RCV-DUR-001); everything else, PNR intake included, is handle().
+  void handle_async(std::shared_ptr<const transport::request> req,
+                    transport::responder respond) override;
 
   // Prometheus text exposition (format 0.0.4) of everything counted so far.
   std::string metrics_text() const;
@@ -136,7 +146,14 @@ class service final : public transport::handler {
                                                              0.05,  0.1,    0.25,  0.5,  1.0};
 
  private:
+  struct intake_state;
   transport::response intake(const transport::request& req, kind k);
+  // The two halves of an intake around the store's commit: the checks and the record to store
+  // (a response instead when the input is refused before storing), then the acknowledgement.
+  std::optional<transport::response> intake_check(intake_state& st, store::received& rec);
+  transport::response acknowledge(intake_state& st, boost::system::result<store::put_outcome> put);
+  transport::response finish_intake(intake_state& st, transport::response r,
+                                    std::string_view verdict);
   transport::response query(const transport::request& req);
   void observe(kind k, std::string_view verdict, double seconds);
 

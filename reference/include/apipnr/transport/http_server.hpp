@@ -30,8 +30,8 @@
 // and the kernel's, so their number is bounded by TCP flow control and
 // `max_requests_per_connection`.
 //
-// Thread safety: `handler::handle` is called concurrently from `worker_threads` threads and must
-// be thread-safe. server::stop() and stats() may be called from any thread; start() once.
+// Thread safety: `handler::handle_async` is called concurrently from `worker_threads` threads
+// and must be thread-safe. server::stop() and stats() may be called from any thread; start() once.
 // Lifetime: the handler is shared with the server and must outlive stop(). Errors are returned
 // as error codes; nothing here throws except std::bad_alloc.
 #pragma once
@@ -40,6 +40,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -77,9 +78,10 @@ struct server_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0 = ephemeral; port() tells which
   std::size_t io_threads = 1;
-  // Handler threads. A handler blocks in the store's put() until its group commit is durable,
-  // so this bounds how many puts one commit (one fsync) can carry: with 2, an iAPI request cost
-  // about 2.3 times the CPU it costs with 16 (docs/PERFORMANCE.md, "Receiver under wrk").
+  // Handler threads. A handler that blocks (the default handle_async) holds one until it
+  // answers, which bounds how many requests are in flight; the receiver's service completes its
+  // intake asynchronously after the group commit, so for it these threads only run the
+  // checks (docs/PERFORMANCE.md, "Receiver under wrk").
   std::size_t worker_threads = 16;
   std::size_t max_header_bytes = 16 * 1024;
   std::uint64_t max_body_bytes = std::uint64_t{16} << 20;
@@ -121,12 +123,27 @@ struct response {
   std::vector<std::pair<std::string, std::string>> headers;  // extra header fields
 };
 
+// Completion of an asynchronous handle_async(): call it exactly once, from any thread, with a
+// function that builds the response. The server runs that function on a worker thread (so the
+// thread completing the request, e.g. the store's writer after COMMIT, only hands it over) and
+// writes its result; an exception from it is answered with 500.
+using responder = std::function<void(std::function<response()>)>;
+
 class handler {
  public:
   virtual ~handler() = default;
   // Called on a worker thread for every authenticated request. Must not block indefinitely.
   // An exception is answered with 500 and logged through the server's error path.
   virtual response handle(const request& req) = 0;
+  // The server calls this one. A handler that waits for something (the store's group commit)
+  // overrides it to return at once and complete later through `respond`, so that no worker
+  // thread is blocked per request in flight (docs/PERFORMANCE.md). The default answers with
+  // handle() on the calling thread. If it throws before calling `respond`, the request is
+  // answered with 500; it must not throw after.
+  virtual void handle_async(std::shared_ptr<const request> req, responder respond) {
+    response r = handle(*req);
+    respond([r = std::move(r)]() mutable { return std::move(r); });
+  }
 };
 
 // Counters of what the server did on its own (the handler counts the rest).
