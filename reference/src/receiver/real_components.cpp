@@ -67,8 +67,8 @@ class sqlite_store final : public message_store {
   }
   void put_async(store::received r, put_done done) override {
     auto shared = std::make_shared<put_done>(std::move(done));
-    const auto ec =
-        store_->put_async(std::move(r), [this, shared](boost::system::result<store::put_outcome> out) {
+    const auto ec = store_->put_async(
+        std::move(r), [this, shared](boost::system::result<store::put_outcome> out) {
           if (out && !out->duplicate) size_.fetch_add(1);
           (*shared)(std::move(out));
         });
