@@ -21,8 +21,9 @@
 
 namespace apipnr::common::testing {
 
-inline std::string read_source_file(const std::filesystem::path& relative) {
-  std::ifstream in(std::filesystem::path(APIPNR_SOURCE_DIR) / relative, std::ios::binary);
+// `file` relative to the source tree (or absolute).
+inline std::string read_source_file(const std::filesystem::path& file) {
+  std::ifstream in(std::filesystem::path(APIPNR_SOURCE_DIR) / file, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
@@ -65,17 +66,15 @@ void expect_requirements_catalogued(std::span<const Info> rows) {
     if (e.path().extension() != ".json" ||
         e.path().filename().string().find(".schema.") != std::string::npos)
       continue;
-    const auto j = nlohmann::json::parse(read_source_file(std::filesystem::relative(
-                                             e.path(), APIPNR_SOURCE_DIR)),
-                                         nullptr, false);
+    // An absolute path replaces APIPNR_SOURCE_DIR in read_source_file().
+    const auto j = nlohmann::json::parse(read_source_file(e.path()), nullptr, false);
     if (!j.is_object() || !j.contains("requirements")) continue;
     for (const auto& r : j["requirements"])
       if (r.is_object()) known.insert(r.value("id", ""));
   }
   ASSERT_FALSE(known.empty());
   for (const Info& i : rows)
-    EXPECT_TRUE(known.count(std::string(i.requirement)) > 0)
-        << i.id << " cites " << i.requirement;
+    EXPECT_TRUE(known.count(std::string(i.requirement)) > 0) << i.id << " cites " << i.requirement;
 }
 
 }  // namespace apipnr::common::testing
