@@ -122,8 +122,20 @@ fixtures_json() {
   echo "{\"iapi-watchlist\": \"$wl\", \"iapi-authorisations\": \"$auth\"}"
 }
 
+# Officer status changes (edifact/messages/iapi-status): the receiver's control API, and the
+# harness's simulated carrier on a loopback port picked now, to which the receiver delivers the
+# unsolicited CUSRES 132 (--carrier-unsolicited-url). Empty for the syntax leg.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+status_json() {  # host:port carrier_port
+  [[ -n $2 ]] || return 0
+  echo "\"control\": {\"status_change_url\": \"http://$1/control/v1/status-change\"},"
+  echo "\"unsolicited\": {\"http_listen\": \"127.0.0.1:$2\"},"
+}
+
 # The same target over the broker: queues as in amqp_flags, replies on a queue of the leg.
-write_target_amqp() {  # file leg host:port
+write_target_amqp() {  # file leg host:port [carrier_port]
   cat >"$1" <<EOF
 {
   "name": "apipnr reference receiver over AMQP ($amqp_url)",
@@ -135,6 +147,7 @@ write_target_amqp() {  # file leg host:port
   "timeouts": {"connect_ms": 5000, "response_ms": 10000},
   "acknowledgement": "reply_queue",
   "query": {"base_url": "http://$3", "canonical_pointer": "/messages/0/canonical"},
+  $(status_json "$3" "${4:-}")
   "fixtures": $(fixtures_json)
 }
 EOF
@@ -163,7 +176,7 @@ start_receiver() {  # leg syntax_mode profile [extra receiver flags]
   return 1
 }
 
-write_target() {  # file host:port
+write_target() {  # file host:port [carrier_port]
   local base=http://$2
   cat >"$1" <<EOF
 {
@@ -175,6 +188,7 @@ write_target() {  # file host:port
   "timeouts": {"connect_ms": 2000, "response_ms": 30000},
   "acknowledgement": "synchronous",
   "query": {"base_url": "$base", "canonical_pointer": "/messages/0/canonical"},
+  $(status_json "$2" "${3:-}")
   "fixtures": $(fixtures_json)
 }
 EOF
@@ -204,6 +218,11 @@ for spec in "${legs[@]}"; do
     leg=$leg-amqp
     extra="$extra $(amqp_flags "$leg")"
   fi
+  carrier_port=""
+  if [[ $leg != syntax* ]]; then
+    carrier_port=$(free_port)
+    extra="$extra --carrier-unsolicited-url http://127.0.0.1:$carrier_port/carrier/v1/cusres"
+  fi
   ran+=("$leg")
   echo "== $leg: receiver --syntax-mode $mode --profile $profile${extra:+ $extra}"
   # shellcheck disable=SC2086  # $extra is a list of flags
@@ -211,9 +230,9 @@ for spec in "${legs[@]}"; do
   addr=$(sed -n 's/^listening on //p' "$work/$leg.port" | head -n1)
   if [[ $transport == amqp ]]; then
     wait_ready "$addr" "$leg"
-    write_target_amqp "$out/target-$leg.json" "$leg" "$addr"
+    write_target_amqp "$out/target-$leg.json" "$leg" "$addr" "$carrier_port"
   else
-    write_target "$out/target-$leg.json" "$addr"
+    write_target "$out/target-$leg.json" "$addr" "$carrier_port"
   fi
   rc=0
   # shellcheck disable=SC2086  # $selection is a list of flags

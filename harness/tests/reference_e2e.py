@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -47,7 +48,15 @@ def amqp_prefix(leg):
     return f"e2e.{leg}.{os.getpid()}"
 
 
-def write_target(path, base, src, amqp_url=None, leg=None):
+def free_port():
+    """A loopback port free right now: the receiver is told to deliver unsolicited CUSRES 132
+    there and the harness's simulated carrier listens on it (target `unsolicited`)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_target(path, base, src, amqp_url=None, leg=None, carrier_port=None):
     t = {
         "name": "reference receiver (e2e)",
         "transport": "http",
@@ -70,6 +79,11 @@ def write_target(path, base, src, amqp_url=None, leg=None):
         # CUSRES directives depend on them run (expect.cusres, `requires`).
         "fixtures": fixture_hashes(src),
     }
+    if carrier_port:
+        # Officer status changes (edifact/messages/iapi-status): the control API over HTTP on
+        # both legs, the 132 to the harness's simulated carrier (shared contract C3).
+        t["control"] = {"status_change_url": base + "/control/v1/status-change"}
+        t["unsolicited"] = {"http_listen": f"127.0.0.1:{carrier_port}"}
     if amqp_url:
         del t["http"]
         t.update({"transport": "amqp",
@@ -135,13 +149,17 @@ def run_suite(harness, receiver_exe, src, work, mq):
     for leg, mode, extra, selection in legs:
         if mq:
             extra = list(extra) + amqp_receiver_flags(mq.url, amqp_prefix(leg))
+        carrier_port = None if leg == "syntax" else free_port()
+        if carrier_port:
+            extra = list(extra) + ["--carrier-unsolicited-url",
+                                   f"http://127.0.0.1:{carrier_port}/carrier/v1/cusres"]
         r = receiver(receiver_exe, src, work, leg,
                      ["--syntax-mode", mode, "--workers", "2"] + list(extra))
         try:
             if mq:
                 r.wait_ready(30)
             target = os.path.join(work, leg + "-target.json")
-            write_target(target, r.base, src, mq.url if mq else None, leg)
+            write_target(target, r.base, src, mq.url if mq else None, leg, carrier_port)
             out_dir = os.path.join(work, leg)
             code, out = run([harness, "run", "--target", target, "--vectors", vectors,
                              "--requirements", reqs, "--report-dir", out_dir,

@@ -22,6 +22,9 @@
 #include "apipnr/harness/report_html.hpp"
 #include "apipnr/harness/results.hpp"
 #include "apipnr/harness/runner.hpp"
+#ifdef APIPNR_HARNESS_HAVE_UNSOLICITED
+#include "apipnr/harness/unsolicited.hpp"
+#endif
 #include "apipnr/harness/scoring.hpp"
 #include "apipnr/harness/selection.hpp"
 #include "apipnr/harness/signing.hpp"
@@ -658,6 +661,22 @@ int cmd_run(const cli& c) {
   ro.run_id = m.run_id;
   ro.judge.strict = c.strict;
   ro.on_progress = make_progress(c.quiet);
+  // Sequence steps `control` / `await_unsolicited` (officer status changes, unsolicited CUSRES
+  // 132): the target's control and unsolicited sections; the simulated carrier listens now.
+#ifdef APIPNR_HARNESS_HAVE_UNSOLICITED
+  std::unique_ptr<ah::step_executor> steps;
+  if (t.control.enabled() || t.unsolicited.enabled()) {
+    std::string why, listening;
+    steps = ah::make_step_executor(t, why, &listening);
+    if (!steps) {
+      std::cerr << "[apipnr.harness.007] " << why << "\n";
+      return 2;
+    }
+    if (!listening.empty())
+      std::cerr << "simulated carrier listening on " << listening << std::endl;
+    ro.steps = steps.get();
+  }
+#endif
 #ifdef APIPNR_HARNESS_HAVE_CLASSIFY
   ro.diff = [](const nlohmann::json& e, const nlohmann::json& a) {
     return ah::canonical_diff(e, a);

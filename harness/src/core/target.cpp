@@ -201,9 +201,10 @@ std::optional<target> parse_target(std::string_view text, const std::filesystem:
   const auto base = file.parent_path();
   target t;
   t.file = file;
-  r.known_members(doc, "",
-                  {"$schema", "name", "transport", "http", "amqp", "content_types", "tls", "auth",
-                   "timeouts", "acknowledgement", "query", "fixtures", "notes"});
+  r.known_members(
+      doc, "",
+      {"$schema", "name", "transport", "http", "amqp", "content_types", "tls", "auth", "timeouts",
+       "acknowledgement", "query", "fixtures", "control", "unsolicited", "notes"});
   t.name = r.string_at(doc, "", "name").value_or("");
   auto transport = r.string_at(doc, "", "transport");
   if (!transport) {
@@ -343,6 +344,31 @@ std::optional<target> parse_target(std::string_view text, const std::filesystem:
       r.fail(e_inconsistent, "/query", "give base_url or export_file, not both");
     if (!t.query.canonical_pointer.empty() && t.query.canonical_pointer.front() != '/')
       r.fail(e_value, "/query/canonical_pointer", "must be a JSON pointer starting with '/'");
+  }
+
+  // Officer status changes and unsolicited CUSRES 132 (shared contract C3).
+  if (const auto* c = r.object_at(doc, "", "control")) {
+    r.known_members(*c, "/control", {"status_change_url"});
+    t.control.status_change_url = r.string_at(*c, "/control", "status_change_url").value_or("");
+    if (!url_ok(t.control.status_change_url, {"http://", "https://"}))
+      r.fail(e_value, "/control/status_change_url", "must be an http:// or https:// URL");
+  }
+  if (const auto* u = r.object_at(doc, "", "unsolicited")) {
+    r.known_members(*u, "/unsolicited", {"http_listen", "queue"});
+    t.unsolicited.http_listen = r.string_at(*u, "/unsolicited", "http_listen").value_or("");
+    t.unsolicited.queue = r.string_at(*u, "/unsolicited", "queue").value_or("");
+    const auto& l = t.unsolicited.http_listen;
+    const auto colon = l.rfind(':');
+    const bool listen_ok =
+        l.empty() ||
+        (colon != std::string::npos && colon > 0 && colon + 1 < l.size() && colon + 6 >= l.size() &&
+         std::all_of(l.begin() + static_cast<std::ptrdiff_t>(colon) + 1, l.end(),
+                     [](char ch) { return ch >= '0' && ch <= '9'; }));
+    if (!listen_ok) r.fail(e_value, "/unsolicited/http_listen", "must be ADDRESS:PORT");
+    if (l.empty() == t.unsolicited.queue.empty())
+      r.fail(e_inconsistent, "/unsolicited", "give http_listen or queue, exactly one");
+    if (!t.unsolicited.queue.empty() && transport && *transport != "amqp")
+      r.fail(e_inconsistent, "/unsolicited/queue", "needs transport amqp (the target's broker)");
   }
 
   if (const auto* fx = r.object_at(doc, "", "fixtures")) {

@@ -75,6 +75,22 @@ struct query_options {
   bool enabled() const noexcept { return !base_url.empty() || !export_file.empty(); }
 };
 
+// The receiver's control API (officer status changes, shared contract C3): sequence steps
+// `control` POST their JSON file here with the target's authentication.
+struct control_options {
+  std::string status_change_url;  // http(s)://.../control/v1/status-change
+  bool enabled() const noexcept { return !status_change_url.empty(); }
+};
+
+// Where the harness, simulating the carrier, receives unsolicited CUSRES 132 for the steps
+// `await_unsolicited`: an HTTP listener ("127.0.0.1:0" picks a port; path /carrier/v1/cusres)
+// or an AMQP queue on the target's broker. One of the two.
+struct unsolicited_options {
+  std::string http_listen;  // "address:port"
+  std::string queue;        // AMQP address
+  bool enabled() const noexcept { return !http_listen.empty() || !queue.empty(); }
+};
+
 struct target {
   std::string name;  // free label for reports
   transport_kind transport = transport_kind::http;
@@ -89,6 +105,8 @@ struct target {
   timeout_options timeouts;
   harness::ack_mode ack = harness::ack_mode::synchronous;
   query_options query;
+  control_options control;
+  unsolicited_options unsolicited;
   // Fixtures of the corpus (vectors/fixtures/<name>.json) the system under test has loaded,
   // each with the lower-case hex SHA-256 of the file: cases that `require` one run only when
   // it is declared here, and fixtures.hpp refuses a hash that differs from the corpus file.
