@@ -165,7 +165,9 @@ def run_suite(harness, receiver_exe, src, work, mq):
                              "--requirements", reqs, "--report-dir", out_dir,
                              "--run-id", "e2e-" + leg, "--jobs", "2", "--quiet"] + selection,
                             "harness run " + leg, allowed=(0, 1))
-            print(out.splitlines()[0] if out else "", flush=True)
+            # The summary line ("run <id>: ..."); stderr (merged) may come first, e.g. the
+            # simulated carrier's "listening on" line.
+            print(next((x for x in out.splitlines() if x.startswith("run ")), ""), flush=True)
         finally:
             r.stop()
         for f in ("results.json", "junit.xml", "report.html"):
