@@ -46,6 +46,40 @@ bool is_leap_year(int year) noexcept {
   return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  // H. Hinnant's days_from_civil: eras of 400 years, March-based years so that the leap day
+  // is the last day of the year.
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+std::optional<std::int64_t> minutes_since_epoch(std::string_view t) noexcept {
+  auto num = [&](std::size_t at, std::size_t n) -> int {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (t[i] < '0' || t[i] > '9') return -1;
+      v = v * 10 + (t[i] - '0');
+    }
+    return v;
+  };
+  if ((t.size() != 10 && t.size() != 16) || t[4] != '-' || t[7] != '-') return std::nullopt;
+  const int y = num(0, 4), mo = num(5, 2), d = num(8, 2);
+  int h = 0, mi = 0;
+  if (t.size() == 16) {
+    if (t[10] != 'T' || t[13] != ':') return std::nullopt;
+    h = num(11, 2);
+    mi = num(14, 2);
+  }
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
+    return std::nullopt;
+  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 1440 + h * 60 +
+         mi;
+}
+
 unsigned days_in_month(int year, unsigned month) noexcept {
   static constexpr std::array<unsigned, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12) return 0;

@@ -135,5 +135,24 @@ TEST(ModelDates, IsoOutputIsZeroPadded) {
   EXPECT_EQ(to_iso(local_date_time{{2025, 3, 1}, {0, 5}}), "2025-03-01T00:05");
 }
 
+TEST(ModelDates, DaysFromCivilCountsFromTheUnixEpochAcrossLeapDays) {
+  EXPECT_EQ(days_from_civil(1970, 1, 1), 0);
+  EXPECT_EQ(days_from_civil(1969, 12, 31), -1);
+  EXPECT_EQ(days_from_civil(2000, 3, 1) - days_from_civil(2000, 2, 28), 2);  // 2000 is leap
+  EXPECT_EQ(days_from_civil(1900, 3, 1) - days_from_civil(1900, 2, 28), 1);  // 1900 is not
+  EXPECT_EQ(days_from_civil(2025, 3, 1), 20148);
+}
+
+TEST(ModelDates, MinutesSinceEpochReadsCanonicalDatesAndDateTimes) {
+  EXPECT_EQ(minutes_since_epoch("1970-01-01"), 0);
+  EXPECT_EQ(minutes_since_epoch("1970-01-02T01:30"), 1440 + 90);
+  // A push at T-25 h before a departure the next day.
+  EXPECT_EQ(*minutes_since_epoch("2025-03-02T11:00") - *minutes_since_epoch("2025-03-01T10:00"),
+            25 * 60);
+  for (const char* bad : {"", "2025-03-01T", "2025-13-01", "2025-03-32", "2025-03-01T24:00",
+                          "2025-03-01T10:60", "2025/03/01", "2025-03-01T10:00:00", "20a5-03-01"})
+    EXPECT_FALSE(minutes_since_epoch(bad).has_value()) << bad;
+}
+
 }  // namespace
 }  // namespace apipnr::model

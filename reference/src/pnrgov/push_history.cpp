@@ -5,6 +5,7 @@
 #include <functional>
 #include <mutex>
 #include <set>
+#include "apipnr/model/dates.hpp"
 
 namespace apipnr::pnrgov {
 namespace {
@@ -52,33 +53,10 @@ std::string text_of(const json& o, const char* key) {
   return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's civil algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-// "YYYY-MM-DDTHH:MM" (canonical date-time) -> minutes since the epoch of the same clock.
-std::optional<std::int64_t> minutes_of(const std::string& s) {
-  if (s.size() != 16 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':')
-    return std::nullopt;
-  auto num = [&](std::size_t at, std::size_t n) -> int {
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (s[i] < '0' || s[i] > '9') return -1;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  const int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
-    return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 1440 + h * 60 +
-         mi;
+// A date-time with its time: a date alone says nothing about a 24-48 h window.
+std::optional<std::int64_t> date_time_minutes(const std::string& s) {
+  if (s.size() != 16) return std::nullopt;
+  return model::minutes_since_epoch(s);
 }
 
 // AIRIMP statuses of a segment no longer held (cancelled, unable, no action taken).
@@ -152,8 +130,8 @@ std::optional<push_summary> summarise(const json& c) {
   s.flight.date = dep.substr(0, 10);
   if (s.flight.carrier.empty() || s.flight.number.empty() || s.flight.date.size() != 10)
     return std::nullopt;
-  s.departure = minutes_of(dep);
-  s.pushed_at = minutes_of(text_of(msg, "prepared"));
+  s.departure = date_time_minutes(dep);
+  s.pushed_at = date_time_minutes(text_of(msg, "prepared"));
   const std::string fn = text_of(c.value("pnr_push", json::object()), "function");
   s.function = fn == "full"     ? push_function::full
                : fn == "update" ? push_function::update

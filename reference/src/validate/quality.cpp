@@ -7,46 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "apipnr/model/dates.hpp"
+
 namespace apipnr::validate {
 
 namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), so that
-// lead times across month and year ends need no calendar library.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-std::optional<int> digits(std::string_view s, std::size_t at, std::size_t n) {
-  if (at + n > s.size()) return std::nullopt;
-  int v = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
-
-std::optional<std::int64_t> minutes_since_epoch(std::string_view t) {
-  const auto y = digits(t, 0, 4), mo = digits(t, 5, 2), d = digits(t, 8, 2);
-  if (!y || !mo || !d || t[4] != '-' || t[7] != '-' || *mo < 1 || *mo > 12 || *d < 1 || *d > 31) {
-    return std::nullopt;
-  }
-  int h = 0, mi = 0;
-  if (t.size() > 10) {
-    const auto hh = digits(t, 11, 2), mm = digits(t, 14, 2);
-    if (t[10] != 'T' || !hh || !mm || t[13] != ':') return std::nullopt;
-    h = *hh;
-    mi = *mm;
-  }
-  return days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d)) * 1440 +
-         h * 60 + mi;
-}
 
 bool has(const model::opt_string& s) { return s && !s->empty(); }
 
@@ -105,7 +70,7 @@ void note_lead(quality_group& g, std::optional<std::int64_t> lead) {
 }  // namespace
 
 std::optional<std::int64_t> minutes_between(std::string_view from, std::string_view to) {
-  const auto a = minutes_since_epoch(from), b = minutes_since_epoch(to);
+  const auto a = model::minutes_since_epoch(from), b = model::minutes_since_epoch(to);
   if (!a || !b) return std::nullopt;
   return *b - *a;
 }

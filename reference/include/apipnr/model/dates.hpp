@@ -91,6 +91,16 @@ inline constexpr unsigned default_expiry_lookback_years = 20;
 [[nodiscard]] bool is_valid_date(int year, unsigned month, unsigned day) noexcept;
 [[nodiscard]] bool is_valid_date(const calendar_date& d) noexcept;
 
+// Days since 1970-01-01 of a proleptic Gregorian date (negative before it); no range check.
+[[nodiscard]] std::int64_t days_from_civil(std::int64_t year, unsigned month,
+                                           unsigned day) noexcept;
+
+// Minutes since 1970-01-01T00:00 of a canonical "YYYY-MM-DD" (midnight) or "YYYY-MM-DDTHH:MM",
+// read on one clock (the zone is not known, so two values compare only when they share it);
+// nullopt when the text has another shape, a month outside 1..12, a day outside 1..31, an hour
+// above 23 or a minute above 59.
+[[nodiscard]] std::optional<std::int64_t> minutes_since_epoch(std::string_view text) noexcept;
+
 // The four-digit year for two-digit `yy` (0..99) whose month/day is `month`/`day`, or nullopt
 // when no candidate century gives a real date (e.g. month 13) or `yy` > 99.
 [[nodiscard]] std::optional<int> resolve_century(unsigned yy, unsigned month, unsigned day,
