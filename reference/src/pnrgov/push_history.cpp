@@ -5,6 +5,8 @@
 #include <functional>
 #include <mutex>
 #include <set>
+
+#include "apipnr/common/errc_table.hpp"
 #include "apipnr/model/dates.hpp"
 
 namespace apipnr::pnrgov {
@@ -31,13 +33,13 @@ constexpr std::array<push_errc_info, 8> table{{
     {push_errc::ok, "PNRPUSH-UNKNOWN", "", "unknown PNR push history code"},
 }};
 
-class category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "apipnr.pnrpush"; }
-  std::string message(int ev) const override {
-    return std::string(info(static_cast<push_errc>(ev)).message);
-  }
-};
+// The last row answers for values outside the table (errc_table.hpp).
+const common::table_category<push_errc_info>& category() noexcept {
+  static const common::table_category<push_errc_info> instance(
+      "apipnr.pnrpush", std::span<const push_errc_info>(table).first(table.size() - 1),
+      table.back(), common::errc_text::message_only);
+  return instance;
+}
 
 // diagnostic::requirement wants static storage; a window requirement comes from a profile.
 std::string_view intern(const std::string& s) {
@@ -93,20 +95,13 @@ std::string ordinal_pnr(std::size_t i) { return "PNR " + std::to_string(i + 1) +
 
 }  // namespace
 
-const push_errc_info& info(push_errc e) noexcept {
-  const auto i = static_cast<std::size_t>(e);
-  if (i == 0 || i >= table.size()) return table.back();
-  return table[i - 1];
-}
+const push_errc_info& info(push_errc e) noexcept { return category().row(static_cast<int>(e)); }
 
 std::span<const push_errc_info> all_push_errc_info() noexcept {
   return {table.data(), table.size() - 1};
 }
 
-const boost::system::error_category& push_category() noexcept {
-  static const category c;
-  return c;
-}
+const boost::system::error_category& push_category() noexcept { return category(); }
 
 apipnr::severity push_policy::level_of(std::string_view requirement) const noexcept {
   for (const auto& [r, l] : levels) {
