@@ -1470,11 +1470,11 @@ def pnrgov():
                                                       arr_t="1030", board="JFK", off="ORD",
                                                       number="456")])]})
     pnr_case(f, 3, "Update push (MSG 141) carrying one changed PNR in full",
-             ["PNR-GOV-MSG-001", "PNR-GOV-PUSH-002", "PNR-GOV-PUSH-003", "PNR-GOV-PUSH-004"],
+             ["PNR-GOV-MSG-001", "PNR-GOV-PUSH-003", "PNR-GOV-PUSH-004"],
              "y_update_push_changed_pnr.edi", head={"car": "XX123/010325/1100/02"},
              body={"function": "141", "pnrs": [pnr(dat700=("280225", "0930"))]})
     pnr_case(f, 4, "Update push cancelling a PNR: SRC, RCI with the locator and an empty ORG",
-             ["PNR-GOV-CANCEL-001", "PNR-GOV-PUSH-002", "PNR-GOV-CANCEL-002"],
+             ["PNR-GOV-CANCEL-001", "PNR-GOV-CANCEL-002"],
              "y_update_push_cancellation.edi", head={"car": "XX123/010325/1100/03"},
              body={"function": "141", "pnrs": [pnr(cancelled=True)]})
     pnr_case(f, 5, "Split PNR: SG8 EQN+1 followed by RCI with the related locator",
