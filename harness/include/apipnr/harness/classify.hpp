@@ -12,9 +12,10 @@
 //           UCD 0085/S011 (STANDARDS.md §4). UCI 4 or any UCF/UCM 4 -> rejected; UCI 7 or 8
 //           without rejected levels -> accepted.
 //   CUSRES  BGM code, UNH 0062/0068, the first RFF (TN), ERP groups (ERP 1 = header,
-//           2 = passenger) with RFF ABO/AVF, ERC and FTX AAP (§2.7). Header ERP+1 ERC other than 0 -> rejected; otherwise accepted, and
-//           every passenger ERC becomes a `passenger_directive` (0Z/1Z/2Z/4Z are business
-//           outcomes of an accepted request, not rejections).
+//           2 = passenger) with RFF ABO/AVF, ERC and FTX AAP (§2.7). Header ERP+1 ERC other than 0
+//           -> rejected; otherwise accepted, and every passenger ERC becomes a
+//           `passenger_directive` (0Z/1Z/2Z/4Z are business outcomes of an accepted request, not
+//           rejections).
 //   ACKRES  MSG function, ERC codes and IFT texts (§3.5, layout [U]). Any ERC -> rejected.
 //   problem+json (RFC 9457): `status`, `type`, `findings[].id / requirement / severity /
 //           syntax_error`.
