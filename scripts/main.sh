@@ -9,6 +9,7 @@
 #                                       the reference's own vector tests judge these cases)
 #   baseline  message-level, baseline   receiver pipeline, tolerant (the profile's syntax table
 #   us uk cn  message-level, country    decides; --profile <country>)     vectors/README.md
+#   eu        message-level, EU overlay (the PNR push window, pnrgov-sequences/10-11)
 # Each leg is a complete report folder reports/<run-id>/<leg>/ (results.json, junit.xml,
 # report.html, signature.json); reports/<run-id>/summary.txt has one line per leg.
 #
@@ -208,6 +209,7 @@ legs=(
   "us|tolerant|us||--run edifact/messages --run xml"
   "uk|tolerant|uk||--run edifact/messages --run xml"
   "cn|tolerant|cn||--run edifact/messages --run xml"
+  "eu|tolerant|eu||--run edifact/messages --run xml"
 )
 : >"$out/summary.txt"
 ran=()
