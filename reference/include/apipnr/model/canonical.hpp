@@ -7,7 +7,8 @@
 // JSON documents with its own code).
 //
 // Ownership: every value is owned (std::string), so a model outlives the buffer it was parsed
-// from. Optional fields are std::optional or empty vectors; to_json() omits them.
+// from. Optional fields are std::optional or empty vectors; to_json() and canonical_json() omit
+// them.
 //
 // Thread safety: value types.
 #pragma once
@@ -198,5 +199,16 @@ struct canonical_message {
 // Serialises to the canonical JSON (schema version 1.0): absent fields are omitted, arrays keep
 // message order. Never throws except std::bad_alloc.
 nlohmann::json to_json(const canonical_message& m);
+
+// The canonical JSON text of `m`, appended to `out`: byte for byte what
+// to_json(m).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) gives (keys in byte
+// order, no whitespace, nlohmann's string escapes and number formatting, each ill-formed UTF-8
+// sequence replaced by U+FFFD), written straight from the model without building the DOM. It
+// allocates only when `out` grows, so a caller that reuses `out` (clear() keeps the capacity)
+// allocates nothing once it has grown. This is the text the receiver stores; to_json() stays for
+// callers that need the document. Never throws except std::bad_alloc.
+void append_canonical_json(const canonical_message& m, std::string& out);
+// The same into a new string.
+std::string canonical_json(const canonical_message& m);
 
 }  // namespace apipnr::model
