@@ -463,7 +463,11 @@ struct definition_builder {
     d.nodes.push_back(&n);
     if (n.is_group()) {
       max_depth = std::max(max_depth, n.depth + 1);
-      for (auto& c : n.content) link(c, &n, max_depth);
+      n.content_tags.clear();
+      for (auto& c : n.content) {
+        n.content_tags.push_back(pack_tag(c.tag));
+        link(c, &n, max_depth);
+      }
     }
   }
 
@@ -535,7 +539,11 @@ struct definition_builder {
       }
     }
     std::uint32_t max_depth = 1;
-    for (auto& n : d.structure) link(n, nullptr, max_depth);
+    d.structure_tags.clear();
+    for (auto& n : d.structure) {
+      d.structure_tags.push_back(pack_tag(n.tag));
+      link(n, nullptr, max_depth);
+    }
     d.max_depth_ = max_depth;
     if (const auto cs = root.find("constraints"); cs != root.end()) {
       if (!cs->is_array()) return fail(errc::load_schema, "/constraints", "expected a list");

@@ -43,6 +43,8 @@ struct frame {
   // Relaxed groups: content indices [1, zone_end) may come in any order (README "order").
   std::uint32_t zone_end = 0;
   bool relaxed = false;
+  // pack_tag() of each content node's tag (node::content_tags), or nullptr: compare strings.
+  const std::uint32_t* tags = nullptr;
 };
 
 // Scratch space reused across calls on one thread, so that a worker parsing message after
@@ -171,6 +173,8 @@ class structure_parser {
     frame f;
     f.content = group != nullptr ? &group->content : &def_.structure;
     f.instance = instance;
+    const auto& tags = group != nullptr ? group->content_tags : def_.structure_tags;
+    f.tags = tags.size() == f.content->size() ? tags.data() : nullptr;
     f.counts_off = static_cast<std::uint32_t>(scratch_.counts.size());
     scratch_.counts.resize(scratch_.counts.size() + f.content->size(), 0);
     if (group != nullptr && group->relaxed) {
@@ -312,6 +316,42 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
   bool have_q = false;
   std::uint16_t q_el = 0, q_co = 0;
   std::string_view q;
+  // Candidate j of level lv (its tag matches): true when it is the best one (stop).
+  auto consider = [&](std::size_t lv, frame& f, std::size_t j) {
+    const node& nd = (*f.content)[j];
+    // Most candidates read their qualifier at the same place (1:1): read it once.
+    if (!have_q || nd.qualifier_element != q_el || nd.qualifier_component != q_co) {
+      q_el = nd.qualifier_element;
+      q_co = nd.qualifier_component;
+      q = qualifier_of(i, nd);
+      have_q = true;
+    }
+    if (!nd.qualifiers.admits(q)) return false;
+    if (count(f, j) >= nd.max) {
+      if (!have_full) {
+        have_full = true;
+        full_level = lv;
+        full_j = j;
+      }
+      return false;
+    }
+    if (nd.qualifiers.present && nd.qualifiers.contains(q)) {
+      have_best = true;
+      best_level = lv;
+      best_j = j;
+      return true;
+    }
+    if (!have_open) {
+      have_open = true;
+      open_level = lv;
+      open_j = j;
+    }
+    return false;
+  };
+  // The segment's tag as one word: the scan then compares one word per content node (the
+  // node tags' strings were most of this function's cost). 0 for a tag that is not three
+  // characters, which then takes the string comparison.
+  const std::uint32_t packed = pack_tag(s.tag);
   for (std::size_t lv = frames.size(); lv-- > 0 && !have_best;) {
     frame& f = frames[lv];
     const auto& c = *f.content;
@@ -320,35 +360,15 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
     // A group's trigger (content[0], max 1) never takes a second segment: that is a new
     // instance of the group, found one level out.
     if (lv > 0 && from == 0) from = 1;
-    for (std::size_t j = from; j < c.size(); ++j) {
-      const node& nd = c[j];
-      if (!same_tag(nd.tag, s.tag)) continue;
-      // Most candidates read their qualifier at the same place (1:1): read it once.
-      if (!have_q || nd.qualifier_element != q_el || nd.qualifier_component != q_co) {
-        q_el = nd.qualifier_element;
-        q_co = nd.qualifier_component;
-        q = qualifier_of(i, nd);
-        have_q = true;
+    const std::size_t size = c.size();
+    if (packed != 0 && f.tags != nullptr) {
+      const std::uint32_t* tags = f.tags;
+      for (std::size_t j = from; j < size; ++j) {
+        if (tags[j] == packed && consider(lv, f, j)) break;
       }
-      if (!nd.qualifiers.admits(q)) continue;
-      if (count(f, j) >= nd.max) {
-        if (!have_full) {
-          have_full = true;
-          full_level = lv;
-          full_j = j;
-        }
-        continue;
-      }
-      if (nd.qualifiers.present && nd.qualifiers.contains(q)) {
-        have_best = true;
-        best_level = lv;
-        best_j = j;
-        break;
-      }
-      if (!have_open) {
-        have_open = true;
-        open_level = lv;
-        open_j = j;
+    } else {
+      for (std::size_t j = from; j < size; ++j) {
+        if (same_tag(c[j].tag, s.tag) && consider(lv, f, j)) break;
       }
     }
   }

@@ -49,9 +49,12 @@ std::string_view read_value_with(ElementAt&& element_at, const segment_def* layo
                                  const edifact::delimiters& d, std::uint16_t element,
                                  std::uint16_t component, std::uint16_t repetition) noexcept {
   if (element == 0 || repetition == 0) return {};
-  const field_def* f = layout != nullptr ? layout->element(element) : nullptr;
   const std::string_view raw = element_at(element);
-  if (f == nullptr || f->repeat_max <= 1 || repetition == 1) {
+  // The first occurrence reads the same whatever the layout says: no field lookup (a call
+  // and a search of the layout per value read).
+  if (repetition == 1) return pick_component(repetition_of(raw, 1, d), component, d);
+  const field_def* f = layout != nullptr ? layout->element(element) : nullptr;
+  if (f == nullptr || f->repeat_max <= 1) {
     return pick_component(repetition_of(raw, repetition, d), component, d);
   }
   // Repeated element, occurrence > 1: the separator form when this element uses it (or may,

@@ -105,6 +105,16 @@ struct segment_def {
 };
 
 // `qualifiers` of a segment node or `trigger.qualifier` of a group.
+// A three-character segment tag as one word (the size in the top byte, so that a tag of any
+// other length, packed as 0, equals no three-character tag). Tags compare equal exactly when
+// their packed forms do, for three-character tags.
+inline std::uint32_t pack_tag(std::string_view tag) noexcept {
+  if (tag.size() != 3) return 0;
+  return 0x03000000u | static_cast<std::uint32_t>(static_cast<unsigned char>(tag[0])) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(tag[1])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(tag[2])) << 16;
+}
+
 struct qualifier_list {
   std::vector<std::string> values;
   bool open = true;
@@ -142,6 +152,9 @@ struct node {
   std::uint32_t index = 0;       // pre-order number within the definition (0-based)
   std::uint32_t depth = 0;       // 0 for top-level nodes
   std::vector<node> content;     // group content; content[0] is the trigger segment node
+  // pack_tag(content[j].tag) for each j, filled by the loader: the group parser's candidate
+  // scan compares one word per content node instead of each node's tag string.
+  std::vector<std::uint32_t> content_tags;
 
   bool is_group() const noexcept { return kind == node_kind::group; }
   bool mandatory() const noexcept { return status == status::mandatory; }
@@ -182,6 +195,7 @@ class definition {
   match_rule match;
   std::vector<exclusive_constraint> exclusive;
   std::vector<node> structure;
+  std::vector<std::uint32_t> structure_tags;           // pack_tag of each structure node's tag
   std::vector<std::unique_ptr<segment_def>> segments;  // stable addresses
   std::vector<code_list> code_lists;
   std::vector<const node*> nodes;  // every node in pre-order; nodes[n->index] == n
