@@ -223,10 +223,19 @@ rss_sampler() {
   done
 }
 
-# CPU time of a process in nanoseconds (sum of its threads' run time, /proc/PID/task/*/schedstat;
-# /proc/PID/stat has only 10 ms ticks): a figure that stays meaningful on a loaded machine, where
-# requests/s mostly measure the neighbours.
-cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{s += $1} END {printf "%d\n", s}'; }
+# CPU time of a process in nanoseconds: utime + stime of /proc/PID/stat (fields 14 and 15, in
+# clock ticks, getconf CLK_TCK), which the kernel keeps for the whole thread group, exited
+# threads included. The per-thread run time of /proc/PID/task/*/schedstat, used before, is all
+# zeros on kernels with schedstats off (and misses exited threads). A tick is 10 ms at
+# CLK_TCK 100: over a run of several seconds that is well under 1 % of the receiver's CPU.
+# A figure that stays meaningful on a loaded machine, where requests/s mostly measure the
+# neighbours. Reported as "cpu_source" in the JSON.
+clk_tck=$(getconf CLK_TCK)
+cpu_source="/proc/PID/stat utime+stime (CLK_TCK $clk_tck)"
+cpu_ns() {
+  # The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$clk_tck" '{printf "%d\n", ($12 + $13) * (1e9 / hz)}'
+}
 nginx_worker() { awk '{print $1}' "/proc/$nginx_pid/task/$nginx_pid/children"; }
 
 # run_wrk URL BODY TAG CONNECTIONS SECONDS -> prints the APIPNR_WRK_JSON object
@@ -353,10 +362,12 @@ EOF
 done
 stop_pid "$nginx_pid"
 
-python3 - "$results" "$out" "$pin_note" "$duration" "$warmup" "$workers" "$io_threads" << 'EOF'
+python3 - "$results" "$out" "$pin_note" "$duration" "$warmup" "$workers" "$io_threads" \
+  "$cpu_source" << 'EOF'
 import json, os, platform, sys
-results, out, pin, duration, warmup, workers, io = sys.argv[1:]
+results, out, pin, duration, warmup, workers, io, cpu_source = sys.argv[1:]
 doc = {"tool": "scripts/bench-receiver.sh", "wrk_threads": 1, "pinning": pin,
+       "cpu_source": cpu_source,
        "duration_s": float(duration), "warmup_s": float(warmup),
        "receiver_workers": int(workers) if workers else "default",
        "receiver_io_threads": int(io), "cpus": os.cpu_count(),

@@ -41,6 +41,10 @@ def main():
             if r["cpu_s"] < 0:
                 fail(f"{name}/{side}: negative CPU time")
         v = s["receiver"]
+        # The receiver checks and stores every request: seconds of work cannot cost zero CPU
+        # (a zero meant an unreadable CPU source, e.g. schedstat on a kernel without it).
+        if not v["cpu_s"] > 0:
+            fail(f"{name}/receiver: no CPU time measured ({v['cpu_s']} s)")
         stored = v["server_verdicts"]["accept"] + v["server_verdicts"]["accept_with_warnings"]
         if stored < v["requests"]:
             fail(f"{name}: {stored} stored for {v['requests']} answers")
