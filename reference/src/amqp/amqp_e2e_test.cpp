@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -425,6 +426,136 @@ TEST(AmqpConsumerE2e, GracefulStopReleasesInFlightAndNewConsumerPicksThemUp) {
   const auto got = collect(replies, expected_correlations(msgs), 20s);
   EXPECT_EQ(got.size(), 30U);
   EXPECT_FALSE(second.stop(10s));
+}
+
+// An asynchronous handler holds no worker: with one worker thread, as many calls are
+// outstanding as the credit allows (and never more, RCV-LIM-003); completions come from
+// another thread, and every message is answered and handled once.
+TEST(AmqpConsumerE2e, AsyncHandlerIsBoundedByCreditNotByWorkers) {
+  const std::string in = queue("in"), replies = queue("replies");
+  memory_store store;
+  options o = base_options(in);
+  o.workers = 1;
+  o.credit = 16;
+  std::mutex mutex;
+  struct call {
+    inbound in;
+    std::string body;
+    completion done;
+  };
+  std::vector<call> outstanding;
+  std::size_t most = 0;
+  consumer c(o, async_handler([&](const inbound& i, completion done) {
+               std::lock_guard lock(mutex);
+               outstanding.push_back({i, std::string(i.body), std::move(done)});
+               most = std::max(most, outstanding.size());
+             }));
+  std::atomic<bool> quit{false};
+  // Completes everything outstanding every 20 ms, as a group commit would.
+  std::thread committer([&] {
+    while (!quit) {
+      std::this_thread::sleep_for(20ms);
+      std::vector<call> ready;
+      {
+        std::lock_guard lock(mutex);
+        ready.swap(outstanding);
+      }
+      for (call& k : ready) {
+        k.done([&store, in = k.in, body = std::move(k.body)]() mutable {
+          in.body = body;  // the view handed to the handler is gone: point it at the copy
+          return store.put(in);
+        });
+      }
+    }
+  });
+  ASSERT_FALSE(c.start());
+  const auto msgs = batch(200, replies, "async");
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 200U);
+  const auto got = collect(replies, expected_correlations(msgs), 30s);
+  EXPECT_EQ(got.size(), 200U);
+  EXPECT_EQ(store.unique(), 200U);
+  EXPECT_FALSE(c.stop(10s));
+  quit = true;
+  committer.join();
+  EXPECT_EQ(c.counters().accepted, 200U);
+  EXPECT_LE(most, 16U) << "more calls outstanding than the credit";
+  EXPECT_GT(most, 1U) << "the single worker waited for each call";
+}
+
+// A completion that outlives the consumer (a commit after stop's grace ran out) is ignored;
+// the delivery was never settled and the next consumer gets it.
+TEST(AmqpConsumerE2e, CompletionAfterStopIsIgnoredAndTheMessageComesBack) {
+  const std::string in = queue("in"), replies = queue("replies");
+  std::mutex mutex;
+  std::vector<completion> held;
+  auto first = std::make_unique<consumer>(base_options(in),
+                                          async_handler([&](const inbound&, completion done) {
+                                            std::lock_guard lock(mutex);
+                                            held.push_back(std::move(done));
+                                          }));
+  ASSERT_FALSE(first->start());
+  const auto msgs = batch(1, replies, "late");
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 1U);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        std::lock_guard lock(mutex);
+        return !held.empty();
+      },
+      10s));
+  EXPECT_EQ(first->stop(200ms), errc::stop_timeout);
+  first.reset();
+  held.front()([] {
+    handler_result r;
+    r.status = handler_status::stored;
+    return r;
+  });
+  memory_store store;
+  consumer second(base_options(in), [&](const inbound& i) { return store.put(i); });
+  ASSERT_FALSE(second.start());
+  const auto got = collect(replies, expected_correlations(msgs), 20s);
+  EXPECT_EQ(got.size(), 1U);
+  EXPECT_EQ(store.unique(), 1U);
+  EXPECT_FALSE(second.stop(10s));
+}
+
+// consumer::publish: a durable message on the consumer's connection, settled by the broker;
+// without a running consumer the answer is not_connected at once.
+TEST(AmqpConsumerE2e, PublishIsSettledByTheBrokerAndArrivesWithItsProperties) {
+  const std::string in = queue("in"), out = queue("out");
+  consumer c(base_options(in), [](const inbound&) { return handler_result{}; });
+  outbound plain;
+  plain.address = out;
+  plain.body = "X";
+  std::promise<boost::system::error_code> before;
+  c.publish(plain, [&](boost::system::error_code ec) { before.set_value(ec); });
+  EXPECT_EQ(before.get_future().get(), errc::not_connected);
+  ASSERT_FALSE(c.start());
+  ASSERT_TRUE(wait_until([&] { return c.connected(); }, 10s));
+  outbound m;
+  m.address = out;
+  m.body = "UNB+UNOA:4+APIPNR+CARRIER'";
+  m.message_id = "132-1";
+  m.correlation_id = "ref-1";
+  m.subject = "CUSRES";
+  m.properties = {{"apipnr-control-reference", "ref-1"}};
+  std::promise<boost::system::error_code> sent;
+  c.publish(m, [&](boost::system::error_code ec) { sent.set_value(ec); });
+  auto f = sent.get_future();
+  ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  EXPECT_FALSE(f.get());
+  EXPECT_FALSE(c.stop(10s));
+  std::promise<boost::system::error_code> after;
+  c.publish(plain, [&](boost::system::error_code ec) { after.set_value(ec); });
+  EXPECT_EQ(after.get_future().get(), errc::not_connected);
+  const auto got = testing::receive(g_url, out, 1, 10s);
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].body, m.body);
+  EXPECT_EQ(got[0].message_id, "132-1");
+  EXPECT_EQ(got[0].correlation_id, "ref-1");
+  EXPECT_EQ(got[0].subject, "CUSRES");
+  EXPECT_EQ(got[0].content_type, "application/edifact");
+  EXPECT_EQ(got[0].properties.at("apipnr-control-reference"), "ref-1");
+  EXPECT_TRUE(testing::receive(g_url, out, 1, 1000ms).empty()) << "published twice";
 }
 
 // Round trips per second through the consumer (trivial handler, request -> reply) next to a

@@ -93,20 +93,42 @@ struct flight {
   bool started = false;
 };
 
+// Work for the worker threads: a delivery to hand to the handler, or (`build` set) the result
+// builder an asynchronous handler's completion handed over.
 struct job {
   std::string key;
   std::shared_ptr<const std::string> body;
   inbound meta;
+  std::function<handler_result()> build;
+};
+
+// One consumer::publish(): `done` is called exactly once. Whoever drops the last reference
+// without an outcome (a work item Proton never ran, a lost connection, stop()) reports
+// `if_dropped`: not_connected before the message was sent, publish_unknown after.
+struct publish_call {
+  publish_done done;
+  errc if_dropped = errc::not_connected;
+  void finish(boost::system::error_code ec) noexcept {
+    if (!done) return;
+    publish_done d = std::move(done);
+    done = nullptr;
+    try {
+      d(ec);
+    } catch (...) {  // a callback must not take the event loop down
+    }
+  }
+  ~publish_call() { finish(if_dropped); }
 };
 
 // What to do with deliveries once the broker settles a message we sent (ack or dead letter).
 struct tracker_wait {
   // accept: an ack was sent; reject: a dead letter was sent; reject_answered: the answer to
-  // an input refused before storing was sent.
-  enum class then : std::uint8_t { accept, reject, reject_answered } action = then::accept;
+  // an input refused before storing was sent; publish: a consumer::publish() message.
+  enum class then : std::uint8_t { accept, reject, reject_answered, publish } action = then::accept;
   std::vector<waiter> waiters;
   std::string key;
   std::shared_ptr<const cached_ack> error_reply;  // sent after a dead letter was accepted
+  std::shared_ptr<publish_call> publish;
 };
 
 std::string text_of(const proton::message_id& id) {
@@ -123,7 +145,26 @@ void default_log(log_level level, std::string_view line) {
 }  // namespace
 
 struct consumer::impl final : proton::messaging_handler {
-  impl(options o, handler h)
+  // What a completion reaches the consumer through. It may be called after the consumer is
+  // gone (a store commit that outlived stop()): stop() clears `owner` under the mutex once the
+  // workers ended, and a completion finding it null does nothing.
+  struct completion_gate {
+    std::mutex mutex;
+    impl* owner = nullptr;
+  };
+  // One handler call. `completed` makes the completion count once (a second call, or one after
+  // the handler threw, is ignored). While the handler runs, `inline_thread` is the worker's id:
+  // a completion called from inside the handler (the synchronous handler adapter) leaves its
+  // builder in `inline_build`, and the worker runs it right after, without a queue round.
+  struct call_state {
+    std::shared_ptr<completion_gate> gate;
+    std::string key;
+    std::atomic<bool> completed{false};
+    std::atomic<std::thread::id> inline_thread{};
+    std::function<handler_result()> inline_build;
+  };
+
+  impl(options o, async_handler h)
       : opts_(std::move(o)),
         handler_(std::move(h)),
         recent_(opts_.recent_capacity),
@@ -131,7 +172,9 @@ struct consumer::impl final : proton::messaging_handler {
         backoff_(opts_.reconnect_initial, opts_.reconnect_max, std::random_device{}()),
         container_(*this, opts_.container_id.empty() ? "apipnr-amqp-" + proton::uuid::random().str()
                                                      : opts_.container_id),
-        work_queue_(container_) {
+        work_queue_(container_),
+        gate_(std::make_shared<completion_gate>()) {
+    gate_->owner = this;
     if (!opts_.log) opts_.log = default_log;
     // Between a lost connection and the next attempt there is no connection at all; the
     // event loop must keep running until stop().
@@ -140,7 +183,7 @@ struct consumer::impl final : proton::messaging_handler {
 
   // -- configuration ------------------------------------------------------------------------
   options opts_;
-  handler handler_;
+  async_handler handler_;
   ci::broker_url url_;
 
   // -- event-thread state (touched only on the Proton thread) --------------------------------
@@ -160,6 +203,7 @@ struct consumer::impl final : proton::messaging_handler {
 
   proton::container container_;
   proton::work_queue work_queue_;
+  std::shared_ptr<completion_gate> gate_;
 
   // -- shared state ---------------------------------------------------------------------------
   std::atomic<bool> connected_{false};
@@ -508,7 +552,7 @@ struct consumer::impl final : proton::messaging_handler {
     f.waiters.push_back(std::move(w));
     {
       std::lock_guard lock(jobs_mutex_);
-      jobs_.push_back(job{key, f.body, std::move(meta)});
+      jobs_.push_back(job{key, f.body, std::move(meta), {}});
     }
     jobs_cv_.notify_one();
   }
@@ -612,7 +656,15 @@ struct consumer::impl final : proton::messaging_handler {
     if (it == tracker_waits_.end()) return;  // an error reply: nobody waits for it
     tracker_wait tw = std::move(it->second);
     tracker_waits_.erase(it);
-    if (tw.action == tracker_wait::then::accept) {
+    if (tw.action == tracker_wait::then::publish) {
+      // Accepted: the broker holds the durable message, which is what "delivered" means here.
+      if (!ok) {
+        log(log_level::warning, std::string(info(errc::publish_refused).id) + ": " +
+                                    t.sender().target().address() + " refused a message");
+      }
+      tw.publish->finish(ok ? boost::system::error_code{}
+                            : boost::system::error_code(errc::publish_refused));
+    } else if (tw.action == tracker_wait::then::accept) {
       if (!ok) {
         // The data is stored: the input is still committed, the sender re-sends to get the
         // (cached) acknowledgement again.
@@ -642,6 +694,25 @@ struct consumer::impl final : proton::messaging_handler {
       for (waiter& w : tw.waiters) release(w);
     }
     check_stop_done();
+  }
+
+  // -- publishing (consumer::publish, posted) --------------------------------------------------
+
+  void send_outbound(const std::shared_ptr<publish_call>& call, const outbound& m) {
+    if (!have_connection_ || stopping_) return;  // the call reports not_connected when dropped
+    proton::message msg;
+    msg.body(proton::binary(m.body));
+    msg.durable(true);
+    if (!m.message_id.empty()) msg.id(m.message_id);
+    if (!m.correlation_id.empty()) msg.correlation_id(m.correlation_id);
+    msg.subject(m.subject);
+    msg.content_type(m.content_type);
+    for (const auto& [k, v] : m.properties) msg.properties().put(k, v);
+    proton::tracker t = sender_for(m.address).send(msg);
+    call->if_dropped = errc::publish_unknown;  // from here on it may arrive
+    tracker_wait& tw = tracker_waits_[tracker_key(t)];
+    tw.action = tracker_wait::then::publish;
+    tw.publish = call;
   }
 
   // -- completion of a handler call (posted by a worker) ----------------------------------
@@ -709,12 +780,61 @@ struct consumer::impl final : proton::messaging_handler {
 
   // -- workers ----------------------------------------------------------------------------------
 
+  // Deliveries queued for a worker but not yet handed to the handler. Result builders stay
+  // queued: their calls happened, and their outcome must still be recorded (recent set).
   std::vector<job> take_queued_jobs() {
     std::lock_guard lock(jobs_mutex_);
-    std::vector<job> out(std::make_move_iterator(jobs_.begin()),
-                         std::make_move_iterator(jobs_.end()));
-    jobs_.clear();
+    std::vector<job> out;
+    std::deque<job> keep;
+    for (job& j : jobs_) {
+      if (j.build) {
+        keep.push_back(std::move(j));
+      } else {
+        out.push_back(std::move(j));
+      }
+    }
+    jobs_.swap(keep);
     return out;
+  }
+
+  // A completion: queue the builder for a worker (or leave it to the worker still inside the
+  // handler on this thread). Any thread.
+  static void complete_call(const std::shared_ptr<call_state>& st,
+                            std::function<handler_result()> build) {
+    if (st->completed.exchange(true)) return;  // exactly once
+    if (st->inline_thread.load() == std::this_thread::get_id()) {
+      st->inline_build = std::move(build);
+      return;
+    }
+    std::lock_guard gate_lock(st->gate->mutex);
+    impl* p = st->gate->owner;
+    if (p == nullptr) return;  // the consumer stopped: the broker redelivers
+    {
+      std::lock_guard lock(p->jobs_mutex_);
+      p->jobs_.push_back(job{st->key, nullptr, {}, std::move(build)});
+    }
+    p->jobs_cv_.notify_one();
+  }
+
+  static handler_result run_builder(const std::function<handler_result()>& build) {
+    handler_result res;
+    try {
+      res = build();
+    } catch (const std::exception& e) {
+      res.status = handler_status::failed;
+      res.detail = std::string("handler result threw: ") + e.what();
+    } catch (...) {
+      res.status = handler_status::failed;
+      res.detail = "handler result threw";
+    }
+    return res;
+  }
+
+  void post_complete(std::string key, handler_result res) {
+    // false when the event loop has ended: the delivery is unsettled and comes back.
+    post("completing a delivery", [this, key = std::move(key), r = std::move(res)]() mutable {
+      complete(key, std::move(r));
+    });
   }
 
   void worker_loop() {
@@ -727,21 +847,35 @@ struct consumer::impl final : proton::messaging_handler {
         j = std::move(jobs_.front());
         jobs_.pop_front();
       }
-      j.meta.body = *j.body;
-      handler_result res;
-      try {
-        res = handler_(j.meta);
-      } catch (const std::exception& e) {
-        res.status = handler_status::failed;
-        res.detail = std::string("handler threw: ") + e.what();
-      } catch (...) {
-        res.status = handler_status::failed;
-        res.detail = "handler threw";
+      if (j.build) {
+        post_complete(std::move(j.key), run_builder(j.build));
+        continue;
       }
-      // false when the event loop has ended: the delivery is unsettled and comes back.
-      post("completing a delivery", [this, key = std::move(j.key), r = std::move(res)]() mutable {
-        complete(key, std::move(r));
-      });
+      j.meta.body = *j.body;
+      auto st = std::make_shared<call_state>();
+      st->gate = gate_;
+      st->key = j.key;
+      st->inline_thread.store(std::this_thread::get_id());
+      std::string threw;
+      try {
+        handler_(j.meta, [st](std::function<handler_result()> build) {
+          complete_call(st, std::move(build));
+        });
+      } catch (const std::exception& e) {
+        threw = std::string("handler threw: ") + e.what();
+      } catch (...) {
+        threw = "handler threw";
+      }
+      st->inline_thread.store(std::thread::id{});
+      if (!threw.empty() && !st->completed.exchange(true)) {
+        handler_result res;
+        res.status = handler_status::failed;
+        res.detail = std::move(threw);
+        post_complete(std::move(j.key), std::move(res));
+      } else if (st->inline_build) {
+        post_complete(std::move(j.key), run_builder(st->inline_build));
+      }
+      // Otherwise the completion comes later, from another thread, and queues a builder.
     }
   }
 
@@ -790,8 +924,17 @@ struct consumer::impl final : proton::messaging_handler {
   }
 };
 
-consumer::consumer(options opts, handler h)
+consumer::consumer(options opts, async_handler h)
     : impl_(std::make_unique<impl>(std::move(opts), std::move(h))) {}
+
+// The synchronous handler is the asynchronous one completing inside the call: the worker then
+// runs the builder itself (call_state::inline_build), without a queue round.
+consumer::consumer(options opts, handler h)
+    : consumer(std::move(opts),
+               async_handler([h = std::move(h)](const inbound& in, const completion& done) {
+                 auto r = std::make_shared<handler_result>(h(in));
+                 done([r] { return std::move(*r); });
+               })) {}
 
 consumer::~consumer() { stop(std::chrono::milliseconds(0)); }
 
@@ -836,6 +979,8 @@ boost::system::error_code consumer::stop(std::chrono::milliseconds grace) {
     }
   }
   p.event_thread_.join();
+  // The event thread has ended: publishes the broker never settled report publish_unknown.
+  p.tracker_waits_.clear();
   {
     std::lock_guard timer_lock(p.timer_mutex_);
     p.timer_quit_ = true;
@@ -849,10 +994,31 @@ boost::system::error_code consumer::stop(std::chrono::milliseconds grace) {
   }
   p.jobs_cv_.notify_all();
   for (std::thread& t : p.workers_) t.join();
+  {
+    // Completions still to come (a commit that outlived the grace period) find no consumer.
+    std::lock_guard gate_lock(p.gate_->mutex);
+    p.gate_->owner = nullptr;
+  }
+  {
+    std::lock_guard jobs_lock(p.jobs_mutex_);
+    p.jobs_.clear();  // builders queued after the workers ended
+  }
   return ec;
 }
 
 bool consumer::connected() const noexcept { return impl_->connected_; }
+
+void consumer::publish(outbound m, publish_done done) {
+  auto call = std::make_shared<publish_call>();
+  call->done = std::move(done);
+  impl& p = *impl_;
+  {
+    std::lock_guard lock(p.lifecycle_mutex_);
+    if (!p.started_ || p.stopped_) return;  // `call` reports not_connected here
+  }
+  // A work item the event loop never runs (it ended meanwhile) drops `call`: not_connected.
+  (void)p.post("publishing", [&p, call, m = std::move(m)] { p.send_outbound(call, m); });
+}
 
 stats consumer::counters() const {
   const auto& c = impl_->counters_;

@@ -10,7 +10,7 @@ namespace {
 
 // The single table of AMQP intake errors. Order must follow the enumerators (checked in
 // errc_test.cpp); docs/error-codes-amqp.md lists every row (also checked).
-constexpr std::array<errc_info, 10> table{{
+constexpr std::array<errc_info, 13> table{{
     {errc::invalid_url, "AMQP-CFG-URL", "TRN-MQ-001",
      "broker URL is not amqp://[user:password@]host:port"},
     {errc::no_sources, "AMQP-CFG-SOURCE", "TRN-MQ-001",
@@ -32,6 +32,13 @@ constexpr std::array<errc_info, 10> table{{
      "delivery was rejected"},
     {errc::reply_failed, "AMQP-REPLY", "TRN-ACK-001",
      "the broker did not accept the acknowledgement sent to the reply-to address"},
+    {errc::not_connected, "AMQP-NOT-CONNECTED", "API-IAPI-FLOW-007",
+     "no broker connection; the message was not sent"},
+    {errc::publish_refused, "AMQP-PUBLISH-REFUSED", "API-IAPI-FLOW-007",
+     "the broker rejected or released a published message"},
+    {errc::publish_unknown, "AMQP-PUBLISH-UNKNOWN", "API-IAPI-FLOW-007",
+     "the connection dropped before the broker settled a published message; it may or may not "
+     "have arrived"},
 }};
 
 constexpr errc_info unknown_info{errc::ok, "AMQP-UNKNOWN", "", "unknown AMQP intake error"};

@@ -150,7 +150,7 @@ class receiver_handler final : public proton::messaging_handler {
     }
     for (const char* key :
          {"apipnr-status", "apipnr-verdict", "apipnr-error", "apipnr-detail", "apipnr-source",
-          "apipnr-message-id", "apipnr-correlation-id", "location"}) {
+          "apipnr-message-id", "apipnr-correlation-id", "apipnr-control-reference", "location"}) {
       if (!m.properties().exists(key)) continue;
       const proton::scalar v = m.properties().get(key);
       r.properties[key] =

@@ -32,14 +32,16 @@
 //  - Limitation: Proton assembles a whole message before the size check, so an oversized
 //    body is held in memory once before it is rejected (bound it at the broker as well).
 //
-// Threads: one Proton event thread owns the connection; `workers` threads call the handler.
-// The handler is called concurrently from several worker threads and must be thread-safe; it
-// must not throw (a thrown exception counts as `failed`). Every public member function of
+// Threads: one Proton event thread owns the connection; `workers` threads call the handler
+// (and, for an async_handler, the result builders its completions hand over). The handler is
+// called concurrently from several worker threads and must be thread-safe; it must not throw
+// (a thrown exception counts as `failed`). Every public member function of
 // `consumer` is thread-safe. No exception leaves this component: Proton errors are caught at
 // its boundary and reported as log lines and error codes (errc.hpp).
 //
-// Lifetime: the consumer must outlive every call of the handler; the destructor calls stop()
-// with a zero grace period when the consumer is still running.
+// Lifetime: the consumer must outlive every call of the handler; a completion may outlive the
+// consumer (it is then ignored). The destructor calls stop() with a zero grace period when the
+// consumer is still running.
 #pragma once
 
 #include <chrono>
@@ -100,6 +102,35 @@ struct handler_result {
 
 using handler = std::function<handler_result(const inbound&)>;
 
+// Asynchronous form. The handler returns at once (the body view is valid during the call only)
+// and later calls its `completion` exactly once, from any thread (the store's writer after its
+// COMMIT, say), with a function that builds the result. The consumer runs that function on one
+// of its worker threads, so the completing thread only hands it over, then settles the delivery
+// on its event thread. A thrown exception (from the handler before it completed, or from the
+// builder) counts as `failed`. A completion called after stop() returned is ignored (the
+// delivery was released or aborted, and the broker redelivers it). No worker thread is held
+// while the call is outstanding: at most `credit` per source are, the unsettled deliveries.
+using completion = std::function<void(std::function<handler_result()>)>;
+using async_handler = std::function<void(const inbound&, completion)>;
+
+// A message the consumer sends on its own connection (consumer::publish), e.g. the receiver's
+// unsolicited CUSRES 132 to a carrier's queue. Always durable; the body is an AMQP binary.
+struct outbound {
+  std::string address;  // target, e.g. "/queue/carrier.unsolicited" (declared durable)
+  std::string body;
+  std::string message_id;      // "" = none
+  std::string correlation_id;  // "" = none
+  std::string subject;
+  std::string content_type = "application/edifact";
+  std::vector<std::pair<std::string, std::string>> properties;  // string application properties
+};
+
+// The outcome of one publish(): {} once the broker accepted the message (its settlement is
+// the delivery: the broker holds it durably); otherwise not_connected (nothing was sent),
+// publish_refused (the broker rejected or released it) or publish_unknown (the connection
+// dropped before the broker settled it: it may or may not have arrived).
+using publish_done = std::function<void(boost::system::error_code)>;
+
 enum class log_level : std::uint8_t { debug, info, warning, error };
 using log_sink = std::function<void(log_level, std::string_view)>;
 
@@ -144,6 +175,7 @@ struct stats {
 class consumer {
  public:
   consumer(options opts, handler h);
+  consumer(options opts, async_handler h);
   ~consumer();
   consumer(const consumer&) = delete;
   consumer& operator=(const consumer&) = delete;
@@ -161,6 +193,13 @@ class consumer {
 
   // True while the consumer holds an open connection with its receivers attached.
   bool connected() const noexcept;
+
+  // Sends `m` on the consumer's connection (one sender link per address, opened on first use,
+  // terminus durability "configuration"). Never blocks and never retries: `done` is called
+  // exactly once, on the event thread, or on the calling thread when the consumer is not
+  // running (not_connected); it must be short and must not block. A publish still unsettled
+  // holds a graceful stop() until the broker settles it (or the grace runs out).
+  void publish(outbound m, publish_done done);
 
   stats counters() const;
 

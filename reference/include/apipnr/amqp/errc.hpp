@@ -33,6 +33,10 @@ enum class errc : std::uint8_t {
   handler_failed,    // the handler reported failure (or threw); the delivery is redelivered
   dead_lettered,     // the handler failed max_attempts times; the body went to dead_letter
   reply_failed,      // the broker did not accept the acknowledgement sent to reply-to
+  // -- outbound (consumer::publish) ----------------------------------------------------------
+  not_connected,    // no broker connection (or the consumer is not running): nothing was sent
+  publish_refused,  // the broker rejected or released a published message
+  publish_unknown,  // the connection dropped before the broker settled a published message
 };
 
 // The error category for `errc`. name() is "apipnr.amqp".
