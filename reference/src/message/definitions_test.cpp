@@ -76,6 +76,32 @@ TEST(MessageDefinitions, NodesCarryPathsLayoutsAndParents) {
   EXPECT_EQ(sg1->qualifier_element, 1);
 }
 
+// The group parser compares packed tags: equal exactly for equal three-character tags, and a
+// tag of another length never equals a three-character one.
+TEST(MessageDefinitions, PackedTagsMatchTheContentTags) {
+  EXPECT_EQ(pack_tag("NAD"), pack_tag(std::string("NAD")));
+  EXPECT_NE(pack_tag("NAD"), pack_tag("NAT"));
+  EXPECT_NE(pack_tag("NAD"), pack_tag("DAN"));
+  EXPECT_NE(pack_tag("NAD"), 0u);
+  EXPECT_EQ(pack_tag("NA"), 0u);
+  EXPECT_EQ(pack_tag("NADX"), 0u);
+  EXPECT_EQ(pack_tag(""), 0u);
+  for (const auto& d : all().all()) {
+    ASSERT_EQ(d->structure_tags.size(), d->structure.size()) << d->file;
+    for (std::size_t j = 0; j < d->structure.size(); ++j) {
+      EXPECT_EQ(d->structure_tags[j], pack_tag(d->structure[j].tag)) << d->file;
+    }
+    for (const node* n : d->nodes) {
+      if (!n->is_group()) continue;
+      ASSERT_EQ(n->content_tags.size(), n->content.size()) << n->path;
+      for (std::size_t j = 0; j < n->content.size(); ++j) {
+        EXPECT_EQ(n->content_tags[j], pack_tag(n->content[j].tag)) << n->path;
+        EXPECT_NE(n->content_tags[j], 0u) << n->path;
+      }
+    }
+  }
+}
+
 TEST(MessageDefinitions, RepeatAndFormatParsed) {
   const definition* d = all().find("PAXLST", "D", "05B");
   const segment_def* com = d->find_segment("COM");
