@@ -1161,6 +1161,22 @@ def paxlst_scenarios():
                 body={"travellers": [trav(surname="O'BRIEN", given="ANNE", middle="MARIE",
                                           emp="CR2")]},
                 warn_req=["API-PAXLST-EMP-002"])
+    # A 655 uses LOC 91 [C]; that it is the document group's LOC 91 is inferred [I]
+    # (API-PAXLST-SCEN-011 notes), so the baseline warns (BASE-PAXLST-058/059).
+    gate_note = ("The position of the gate pass LOC 91 is inferred [I]: the document group's "
+                 "LOC 91 (STANDARDS.md §2.3); hence a warning, not a rejection.")
+    paxlst_case(f, 29, "Gate pass request 655 whose document group has no LOC 91 is accepted "
+                "with a warning", ["API-PAXLST-BGM-001"], name="y_655_no_loc91_warn.edi",
+                body={"code": "655", "travellers": [trav(surname="O'BRIEN", given="ANNE",
+                                                         middle="MARIE",
+                                                         docs=[doc(state=None)])]},
+                warn_req=["API-PAXLST-SCEN-011"], notes=gate_note)
+    paxlst_case(f, 30, "Gate pass request 655 naming a person without any document group (so "
+                "without LOC 91) is accepted with a warning", ["API-PAXLST-BGM-001"],
+                name="y_655_no_document_warn.edi",
+                body={"code": "655", "travellers": [trav(surname="O'BRIEN", given="ANNE",
+                                                         middle="MARIE", docs=[])]},
+                warn_req=["API-PAXLST-SCEN-011"], notes=gate_note)
 
 
 # --------------------------------------------------------------------------------------------
