@@ -176,6 +176,71 @@ TEST_F(StoreRetention, PnrFollowsItsOwnSchedule) {
   EXPECT_TRUE(json::parse(*store_->pnr_by_locator("LOCRET", {}, "a"))["pnrs"].empty());
 }
 
+// Status changes of iAPI passengers (schema v4) follow the API schedule from their own time:
+// masked after T1 (references, officer text, the 132 and 312 bytes), deleted after T2, and
+// gone from the file afterwards.
+TEST_F(StoreRetention, StatusChangesAreMaskedThenDeleted) {
+  const flight_key flight{"ZZ", "123", "2030-05-01"};
+  status_change c;
+  c.flight = flight;
+  c.departure_airport = "AAA";
+  c.abo = "ABOSYNTH7";
+  c.avf = "AVFSYNTH7";
+  c.request_id = api_id_;
+  c.directive = "1Z";
+  c.previous = "0Z";
+  c.text = "TEXTSYNTH7";
+  c.actor = "officer";
+  c.control_reference = "1700000000077";
+  c.message = "UNB+UNOA:4+GOV+ZZAIR+300501:1000+1700000000077'NAD+FL+++MSGSYNTH7'";
+  c.destination = "http://127.0.0.1:1/carrier/v1/cusres";
+  const auto id = store_->put_status_change(c);  // at t0
+  ASSERT_TRUE(id) << id.error().message();
+  delivery_record d;
+  d.state = delivery_state::delivered;
+  d.attempts = 1;
+  d.acknowledgement = "UNB+UNOA:4+ZZAIR+GOV+300501:1000+9'NAD+FL+++ACKSYNTH7'";
+  d.ack_result = "acknowledged";
+  ASSERT_FALSE(store_->put_delivery(*id, d));
+
+  auto r = store_->apply_retention(t0 + hours(23), "retention-job");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status_changes_masked, 0u);
+  EXPECT_EQ(store_->iapi_status(flight, "ABOSYNTH7")->value_or(""), "1Z");
+
+  r = store_->apply_retention(t0 + hours(24), "retention-job");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->status_changes_masked, 1u);
+  EXPECT_EQ(r->status_changes_deleted, 0u);
+  json rows = json::parse(*store_->status_changes(flight, "auditor"))["status_changes"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["abo"], "***");
+  EXPECT_EQ(rows[0]["avf"], "***");
+  EXPECT_EQ(rows[0]["text"], "***");
+  EXPECT_EQ(rows[0]["message"], "");
+  EXPECT_FALSE(rows[0].contains("acknowledgement"));
+  EXPECT_EQ(rows[0]["directive"], "1Z");  // what was decided stays for statistics
+  EXPECT_EQ(rows[0]["delivery"], "delivered");
+  EXPECT_FALSE(store_->iapi_status(flight, "ABOSYNTH7")->has_value());
+  // Idempotent: a second run at the same time masks nothing more.
+  r = store_->apply_retention(t0 + hours(24), "retention-job");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status_changes_masked, 0u);
+
+  r = store_->apply_retention(t0 + hours(48), "retention-job");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status_changes_deleted, 1u);
+  rows = json::parse(*store_->status_changes(flight, "auditor"))["status_changes"];
+  EXPECT_TRUE(rows.empty());
+  const auto v = store_->verify_audit();
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->ok);
+  store_->close();
+  const std::string bytes = file_bytes(dir_.file());
+  for (const char* gone : {"ABOSYNTH7", "AVFSYNTH7", "TEXTSYNTH7", "MSGSYNTH7", "ACKSYNTH7"})
+    EXPECT_EQ(bytes.find(gone), std::string::npos) << gone;
+}
+
 TEST_F(StoreRetention, RunsAreAuditedAndTheChainStillVerifies) {
   ASSERT_TRUE(store_->apply_retention(t0 + hours(48), "retention-job"));
   ASSERT_TRUE(store_->apply_retention(t0 + hours(49), "retention-job"));

@@ -153,7 +153,15 @@ CREATE TABLE iapi_status_changes(
 CREATE INDEX iapi_status_by_passenger ON iapi_status_changes(carrier, number, date, abo);
 )sql";
 
-constexpr std::array<const char*, schema_version> steps{v1, v2, v3};
+// Version 4: retention covers status changes too (DP-RET-001, DP-RET-004): ABO/AVF, the
+// officer's text and the exchanged 132/312 bytes key a passenger, so they are masked with the
+// API data category's mask_after (masked_at records when) and the rows are deleted with its
+// delete_after; the audit rows about them stay (DP-LOG-002).
+constexpr const char* v4 = R"sql(
+ALTER TABLE iapi_status_changes ADD COLUMN masked_at INTEGER;
+)sql";
+
+constexpr std::array<const char*, schema_version> steps{v1, v2, v3, v4};
 
 }  // namespace
 

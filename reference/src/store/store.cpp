@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -258,6 +259,18 @@ struct store::impl {
   std::vector<std::unique_ptr<connection>> readers_;
 
   std::atomic<std::uint64_t> transactions_{0}, puts_{0}, duplicates_{0}, largest_batch_{0};
+
+  // Checkpoints off the commit path (options::checkpoint_pages). The WAL hook runs on the
+  // writer thread inside each COMMIT and only records the WAL's frame count and wakes the
+  // checkpointer; the checkpointer owns checkpoint_db_.
+  std::unique_ptr<connection> checkpoint_db_;
+  std::thread checkpointer_;
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_wanted_ = false;     // guarded by ckpt_mu_
+  bool ckpt_stopping_ = false;   // guarded by ckpt_mu_
+  bool wal_over_limit_ = false;  // writer thread only
+  std::atomic<std::uint64_t> wal_frames_{0}, checkpoints_{0}, forced_checkpoints_{0};
 
   // Chain head, valid inside a writer transaction (reloaded at every BEGIN, so a rolled-back
   // batch can never leave it stale).
@@ -585,6 +598,63 @@ struct store::impl {
     }
   }
 
+  // sqlite3_wal_hook on the writer connection: called after every commit with the number of
+  // frames in the WAL. Registering it also turns SQLite's auto-checkpoint off for the writer.
+  static int on_wal_commit(void* ctx, sqlite3*, const char*, int frames) {
+    auto* self = static_cast<impl*>(ctx);
+    const auto n = static_cast<std::uint64_t>(frames < 0 ? 0 : frames);
+    self->wal_frames_.store(n, std::memory_order_relaxed);
+    if (n >= self->opts_.wal_limit_pages) {
+      // Not the checkpointer as well: its checkpoint lock would make the RESTART fail.
+      self->wal_over_limit_ = true;
+    } else if (n >= self->opts_.checkpoint_pages) {
+      {
+        std::lock_guard lk(self->ckpt_mu_);
+        self->ckpt_wanted_ = true;
+      }
+      self->ckpt_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  // Copies committed WAL frames into the main file without blocking the writer (PASSIVE takes
+  // no writer lock and never waits). Once every frame is copied and no reader uses the WAL, the
+  // writer's next transaction starts the WAL again from its beginning, so its size stays near
+  // checkpoint_pages. Frames still needed by a reader stay; the limit handles that case.
+  void checkpointer_loop() {
+    std::unique_lock lk(ckpt_mu_);
+    for (;;) {
+      ckpt_cv_.wait(lk, [&] { return ckpt_stopping_ || ckpt_wanted_; });
+      if (ckpt_stopping_) break;
+      ckpt_wanted_ = false;
+      lk.unlock();
+      int log = 0, copied = 0;
+      if (sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE,
+                                    &log, &copied) == SQLITE_OK)
+        checkpoints_.fetch_add(1, std::memory_order_relaxed);
+      lk.lock();
+    }
+  }
+
+  // The bound (options::wal_limit_pages): run on the writer thread after a batch's callbacks,
+  // so no acknowledgement waits for it. Under back-to-back commits a passive checkpoint rarely
+  // finishes exactly between two of them, which the WAL's restart needs, so the WAL grows
+  // until this point; the passive checkpoints have copied most frames by then, so RESTART only
+  // copies the rest, waits (busy_timeout) for readers and for a passive checkpoint in
+  // progress, and makes the next commit write the WAL from its beginning again. The file is
+  // reused, not truncated (appending to a file costs its size change in every fdatasync). If it
+  // cannot finish, the next commit past the limit tries again.
+  void checkpoint_at_limit() {
+    if (!wal_over_limit_) return;
+    wal_over_limit_ = false;
+    int log = 0, copied = 0;
+    if (sqlite3_wal_checkpoint_v2(writer_db_->handle(), "main", SQLITE_CHECKPOINT_RESTART, &log,
+                                  &copied) == SQLITE_OK) {
+      forced_checkpoints_.fetch_add(1, std::memory_order_relaxed);
+      wal_frames_.store(0, std::memory_order_relaxed);
+    }
+  }
+
   void writer_loop() {
     std::unique_lock lk(mu_);
     for (;;) {
@@ -611,6 +681,7 @@ struct store::impl {
       }
       lk.unlock();
       run_batch(batch);
+      checkpoint_at_limit();
       lk.lock();
     }
   }
@@ -623,6 +694,14 @@ struct store::impl {
     }
     cv_.notify_all();
     if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
+    // After the writer: no commit can wake the checkpointer any more.
+    {
+      std::lock_guard lk(ckpt_mu_);
+      ckpt_stopping_ = true;
+    }
+    ckpt_cv_.notify_all();
+    if (checkpointer_.joinable() && checkpointer_.get_id() != std::this_thread::get_id())
+      checkpointer_.join();
   }
 
   // -- reader side ---------------------------------------------------------------------------
@@ -757,6 +836,58 @@ struct store::impl {
     return rc == SQLITE_DONE ? error_code{} : error_code(errc::retention_failed);
   }
 
+  // Status changes of iAPI passengers follow the API schedule (schema v4): masking blanks what
+  // keys or describes the passenger (ABO, AVF, the officer's text, the 132 sent and the 312
+  // received, the 312's check detail); deletion removes the row. What happened stays in the
+  // audit log (iapi.status_change / iapi.delivery rows carry no passenger reference).
+  error_code retain_status_changes(connection& c, std::int64_t now, retention_report& report) {
+    const retention_schedule& sched = opts_.api_retention;
+    const auto cutoff = [now](std::chrono::seconds after) {
+      return now - std::chrono::duration_cast<std::chrono::milliseconds>(after).count();
+    };
+    std::vector<std::int64_t> ids;
+    auto select = [&c, &ids](const char* sql, std::int64_t before) -> error_code {
+      ids.clear();
+      statement s = c.prepare(sql);
+      if (!s.valid()) return errc::retention_failed;
+      s.bind(1, before);
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW) ids.push_back(s.int64(0));
+      return rc == SQLITE_DONE ? error_code{} : error_code(errc::retention_failed);
+    };
+    if (sched.mask_after) {
+      if (auto ec = select(
+              "SELECT id FROM iapi_status_changes WHERE masked_at IS NULL AND at <= ?1 ORDER BY id",
+              cutoff(*sched.mask_after)))
+        return ec;
+      for (const std::int64_t id : ids) {
+        statement u = c.prepare(
+            "UPDATE iapi_status_changes SET abo = '***', avf = '***', "
+            "text = CASE WHEN text = '' THEN '' ELSE '***' END, message = x'', "
+            "acknowledgement = NULL, ack_detail = '', masked_at = ?2 WHERE id = ?1");
+        if (!u.valid() || !u.bind(1, id).bind(2, now).run()) return errc::retention_failed;
+        if (!append_audit(c, {"retention.mask_status_change", "retention", std::nullopt,
+                              "change=" + std::to_string(id)}))
+          return errc::retention_failed;
+        ++report.status_changes_masked;
+      }
+    }
+    if (sched.delete_after) {
+      if (auto ec = select("SELECT id FROM iapi_status_changes WHERE at <= ?1 ORDER BY id",
+                           cutoff(*sched.delete_after)))
+        return ec;
+      for (const std::int64_t id : ids) {
+        statement d = c.prepare("DELETE FROM iapi_status_changes WHERE id = ?1");
+        if (!d.valid() || !d.bind(1, id).run()) return errc::retention_failed;
+        if (!append_audit(c, {"retention.delete_status_change", "retention", std::nullopt,
+                              "change=" + std::to_string(id)}))
+          return errc::retention_failed;
+        ++report.status_changes_deleted;
+      }
+    }
+    return {};
+  }
+
   error_code retention(connection& c, std::int64_t now, const std::string& actor,
                        retention_report& report) {
     const std::pair<data_category, const retention_schedule*> schedules[] = {
@@ -795,10 +926,13 @@ struct store::impl {
         }
       }
     }
-    if (!append_audit(c,
-                      {"retention.run", actor, std::nullopt,
-                       "now=" + detail::iso_utc(now) + " masked=" + std::to_string(report.masked) +
-                           " deleted=" + std::to_string(report.deleted)}))
+    if (auto ec = retain_status_changes(c, now, report)) return ec;
+    if (!append_audit(
+            c, {"retention.run", actor, std::nullopt,
+                "now=" + detail::iso_utc(now) + " masked=" + std::to_string(report.masked) +
+                    " deleted=" + std::to_string(report.deleted) +
+                    " status_changes_masked=" + std::to_string(report.status_changes_masked) +
+                    " status_changes_deleted=" + std::to_string(report.status_changes_deleted)}))
       return errc::retention_failed;
     return {};
   }
@@ -812,8 +946,10 @@ void store::close() noexcept { impl_->close(); }
 const options& store::settings() const noexcept { return impl_->opts_; }
 
 statistics store::stats() const noexcept {
-  return {impl_->transactions_.load(), impl_->puts_.load(), impl_->duplicates_.load(),
-          impl_->largest_batch_.load()};
+  return {impl_->transactions_.load(), impl_->puts_.load(),
+          impl_->duplicates_.load(),   impl_->largest_batch_.load(),
+          impl_->checkpoints_.load(),  impl_->forced_checkpoints_.load(),
+          impl_->wal_frames_.load()};
 }
 
 boost::system::result<std::unique_ptr<store>> store::open(options opts) {
@@ -825,12 +961,21 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
   };
   if (opts.path.empty() || opts.max_batch == 0 || opts.max_queue == 0 || opts.max_readers == 0 ||
       opts.default_page_size == 0 || opts.default_page_size > opts.max_page_size ||
-      opts.max_wait.count() < 0 || !opts.clock || !valid_schedule(opts.api_retention) ||
-      !valid_schedule(opts.pnr_retention))
+      opts.max_wait.count() < 0 || !opts.clock ||
+      (opts.checkpoint_pages > 0 && opts.wal_limit_pages < opts.checkpoint_pages) ||
+      (opts.page_size != 0 && (opts.page_size < 512 || opts.page_size > 65536 ||
+                               (opts.page_size & (opts.page_size - 1)) != 0)) ||
+      opts.wal_limit_pages > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      !valid_schedule(opts.api_retention) || !valid_schedule(opts.pnr_retention))
     return errc::invalid_options;
 
   auto db = connection::open(opts.path, false, static_cast<int>(opts.busy_timeout.count()));
   if (!db) return errc::open_failed;
+  // Before anything writes the file (journal_mode = WAL does); ignored by an existing file.
+  if (opts.page_size != 0) {
+    const std::string pragma = "PRAGMA page_size = " + std::to_string(opts.page_size);
+    if (db->exec(pragma.c_str()) != SQLITE_OK) return errc::open_failed;
+  }
   // WAL: readers never block the writer and a commit appends to one file. foreign_keys makes
   // the cascades of retention work. secure_delete overwrites freed pages with zeros so deleted
   // personal data does not linger in the file (DP-RET-004).
@@ -843,10 +988,28 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
     return errc::open_failed;
   if (auto ec = detail::migrate(*db)) return ec;
 
+  std::unique_ptr<connection> ckpt;
+  if (opts.checkpoint_pages > 0) {
+    // Its own connection: a checkpoint on the writer's would run on the writer thread. It
+    // syncs like the writer (with FULL the WAL is synced before frames are copied, and the
+    // main file after), and never checkpoints on close before the writer's own close does.
+    ckpt = connection::open(opts.path, false, static_cast<int>(opts.busy_timeout.count()));
+    if (!ckpt) return errc::open_failed;
+    if (ckpt->exec(opts.sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL") !=
+            SQLITE_OK ||
+        ckpt->exec("PRAGMA wal_autocheckpoint = 0") != SQLITE_OK)
+      return errc::open_failed;
+  }
+
   auto p = std::make_unique<impl>();
   p->opts_ = std::move(opts);
   p->writer_db_ = std::move(db);
   impl* raw = p.get();
+  if (ckpt) {
+    p->checkpoint_db_ = std::move(ckpt);
+    sqlite3_wal_hook(p->writer_db_->handle(), &impl::on_wal_commit, raw);
+    p->checkpointer_ = std::thread([raw] { raw->checkpointer_loop(); });
+  }
   p->writer_ = std::thread([raw] { raw->writer_loop(); });
   return std::unique_ptr<store>(new store(std::move(p)));
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -569,6 +570,109 @@ TEST(StoreAudit, DetectsADeletedRow) {
   ASSERT_TRUE(v);
   EXPECT_FALSE(v->ok);
   EXPECT_EQ(v->first_bad_seq, 3u);
+}
+
+// -- checkpoints off the commit path (options::checkpoint_pages, docs/STORE.md) ---------------
+
+std::uintmax_t wal_size(const temp_dir& dir) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(dir.file().string() + "-wal", ec);
+  return ec ? 0 : n;
+}
+
+// The writer never checkpoints (without the checkpointer the WAL keeps every frame, where
+// SQLite's auto-checkpoint would have started it again after 1000 pages); with it, passive
+// checkpoints run and the WAL stays bounded under back-to-back puts.
+TEST(StoreCheckpoint, PassiveCheckpointsRunOffTheWriterAndTheWalStaysBounded) {
+  constexpr int puts = 150;
+  temp_dir without_dir, with_dir;
+  std::uint64_t frames_without = 0;
+  {
+    options o;
+    o.checkpoint_pages = 1'000'000;  // never reached: no checkpoint at all
+    o.wal_limit_pages = 1'000'000;
+    auto s = open_store(without_dir, o);
+    ASSERT_TRUE(s);
+    for (int i = 0; i < puts; ++i) ASSERT_TRUE(s->put(make_api("N" + std::to_string(i))));
+    frames_without = s->stats().wal_frames;
+    EXPECT_EQ(s->stats().checkpoints, 0u);
+  }
+  EXPECT_GT(frames_without, 1000u);  // no auto-checkpoint on the writer
+  options o;
+  o.checkpoint_pages = 16;
+  o.wal_limit_pages = 64;
+  auto s = open_store(with_dir, o);
+  ASSERT_TRUE(s);
+  std::uint64_t most = 0;
+  for (int i = 0; i < puts; ++i) {
+    ASSERT_TRUE(s->put(make_api("C" + std::to_string(i))));
+    most = std::max(most, s->stats().wal_frames);
+  }
+  const statistics st = s->stats();
+  EXPECT_GT(st.checkpoints, 0u);
+  // Past the limit the writer's RESTART fails while a passive checkpoint holds the checkpoint
+  // lock and is tried again at the next commit, so the WAL may overshoot by a few commits, but
+  // it stays a fraction of what it is without checkpoints.
+  EXPECT_LT(most, frames_without / 4);
+  EXPECT_LT(wal_size(with_dir), frames_without / 4 * (4096 + 24));
+  s->close();
+  EXPECT_EQ(scalar(with_dir.file(), "SELECT count(*) FROM interchanges"), puts);
+}
+
+// A reader that keeps its snapshot pins the WAL: no checkpoint can let it start again and it
+// grows past wal_limit_pages (the RESTART the writer tries waits busy_timeout, then gives up).
+// Once the reader is gone, the next commit past the limit restarts it.
+TEST(StoreCheckpoint, TheWriterRestartsTheWalAtTheLimitOnceNoReaderPinsIt) {
+  temp_dir dir;
+  options o;
+  // No passive checkpoint (limit = threshold): the reader below starts while the WAL holds
+  // frames not yet copied, so its snapshot pins the WAL.
+  o.checkpoint_pages = 32;
+  o.wal_limit_pages = 32;
+  o.busy_timeout = std::chrono::milliseconds(200);
+  auto s = open_store(dir, o);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->put(make_api("L0")));
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(dir.file().c_str(), &reader, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM interchanges;", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  int n = 1;
+  for (; n < 10; ++n) ASSERT_TRUE(s->put(make_api("L" + std::to_string(n))));
+  EXPECT_EQ(s->stats().forced_checkpoints, 0u);
+  EXPECT_GT(s->stats().wal_frames, 32u);
+  ASSERT_EQ(sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(reader);
+  // The RESTART runs after the callbacks of the batch that crossed the limit, so a put may
+  // return just before it and the next one may already have written to the restarted WAL.
+  for (; n < 30 && s->stats().forced_checkpoints == 0; ++n)
+    ASSERT_TRUE(s->put(make_api("L" + std::to_string(n))));
+  EXPECT_GE(s->stats().forced_checkpoints, 1u);
+  EXPECT_LT(s->stats().wal_frames, 32u);
+  s->close();
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), n);
+}
+
+TEST(StoreOptions, RefusesAWalLimitBelowTheCheckpointAndABadPageSize) {
+  temp_dir dir;
+  options o;
+  o.path = dir.file();
+  o.checkpoint_pages = 100;
+  o.wal_limit_pages = 50;
+  auto s = store::open(o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error(), errc::invalid_options);
+  o.wal_limit_pages = 100;
+  o.page_size = 1000;  // not a power of two
+  s = store::open(o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error(), errc::invalid_options);
+  o.page_size = 1024;
+  s = store::open(o);
+  ASSERT_TRUE(s) << s.error().message();
+  (*s)->close();
+  EXPECT_EQ(scalar(dir.file(), "PRAGMA page_size"), 1024);
 }
 
 // Officer status changes (API-IAPI-FLOW-007/008): the request is found by flight, a change is

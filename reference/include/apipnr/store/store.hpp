@@ -177,7 +177,22 @@ struct options {
   // PRAGMA synchronous: true = FULL (WAL fsynced at every commit: survives power loss, the
   // default; see docs/STORE.md), false = NORMAL (survives a process crash only).
   bool sync_full = true;
+  // WAL checkpointing off the commit path (docs/STORE.md, "Durability"). The writer connection
+  // never checkpoints on its own (SQLite's auto-checkpoint would copy the WAL into the main
+  // file inside a COMMIT, delaying every put of the batch); a checkpointer thread with its own
+  // connection runs a PASSIVE checkpoint whenever a commit leaves checkpoint_pages frames or
+  // more in the WAL. When a commit leaves wal_limit_pages or more (passive checkpoints never
+  // caught up between two commits, or a reader pins old frames), the writer runs a RESTART
+  // checkpoint itself after completing that batch, waiting up to busy_timeout for readers:
+  // the WAL file stays below wal_limit_pages plus one batch, unless a reader keeps a snapshot
+  // open for longer. checkpoint_pages = 0: SQLite's auto-checkpoint on the writer every 1000
+  // pages (the earlier behaviour, kept for comparison). wal_limit_pages >= checkpoint_pages.
+  std::size_t checkpoint_pages = 4000;
+  std::size_t wal_limit_pages = 16000;
   std::chrono::milliseconds busy_timeout{5000};
+  // Page size of a new file (0 = SQLite's default, 4096); an existing file keeps its own.
+  // Smaller pages write less per small commit (docs/STORE.md, "Checkpoints").
+  std::size_t page_size = 0;
   // Limits (RCV-LIM-001): refused with raw_too_large / too_many_messages / page_limit.
   std::size_t max_raw_bytes = std::size_t{16} << 20;
   std::size_t max_messages_per_put = 10000;
@@ -199,6 +214,10 @@ struct page {
 struct retention_report {
   std::size_t masked = 0;   // interchanges depersonalised by this run
   std::size_t deleted = 0;  // interchanges whose content was deleted by this run
+  // iAPI status changes (API category schedule, counted from their `at`): masked (ABO, AVF,
+  // text, the 132 and 312 bytes) and deleted rows.
+  std::size_t status_changes_masked = 0;
+  std::size_t status_changes_deleted = 0;
 };
 
 struct audit_verification {
@@ -212,7 +231,10 @@ struct statistics {
   std::uint64_t transactions = 0;  // committed write transactions (batches and tasks)
   std::uint64_t puts = 0;          // acknowledged puts (new and duplicate)
   std::uint64_t duplicates = 0;
-  std::uint64_t largest_batch = 0;  // most puts committed by one transaction
+  std::uint64_t largest_batch = 0;       // most puts committed by one transaction
+  std::uint64_t checkpoints = 0;         // checkpoints run by the checkpointer thread (passive)
+  std::uint64_t forced_checkpoints = 0;  // RESTART checkpoints the writer ran at the limit
+  std::uint64_t wal_frames = 0;          // frames in the WAL after the latest commit
 };
 
 using put_callback = std::function<void(boost::system::result<put_outcome>)>;
