@@ -1439,12 +1439,53 @@ PNR_MSGID = "PNRGOV:13:1:IA"
 PNR_CAR = "XX123/010325/1100/24"
 
 
+# A receiver judges each PNRGOV push against the earlier pushes of its flight (docs/RECEIVER.md
+# "PNR push history"): run in parallel against one receiver, cases sharing a flight would draw
+# each other's PUSH findings (a full push "missing" another case's PNR). So every accepted
+# single-push case flies on its own: XX<folder code><case, 2 digits> (pnrgov/12 is XX512,
+# gtas/3 XX703, pnrgov-multipart/1 XX601), the same date and route as XX123. Kept on XX123:
+# pnrgov/1 (appendix A.3, byte for byte), and reject cases (a rejected push is neither judged
+# nor history, and their mutations name XX123's TVL). pnr_sequences.py uses XX401, XX402, ...
+DEFAULT_LEG = ("XX", "123", "010325")
+
+
+def own_flight(folder, num):
+    return f"{FOLDER_CODE[folder]}{num:02d}"
+
+
+def on_flight(body, number):
+    """A copy of a pnrgov_body/pnrgov_canon argument dict with the pushed flight (level-0 TVL)
+    and every PNR leg on XX123 of 1 March 2025 moved to flight XX<number>."""
+    b = copy.deepcopy(body)
+    b["flt"] = dict(b.get("flt", PUSH_FLT), number=number)
+    for key in ("pnrs", "all_pnrs"):
+        if key in b or key == "pnrs":
+            pnrs = b.get(key)
+            if pnrs is None:
+                pnrs = [pnr()]
+            for p in pnrs:
+                p["itinerary"] = [dict(t, number=number)
+                                  if (t["carrier"], t["number"], t["dep_d"]) == DEFAULT_LEG
+                                  else t for t in p["itinerary"]]
+            b[key] = pnrs
+    return b
+
+
+def car_on_flight(car, number):
+    """The common access reference of a moved case names its flight too."""
+    return car.replace("XX123/", f"XX{number}/", 1)
+
+
 def pnr_case(folder, num, description, reqs, name, *, outcome="accept", env=None, head=None,
-             mutate=None, body=None, with_canonical=True, **kw):
+             mutate=None, body=None, with_canonical=True, keep_flight=False, **kw):
     e = keyed(Env(**dict(PNR_ENV, **(env or {}))), folder, num)
     head = dict({"ref": "1", "msgid": PNR_MSGID, "car": PNR_CAR, "seq": "01:F",
                  "version": "13:1"}, **(head or {}))
     body = body or {}
+    if outcome != "reject" and not keep_flight:
+        number = own_flight(folder, num)
+        body = on_flight(body, number)
+        head["car"] = car_on_flight(head["car"], number)
     b = pnrgov_body(**body)
     if mutate:
         b = mutate(b)
@@ -1471,7 +1512,8 @@ def pnrgov():
               "PNR-GOV-TVL-002", "PNR-GOV-EQN-001", "PNR-GOV-SRC-001", "PNR-GOV-RCI-001",
               "PNR-GOV-TIF-001", "PNR-GOV-TIF-005", "PNR-GOV-SSR-001", "PNR-GOV-SSR-004",
               "PNR-GOV-SSR-006", "PNR-GOV-SSR-007", "PNR-GOV-PUSH-001", "PNR-GOV-MULTI-001"],
-             "y_a3_full_push.edi", env={"ref": "3001"}, duplicate_group="appendix-a3")
+             "y_a3_full_push.edi", env={"ref": "3001"}, duplicate_group="appendix-a3",
+             keep_flight=True)
     pnr_case(f, 2, "Full push of two PNRs: a family with an infant (TIF IN, DOCS FI) and a "
              "second booking with a two-leg itinerary",
              ["PNR-GOV-PUSH-001", "PNR-GOV-EQN-001", "PNR-GOV-TIF-001", "PNR-GOV-TIF-005",
@@ -1496,7 +1538,7 @@ def pnrgov():
     pnr_case(f, 5, "Split PNR: SG8 EQN+1 followed by RCI with the related locator",
              ["PNR-GOV-SPLIT-001"], "y_split_pnr.edi",
              body={"pnrs": [pnr(split="GHI789")]})
-    pnr_case(f, 6, "Codeshare leg: marketing XX123 operated as YY456 (TRA)",
+    pnr_case(f, 6, f"Codeshare leg: marketing XX{own_flight(f, 6)} operated as YY456 (TRA)",
              ["PNR-GOV-TVL-005", "PNR-GOV-TRA-001"], "y_codeshare_tra.edi",
              body={"pnrs": [pnr(itinerary=[tvl(tra=("YY", "456"))])]})
     pnr_case(f, 7, "Codeshare leg with marketing:operating carriers XX:YY in TVL C306",
@@ -1600,21 +1642,30 @@ def pnr_multipart_case(folder, num, description, reqs, stem, *, order=(1, 2), ou
                              ssrs=[docs_ssr("/P/ESP/PB7654321/ESP/23SEP79/M/15JUN31/MARTINEZ/LUIS",
                                             "1")])])
     parts = [("01:C", [p1]), ("02:F", [p2])]
+    # An accepted set flies on its own (own_flight above); a set that never completes loads
+    # nothing and keeps XX123.
+    own_car, flt = PNR_CAR, PUSH_FLT
+    if outcome != "reject":
+        number = own_flight(folder, num)
+        moved = on_flight({"pnrs": [p1, p2]}, number)
+        (p1, p2), flt = moved["pnrs"], moved["flt"]
+        parts = [("01:C", [p1]), ("02:F", [p2])]
+        own_car = car_on_flight(PNR_CAR, number)
     files, envs = {}, {}
     for i, (seq, pnrs_) in enumerate(parts, 1):
         env = Env(**dict(PNR_ENV, ref=case_ref(folder, num, i), dt=("250228", f"11{i:02d}")))
         envs[i] = env
-        car = (car_by_part or {}).get(i, set_car(PNR_CAR, num))
+        car = (car_by_part or {}).get(i, set_car(own_car, num))
         eqn = (eqn_by_part or {}).get(i, 2)
         files[i] = interchange(env, [(unh("1", PNR_MSGID, car, seq),
-                                      pnrgov_body(pnrs=pnrs_, eqn=eqn))])
+                                      pnrgov_body(pnrs=pnrs_, eqn=eqn, flt=flt))])
     prefix = {"accept": "y_", "reject": "n_"}[outcome]
     named = {f"{prefix}{stem}_part{n:02d}.edi": files[n] for n in order}
     canon = None
     if outcome == "accept" and with_canonical:
-        canon = pnrgov_canon(envs[1], {"ref": "1", "car": set_car(PNR_CAR, num), "version": "13:1",
+        canon = pnrgov_canon(envs[1], {"ref": "1", "car": set_car(own_car, num), "version": "13:1",
                                        "seq": "01:C"}, eqn=2, all_pnrs=[p1, p2],
-                             parts=[(1, False, "1"), (2, True, "1")])
+                             parts=[(1, False, "1"), (2, True, "1")], flt=flt)
     add(folder, num, description, reqs, outcome, named, canonical=canon,
         cname=f"{prefix}{stem}.canonical.json", **kw)
 
