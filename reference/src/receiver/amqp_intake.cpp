@@ -1,5 +1,6 @@
 #include "amqp_intake.hpp"
 
+#include <future>
 #include <sstream>
 
 namespace apipnr::receiver {
@@ -23,6 +24,62 @@ std::string broker_user(std::string_view url) {
   const std::string_view cred = url.substr(0, at);
   return std::string(cred.substr(0, cred.find(':')));
 }
+
+// "amqp://user:secret@host:port" -> "amqp://host:port".
+std::string broker_without_credentials(std::string_view url) {
+  constexpr std::string_view scheme = "amqp://";
+  if (url.substr(0, scheme.size()) == scheme) url.remove_prefix(scheme.size());
+  if (const auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+  return std::string(scheme) + std::string(url);
+}
+
+// One attempt = one publish on the consumer's connection, bounded by `timeout`. The broker's
+// acceptance of the durable message is the delivery (it holds it for the carrier). A timeout
+// or a lost connection leaves the outcome open: the retry may deliver a second copy, which
+// the carrier recognises by the unchanged message-id and control reference.
+class amqp_carrier_link final : public carrier_link {
+ public:
+  amqp_carrier_link(std::shared_ptr<amqp::consumer> c, std::string address, std::string broker,
+                    std::chrono::milliseconds timeout)
+      : consumer_(std::move(c)),
+        address_(std::move(address)),
+        destination_(std::move(broker) + address_),
+        timeout_(timeout) {}
+
+  carrier_answer send(const std::string& cusres, const std::string& control_reference) override {
+    amqp::outbound m;
+    m.address = address_;
+    m.body = cusres;
+    m.message_id = control_reference;
+    m.correlation_id = control_reference;
+    m.subject = "CUSRES";
+    m.content_type = "application/edifact";
+    m.properties = {{"apipnr-control-reference", control_reference}, {"apipnr-document", "132"}};
+    // Shared: the callback may come after this attempt gave up waiting.
+    auto outcome = std::make_shared<std::promise<boost::system::error_code>>();
+    std::future<boost::system::error_code> f = outcome->get_future();
+    consumer_->publish(std::move(m),
+                       [outcome](boost::system::error_code ec) { outcome->set_value(ec); });
+    carrier_answer a;
+    if (f.wait_for(timeout_) != std::future_status::ready) {
+      a.error = "the broker did not settle the message within " + std::to_string(timeout_.count()) +
+                " ms";
+      return a;
+    }
+    if (const boost::system::error_code ec = f.get()) {
+      a.error = ec.message();
+    } else {
+      a.delivered = true;
+    }
+    return a;
+  }
+  std::string destination() const override { return destination_; }
+
+ private:
+  std::shared_ptr<amqp::consumer> consumer_;
+  std::string address_, destination_;
+  std::chrono::milliseconds timeout_;
+};
 
 std::string_view last_component(std::string_view address) noexcept {
   const auto slash = address.rfind('/');
@@ -158,8 +215,11 @@ amqp_intake::amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::hand
                                                             : log_level::error;
     if (lg->enabled(l)) lg->log(l, "amqp", {{"message", std::string(line)}});
   };
-  consumer_ = std::make_unique<amqp::consumer>(
-      std::move(o), [this](const amqp::inbound& in) { return handle(in); });
+  broker_ = broker_without_credentials(cfg.url);
+  consumer_ = std::make_shared<amqp::consumer>(
+      std::move(o), amqp::async_handler([this](const amqp::inbound& in, amqp::completion done) {
+        handle(in, std::move(done));
+      }));
 }
 
 amqp_intake::~amqp_intake() { stop(std::chrono::milliseconds(0)); }
@@ -172,7 +232,12 @@ boost::system::error_code amqp_intake::stop(std::chrono::milliseconds grace) {
 
 bool amqp_intake::connected() const noexcept { return consumer_->connected(); }
 
-amqp::handler_result amqp_intake::handle(const amqp::inbound& in) {
+std::shared_ptr<carrier_link> amqp_intake::make_carrier_link(
+    std::string address, std::chrono::milliseconds timeout) const {
+  return std::make_shared<amqp_carrier_link>(consumer_, std::move(address), broker_, timeout);
+}
+
+void amqp_intake::handle(const amqp::inbound& in, amqp::completion done) {
   // The source as the broker reports it is normally the configured address; the queue name
   // alone is the fallback (e.g. "/amq/queue/x" configured, "x" reported).
   const service::kind* k = nullptr;
@@ -188,10 +253,18 @@ amqp::handler_result amqp_intake::handle(const amqp::inbound& in) {
     amqp::handler_result r;
     r.status = amqp::handler_status::failed;
     r.detail = "message from an unconfigured source " + in.source;
-    return r;
+    return done([r = std::move(r)]() mutable { return std::move(r); });
   }
-  const transport::request req = to_request(in, *k, identity_, ++next_id_);
-  return to_handler_result(handler_->handle(req));
+  // The service's asynchronous path (as for HTTP): the checks run here on the consumer's
+  // worker, the store's commit callback hands the acknowledgement's construction back, and
+  // the consumer builds it on a worker and settles on its event thread. No worker waits for
+  // the group commit, so one commit carries every delivery in flight (up to the credit).
+  // A throw from handle_async (answered with 500 over HTTP) counts as failed: redelivered.
+  auto req = std::make_shared<const transport::request>(to_request(in, *k, identity_, ++next_id_));
+  handler_->handle_async(std::move(req),
+                         [done = std::move(done)](std::function<transport::response()> build) {
+                           done([build = std::move(build)] { return to_handler_result(build()); });
+                         });
 }
 
 std::string amqp_intake::metrics_text() const {

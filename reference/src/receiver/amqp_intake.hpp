@@ -1,9 +1,11 @@
 // The receiver's AMQP 1.0 intake: an amqp::consumer (docs/AMQP.md) whose handler turns each
 // queue message into the same transport::request an HTTP POST to that kind's endpoint would be,
 // hands it to the receiver's request handler (the service, or a fault decorator around it), and
-// maps the answer back onto the consumer's handler_result. The service stores before it answers
-// (RCV-DUR-001), so "stored" here means committed, and the consumer settles the delivery only
-// after that (TRN-MQ-002). docs/RECEIVER.md "AMQP intake" documents the mapping.
+// maps the answer back onto the consumer's handler_result. It uses the handler's asynchronous
+// path (handle_async): no consumer worker waits for the store's commit. The service stores
+// before it answers (RCV-DUR-001), so "stored" here means committed, and the consumer settles
+// the delivery only after that (TRN-MQ-002). docs/RECEIVER.md "AMQP intake" documents the
+// mapping.
 //
 // Internal to reference/src/receiver (application.cpp and the tests include it).
 // Thread safety: start/stop from one thread; connected(), metrics_text() from any thread.
@@ -27,6 +29,7 @@
 #include "apipnr/receiver/config.hpp"
 #include "apipnr/receiver/log.hpp"
 #include "apipnr/receiver/service.hpp"
+#include "apipnr/receiver/unsolicited.hpp"
 #include "apipnr/transport/http_server.hpp"
 
 namespace apipnr::receiver {
@@ -70,20 +73,30 @@ class amqp_intake {
   bool connected() const noexcept;
   // Prometheus text of the consumer's counters (apipnr_amqp_*).
   std::string metrics_text() const;
+  // The carrier link of the unsolicited CUSRES 132 over this intake's broker connection
+  // (docs/RECEIVER.md "Officer status changes"): each send() publishes one durable message to
+  // `address` (subject CUSRES, content type application/edifact, message-id and correlation-id
+  // the 132's control reference, application property apipnr-control-reference) and waits up
+  // to `timeout` for the broker's settlement; accepted = delivered. No CUSRES 312 comes back on
+  // this path (the answer body is empty). The link shares the consumer and stays valid after
+  // stop() (its attempts then fail with AMQP-NOT-CONNECTED). Thread-safe.
+  std::shared_ptr<carrier_link> make_carrier_link(std::string address,
+                                                  std::chrono::milliseconds timeout) const;
   // The source addresses consumed, with their kinds.
   const std::vector<std::pair<std::string, service::kind>>& sources() const noexcept {
     return sources_;
   }
 
  private:
-  amqp::handler_result handle(const amqp::inbound& in);
+  void handle(const amqp::inbound& in, amqp::completion done);
 
   std::shared_ptr<transport::handler> handler_;
   std::shared_ptr<logger> log_;
   std::string identity_;
   std::vector<std::pair<std::string, service::kind>> sources_;
   std::atomic<std::uint64_t> next_id_{0};
-  std::unique_ptr<amqp::consumer> consumer_;
+  std::string broker_;  // amqp://host:port, without credentials (for destinations)
+  std::shared_ptr<amqp::consumer> consumer_;
 };
 
 }  // namespace apipnr::receiver

@@ -141,27 +141,13 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
       return inner() + text;
     };
   }
-  // Officer status changes and the unsolicited CUSRES 132 (docs/RECEIVER.md). Without a
-  // carrier endpoint the control API still validates and answers 503.
-  {
-    std::shared_ptr<carrier_link> link;
-    if (!config_.unsolicited.url.empty()) {
-      auto l =
-          make_http_carrier_link(config_.unsolicited.url, config_.unsolicited.attempt_timeout, why);
-      if (!l) fail("014", "unsolicited.url: " + why);
-      link = std::move(*l);
-    } else if (!config_.unsolicited.queue.empty()) {
-      fail("025",
-           "unsolicited.queue: delivery over AMQP is not implemented yet; use "
-           "unsolicited.url");
-    }
-    control_ = std::make_shared<status_controller>(config_.unsolicited, chk, store_, iapi, log_,
-                                                   std::move(link), config_.receiver_id);
-    so.control = [c = control_](const transport::request& r) { return c->handle(r); };
-    so.extra_metrics = [inner = std::move(so.extra_metrics), c = control_] {
-      return inner() + c->metrics_text();
-    };
-  }
+  // Officer status changes and the unsolicited CUSRES 132 (docs/RECEIVER.md). The controller
+  // is made below, once the AMQP intake exists (a queue link publishes on its connection), and
+  // before the server starts; the application outlives every request, so `this` is safe.
+  so.control = [this](const transport::request& r) { return control_->handle(r); };
+  so.extra_metrics = [inner = std::move(so.extra_metrics), this] {
+    return inner() + control_->metrics_text();
+  };
   // PNR push history (docs/RECEIVER.md): with the pipeline only (the syntax-only checker
   // extracts no pushes); read back from the store file so that it survives a restart.
   if (built.pipeline && !config_.syntax_only) {
@@ -180,6 +166,24 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
 #else
     fail("015", "amqp.url is set but this build has no AMQP intake (Qpid Proton C++ missing)");
 #endif
+  }
+  // Without a carrier endpoint the control API still validates and answers 503.
+  {
+    std::shared_ptr<carrier_link> link;
+    if (!config_.unsolicited.url.empty()) {
+      auto l =
+          make_http_carrier_link(config_.unsolicited.url, config_.unsolicited.attempt_timeout, why);
+      if (!l) fail("014", "unsolicited.url: " + why);
+      link = std::move(*l);
+    } else if (!config_.unsolicited.queue.empty()) {
+#if APIPNR_RECEIVER_WITH_AMQP
+      // validate() requires amqp.url with unsolicited.queue, so the intake exists here.
+      link =
+          amqp_->make_carrier_link(config_.unsolicited.queue, config_.unsolicited.attempt_timeout);
+#endif
+    }
+    control_ = std::make_shared<status_controller>(config_.unsolicited, chk, store_, iapi, log_,
+                                                   std::move(link), config_.receiver_id);
   }
   server_ = transport::server::create(config_.server, service_);
   if (auto ec = server_->start(why)) fail("013", why + ": " + ec.message());
@@ -289,7 +293,7 @@ int run_main(int argc, char** argv) {
   app.add_option("--carrier-unsolicited-url", carrier_url,
                  "http://host:port/path: where unsolicited CUSRES 132 are POSTed");
   app.add_option("--carrier-unsolicited-queue", carrier_queue,
-                 "AMQP queue for unsolicited CUSRES 132 (not implemented yet)");
+                 "AMQP address for unsolicited CUSRES 132 (needs --amqp-url)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

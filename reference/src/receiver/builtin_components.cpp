@@ -229,6 +229,17 @@ class memory_store final : public message_store {
     changes_[static_cast<std::size_t>(id - 1)].second = d;
     return {};
   }
+  boost::system::result<std::vector<store::pending_delivery>> pending_deliveries(
+      std::size_t limit) override {
+    std::shared_lock lock(mutex_);
+    std::vector<store::pending_delivery> out;
+    for (std::size_t i = 0; i < changes_.size() && out.size() < limit; ++i) {
+      const auto& [c, d] = changes_[i];
+      if (d.state != store::delivery_state::pending) continue;
+      out.push_back({static_cast<std::int64_t>(i + 1), c, d.attempts});
+    }
+    return out;
+  }
   query_result status_changes(const store::flight_key& f, std::string_view) override {
     std::shared_lock lock(mutex_);
     nlohmann::json out = {

@@ -225,6 +225,10 @@ class fault_store final : public message_store {
                                          const store::delivery_record& d) override {
     return inner_->put_delivery(id, d);
   }
+  boost::system::result<std::vector<store::pending_delivery>> pending_deliveries(
+      std::size_t limit) override {
+    return inner_->pending_deliveries(limit);
+  }
   query_result status_changes(const store::flight_key& f, std::string_view actor) override {
     return inner_->status_changes(f, actor);
   }

@@ -109,6 +109,10 @@ class sqlite_store final : public message_store {
                                          const store::delivery_record& d) override {
     return store_->put_delivery(id, d);
   }
+  boost::system::result<std::vector<store::pending_delivery>> pending_deliveries(
+      std::size_t limit) override {
+    return store_->pending_deliveries(limit);
+  }
   query_result status_changes(const store::flight_key& f, std::string_view actor) override {
     return map(store_->status_changes(f, actor));
   }

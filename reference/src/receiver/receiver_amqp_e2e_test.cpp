@@ -222,5 +222,180 @@ TEST(ReceiverAmqpE2e, BrokerRestartMidStreamEveryMessageAnsweredAndStoredOnce) {
   std::filesystem::remove_all(work);
 }
 
+// The unsolicited CUSRES 132 over AMQP (unsolicited.queue): an iAPI request arrives on the
+// intake's queue and is answered with its 962; an officer's status change over the HTTP
+// control API then puts the 132 on the carrier's queue (durable, subject CUSRES, correlated by
+// its control reference), and the store records it delivered to that queue.
+TEST(ReceiverAmqpE2e, StatusChangePutsTheCusres132OnTheCarrierQueue) {
+  const std::string tag = std::to_string(::getpid());
+  const std::string in = "/queue/rcv.iapi." + tag, replies = "/queue/rcv.iapi.replies." + tag,
+                    carrier = "/queue/rcv.carrier." + tag;
+  const std::filesystem::path work =
+      std::filesystem::temp_directory_path() / ("apipnr-rcv-amqp-132-" + tag);
+  std::filesystem::remove_all(work);
+  std::filesystem::create_directories(work);
+
+  config c;
+  c.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+  c.store_path = work / "receiver.db";
+  c.log_level = "warn";
+  c.receiver_id = "GOVRCV";
+  c.amqp.url = g_url;
+  c.amqp.iapi = in;
+  c.amqp.dead_letter = in + ".dead";
+  c.amqp.reconnect_initial = 50ms;
+  c.amqp.reconnect_max = 500ms;
+  c.unsolicited.queue = carrier;
+  c.unsolicited.attempt_timeout = 5s;
+  std::ofstream log_out(work / "receiver.log");
+  auto app = std::make_unique<application>(c, log_out);
+  const std::uint16_t port = app->port();
+  ASSERT_TRUE(wait_ready(port, 30s)) << "/readyz: " << get(port, "/readyz").body;
+
+  mq::outgoing request;
+  request.body = read_file(std::string(APIPNR_VECTORS_DIR) +
+                           "/edifact/messages/iapi/y_iapi_two_passengers.edi");
+  request.message_id = "iapi-" + tag;
+  request.reply_to = replies;
+  ASSERT_EQ(mq::send_all(g_url, in, {request}, 20s), 1U);
+  const auto answer = mq::receive(g_url, replies, 1, 30s);
+  ASSERT_EQ(answer.size(), 1U);
+  ASSERT_EQ(answer[0].subject, "CUSRES") << answer[0].body;
+  ASSERT_NE(answer[0].body.find("BGM+962"), std::string::npos) << answer[0].body;
+  const auto abo_at = answer[0].body.find("RFF+ABO:");
+  ASSERT_NE(abo_at, std::string::npos);
+  const std::string abo =
+      answer[0].body.substr(abo_at + 8, answer[0].body.find('\'', abo_at) - abo_at - 8);
+  const auto erc_at = answer[0].body.find("ERC+");
+  ASSERT_NE(erc_at, std::string::npos);
+  const std::string directive = answer[0].body.compare(erc_at + 4, 2, "1Z") == 0 ? "0Z" : "1Z";
+
+  transport::testing::client http(port);
+  ASSERT_FALSE(http.connect());
+  const std::string change =
+      R"({"flight": {"carrier": "XX", "number": "123", "departure_date": "2025-03-01",
+                     "departure_airport": "LHR"},
+          "traveller": {"abo": ")" +
+      abo + R"("}, "directive": ")" + directive + R"(", "text": "SEE AGENT"})";
+  const auto r = http.request("POST", "/control/v1/status-change", change,
+                              {{"Content-Type", "application/json"}}, 15s);
+  ASSERT_EQ(r.status, 202U) << r.body;
+  EXPECT_NE(r.body.find("\"delivery\":\"delivered\""), std::string::npos) << r.body;
+
+  const auto pushed = mq::receive(g_url, carrier, 1, 20s);
+  ASSERT_EQ(pushed.size(), 1U);
+  const mq::received& m = pushed[0];
+  EXPECT_NE(m.body.find("BGM+132'"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("ERC+" + directive + "'"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("RFF+ABO:" + abo + "'"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("FTX+AAP"), std::string::npos) << m.body;
+  EXPECT_EQ(m.subject, "CUSRES");
+  EXPECT_EQ(m.content_type, "application/edifact");
+  const std::string reference = m.properties.count("apipnr-control-reference") != 0
+                                    ? m.properties.at("apipnr-control-reference")
+                                    : std::string();
+  EXPECT_FALSE(reference.empty());
+  EXPECT_EQ(m.correlation_id, reference);
+  EXPECT_EQ(m.message_id, reference);
+  EXPECT_NE(m.body.find("UNZ+1+" + reference + "'"), std::string::npos) << "0020 " << reference;
+  EXPECT_NE(r.body.find(reference), std::string::npos) << r.body;
+  EXPECT_TRUE(mq::receive(g_url, carrier, 1, 1000ms).empty()) << "sent twice";
+
+  const auto changes = get(port, "/v1/flights/XX/123/2025-03-01/status-changes");
+  ASSERT_EQ(changes.status, 200U) << changes.body;
+  EXPECT_NE(changes.body.find("\"delivery\":\"delivered\""), std::string::npos) << changes.body;
+  EXPECT_NE(changes.body.find(carrier), std::string::npos) << "destination " << changes.body;
+  EXPECT_EQ(changes.body.find("guest:"), std::string::npos) << "credentials stored";
+  const std::string metrics = get(port, "/metrics").body;
+  EXPECT_NE(metrics.find("apipnr_unsolicited_deliveries_total{outcome=\"delivered\"} 1"),
+            std::string::npos);
+  app->stop();
+  app.reset();
+  std::filesystem::remove_all(work);
+}
+
+// A 132 still pending when the receiver stops is delivered by the next start on the same store:
+// the first receiver's carrier endpoint refuses connections (the attempt fails and a retry is
+// queued), the second one is configured with the carrier's queue and resumes the delivery.
+TEST(ReceiverAmqpE2e, PendingCusres132IsResumedAfterARestart) {
+  const std::string tag = std::to_string(::getpid());
+  const std::string in = "/queue/rcv.resume.iapi." + tag, carrier = "/queue/rcv.resume." + tag;
+  const std::filesystem::path work =
+      std::filesystem::temp_directory_path() / ("apipnr-rcv-amqp-resume-" + tag);
+  std::filesystem::remove_all(work);
+  std::filesystem::create_directories(work);
+
+  config c;
+  c.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+  c.store_path = work / "receiver.db";
+  c.log_level = "warn";
+  c.unsolicited.url = "http://127.0.0.1:1/carrier";  // nobody listens there
+  c.unsolicited.max_attempts = 20;
+  c.unsolicited.retry_initial = 10s;  // no retry before the stop
+  c.unsolicited.retry_max = 10s;
+  c.unsolicited.attempt_timeout = 2s;
+  std::ofstream log_out(work / "receiver.log");
+  auto app = std::make_unique<application>(c, log_out);
+  std::uint16_t port = app->port();
+  {
+    transport::testing::client http(port);
+    ASSERT_FALSE(http.connect());
+    const auto r = http.request("POST", "/v1/api/iapi",
+                                read_file(std::string(APIPNR_VECTORS_DIR) +
+                                          "/edifact/messages/iapi/y_iapi_two_passengers.edi"),
+                                {{"Content-Type", "application/edifact"}}, 15s);
+    ASSERT_EQ(r.status, 200U) << r.body;
+    const auto abo_at = r.body.find("RFF+ABO:");
+    ASSERT_NE(abo_at, std::string::npos);
+    const std::string abo = r.body.substr(abo_at + 8, r.body.find('\'', abo_at) - abo_at - 8);
+    const auto erc_at = r.body.find("ERC+");
+    ASSERT_NE(erc_at, std::string::npos);
+    const std::string directive = r.body.compare(erc_at + 4, 2, "1Z") == 0 ? "0Z" : "1Z";
+    transport::testing::client control(port);
+    ASSERT_FALSE(control.connect());
+    const auto changed = control.request(
+        "POST", "/control/v1/status-change",
+        R"({"flight": {"carrier": "XX", "number": "123", "departure_date": "2025-03-01",
+                       "departure_airport": "LHR"}, "traveller": {"abo": ")" +
+            abo + R"("}, "directive": ")" + directive + R"("})",
+        {{"Content-Type", "application/json"}}, 15s);
+    ASSERT_EQ(changed.status, 202U) << changed.body;
+    ASSERT_NE(changed.body.find("\"delivery\":\"queued\""), std::string::npos) << changed.body;
+  }
+  app->stop();
+  app.reset();
+
+  c.unsolicited.url.clear();
+  c.unsolicited.queue = carrier;
+  c.unsolicited.retry_initial = 200ms;
+  c.unsolicited.retry_max = 1s;
+  c.amqp.url = g_url;
+  c.amqp.iapi = in;
+  c.amqp.dead_letter = in + ".dead";
+  c.amqp.reconnect_initial = 50ms;
+  c.amqp.reconnect_max = 500ms;
+  app = std::make_unique<application>(c, log_out);
+  port = app->port();
+  const auto pushed = mq::receive(g_url, carrier, 1, 30s);
+  ASSERT_EQ(pushed.size(), 1U);
+  EXPECT_NE(pushed[0].body.find("BGM+132'"), std::string::npos) << pushed[0].body;
+  std::string changes;
+  for (int i = 0; i < 50; ++i) {  // the outcome is stored just after the broker's settlement
+    changes = get(port, "/v1/flights/XX/123/2025-03-01/status-changes").body;
+    if (changes.find("\"delivery\":\"delivered\"") != std::string::npos) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_NE(changes.find("\"delivery\":\"delivered\""), std::string::npos) << changes;
+  // The first receiver's attempt, then the second's (more when it tried before its broker
+  // connection was up: AMQP-NOT-CONNECTED, retried).
+  const auto attempts_at = changes.find("\"attempts\":");
+  ASSERT_NE(attempts_at, std::string::npos) << changes;
+  EXPECT_GE(std::stoi(changes.substr(attempts_at + 11)), 2) << changes;
+  EXPECT_TRUE(mq::receive(g_url, carrier, 1, 1000ms).empty()) << "sent twice";
+  app->stop();
+  app.reset();
+  std::filesystem::remove_all(work);
+}
+
 }  // namespace
 }  // namespace apipnr::receiver

@@ -17,6 +17,7 @@
 #include "apipnr/responses/ackres.hpp"
 #include "apipnr/responses/cusres_from_request.hpp"
 #include "apipnr/transport/problem.hpp"
+#include "utc_stamp.hpp"
 
 namespace apipnr::receiver {
 
@@ -236,21 +237,6 @@ bool contrl_requested(std::string_view bytes) {
   null_sink sink;
   (void)p.parse(head, ic, sink);
   return ic.acknowledgement_request == "1";
-}
-
-struct now_stamp {
-  std::string yymmdd, hhmm;
-};
-
-now_stamp utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  // strftime: fixed-width fields, no truncation analysis needed (unlike snprintf of ints).
-  char d[16], h[16];
-  std::strftime(d, sizeof d, "%y%m%d", &tm);
-  std::strftime(h, sizeof h, "%H%M", &tm);
-  return {d, h};
 }
 
 std::size_t verdict_index(std::string_view v) noexcept {
@@ -862,6 +848,10 @@ boost::system::error_code message_store::put_delivery(std::int64_t, const store:
 }
 query_result message_store::status_changes(const store::flight_key&, std::string_view) {
   return {query_status::failed, {}};
+}
+boost::system::result<std::vector<store::pending_delivery>> message_store::pending_deliveries(
+    std::size_t) {
+  return boost::system::errc::make_error_code(boost::system::errc::function_not_supported);
 }
 
 void service::observe(kind k, std::string_view verdict, double seconds) {

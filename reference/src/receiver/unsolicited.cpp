@@ -19,6 +19,7 @@
 #include "apipnr/edifact/parser.hpp"
 #include "apipnr/responses/cusres_from_request.hpp"
 #include "apipnr/transport/problem.hpp"
+#include "utc_stamp.hpp"
 
 namespace apipnr::receiver {
 
@@ -137,19 +138,6 @@ bool same_flight(const model::canonical_message& m, const control_body& b) {
   return f.carrier.value_or("") == b.flight.carrier && f.number.value_or("") == b.flight.number &&
          dep.port.value_or("") == b.departure_airport &&
          dep.scheduled.value_or("").starts_with(b.flight.date);
-}
-
-struct utc_stamp {
-  std::string yymmdd, hhmm;
-};
-utc_stamp utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char d[16], h[16];
-  std::strftime(d, sizeof d, "%y%m%d", &tm);
-  std::strftime(h, sizeof h, "%H%M", &tm);
-  return {d, h};
 }
 
 // The carrier's answer to a 132 (API-IAPI-FLOW-008, API-CUSRES-ACK-001): a CUSRES 312 whose
@@ -344,7 +332,41 @@ status_controller::status_controller(unsolicited_config cfg, std::shared_ptr<con
   // equal to the intake's (which use 4 counter digits, 14 in all) and unique across restarts
   // more than a second apart.
   control_counter_ = static_cast<std::uint64_t>(std::time(nullptr)) % 10'000'000'000ULL * 1'000;
+  resume_pending();
   retry_thread_ = std::thread([this] { retry_loop(); });
+}
+
+// A 132 is stored before it is sent, so a restart finds the ones whose delivery had not ended
+// (still `pending`): they go back on the retry queue, due at once, with their attempt count
+// (at least one more attempt each; max_attempts bounds the rest), through the link configured
+// now. Bounded: at most max_resumed per start, oldest first; the rest wait for the next start.
+void status_controller::resume_pending() {
+  if (!link_) return;  // no carrier endpoint: they stay pending
+  constexpr std::size_t max_resumed = 1000;
+  auto found = store_->pending_deliveries(max_resumed);
+  if (!found) {
+    if (found.error() != boost::system::errc::function_not_supported)
+      log_->log(log_level::error, "unsolicited_resume", {{"error", found.error().message()}});
+    return;
+  }
+  if (found->empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  for (store::pending_delivery& d : *found) {
+    pending p;
+    p.id = d.id;
+    p.message = std::move(d.change.message);
+    p.control_reference = std::move(d.change.control_reference);
+    p.abo = std::move(d.change.abo);
+    p.flight = d.change.flight.carrier + d.change.flight.number;
+    p.directive = std::move(d.change.directive);
+    p.attempts = d.attempts;
+    p.due = now;
+    p.backoff = cfg_.retry_initial;
+    queue_.push_back(std::move(p));
+  }
+  pending_count_.fetch_add(found->size());
+  log_->log(log_level::info, "unsolicited_resume",
+            {{"pending", found->size()}, {"destination", link_->destination()}});
 }
 
 status_controller::~status_controller() { stop(); }

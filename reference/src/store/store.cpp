@@ -1459,6 +1459,38 @@ boost::system::error_code store::put_delivery(std::int64_t id, const delivery_re
   return run_write_task(*self, work);
 }
 
+boost::system::result<std::vector<pending_delivery>> store::pending_deliveries(std::size_t limit) {
+  auto l = impl_->acquire_reader();
+  if (!l) return errc::read_failed;
+  statement s = l->c->prepare(
+      "SELECT id, carrier, number, date, departure_airport, abo, avf, directive, previous, text, "
+      "control_reference, message, destination, attempts FROM iapi_status_changes "
+      "WHERE delivery = 'pending' AND masked_at IS NULL ORDER BY id LIMIT ?1");
+  if (!s.valid()) return errc::read_failed;
+  constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  s.bind(1, static_cast<std::int64_t>(std::min(limit, most)));
+  std::vector<pending_delivery> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    pending_delivery p;
+    p.id = s.int64(0);
+    p.change.flight = {std::string(s.text(1)), std::string(s.text(2)), std::string(s.text(3))};
+    p.change.departure_airport = s.text(4);
+    p.change.abo = s.text(5);
+    p.change.avf = s.text(6);
+    p.change.directive = s.text(7);
+    p.change.previous = s.text(8);
+    p.change.text = s.text(9);
+    p.change.control_reference = s.text(10);
+    p.change.message = s.blob(11);
+    p.change.destination = s.text(12);
+    p.attempts = static_cast<std::uint32_t>(std::max<std::int64_t>(s.int64(13), 0));
+    out.push_back(std::move(p));
+  }
+  if (rc != SQLITE_DONE) return errc::read_failed;
+  return out;
+}
+
 boost::system::result<std::string> store::status_changes(const flight_key& f,
                                                          std::string_view actor) {
   json rows = json::array();

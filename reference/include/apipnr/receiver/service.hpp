@@ -90,6 +90,9 @@ class message_store {
                                                                         std::string_view abo);
   virtual boost::system::result<std::int64_t> put_status_change(store::status_change c);
   virtual boost::system::error_code put_delivery(std::int64_t id, const store::delivery_record& d);
+  // Changes whose 132 is still pending (store::store::pending_deliveries), resumed at start.
+  virtual boost::system::result<std::vector<store::pending_delivery>> pending_deliveries(
+      std::size_t limit);
   virtual query_result status_changes(const store::flight_key& f, std::string_view actor);
 };
 

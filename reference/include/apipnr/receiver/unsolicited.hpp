@@ -17,7 +17,8 @@
 // Thread safety: handle() and metrics_text() may be called from many threads at once; the
 // carrier_link implementations are thread-safe.
 // Lifetime: the controller keeps shared ownership of its collaborators; stop() (or the
-// destructor) ends the retry thread; deliveries still pending stay `pending` in the store.
+// destructor) ends the retry thread; deliveries still pending stay `pending` in the store, and
+// the next controller on that store resumes them (up to 1,000 per start, oldest first).
 // Errors: handle() never throws on input; every problem is an HTTP answer.
 #pragma once
 
@@ -94,6 +95,7 @@ class status_controller {
   // One attempt; records the outcome (failed: out of attempts).
   attempt_outcome attempt(pending& p);
   void retry_loop();
+  void resume_pending();
 
   unsolicited_config cfg_;
   std::shared_ptr<const checker> checker_;

@@ -123,6 +123,14 @@ struct delivery_record {
   std::string ack_detail;
 };
 
+// A status change whose 132 is still `pending` (pending_deliveries()). `change.actor` and
+// `change.request_id` are not read back.
+struct pending_delivery {
+  std::int64_t id = 0;
+  status_change change;
+  std::uint32_t attempts = 0;  // delivery attempts made so far
+};
+
 // Per data category: depersonalise after `mask_after`, delete after `delete_after`
 // (DP-RET-001, DP-RET-002). nullopt disables the stage. Both count from received_at.
 struct retention_schedule {
@@ -301,6 +309,11 @@ class store {
   // Records the delivery outcome of change `id` (and an audit row). Errors: not_found, closed,
   // commit_failed, write_failed.
   [[nodiscard]] boost::system::error_code put_delivery(std::int64_t id, const delivery_record& d);
+  // Status changes whose 132 is still `pending` (neither delivered nor given up; not masked by
+  // retention), oldest first, at most `limit`: the receiver resumes their delivery after a
+  // restart (docs/RECEIVER.md "Officer status changes"). Errors: read_failed.
+  [[nodiscard]] boost::system::result<std::vector<pending_delivery>> pending_deliveries(
+      std::size_t limit);
   // Status changes of a flight, oldest first (query interface; audited like every read):
   // {"flight": {...}, "status_changes": [{"id", "at", "departure_airport", "abo", "avf",
   //  "request_id", "directive", "previous", "text", "control_reference", "destination",
