@@ -32,9 +32,9 @@ struct amqp_config {
   // broker user of `url`, or "amqp" when it has none.
   std::string sender_identity;
   std::uint32_t credit = 64;  // unsettled deliveries per source link
-  // Handler threads: each waits in the store's put() for its group commit, so the number of
-  // workers bounds the batch (8 reached 0.3x the bare broker round trip, 32 about 0.65x,
-  // docs/PERFORMANCE.md "AMQP intake").
+  // Handler threads: they run the checks; API intake hands the record to the store and does
+  // not wait for its group commit (asynchronous, docs/PERFORMANCE.md "AMQP intake"), so the
+  // credit, not this, bounds the deliveries in flight. PNR intake still waits on its worker.
   std::size_t workers = 32;
   std::uint32_t max_attempts = 5;
   std::chrono::milliseconds reconnect_initial{100}, reconnect_max{5000};
