@@ -541,20 +541,8 @@ int cmd_run(const cli& c) {
   } else if (t.transport == ah::transport_kind::http) {
 #ifdef APIPNR_HARNESS_HAVE_HTTP
     factory = [&t] {
-      ah::http_options h;
+      ah::http_options h = ah::http_options_for(t);
       h.urls = t.endpoints;
-      if (t.auth.kind == ah::auth_kind::bearer) h.bearer_token = t.auth.token;
-      if (t.auth.kind == ah::auth_kind::basic) {
-        h.basic_user = t.auth.username;
-        h.basic_password = t.auth.password;
-      }
-      h.ca_file = t.tls.ca_file;
-      h.client_cert_file = t.tls.client_cert;
-      h.client_key_file = t.tls.client_key;
-      h.verify_peer = !t.tls.insecure_skip_verify;
-      h.connect_timeout = t.timeouts.connect;
-      h.response_timeout = t.timeouts.response;
-      h.response_timeout_per_kind = t.timeouts.response_per_kind;
       return std::make_unique<ah::http_transport>(h);
     };
 #else
@@ -638,19 +626,8 @@ int cmd_run(const cli& c) {
     source = ah::make_export_source(t.query.export_file);
   } else if (!t.query.base_url.empty()) {
 #ifdef APIPNR_HARNESS_HAVE_HTTP
-    auto query_transport = std::make_shared<ah::http_transport>([&t] {
-      ah::http_options h;
-      if (t.auth.kind == ah::auth_kind::bearer) h.bearer_token = t.auth.token;
-      if (t.auth.kind == ah::auth_kind::basic) {
-        h.basic_user = t.auth.username;
-        h.basic_password = t.auth.password;
-      }
-      h.ca_file = t.tls.ca_file;
-      h.client_cert_file = t.tls.client_cert;
-      h.client_key_file = t.tls.client_key;
-      h.verify_peer = !t.tls.insecure_skip_verify;
-      return h;
-    }());
+    // The query GETs run with the target's authentication, TLS and timeouts.
+    auto query_transport = std::make_shared<ah::http_transport>(ah::http_options_for(t));
     source = ah::make_query_source(
         t.query, [query_transport](const std::string& url) { return query_transport->get(url); });
 #endif

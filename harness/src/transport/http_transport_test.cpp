@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "apipnr/harness/target.hpp"
 #include "apipnr/harness/transport_http.hpp"
 #include "beast_internal.hpp"
 
@@ -163,6 +164,41 @@ TEST(HttpUrl, ParsesAndRejects) {
   EXPECT_FALSE(parse_http_url("http://x:99999/"));
   EXPECT_FALSE(parse_http_url("http://:80/"));
   EXPECT_FALSE(parse_http_url("http://x/#frag"));
+}
+
+TEST(HttpOptionsFor, CarriesTheTargetsAuthTlsAndTimeoutsButNoUrls) {
+  target t;
+  t.endpoints[message_kind::paxlst] = "https://127.0.0.1:1/v1/api/paxlst";
+  t.auth.kind = auth_kind::basic;
+  t.auth.username = "carrier";
+  t.auth.password = "secret";
+  t.tls.ca_file = "/ca.pem";
+  t.tls.client_cert = "/cert.pem";
+  t.tls.client_key = "/key.pem";
+  t.tls.insecure_skip_verify = true;
+  t.timeouts.connect = 1234ms;
+  t.timeouts.response = 4321ms;
+  t.timeouts.response_per_kind[message_kind::iapi] = 777ms;
+  http_options h = http_options_for(t);
+  EXPECT_TRUE(h.urls.empty());
+  EXPECT_EQ(h.basic_user, "carrier");
+  EXPECT_EQ(h.basic_password, "secret");
+  EXPECT_TRUE(h.bearer_token.empty());
+  EXPECT_EQ(h.ca_file, "/ca.pem");
+  EXPECT_EQ(h.client_cert_file, "/cert.pem");
+  EXPECT_EQ(h.client_key_file, "/key.pem");
+  EXPECT_FALSE(h.verify_peer);
+  EXPECT_EQ(h.connect_timeout, 1234ms);
+  EXPECT_EQ(h.response_timeout, 4321ms);
+  EXPECT_EQ(h.response_timeout_per_kind.at(message_kind::iapi), 777ms);
+
+  t.auth.kind = auth_kind::bearer;
+  t.auth.token = "tok";
+  t.tls.insecure_skip_verify = false;
+  h = http_options_for(t);
+  EXPECT_EQ(h.bearer_token, "tok");
+  EXPECT_TRUE(h.basic_user.empty());
+  EXPECT_TRUE(h.verify_peer);
 }
 
 TEST(HttpTransport, NormalAnswerCarriesStatusHeadersAndBody) {

@@ -298,19 +298,11 @@ class executor final : public step_executor {
   executor(const target& t, std::unique_ptr<carrier_simulator> sim)
       : control_url_(t.control.status_change_url), simulator_(std::move(sim)) {
     if (!control_url_.empty()) {
-      http_options h;
+      http_options h = http_options_for(t);
+      // The control URL travels under the iapi slot; it is no iAPI exchange, so the target's
+      // iapi response timeout does not apply to it.
+      h.response_timeout_per_kind.clear();
       h.urls[message_kind::iapi] = control_url_;
-      if (t.auth.kind == auth_kind::bearer) h.bearer_token = t.auth.token;
-      if (t.auth.kind == auth_kind::basic) {
-        h.basic_user = t.auth.username;
-        h.basic_password = t.auth.password;
-      }
-      h.ca_file = t.tls.ca_file;
-      h.client_cert_file = t.tls.client_cert;
-      h.client_key_file = t.tls.client_key;
-      h.verify_peer = !t.tls.insecure_skip_verify;
-      h.connect_timeout = t.timeouts.connect;
-      h.response_timeout = t.timeouts.response;
       options_ = h;
     }
   }

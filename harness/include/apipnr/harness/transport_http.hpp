@@ -61,6 +61,14 @@ struct http_options {
   std::size_t max_header_bytes = std::size_t{64} << 10U;
 };
 
+struct target;  // apipnr/harness/target.hpp
+
+// The options a target file states for talking to it over HTTP(S): authentication, TLS (CA,
+// client certificate and key, verification) and its connect / response timeouts (per kind
+// too). No URLs: the caller sets `urls` for what it sends (endpoints, a control URL) or none
+// for GET-only use. One definition for every HTTP client the harness opens on a target.
+http_options http_options_for(const target& t);
+
 class http_transport final : public transport {
  public:
   explicit http_transport(http_options options);
