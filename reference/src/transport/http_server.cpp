@@ -3,6 +3,9 @@
 // still be written after a stalled request (beast::tcp_stream closes the socket on expiry).
 #include "apipnr/transport/http_server.hpp"
 
+#include <sched.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -641,6 +644,15 @@ class server_impl final : public server {
 };
 
 }  // namespace
+
+std::size_t default_worker_threads() noexcept {
+  std::size_t cpus = 0;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = static_cast<std::size_t>(CPU_COUNT(&set));
+  if (cpus == 0) cpus = std::thread::hardware_concurrency();
+  return std::max<std::size_t>(2, 2 * cpus);
+}
 
 std::unique_ptr<server> server::create(server_options opts, std::shared_ptr<handler> h) {
   return std::make_unique<server_impl>(std::move(opts), std::move(h));

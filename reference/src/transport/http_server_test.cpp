@@ -2,6 +2,9 @@
 // by short configured timeouts and the client's deadlines.
 #include "apipnr/transport/http_server.hpp"
 
+#include <sched.h>
+
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -16,6 +19,26 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::client;
+
+// The default worker count follows the CPUs the process may use (taskset), not the machine:
+// 16 threads time-slicing one core cost a third of the iAPI rate (docs/PERFORMANCE.md).
+TEST(ServerOptions, DefaultWorkersFollowTheAffinityMask) {
+  cpu_set_t all;
+  ASSERT_EQ(sched_getaffinity(0, sizeof all, &all), 0);
+  int first = 0;
+  while (first < CPU_SETSIZE && !CPU_ISSET(first, &all)) ++first;
+  ASSERT_LT(first, CPU_SETSIZE);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  const std::size_t pinned = default_worker_threads();
+  ASSERT_EQ(sched_setaffinity(0, sizeof all, &all), 0);
+  EXPECT_EQ(pinned, 2u);
+  EXPECT_EQ(default_worker_threads(),
+            std::max<std::size_t>(2, 2 * static_cast<std::size_t>(CPU_COUNT(&all))));
+  EXPECT_EQ(server_options{}.worker_threads, default_worker_threads());
+}
 
 // Echoes what it saw; "/throw" throws; "/slow" sleeps a little.
 class echo_handler final : public handler {

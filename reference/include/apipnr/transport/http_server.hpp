@@ -74,15 +74,21 @@ struct auth_options {
   std::vector<std::string> public_paths{"/healthz", "/readyz", "/metrics"};
 };
 
+// Twice the CPUs this process may run on (its affinity mask, e.g. under taskset; at least 2):
+// one thread per core for the checks, and as many again so that a handler blocked on a commit
+// (PNR intake, an audited query) leaves the cores busy.
+std::size_t default_worker_threads() noexcept;
+
 struct server_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0 = ephemeral; port() tells which
   std::size_t io_threads = 1;
   // Handler threads. A handler that blocks (the default handle_async) holds one until it
   // answers, which bounds how many requests are in flight; the receiver's service completes its
-  // intake asynchronously after the group commit, so for it these threads only run the
-  // checks (docs/PERFORMANCE.md, "Receiver under wrk").
-  std::size_t worker_threads = 16;
+  // API intake asynchronously after the group commit, so for it these threads only run the
+  // checks. Default: default_worker_threads(). More threads than cores only add context
+  // switches (16 on one core cost a third of the iAPI rate, docs/PERFORMANCE.md).
+  std::size_t worker_threads = default_worker_threads();
   std::size_t max_header_bytes = 16 * 1024;
   std::uint64_t max_body_bytes = std::uint64_t{16} << 20;
   std::size_t max_connections = 256;
