@@ -126,11 +126,20 @@ void apply_json(config& c, const nlohmann::json& j) {
   if (mode != "strict" && mode != "tolerant") fail("003", "/syntax_mode: strict or tolerant");
   c.tolerant = mode == "tolerant";
   if (auto it = j.find("store"); it != j.end()) {
-    only_keys(*it, {"path", "sync_full"}, "/store");
+    only_keys(*it, {"path", "sync_full", "checkpoint_pages", "wal_limit_pages", "page_size"},
+              "/store");
     std::string p;
     get(*it, "path", p, "/store");
     if (!p.empty()) c.store_path = p;
     get(*it, "sync_full", c.store_sync_full, "/store");
+    for (auto [key, out] : {std::pair{"checkpoint_pages", &c.store_checkpoint_pages},
+                            std::pair{"wal_limit_pages", &c.store_wal_limit_pages},
+                            std::pair{"page_size", &c.store_page_size}}) {
+      if (!it->contains(key)) continue;
+      std::size_t n = 0;
+      get(*it, key, n, "/store");
+      *out = n;
+    }
   }
   if (auto it = j.find("iapi"); it != j.end()) {
     only_keys(*it, {"watchlist", "authorisations"}, "/iapi");

@@ -65,6 +65,9 @@ struct config {
   bool tolerant = false;             // syntax mode (RCV-BAD-005)
   std::filesystem::path store_path;  // empty = in-memory store (demos and tests only)
   bool store_sync_full = true;
+  // store::options::checkpoint_pages, wal_limit_pages, page_size when set (docs/STORE.md).
+  std::optional<std::size_t> store_checkpoint_pages, store_wal_limit_pages;
+  std::optional<std::size_t> store_page_size;
   std::filesystem::path iapi_watchlist, iapi_authorisations;
   std::string receiver_id = "APIPNR";  // our UNB sender in acknowledgements
   std::string log_level = "info";
