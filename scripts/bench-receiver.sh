@@ -234,7 +234,7 @@ clk_tck=$(getconf CLK_TCK)
 cpu_source="/proc/PID/stat utime+stime (CLK_TCK $clk_tck)"
 cpu_ns() {
   # The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-  sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$clk_tck" '{printf "%d\n", ($12 + $13) * (1e9 / hz)}'
+  sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$clk_tck" '{printf "%.0f\n", ($12 + $13) * (1e9 / hz)}'
 }
 nginx_worker() { awk '{print $1}' "/proc/$nginx_pid/task/$nginx_pid/children"; }
 
