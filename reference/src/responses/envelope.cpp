@@ -1,6 +1,7 @@
 #include <array>
 #include <string>
 
+#include "apipnr/model/charset.hpp"
 #include "envelope_internal.hpp"
 
 namespace apipnr::responses::detail {
@@ -16,26 +17,6 @@ bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
 // i.e. 0x20-0x3F without '#' and '$', plus the upper-case letters.
 bool in_level_a(unsigned char c) noexcept {
   return (c >= 0x20 && c <= 0x3F && c != '#' && c != '$') || (c >= 'A' && c <= 'Z');
-}
-
-// Length of the UTF-8 sequence starting at v[i], 0 when it is not well formed (overlong forms,
-// surrogates and values above U+10FFFF are rejected, as the parser does).
-std::size_t utf8_sequence(std::string_view v, std::size_t i) noexcept {
-  const auto at = [&](std::size_t k) -> unsigned {
-    return i + k < v.size() ? static_cast<unsigned char>(v[i + k]) : 0u;
-  };
-  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
-    return at(k) >= lo && at(k) <= hi;
-  };
-  const unsigned c = at(0);
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c >= 0xE1 && c <= 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
 }
 
 bool service_character_ok(char c) noexcept {
@@ -117,7 +98,7 @@ error_code value_checker::check(std::string_view v, std::size_t max) const noexc
         break;
       case charset::utf8:
         if (u >= 0x80) {
-          const std::size_t len = utf8_sequence(v, i);
+          const std::size_t len = model::utf8_sequence(v, i);
           ok = len != 0;
           if (ok) i += len - 1;
         } else {

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "apipnr/model/charset.hpp"
 #include "util_internal.hpp"
 
 namespace apipnr::store::detail {
@@ -36,32 +37,6 @@ std::string to_hex(std::string_view bytes) {
 
 namespace {
 
-// Length of the well-formed UTF-8 sequence starting at p[0] (a byte >= 0x80), or 0. RFC 3629:
-// no overlongs, no surrogates, nothing above U+10FFFF -- what nlohmann's decoder accepts.
-std::size_t utf8_sequence(const unsigned char* p, std::size_t avail) noexcept {
-  const unsigned c = p[0];
-  std::size_t len = 0;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (avail < len || p[1] < lo || p[1] > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k) {
-    if (p[k] < 0x80 || p[k] > 0xBF) return 0;
-  }
-  return len;
-}
-
 // Appends `s` as a JSON string the way nlohmann's serializer does with ensure_ascii = false:
 // the two-character escapes for \b \f \n \r \t " and backslash, \u00xx (lower-case hex)
 // for the other control characters, everything else (DEL and valid UTF-8 included) verbatim.
@@ -80,7 +55,7 @@ bool append_string(std::string& out, std::string_view s) {
       continue;
     }
     if (c >= 0x80) {
-      const std::size_t len = utf8_sequence(p + i, n - i);
+      const std::size_t len = model::utf8_sequence(s, i);
       if (len == 0) return false;
       i += len;
       continue;

@@ -29,6 +29,12 @@ charset charset_of(std::string_view syntax_identifier) noexcept;
 // nothing, whatever the charset: a caller that knows all its input is ASCII may skip it.
 bool is_ascii(std::string_view s) noexcept;
 
+// Length of the well-formed UTF-8 sequence that starts at s[i] (1 for an ASCII byte), or 0 when
+// the bytes there are not one: an invalid lead byte, overlong forms, surrogates, values above
+// U+10FFFF, a sequence cut by the end of `s`. Requires i < s.size(). The one UTF-8 check shared
+// by the model, the store's JSON writer and the response envelopes. Thread safe, no allocation.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept;
+
 // Converts `s` in place to UTF-8 from `from`; returns the number of bytes replaced by U+FFFD.
 std::size_t to_utf8(std::string& s, charset from);
 
