@@ -219,14 +219,15 @@ struct http_transport::impl {
       plain.emplace(std::move(stream));
     } else {
       secure.emplace(std::move(stream), tls);
-      if (!is_ip_literal(u.host)) {
+      const std::string& tls_name = options.server_name.empty() ? u.host : options.server_name;
+      if (!is_ip_literal(tls_name)) {
         // SNI; IP literals must not be sent as server names (RFC 6066 §3).
         // (SSL_set_tlsext_host_name is a macro with a C cast; this is its expansion.)
         SSL_ctrl(secure->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(u.host.c_str()));
+                 const_cast<char*>(tls_name.c_str()));
       }
       if (options.verify_peer) {
-        secure->set_verify_callback(ssl::host_name_verification(u.host), ec);
+        secure->set_verify_callback(ssl::host_name_verification(tls_name), ec);
       }
       beast::get_lowest_layer(*secure).expires_after(options.connect_timeout);
       ec = run([&](auto handler) { secure->async_handshake(ssl::stream_base::client, handler); });

@@ -176,6 +176,7 @@ TEST(HttpOptionsFor, CarriesTheTargetsAuthTlsAndTimeoutsButNoUrls) {
   t.tls.client_cert = "/cert.pem";
   t.tls.client_key = "/key.pem";
   t.tls.insecure_skip_verify = true;
+  t.tls.server_name = "receiver.example";
   t.timeouts.connect = 1234ms;
   t.timeouts.response = 4321ms;
   t.timeouts.response_per_kind[message_kind::iapi] = 777ms;
@@ -188,6 +189,7 @@ TEST(HttpOptionsFor, CarriesTheTargetsAuthTlsAndTimeoutsButNoUrls) {
   EXPECT_EQ(h.client_cert_file, "/cert.pem");
   EXPECT_EQ(h.client_key_file, "/key.pem");
   EXPECT_FALSE(h.verify_peer);
+  EXPECT_EQ(h.server_name, "receiver.example");
   EXPECT_EQ(h.connect_timeout, 1234ms);
   EXPECT_EQ(h.response_timeout, 4321ms);
   EXPECT_EQ(h.response_timeout_per_kind.at(message_kind::iapi), 777ms);
@@ -494,6 +496,27 @@ TEST_F(HttpTls, UntrustedServerCertificateIsTransportError) {
   auto opts = options_for(srv);
   opts.urls[message_kind::paxlst] = "https://127.0.0.1:" + srv.url().substr(17);
   opts.ca_file = file("client.crt");  // a CA that did not sign the server's certificate
+  http_transport t(opts);
+  const auto o = t.send(paxlst());
+  EXPECT_EQ(o.outcome, transport_outcome::transport_error) << o.error;
+  EXPECT_NE(o.error.find("TLS"), std::string::npos) << o.error;
+}
+
+// The target's tls.server_name, not the URL's address, is the name checked against the
+// certificate: the certificate names localhost and 127.0.0.1, so reaching 127.0.0.1 passes with
+// no server name or with "localhost", and fails when the target expects another name.
+TEST_F(HttpTls, ServerNameIsTheNameVerified) {
+  fake_server srv(tls_answer(dir_.path, ""));
+  auto opts = options_for(srv);
+  opts.urls[message_kind::paxlst] = "https://127.0.0.1:" + srv.url().substr(17);
+  opts.ca_file = file("server.crt");
+  {
+    opts.server_name = "localhost";
+    http_transport t(opts);
+    const auto o = t.send(paxlst());
+    EXPECT_EQ(o.outcome, transport_outcome::completed) << o.error;
+  }
+  opts.server_name = "receiver.other.example";
   http_transport t(opts);
   const auto o = t.send(paxlst());
   EXPECT_EQ(o.outcome, transport_outcome::transport_error) << o.error;

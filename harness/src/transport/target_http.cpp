@@ -16,6 +16,7 @@ http_options http_options_for(const target& t) {
   h.client_cert_file = t.tls.client_cert;
   h.client_key_file = t.tls.client_key;
   h.verify_peer = !t.tls.insecure_skip_verify;
+  h.server_name = t.tls.server_name;
   h.connect_timeout = t.timeouts.connect;
   h.response_timeout = t.timeouts.response;
   h.response_timeout_per_kind = t.timeouts.response_per_kind;

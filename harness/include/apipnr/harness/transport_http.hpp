@@ -52,6 +52,10 @@ struct http_options {
   std::string client_cert_file;  // PEM certificate chain for mutual TLS (with client_key_file)
   std::string client_key_file;
   bool verify_peer = true;  // false only for explicit "insecure" runs
+  // TLS name (target `tls.server_name`): sent as SNI and checked against the server's
+  // certificate instead of the URL's host, for endpoints reached by address or through a
+  // balancer whose certificate names the service. Empty: the URL's host.
+  std::string server_name;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds write_timeout{2000};
   std::chrono::milliseconds response_timeout{5000};  // from the end of writing to the last byte
