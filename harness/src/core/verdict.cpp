@@ -295,14 +295,18 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
 
   bool any_rejected = false, all_accepted = true;
   std::size_t first_not_accepted = 0;
-  std::vector<int> codes, actions, statuses_of_rejections;
+  std::vector<int> codes, actions;
+  // (status, over HTTP?) of each rejection: the HTTP status, or over AMQP (no HTTP status) the
+  // problem's `status`, so that the non-strict allowance means the same on both transports.
+  std::vector<std::pair<int, bool>> statuses_of_rejections;
   std::vector<std::string> reqs, warn_reqs;
   bool findings_reported = false;
   for (std::size_t i = 0; i < classifications.size(); ++i) {
     const auto& k = classifications[i];
     if (k.result == decision::rejected) {
       any_rejected = true;
-      statuses_of_rejections.push_back(observations[i].http_status);
+      const int http = observations[i].http_status;
+      statuses_of_rejections.emplace_back(http != 0 ? http : k.problem_status, http != 0);
     }
     if (k.result != decision::accepted && all_accepted) {
       all_accepted = false;
@@ -445,10 +449,12 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
         for (int code : pass.syntax_errors) other_code_stated |= !contains(codes, code);
       }
       if (c.expect.non_strict && !other_code_stated) {
-        for (int st : statuses_of_rejections) {
-          if (contains(c.expect.non_strict->http_status, st)) {
+        for (const auto& [st, over_http] : statuses_of_rejections) {
+          if (st != 0 && contains(c.expect.non_strict->http_status, st)) {
             j.verdict = verdict::pass_non_strict;
-            j.reason = "rejected with HTTP " + std::to_string(st) + " but without " + missing;
+            j.reason =
+                std::string(over_http ? "rejected with HTTP " : "rejected with problem status ") +
+                std::to_string(st) + " but without " + missing;
             return j;
           }
         }

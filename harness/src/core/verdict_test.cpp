@@ -93,6 +93,24 @@ TEST(HarnessJudge, NonStrictNeedsAListedStatus) {
   EXPECT_NE(j.reason.find("0085 20"), std::string::npos) << j.reason;
 }
 
+// Over AMQP there is no HTTP status: a problem reply's `status` stands for it, so an empty
+// message answered with a 400 problem earns the same pass_non_strict as over HTTP; a problem
+// status outside the list, or none, does not.
+TEST(HarnessJudge, NonStrictOverAmqpLooksAtTheProblemStatus) {
+  auto c = make_case("b/2a", outcome::reject, {13}, 4, {400, 422});
+  classification problem;
+  problem.result = decision::rejected;
+  problem.ack = ack_type::problem_json;
+  problem.problem_status = 400;
+  auto j = judge(c, {answered(0)}, {problem}, {});
+  EXPECT_EQ(j.verdict, verdict::pass_non_strict) << j.reason;
+  EXPECT_NE(j.reason.find("problem status 400"), std::string::npos) << j.reason;
+  problem.problem_status = 415;
+  EXPECT_EQ(judge(c, {answered(0)}, {problem}, {}).verdict, verdict::fail_wrong_code);
+  problem.problem_status = 0;
+  EXPECT_EQ(judge(c, {answered(0)}, {problem}, {}).verdict, verdict::fail_wrong_code);
+}
+
 TEST(HarnessJudge, NonStrictIsNoExcuseForAWrongStatedCode) {
   auto c = make_case("b/2w", outcome::reject, {20}, 4, {400, 422});
   // No code stated: lenient.

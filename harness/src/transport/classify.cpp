@@ -649,6 +649,7 @@ classification classify(const observation& o) {
     c.summary = "unrecognised body of type " + (mt.empty() ? std::string("(none)") : mt);
   }
 
+  c.problem_status = problem_status;
   if (c.message_id.empty()) c.message_id = id_from_location(o.headers);
   if (c.message_id.empty() && c.ack == ack_type::receipt) c.message_id = id_from_text(body);
   if (!receipt_note.empty()) c.summary = receipt_note;

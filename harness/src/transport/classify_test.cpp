@@ -320,6 +320,7 @@ TEST(ClassifyProblem, ProblemOverAmqpUsesItsStatusMember) {
   const auto c = classify(
       amqp(R"({"type":"about:blank","title":"t","status":422})", "application/problem+json"));
   EXPECT_EQ(c.result, decision::rejected);
+  EXPECT_EQ(c.problem_status, 422);
   EXPECT_FALSE(c.findings_reported);
 }
 

@@ -126,6 +126,10 @@ struct classification {
   std::vector<std::string> requirements;
   std::vector<std::string> warning_requirements;
   bool findings_reported = false;
+  // The problem+json `status` member, 0 when the answer is no problem or has none. Over AMQP,
+  // which has no HTTP status, it is the status the judge's non-strict allowance
+  // (`expect.non_strict.http_status`) looks at.
+  int problem_status = 0;
   // CUSRES directives in answer order (empty for other acks).
   std::vector<passenger_directive> directives;
   // The receiver's identifier of the stored message (from `Location: /v1/messages/<id>`, a
