@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <regex>
 #include <string>
@@ -15,7 +16,9 @@
 #include <vector>
 
 #include "apipnr/message/definitions.hpp"
+#include "apipnr/message/tree.hpp"
 #include "apipnr/profile/profile.hpp"
+#include "apipnr/profile/validate.hpp"
 #include "simple_regex.hpp"
 
 namespace apipnr::profile::detail {
@@ -89,6 +92,67 @@ struct compiled_rule {
   bool structural = false;  // required on an M node without when: reported by the parser
 };
 
+// ---- per-unit programs (program.cpp) ------------------------------------------------------
+//
+// The rules of one definition that share an evaluation unit (the same leading group steps and
+// predicates) form one program. Every rule path has exactly one step below its unit (a segment
+// step, optionally followed by the element, or the final group step of a path ending in a
+// group), so for one unit instance a single walk over the unit's own segments and direct child
+// instances sorts out every target the program's rules look at; each element value is then read
+// once per unit and each distinct `when` condition decided once per unit (or anchor), however
+// many rules use it. validate.cpp runs them; the rule-by-rule evaluation they replace is kept
+// for the differential test (evaluate_rules with programs = false).
+
+inline constexpr std::uint32_t no_slot = 0xFFFFFFFFu;
+
+// A distinct step below the unit: own segments of the unit matched to one of `step->segments`
+// (with the step's predicate on the segment qualifier), or direct child instances of
+// `step->group` (predicate on the trigger qualifier).
+struct unit_target {
+  const resolved_step* step = nullptr;
+  bool group = false;
+};
+
+// The values of an element path over the segments of one target, in the order and with the
+// repetitions for_each_value reads them (release characters removed).
+struct unit_column {
+  std::uint32_t target = 0;
+  const resolved_path* path = nullptr;  // element, component, element_def
+};
+
+// A distinct `when` condition of the program's rules. `local`: anchored at the unit itself with
+// one step below it, so decided from the unit's targets; otherwise by the generic walk from its
+// anchor (ancestor of the unit at path->shared), cached per anchor.
+struct unit_condition {
+  const condition* cond = nullptr;
+  const resolved_path* path = nullptr;
+  bool local = false;
+  std::uint32_t target = no_slot;
+  std::uint32_t column = no_slot;  // local with an element path
+};
+
+// One rule of the program.
+struct unit_op {
+  std::uint32_t rule = 0;  // position in the definition's rule list (compiled_profile::by_def)
+  const compiled_rule* c = nullptr;
+  std::vector<std::uint32_t> conditions;  // into unit_program::conditions, in `when` order
+  std::uint32_t target = no_slot;         // what the select path ends at
+  std::uint32_t column = no_slot;         // select ends in an element
+};
+
+struct unit_program {
+  const resolved_path* unit = nullptr;  // its first unit->unit_groups steps name the unit
+  std::vector<unit_target> targets;
+  std::vector<unit_column> columns;
+  std::vector<unit_condition> conditions;
+  std::vector<unit_op> ops;  // in rule order
+  // Segment targets by definition node index: node k feeds
+  // node_targets[node_first[k] .. node_first[k + 1]).
+  std::vector<std::uint32_t> node_first;
+  std::vector<std::uint32_t> node_targets;
+  std::vector<std::uint32_t> group_targets;  // group targets, in target order
+};
+
 struct compiled_profile {
   std::vector<compiled_rule> rules;
   // Per definition: indices into `rules`, in rule order.
@@ -97,12 +161,36 @@ struct compiled_profile {
   // Strictest required-rule severity per mandatory node (missing_severity hook).
   std::vector<std::pair<const message::node*, rule_severity>> missing;
 
+  // Per definition: its rules (by_def order) as unit programs, in the order of each
+  // program's first rule. Built last, once `rules` no longer moves.
+  std::vector<std::pair<const message::definition*, std::vector<unit_program>>> programs;
+
   const std::vector<std::size_t>* rules_for(const message::definition* d) const noexcept {
     for (const auto& [def, list] : by_def) {
       if (def == d) return &list;
     }
     return nullptr;
   }
+  const std::vector<unit_program>* programs_for(const message::definition* d) const noexcept {
+    for (const auto& [def, list] : programs) {
+      if (def == d) return &list;
+    }
+    return nullptr;
+  }
 };
+
+// Same evaluation units: the same leading group steps with the same predicates.
+bool same_unit(const resolved_path& a, const resolved_path& b) noexcept;
+
+// The unit programs of `rules` (indices into cp.rules, in rule order) for definition `def`.
+std::vector<unit_program> build_programs(const compiled_profile& cp,
+                                         const std::vector<std::size_t>& rules,
+                                         const message::definition& def);
+
+// Profile rules of `tree` (validate() without the envelope checks). programs = false evaluates
+// rule by rule along each path instead, the reference the differential test compares with.
+void evaluate_rules(const edifact::interchange& ic, const message::message_tree& tree,
+                    const profile& prof, diagnostic_sink& sink, const validate_options& opt,
+                    bool programs = true);
 
 }  // namespace apipnr::profile::detail

@@ -939,6 +939,10 @@ struct profile_builder {
         it->second = c.source->severity;  // reject < warn < accept: keep the strictest
       }
     }
+    // Unit programs, once every rule is in place (they point into compiled->rules).
+    for (const auto& [def, list] : compiled->by_def) {
+      compiled->programs.emplace_back(def, detail::build_programs(*compiled, list, *def));
+    }
     out.compiled_ = std::move(compiled);
     return out;
   }

@@ -1,0 +1,149 @@
+// Per-unit programs of a profile's rules (compiled.hpp): built once per definition at load.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "compiled.hpp"
+
+namespace apipnr::profile::detail {
+
+bool same_unit(const resolved_path& a, const resolved_path& b) noexcept {
+  if (a.unit_groups != b.unit_groups) return false;
+  for (std::size_t s = 0; s < a.unit_groups; ++s) {
+    const resolved_step& x = a.steps[s];
+    const resolved_step& y = b.steps[s];
+    if (x.group != y.group || x.has_predicate != y.has_predicate || x.values != y.values) {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// Two steps select the same things: same kind, same nodes, same predicate.
+bool same_step(const resolved_step& a, const resolved_step& b) noexcept {
+  return a.kind == b.kind && a.group == b.group && a.segments == b.segments &&
+         a.has_predicate == b.has_predicate && a.values == b.values;
+}
+
+class program_builder {
+ public:
+  program_builder(const message::definition& def, const resolved_path& unit) {
+    prog_.unit = &unit;
+    node_count_ = def.nodes.size();
+  }
+
+  // The target for step `s` (one step below the unit), added when new.
+  std::uint32_t target(const resolved_step& s, bool group) {
+    for (std::uint32_t t = 0; t < prog_.targets.size(); ++t) {
+      if (prog_.targets[t].group == group && same_step(*prog_.targets[t].step, s)) return t;
+    }
+    prog_.targets.push_back({&s, group});
+    return static_cast<std::uint32_t>(prog_.targets.size() - 1);
+  }
+
+  // The target of a path with exactly one step below the unit.
+  std::uint32_t target_of(const resolved_path& p) {
+    const resolved_step& s = p.steps.back();
+    return target(s, s.kind == step_kind::group);
+  }
+
+  std::uint32_t column(std::uint32_t t, const resolved_path& p) {
+    for (std::uint32_t c = 0; c < prog_.columns.size(); ++c) {
+      const unit_column& x = prog_.columns[c];
+      if (x.target == t && x.path->element == p.element && x.path->component == p.component &&
+          x.path->element_def == p.element_def) {
+        return c;
+      }
+    }
+    prog_.columns.push_back({t, &p});
+    return static_cast<std::uint32_t>(prog_.columns.size() - 1);
+  }
+
+  std::uint32_t condition_slot(const condition& cond, const resolved_path& p) {
+    for (std::uint32_t k = 0; k < prog_.conditions.size(); ++k) {
+      const unit_condition& x = prog_.conditions[k];
+      // Same text in the same definition resolves to the same path; within one program the
+      // unit is the same, so the shared prefix is too.
+      if (x.cond->select.text == cond.select.text && x.cond->kind == cond.kind &&
+          x.cond->values == cond.values && x.path->shared == p.shared) {
+        return k;
+      }
+    }
+    unit_condition uc;
+    uc.cond = &cond;
+    uc.path = &p;
+    // Anchored at the unit and one step below it: decided from the unit's targets.
+    uc.local = p.shared == prog_.unit->unit_groups && p.steps.size() == p.shared + 1;
+    if (uc.local) {
+      uc.target = target_of(p);
+      if (p.has_element) uc.column = column(uc.target, p);
+    }
+    prog_.conditions.push_back(uc);
+    return static_cast<std::uint32_t>(prog_.conditions.size() - 1);
+  }
+
+  void add(std::uint32_t position, const compiled_rule& c) {
+    unit_op op;
+    op.rule = position;
+    op.c = &c;
+    for (std::size_t w = 0; w < c.when.size(); ++w) {
+      op.conditions.push_back(condition_slot(c.source->when[w], c.when[w]));
+    }
+    op.target = target_of(c.select);
+    if (c.select.has_element) op.column = column(op.target, c.select);
+    prog_.ops.push_back(std::move(op));
+  }
+
+  unit_program finish() {
+    // Segment targets by node index (counting sort, target order kept per node).
+    prog_.node_first.assign(node_count_ + 1, 0);
+    for (const unit_target& t : prog_.targets) {
+      if (t.group) continue;
+      for (const message::node* n : t.step->segments) {
+        if (n->index < node_count_) ++prog_.node_first[n->index + 1];
+      }
+    }
+    for (std::size_t k = 0; k < node_count_; ++k) prog_.node_first[k + 1] += prog_.node_first[k];
+    prog_.node_targets.resize(prog_.node_first[node_count_]);
+    std::vector<std::uint32_t> fill(prog_.node_first.begin(), prog_.node_first.end() - 1);
+    for (std::uint32_t t = 0; t < prog_.targets.size(); ++t) {
+      if (prog_.targets[t].group) {
+        prog_.group_targets.push_back(t);
+        continue;
+      }
+      for (const message::node* n : prog_.targets[t].step->segments) {
+        if (n->index < node_count_) prog_.node_targets[fill[n->index]++] = t;
+      }
+    }
+    return std::move(prog_);
+  }
+
+ private:
+  unit_program prog_;
+  std::size_t node_count_ = 0;
+};
+
+}  // namespace
+
+std::vector<unit_program> build_programs(const compiled_profile& cp,
+                                         const std::vector<std::size_t>& rules,
+                                         const message::definition& def) {
+  std::vector<unit_program> out;
+  std::vector<bool> done(rules.size(), false);
+  for (std::size_t k = 0; k < rules.size(); ++k) {
+    if (done[k]) continue;
+    const compiled_rule& first = cp.rules[rules[k]];
+    program_builder b(def, first.select);
+    for (std::size_t m = k; m < rules.size(); ++m) {
+      if (done[m] || !same_unit(first.select, cp.rules[rules[m]].select)) continue;
+      done[m] = true;
+      b.add(static_cast<std::uint32_t>(m), cp.rules[rules[m]]);
+    }
+    out.push_back(b.finish());
+  }
+  return out;
+}
+
+}  // namespace apipnr::profile::detail
