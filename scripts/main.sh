@@ -129,14 +129,20 @@ fixtures_json() {
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-status_json() {  # host:port carrier_port
+# Over AMQP the 132 goes to the carrier's queue instead (--carrier-unsolicited-queue), where the
+# simulated carrier consumes it (target unsolicited.queue).
+status_json() {  # host:port carrier_port|/queue/ADDRESS
   [[ -n $2 ]] || return 0
   echo "\"control\": {\"status_change_url\": \"http://$1/control/v1/status-change\"},"
-  echo "\"unsolicited\": {\"http_listen\": \"127.0.0.1:$2\"},"
+  if [[ $2 == /* ]]; then
+    echo "\"unsolicited\": {\"queue\": \"$2\"},"
+  else
+    echo "\"unsolicited\": {\"http_listen\": \"127.0.0.1:$2\"},"
+  fi
 }
 
 # The same target over the broker: queues as in amqp_flags, replies on a queue of the leg.
-write_target_amqp() {  # file leg host:port [carrier_port]
+write_target_amqp() {  # file leg host:port [carrier queue]
   cat >"$1" <<EOF
 {
   "name": "apipnr reference receiver over AMQP ($amqp_url)",
@@ -221,7 +227,10 @@ for spec in "${legs[@]}"; do
     extra="$extra $(amqp_flags "$leg")"
   fi
   carrier_port=""
-  if [[ $leg != syntax* ]]; then
+  if [[ $leg != syntax* && $transport == amqp ]]; then
+    carrier_port=/queue/main.$leg.carrier
+    extra="$extra --carrier-unsolicited-queue $carrier_port"
+  elif [[ $leg != syntax* ]]; then
     carrier_port=$(free_port)
     extra="$extra --carrier-unsolicited-url http://127.0.0.1:$carrier_port/carrier/v1/cusres"
   fi

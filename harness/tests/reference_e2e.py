@@ -81,9 +81,13 @@ def write_target(path, base, src, amqp_url=None, leg=None, carrier_port=None):
     }
     if carrier_port:
         # Officer status changes (edifact/messages/iapi-status): the control API over HTTP on
-        # both legs, the 132 to the harness's simulated carrier (shared contract C3).
+        # both legs, the 132 to the harness's simulated carrier (shared contract C3): on a
+        # loopback port, or over AMQP on the carrier's queue (carrier_port is then its address).
         t["control"] = {"status_change_url": base + "/control/v1/status-change"}
-        t["unsolicited"] = {"http_listen": f"127.0.0.1:{carrier_port}"}
+        if str(carrier_port).startswith("/"):
+            t["unsolicited"] = {"queue": carrier_port}
+        else:
+            t["unsolicited"] = {"http_listen": f"127.0.0.1:{carrier_port}"}
     if amqp_url:
         del t["http"]
         t.update({"transport": "amqp",
@@ -149,8 +153,12 @@ def run_suite(harness, receiver_exe, src, work, mq):
     for leg, mode, extra, selection in legs:
         if mq:
             extra = list(extra) + amqp_receiver_flags(mq.url, amqp_prefix(leg))
-        carrier_port = None if leg == "syntax" else free_port()
-        if carrier_port:
+        carrier_port = None
+        if leg != "syntax" and mq:
+            carrier_port = f"/queue/e2e.{leg}.{os.getpid()}.carrier"
+            extra = list(extra) + ["--carrier-unsolicited-queue", carrier_port]
+        elif leg != "syntax":
+            carrier_port = free_port()
             extra = list(extra) + ["--carrier-unsolicited-url",
                                    f"http://127.0.0.1:{carrier_port}/carrier/v1/cusres"]
         r = receiver(receiver_exe, src, work, leg,

@@ -25,6 +25,9 @@
 #ifdef APIPNR_HARNESS_HAVE_UNSOLICITED
 #include "apipnr/harness/unsolicited.hpp"
 #endif
+#ifdef APIPNR_HARNESS_HAVE_UNSOLICITED_AMQP
+#include "apipnr/harness/unsolicited_amqp.hpp"
+#endif
 #include "apipnr/harness/scoring.hpp"
 #include "apipnr/harness/selection.hpp"
 #include "apipnr/harness/signing.hpp"
@@ -644,7 +647,23 @@ int cmd_run(const cli& c) {
   std::unique_ptr<ah::step_executor> steps;
   if (t.control.enabled() || t.unsolicited.enabled()) {
     std::string why, listening;
+#ifdef APIPNR_HARNESS_HAVE_UNSOLICITED_AMQP
+    if (!t.unsolicited.queue.empty()) {
+      // The carrier's queue on the target's broker: the simulator consumes the 132s there.
+      auto sim = ah::start_amqp_carrier_simulator(t.broker_url, t.unsolicited.queue,
+                                                  t.timeouts.connect, why);
+      if (!sim) {
+        std::cerr << "[apipnr.harness.007] " << why << "\n";
+        return 2;
+      }
+      listening = sim->url();
+      steps = ah::make_step_executor(t, std::move(sim));
+    } else {
+      steps = ah::make_step_executor(t, why, &listening);
+    }
+#else
     steps = ah::make_step_executor(t, why, &listening);
+#endif
     if (!steps) {
       std::cerr << "[apipnr.harness.007] " << why << "\n";
       return 2;

@@ -36,6 +36,7 @@
 #include <gtest/gtest.h>
 
 #include "apipnr/harness/transport_amqp.hpp"
+#include "apipnr/harness/unsolicited_amqp.hpp"
 
 namespace apipnr::harness {
 namespace {
@@ -338,6 +339,79 @@ TEST(AmqpTransportE2e, BrokerDownIsEndpointDown) {
   o.connect_timeout = 2s;
   amqp_transport t(o);
   EXPECT_EQ(t.send(request("X")).outcome, transport_outcome::endpoint_down);
+}
+
+// ---- the simulated carrier on a queue (unsolicited_amqp.hpp) ---------------------------------
+
+// A CUSRES 132 as a receiver publishes it for ABO `abo` (hand-written, no reference code).
+std::string cusres_132(const std::string& abo) {
+  return "UNB+UNOA:4+GOVRCV+XXAPI+250301:1000+17000000001'"
+         "UNH+17000000001+CUSRES:D:05B:UN:IATA+XX123/250301/1100+01:F'"
+         "BGM+132'RFF+TN:XX1232503011'RFF+AF:XX123'DTM+189:2503011100:201'"
+         "LOC+125+LHR'LOC+87+JFK'ERP+2'RFF+AVF:ABC123'RFF+ABO:" +
+         abo + "'ERC+1Z'FTX+AAP+++DO NOT BOARD'UNT+12+17000000001'UNZ+1+17000000001'";
+}
+
+bool names_abo(const std::string& body, const std::string& abo) {
+  return body.find("RFF+ABO:" + abo + "'") != std::string::npos;
+}
+
+// The carrier's queue: the 132 is kept for the await step and answered on its reply-to with the
+// harness's 312 under the 132's correlation id (the transport below is the "receiver").
+TEST(AmqpCarrierSimulatorE2e, KeepsThe132AndAnswersA312OnItsReplyTo) {
+  REQUIRE_BROKER();
+  const auto q = unique("carrier");
+  std::string why;
+  auto sim = start_amqp_carrier_simulator(g_url, q, 5s, why);
+  ASSERT_TRUE(sim) << why;
+  EXPECT_EQ(sim->url().rfind("amqp://", 0), 0U) << sim->url();
+  EXPECT_NE(sim->url().find(q), std::string::npos) << sim->url();
+  EXPECT_EQ(sim->url().find("guest"), std::string::npos) << "credentials in " << sim->url();
+
+  amqp_transport t(options_for(q));
+  const auto o = t.send(request(cusres_132("0007"), "corr-132-7"));
+  ASSERT_EQ(o.outcome, transport_outcome::completed) << o.error;
+  EXPECT_NE(o.body.find("BGM+312'"), std::string::npos) << o.body;
+  EXPECT_NE(o.body.find("RFF+ABO:0007'"), std::string::npos) << o.body;
+  EXPECT_NE(o.body.find("UNB+UNOA:4+XXAPI+GOVRCV+"), std::string::npos) << "parties swapped";
+
+  const auto other = sim->take([](const std::string& b) { return names_abo(b, "0008"); }, 200ms);
+  EXPECT_FALSE(other) << "a message for another passenger was taken";
+  const auto m = sim->take([](const std::string& b) { return names_abo(b, "0007"); }, 2s);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->answered_status, 200);
+  EXPECT_EQ(m->content_type, "application/edifact");
+  EXPECT_NE(m->body.find("BGM+132'"), std::string::npos);
+  EXPECT_EQ(sim->received(), 1U);
+}
+
+// Not a CUSRES: kept (the await step judges it) but answered with nothing, so the sender's
+// wait for a reply times out.
+TEST(AmqpCarrierSimulatorE2e, UnreadableMessageIsKeptAndNotAnswered) {
+  REQUIRE_BROKER();
+  const auto q = unique("carrier");
+  std::string why;
+  auto sim = start_amqp_carrier_simulator(g_url, q, 5s, why);
+  ASSERT_TRUE(sim) << why;
+  auto opts = options_for(q);
+  opts.timeout = 1s;
+  amqp_transport t(opts);
+  EXPECT_EQ(t.send(request("not an interchange")).outcome, transport_outcome::timeout);
+  const auto m = sim->take([](const std::string& b) { return b == "not an interchange"; }, 2s);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->answered_status, 400);
+}
+
+TEST(AmqpCarrierSimulatorE2e, BrokerDownOrBadUrlIsAReasonNotAHang) {
+  REQUIRE_BROKER();
+  std::string why;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(start_amqp_carrier_simulator("amqp://guest:guest@127.0.0.1:1", "/queue/x", 1s, why));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_NE(why.find("/queue/x"), std::string::npos) << why;
+  why.clear();
+  EXPECT_FALSE(start_amqp_carrier_simulator("http://127.0.0.1:5672", "/queue/x", 1s, why));
+  EXPECT_NE(why.find("amqp://"), std::string::npos) << why;
 }
 
 }  // namespace

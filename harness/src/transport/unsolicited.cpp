@@ -3,8 +3,7 @@
 // and writer below; no reference code is involved.
 #include "apipnr/harness/unsolicited.hpp"
 
-#include <condition_variable>
-#include <deque>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -18,6 +17,7 @@
 #include "apipnr/harness/classify.hpp"
 #include "apipnr/harness/cusres_expect.hpp"
 #include "apipnr/harness/transport_http.hpp"
+#include "carrier_inbox_internal.hpp"
 #include "edifact_reader.hpp"
 
 namespace apipnr::harness {
@@ -144,33 +144,10 @@ class http_simulator final : public carrier_simulator {
 
   std::optional<unsolicited_message> take(const std::function<bool(const std::string&)>& match,
                                           std::chrono::milliseconds within) override {
-    std::unique_lock lock(mutex_);
-    const auto deadline = std::chrono::steady_clock::now() + within;
-    for (;;) {
-      for (auto it = inbox_.begin(); it != inbox_.end(); ++it) {
-        if (match(it->body)) {
-          unsolicited_message m = std::move(*it);
-          inbox_.erase(it);
-          return m;
-        }
-      }
-      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
-        for (auto it = inbox_.begin(); it != inbox_.end(); ++it) {
-          if (match(it->body)) {
-            unsolicited_message m = std::move(*it);
-            inbox_.erase(it);
-            return m;
-          }
-        }
-        return std::nullopt;
-      }
-    }
+    return inbox_.take(match, within);
   }
 
-  std::size_t received() const override {
-    std::lock_guard lock(mutex_);
-    return received_;
-  }
+  std::size_t received() const override { return inbox_.received(); }
 
   // Called on the I/O thread for every complete request.
   http::response<http::string_body> handle(const http::request<http::string_body>& req,
@@ -203,12 +180,7 @@ class http_simulator final : public carrier_simulator {
     }
     res.prepare_payload();
     m.answered_status = static_cast<int>(res.result_int());
-    {
-      std::lock_guard lock(mutex_);
-      inbox_.push_back(std::move(m));
-      ++received_;
-    }
-    cv_.notify_all();
+    inbox_.put(std::move(m));
     return res;
   }
 
@@ -223,20 +195,14 @@ class http_simulator final : public carrier_simulator {
       accept();
     });
   }
-  std::uint64_t next_reference() {
-    std::lock_guard lock(mutex_);
-    return ++references_;
-  }
+  std::uint64_t next_reference() { return ++references_; }
 
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::thread thread_;
   std::string url_;
-  mutable std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<unsolicited_message> inbox_;
-  std::size_t received_ = 0;
-  std::uint64_t references_ = 0;
+  detail::carrier_inbox inbox_;
+  std::atomic<std::uint64_t> references_{0};
 };
 
 void session::run() {
@@ -397,7 +363,8 @@ class executor final : public step_executor {
       return out;
     }
     out.observed.outcome = transport_outcome::completed;
-    out.observed.http_status = 200;  // the message as a carrier receives it
+    // The message as a carrier receives it: a 200 POST over HTTP; from a queue no status.
+    if (out.endpoint.rfind("http", 0) == 0) out.observed.http_status = 200;
     out.observed.body = m->body;
     out.observed.content_type = m->content_type;
     out.observed.headers["remote"] = m->remote;
@@ -470,6 +437,11 @@ std::unique_ptr<step_executor> make_step_executor(const target& t, std::string& 
     if (listening != nullptr) *listening = sim->url();
   }
   return std::make_unique<executor>(t, std::move(sim));
+}
+
+std::unique_ptr<step_executor> make_step_executor(const target& t,
+                                                  std::unique_ptr<carrier_simulator> simulator) {
+  return std::make_unique<executor>(t, std::move(simulator));
 }
 
 }  // namespace apipnr::harness

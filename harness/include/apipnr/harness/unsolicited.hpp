@@ -36,9 +36,11 @@ namespace apipnr::harness {
 struct unsolicited_message {
   std::string body;
   std::string content_type;
-  std::string remote;  // "address:port" of the sender
+  std::string remote;  // "address:port" of the sender; for a queue, amqp://host:port/ADDRESS
   std::chrono::system_clock::time_point at{};
-  int answered_status = 0;  // what the simulator answered (200 with a 312, or 4xx)
+  // What the simulator answered: 200 with a 312, 4xx for a body it cannot read; 0 when it
+  // could not answer (a queue message without reply-to).
+  int answered_status = 0;
 };
 
 class carrier_simulator {
@@ -64,10 +66,16 @@ std::string make_carrier_acknowledgement(std::string_view cusres_132,
 
 // The executor for a target's `control` and `unsolicited` sections (either may be absent:
 // supports() says which step kinds run). Starts the simulator when `unsolicited.http_listen`
-// is set; `listening` receives its URL. An `unsolicited.queue` is not served yet: such a
-// target supports no await_unsolicited step (the runner skips those cases with its reason).
+// is set; `listening` receives its URL. An `unsolicited.queue` needs the AMQP simulator
+// (unsolicited_amqp.hpp), passed in with the overload below; without it such a target
+// supports no await_unsolicited step (the runner skips those cases with its reason).
 // Null with `why` when the listener cannot start.
 std::unique_ptr<step_executor> make_step_executor(const target& t, std::string& why,
                                                   std::string* listening = nullptr);
+
+// The executor for the target's `control` section and a simulator the caller started (null:
+// no await_unsolicited steps).
+std::unique_ptr<step_executor> make_step_executor(const target& t,
+                                                  std::unique_ptr<carrier_simulator> simulator);
 
 }  // namespace apipnr::harness
