@@ -1,7 +1,6 @@
 #include "apipnr/model/dates.hpp"
 
 #include <array>
-#include <chrono>
 #include <cstdio>
 
 namespace apipnr::model {
@@ -17,16 +16,6 @@ std::optional<unsigned> digits(std::string_view s) noexcept {
     v = v * 10 + static_cast<unsigned>(c - '0');
   }
   return v;
-}
-
-std::chrono::sys_days to_days(const calendar_date& d) noexcept {
-  return std::chrono::sys_days{std::chrono::year{d.year} / std::chrono::month{d.month} /
-                               std::chrono::day{d.day}};
-}
-
-long long distance_days(const calendar_date& a, const calendar_date& b) noexcept {
-  const auto diff = (to_days(a) - to_days(b)).count();
-  return diff < 0 ? -static_cast<long long>(diff) : static_cast<long long>(diff);
 }
 
 int floor_century(int year) noexcept {
@@ -100,31 +89,51 @@ std::optional<int> resolve_century(unsigned yy, unsigned month, unsigned day,
   if (yy > 99 || !is_valid_date(rule.reference)) return std::nullopt;
   // Candidates span two centuries back and one ahead of the reference century: enough for every
   // policy (a date of birth 100+ years back, an expiry look-back, the nearest within 50 years).
+  // They grow with k, so the birth and expiry policies take the first fitting candidate from
+  // the right end instead of comparing all four (they run for every date of a large message).
   const int base = floor_century(rule.reference.year);
-  std::optional<calendar_date> best;
-  for (int k = -2; k <= 1; ++k) {
-    const calendar_date c{base + k * 100 + static_cast<int>(yy), month, day};
-    if (!is_valid_date(c)) continue;
-    switch (rule.policy) {
-      case century_policy::date_of_birth:
-        if (c <= rule.reference && (!best || c > *best)) best = c;
-        break;
-      case century_policy::expiry: {
-        // Compared as a tuple, so a February 29 reference needs no adjustment.
-        const calendar_date threshold{rule.reference.year - static_cast<int>(rule.lookback_years),
-                                      rule.reference.month, rule.reference.day};
-        if (c >= threshold && (!best || c < *best)) best = c;
-        break;
+  auto candidate = [&](int k) {
+    return calendar_date{base + k * 100 + static_cast<int>(yy), month, day};
+  };
+  switch (rule.policy) {
+    case century_policy::date_of_birth:
+      // The latest real date on or before the reference.
+      for (int k = 1; k >= -2; --k) {
+        const calendar_date c = candidate(k);
+        if (c <= rule.reference && is_valid_date(c)) return c.year;
       }
-      case century_policy::nearest:
-        if (!best || distance_days(c, rule.reference) < distance_days(*best, rule.reference)) {
-          best = c;
-        }
-        break;
+      return std::nullopt;
+    case century_policy::expiry: {
+      // The earliest real date on or after the threshold. Compared as a tuple, so a February
+      // 29 reference needs no adjustment.
+      const calendar_date threshold{rule.reference.year - static_cast<int>(rule.lookback_years),
+                                    rule.reference.month, rule.reference.day};
+      for (int k = -2; k <= 1; ++k) {
+        const calendar_date c = candidate(k);
+        if (c >= threshold && is_valid_date(c)) return c.year;
+      }
+      return std::nullopt;
+    }
+    case century_policy::nearest:
+      break;
+  }
+  if (rule.policy != century_policy::nearest) return std::nullopt;
+  // All dates here are real (checked), so days_from_civil is the calendar's own day count.
+  const std::int64_t reference =
+      days_from_civil(rule.reference.year, rule.reference.month, rule.reference.day);
+  std::optional<int> best;
+  std::int64_t best_distance = 0;
+  for (int k = -2; k <= 1; ++k) {
+    const calendar_date c = candidate(k);
+    if (!is_valid_date(c)) continue;
+    std::int64_t distance = days_from_civil(c.year, c.month, c.day) - reference;
+    if (distance < 0) distance = -distance;
+    if (!best || distance < best_distance) {
+      best = c.year;
+      best_distance = distance;
     }
   }
-  if (!best) return std::nullopt;
-  return best->year;
+  return best;
 }
 
 std::optional<calendar_date> parse_ccyymmdd(std::string_view s) noexcept {

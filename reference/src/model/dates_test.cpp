@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <vector>
+
 namespace apipnr::model {
 namespace {
 
@@ -88,6 +91,73 @@ TEST(ModelDates, NearestStaysWithinFiftyYears) {
 TEST(ModelDates, ResolveCenturyRejectsOutOfRangeInput) {
   EXPECT_FALSE(resolve_century(100, 1, 1, nearest_rule(ref_2025)));
   EXPECT_FALSE(resolve_century(25, 1, 1, nearest_rule({2025, 2, 30})));
+}
+
+// resolve_century as first written (every candidate compared, chrono day counts): the
+// shortcut for birth and expiry and the day count for nearest must give the same year for
+// every two-digit year, month, day, policy and reference tried here.
+std::optional<int> resolve_century_by_comparison(unsigned yy, unsigned month, unsigned day,
+                                                 const century_rule& rule) {
+  if (yy > 99 || !is_valid_date(rule.reference)) return std::nullopt;
+  auto days = [](const calendar_date& d) {
+    return std::chrono::sys_days{std::chrono::year{d.year} / std::chrono::month{d.month} /
+                                 std::chrono::day{d.day}}
+        .time_since_epoch()
+        .count();
+  };
+  auto distance = [&](const calendar_date& a, const calendar_date& b) {
+    const auto diff = days(a) - days(b);
+    return diff < 0 ? -diff : diff;
+  };
+  const int y = rule.reference.year;
+  const int base = y >= 0 ? y / 100 * 100 : -((-y + 99) / 100 * 100);
+  std::optional<calendar_date> best;
+  for (int k = -2; k <= 1; ++k) {
+    const calendar_date c{base + k * 100 + static_cast<int>(yy), month, day};
+    if (!is_valid_date(c)) continue;
+    switch (rule.policy) {
+      case century_policy::date_of_birth:
+        if (c <= rule.reference && (!best || c > *best)) best = c;
+        break;
+      case century_policy::expiry: {
+        const calendar_date threshold{y - static_cast<int>(rule.lookback_years),
+                                      rule.reference.month, rule.reference.day};
+        if (c >= threshold && (!best || c < *best)) best = c;
+        break;
+      }
+      case century_policy::nearest:
+        if (!best || distance(c, rule.reference) < distance(*best, rule.reference)) best = c;
+        break;
+    }
+  }
+  if (!best) return std::nullopt;
+  return best->year;
+}
+
+TEST(ModelDates, ResolveCenturyMatchesTheFullComparison) {
+  const std::vector<calendar_date> references = {
+      {2025, 3, 1},  {2000, 2, 29},  {2024, 2, 29}, {1999, 12, 31}, {2050, 1, 1},
+      {2049, 6, 15}, {1900, 3, 1},   {2100, 2, 28}, {150, 7, 4},    {1, 1, 1},
+      {99, 12, 31},  {9999, 12, 31}, {9950, 5, 5},  {2025, 13, 1},  {0, 1, 1}};
+  std::size_t compared = 0;
+  for (const calendar_date& ref : references) {
+    for (const century_rule& rule : {birth_rule(ref), expiry_rule(ref), expiry_rule(ref, 0),
+                                     expiry_rule(ref, 150), nearest_rule(ref)}) {
+      for (unsigned yy = 0; yy <= 100; ++yy) {
+        for (unsigned month = 0; month <= 13; ++month) {
+          for (unsigned day = 0; day <= 32; ++day) {
+            ASSERT_EQ(resolve_century(yy, month, day, rule),
+                      resolve_century_by_comparison(yy, month, day, rule))
+                << "yy " << yy << " month " << month << " day " << day << " policy "
+                << static_cast<int>(rule.policy) << " reference " << ref.year << "-" << ref.month
+                << "-" << ref.day;
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 15u * 5u * 101u * 14u * 33u);
 }
 
 TEST(ModelDates, Format201DateTimeToIso) {

@@ -1,8 +1,10 @@
 #include "apipnr/paxlst/extract.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,6 +66,21 @@ std::optional<double> to_number(std::string_view s, char decimal) {
   return v;
 }
 
+// Component n (1-based) of a raw element without release characters: edifact::component's
+// result for such an element, with no release test per byte and no call.
+inline std::string_view plain_component(std::string_view raw, std::size_t n, char sep) noexcept {
+  if (n == 0) return {};
+  const char* p = raw.data();
+  const char* const end = p + raw.size();
+  const char* start = p;
+  for (;;) {
+    while (p != end && *p != sep) ++p;
+    if (--n == 0) return {start, static_cast<std::size_t>(p - start)};
+    if (p == end) return {};
+    start = ++p;
+  }
+}
+
 // Traveller role from NAD 3035 (specs/canonical/README.md).
 std::string_view role_for(std::string_view f) noexcept {
   if (f == "FL") return "passenger";
@@ -118,9 +135,45 @@ class extractor {
 
  private:
   const edifact::segment& seg(std::size_t i) const noexcept { return ic_.segments[mv_.unh + i]; }
+  // The segment being read is looked up once (its row of the tree's element index, whether it
+  // is plain) and every value of it is then read from there: the extractor reads several
+  // values per segment.
+  struct current {
+    std::size_t index = static_cast<std::size_t>(-1);  // tree index of the segment cached
+    bool plain = false;                                // no release character in its body
+    const char* rest = nullptr;           // first byte after the leading element separator
+    const std::uint32_t* ends = nullptr;  // its row of message_tree::element_ends, or nullptr
+    std::size_t count = 0;                // its element count (when ends is set)
+  };
+  const current& at(std::size_t i) const noexcept {
+    if (cur_.index != i) load(i);
+    return cur_;
+  }
+  void load(std::size_t i) const noexcept {
+    cur_.index = i;
+    const auto body = seg(i).body;
+    cur_.plain = !ic_.delims.has_release || body.empty() ||
+                 std::memchr(body.data(), ic_.delims.release, body.size()) == nullptr;
+    cur_.ends = nullptr;
+    if (tree_ != nullptr && i < tree_->segments.size()) {
+      const message::segment_entry& e = tree_->segments[i];
+      if (e.first_element != message::no_element_index) {
+        cur_.rest = e.seg->body.data() + 1;
+        cur_.ends = tree_->element_ends.data() + e.first_element;
+        cur_.count = e.element_count;
+      }
+    }
+  }
   // Through the tree's element index when there is a tree (one split per segment, shared with
   // the group parser and the profile), else by splitting the segment.
-  std::string_view el(std::size_t i, std::size_t e) const noexcept {
+  [[gnu::always_inline]] std::string_view el(std::size_t i, std::size_t e) const noexcept {
+    const current& c = at(i);
+    if (c.ends != nullptr) [[likely]] {
+      // message_tree::element() on the cached row.
+      if (e == 0 || e > c.count) return {};
+      const std::uint32_t begin = e == 1 ? 0 : c.ends[e - 2] + 1;
+      return {c.rest + begin, c.ends[e - 1] - begin};
+    }
     if (tree_ != nullptr && i < tree_->segments.size()) return tree_->element(i, e);
     return edifact::element(seg(i), e, ic_.delims);
   }
@@ -128,12 +181,23 @@ class extractor {
     if (tree_ != nullptr && i < tree_->segments.size()) return tree_->element_count(i);
     return edifact::element_count(seg(i), ic_.delims);
   }
+  // Whether segment i holds no release character: its components then split on the separator
+  // alone and its values need no unescaping (the common case; decided once per segment, not
+  // taken from segment::escaped, which a hand-built interchange may leave unset).
+  bool plain(std::size_t i) const noexcept { return at(i).plain; }
   std::string_view comp(std::size_t i, std::size_t e, std::size_t c) const noexcept {
-    return edifact::component(el(i, e), c, ic_.delims);
+    const auto raw = el(i, e);
+    if (plain(i)) return plain_component(raw, c, ic_.delims.component);
+    return edifact::component(raw, c, ic_.delims);
   }
   std::string text(std::string_view raw) const { return edifact::unescape(raw, ic_.delims); }
+  // Text of `raw`, a piece of segment i: a copy when the segment is plain.
+  std::string text(std::size_t i, std::string_view raw) const {
+    if (plain(i)) return std::string(raw);
+    return edifact::unescape(raw, ic_.delims);
+  }
   std::string ctext(std::size_t i, std::size_t e, std::size_t c) const {
-    return text(comp(i, e, c));
+    return text(i, comp(i, e, c));
   }
 
   void report(errc code, std::size_t i, std::uint16_t element, std::uint16_t component,
@@ -166,7 +230,13 @@ class extractor {
   void sg4_segment(std::size_t i);
   void sg5_segment(std::size_t i);
   void trailer_segment(std::size_t i);
-  void close_itinerary();
+  void close_itinerary() {
+    // Called before every traveller segment: nothing to do unless an SG2 left points (a TDT
+    // with a flight number always creates flight_info, so only points matter then).
+    if (points_.empty() && (!sg2_number_ || out_.flight_info)) return;
+    pair_points();
+  }
+  void pair_points();
   void untag_single_flight();
   void read_envelope();
   void check_counts();
@@ -174,8 +244,26 @@ class extractor {
   std::optional<std::string> date_value(std::size_t i, const model::century_rule& rule);
   std::optional<std::string> date_time_value(std::size_t i);
   void add_contacts(std::size_t i, std::vector<model::contact>& out);
-  void set_once(model::opt_string& field, std::string value, std::size_t i, std::string_view what);
-  traveller* current_traveller(std::size_t i, bool document_segment);
+  void set_once(model::opt_string& field, std::string&& value, std::size_t i,
+                std::string_view what) {
+    if (field) [[unlikely]] {
+      repeated(field, value, i, what);
+      return;
+    }
+    field = std::move(value);
+  }
+  void set_once(model::opt_string& field, const std::string& value, std::size_t i,
+                std::string_view what) {
+    set_once(field, std::string(value), i, what);
+  }
+  void repeated(const model::opt_string& field, const std::string& value, std::size_t i,
+                std::string_view what);
+  traveller* current_traveller(std::size_t i, bool document_segment) {
+    if (have_traveller_ && !seen_cnt_) [[likely]]
+      return &out_.travellers.back();
+    return no_traveller(i, document_segment);
+  }
+  traveller* no_traveller(std::size_t i, bool document_segment);
 
   const edifact::interchange& ic_;
   const edifact::message_view& mv_;
@@ -200,6 +288,7 @@ class extractor {
   std::uint32_t leg_seq_ = 0;
   bool have_traveller_ = false, have_document_ = false;
   std::vector<std::int8_t> place_by_node_;  // place_of_path() by node index, -1 = not yet
+  mutable current cur_;
 };
 
 place extractor::guess_place(std::size_t i) const {
@@ -347,18 +436,13 @@ void extractor::add_contacts(std::size_t i, std::vector<model::contact>& out) {
   }
 }
 
-void extractor::set_once(model::opt_string& field, std::string value, std::size_t i,
+void extractor::repeated(const model::opt_string& field, const std::string& value, std::size_t i,
                          std::string_view what) {
-  if (field) {
-    report(errc::repeated_value, i, 0, 0,
-           std::string(what) + ": '" + value + "' after '" + *field + "'; first kept");
-    return;
-  }
-  field = std::move(value);
+  report(errc::repeated_value, i, 0, 0,
+         std::string(what) + ": '" + value + "' after '" + *field + "'; first kept");
 }
 
-traveller* extractor::current_traveller(std::size_t i, bool document_segment) {
-  if (have_traveller_ && !seen_cnt_) return &out_.travellers.back();
+traveller* extractor::no_traveller(std::size_t i, bool document_segment) {
   report(document_segment ? errc::document_outside_traveller : errc::segment_outside_group, i, 0, 0,
          std::string(seg(i).tag) + " " + text(el(i, 1)) + " " + text(el(i, 2)) +
              (seen_cnt_ ? " after CNT" : " before any traveller NAD") + "; not attached");
@@ -497,7 +581,7 @@ void extractor::sg1_segment(std::size_t i) {
          std::string(tag) + " '" + ctext(i, 2, 2) + "' in SG1 has no canonical field");
 }
 
-void extractor::close_itinerary() {
+void extractor::pair_points() {
   // Pair the SG3 locations of one SG2 in order of appearance (LOC-007): 125 -> 87; 92 pairs
   // (departure with DTM 189, arrival with DTM 232); 130 closes a chain. A 92 with both times is
   // an arrival that also starts the next sector.
@@ -673,13 +757,15 @@ void extractor::sg3_segment(std::size_t i) {
 void extractor::sg4_segment(std::size_t i) {
   const auto tag = seg(i).tag;
   if (eq(tag, "NAD")) {
-    traveller t;
+    // Built in place (a traveller is about 1 KB: moving one in cost as much as filling it).
+    const std::size_t number = out_.travellers.size() + 1;
+    traveller& t = out_.travellers.emplace_back();
     const auto f = comp(i, 1, 1);
-    t.role = std::string(role_for(f));
-    if (!f.empty()) t.party_function = text(f);
+    t.role = role_for(f);
+    if (!f.empty()) t.party_function = text(i, f);
     if (t.role == "other" && !in(f, {"ZZZ", "COT"})) {
       report(errc::unknown_party_function, i, 1, 1,
-             "traveller " + std::to_string(out_.travellers.size() + 1) + " ('" + ctext(i, 4, 1) +
+             "traveller " + std::to_string(number) + " ('" + ctext(i, 4, 1) +
                  "') party function '" + text(f) + "'");
     }
     // API-PAXLST-NAD-010: DDU/DDT say "in transit" through the role (transit_passenger,
@@ -688,15 +774,14 @@ void extractor::sg4_segment(std::size_t i) {
     t.surname = ctext(i, 4, 1);
     if (t.surname.empty()) {
       report(errc::missing_surname, i, 4, 1,
-             "traveller " + std::to_string(out_.travellers.size() + 1) + " has no surname");
+             "traveller " + std::to_string(number) + " has no surname");
     }
     auto given = ctext(i, 4, 2);
     auto middle = ctext(i, 4, 3);
     for (const auto* part : {&t.surname, &given, &middle}) {
       if (has_title(*part)) {
         report(errc::title_in_name, i, 4, 0,
-               "traveller " + std::to_string(out_.travellers.size() + 1) + " name '" + *part +
-                   "' carries a title");
+               "traveller " + std::to_string(number) + " name '" + *part + "' carries a title");
       }
     }
     if (!given.empty()) t.given_names = std::move(given);
@@ -708,9 +793,13 @@ void extractor::sg4_segment(std::size_t i) {
       return s;
     };
     std::string street;
-    for (std::size_t c = 1; c <= 4; ++c) {
-      const auto s = ctext(i, 5, c);
-      if (!s.empty()) street += (street.empty() ? "" : " ") + s;
+    if (!el(i, 5).empty()) {
+      for (std::size_t c = 1; c <= 4; ++c) {
+        const auto s = ctext(i, 5, c);
+        if (s.empty()) continue;
+        if (!street.empty()) street += ' ';
+        street += s;
+      }
     }
     a.street = opt(std::move(street));
     a.city = opt(ctext(i, 6, 1));
@@ -724,7 +813,6 @@ void extractor::sg4_segment(std::size_t i) {
       a.purpose = "destination";
       t.addresses.push_back(std::move(a));
     }
-    out_.travellers.push_back(std::move(t));
     have_traveller_ = true;
     have_document_ = false;
     return;
@@ -733,12 +821,12 @@ void extractor::sg4_segment(std::size_t i) {
   if (!t) return;
   const auto q = comp(i, 1, 1);
   if (eq(tag, "ATT")) {
-    const auto g = ctext(i, 3, 1);
+    auto g = ctext(i, 3, 1);
     if (!eq(q, "2") || !in(g, {"M", "F", "U", "X"})) {
       report(errc::unknown_gender, i, static_cast<std::uint16_t>(!eq(q, "2") ? 1 : 3), 1,
              "ATT " + text(q) + " value '" + g + "'");
     }
-    if (eq(q, "2") && !g.empty()) set_once(t->gender, g, i, "gender");
+    if (eq(q, "2") && !g.empty()) set_once(t->gender, std::move(g), i, "gender");
     return;
   }
   if (eq(tag, "DTM")) {
@@ -753,15 +841,15 @@ void extractor::sg4_segment(std::size_t i) {
     return;
   }
   if (eq(tag, "LOC")) {
-    const auto where = ctext(i, 2, 1);
+    auto where = ctext(i, 2, 1);
     if (eq(q, "22")) {
-      set_once(t->clearance_port, where, i, "LOC 22");
+      set_once(t->clearance_port, std::move(where), i, "LOC 22");
     } else if (eq(q, "174")) {
-      set_once(t->residence_country, where, i, "LOC 174");
+      set_once(t->residence_country, std::move(where), i, "LOC 174");
     } else if (eq(q, "178")) {
-      set_once(t->embarkation, where, i, "LOC 178");
+      set_once(t->embarkation, std::move(where), i, "LOC 178");
     } else if (eq(q, "179")) {
-      set_once(t->debarkation, where, i, "LOC 179");
+      set_once(t->debarkation, std::move(where), i, "LOC 179");
     } else if (eq(q, "180")) {
       // LOC-012: a country code, free text in C517/3224, or city/state in C519/C553.
       std::string pob = where.empty() ? ctext(i, 2, 4) : where;
@@ -785,14 +873,18 @@ void extractor::sg4_segment(std::size_t i) {
     return;
   }
   if (eq(tag, "RFF")) {
-    const auto value = ctext(i, 1, 2);
+    auto value = ctext(i, 1, 2);
     if (eq(q, "TN")) {
       report(errc::tn_in_traveller, i, 1, 1, "RFF+TN:" + value + " in traveller group; kept");
     } else if (!in(q, {"AVF", "ABO", "SEA", "CR", "AEA", "YZY"})) {
       report(errc::unknown_reference, i, 1, 1, "RFF qualifier '" + text(q) + "'; kept");
     }
     if (eq(q, "SEA") && !value.empty()) set_once(t->seat, value, i, "seat");
-    t->references.push_back({text(q), value});
+    // Travellers usually carry a few references: one allocation instead of three.
+    if (t->references.empty()) t->references.reserve(4);
+    auto& r = t->references.emplace_back();
+    r.qualifier = text(i, q);
+    r.value = std::move(value);
     return;
   }
   if (eq(tag, "GEI")) {
@@ -897,7 +989,7 @@ void extractor::sg5_segment(std::size_t i) {
   traveller* t = current_traveller(i, true);
   if (!t) return;
   if (eq(tag, "DOC")) {
-    model::document d;
+    model::document& d = t->documents.emplace_back();
     d.type = ctext(i, 1, 1);
     d.number = ctext(i, 2, 1);
     d.source = "DOC";
@@ -905,7 +997,6 @@ void extractor::sg5_segment(std::size_t i) {
       report(errc::missing_document_number, i, 2, 1,
              "document " + d.type + " of traveller '" + t->surname + "'");
     }
-    t->documents.push_back(std::move(d));
     have_document_ = true;
     return;
   }
@@ -990,8 +1081,16 @@ canonical_message extractor::run() {
   const std::size_t n = mv_.segment_count();
   // One traveller per NAD at most: reserving avoids moving every traveller built so far each
   // time the vector grows (20,000 travellers: about a dozen full moves).
+  // With a tree, its SG4 instances are the travellers (a hint: an unplaced NAD may add one),
+  // about a tenth of the segments to look at.
   std::size_t nads = 0;
-  for (std::size_t i = 1; i < n; ++i) nads += eq(seg(i).tag, "NAD") ? 1 : 0;
+  if (tree_ != nullptr && tree_->def != nullptr) {
+    for (const auto& g : tree_->instances) {
+      nads += g.group != nullptr && eq(g.group->path, "SG4") ? 1 : 0;
+    }
+  } else {
+    for (std::size_t i = 1; i < n; ++i) nads += eq(seg(i).tag, "NAD") ? 1 : 0;
+  }
   out_.travellers.reserve(nads);
   for (std::size_t i = 1; i < n; ++i) {
     const place p = place_of(i);
