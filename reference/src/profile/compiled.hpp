@@ -153,6 +153,39 @@ struct unit_program {
   std::vector<std::uint32_t> group_targets;  // group targets, in target order
 };
 
+// Where message_tree::qualifier() reads the qualifier of a segment matched to a node (README
+// rule 2: the layout's qualifier position, for a trigger without one its group's), resolved
+// once per node so that a predicate costs an element read, not a layout walk per segment.
+struct qualifier_pos {
+  std::uint16_t element = 0;  // 0: the segment has no qualifier
+  std::uint16_t component = 0;
+};
+
+struct definition_programs {
+  std::vector<unit_program> units;       // in the order of each program's first rule
+  std::vector<qualifier_pos> qualifier;  // by node index (definition::nodes)
+};
+
+// message_tree::qualifier(i) through the table: the same view when the interchange has no
+// repetition separator (then the first occurrence is the raw element); otherwise, and for a
+// segment outside the table, the tree's own lookup.
+inline std::string_view qualifier_of(const message::message_tree& tree,
+                                     const std::vector<qualifier_pos>& table,
+                                     std::size_t i) noexcept {
+  const message::segment_entry& e = tree.segments[i];
+  const edifact::delimiters& d = tree.delims();
+  if (d.has_repetition || e.matched == nullptr || e.matched->index >= table.size()) {
+    return tree.qualifier(i);
+  }
+  const qualifier_pos q = table[e.matched->index];
+  if (q.element == 0) return {};
+  const std::string_view raw = tree.element(i, q.element);
+  return q.component == 0 ? raw : edifact::component(raw, q.component, d);
+}
+
+// The qualifier table of a definition.
+std::vector<qualifier_pos> qualifier_table(const message::definition& def);
+
 struct compiled_profile {
   std::vector<compiled_rule> rules;
   // Per definition: indices into `rules`, in rule order.
@@ -161,9 +194,9 @@ struct compiled_profile {
   // Strictest required-rule severity per mandatory node (missing_severity hook).
   std::vector<std::pair<const message::node*, rule_severity>> missing;
 
-  // Per definition: its rules (by_def order) as unit programs, in the order of each
-  // program's first rule. Built last, once `rules` no longer moves.
-  std::vector<std::pair<const message::definition*, std::vector<unit_program>>> programs;
+  // Per definition: its rules (by_def order) as unit programs. Built last, once `rules` no
+  // longer moves.
+  std::vector<std::pair<const message::definition*, definition_programs>> programs;
 
   const std::vector<std::size_t>* rules_for(const message::definition* d) const noexcept {
     for (const auto& [def, list] : by_def) {
@@ -171,7 +204,7 @@ struct compiled_profile {
     }
     return nullptr;
   }
-  const std::vector<unit_program>* programs_for(const message::definition* d) const noexcept {
+  const definition_programs* programs_for(const message::definition* d) const noexcept {
     for (const auto& [def, list] : programs) {
       if (def == d) return &list;
     }

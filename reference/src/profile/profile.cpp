@@ -941,7 +941,9 @@ struct profile_builder {
     }
     // Unit programs, once every rule is in place (they point into compiled->rules).
     for (const auto& [def, list] : compiled->by_def) {
-      compiled->programs.emplace_back(def, detail::build_programs(*compiled, list, *def));
+      compiled->programs.emplace_back(
+          def, detail::definition_programs{detail::build_programs(*compiled, list, *def),
+                                           detail::qualifier_table(*def)});
     }
     out.compiled_ = std::move(compiled);
     return out;

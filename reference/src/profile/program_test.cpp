@@ -154,7 +154,7 @@ std::vector<const profile*> all_profiles() {
 
 const detail::unit_program* program_with_rule(const profile& prof, std::string_view id) {
   for (const auto& [def, progs] : prof.compiled().programs) {
-    for (const detail::unit_program& p : progs) {
+    for (const detail::unit_program& p : progs.units) {
       for (const detail::unit_op& op : p.ops) {
         if (op.c->source->id == id) return &p;
       }
@@ -170,7 +170,7 @@ TEST(ProfileProgram, EveryCompiledRuleIsInExactlyOneProgramOfItsDefinition) {
     for (std::size_t d = 0; d < cp.by_def.size(); ++d) {
       EXPECT_EQ(cp.programs[d].first, cp.by_def[d].first);
       std::vector<int> seen(cp.by_def[d].second.size(), 0);
-      for (const detail::unit_program& p : cp.programs[d].second) {
+      for (const detail::unit_program& p : cp.programs[d].second.units) {
         for (const detail::unit_op& op : p.ops) {
           ASSERT_LT(op.rule, seen.size());
           ++seen[op.rule];
@@ -231,6 +231,34 @@ TEST(ProfileProgram, TravellerRulesShareTargetsColumnsAndConditions) {
     if (c.cond->select.text == "SG4/SG5/DOC/@1.1") below = !c.local;
   }
   EXPECT_TRUE(below);
+}
+
+TEST(ProfileProgram, QualifierTableReadsWhatTheTreeReads) {
+  // detail::qualifier_of must be message_tree::qualifier for every segment: with the table
+  // when the interchange has no repetition separator, through the tree otherwise.
+  std::size_t segments = 0;
+  std::size_t qualified = 0;
+  const auto root = testing::source_dir() / "vectors" / "edifact";
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file() || e.file_size() > 256 * 1024) continue;
+    const auto ext = e.path().extension();
+    if (ext == ".json" || ext == ".md") continue;
+    std::ifstream f(e.path(), std::ios::binary);
+    parsed in;
+    parse(std::string{std::istreambuf_iterator<char>(f), {}}, in);
+    for (const message::message_tree& tree : in.trees) {
+      if (tree.def == nullptr) continue;
+      const auto table = detail::qualifier_table(*tree.def);
+      for (std::size_t i = 0; i < tree.segments.size(); ++i) {
+        ++segments;
+        qualified += tree.qualifier(i).empty() ? 0 : 1;
+        ASSERT_EQ(detail::qualifier_of(tree, table, i), tree.qualifier(i))
+            << e.path() << " segment " << i;
+      }
+    }
+  }
+  EXPECT_GT(segments, 5000u);
+  EXPECT_GT(qualified, 1000u);
 }
 
 // ---- same findings as rule by rule ---------------------------------------------------------

@@ -114,7 +114,9 @@ std::size_t char_length(std::string_view s) noexcept {
 // traveller groups). Compressed rows keep document order and cost O(segments + instances).
 class tree_index {
  public:
-  explicit tree_index(const message_tree& tree) {
+  // by_node: also index segments by the node they matched (segments_in); rule-by-rule
+  // evaluation needs it, unit programs (which sort a unit's segments themselves) do not.
+  tree_index(const message_tree& tree, bool by_node) {
     const std::size_t n = tree.instances.size();
     child_begin_.assign(n + 1, 0);
     seg_begin_.assign(n + 1, 0);
@@ -145,6 +147,7 @@ class tree_index {
     // visits only its own node's segments instead of testing every segment of each unit
     // against every rule (that test was the evaluator's largest cost).
     def_nodes_ = tree.def != nullptr ? &tree.def->nodes : nullptr;
+    if (!by_node) return;
     const std::size_t nodes = def_nodes_ != nullptr ? def_nodes_->size() : 0;
     node_begin_.assign(nodes + 1, 0);
     for (const auto& e : tree.segments) {
@@ -229,9 +232,15 @@ class tree_index {
 
 class evaluator {
  public:
+  // programs: the qualifier table for run_programs(), nullptr for rule-by-rule evaluation.
   evaluator(const edifact::interchange& ic, const message_tree& tree, diagnostic_sink& sink,
-            const validate_options& opt)
-      : ic_(ic), tree_(tree), index_(tree), sink_(sink), opt_(opt) {
+            const validate_options& opt, const detail::definition_programs* programs = nullptr)
+      : ic_(ic),
+        tree_(tree),
+        index_(tree, programs == nullptr),
+        sink_(sink),
+        opt_(opt),
+        qualifiers_(programs != nullptr ? &programs->qualifier : nullptr) {
     today_ = opt.today ? *opt.today : system_today();
   }
 
@@ -280,11 +289,11 @@ class evaluator {
   // then every rule of the program runs on those lists. Rule by rule, each of the ~30 rules
   // on a traveller walked its path and read its value again (about 630 instructions per rule
   // and traveller). Findings: held per rule and reported in rule order, as run_all().
-  void run_programs(std::span<const detail::unit_program> programs,
+  void run_programs(const detail::definition_programs& programs,
                     std::span<const compiled_rule* const> rules) {
     std::vector<rule_state> states(rules.size());
     for (std::size_t k = 0; k < rules.size(); ++k) states[k].rule = rules[k];
-    for (const detail::unit_program& prog : programs) {
+    for (const detail::unit_program& prog : programs.units) {
       targets_.resize(std::max(targets_.size(), prog.targets.size()));
       columns_.resize(std::max(columns_.size(), prog.columns.size()));
       for (column_state& c : columns_) c.unit = message::no_instance;
@@ -373,7 +382,7 @@ class evaluator {
         const std::uint32_t t = prog.node_targets[x];
         const resolved_step& s = *prog.targets[t].step;
         if (s.has_predicate) {
-          if (!have_q) q = tree_.qualifier(i), have_q = true;
+          if (!have_q) q = qualifier(i), have_q = true;
           if (!in_values(q, s.values)) continue;
         }
         targets_[t].push_back(i);
@@ -406,7 +415,7 @@ class evaluator {
       }
       for (std::uint16_t r = 1; r <= reps; ++r) {
         const std::string_view raw = read(i, p, r);
-        if (has_release(raw)) {
+        if (has_release(i, raw)) {
           literals_.emplace_back();
           edifact::unescape(raw, tree_.delims(), literals_.back());
           st.values.push_back({i, r, literals_.back()});
@@ -450,7 +459,7 @@ class evaluator {
     } else {
       for (const std::uint32_t i : targets_[uc.target]) {
         any_present = true;
-        if (in_values(tree_.qualifier(i), cond.values)) any_in = true;
+        if (in_values(qualifier(i), cond.values)) any_in = true;
       }
     }
     switch (cond.kind) {
@@ -533,6 +542,12 @@ class evaluator {
 
   // ---- tree walking -------------------------------------------------------------------------
 
+  // The segment's qualifier (message_tree::qualifier), through the table when there is one.
+  std::string_view qualifier(std::uint32_t i) const noexcept {
+    return qualifiers_ != nullptr ? detail::qualifier_of(tree_, *qualifiers_, i)
+                                  : tree_.qualifier(i);
+  }
+
   std::string_view trigger_qualifier(std::uint32_t inst) const noexcept {
     const message::node* g = tree_.instances[inst].group;
     return tree_.value(tree_.instances[inst].first, g->qualifier_element, g->qualifier_component);
@@ -563,7 +578,7 @@ class evaluator {
     // The trigger segment may be recorded against its group node or its content[0].
     if (n->is_group()) n = &n->content.front();
     if (std::find(s.segments.begin(), s.segments.end(), n) == s.segments.end()) return false;
-    return !s.has_predicate || in_values(tree_.qualifier(i), s.values);
+    return !s.has_predicate || in_values(qualifier(i), s.values);
   }
 
   // f(tree_index) for each segment occurrence the path's segment step selects below `inst`,
@@ -583,7 +598,7 @@ class evaluator {
         const bool indexed =
             index_.segments_in(s.segments.front(), gi.first, gi.last, [&](std::uint32_t i) {
               if (tree_.segments[i].instance != g) return;
-              if (!s.has_predicate || in_values(tree_.qualifier(i), s.values)) {
+              if (!s.has_predicate || in_values(qualifier(i), s.values)) {
                 f(i);
               }
             });
@@ -605,7 +620,7 @@ class evaluator {
       }
       for (std::uint16_t r = 1; r <= reps; ++r) {
         const std::string_view raw = read(i, p, r);
-        if (has_release(raw)) {
+        if (has_release(i, raw)) {
           std::string literal;
           edifact::unescape(raw, tree_.delims(), literal);
           f(i, r, std::string_view(literal));
@@ -627,10 +642,13 @@ class evaluator {
     return p.component == 0 ? raw : edifact::component(raw, p.component, d);
   }
 
-  // edifact::needs_unescape inline: values are a few bytes, shorter than the call.
-  bool has_release(std::string_view raw) const noexcept {
+  // edifact::needs_unescape inline: values are a few bytes, shorter than the call. A segment
+  // without any release character (the parser's `escaped` flag) needs no scan.
+  bool has_release(std::uint32_t i, std::string_view raw) const noexcept {
     const edifact::delimiters& d = tree_.delims();
     if (!d.has_release) return false;
+    const edifact::segment* s = tree_.segments[i].seg;
+    if (s != nullptr && !s->escaped) return false;
     for (const char c : raw) {
       if (c == d.release) return true;
     }
@@ -688,7 +706,7 @@ class evaluator {
     } else {
       for_each_segment(anchor, p, p.shared, [&](std::uint32_t i) {
         any_present = true;
-        if (in_values(tree_.qualifier(i), cond.values)) any_in = true;
+        if (in_values(qualifier(i), cond.values)) any_in = true;
       });
     }
     switch (cond.kind) {
@@ -838,7 +856,7 @@ class evaluator {
       case check_kind::codes: {
         const detail::code_set* set = c.has_fallback_set ? &c.codes : nullptr;
         if (c.by_qualifier) {
-          const std::string_view q = tree_.qualifier(i);
+          const std::string_view q = qualifier(i);
           for (const auto& [key, s] : c.qualifier_sets) {
             if (key == q) set = &s;
           }
@@ -1058,6 +1076,7 @@ class evaluator {
   tree_index index_;
   diagnostic_sink& sink_;
   const validate_options& opt_;
+  const std::vector<detail::qualifier_pos>* qualifiers_ = nullptr;
   model::calendar_date today_;
   // The rule being evaluated and its state (see use()).
   const compiled_rule* c_ = nullptr;
@@ -1149,9 +1168,9 @@ void detail::evaluate_rules(const edifact::interchange& ic, const message::messa
   std::vector<const compiled_rule*> list;
   list.reserve(rules->size());
   for (std::size_t index : *rules) list.push_back(&prof.compiled().rules[index]);
-  evaluator ev(ic, tree, sink, opt);
-  const auto* progs = prof.compiled().programs_for(tree.def);
-  if (programs && progs != nullptr) {
+  const auto* progs = programs ? prof.compiled().programs_for(tree.def) : nullptr;
+  evaluator ev(ic, tree, sink, opt, progs);
+  if (progs != nullptr) {
     ev.run_programs(*progs, list);
   } else {
     ev.run_all(list);
