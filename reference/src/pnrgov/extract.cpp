@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,32 @@ enum class ctx : std::uint8_t {
 bool in_itinerary(ctx c) noexcept { return c == ctx::sg5 || c == ctx::sg6 || c == ctx::sg7; }
 bool in_traveller(ctx c) noexcept { return c == ctx::sg2 || c == ctx::sg3 || c == ctx::sg4; }
 bool in_history(ctx c) noexcept { return c == ctx::sg10 || c == ctx::sg11 || c == ctx::sg12; }
+
+// Equality with a short literal, inline: GCC calls string_view::compare out of line for
+// `view == "LIT"`, and the mapper tests a segment's tag against up to thirty literals.
+inline bool eq(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (a[k] != b[k]) return false;
+  }
+  return true;
+}
+
+// Component n (1-based) of a raw element without release characters: edifact::component's
+// result for such an element, with no release test per byte and no call (the PAXLST
+// extractor has the same helper).
+inline std::string_view plain_component(std::string_view raw, std::size_t n, char sep) noexcept {
+  if (n == 0) return {};
+  const char* p = raw.data();
+  const char* const end = p + raw.size();
+  const char* start = p;
+  for (;;) {
+    while (p != end && *p != sep) ++p;
+    if (--n == 0) return {start, static_cast<std::size_t>(p - start)};
+    if (p == end) return {};
+    start = ++p;
+  }
+}
 
 opt_string non_empty(std::string s) {
   if (s.empty()) return std::nullopt;
@@ -83,16 +110,36 @@ class mapper {
     // Same rules as edifact::element(): no elements unless the body starts with the element
     // separator.
     const std::string_view body = seg(i).body;
+    // A segment without a release character (the common case) splits on the separators
+    // alone, and its values need no unescaping (plain_).
+    plain_ = !d_.has_release || body.empty() ||
+             std::memchr(body.data(), d_.release, body.size()) == nullptr;
     if (body.empty() || body.front() != d_.element) return;
+    if (plain_) {
+      const char* p = body.data() + 1;
+      const char* const end = body.data() + body.size();
+      for (;;) {
+        const char* start = p;
+        while (p != end && *p != d_.element) ++p;
+        split_.emplace_back(start, static_cast<std::size_t>(p - start));
+        if (p == end) break;
+        ++p;
+      }
+      return;
+    }
     edifact::field_splitter sp(body.substr(1), d_.element, d_);
     std::string_view piece;
     while (sp.next(piece)) split_.push_back(piece);
   }
   std::string_view raw(std::uint32_t i, std::size_t n, std::size_t c) const {
-    return edifact::component(raw_el(i, n), c, d_);
+    const std::string_view e = raw_el(i, n);
+    if (plain_) return plain_component(e, c, d_.component);
+    return edifact::component(e, c, d_);
   }
   std::string val(std::uint32_t i, std::size_t n, std::size_t c) const {
-    return edifact::unescape(raw(i, n, c), d_);
+    const std::string_view r = raw(i, n, c);
+    if (plain_) return std::string(r);
+    return edifact::unescape(r, d_);
   }
   opt_string opt(std::uint32_t i, std::size_t n, std::size_t c) const {
     return non_empty(val(i, n, c));
@@ -238,6 +285,7 @@ class mapper {
   model::canonical_message& out_;
   mutable std::uint32_t split_of_ = 0xFFFFFFFFu;  // segment whose elements split_ holds
   mutable std::vector<std::string_view> split_;   // views into the interchange's buffer
+  mutable bool plain_ = false;                    // split_of_ holds no release character
   model::calendar_date reference_{2000, 1, 1};
 
   ctx ctx_ = ctx::level0;
@@ -290,7 +338,7 @@ void mapper::run() {
 
   const std::uint32_t last = mv_.closed ? mv_.unt : mv_.unt + 1;
   for (std::uint32_t i = mv_.unh + 1; i < last && i < ic_.segments.size(); ++i) {
-    if (seg(i).tag == "SRC") {
+    if (eq(seg(i).tag, "SRC")) {
       open_pnr(i);
     } else if (ctx_ == ctx::level0) {
       segment_level0(i);
@@ -314,7 +362,7 @@ void mapper::run() {
 
 void mapper::segment_level0(std::uint32_t i) {
   const std::string_view tag = seg(i).tag;
-  if (tag == "MSG" && !have_msg_) {
+  if (eq(tag, "MSG") && !have_msg_) {
     have_msg_ = true;
     // PNR-GOV-MSG-001: the function is C302 component 2.
     const std::string function = val(i, 1, 2);
@@ -330,13 +378,13 @@ void mapper::segment_level0(std::uint32_t i) {
     } else {
       report(errc::msg_function_unknown, i, 1, 2);
     }
-  } else if (tag == "ORG" && !have_tvl_) {
+  } else if (eq(tag, "ORG") && !have_tvl_) {
     // PNR-GOV-ORG-001: the sending system.
     if (!out_.push) out_.push.emplace();
     out_.push->originator_company = opt(i, 1, 1);
     out_.push->originator_location = opt(i, 1, 2);
     out_.push->originator_system = opt(i, 4, 1);
-  } else if (tag == "TVL" && !have_tvl_) {
+  } else if (eq(tag, "TVL") && !have_tvl_) {
     have_tvl_ = true;
     // PNR-GOV-TVL-001: the pushed flight; its leg carries places and times only.
     model::leg l = parse_tvl(i, false);
@@ -346,7 +394,7 @@ void mapper::segment_level0(std::uint32_t i) {
     f.number = opt(i, 5, 1);
     f.legs.push_back(std::move(l));
     out_.flight_info = std::move(f);
-  } else if (tag == "EQN" && !have_eqn_) {
+  } else if (eq(tag, "EQN") && !have_eqn_) {
     have_eqn_ = true;
     if (auto n = number(i, 1, 1)) {
       out_.counts.emplace();
@@ -354,7 +402,7 @@ void mapper::segment_level0(std::uint32_t i) {
       // PNR-GOV-EQN-002 (GTAS #913): a push without PNRs is reported, never a failure.
       if (*n == 0) report(errc::eqn_zero, i, 1, 1);
     }
-  } else if (tag == "ERC") {
+  } else if (eq(tag, "ERC")) {
     not_mapped(i, "PNR-GOV-STR-003");
   } else {
     out_of_context(i);
@@ -400,26 +448,26 @@ void mapper::open_pnr(std::uint32_t i) {
 
 void mapper::segment_pnr(std::uint32_t i) {
   const std::string_view tag = seg(i).tag;
-  if (in_itinerary(ctx_) && tag != "TVL") ++leg_segments_;
-  if (ctx_ == ctx::skip && tag != "TIF" && tag != "TVL" && tag != "EQN" && tag != "MSG" &&
-      tag != "ABI" && tag != "LTS")
+  if (in_itinerary(ctx_) && !eq(tag, "TVL")) ++leg_segments_;
+  if (ctx_ == ctx::skip && !eq(tag, "TIF") && !eq(tag, "TVL") && !eq(tag, "EQN") &&
+      !eq(tag, "MSG") && !eq(tag, "ABI") && !eq(tag, "LTS"))
     return;
 
-  if (tag == "TVL") {
+  if (eq(tag, "TVL")) {
     on_tvl(i);
-  } else if (tag == "TIF") {
+  } else if (eq(tag, "TIF")) {
     on_tif(i);
-  } else if (tag == "SSR") {
+  } else if (eq(tag, "SSR")) {
     on_ssr(i);
-  } else if (tag == "RCI") {
+  } else if (eq(tag, "RCI")) {
     on_rci(i);
-  } else if (tag == "ORG") {
+  } else if (eq(tag, "ORG")) {
     on_org(i);
-  } else if (tag == "DAT") {
+  } else if (eq(tag, "DAT")) {
     on_dat(i);
-  } else if (tag == "IFT") {
+  } else if (eq(tag, "IFT")) {
     on_ift(i);
-  } else if (tag == "ADD") {
+  } else if (eq(tag, "ADD")) {
     if (ctx_ == ctx::sg1) {
       on_add(i, pnr().addresses);
     } else if (in_traveller(ctx_) && traveller()) {
@@ -430,7 +478,7 @@ void mapper::segment_pnr(std::uint32_t i) {
     } else {
       out_of_context(i);
     }
-  } else if (tag == "FTI" || tag == "REF") {
+  } else if (eq(tag, "FTI") || eq(tag, "REF")) {
     model::traveller* t = traveller();
     if (!t) {
       out_of_context(i);
@@ -440,7 +488,7 @@ void mapper::segment_pnr(std::uint32_t i) {
     const std::size_t n = elements(i);
     for (std::uint16_t e = 1; e <= n; ++e) {
       if (raw_el(i, e).empty()) continue;
-      if (tag == "FTI") {
+      if (eq(tag, "FTI")) {
         // PNR-GOV-FTI-001: C326 airline : number : 9944 : status : tier.
         if (!room(t->frequent_flyers, i)) break;
         t->frequent_flyers.push_back({opt(i, e, 1), opt(i, e, 2), opt(i, e, 5)});
@@ -450,7 +498,7 @@ void mapper::segment_pnr(std::uint32_t i) {
         t->references.push_back({val(i, e, 1), val(i, e, 2)});
       }
     }
-  } else if (tag == "TKT") {
+  } else if (eq(tag, "TKT")) {
     model::traveller* t = traveller();
     if (!t || !in_traveller(ctx_)) {
       out_of_context(i);
@@ -464,7 +512,7 @@ void mapper::segment_pnr(std::uint32_t i) {
     k.booklets = number(i, 1, 3);
     t->tickets.push_back(std::move(k));
     ctx_ = ctx::sg3;
-  } else if (tag == "MON") {
+  } else if (eq(tag, "MON")) {
     model::traveller* t = traveller();
     if (!t || t->tickets.empty() || (ctx_ != ctx::sg3 && ctx_ != ctx::sg4)) {
       out_of_context(i);
@@ -484,27 +532,27 @@ void mapper::segment_pnr(std::uint32_t i) {
       }
       if (auto c = opt(i, e, 3)) k.currency = std::move(c);
     }
-  } else if (tag == "FOP") {
+  } else if (eq(tag, "FOP")) {
     on_fop(i);
-  } else if (tag == "RPI" && ctx_ == ctx::sg12) {
+  } else if (eq(tag, "RPI") && ctx_ == ctx::sg12) {
     history_text(i);  // SG12: the party/status of a history flight
-  } else if (tag == "TRA" || tag == "RPI" || tag == "APD") {
+  } else if (eq(tag, "TRA") || eq(tag, "RPI") || eq(tag, "APD")) {
     model::leg* l = leg();
     if (!l || ctx_ != ctx::sg5) {
       out_of_context(i);
       if (!l) return;
     }
-    if (tag == "TRA") {
+    if (eq(tag, "TRA")) {
       // PNR-GOV-TRA-001: operating carrier and flight when they differ.
       l->operating_carrier = opt(i, 1, 1);
       l->operating_flight_number = opt(i, 2, 1);
-    } else if (tag == "RPI") {
+    } else if (eq(tag, "RPI")) {
       l->party_size = number(i, 1, 1);  // PNR-GOV-RPI-001
       l->status = opt(i, 2, 1);
     } else {
       l->equipment = opt(i, 1, 1);  // PNR-GOV-APD-001
     }
-  } else if (tag == "TRI") {
+  } else if (eq(tag, "TRI")) {
     if (!in_itinerary(ctx_)) {
       out_of_context(i);
       return;
@@ -518,8 +566,8 @@ void mapper::segment_pnr(std::uint32_t i) {
     if (c.traveller_ref) checkin_refs_.emplace_back(*c.traveller_ref, i);
     pnr().check_ins.push_back(std::move(c));
     ctx_ = ctx::sg7;
-  } else if (tag == "SSD" || tag == "TBD") {
-    if (tag == "TBD" && in_history(ctx_)) {
+  } else if (eq(tag, "SSD") || eq(tag, "TBD")) {
+    if (eq(tag, "TBD") && in_history(ctx_)) {
       history_text(i);
       return;
     }
@@ -528,7 +576,7 @@ void mapper::segment_pnr(std::uint32_t i) {
       return;
     }
     model::check_in& c = pnr().check_ins.back();
-    if (tag == "SSD") {
+    if (eq(tag, "SSD")) {
       c.seat = opt(i, 1, 1);
       c.cabin = opt(i, 5, 1);  // PNR-GOV-DCS-003: kept as sent
     } else {
@@ -545,15 +593,15 @@ void mapper::segment_pnr(std::uint32_t i) {
         if (auto tagno = opt(i, e, 2)) c.baggage.tags.push_back(std::move(*tagno));
       }
     }
-  } else if (tag == "EQN") {
+  } else if (eq(tag, "EQN")) {
     // PNR-GOV-SPLIT-001: SG8 EQN + RCI.
     ctx_ = ctx::sg8;
-  } else if (tag == "MSG") {
+  } else if (eq(tag, "MSG")) {
     // PNR-GOV-NONAIR-001: SG9 non-air segment.
     if (!room(pnr().other_segments, i)) return;
     pnr().other_segments.push_back({opt(i, 1, 1), std::nullopt});
     ctx_ = ctx::sg9;
-  } else if (tag == "ABI") {
+  } else if (eq(tag, "ABI")) {
     // PNR-GOV-HIST-001: a history credit line.
     if (!room(pnr().history, i)) return;
     model::history_entry h;
@@ -561,7 +609,7 @@ void mapper::segment_pnr(std::uint32_t i) {
     if (!h.originator) h.originator = opt(i, 2, 2);
     pnr().history.push_back(std::move(h));
     ctx_ = ctx::sg10;
-  } else if (tag == "SAC") {
+  } else if (eq(tag, "SAC")) {
     if (!in_history(ctx_) || pnr().history.empty()) {
       out_of_context(i);
       return;
@@ -576,20 +624,20 @@ void mapper::segment_pnr(std::uint32_t i) {
     }
     pnr().history.back().action = opt(i, 3, 1);
     ctx_ = ctx::sg11;
-  } else if (tag == "LTS") {
+  } else if (eq(tag, "LTS")) {
     // PNR-GOV-HIST-002: unstructured history line.
     if (!room(pnr().history, i)) return;
     model::history_entry h;
     h.text = opt(i, 1, 1);
     pnr().history.push_back(std::move(h));
-  } else if (tag == "EBD") {
+  } else if (eq(tag, "EBD")) {
     not_mapped(i, "PNR-GOV-EBD-001");
-  } else if (tag == "FAR") {
+  } else if (eq(tag, "FAR")) {
     not_mapped(i, "PNR-GOV-FAR-001");
-  } else if (tag == "PTK" || tag == "TXD") {
+  } else if (eq(tag, "PTK") || eq(tag, "TXD")) {
     if (ctx_ != ctx::sg3) out_of_context(i);
     not_mapped(i, "PNR-GOV-TKT-002");
-  } else if (tag == "ERC") {
+  } else if (eq(tag, "ERC")) {
     not_mapped(i, "PNR-GOV-STR-003");
   } else {
     report(errc::unknown_segment, i, 0, 0, std::string(tag));
