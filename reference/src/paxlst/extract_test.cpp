@@ -117,6 +117,29 @@ TEST(PaxlstExtract, ReleaseCharactersAreRemovedFromNames) {
   EXPECT_FALSE(m.travellers[0].middle_names);
 }
 
+// The extractor decides per segment whether values need unescaping by looking at the body, not
+// at segment::escaped (a hand-built interchange may leave it unset), and the decision follows
+// the segment being read when plain and released segments alternate.
+TEST(PaxlstExtract, ReleaseCharactersAreFoundWithoutTheSegmentFlag) {
+  auto p =
+      parse(paxlst(flight_header + "NAD+FL+++PLAIN:ONE'NAD+FL+++O?'BRIEN:ANNE?:MARIE'RFF+AVF:AB?+C'"
+                                   "NAD+FL+++PLAIN:TWO'RFF+AVF:ABC'CNT+42:3'"));
+  for (auto& s : p->ic.segments) s.escaped = false;
+  diagnostic_list findings;
+  const auto m = run(*p, findings);
+  ASSERT_EQ(m.travellers.size(), 3u);
+  EXPECT_EQ(m.travellers[0].surname, "PLAIN");
+  EXPECT_EQ(m.travellers[0].given_names, "ONE");
+  EXPECT_EQ(m.travellers[1].surname, "O'BRIEN");
+  EXPECT_EQ(m.travellers[1].given_names, "ANNE:MARIE");
+  ASSERT_EQ(m.travellers[1].references.size(), 1u);
+  EXPECT_EQ(m.travellers[1].references[0].value, "AB+C");
+  EXPECT_EQ(m.travellers[2].surname, "PLAIN");
+  EXPECT_EQ(m.travellers[2].given_names, "TWO");
+  ASSERT_EQ(m.travellers[2].references.size(), 1u);
+  EXPECT_EQ(m.travellers[2].references[0].value, "ABC");
+}
+
 TEST(PaxlstExtract, DateOfBirthTakesTheCenturyBeforeThePreparationDate) {
   const auto p = parse(
       paxlst(flight_header + "NAD+FL+++A:B'DTM+329:250301'NAD+FL+++C:D'DTM+329:250302'CNT+42:2'"));
