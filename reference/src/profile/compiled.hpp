@@ -129,6 +129,10 @@ struct unit_condition {
   bool local = false;
   std::uint32_t target = no_slot;
   std::uint32_t column = no_slot;  // local with an element path
+  // A condition several programs of the definition ask at the same anchor depth (SG4/NAD/@1
+  // from the SG4 rules, where it is local, and from the SG4/SG5 rules, where it is not): its
+  // answers are kept per anchor instance for the whole message, so the others reuse them.
+  std::uint32_t memo = no_slot;
 };
 
 // One rule of the program.
@@ -138,6 +142,9 @@ struct unit_op {
   std::vector<std::uint32_t> conditions;  // into unit_program::conditions, in `when` order
   std::uint32_t target = no_slot;         // what the select path ends at
   std::uint32_t column = no_slot;         // select ends in an element
+  check_kind check = check_kind::required;
+  bool structural = false;  // c->structural: reported by the group parser, never run here
+  bool accepted = false;    // severity accept: runs only with report_accepted
 };
 
 struct unit_program {
@@ -163,6 +170,7 @@ struct qualifier_pos {
 
 struct definition_programs {
   std::vector<unit_program> units;       // in the order of each program's first rule
+  std::uint32_t memos = 0;               // number of unit_condition::memo slots
   std::vector<qualifier_pos> qualifier;  // by node index (definition::nodes)
 };
 
@@ -182,6 +190,9 @@ inline std::string_view qualifier_of(const message::message_tree& tree,
   const std::string_view raw = tree.element(i, q.element);
   return q.component == 0 ? raw : edifact::component(raw, q.component, d);
 }
+
+// Numbers the conditions shared by several programs (unit_condition::memo).
+void share_conditions(definition_programs& dp);
 
 // The qualifier table of a definition.
 std::vector<qualifier_pos> qualifier_table(const message::definition& def);

@@ -941,9 +941,11 @@ struct profile_builder {
     }
     // Unit programs, once every rule is in place (they point into compiled->rules).
     for (const auto& [def, list] : compiled->by_def) {
-      compiled->programs.emplace_back(
-          def, detail::definition_programs{detail::build_programs(*compiled, list, *def),
-                                           detail::qualifier_table(*def)});
+      detail::definition_programs dp;
+      dp.units = detail::build_programs(*compiled, list, *def);
+      dp.qualifier = detail::qualifier_table(*def);
+      detail::share_conditions(dp);
+      compiled->programs.emplace_back(def, std::move(dp));
     }
     out.compiled_ = std::move(compiled);
     return out;

@@ -88,6 +88,9 @@ class program_builder {
     unit_op op;
     op.rule = position;
     op.c = &c;
+    op.check = c.source->check;
+    op.structural = c.structural;
+    op.accepted = c.source->severity == rule_severity::accept;
     for (std::size_t w = 0; w < c.when.size(); ++w) {
       op.conditions.push_back(condition_slot(c.source->when[w], c.when[w]));
     }
@@ -126,6 +129,29 @@ class program_builder {
 };
 
 }  // namespace
+
+void share_conditions(definition_programs& dp) {
+  // Same text, operator, values and anchor depth: the same answer at the same anchor.
+  auto same = [](const unit_condition& a, const unit_condition& b) {
+    return a.cond->select.text == b.cond->select.text && a.cond->kind == b.cond->kind &&
+           a.cond->values == b.cond->values && a.path->shared == b.path->shared;
+  };
+  for (std::size_t p = 0; p < dp.units.size(); ++p) {
+    for (unit_condition& c : dp.units[p].conditions) {
+      if (c.memo != no_slot) continue;
+      bool elsewhere = false;
+      for (std::size_t q = p + 1; q < dp.units.size(); ++q) {
+        for (unit_condition& o : dp.units[q].conditions) {
+          if (o.memo == no_slot && same(c, o)) {
+            o.memo = dp.memos;
+            elsewhere = true;
+          }
+        }
+      }
+      if (elsewhere) c.memo = dp.memos++;
+    }
+  }
+}
 
 std::vector<qualifier_pos> qualifier_table(const message::definition& def) {
   std::vector<qualifier_pos> out(def.nodes.size());

@@ -223,6 +223,23 @@ TEST(ProfileProgram, TravellerRulesShareTargetsColumnsAndConditions) {
     if (!t.group && t.step->segments.front()->tag == "DTM") ++dtm_targets;
   }
   EXPECT_EQ(dtm_targets, 1u);  // the baseline reads SG4 DTM only as DTM[329]
+  // "SG4/NAD/@1 in FL DDU" is asked by an SG4 rule (local there) and an SG4/SG5 rule (anchored
+  // at the SG4 above): one memo slot, so the SG4/SG5 rules reuse the SG4 answers.
+  const detail::unit_program* sg5 = program_with_rule(base, "BASE-PAXLST-055");
+  ASSERT_NE(sg5, nullptr);
+  std::uint32_t memo_sg4 = detail::no_slot;
+  std::uint32_t memo_sg5 = detail::no_slot;
+  for (const detail::unit_condition& c : sg4->conditions) {
+    if (c.cond->select.text == "SG4/NAD/@1" && c.cond->values.size() == 2) memo_sg4 = c.memo;
+  }
+  for (const detail::unit_condition& c : sg5->conditions) {
+    if (c.cond->select.text == "SG4/NAD/@1" && c.cond->values.size() == 2) {
+      memo_sg5 = c.memo;
+      EXPECT_FALSE(c.local);
+    }
+  }
+  EXPECT_NE(memo_sg4, detail::no_slot);
+  EXPECT_EQ(memo_sg4, memo_sg5);
   // A condition below the unit (SG4/SG5/DOC from an SG4 rule) is not local.
   const detail::unit_program* pt = program_with_rule(program_overlay(), "PROF-PT-003");
   ASSERT_NE(pt, nullptr);

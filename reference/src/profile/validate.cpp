@@ -293,6 +293,8 @@ class evaluator {
                     std::span<const compiled_rule* const> rules) {
     std::vector<rule_state> states(rules.size());
     for (std::size_t k = 0; k < rules.size(); ++k) states[k].rule = rules[k];
+    memo_width_ = tree_.instances.size();
+    memo_.assign(programs.memos * memo_width_, -1);
     for (const detail::unit_program& prog : programs.units) {
       targets_.resize(std::max(targets_.size(), prog.targets.size()));
       columns_.resize(std::max(columns_.size(), prog.columns.size()));
@@ -349,11 +351,10 @@ class evaluator {
     collect_targets(prog, unit);
     literals_.clear();
     for (const detail::unit_op& op : prog.ops) {
-      const compiled_rule& c = *op.c;
       // Reported by the group parser (validate.hpp); has no conditions.
-      if (c.structural) continue;
+      if (op.structural) continue;
       // An accepted rule reports nothing unless asked to, and its checks have no other effect.
-      if (c.source->severity == rule_severity::accept && !opt_.report_accepted) continue;
+      if (op.accepted && !opt_.report_accepted) continue;
       use(states[op.rule]);
       bool holds = true;
       for (const std::uint32_t w : op.conditions) {
@@ -430,6 +431,15 @@ class evaluator {
   bool program_condition(const detail::unit_program& prog, std::uint32_t w, std::uint32_t unit) {
     const detail::unit_condition& uc = prog.conditions[w];
     const std::uint32_t anchor = uc.local ? unit : ancestor_at(unit, uc.path->shared);
+    if (uc.memo != detail::no_slot) {
+      std::int8_t& m = memo_[uc.memo * memo_width_ + anchor];
+      if (m < 0) {
+        m = (uc.local ? local_condition(prog, uc, unit) : condition_at(anchor, *uc.cond, *uc.path))
+                ? 1
+                : 0;
+      }
+      return m == 1;
+    }
     cached_condition& cache = conditions_[w];
     if (cache.anchor != anchor) {
       cache.holds =
@@ -477,11 +487,8 @@ class evaluator {
 
   // evaluate() for one rule of a program, on the unit's targets.
   void run_op(const detail::unit_program& prog, const detail::unit_op& op, std::uint32_t unit) {
-    const compiled_rule& c = *op.c;
-    const rule& r = *c.source;
     const std::vector<std::uint32_t>& targets = targets_[op.target];
-    const bool group = prog.targets[op.target].group;
-    switch (r.check) {
+    switch (op.check) {
       case check_kind::required: {
         bool found = false;
         std::uint32_t seen = 0xFFFFFFFFu;
@@ -509,7 +516,7 @@ class evaluator {
                            "value '" + std::string(cv.value) + "'");
             }
           }
-        } else if (group) {
+        } else if (prog.targets[op.target].group) {
           for (const std::uint32_t j : targets) {
             report(errc::rule_forbidden, apipnr::scope::segment,
                    segment_position(tree_.instances[j].first), "present");
@@ -1089,6 +1096,8 @@ class evaluator {
   std::vector<column_state> columns_;
   std::vector<cached_condition> conditions_;
   std::deque<std::string> literals_;  // unescaped column values of the current unit
+  std::vector<std::int8_t> memo_;     // shared conditions: -1 unknown, 0, 1; per memo slot
+  std::size_t memo_width_ = 0;        // and anchor instance
 };
 
 void report_envelope(diagnostic_sink& sink, const envelope_settings& env, errc code,
