@@ -142,7 +142,11 @@ class mapper {
     return edifact::unescape(r, d_);
   }
   opt_string opt(std::uint32_t i, std::size_t n, std::size_t c) const {
-    return non_empty(val(i, n, c));
+    const std::string_view r = raw(i, n, c);
+    if (r.empty()) return std::nullopt;
+    // Built in place for a plain segment (no temporary string moved in).
+    if (plain_) return opt_string(std::in_place, r);
+    return non_empty(edifact::unescape(r, d_));
   }
   std::size_t elements(std::uint32_t i) const {
     split(i);
