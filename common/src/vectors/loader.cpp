@@ -268,6 +268,28 @@ void read_cusres(reader& r, const json& v, const std::string& ptr, cusres_expect
   r.boolean(v, ptr, "complete", out.complete);
 }
 
+// expect.stored_travellers: the flight (carrier, number, date YYYY-MM-DD) and the count.
+void read_stored_travellers(reader& r, const json& v, const std::string& ptr,
+                            stored_travellers_expectation& out) {
+  if (!r.object(v, ptr)) return;
+  r.string(v, ptr, "carrier", true, out.carrier);
+  r.string(v, ptr, "number", true, out.number);
+  r.string(v, ptr, "date", true, out.date);
+  const auto& d = out.date;
+  const bool date_ok =
+      d.size() == 10 && d[4] == '-' && d[7] == '-' &&
+      std::all_of(d.begin(), d.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+  if (!d.empty() && !date_ok) r.fail(ptr + "/date", "expected YYYY-MM-DD");
+  std::optional<std::uint32_t> count;
+  if (r.index(v, ptr, "count", count)) {
+    if (count) {
+      out.count = *count;
+    } else {
+      r.fail(ptr + "/count", "required");
+    }
+  }
+}
+
 void read_pass(reader& r, const json& v, const std::string& ptr, pass_expectation& out) {
   if (!r.object(v, ptr)) return;
   r.string_array(v, ptr, "errors", out.errors);
@@ -329,6 +351,9 @@ void read_expect(reader& r, const json& v, const std::string& ptr, expectation& 
       out.tolerant = std::move(tol);
     }
   }
+  if (const json* st = r.member(v, ptr, "stored_travellers", false)) {
+    read_stored_travellers(r, *st, ptr + "/stored_travellers", out.stored_travellers.emplace());
+  }
   if (const json* k = r.member(v, ptr, "cusres", false)) {
     read_cusres(r, *k, ptr + "/cusres", out.cusres.emplace());
   }
@@ -380,6 +405,9 @@ void read_steps(reader& r, const json& obj, const std::string& ptr, std::vector<
       // which of several stored states it means.
       if (!st.expect.canonical.empty())
         r.fail(ep + "/expect/canonical", "a sequence states canonical at case level only");
+      if (st.expect.stored_travellers)
+        r.fail(ep + "/expect/stored_travellers",
+               "a sequence states stored_travellers at case level only");
     } else if (e.contains("wait_ms")) {
       st.kind = step_kind::wait;
       read_ms(r, e, ep, "wait_ms", 0, 60000, st.wait_ms);

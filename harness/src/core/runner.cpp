@@ -188,7 +188,48 @@ class query_source final : public canonical_source {
     return out;
   }
 
+  travellers_lookup stored_travellers(const vectors::stored_travellers_expectation& f) override {
+    travellers_lookup out;
+    const std::string url =
+        q_.base_url + "/v1/flights/" + f.carrier + "/" + f.number + "/" + f.date + "/travellers";
+    std::uint64_t count = 0;
+    std::uint64_t offset = 0;
+    // Pages until next_offset is null; a receiver that keeps paging is cut off, not followed.
+    for (int page = 0; page < max_pages; ++page) {
+      const std::string at = offset == 0 ? url : url + "?offset=" + std::to_string(offset);
+      observation o = get_(at);
+      if (o.outcome != transport_outcome::completed) {
+        out.error = "GET " + at + ": " + outcome_name(o.outcome) + " " + o.error;
+        return out;
+      }
+      if (o.http_status != 200) {
+        out.error = "GET " + at + ": HTTP " + std::to_string(o.http_status);
+        return out;
+      }
+      const auto doc = nlohmann::json::parse(o.body, nullptr, false);
+      const auto list = doc.is_object() ? doc.find("travellers") : doc.end();
+      if (doc.is_discarded() || !doc.is_object() || list == doc.end() || !list->is_array()) {
+        out.error = "GET " + at + ": no `travellers` array in the answer";
+        return out;
+      }
+      count += list->size();
+      const auto next = doc.find("next_offset");
+      if (next == doc.end() || next->is_null()) {
+        out.count = count;
+        return out;
+      }
+      if (!next->is_number_unsigned() || next->get<std::uint64_t>() <= offset) {
+        out.error = "GET " + at + ": `next_offset` does not move forward";
+        return out;
+      }
+      offset = next->get<std::uint64_t>();
+    }
+    out.error = "GET " + url + ": more than " + std::to_string(max_pages) + " pages";
+    return out;
+  }
+
  private:
+  static constexpr int max_pages = 1000;
   query_options q_;
   http_get get_;
 };
@@ -455,6 +496,13 @@ std::vector<case_result> run_cases(const std::vector<selected_case>& selection, 
     const bool all_completed =
         std::all_of(observed.begin(), observed.end(),
                     [](const observation& o) { return o.outcome == transport_outcome::completed; });
+    if (source != nullptr && all_completed && sequence_complete && spec.expect.stored_travellers &&
+        spec.expect.result == vectors::outcome::accept) {
+      const auto counted = source->stored_travellers(*spec.expect.stored_travellers);
+      data.travellers_checked = true;
+      data.travellers_count = counted.count;
+      data.travellers_error = counted.error;
+    }
     if (source != nullptr && all_completed && sequence_complete && (wants_canonical || wants_set)) {
       bool expected_ok = true;
       if (wants_canonical) expected_ok = read_json_file(spec.canonical_path(), data.expected);

@@ -192,6 +192,41 @@ TEST(HarnessRunner, QuerySourceUsesMessageIdAndPicksCanonical) {
   EXPECT_TRUE(pick_canonical(nlohmann::json::parse(R"({"x":{"y":1}})"), "/x"));
 }
 
+// expect.stored_travellers: every page of the flight query is counted; an answer that does not
+// page forward, has no travellers array or is no 200 is an error, never a count.
+TEST(HarnessRunner, QuerySourceCountsTheFlightsTravellersOverEveryPage) {
+  std::vector<std::string> asked;
+  std::vector<std::string> pages = {R"({"travellers":[{},{}],"next_offset":2})",
+                                    R"({"travellers":[{}],"next_offset":null})"};
+  auto src = make_query_source({"http://q:1", "", ""}, [&](const std::string& url) {
+    asked.push_back(url);
+    return answered(200, pages[std::min(asked.size(), pages.size()) - 1]);
+  });
+  const vectors::stored_travellers_expectation f{"XX", "981", "2025-03-01", 3};
+  auto got = src->stored_travellers(f);
+  ASSERT_TRUE(got.count) << got.error;
+  EXPECT_EQ(*got.count, 3u);
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[0], "http://q:1/v1/flights/XX/981/2025-03-01/travellers");
+  EXPECT_EQ(asked[1], "http://q:1/v1/flights/XX/981/2025-03-01/travellers?offset=2");
+
+  pages = {R"({"travellers":[{}],"next_offset":0})"};
+  asked.clear();
+  got = src->stored_travellers(f);
+  EXPECT_FALSE(got.count);
+  EXPECT_NE(got.error.find("does not move forward"), std::string::npos) << got.error;
+  pages = {R"({"items":[]})"};
+  asked.clear();
+  EXPECT_FALSE(src->stored_travellers(f).count);
+  auto down = make_query_source({"http://q:1", "", ""},
+                                [](const std::string&) { return answered(404, "{}"); });
+  got = down->stored_travellers(f);
+  EXPECT_FALSE(got.count);
+  EXPECT_NE(got.error.find("HTTP 404"), std::string::npos) << got.error;
+  // The export file has no flight query: said, not guessed.
+  EXPECT_FALSE(make_export_source("/nonexistent")->stored_travellers(f).count);
+}
+
 // ---- sequences (vectors/README.md "Sequences") -------------------------------------------
 
 // Answers the i-th exchange with answers[i] (the last one repeated); records what it was sent
@@ -423,6 +458,54 @@ TEST(HarnessSequence, CanonicalIsJudgedOnceAfterTheLastStepFromTheSendsOnly) {
   EXPECT_EQ(r.reason.rfind("after the last step", 0), 0u) << r.reason;
   EXPECT_FALSE(r.differences.empty());
   EXPECT_EQ(r.steps[2].verdict, verdict::pass);
+}
+
+// A flight source that counts `count` travellers (or fails) and records the flight asked for.
+class counting_source final : public canonical_source {
+ public:
+  explicit counting_source(std::optional<std::uint64_t> count) : count_(count) {}
+  std::string asked;
+  data_lookup lookup(const vectors::case_spec&, const std::vector<exchange>&,
+                     const std::vector<classification>&) override {
+    return {};
+  }
+  travellers_lookup stored_travellers(const vectors::stored_travellers_expectation& f) override {
+    asked = f.carrier + f.number + "/" + f.date;
+    return {count_, count_ ? "" : "query down"};
+  }
+
+ private:
+  std::optional<std::uint64_t> count_;
+};
+
+// A resend stored twice shows as two travellers where the case sent one: fail_data, after the
+// last step, whatever the acknowledgements said.
+TEST(HarnessSequence, StoredTravellersAreCountedAfterTheLastStep) {
+  auto c = sequence({send_step("y_a.edi", "A"), send_step("y_a.edi", "A")});
+  c.expect.stored_travellers = vectors::stored_travellers_expectation{"XX", "981", "2025-03-01", 1};
+  {
+    counting_source once(1);
+    const auto run = run_sequence(c, {answered(202)}, nullptr, &once);
+    EXPECT_EQ(once.asked, "XX981/2025-03-01");
+    EXPECT_EQ(run.results[0].verdict, verdict::pass) << run.results[0].reason;
+  }
+  {
+    counting_source twice(2);
+    const auto run = run_sequence(c, {answered(202)}, nullptr, &twice);
+    const auto& r = run.results[0];
+    EXPECT_EQ(r.verdict, verdict::fail_data);
+    EXPECT_NE(r.reason.find("2 travellers stored, expected 1"), std::string::npos) << r.reason;
+    ASSERT_EQ(r.differences.size(), 1u);
+    EXPECT_EQ(r.differences[0].pointer, "/stored_travellers/count");
+  }
+  {
+    counting_source down(std::nullopt);
+    const auto run = run_sequence(c, {answered(202)}, nullptr, &down);
+    EXPECT_EQ(run.results[0].verdict, verdict::fail_data);
+    EXPECT_NE(run.results[0].reason.find("query down"), std::string::npos);
+  }
+  // No query interface (no source): not checked, the acknowledgements decide.
+  EXPECT_EQ(run_sequence(c, {answered(202)}).results[0].verdict, verdict::pass);
 }
 
 TEST(HarnessRunner, ClassifyByStatus) {

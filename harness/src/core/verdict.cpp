@@ -250,6 +250,10 @@ std::string describe_expectation(const vectors::case_spec& c) {
   }
   if (c.expect.cusres) s += ", " + describe_cusres(*c.expect.cusres);
   if (!c.expect.canonical.empty()) s += ", canonical " + c.expect.canonical;
+  if (const auto& t = c.expect.stored_travellers) {
+    s += ", " + std::to_string(t->count) + " traveller" + (t->count == 1 ? "" : "s") +
+         " stored for " + t->carrier + t->number + " " + t->date;
+  }
   return s;
 }
 
@@ -385,6 +389,26 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
           j.reason = d.kind + " field " + (d.pointer.empty() ? "/" : d.pointer) + " (" +
                      std::to_string(j.differences.size()) + " difference" +
                      (j.differences.size() == 1 ? "" : "s") + ")";
+          return j;
+        }
+      }
+      // expect.stored_travellers (RCV-DUP-001): a resend the receiver stored a second time
+      // shows as more travellers on the case's flight than the case sent.
+      if (data.travellers_checked && c.expect.stored_travellers) {
+        const auto& f = *c.expect.stored_travellers;
+        const std::string flight = f.carrier + f.number + " " + f.date;
+        if (!data.travellers_count) {
+          j.verdict = verdict::fail_data;
+          j.reason = "flight " + flight + ": no traveller count: " + data.travellers_error;
+          return j;
+        }
+        if (*data.travellers_count != f.count) {
+          j.verdict = verdict::fail_data;
+          j.reason = "flight " + flight + ": " + std::to_string(*data.travellers_count) +
+                     " travellers stored, expected " + std::to_string(f.count) +
+                     (*data.travellers_count > f.count ? " (stored more than once?)" : "");
+          j.differences.push_back({"/stored_travellers/count", "different", std::to_string(f.count),
+                                   std::to_string(*data.travellers_count)});
           return j;
         }
       }

@@ -127,6 +127,17 @@ struct cusres_expectation {
   bool complete = false;  // exactly `travellers`, each answered once, no others
 };
 
+// expect.stored_travellers: after the case (a sequence: after its last step) the flight's query
+// (GET <base>/v1/flights/{carrier}/{number}/{date}/travellers, docs/RECEIVER.md) lists exactly
+// `count` travellers, e.g. a resent interchange stored once, not twice (RCV-DUP-001). Case
+// level only; the flight must be the case's own (vectors/README.md "Interchange keys").
+struct stored_travellers_expectation {
+  std::string carrier;  // e.g. "XX"
+  std::string number;   // e.g. "981"
+  std::string date;     // YYYY-MM-DD, departure of the first leg
+  std::uint32_t count = 0;
+};
+
 struct expectation {
   vectors::outcome result = vectors::outcome::accept;
   std::string canonical;  // optional "<name>.canonical.json" beside cases.json (accept cases)
@@ -134,6 +145,7 @@ struct expectation {
   std::optional<non_strict_expectation> non_strict;
   std::optional<tolerant_expectation> tolerant;
   std::optional<cusres_expectation> cusres;  // iAPI cases: the CUSRES answer
+  std::optional<stored_travellers_expectation> stored_travellers;
 };
 
 // A canonical parse tree (`<name>.tree.json`): the service characters and every segment with

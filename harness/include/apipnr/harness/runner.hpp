@@ -49,6 +49,12 @@ struct data_lookup {
   std::string error;       // why not found
 };
 
+// What a flight query counted (expect.stored_travellers).
+struct travellers_lookup {
+  std::optional<std::uint64_t> count;  // nullopt: not answered (error says why)
+  std::string error;
+};
+
 // Where the harness reads what the receiver understood. Called in phase 2, from one thread.
 class canonical_source {
  public:
@@ -57,6 +63,11 @@ class canonical_source {
   // (message ids), in send order.
   virtual data_lookup lookup(const vectors::case_spec& c, const std::vector<exchange>& sent,
                              const std::vector<classification>& answers) = 0;
+  // How many travellers the receiver holds for a flight (GET <base>/v1/flights/{carrier}/
+  // {number}/{date}/travellers, every page). A source without a flight query says so.
+  virtual travellers_lookup stored_travellers(const vectors::stored_travellers_expectation&) {
+    return {std::nullopt, "this canonical source has no flight query"};
+  }
 };
 
 // An export file of canonical JSON lines. A line belongs to a case when its `x_correlation_id`

@@ -199,6 +199,11 @@ struct data_evidence {
   // (the app uses canonical_diff.hpp, which knows unordered arrays); otherwise judge() uses
   // diff_canonical().
   std::optional<std::vector<field_difference>> differences;
+  // expect.stored_travellers: set when the flight query was made; `travellers_count` is what it
+  // listed, nullopt when the query failed (`travellers_error` says why).
+  bool travellers_checked = false;
+  std::optional<std::uint64_t> travellers_count;
+  std::string travellers_error;
 };
 
 struct judge_options {
