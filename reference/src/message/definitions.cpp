@@ -25,6 +25,11 @@ std::string_view lookup(const keyed_strings& list, std::string_view key) noexcep
 }
 
 const field_def* field_def::component(std::uint16_t p) const noexcept {
+  if (planned) {
+    if (p == 0 || p > component_slots.size()) return nullptr;
+    const std::uint16_t k = component_slots[p - 1];
+    return k == no_slot ? nullptr : &components[k];
+  }
   for (const auto& c : components) {
     if (c.pos == p) return &c;
   }
@@ -44,7 +49,88 @@ std::string_view field_def::value_format_for(std::string_view qualifier) const n
   return v.empty() ? std::string_view(value_format) : v;
 }
 
+namespace {
+// field_def::fast_limits for one value (see there).
+std::uint16_t fast_limit(const field_def& f) noexcept {
+  if (!f.in_profile) return 0;
+  if (f.format.type == char_class::none) return 0xFFFF;
+  if (f.format.type == char_class::an && !f.format.fixed) return f.format.length;
+  return 0;
+}
+}  // namespace
+
+void field_def::plan() {
+  component_slots.clear();
+  mandatory_components.clear();
+  fast_limits.clear();
+  fast_mandatory = 0;
+  fast = false;
+  planned = false;
+  // Indices must fit the slots (a definition has a few dozen components at most; the loader
+  // caps positions at 999).
+  if (components.size() >= no_slot) return;
+  std::uint16_t last = 0;
+  for (const auto& c : components) last = std::max(last, c.pos);
+  component_slots.assign(last, no_slot);
+  for (std::size_t k = 0; k < components.size(); ++k) {
+    const field_def& c = components[k];
+    // The first declared wins, as in the search.
+    if (c.pos >= 1 && component_slots[c.pos - 1] == no_slot) {
+      component_slots[c.pos - 1] = static_cast<std::uint16_t>(k);
+    }
+    if (c.status == status::mandatory)
+      mandatory_components.push_back(static_cast<std::uint16_t>(k));
+  }
+  fast = true;
+  if (components.empty()) {
+    fast_limits.push_back(fast_limit(*this));
+  } else {
+    fast_limits.assign(last, 0);
+    for (std::size_t p = 0; p < last; ++p) {
+      if (component_slots[p] != no_slot)
+        fast_limits[p] = fast_limit(components[component_slots[p]]);
+    }
+    for (const std::uint16_t k : mandatory_components) {
+      const std::uint16_t p = components[k].pos;
+      if (p > 64) fast = false;
+      if (p >= 1 && p <= 64) fast_mandatory |= std::uint64_t{1} << (p - 1);
+    }
+  }
+  planned = true;
+}
+
+void segment_def::plan() {
+  position_slots.clear();
+  mandatory_elements.clear();
+  planned = false;
+  for (auto& e : elements) e.plan();
+  if (elements.size() >= field_def::no_slot) return;
+  std::uint16_t last = 0;
+  for (const auto& e : elements) {
+    last = std::max(last, static_cast<std::uint16_t>(e.pos + e.positional_span - 1));
+  }
+  position_slots.assign(last, position_slot{});
+  for (std::size_t k = 0; k < elements.size(); ++k) {
+    const field_def& e = elements[k];
+    // element_at's search returns the first element (in `elements` order) covering p.
+    for (std::uint32_t p = e.pos; p < std::uint32_t{e.pos} + e.positional_span; ++p) {
+      if (p >= 1 && p <= last && position_slots[p - 1].element == field_def::no_slot) {
+        position_slots[p - 1] = {static_cast<std::uint16_t>(k),
+                                 static_cast<std::uint16_t>(p - e.pos + 1)};
+      }
+    }
+    if (e.status == status::mandatory) mandatory_elements.push_back(static_cast<std::uint16_t>(k));
+  }
+  planned = true;
+}
+
 std::pair<const field_def*, std::uint16_t> segment_def::element_at(std::uint16_t p) const noexcept {
+  if (planned) {
+    if (p == 0 || p > position_slots.size()) return {nullptr, 0};
+    const position_slot s = position_slots[p - 1];
+    if (s.element == field_def::no_slot) return {nullptr, 0};
+    return {&elements[s.element], s.repetition};
+  }
   for (const auto& e : elements) {
     if (p >= e.pos && p < e.pos + e.positional_span) {
       return {&e, static_cast<std::uint16_t>(p - e.pos + 1)};
@@ -61,6 +147,7 @@ const field_def* segment_def::element(std::uint16_t p) const noexcept {
 }
 
 std::uint16_t segment_def::last_position() const noexcept {
+  if (planned) return static_cast<std::uint16_t>(position_slots.size());
   std::uint16_t last = 0;
   for (const auto& e : elements) {
     last = std::max(last, static_cast<std::uint16_t>(e.pos + e.positional_span - 1));
@@ -68,7 +155,20 @@ std::uint16_t segment_def::last_position() const noexcept {
   return last;
 }
 
-bool qualifier_list::contains(std::string_view v) const noexcept {
+void qualifier_list::pack() {
+  packed_values.clear();
+  packed = false;
+  for (const std::string& q : values) {
+    if (q.size() > 7) {
+      packed_values.clear();
+      return;
+    }
+    packed_values.push_back(pack_value(q));
+  }
+  packed = true;
+}
+
+bool qualifier_list::contains_unpacked(std::string_view v) const noexcept {
   // Size first, then bytes inline: the group parser asks for most segments, and qualifiers
   // are a few characters (a memcmp call per candidate cost more than the comparison).
   for (const std::string& q : values) {
@@ -361,6 +461,7 @@ struct definition_builder {
       }
       f.positional_span = static_cast<std::uint16_t>(std::max<std::uint32_t>(span, 1));
     }
+    s.plan();
     return true;
   }
 
@@ -459,6 +560,7 @@ struct definition_builder {
 
   void link(node& n, const node* parent, std::uint32_t& max_depth) {
     n.parent = parent;
+    n.qualifiers.pack();
     n.index = static_cast<std::uint32_t>(d.nodes.size());
     d.nodes.push_back(&n);
     if (n.is_group()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "apipnr/message/tree.hpp"
@@ -217,6 +218,8 @@ class structure_parser {
 
   std::string_view qualifier_of(std::size_t i, const node& n) const noexcept {
     if (n.qualifier_element == 0) return {};
+    // The first occurrence without a repetition separator: the component index has it.
+    if (!d_.has_repetition) return out_.component(i, n.qualifier_element, n.qualifier_component);
     return out_.value_in_layout(i, n.def, n.qualifier_element, n.qualifier_component, 1);
   }
 
@@ -231,6 +234,33 @@ class structure_parser {
   void check_elements(std::size_t i, const node& n);
   void check_occurrence(std::size_t i, const node& n, const field_def& f, std::string_view occ,
                         std::uint16_t p, std::uint16_t rep);
+  void check_indexed(std::size_t i, const node& n, const field_def& f, std::uint16_t p);
+  void check_planned(std::size_t i, const node& n, const segment_def& layout);
+  void report_undefined(std::size_t i, const node& n, const segment_def& layout, std::uint16_t p);
+
+  // True when element p of segment i (whole, indexed) cannot give any finding under the
+  // field's fast plan (field_def::fast_limits): lengths within the an..N maxima, only
+  // components that need no other check filled, mandatory components present. Otherwise the
+  // full check (check_indexed) decides and reports. Most elements pass here, with one length
+  // comparison per component instead of a check_value call each.
+  bool passes(std::size_t i, const field_def& f, std::uint16_t p) const noexcept {
+    const segment_entry& e = out_.segments[i];
+    const std::size_t g = e.first_element + p - 1;
+    const std::uint32_t first = out_.element_components[g];
+    const std::uint32_t count = out_.element_components[g + 1] - first;
+    const std::uint16_t* limits = f.fast_limits.data();
+    if (count > f.fast_limits.size()) return false;
+    const std::uint32_t* ends = out_.component_ends.data() + first;
+    std::uint32_t from = p == 1 ? 0 : out_.element_ends[g - 1] + 1;
+    std::uint64_t filled = 0;
+    for (std::uint32_t c = 0; c < count; ++c) {
+      const std::uint32_t len = ends[c] - from;
+      if (len > limits[c]) return false;
+      if (len != 0 && c < 64) filled |= std::uint64_t{1} << c;
+      from = ends[c] + 1;
+    }
+    return (f.fast_mandatory & ~filled) == 0;
+  }
   void check_value(std::size_t i, const node& n, const field_def& f, std::string_view raw,
                    std::uint16_t element, std::uint16_t component, std::uint16_t repetition);
   void report_value(std::size_t i, const node& n, const field_def& f, bool ok, std::size_t len,
@@ -481,6 +511,10 @@ void structure_parser::check_value(std::size_t i, const node& n, const field_def
            component, repetition, &opt_.not_in_profile);
   }
   if (f.format.type == char_class::none) return;
+  // an..N: every byte is allowed and none counts more than one character (release characters
+  // and UTF-8 continuation bytes count less), so a value of at most N bytes passes without
+  // looking at its bytes. Most elements are an..N.
+  if (f.format.type == char_class::an && !f.format.fixed && raw.size() <= f.format.length) return;
   // Character type and length in one pass over the value. Length: characters after
   // unescaping, UTF-8 sequences counting as one; for numeric values sign and decimal mark do
   // not count (ISO 9735 length of numeric elements). Type: n = digits, decimal marks and a
@@ -610,9 +644,154 @@ void structure_parser::check_occurrence(std::size_t i, const node& n, const fiel
   }
 }
 
+// check_occurrence for a whole element without repetition separator (nearly every element)
+// of a planned field: the components come from the tree's component index and the component
+// definitions from the field's plan, instead of a split and a search per component.
+void structure_parser::check_indexed(std::size_t i, const node& n, const field_def& f,
+                                     std::uint16_t p) {
+  const segment_entry& e = out_.segments[i];
+  const char* rest = e.seg->body.data() + 1;
+  const std::size_t g = e.first_element + p - 1;
+  const std::uint32_t begin = p == 1 ? 0 : out_.element_ends[g - 1] + 1;
+  const std::uint32_t first = out_.element_components[g];
+  const std::uint32_t count = out_.element_components[g + 1] - first;
+  const std::uint32_t* ends = out_.component_ends.data() + first;
+  if (!f.is_composite()) {
+    std::uint32_t end = out_.element_ends[g];
+    if (count > 1) {
+      report(errc::too_many_components, i, &n, f.id + " is not a composite", p, 2, 0);
+      end = ends[0];
+    }
+    check_value(i, n, f, std::string_view(rest + begin, end - begin), p, 0, 0);
+    return;
+  }
+  std::uint64_t filled = 0;
+  std::uint32_t from = begin;
+  // Component numbers are 16-bit in findings (as in check_occurrence's split).
+  for (std::uint32_t k = 1; k <= count; ++k) {
+    const std::uint32_t to = ends[k - 1];
+    const std::string_view cv(rest + from, to - from);
+    from = to + 1;
+    const auto c = static_cast<std::uint16_t>(k);
+    if (c >= 1 && c <= 64 && !cv.empty()) filled |= std::uint64_t{1} << (c - 1);
+    const std::uint16_t slot =
+        c >= 1 && c <= f.component_slots.size() ? f.component_slots[c - 1] : field_def::no_slot;
+    if (slot == field_def::no_slot) {
+      if (!cv.empty()) {
+        report(errc::too_many_components, i, &n,
+               f.id + " defines no component " + std::to_string(c), p, c, 0);
+      }
+    } else {
+      check_value(i, n, f.components[slot], cv, p, c, 0);
+    }
+  }
+  const auto last = static_cast<std::uint16_t>(count);
+  for (const std::uint16_t m : f.mandatory_components) {
+    const field_def& cf = f.components[m];
+    const bool empty = cf.pos >= 1 && cf.pos <= 64 ? (filled >> (cf.pos - 1) & 1u) == 0
+                                                   : out_.component(i, p, cf.pos).empty();
+    if (cf.pos > last || empty) {
+      report(errc::missing_component, i, &n, f.id + "/" + cf.id + " missing", p, cf.pos, 0);
+    }
+  }
+}
+
+void structure_parser::report_undefined(std::size_t i, const node& n, const segment_def& layout,
+                                        std::uint16_t p) {
+  // Only here: last_position() walks the whole layout (when not planned), once per segment
+  // it was a noticeable share of the element checks.
+  const std::uint16_t last = layout.last_position();
+  const field_def* tail = layout.elements.empty() ? nullptr : &layout.elements.back();
+  if (p > last && tail != nullptr && tail->encoding != repeat_encoding::separator &&
+      tail->positional_span > 1) {
+    // COM+a:TE+b:FX+c:EM+d:TE: a fourth positional occurrence of a max-3 element.
+    report(errc::too_many_repetitions, i, &n,
+           tail->id + " repeated more than " + std::to_string(tail->positional_span) + " times", p,
+           0, static_cast<std::uint16_t>(p - tail->pos + 1));
+  } else if (p > last && layout.open_tail) {
+    report(errc::open_tail_data, i, &n,
+           "position " + std::to_string(p) + " beyond the listed layout", p);
+  } else {
+    report(errc::too_many_elements, i, &n,
+           std::string(out_.segments[i].seg->tag) + " defines no data element at position " +
+               std::to_string(p),
+           p);
+  }
+}
+
+// check_elements for an indexed segment, a planned layout and no repetition separator in the
+// interchange (nearly every segment): one walk over the segment's element and component
+// ends, the field found by the plan, and the fast plan's length comparison for each element;
+// the full checks only for an element that may give a finding. Same findings, in the same
+// order, as the general loop below.
+void structure_parser::check_planned(std::size_t i, const node& n, const segment_def& layout) {
+  const segment_entry& e = out_.segments[i];
+  std::uint32_t present = 0;  // positions seen (empty body: none)
+  if (!e.seg->body.empty()) {
+    // One or more positions whenever the body is not empty (as the splitter had it);
+    // positions are 16-bit in findings.
+    const std::uint32_t count =
+        std::min<std::uint32_t>(std::max<std::uint32_t>(1, e.element_count), 0xFFFF);
+    const std::uint32_t* ends = out_.element_ends.data() + e.first_element;
+    const std::uint32_t* firsts = out_.element_components.data() + e.first_element;
+    const std::uint32_t* components = out_.component_ends.data();
+    const segment_def::position_slot* slots = layout.position_slots.data();
+    const std::size_t nslots = layout.position_slots.size();
+    std::uint32_t begin = 0;
+    for (std::uint32_t p = 1; p <= count; ++p) {
+      present = p;
+      if (p > e.element_count) continue;  // absent: reads as empty
+      const std::uint32_t end = ends[p - 1];
+      const std::uint32_t from = begin;
+      begin = end + 1;
+      if (end == from) continue;  // empty
+      const auto pos = static_cast<std::uint16_t>(p);
+      if (p > nslots || slots[p - 1].element == field_def::no_slot) {
+        report_undefined(i, n, layout, pos);
+        continue;
+      }
+      const field_def& f = layout.elements[slots[p - 1].element];
+      if (f.fast) {
+        const std::uint32_t first = firsts[p - 1];
+        const std::uint32_t nc = firsts[p] - first;
+        if (nc <= f.fast_limits.size()) {
+          const std::uint32_t* ce = components + first;
+          const std::uint16_t* limits = f.fast_limits.data();
+          std::uint64_t filled = 0;
+          std::uint32_t at = from;
+          bool ok = true;
+          for (std::uint32_t c = 0; c < nc; ++c) {
+            const std::uint32_t len = ce[c] - at;
+            if (len > limits[c]) {
+              ok = false;
+              break;
+            }
+            if (len != 0 && c < 64) filled |= std::uint64_t{1} << c;
+            at = ce[c] + 1;
+          }
+          if (ok && (f.fast_mandatory & ~filled) == 0) continue;
+        }
+      }
+      check_indexed(i, n, f, pos);
+    }
+  }
+  for (const std::uint16_t m : layout.mandatory_elements) {
+    const field_def& f = layout.elements[m];
+    if (f.pos > present || out_.element(i, f.pos).empty()) {
+      report(errc::missing_element, i, &n, std::string(e.seg->tag) + " " + f.id + " missing",
+             f.pos);
+    }
+  }
+}
+
 void structure_parser::check_elements(std::size_t i, const node& n) {
   const segment_def* layout = n.def;
   if (layout == nullptr) return;
+  const bool indexed = out_.segments[i].first_element != no_element_index;
+  if (indexed && layout->planned && !d_.has_repetition) {
+    check_planned(i, n, *layout);
+    return;
+  }
   const edifact::segment& s = *out_.segments[i].seg;
   std::uint16_t present = 0;  // positions seen (s.body empty: none)
   if (!s.body.empty()) {
@@ -625,27 +804,22 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
       present = p;
       const std::string_view raw = out_.element(i, p);
       if (raw.empty()) continue;
-      const auto [f, positional_rep] = layout->element_at(p);
-      if (f == nullptr) {
-        // Only here: last_position() walks the whole layout, once per segment it was a
-        // noticeable share of the element checks.
-        const std::uint16_t last = layout->last_position();
-        const field_def* tail = layout->elements.empty() ? nullptr : &layout->elements.back();
-        if (p > last && tail != nullptr && tail->encoding != repeat_encoding::separator &&
-            tail->positional_span > 1) {
-          // COM+a:TE+b:FX+c:EM+d:TE: a fourth positional occurrence of a max-3 element.
-          report(
-              errc::too_many_repetitions, i, &n,
-              tail->id + " repeated more than " + std::to_string(tail->positional_span) + " times",
-              p, 0, static_cast<std::uint16_t>(p - tail->pos + 1));
-        } else if (p > last && layout->open_tail) {
-          report(errc::open_tail_data, i, &n,
-                 "position " + std::to_string(p) + " beyond the listed layout", p);
-        } else {
-          report(errc::too_many_elements, i, &n,
-                 std::string(s.tag) + " defines no data element at position " + std::to_string(p),
-                 p);
+      // The plan answers element_at() with one array read (inline, without the call).
+      const field_def* f = nullptr;
+      std::uint16_t positional_rep = 0;
+      if (layout->planned) {
+        if (p <= layout->position_slots.size()) {
+          const segment_def::position_slot slot = layout->position_slots[p - 1];
+          if (slot.element != field_def::no_slot) {
+            f = &layout->elements[slot.element];
+            positional_rep = slot.repetition;
+          }
         }
+      } else {
+        std::tie(f, positional_rep) = layout->element_at(p);
+      }
+      if (f == nullptr) {
+        report_undefined(i, n, *layout, p);
         continue;
       }
       // Repetitions with the v4 separator: positional-only elements allow none.
@@ -653,7 +827,12 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
       const std::uint16_t allowed =
           f->encoding == repeat_encoding::positional || positional_rep > 1 ? 1 : f->repeat_max;
       if (!repeats_in_place) {
-        check_occurrence(i, n, *f, raw, p, 0);
+        if (indexed && f->planned) {
+          if (f->fast && passes(i, *f, p)) continue;
+          check_indexed(i, n, *f, p);
+        } else {
+          check_occurrence(i, n, *f, raw, p, 0);
+        }
         continue;
       }
       edifact::field_splitter reps(raw, d_.repetition, d_);
@@ -667,6 +846,15 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
         check_occurrence(i, n, *f, occ, p, r);
       }
     }
+  }
+  if (layout->planned) {
+    for (const std::uint16_t m : layout->mandatory_elements) {
+      const field_def& f = layout->elements[m];
+      if (f.pos > present || out_.element(i, f.pos).empty()) {
+        report(errc::missing_element, i, &n, std::string(s.tag) + " " + f.id + " missing", f.pos);
+      }
+    }
+    return;
   }
   for (const auto& f : layout->elements) {
     if (f.status != status::mandatory) continue;

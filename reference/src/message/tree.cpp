@@ -1,6 +1,7 @@
 #include "apipnr/message/tree.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -87,18 +88,39 @@ void message_tree::clear() noexcept {
   segments.clear();
   instances.clear();
   element_ends.clear();
+  component_ends.clear();
+  element_components.clear();
 }
 
 void message_tree::index_elements() {
   element_ends.clear();
+  component_ends.clear();
+  element_components.clear();
   const edifact::delimiters& d = source->delims;
-  // Every element ends at a separator or terminator byte of its own, so the message's bytes
-  // bound the count; a quarter of them is ample for real messages and saves the regrowth.
+  // Every element and component ends at a separator or terminator byte of its own, so the
+  // message's bytes bound the counts; a quarter (elements) and a third (components) of them
+  // are ample for real messages and save the regrowth.
   if (!segments.empty()) {
     const auto* first = segments.front().seg;
     const auto* last = segments.back().seg;
-    if (last->offset >= first->offset) element_ends.reserve((last->offset - first->offset) / 4);
+    if (last->offset >= first->offset) {
+      const std::size_t bytes = last->offset - first->offset;
+      element_ends.reserve(bytes / 4);
+      element_components.reserve(bytes / 4 + 1);
+      component_ends.reserve(bytes / 3);
+    }
   }
+  // One pass over each body splits elements and components together. Byte classes, in the
+  // order the two-level split (edifact::element, then edifact::component) gives them
+  // precedence: a release character makes the next byte data for both splits, an element
+  // separator ends a component too, a component separator ends only a component. Both splits
+  // start their release bookkeeping at the same byte (an element's first), so one scan gives
+  // the same pieces as the two.
+  enum : std::uint8_t { plain = 0, release = 1, element_sep = 2, component_sep = 3 };
+  std::array<std::uint8_t, 256> cls{};
+  cls[static_cast<unsigned char>(d.component)] = component_sep;
+  cls[static_cast<unsigned char>(d.element)] = element_sep;
+  if (d.has_release) cls[static_cast<unsigned char>(d.release)] = release;
   for (segment_entry& e : segments) {
     e.first_element = static_cast<std::uint32_t>(element_ends.size());
     e.element_count = 0;
@@ -106,38 +128,33 @@ void message_tree::index_elements() {
     // Same split as edifact::element(): no elements unless the body starts with the element
     // separator; "TAG+" has one empty element.
     if (body.empty() || body.front() != d.element) continue;
-    const std::string_view rest = body.substr(1);
-    const char sep = d.element;
-    const std::size_t n = rest.size();
-    // segment::escaped would say it, but a hand-built interchange may not set it: look.
-    if (!d.has_release || std::memchr(rest.data(), d.release, n) == nullptr) {
-      // No release character in the body: every separator splits (memchr speed).
-      std::size_t from = 0;
-      for (;;) {
-        const void* hit = from < n ? std::memchr(rest.data() + from, sep, n - from) : nullptr;
-        if (hit == nullptr) {
-          element_ends.push_back(static_cast<std::uint32_t>(n));
-          break;
-        }
-        const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - rest.data());
-        element_ends.push_back(static_cast<std::uint32_t>(at));
-        from = at + 1;
-      }
-    } else {
-      std::size_t k = 0;
-      while (k < n) {
-        const char c = rest[k];
-        if (c == d.release) {
-          k += 2;  // the released character never splits
-          continue;
-        }
-        if (c == sep) element_ends.push_back(static_cast<std::uint32_t>(k));
+    const auto* p = reinterpret_cast<const unsigned char*>(body.data() + 1);
+    const auto n = static_cast<std::uint32_t>(body.size() - 1);
+    element_components.push_back(static_cast<std::uint32_t>(component_ends.size()));
+    std::uint32_t k = 0;
+    while (k < n) {
+      const std::uint8_t c = cls[p[k]];
+      if (c == plain) {
         ++k;
+        continue;
       }
-      element_ends.push_back(static_cast<std::uint32_t>(n));
+      if (c == release) {
+        k += 2;  // the released character never splits
+        continue;
+      }
+      component_ends.push_back(k);
+      if (c == element_sep) {
+        element_ends.push_back(k);
+        element_components.push_back(static_cast<std::uint32_t>(component_ends.size()));
+      }
+      ++k;
     }
+    // The last piece takes the rest (a dangling release stepped past it).
+    component_ends.push_back(n);
+    element_ends.push_back(n);
     e.element_count = static_cast<std::uint32_t>(element_ends.size()) - e.first_element;
   }
+  element_components.push_back(static_cast<std::uint32_t>(component_ends.size()));
 }
 
 std::string_view message_tree::element_unindexed(std::size_t i, std::size_t n) const noexcept {
@@ -146,6 +163,22 @@ std::string_view message_tree::element_unindexed(std::size_t i, std::size_t n) c
 
 std::size_t message_tree::element_count_unindexed(std::size_t i) const noexcept {
   return edifact::element_count(*segments[i].seg, source->delims);
+}
+
+std::string_view message_tree::component_unindexed(std::size_t i, std::size_t n,
+                                                   std::size_t c) const noexcept {
+  const std::string_view raw = element_unindexed(i, n);
+  return c == 0 ? raw : edifact::component(raw, c, source->delims);
+}
+
+std::size_t message_tree::component_count_unindexed(std::size_t i, std::size_t n) const noexcept {
+  if (n == 0 || n > element_count_unindexed(i)) return 0;
+  const std::string_view raw = element_unindexed(i, n);
+  edifact::field_splitter sp(raw, source->delims.component, source->delims);
+  std::string_view piece;
+  std::size_t count = 0;
+  while (sp.next(piece)) ++count;
+  return count;
 }
 
 std::uint32_t message_tree::subtree_end(std::uint32_t inst) const noexcept {
@@ -172,12 +205,17 @@ std::string_view message_tree::qualifier(std::size_t i) const noexcept {
     co = n->parent->qualifier_component;
   }
   if (el == 0) return {};
+  if (!source->delims.has_repetition) return component(i, el, co);
   return read_value_with([&](std::size_t k) { return element(i, k); }, n->def, source->delims, el,
                          co, 1);
 }
 
 std::string_view message_tree::value(std::size_t i, std::uint16_t element, std::uint16_t component,
                                      std::uint16_t repetition) const noexcept {
+  // The first occurrence without a repetition separator in the interchange (nearly every
+  // read) is the element's component whatever the layout says: the component index has it.
+  if (repetition == 1 && !source->delims.has_repetition)
+    return this->component(i, element, component);
   const segment_entry& e = segments[i];
   const segment_def* layout = e.matched != nullptr ? e.matched->def : nullptr;
   return read_value_with([&](std::size_t k) { return this->element(i, k); }, layout, source->delims,
@@ -187,6 +225,8 @@ std::string_view message_tree::value(std::size_t i, std::uint16_t element, std::
 std::string_view message_tree::value_in_layout(std::size_t i, const segment_def* layout,
                                                std::uint16_t element, std::uint16_t component,
                                                std::uint16_t repetition) const noexcept {
+  if (repetition == 1 && !source->delims.has_repetition)
+    return this->component(i, element, component);
   return read_value_with([&](std::size_t k) { return this->element(i, k); }, layout, source->delims,
                          element, component, repetition);
 }

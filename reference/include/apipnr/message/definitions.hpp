@@ -75,10 +75,31 @@ struct field_def {
   std::uint16_t positional_span = 1;
   bool in_profile = true;
   std::vector<field_def> components;  // non-empty for composites (elements only)
+  // Check plan, filled by the loader (plan()) so that the group parser's element checks look
+  // components up in O(1): component_slots[p - 1] is the index in `components` of the first
+  // component declared at position p (no_slot: none), for p up to the highest declared
+  // position; mandatory_components lists the mandatory ones, in declaration order. Empty for
+  // a field built by hand (`planned` false): the lookups then search.
+  std::vector<std::uint16_t> component_slots;
+  std::vector<std::uint16_t> mandatory_components;
+  // Values that cannot give any element-check finding, so the group parser skips the full
+  // check: fast_limits[c - 1] is the longest value component c (a simple element: its one
+  // value, c = 1) may have and still pass: N for an..N in the profile, 0xFFFF for no format
+  // in the profile, 0 (only empty passes) for anything else (a, n, fixed lengths, not in the
+  // profile, no such component). fast_mandatory has bit c-1 set for each mandatory component
+  // c; `fast` is false when a mandatory component lies past position 64.
+  std::vector<std::uint16_t> fast_limits;
+  std::uint64_t fast_mandatory = 0;
+  bool fast = false;
+  bool planned = false;
+
+  static constexpr std::uint16_t no_slot = 0xFFFF;
 
   bool is_composite() const noexcept { return !components.empty(); }
   // The component with 1-based position `pos`, or nullptr.
   const field_def* component(std::uint16_t pos) const noexcept;
+  // Fills component_slots and mandatory_components from `components` (idempotent).
+  void plan();
   // maps_to for a segment qualifier value (maps_to_by_qualifier first, then maps_to).
   std::string_view maps_to_for(std::string_view qualifier) const noexcept;
   std::string_view codes_for(std::string_view qualifier) const noexcept;
@@ -94,6 +115,18 @@ struct segment_def {
   std::uint16_t qualifier_component = 0;
   bool open_tail = false;
   std::vector<field_def> elements;  // in `pos` order
+  // Check plan, filled by the loader (plan()): position_slots[p - 1] is the element whose
+  // positions cover p (index in `elements`, field_def::no_slot when none) and the repetition
+  // p stands for, for p in 1 .. last_position(); mandatory_elements lists the mandatory
+  // elements in `elements` order. Empty for a layout built by hand (`planned` false): the
+  // lookups then search.
+  struct position_slot {
+    std::uint16_t element = field_def::no_slot;
+    std::uint16_t repetition = 0;
+  };
+  std::vector<position_slot> position_slots;
+  std::vector<std::uint16_t> mandatory_elements;
+  bool planned = false;
 
   // The element whose positions cover `pos` (positional repeats included), with the 1-based
   // repetition number `pos` stands for; {nullptr, 0} when `pos` is not defined.
@@ -102,6 +135,9 @@ struct segment_def {
   const field_def* element(std::uint16_t pos) const noexcept;
   // Highest position the layout defines, positional repeats included (0 for "SRC'").
   std::uint16_t last_position() const noexcept;
+  // Fills the plans of the layout and of its elements from `elements` (positional_span set;
+  // idempotent). Call again after changing `elements`.
+  void plan();
 };
 
 // `qualifiers` of a segment node or `trigger.qualifier` of a group.
@@ -119,8 +155,35 @@ struct qualifier_list {
   std::vector<std::string> values;
   bool open = true;
   bool present = false;  // the JSON had a list at all
+  // `values` as words (pack_value), filled by pack() (the loader calls it), so that the group
+  // parser compares one word per value; `packed` false for a list built by hand or holding a
+  // value of more than 7 characters: contains() then compares the strings.
+  std::vector<std::uint64_t> packed_values;
+  bool packed = false;
 
-  bool contains(std::string_view v) const noexcept;
+  // A value of at most 7 bytes as one word: the bytes, and the size in the top byte.
+  static std::uint64_t pack_value(std::string_view v) noexcept {
+    std::uint64_t w = static_cast<std::uint64_t>(v.size()) << 56;
+    for (std::size_t k = 0; k < v.size() && k < 7; ++k) {
+      w |= static_cast<std::uint64_t>(static_cast<unsigned char>(v[k])) << (8 * k);
+    }
+    return w;
+  }
+  // Fills packed_values from values (idempotent).
+  void pack();
+  bool contains(std::string_view v) const noexcept {
+    if (packed) {
+      if (v.size() > 7) return false;  // every value is shorter
+      const std::uint64_t w = pack_value(v);
+      for (const std::uint64_t x : packed_values) {
+        if (x == w) return true;
+      }
+      return false;
+    }
+    return contains_unpacked(v);
+  }
+  // contains() by string comparison.
+  bool contains_unpacked(std::string_view v) const noexcept;
   // True when a segment whose qualifier is `v` may match (rule 2 of the README).
   bool admits(std::string_view v) const noexcept { return !present || open || contains(v); }
 };

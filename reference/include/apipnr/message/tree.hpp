@@ -69,12 +69,22 @@ class message_tree {
   // consumer of the tree (group parser, profile, extraction) reads elements in O(1) instead of
   // re-splitting the segment for each lookup.
   std::vector<std::uint32_t> element_ends;
+  // Component index, built in the same pass as the element index: for the element at global
+  // index g of element_ends, component_ends[element_components[g] .. element_components[g+1])
+  // are the ends of its components (offsets from the same origin as element_ends; the last
+  // one is the element's end). element_components has one trailing entry. The split is the
+  // one edifact::component() makes of the raw element (release characters honoured,
+  // repetition separators not special), so component(i, n, c) below is
+  // edifact::component(element(i, n), c, delims()) in O(1).
+  std::vector<std::uint32_t> component_ends;
+  std::vector<std::uint32_t> element_components;
 
   void clear() noexcept;
 
-  // Splits every segment of `segments` once into its data elements (release characters
-  // honoured) and records the split in element_ends. Idempotent; allocates only when the
-  // message has more elements than any before it in this tree.
+  // Splits every segment of `segments` once into its data elements and their components
+  // (release characters honoured) and records the split in element_ends, element_components
+  // and component_ends. Idempotent; allocates only when the message has more elements than
+  // any before it in this tree.
   void index_elements();
 
   // Raw data element n (1-based) of tree segment i, or an empty view when absent; the same
@@ -102,7 +112,40 @@ class message_tree {
     }
     return e.element_count;
   }
+  // Raw component c (1-based; 0 = the whole element) of data element n (1-based) of tree
+  // segment i, or an empty view when absent: for c >= 1 edifact::component(element(i, n), c,
+  // delims()), for c == 0 element(i, n); O(1) once indexed. Repetition separators are not
+  // special here (value() is the layout-aware read of an occurrence).
+  std::string_view component(std::size_t i, std::size_t n, std::size_t c) const noexcept {
+    const segment_entry& e = segments[i];
+    if (e.first_element == no_element_index) [[unlikely]] {
+      return component_unindexed(i, n, c);
+    }
+    if (n == 0 || n > e.element_count) return {};
+    const char* rest = e.seg->body.data() + 1;
+    const std::size_t g = e.first_element + n - 1;
+    const std::uint32_t begin = n == 1 ? 0 : element_ends[g - 1] + 1;
+    if (c == 0) return {rest + begin, element_ends[g] - begin};
+    const std::uint32_t first = element_components[g];
+    if (c > element_components[g + 1] - first) return {};
+    const std::uint32_t* ends = component_ends.data() + first;
+    const std::uint32_t from = c == 1 ? begin : ends[c - 2] + 1;
+    return {rest + from, ends[c - 1] - from};
+  }
+  // Number of components of data element n of tree segment i (1 for a present element without
+  // component separator, empty or not; 0 when the element is absent).
+  std::size_t component_count(std::size_t i, std::size_t n) const noexcept {
+    const segment_entry& e = segments[i];
+    if (e.first_element == no_element_index) [[unlikely]] {
+      return component_count_unindexed(i, n);
+    }
+    if (n == 0 || n > e.element_count) return 0;
+    const std::size_t g = e.first_element + n - 1;
+    return element_components[g + 1] - element_components[g];
+  }
   // element() and element_count() of a segment index_elements() has not split: split now.
+  std::string_view component_unindexed(std::size_t i, std::size_t n, std::size_t c) const noexcept;
+  std::size_t component_count_unindexed(std::size_t i, std::size_t n) const noexcept;
   std::string_view element_unindexed(std::size_t i, std::size_t n) const noexcept;
   std::size_t element_count_unindexed(std::size_t i) const noexcept;
 
