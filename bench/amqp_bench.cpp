@@ -13,7 +13,7 @@
 // broker's credit allows and counts replies on its own connection.
 //
 // usage: apipnr-bench-amqp --url amqp://guest:guest@127.0.0.1:PORT [--messages 3000]
-//          [--repeat 3] [--mode both|all|bare|consumer|receiver] [--workers 32] [--credit 256]
+//          [--repeat 3] [--mode both|all|bare|consumer|receiver] [--workers 0] [--credit 256]
 //          [--specs DIR] [--work DIR] [--sync-full 1]
 // Prints one line per run and a JSON summary line (median rates and ratio) last.
 // Exit status: 0 when every run answered every message, 1 otherwise, 2 on a usage error.
@@ -242,7 +242,7 @@ struct settings {
   std::size_t messages = 3000;
   int repeat = 3;
   std::string mode = "both";
-  std::size_t workers = 32;
+  std::size_t workers = 0;  // 0: the receiver's default (amqp.workers automatic)
   std::uint32_t credit = 256;
   std::string specs = APIPNR_SOURCE_DIR "/specs";
   std::string work;
@@ -289,7 +289,7 @@ double run_once(const settings& s, const broker_url& u, path p, int round) {
     o.sources = {in};
     o.dead_letter = in + ".dead";
     o.credit = s.credit;
-    o.workers = s.workers;
+    o.workers = s.workers != 0 ? s.workers : 2 * std::max(1U, std::thread::hardware_concurrency());
     consumer = std::make_unique<apipnr::amqp::consumer>(o, [](const apipnr::amqp::inbound&) {
       apipnr::amqp::handler_result r;
       r.status = apipnr::amqp::handler_status::stored;

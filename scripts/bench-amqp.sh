@@ -10,12 +10,13 @@
 # (pipeline, SQLite store with synchronous = FULL unless --sync-full 0, replies) over N
 # distinct PAXLST interchanges, alternating so that a noisy neighbour hits both alike. The last
 # line is a JSON summary with the median rates and their ratio (target: >= 0.8).
+# --workers 0 (default) leaves amqp.workers automatic (twice the usable CPUs for API queues).
 # --cpu pins the bench process (taskset -c LIST); the broker runs unpinned.
 # Use a Release build for figures:
 #   cmake --preset release && cmake --build --preset release --target apipnr-bench-amqp
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=build/release messages=3000 repeat=3 workers=32 credit=256 cpu="" sync_full=1
+build=build/release messages=3000 repeat=3 workers=0 credit=256 cpu="" sync_full=1
 while (($#)); do
   case $1 in
     --build) build=$2 ;;

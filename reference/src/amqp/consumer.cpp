@@ -21,6 +21,7 @@
 #include <proton/uuid.hpp>
 #include <proton/work_queue.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
@@ -175,7 +176,10 @@ struct consumer::impl final : proton::messaging_handler {
         work_queue_(container_),
         gate_(std::make_shared<completion_gate>()) {
     gate_->owner = this;
-    if (!opts_.log) opts_.log = default_log;
+    if (!opts_.log) {
+      opts_.log = default_log;  // prints warning and above: build nothing below
+      opts_.log_threshold = std::max(opts_.log_threshold, log_level::warning);
+    }
     // Between a lost connection and the next attempt there is no connection at all; the
     // event loop must keep running until stop().
     container_.auto_stop(false);
@@ -257,7 +261,12 @@ struct consumer::impl final : proton::messaging_handler {
     });
   }
 
+  // Lines below opts_.log_threshold are not built at all (the per-message debug line cost
+  // string building for every delivery when nobody read it).
+  bool logs(log_level level) const noexcept { return level >= opts_.log_threshold; }
+
   void log(log_level level, const std::string& line) {
+    if (!logs(level)) return;
     try {
       opts_.log(level, line);
     } catch (...) {  // a log sink must not take the consumer down
@@ -530,8 +539,10 @@ struct consumer::impl final : proton::messaging_handler {
              std::to_string(body.size());
     }
 
-    log(log_level::debug, "received " + key.substr(key.find('\x1f') + 1) + " on " + meta.source +
-                              (m.first_acquirer() ? "" : " (redelivered)"));
+    if (logs(log_level::debug)) {
+      log(log_level::debug, "received " + key.substr(key.find('\x1f') + 1) + " on " + meta.source +
+                                (m.first_acquirer() ? "" : " (redelivered)"));
+    }
     if (auto* cached = recent_.find(key)) {
       ++counters_.duplicates;
       log(log_level::info,

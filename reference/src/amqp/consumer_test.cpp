@@ -1,8 +1,11 @@
 // Broker-free tests of the consumer: option checks, URL parsing, the recent set and back-off.
 #include "apipnr/amqp/consumer.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -71,6 +74,36 @@ TEST(AmqpConsumer, StopsCleanlyWhileBrokerIsUnreachable) {
   EXPECT_FALSE(c.stop(5s));
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
   EXPECT_EQ(c.counters().connects, 0U);
+}
+
+// options::log_threshold: lines below it never reach the sink (they are not even built);
+// an unreachable broker produces "reconnecting ..." at info and transport errors at warning.
+TEST(AmqpConsumer, LogThresholdDropsLowerLevels) {
+  for (const log_level threshold : {log_level::debug, log_level::warning}) {
+    options o = make_options("amqp://127.0.0.1:1", {"/queue/a"});
+    o.reconnect_initial = 10ms;
+    o.reconnect_max = 20ms;
+    o.log_threshold = threshold;
+    std::mutex m;
+    std::vector<log_level> seen;
+    o.log = [&](log_level l, std::string_view) {
+      std::lock_guard lock(m);
+      seen.push_back(l);
+    };
+    consumer c(o, stored);
+    ASSERT_FALSE(c.start());
+    std::this_thread::sleep_for(200ms);
+    EXPECT_FALSE(c.stop(5s));
+    std::lock_guard lock(m);
+    const auto below = std::count_if(seen.begin(), seen.end(),
+                                     [&](log_level l) { return l < log_level::warning; });
+    if (threshold == log_level::debug) {
+      EXPECT_GT(below, 0) << "retries are logged at info";
+    } else {
+      EXPECT_EQ(below, 0);
+      EXPECT_FALSE(seen.empty()) << "the failed connects are still reported";
+    }
+  }
 }
 
 TEST(AmqpRecentSet, EvictsLeastRecentlyUsed) {

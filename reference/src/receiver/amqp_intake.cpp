@@ -181,6 +181,15 @@ amqp::handler_result to_handler_result(const transport::response& r) {
   return out;
 }
 
+std::size_t default_amqp_workers(const amqp_config& cfg) noexcept {
+  // PNR intake holds its worker until the group commit (the push-history lock), so the worker
+  // count bounds how many PNR puts share one fsync: keep the earlier 32 there.
+  if (!cfg.pnr_edifact.empty() || !cfg.pnr_xml.empty()) return 32;
+  // API intake only runs its checks on a worker: more threads than cores only add context
+  // switches (same-run A/B in docs/PERFORMANCE.md, "AMQP ingest, 2026-11-28").
+  return transport::default_worker_threads();
+}
+
 amqp_intake::amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::handler> h,
                          std::shared_ptr<logger> log)
     : handler_(std::move(h)), log_(std::move(log)) {
@@ -201,7 +210,7 @@ amqp_intake::amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::hand
   o.url = cfg.url;
   o.dead_letter = cfg.dead_letter;
   o.credit = cfg.credit;
-  o.workers = cfg.workers;
+  o.workers = cfg.workers != 0 ? cfg.workers : default_amqp_workers(cfg);
   o.max_attempts = cfg.max_attempts;
   o.reconnect_initial = cfg.reconnect_initial;
   o.reconnect_max = cfg.reconnect_max;
@@ -215,6 +224,11 @@ amqp_intake::amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::hand
                                                             : log_level::error;
     if (lg->enabled(l)) lg->log(l, "amqp", {{"message", std::string(line)}});
   };
+  // The consumer then formats no line the logger would drop (one per delivery at debug).
+  o.log_threshold = log_->enabled(log_level::debug)  ? amqp::log_level::debug
+                    : log_->enabled(log_level::info) ? amqp::log_level::info
+                    : log_->enabled(log_level::warn) ? amqp::log_level::warning
+                                                     : amqp::log_level::error;
   broker_ = broker_without_credentials(cfg.url);
   consumer_ = std::make_shared<amqp::consumer>(
       std::move(o), amqp::async_handler([this](const amqp::inbound& in, amqp::completion done) {

@@ -250,8 +250,9 @@ void validate(const config& c) {
     if (a.paxlst.empty() && a.iapi.empty() && a.pnr_edifact.empty() && a.pnr_xml.empty()) {
       fail("014", "amqp.url is set but no amqp.queues entry names a source");
     }
-    if (a.credit == 0 || a.workers == 0 || a.max_attempts == 0 || a.dead_letter.empty()) {
-      fail("014", "amqp credit, workers and max_attempts must be positive, dead_letter set");
+    // workers 0 = automatic (amqp_config::workers).
+    if (a.credit == 0 || a.max_attempts == 0 || a.dead_letter.empty()) {
+      fail("014", "amqp credit and max_attempts must be positive, dead_letter set");
     }
     if (a.reconnect_initial.count() <= 0 || a.reconnect_max < a.reconnect_initial) {
       fail("014", "amqp reconnect delays: initial > 0 and max >= initial");

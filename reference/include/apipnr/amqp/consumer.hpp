@@ -155,6 +155,9 @@ struct options {
   // Only for fault injection (the receiver's `no-queue-ack` fault); error replies still go.
   bool send_replies = true;
   log_sink log;  // nullptr = stderr for warning and above
+  // Lines below this level are neither built nor passed to `log` (set it to the sink's own
+  // threshold: the per-delivery debug line is then never formatted).
+  log_level log_threshold = log_level::debug;
 };
 
 // Counters, readable at any time (a consistent snapshot is not promised between fields).

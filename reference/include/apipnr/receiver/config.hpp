@@ -35,7 +35,9 @@ struct amqp_config {
   // Handler threads: they run the checks; API intake hands the record to the store and does
   // not wait for its group commit (asynchronous, docs/PERFORMANCE.md "AMQP intake"), so the
   // credit, not this, bounds the deliveries in flight. PNR intake still waits on its worker.
-  std::size_t workers = 32;
+  // 0 = automatic (default_amqp_workers in amqp_intake.hpp): twice the usable CPUs for API
+  // queues only, 32 when a PNR queue is consumed.
+  std::size_t workers = 0;
   std::uint32_t max_attempts = 5;
   std::chrono::milliseconds reconnect_initial{100}, reconnect_max{5000};
   std::chrono::milliseconds idle_timeout{10000};
