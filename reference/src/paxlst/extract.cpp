@@ -185,7 +185,8 @@ class extractor {
   // alone and its values need no unescaping (the common case; decided once per segment, not
   // taken from segment::escaped, which a hand-built interchange may leave unset).
   bool plain(std::size_t i) const noexcept { return at(i).plain; }
-  std::string_view comp(std::size_t i, std::size_t e, std::size_t c) const noexcept {
+  [[gnu::always_inline]] std::string_view comp(std::size_t i, std::size_t e,
+                                               std::size_t c) const noexcept {
     const auto raw = el(i, e);
     if (plain(i)) return plain_component(raw, c, ic_.delims.component);
     return edifact::component(raw, c, ic_.delims);
