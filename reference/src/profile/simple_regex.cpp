@@ -181,6 +181,15 @@ std::optional<simple_regex> simple_regex::compile(std::string_view s) {
     }
     if (open > 1) return std::nullopt;
   }
+  for (const branch& b : out.branches_) {
+    bool disjoint = true;
+    for (std::size_t i = 0; i < b.size() && disjoint; ++i) {
+      for (std::size_t j = i + 1; j < b.size() && disjoint; ++j) {
+        disjoint = (b[i].set & b[j].set).none();
+      }
+    }
+    out.greedy_.push_back(disjoint);
+  }
   return out;
 }
 
@@ -208,9 +217,24 @@ bool simple_regex::match_from(const branch& b, std::size_t a, std::string_view v
   return false;
 }
 
+bool simple_regex::match_greedy(const branch& b, std::string_view v) noexcept {
+  std::size_t pos = 0;
+  for (const atom& t : b) {
+    std::size_t k = 0;
+    while (k < t.max && pos < v.size() && t.set.test(static_cast<unsigned char>(v[pos]))) {
+      ++k;
+      ++pos;
+    }
+    if (k < t.min) return false;
+  }
+  return pos == v.size();
+}
+
 bool simple_regex::matches(std::string_view v) const noexcept {
-  for (const branch& b : branches_) {
-    if (match_from(b, 0, v, 0)) return true;
+  for (std::size_t k = 0; k < branches_.size(); ++k) {
+    if (greedy_[k] ? match_greedy(branches_[k], v) : match_from(branches_[k], 0, v, 0)) {
+      return true;
+    }
   }
   return false;
 }

@@ -47,8 +47,13 @@ class simple_regex {
 
   static bool match_from(const branch& b, std::size_t a, std::string_view v,
                          std::size_t pos) noexcept;
+  static bool match_greedy(const branch& b, std::string_view v) noexcept;
 
   std::vector<branch> branches_;
+  // Per branch: no atom accepts a byte any later atom of the branch accepts. Then a character
+  // an atom could give back can never be taken by a later one, the only possible split is the
+  // greedy one, and matching needs no backtracking (^[0-9]{6}$, ^[A-Z '\-]+$, ^[X*]+[0-9]{0,4}$).
+  std::vector<bool> greedy_;
 };
 
 }  // namespace apipnr::profile::detail

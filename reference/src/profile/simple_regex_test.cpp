@@ -70,6 +70,17 @@ TEST(SimpleRegex, GeneratedPatternsAgreeWithStdRegex) {
   for (const auto& p : patterns) expect_same(p, inputs);
 }
 
+TEST(SimpleRegex, GreedyBranchesAgreeWithStdRegex) {
+  // Branches whose atoms accept disjoint bytes are matched greedily without backtracking;
+  // overlapping ones keep the back-off. Both kinds, and a mix of them across alternatives.
+  const std::vector<std::string> patterns = {
+      "a+b?c{0,3}", "[ab]{1,2}c{0,3}x?",   "a?b+A{0,2}",    "[a-c]*[AB]{2}",        "x*[^x]{2}",
+      "b*a?b",      "[abc]{0,2}[ab]{1,3}", "a{1,3}|[ab]+c", "^[A-Z]{3}$|^[A-C]+A$",
+  };
+  const auto inputs = all_strings("abcABx", 4);
+  for (const auto& p : patterns) expect_same(p, inputs);
+}
+
 TEST(SimpleRegex, RefusesWhatItDoesNotImplement) {
   for (const char* p :
        {"(a)", "a.", "\\d+", "a+?", "[[:alpha:]]", "a{,2}", "[]a]", "[^]", "a^b", "a$b", "*a",
