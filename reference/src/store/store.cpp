@@ -164,17 +164,7 @@ message_row make_message_row(const model::canonical_message& m) {
     // YYYY-MM-DDTHH:MM local time, specs/canonical/README.md); "" when the message has none.
     if (!m.flight_info->legs.empty() && m.flight_info->legs.front().departure.scheduled)
       f.date = m.flight_info->legs.front().departure.scheduled->substr(0, 10);
-    json legs = json::array();
-    for (std::size_t i = 0; i < m.flight_info->legs.size(); ++i) {
-      const auto& l = m.flight_info->legs[i];
-      json o = json::object();
-      if (l.departure.port) o["departure"] = *l.departure.port;
-      if (l.departure.scheduled) o["departure_scheduled"] = *l.departure.scheduled;
-      if (l.arrival.port) o["arrival"] = *l.arrival.port;
-      if (l.arrival.scheduled) o["arrival_scheduled"] = *l.arrival.scheduled;
-      legs.push_back(std::move(o));
-    }
-    f.legs = detail::dump_json(legs);
+    f.legs = detail::legs_json(m.flight_info->legs);
     r.flight = std::move(f);
   }
   std::size_t travellers = m.travellers.size();
@@ -320,15 +310,15 @@ struct store::impl {
     if (!s.valid()) return false;
     s.bind(1, seq)
         .bind(2, at)
-        .bind(3, std::string_view(e.event))
-        .bind(4, std::string_view(e.actor));
+        .bind_static(3, std::string_view(e.event))
+        .bind_static(4, std::string_view(e.actor));
     if (e.object_id)
       s.bind(5, *e.object_id);
     else
       s.bind_null(5);
-    s.bind(6, std::string_view(e.detail))
-        .bind_blob(7, as_view(last_hash_))
-        .bind_blob(8, as_view(*h));
+    s.bind_static(6, std::string_view(e.detail))
+        .bind_static_blob(7, as_view(last_hash_))
+        .bind_static_blob(8, as_view(*h));
     if (!s.run()) return false;
     last_seq_ = seq;
     last_hash_ = *h;
@@ -348,8 +338,9 @@ struct store::impl {
           "SELECT id FROM interchanges WHERE sender = ?1 AND control_reference = ?2 "
           "AND category = ?3 AND verdict <> 'failed' ORDER BY id LIMIT 1");
       if (!s.valid()) return ok = false, std::nullopt;
-      s.bind(1, std::string_view(p.sender)).bind(2, std::string_view(p.control_reference));
-      s.bind(3, std::string_view(p.category));
+      s.bind_static(1, std::string_view(p.sender))
+          .bind_static(2, std::string_view(p.control_reference));
+      s.bind_static(3, std::string_view(p.category));
       const int rc = s.step();
       if (rc == SQLITE_ROW) return s.int64(0);
       if (rc != SQLITE_DONE) return ok = false, std::nullopt;
@@ -358,8 +349,8 @@ struct store::impl {
         "SELECT id FROM interchanges WHERE sha256 = ?1 AND category = ?2 AND verdict <> 'failed' "
         "ORDER BY id LIMIT 1");
     if (!s.valid()) return ok = false, std::nullopt;
-    s.bind_blob(1, as_view(p.sha));
-    s.bind(2, std::string_view(p.category));
+    s.bind_static_blob(1, as_view(p.sha));
+    s.bind_static(2, std::string_view(p.category));
     const int rc = s.step();
     if (rc == SQLITE_ROW) return s.int64(0);
     if (rc != SQLITE_DONE) ok = false;
@@ -373,8 +364,10 @@ struct store::impl {
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
     if (!ms.valid()) return false;
     ms.bind(1, interchange_id).bind(2, static_cast<std::int64_t>(seq));
-    ms.bind(3, std::string_view(m.kind)).bind(4, std::string_view(m.type)).bind_opt(5, m.reference);
-    if (!ms.bind(6, std::string_view(m.canonical)).run()) return false;
+    ms.bind_static(3, std::string_view(m.kind))
+        .bind_static(4, std::string_view(m.type))
+        .bind_static_opt(5, m.reference);
+    if (!ms.bind_static(6, std::string_view(m.canonical)).run()) return false;
     const std::int64_t message_id = c.last_insert_id();
 
     std::optional<std::int64_t> flight_id;
@@ -383,9 +376,10 @@ struct store::impl {
           "INSERT INTO flights(message_id, carrier, number, date, legs) VALUES(?1, ?2, ?3, ?4, "
           "?5)");
       if (!fs.valid()) return false;
-      fs.bind(1, message_id).bind(2, std::string_view(m.flight->carrier));
-      fs.bind(3, std::string_view(m.flight->number)).bind(4, std::string_view(m.flight->date));
-      if (!fs.bind(5, std::string_view(m.flight->legs)).run()) return false;
+      fs.bind(1, message_id).bind_static(2, std::string_view(m.flight->carrier));
+      fs.bind_static(3, std::string_view(m.flight->number))
+          .bind_static(4, std::string_view(m.flight->date));
+      if (!fs.bind_static(5, std::string_view(m.flight->legs)).run()) return false;
       flight_id = c.last_insert_id();
     }
     std::vector<std::optional<std::int64_t>> pnr_ids;
@@ -397,9 +391,9 @@ struct store::impl {
             "VALUES(?1, ?2, ?3, ?4, ?5)");
         if (!ps.valid()) return false;
         ps.bind(1, message_id)
-            .bind(2, std::string_view(p.pointer))
-            .bind(3, std::string_view(locator));
-        ps.bind_opt(4, company);
+            .bind_static(2, std::string_view(p.pointer))
+            .bind_static(3, std::string_view(locator));
+        ps.bind_static_opt(4, company);
         if (flight_id)
           ps.bind(5, *flight_id);
         else
@@ -419,9 +413,11 @@ struct store::impl {
         ts.bind(2, *pnr_ids[static_cast<std::size_t>(t.pnr)]);
       else
         ts.bind_null(2);
-      ts.bind(3, std::string_view(t.pointer)).bind(4, std::string_view(t.role));
-      ts.bind_opt(5, t.surname).bind_opt(6, t.given_names).bind_opt(7, t.gender);
-      ts.bind_opt(8, t.date_of_birth).bind_opt(9, t.nationality);
+      ts.bind_static(3, std::string_view(t.pointer)).bind_static(4, std::string_view(t.role));
+      ts.bind_static_opt(5, t.surname)
+          .bind_static_opt(6, t.given_names)
+          .bind_static_opt(7, t.gender);
+      ts.bind_static_opt(8, t.date_of_birth).bind_static_opt(9, t.nationality);
       if (!ts.run()) return false;
       const std::int64_t traveller_id = c.last_insert_id();
       for (const document_row& d : t.documents) {
@@ -430,9 +426,11 @@ struct store::impl {
             "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
         if (!ds.valid()) return false;
         ds.bind(1, traveller_id)
-            .bind(2, std::string_view(d.type))
-            .bind(3, std::string_view(d.number));
-        ds.bind_opt(4, d.issuing_state).bind_opt(5, d.expiry).bind_opt(6, d.nationality);
+            .bind_static(2, std::string_view(d.type))
+            .bind_static(3, std::string_view(d.number));
+        ds.bind_static_opt(4, d.issuing_state)
+            .bind_static_opt(5, d.expiry)
+            .bind_static_opt(6, d.nationality);
         if (!ds.run()) return false;
       }
     }
@@ -457,13 +455,14 @@ struct store::impl {
         "control_reference, message_references, sha256, raw, raw_size, verdict, findings, "
         "category) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     if (!s.valid()) return errc::write_failed;
-    s.bind(1, p.received_at).bind(2, std::string_view(p.channel));
-    s.bind(3, std::string_view(p.sender_identity)).bind(4, std::string_view(p.sender));
-    s.bind(5, std::string_view(p.control_reference))
-        .bind(6, std::string_view(p.message_references));
-    s.bind_blob(7, as_view(p.sha)).bind_blob(8, std::string_view(p.raw));
-    s.bind(9, static_cast<std::int64_t>(p.raw.size())).bind(10, std::string_view(p.verdict));
-    s.bind(11, std::string_view(p.findings)).bind(12, std::string_view(p.category));
+    s.bind(1, p.received_at).bind_static(2, std::string_view(p.channel));
+    s.bind_static(3, std::string_view(p.sender_identity))
+        .bind_static(4, std::string_view(p.sender));
+    s.bind_static(5, std::string_view(p.control_reference))
+        .bind_static(6, std::string_view(p.message_references));
+    s.bind_static_blob(7, as_view(p.sha)).bind_static_blob(8, std::string_view(p.raw));
+    s.bind(9, static_cast<std::int64_t>(p.raw.size())).bind_static(10, std::string_view(p.verdict));
+    s.bind_static(11, std::string_view(p.findings)).bind_static(12, std::string_view(p.category));
     if (!s.run()) return errc::write_failed;
     const std::int64_t id = c.last_insert_id();
     for (std::size_t i = 0; i < p.messages.size(); ++i)

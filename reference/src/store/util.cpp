@@ -154,6 +154,52 @@ bool append_value(std::string& out, const nlohmann::json& v) {
 
 }  // namespace
 
+std::string legs_json(const std::vector<model::leg>& legs) {
+  std::string out;
+  out.reserve(16 + 96 * legs.size());
+  out.push_back('[');
+  bool ok = true;
+  for (std::size_t i = 0; ok && i < legs.size(); ++i) {
+    const model::leg& l = legs[i];
+    if (i != 0) out.push_back(',');
+    out.push_back('{');
+    bool first = true;
+    // Keys in the byte order nlohmann's std::map gave them.
+    for (const auto& [key, value] :
+         {std::pair<std::string_view, const model::opt_string*>{"arrival", &l.arrival.port},
+          {"arrival_scheduled", &l.arrival.scheduled},
+          {"departure", &l.departure.port},
+          {"departure_scheduled", &l.departure.scheduled}}) {
+      if (!*value) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      out.push_back('"');
+      out.append(key);
+      out.append("\":");
+      if (!append_string(out, **value)) {
+        ok = false;
+        break;
+      }
+    }
+    out.push_back('}');
+  }
+  if (ok) {
+    out.push_back(']');
+    return out;
+  }
+  // Ill-formed UTF-8 in a port or time: nlohmann's replacement, through the DOM as before.
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& l : legs) {
+    nlohmann::json o = nlohmann::json::object();
+    if (l.departure.port) o["departure"] = *l.departure.port;
+    if (l.departure.scheduled) o["departure_scheduled"] = *l.departure.scheduled;
+    if (l.arrival.port) o["arrival"] = *l.arrival.port;
+    if (l.arrival.scheduled) o["arrival_scheduled"] = *l.arrival.scheduled;
+    a.push_back(std::move(o));
+  }
+  return dump_json(a);
+}
+
 std::string dump_json(const nlohmann::json& doc) {
   std::string out;
   out.reserve(4096);

@@ -7,9 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "apipnr/model/canonical.hpp"
 #include "apipnr/store/store.hpp"
 
 namespace apipnr::store::detail {
@@ -30,6 +32,12 @@ std::string iso_utc(std::int64_t millis);
 // string that is not valid UTF-8, a floating-point number or a binary value is handed to
 // nlohmann's dump() whole, so the result never differs. Never throws except std::bad_alloc.
 std::string dump_json(const nlohmann::json& doc);
+
+// The flights.legs column: [{"arrival":..,"arrival_scheduled":..,"departure":..,
+// "departure_scheduled":..}, ...] with the members each leg has, the same text as dump_json of
+// the nlohmann array it replaces, written without building that array (one per stored
+// message). Never throws except std::bad_alloc.
+std::string legs_json(const std::vector<model::leg>& legs);
 
 inline constexpr const char* masked_value = "***";
 
