@@ -6,6 +6,7 @@
 #                             [--scenarios paxlst,iapi] [--travellers N]
 #                             [--pax-connections N] [--iapi-connections N]
 #                             [--workers N] [--io-threads N] [--server-cpu C] [--client-cpu C]
+#                             [--io-thread-max-bytes N]
 #
 # Scenarios:
 #   paxlst  POST /v1/api/paxlst, one PAXLST of N travellers (default 300, apipnr-validate-gen
@@ -40,10 +41,11 @@ pax_connections=16
 iapi_connections=16
 workers=""
 io_threads=1
+io_thread_max_bytes=""  # threads.io_thread_max_bytes (docs/RECEIVER.md); empty: the default
 server_cpu=0
 client_cpu=1
 
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -56,6 +58,7 @@ while (($#)); do
     --iapi-connections) iapi_connections=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
     --io-threads) io_threads=$2; shift 2 ;;
+    --io-thread-max-bytes) io_thread_max_bytes=$2; shift 2 ;;
     --server-cpu) server_cpu=$2; shift 2 ;;
     --client-cpu) client_cpu=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -166,7 +169,7 @@ start_receiver() {
   cat > "$dir/receiver.json" << EOF
 {
   "listen": {"address": "127.0.0.1", "port": 0},
-  "threads": {"io": $io_threads${workers:+, \"workers\": $workers}},
+  "threads": {"io": $io_threads${workers:+, \"workers\": $workers}${io_thread_max_bytes:+, \"io_thread_max_bytes\": $io_thread_max_bytes}},
   "specs_dir": "$root/specs",
   "profile": "baseline",
   "syntax_mode": "strict",

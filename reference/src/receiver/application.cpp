@@ -121,6 +121,12 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
 
   service_options so;
   so.receiver_id = config_.receiver_id;
+  // Small API inputs on the I/O thread only when configured (threads.io_thread_max_bytes): it
+  // halves the context switches per iAPI request on one core, but no CPU saving was measurable
+  // on a shared machine (docs/PERFORMANCE.md "iAPI CPU per request"), and with several cores
+  // the workers run checks in parallel. Never with faults: a stalling or slow stage must not
+  // block the I/O thread's other connections.
+  if (faults.empty()) so.io_thread_max_bytes = config_.io_thread_max_bytes.value_or(0);
   // The transport's counters join /metrics. The application owns the server and outlives every
   // request (stop() joins the workers), and server_ is set before start(), so `this` is safe.
   so.extra_metrics = [this] {

@@ -61,9 +61,14 @@ void apply_json(config& c, const nlohmann::json& j) {
     get(*it, "port", s.port, "/listen");
   }
   if (auto it = j.find("threads"); it != j.end()) {
-    only_keys(*it, {"io", "workers"}, "/threads");
+    only_keys(*it, {"io", "workers", "io_thread_max_bytes"}, "/threads");
     get(*it, "io", s.io_threads, "/threads");
     get(*it, "workers", s.worker_threads, "/threads");
+    if (it->contains("io_thread_max_bytes")) {
+      std::size_t n = 0;
+      get(*it, "io_thread_max_bytes", n, "/threads");
+      c.io_thread_max_bytes = n;
+    }
   }
   if (auto it = j.find("tls"); it != j.end()) {
     only_keys(

@@ -55,6 +55,18 @@ TEST(ReceiverConfig, AppliesEveryGroup) {
   EXPECT_NO_THROW(validate(c));
 }
 
+// threads.io_thread_max_bytes (docs/RECEIVER.md): unset unless given, a count of bytes.
+TEST(ReceiverConfig, IoThreadMaxBytesIsOptional) {
+  config c;
+  apply_json(c, nlohmann::json::parse(R"({"threads": {"io": 1}})"));
+  EXPECT_FALSE(c.io_thread_max_bytes);
+  apply_json(c, nlohmann::json::parse(R"({"threads": {"io_thread_max_bytes": 4096}})"));
+  EXPECT_EQ(c.io_thread_max_bytes, 4096u);
+  EXPECT_NE(error_of({{"threads", {{"io_thread_max_bytes", "big"}}}})
+                .find("/threads/io_thread_max_bytes: wrong type"),
+            std::string::npos);
+}
+
 TEST(ReceiverConfig, ErrorsCarryIdAndPointer) {
   EXPECT_EQ(error_of({{"listen", {{"port", "x"}}}}).rfind("[apipnr.receiver.003] /listen/port", 0),
             0u);

@@ -1,8 +1,12 @@
 #include "apipnr/receiver/log.hpp"
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
+
+#include "apipnr/model/charset.hpp"
 
 namespace apipnr::receiver {
 
@@ -46,7 +50,145 @@ std::string timestamp() {
   return buf;
 }
 
+// JSON string body of `s` (without quotes), see log_line in log.hpp.
+void append_escaped(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::size_t i = 0;
+  while (i < s.size()) {
+    // Runs of plain ASCII are copied at once.
+    std::size_t j = i;
+    while (j < s.size()) {
+      const auto c = static_cast<unsigned char>(s[j]);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+      ++j;
+    }
+    out.append(s.data() + i, j - i);
+    i = j;
+    if (i == s.size()) break;
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const std::size_t n = model::utf8_sequence(s, i);
+      if (n == 0) {
+        out.append("\xEF\xBF\xBD");  // U+FFFD
+        ++i;
+      } else {
+        out.append(s.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default: {
+        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0x0f]};
+        out.append(u, sizeof u);
+      }
+    }
+    ++i;
+  }
+}
+
+void append_quoted(std::string& out, std::string_view s) {
+  out.push_back('"');
+  append_escaped(out, s);
+  out.push_back('"');
+}
+
 }  // namespace
+
+void log_line::key(std::string_view k) {
+  text_.push_back(',');
+  append_quoted(text_, k);
+  text_.push_back(':');
+}
+
+log_line& log_line::add(std::string_view k, std::string_view value) {
+  key(k);
+  append_quoted(text_, value);
+  return *this;
+}
+
+log_line& log_line::add(std::string_view k, bool value) {
+  key(k);
+  text_.append(value ? "true" : "false");
+  return *this;
+}
+
+log_line& log_line::add(std::string_view k, double value) {
+  key(k);
+  if (!std::isfinite(value)) {
+    text_.append("null");  // what nlohmann writes for NaN and infinities
+    return *this;
+  }
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value);
+  text_.append(buf, r.ptr);
+  return *this;
+}
+
+log_line& log_line::add_signed(std::string_view k, std::int64_t value) {
+  key(k);
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value);
+  text_.append(buf, r.ptr);
+  return *this;
+}
+
+log_line& log_line::add_unsigned(std::string_view k, std::uint64_t value) {
+  key(k);
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value);
+  text_.append(buf, r.ptr);
+  return *this;
+}
+
+log_line& log_line::add(std::string_view k, std::span<const std::string_view> values) {
+  key(k);
+  text_.push_back('[');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i != 0) text_.push_back(',');
+    append_quoted(text_, values[i]);
+  }
+  text_.push_back(']');
+  return *this;
+}
+
+void logger::log(log_level lvl, std::string_view event, const log_line& fields) {
+  if (!enabled(lvl)) return;
+  std::string text;
+  text.reserve(64 + event.size() + fields.text().size());
+  text.append("{\"ts\":\"");
+  text.append(timestamp());
+  text.append("\",\"level\":\"");
+  text.append(level_name(lvl));
+  text.append("\",\"event\":");
+  append_quoted(text, event);
+  text.append(fields.text());
+  text.append("}\n");
+  std::lock_guard lock(mutex_);
+  out_->write(text.data(), static_cast<std::streamsize>(text.size()));
+  out_->flush();
+}
 
 void logger::log(log_level lvl, std::string_view event, nlohmann::json fields) {
   if (!enabled(lvl)) return;

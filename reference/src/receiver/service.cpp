@@ -10,6 +10,7 @@
 #include <ctime>
 #include <optional>
 #include <set>
+#include <span>
 #include <sstream>
 
 #include "apipnr/edifact/interchange.hpp"
@@ -350,17 +351,18 @@ struct service::intake_state {
         json(transport::accepts_json(rq.accept)),
         started(rq.received == std::chrono::steady_clock::time_point{}
                     ? std::chrono::steady_clock::now()
-                    : rq.received),
-        log_fields({{"request", rq.id},
-                    {"kind", kind_labels[static_cast<std::size_t>(kd)]},
-                    {"sender_identity", rq.sender},
-                    {"bytes", rq.body.size()}}) {}
+                    : rq.received) {
+    log_fields.add("request", rq.id)
+        .add("kind", kind_labels[static_cast<std::size_t>(kd)])
+        .add("sender_identity", rq.sender)
+        .add("bytes", rq.body.size());
+  }
   std::shared_ptr<const transport::request> owner;  // keeps *req alive on the async path
   const transport::request* req;
   kind k;
   bool json;
   std::chrono::steady_clock::time_point started;
-  nlohmann::json log_fields;
+  log_line log_fields;  // the request's log line, written as the intake goes (log.hpp)
   pipeline::result r;
   bool syntax_rejected = false;
   std::string identity;
@@ -374,9 +376,7 @@ transport::response service::finish_intake(intake_state& st, response r, std::st
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
   observe(st.k, verdict, secs);
-  st.log_fields["status"] = r.status;
-  st.log_fields["verdict"] = verdict;
-  st.log_fields["latency_ms"] = secs * 1000.0;
+  st.log_fields.add("status", r.status).add("verdict", verdict).add("latency_ms", secs * 1000.0);
   log_->log(r.status >= 500 ? log_level::error : log_level::info, "intake", st.log_fields);
   return r;
 }
@@ -432,6 +432,15 @@ void service::handle_async(std::shared_ptr<const transport::request> req,
   });
 }
 
+// A small API input's whole intake is a few hundred microseconds of CPU at most and never
+// waits: the store's put_async only queues (the commit completes on the writer thread) and the
+// acknowledgement is built from memory. When the I/O threads cover every usable core, handing
+// it to a worker and back adds two context switches and no parallelism.
+bool service::runs_on_io_thread(const transport::request& req) const noexcept {
+  return opts_.io_thread_max_bytes != 0 && req.body.size() <= opts_.io_thread_max_bytes &&
+         req.method == "POST" && (req.path == "/v1/api/iapi" || req.path == "/v1/api/paxlst");
+}
+
 // Stores without an asynchronous put: the caller's thread waits for the commit.
 void message_store::put_async(store::received r, put_done done) { done(put(std::move(r))); }
 
@@ -475,15 +484,16 @@ std::optional<transport::response> service::intake_check(intake_state& st, store
   if (r.envelope.syntax == "unknown" && r.outcome == pipeline::verdict::reject) {
     syntax_rejected = true;
   }
-  log_fields["control_reference"] = r.envelope.control_reference;
-  log_fields["sender"] = r.envelope.sender;
-  log_fields["messages"] = r.envelope.messages;
+  log_fields.add("control_reference", r.envelope.control_reference)
+      .add("sender", r.envelope.sender)
+      .add("messages", r.envelope.messages);
   {
     std::set<std::string_view> ids;
     for (const auto& d : r.findings) {
       if (ids.size() < 20) ids.insert(d.id);
     }
-    log_fields["findings"] = std::vector<std::string>(ids.begin(), ids.end());
+    const std::vector<std::string_view> sorted(ids.begin(), ids.end());
+    log_fields.add("findings", std::span<const std::string_view>(sorted));
   }
 
   // Durable storage first (RCV-DUR-001); a rejected input is stored too (RCV-DUR-003).
@@ -571,11 +581,10 @@ transport::response service::acknowledge(intake_state& st,
                                  "the input could not be stored durably and is not acknowledged",
                                  req.target);
     resp.headers.emplace_back("Retry-After", "1");
-    log_fields["store_error"] = put.error().message();
+    log_fields.add("store_error", put.error().message());
     return finish(std::move(resp), "failed");
   }
-  log_fields["id"] = put->id;
-  log_fields["duplicate"] = put->duplicate;
+  log_fields.add("id", put->id).add("duplicate", put->duplicate);
   const std::string verdict(verdict_name(r.outcome));
   const std::string metric_verdict = put->duplicate ? "duplicate" : verdict;
   auto with_id = [&](response resp) {
@@ -698,7 +707,7 @@ transport::response service::acknowledge(intake_state& st,
         return finish(with_id(edifact_response(rejected ? 422 : 200, std::move(*written))),
                       metric_verdict);
       }
-      log_fields["cusres_error"] = written.error().message();
+      log_fields.add("cusres_error", written.error().message());
     }
     if (json && !rejected && cus) {
       auto written = responses::write_cusres(*cus);
@@ -769,7 +778,7 @@ transport::response service::acknowledge(intake_state& st,
   }
   auto written = responses::write_ackres(ack);
   if (!written) {
-    log_fields["ackres_error"] = written.error().message();
+    log_fields.add("ackres_error", written.error().message());
     return finish(with_id(problem_response(status == 200 ? 500 : status, "ackres-failed",
                                            "no ACKRES could be written", req.target, findings)),
                   metric_verdict);

@@ -63,6 +63,7 @@ class ReceiverService : public ::testing::Test {
     log_ = std::make_shared<logger>(log_text_, log_level::debug);
     service_options so;
     so.receiver_id = "GOVRCV";
+    so.io_thread_max_bytes = io_thread_max_bytes_;
     service_ = std::make_shared<service>(so, checker_, store_, iapi, log_);
     transport::server_options o;
     o.max_body_bytes = 256 * 1024;
@@ -93,7 +94,28 @@ class ReceiverService : public ::testing::Test {
   std::unique_ptr<transport::server> server_;
   std::unique_ptr<client> client_;
   bool with_pipeline_ = false;
+  std::size_t io_thread_max_bytes_ = 0;
 };
+
+// The same service with small API inputs handled on the HTTP server's I/O thread (what the
+// application configures when the I/O threads cover every usable CPU).
+class ReceiverServiceOnIoThread : public ReceiverService {
+ protected:
+  void SetUp() override {
+    io_thread_max_bytes_ = 4096;
+    ReceiverService::SetUp();
+  }
+};
+
+// The intake's line of one request, parsed (the line written by log_line, log.hpp).
+nlohmann::json intake_line(const std::string& logs, std::uint64_t request) {
+  std::istringstream in(logs);
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    if (j.at("event") == "intake" && j.at("request") == request) return j;
+  }
+  return {};
+}
 
 TEST_F(ReceiverService, PaxlstA1IsAcceptedAfterStorage) {
   const auto a1 = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
@@ -180,6 +202,58 @@ TEST_F(ReceiverService, IapiRequestIsAnsweredWithCusres) {
   EXPECT_NE(r.body.find("CUSRES:D:05B"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("ERP+2"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("RFF+TN:XX1232503011"), std::string::npos) << r.body;
+}
+
+TEST_F(ReceiverServiceOnIoThread, OnlySmallApiPostsRunOnTheIoThread) {
+  transport::request req;
+  req.method = "POST";
+  req.body.assign(4096, 'x');
+  for (const char* path : {"/v1/api/iapi", "/v1/api/paxlst"}) {
+    req.path = path;
+    EXPECT_TRUE(service_->runs_on_io_thread(req)) << path;
+  }
+  req.body.push_back('x');
+  EXPECT_FALSE(service_->runs_on_io_thread(req)) << "over io_thread_max_bytes";
+  req.body.resize(10);
+  for (const char* path : {"/v1/pnr/edifact", "/v1/pnr/xml", "/metrics", "/v1/messages/1"}) {
+    req.path = path;
+    EXPECT_FALSE(service_->runs_on_io_thread(req)) << path;
+  }
+  req.path = "/v1/api/iapi";
+  req.method = "GET";
+  EXPECT_FALSE(service_->runs_on_io_thread(req));
+}
+
+TEST_F(ReceiverService, NothingRunsOnTheIoThreadByDefault) {
+  transport::request req;
+  req.method = "POST";
+  req.path = "/v1/api/iapi";
+  req.body = "UNA";
+  EXPECT_FALSE(service_->runs_on_io_thread(req));
+}
+
+// On the I/O thread the intake is the same: stored before the acknowledgement, the CUSRES or
+// the receipt, one intake log line with its fields.
+TEST_F(ReceiverServiceOnIoThread, IapiAndPaxlstAreAnsweredAfterStorage) {
+  if (!with_pipeline_) GTEST_SKIP() << "needs the pipeline (extraction)";
+  auto r = post("/v1/api/iapi", read_vector("edifact/messages/iapi/y_iapi_two_passengers.edi"));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_NE(r.body.find("CUSRES:D:05B"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("ERP+2"), std::string::npos) << r.body;
+  r = post("/v1/api/paxlst", read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi"));
+  ASSERT_EQ(r.status, 202u) << r.body;
+  EXPECT_EQ(store_->size(), 2u);
+  const auto line = intake_line(log_text_.str(), 1);
+  ASSERT_TRUE(line.is_object()) << log_text_.str();
+  EXPECT_EQ(line.at("kind"), "iapi");
+  EXPECT_EQ(line.at("status"), 200);
+  EXPECT_TRUE(line.at("verdict") == "accept" || line.at("verdict") == "accept_with_warnings")
+      << line;
+  EXPECT_EQ(line.at("duplicate"), false);
+  EXPECT_TRUE(line.at("id").is_number_integer());
+  EXPECT_TRUE(line.at("latency_ms").is_number());
+  EXPECT_TRUE(line.at("findings").is_array());
+  EXPECT_EQ(line.at("sender_identity"), "XXAPI");
 }
 
 // On the iAPI channel only a request asks for a CUSRES; a close-out and the carrier's own

@@ -297,36 +297,54 @@ class session final : public session_base, public std::enable_shared_from_this<s
 
     phase_ = phase::handling;
     state_->stats.requests_in_flight.fetch_add(1);
-    net::post(state_->workers, [self = this->shared_from_this(), req] {
-      std::shared_ptr<const request> creq = req;
-      // Exactly one completion counts; a second one (a handler bug) is dropped.
-      auto once = std::make_shared<std::atomic<bool>>(false);
-      responder respond = [self, creq, once](std::function<response()> make) {
-        if (once->exchange(true)) return;
-        // Built on a worker thread: inline when completed there (handle() answered at once),
-        // else handed over, so the completing thread (the store's writer) only posts.
-        if (self->state_->workers.get_executor().running_in_this_thread()) {
-          self->complete(*creq, make);
-        } else {
-          net::post(self->state_->workers,
-                    [self, creq, make = std::move(make)] { self->complete(*creq, make); });
-        }
-      };
-      try {
-        self->state_->h->handle_async(creq, respond);
-      } catch (...) {
-        // Process edge: a handler bug must cost one request, never the process (RCV-BAD-003).
-        self->state_->stats.handler_errors.fetch_add(1);
-        respond([target = creq->target] {
-          return problem_response(500, "internal-error", "the request could not be processed",
-                                  target);
-        });
-      }
+    if (state_->h->runs_on_io_thread(*req)) {
+      // Short work the handler vouches for (http_server.hpp): no hand-off to a worker and
+      // back, the handler runs here and its completion is built on this strand.
+      return run_handler(this->shared_from_this(), std::move(req), true);
+    }
+    net::post(state_->workers, [self = this->shared_from_this(), req]() mutable {
+      run_handler(std::move(self), std::move(req), false);
     });
   }
 
-  // Runs on a worker thread: builds the response and hands it to the connection's strand.
-  void complete(const request& req, const std::function<response()>& make) {
+  static void run_handler(std::shared_ptr<session> self, std::shared_ptr<request> req,
+                          bool on_io_thread) {
+    std::shared_ptr<const request> creq = std::move(req);
+    // Exactly one completion counts; a second one (a handler bug) is dropped.
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    responder respond = [self, creq, once, on_io_thread](std::function<response()> make) {
+      if (once->exchange(true)) return;
+      if (on_io_thread) {
+        // Back to the connection's strand (also when answered at once: the write starts
+        // after handle_async returned), where the response is built and written.
+        net::post(self->stream_.get_executor(), [self, creq, make = std::move(make)] {
+          self->do_write(self->build(*creq, make));
+        });
+        return;
+      }
+      // Built on a worker thread: inline when completed there (handle() answered at once),
+      // else handed over, so the completing thread (the store's writer) only posts.
+      if (self->state_->workers.get_executor().running_in_this_thread()) {
+        self->complete(*creq, make);
+      } else {
+        net::post(self->state_->workers,
+                  [self, creq, make = std::move(make)] { self->complete(*creq, make); });
+      }
+    };
+    try {
+      self->state_->h->handle_async(creq, respond);
+    } catch (...) {
+      // Process edge: a handler bug must cost one request, never the process (RCV-BAD-003).
+      self->state_->stats.handler_errors.fetch_add(1);
+      respond([target = creq->target] {
+        return problem_response(500, "internal-error", "the request could not be processed",
+                                target);
+      });
+    }
+  }
+
+  // Runs the completion's function; a throw is answered with 500.
+  response build(const request& req, const std::function<response()>& make) {
     response res;
     try {
       res = make();
@@ -336,6 +354,12 @@ class session final : public session_base, public std::enable_shared_from_this<s
           problem_response(500, "internal-error", "the request could not be processed", req.target);
     }
     state_->stats.requests_in_flight.fetch_sub(1);
+    return res;
+  }
+
+  // Runs on a worker thread: builds the response and hands it to the connection's strand.
+  void complete(const request& req, const std::function<response()>& make) {
+    response res = build(req, make);
     net::post(stream_.get_executor(),
               [self = this->shared_from_this(), r = std::move(res)]() mutable {
                 self->do_write(std::move(r));
@@ -645,14 +669,16 @@ class server_impl final : public server {
 
 }  // namespace
 
-std::size_t default_worker_threads() noexcept {
+std::size_t usable_cpus() noexcept {
   std::size_t cpus = 0;
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = static_cast<std::size_t>(CPU_COUNT(&set));
   if (cpus == 0) cpus = std::thread::hardware_concurrency();
-  return std::max<std::size_t>(2, 2 * cpus);
+  return std::max<std::size_t>(1, cpus);
 }
+
+std::size_t default_worker_threads() noexcept { return 2 * usable_cpus(); }
 
 std::unique_ptr<server> server::create(server_options opts, std::shared_ptr<handler> h) {
   return std::make_unique<server_impl>(std::move(opts), std::move(h));

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -205,6 +207,89 @@ TEST(TransportServer, HandlerExceptionGives500AndConnectionStaysUsable) {
   EXPECT_EQ(c.request("GET", "/throw").status, 500u);
   EXPECT_EQ(c.request("GET", "/fine").status, 200u);
   EXPECT_EQ(s.srv->stats().handler_errors, 1u);
+}
+
+// Records on which thread handle_async and the completion's function ran. Paths under "/io"
+// are declared short (runs_on_io_thread); "/io/later" completes from another thread, as the
+// store's writer does; "/io/throw" throws before completing.
+class thread_handler final : public handler {
+ public:
+  std::mutex mu;
+  std::thread::id handled, built;
+  std::vector<std::thread> completers;
+  ~thread_handler() override {
+    for (auto& t : completers) t.join();
+  }
+  response handle(const request&) override { return {}; }
+  bool runs_on_io_thread(const request& req) const noexcept override {
+    return req.path.starts_with("/io");
+  }
+  void handle_async(std::shared_ptr<const request> req, responder respond) override {
+    {
+      std::lock_guard lock(mu);
+      handled = std::this_thread::get_id();
+    }
+    if (req->path == "/io/throw") throw std::runtime_error("handler bug");
+    auto make = [this, path = req->path] {
+      std::lock_guard lock(mu);
+      built = std::this_thread::get_id();
+      response r;
+      r.body = path;
+      return r;
+    };
+    if (req->path == "/io/later") {
+      std::lock_guard lock(mu);
+      completers.emplace_back([respond, make] {
+        std::this_thread::sleep_for(20ms);
+        respond(make);
+      });
+      return;
+    }
+    respond(make);
+  }
+  std::pair<std::thread::id, std::thread::id> last() {
+    std::lock_guard lock(mu);
+    return {handled, built};
+  }
+};
+
+// A request the handler declares short runs on the connection's I/O thread, and so does the
+// function that builds its response, even when another thread completes it; the others run on
+// the workers. A throw there is answered with 500 like on a worker.
+TEST(TransportServer, ShortRequestsRunOnTheIoThreadAndCompleteThere) {
+  auto o = quick();
+  o.io_threads = 1;
+  o.worker_threads = 2;
+  auto h = std::make_shared<thread_handler>();
+  auto srv = server::create(o, h);
+  std::string why;
+  ASSERT_FALSE(srv->start(why)) << why;
+  client c(srv->port());
+  ASSERT_FALSE(c.connect());
+
+  auto r = c.request("POST", "/io/now", "x");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, "/io/now");
+  const auto [io_handled, io_built] = h->last();
+  EXPECT_EQ(io_handled, io_built);
+
+  r = c.request("POST", "/io/later", "x");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, "/io/later");
+  EXPECT_EQ(h->last().first, io_handled) << "one I/O thread";
+  EXPECT_EQ(h->last().second, io_handled) << "built on the I/O thread, not the completer";
+
+  r = c.request("POST", "/worker", "x");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, "/worker");
+  EXPECT_NE(h->last().first, io_handled);
+  EXPECT_NE(h->last().second, io_handled);
+
+  EXPECT_EQ(c.request("POST", "/io/throw", "x").status, 500u);
+  EXPECT_EQ(c.request("POST", "/io/now", "x").status, 200u);
+  EXPECT_EQ(srv->stats().handler_errors, 1u);
+  EXPECT_EQ(srv->stats().requests_in_flight, 0u);
+  srv->stop();
 }
 
 TEST(TransportServer, BearerTokenRequiredExceptOnPublicPaths) {

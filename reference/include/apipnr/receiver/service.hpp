@@ -125,6 +125,12 @@ struct service_options {
   // PNR push history (push_tracker.hpp, docs/RECEIVER.md): each accepted PNRGOV push is judged
   // against the earlier pushes of its flight before it is stored. Null: no cross-push checks.
   std::shared_ptr<push_tracker> pushes;
+  // API intake (PAXLST, iAPI) whose body has at most this many bytes runs on the HTTP
+  // server's I/O thread (transport::handler::runs_on_io_thread): the check, the hand-off to
+  // the store and, after the COMMIT, the acknowledgement. 0: never, always a worker. It must
+  // stay 0 when a stage may sleep (fault injection). The application sets it
+  // (docs/RECEIVER.md "Threads").
+  std::size_t io_thread_max_bytes = 0;
 };
 
 class service final : public transport::handler {
@@ -139,6 +145,8 @@ class service final : public transport::handler {
   // RCV-DUR-001); everything else, PNR intake included, is handle().
   void handle_async(std::shared_ptr<const transport::request> req,
                     transport::responder respond) override;
+  // POST of PAXLST or iAPI of at most service_options::io_thread_max_bytes.
+  bool runs_on_io_thread(const transport::request& req) const noexcept override;
 
   // Prometheus text exposition (format 0.0.4) of everything counted so far.
   std::string metrics_text() const;

@@ -31,7 +31,8 @@
 // `max_requests_per_connection`.
 //
 // Thread safety: `handler::handle_async` is called concurrently from `worker_threads` threads
-// and must be thread-safe. server::stop() and stats() may be called from any thread; start() once.
+// (and from the I/O threads for requests the handler says `runs_on_io_thread`) and must be
+// thread-safe. server::stop() and stats() may be called from any thread; start() once.
 // Lifetime: the handler is shared with the server and must outlive stop(). Errors are returned
 // as error codes; nothing here throws except std::bad_alloc.
 #pragma once
@@ -78,6 +79,8 @@ struct auth_options {
 // one thread per core for the checks, and as many again so that a handler blocked on a commit
 // (PNR intake, an audited query) leaves the cores busy.
 std::size_t default_worker_threads() noexcept;
+// The CPUs in this process's affinity mask (hardware_concurrency() if unknown; at least 1).
+std::size_t usable_cpus() noexcept;
 
 struct server_options {
   std::string address = "127.0.0.1";
@@ -150,6 +153,15 @@ class handler {
     response r = handle(*req);
     respond([r = std::move(r)]() mutable { return std::move(r); });
   }
+  // True when handle_async() for `req` only computes for a short, bounded time and hands off
+  // (no wait, no lock held across the hand-off, no sleep). The server then calls it on the
+  // connection's I/O thread instead of a worker, and runs the function given to `respond` on
+  // that I/O thread as well: two thread hand-offs fewer per request, which is most of the
+  // context-switch cost when the I/O threads already cover every usable core
+  // (docs/PERFORMANCE.md, "iAPI CPU per request"). The I/O thread serves its other
+  // connections only between such requests, so the handler must keep them small. Called on
+  // the I/O thread for every authenticated request; must be cheap, thread-safe, not throw.
+  virtual bool runs_on_io_thread(const request& /*req*/) const noexcept { return false; }
 };
 
 // Counters of what the server did on its own (the handler counts the rest).
