@@ -187,8 +187,7 @@ inline std::string_view qualifier_of(const message::message_tree& tree,
   }
   const qualifier_pos q = table[e.matched->index];
   if (q.element == 0) return {};
-  const std::string_view raw = tree.element(i, q.element);
-  return q.component == 0 ? raw : edifact::component(raw, q.component, d);
+  return tree.component(i, q.element, q.component);
 }
 
 // Numbers the conditions shared by several programs (unit_condition::memo).
