@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "apipnr/edifact/interchange.hpp"
+
 namespace apipnr::paxlst {
 namespace {
 
@@ -64,21 +66,6 @@ std::optional<double> to_number(std::string_view s, char decimal) {
   const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
   if (r.ec != std::errc{} || r.ptr != t.data() + t.size() || v < 0) return std::nullopt;
   return v;
-}
-
-// Component n (1-based) of a raw element without release characters: edifact::component's
-// result for such an element, with no release test per byte and no call.
-inline std::string_view plain_component(std::string_view raw, std::size_t n, char sep) noexcept {
-  if (n == 0) return {};
-  const char* p = raw.data();
-  const char* const end = p + raw.size();
-  const char* start = p;
-  for (;;) {
-    while (p != end && *p != sep) ++p;
-    if (--n == 0) return {start, static_cast<std::size_t>(p - start)};
-    if (p == end) return {};
-    start = ++p;
-  }
 }
 
 // Traveller role from NAD 3035 (specs/canonical/README.md).
@@ -188,7 +175,7 @@ class extractor {
   [[gnu::always_inline]] std::string_view comp(std::size_t i, std::size_t e,
                                                std::size_t c) const noexcept {
     const auto raw = el(i, e);
-    if (plain(i)) return plain_component(raw, c, ic_.delims.component);
+    if (plain(i)) return edifact::plain_component(raw, c, ic_.delims.component);
     return edifact::component(raw, c, ic_.delims);
   }
   std::string text(std::string_view raw) const { return edifact::unescape(raw, ic_.delims); }

@@ -49,22 +49,6 @@ inline bool eq(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-// Component n (1-based) of a raw element without release characters: edifact::component's
-// result for such an element, with no release test per byte and no call (the PAXLST
-// extractor has the same helper).
-inline std::string_view plain_component(std::string_view raw, std::size_t n, char sep) noexcept {
-  if (n == 0) return {};
-  const char* p = raw.data();
-  const char* const end = p + raw.size();
-  const char* start = p;
-  for (;;) {
-    while (p != end && *p != sep) ++p;
-    if (--n == 0) return {start, static_cast<std::size_t>(p - start)};
-    if (p == end) return {};
-    start = ++p;
-  }
-}
-
 opt_string non_empty(std::string s) {
   if (s.empty()) return std::nullopt;
   return s;
@@ -133,7 +117,7 @@ class mapper {
   }
   std::string_view raw(std::uint32_t i, std::size_t n, std::size_t c) const {
     const std::string_view e = raw_el(i, n);
-    if (plain_) return plain_component(e, c, d_.component);
+    if (plain_) return edifact::plain_component(e, c, d_.component);
     return edifact::component(e, c, d_);
   }
   std::string val(std::uint32_t i, std::size_t n, std::size_t c) const {

@@ -32,6 +32,23 @@ using detail::resolved_step;
 using message::group_instance;
 using message::message_tree;
 
+// A when-condition's truth from what its targets showed: whether any was present and whether
+// any had a qualifier in the condition's values (the unit programs and the rule-by-rule
+// reference path decide it alike).
+bool decided(condition::op kind, bool any_in, bool any_present) noexcept {
+  switch (kind) {
+    case condition::op::in:
+      return any_in;
+    case condition::op::not_in:
+      return !any_in;
+    case condition::op::present:
+      return any_present;
+    case condition::op::absent:
+      return !any_present;
+  }
+  return false;
+}
+
 // A parsed date, with the time when the format has one.
 struct moment {
   model::calendar_date date;
@@ -472,17 +489,7 @@ class evaluator {
         if (in_values(qualifier(i), cond.values)) any_in = true;
       }
     }
-    switch (cond.kind) {
-      case condition::op::in:
-        return any_in;
-      case condition::op::not_in:
-        return !any_in;
-      case condition::op::present:
-        return any_present;
-      case condition::op::absent:
-        return !any_present;
-    }
-    return false;
+    return decided(cond.kind, any_in, any_present);
   }
 
   // evaluate() for one rule of a program, on the unit's targets.
@@ -717,17 +724,7 @@ class evaluator {
         if (in_values(qualifier(i), cond.values)) any_in = true;
       });
     }
-    switch (cond.kind) {
-      case condition::op::in:
-        return any_in;
-      case condition::op::not_in:
-        return !any_in;
-      case condition::op::present:
-        return any_present;
-      case condition::op::absent:
-        return !any_present;
-    }
-    return false;
+    return decided(cond.kind, any_in, any_present);
   }
 
   // ---- reporting ----------------------------------------------------------------------------
