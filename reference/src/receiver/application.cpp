@@ -289,7 +289,7 @@ int run_main(int argc, char** argv) {
                  "NAME[:ARG] inject a fault, loopback only (repeatable; replaces the file's "
                  "list): accept-all, reject-all, wrong-contrl-code[:C], drop-last-passenger, "
                  "truncate-names[:N], no-queue-ack, slow-iapi[:MS], crash-on:TEXT, "
-                 "stall-once:MS[@N]");
+                 "stall-once:MS[@N], store-resends");
   app.add_option("--amqp-url", amqp_url, "AMQP 1.0 broker, amqp://[user:pass@]host:port");
   app.add_option("--amqp-queue", amqp_queues,
                  "KIND=ADDRESS source queue, KIND paxlst|iapi|pnr_edifact|pnr_xml (repeatable)");

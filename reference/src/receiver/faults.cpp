@@ -31,6 +31,7 @@ constexpr name_entry names[] = {
     {fault_kind::slow_iapi, "slow-iapi"},
     {fault_kind::crash_on, "crash-on"},
     {fault_kind::stall_once, "stall-once"},
+    {fault_kind::store_resends, "store-resends"},
 };
 
 // A decimal number > 0 that fits; false otherwise.
@@ -177,9 +178,16 @@ class fault_store final : public message_store {
   fault_store(std::shared_ptr<message_store> inner, const fault_set& f) : inner_(std::move(inner)) {
     drop_last_ = f.find(fault_kind::drop_last_passenger) != nullptr;
     if (const fault* t = f.find(fault_kind::truncate_names)) name_length_ = t->number;
+    resends_ = f.find(fault_kind::store_resends) != nullptr;
   }
 
   boost::system::result<store::put_outcome> put(store::received r) override {
+    if (resends_) {
+      // Defeats RCV-DUP-001: with no control reference the store compares hashes only, and the
+      // counter makes every stored body (and so its hash) new.
+      r.control_reference.clear();
+      r.raw += "\n" + std::to_string(++puts_);
+    }
     for (auto& m : r.messages) {
       if (drop_last_ && m.message.type == "PAXLST" && !m.travellers.empty()) {
         m.travellers.pop_back();
@@ -237,6 +245,8 @@ class fault_store final : public message_store {
   std::shared_ptr<message_store> inner_;
   bool drop_last_ = false;
   std::uint64_t name_length_ = 0;
+  bool resends_ = false;
+  std::atomic<std::uint64_t> puts_{0};
 };
 
 // ------------------------------------------------------------------------------------------
@@ -378,7 +388,7 @@ bool parse_fault(std::string_view spec, fault& out, std::string& why) {
   if (entry == nullptr) {
     why = "unknown fault '" + std::string(name) +
           "' (accept-all, reject-all, wrong-contrl-code, drop-last-passenger, truncate-names, "
-          "no-queue-ack, slow-iapi, crash-on, stall-once)";
+          "no-queue-ack, slow-iapi, crash-on, stall-once, store-resends)";
     return false;
   }
   fault f;
@@ -390,6 +400,7 @@ bool parse_fault(std::string_view spec, fault& out, std::string& why) {
     case fault_kind::reject_all:
     case fault_kind::drop_last_passenger:
     case fault_kind::no_queue_ack:
+    case fault_kind::store_resends:
       if (has_arg) {
         why = n + " takes no argument";
         return false;
@@ -496,7 +507,8 @@ std::shared_ptr<const checker> with_faults(std::shared_ptr<const checker> inner,
 
 std::shared_ptr<message_store> with_faults(std::shared_ptr<message_store> inner,
                                            const fault_set& faults) {
-  if (faults.find(fault_kind::drop_last_passenger) || faults.find(fault_kind::truncate_names)) {
+  if (faults.find(fault_kind::drop_last_passenger) || faults.find(fault_kind::truncate_names) ||
+      faults.find(fault_kind::store_resends)) {
     return std::make_shared<fault_store>(std::move(inner), faults);
   }
   return inner;

@@ -14,6 +14,10 @@
 //   drop-last-passenger   the last traveller of each PAXLST message is not stored
 //   truncate-names[:N]    surnames (PAXLST and PNR travellers) are stored cut to N code points
 //                         (default 5)
+//   store-resends         every input is stored as new: a resend (same sender and control
+//                         reference, or same bytes) is stored a second time, its duplicate keys
+//                         made unique (control reference cleared, a counter appended to the
+//                         stored bytes); acknowledged as the reference acknowledges a new input
 //   no-queue-ack          AMQP: inputs are stored but no acknowledgement is sent on the queue
 //   slow-iapi[:MS]        each iAPI decision is answered after MS milliseconds (default 10000)
 //   crash-on:TEXT         abort() when an input contains TEXT (bytes, case-sensitive)
@@ -22,8 +26,8 @@
 //
 // The faults are decorators of the service's collaborators (service.hpp): the checker (accept-
 // all, reject-all, wrong-contrl-code, crash-on, stall-once), the store (drop-last-passenger,
-// truncate-names) and the iAPI decider (slow-iapi); no-queue-ack is an option of the AMQP
-// consumer. The service itself is unchanged, so everything else about a mutant (routes, status
+// truncate-names, store-resends) and the iAPI decider (slow-iapi); no-queue-ack is an option of the
+// AMQP consumer. The service itself is unchanged, so everything else about a mutant (routes, status
 // codes, durability order) is the reference's.
 //
 // Thread safety: the decorators are as thread-safe as what they wrap (stall-once synchronises
@@ -53,6 +57,7 @@ enum class fault_kind : std::uint8_t {
   slow_iapi,
   crash_on,
   stall_once,
+  store_resends,
 };
 
 // "accept-all", "reject-all", ... as written on the command line.

@@ -240,6 +240,24 @@ TEST(FaultStore, DropLastPassengerStoresAllButTheLastTraveller) {
   EXPECT_TRUE(stored_surnames(*st, put->id).empty());
 }
 
+// The reference answers a resend with its first copy (RCV-DUP-001); the mutant stores it again.
+TEST(FaultStore, StoreResendsStoresTheSameInputTwice) {
+  const auto base = make_memory_store();
+  auto first = base->put(paxlst_with({"ALPHA"}));
+  auto again = base->put(paxlst_with({"ALPHA"}));
+  ASSERT_TRUE(first && again);
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->id, first->id);
+
+  const auto st = with_faults(make_memory_store(), faults_of({"store-resends"}));
+  auto one = st->put(paxlst_with({"ALPHA"}));
+  auto two = st->put(paxlst_with({"ALPHA"}));
+  ASSERT_TRUE(one && two);
+  EXPECT_FALSE(two->duplicate);
+  EXPECT_NE(two->id, one->id);
+  EXPECT_EQ(stored_surnames(*st, two->id), (std::vector<std::string>{"ALPHA"}));
+}
+
 TEST(FaultStore, TruncateNamesCutsSurnamesByCodePoint) {
   const auto st = with_faults(make_memory_store(), faults_of({"truncate-names:4"}));
   auto put = st->put(paxlst_with({"O'BRIEN", "\xC3\x85STR\xC3\x96M", "LI"}));
