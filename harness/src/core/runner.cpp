@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -164,21 +165,9 @@ class query_source final : public canonical_source {
       return out;
     }
     const std::string url = q_.base_url + (id.front() == '/' ? id : "/v1/messages/" + id);
-    observation o = get_(url);
-    if (o.outcome != transport_outcome::completed) {
-      out.error = "GET " + url + ": " + outcome_name(o.outcome) + " " + o.error;
-      return out;
-    }
-    if (o.http_status != 200) {
-      out.error = "GET " + url + ": HTTP " + std::to_string(o.http_status);
-      return out;
-    }
-    auto doc = nlohmann::json::parse(o.body, nullptr, false);
-    if (doc.is_discarded()) {
-      out.error = "GET " + url + ": not JSON";
-      return out;
-    }
-    auto msg = pick_canonical(doc, q_.canonical_pointer);
+    const auto doc = get_json(url, out.error);
+    if (!doc) return out;
+    auto msg = pick_canonical(*doc, q_.canonical_pointer);
     if (!msg) {
       out.error = "GET " + url + ": no canonical message in the answer";
       return out;
@@ -197,24 +186,16 @@ class query_source final : public canonical_source {
     // Pages until next_offset is null; a receiver that keeps paging is cut off, not followed.
     for (int page = 0; page < max_pages; ++page) {
       const std::string at = offset == 0 ? url : url + "?offset=" + std::to_string(offset);
-      observation o = get_(at);
-      if (o.outcome != transport_outcome::completed) {
-        out.error = "GET " + at + ": " + outcome_name(o.outcome) + " " + o.error;
-        return out;
-      }
-      if (o.http_status != 200) {
-        out.error = "GET " + at + ": HTTP " + std::to_string(o.http_status);
-        return out;
-      }
-      const auto doc = nlohmann::json::parse(o.body, nullptr, false);
-      const auto list = doc.is_object() ? doc.find("travellers") : doc.end();
-      if (doc.is_discarded() || !doc.is_object() || list == doc.end() || !list->is_array()) {
+      const auto doc = get_json(at, out.error);
+      if (!doc) return out;
+      const auto list = doc->is_object() ? doc->find("travellers") : doc->end();
+      if (!doc->is_object() || list == doc->end() || !list->is_array()) {
         out.error = "GET " + at + ": no `travellers` array in the answer";
         return out;
       }
       count += list->size();
-      const auto next = doc.find("next_offset");
-      if (next == doc.end() || next->is_null()) {
+      const auto next = doc->find("next_offset");
+      if (next == doc->end() || next->is_null()) {
         out.count = count;
         return out;
       }
@@ -229,6 +210,25 @@ class query_source final : public canonical_source {
   }
 
  private:
+  // The JSON document a GET of `url` answers with 200; nullopt with `error` set otherwise.
+  std::optional<nlohmann::json> get_json(const std::string& url, std::string& error) const {
+    const observation o = get_(url);
+    if (o.outcome != transport_outcome::completed) {
+      error = "GET " + url + ": " + outcome_name(o.outcome) + " " + o.error;
+      return std::nullopt;
+    }
+    if (o.http_status != 200) {
+      error = "GET " + url + ": HTTP " + std::to_string(o.http_status);
+      return std::nullopt;
+    }
+    auto doc = nlohmann::json::parse(o.body, nullptr, false);
+    if (doc.is_discarded()) {
+      error = "GET " + url + ": not JSON";
+      return std::nullopt;
+    }
+    return doc;
+  }
+
   static constexpr int max_pages = 1000;
   query_options q_;
   http_get get_;

@@ -36,16 +36,12 @@
 #include <utility>
 #include <vector>
 
+#include "proton_internal.hpp"
+
 namespace apipnr::harness {
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-std::string text_of(const proton::message_id& id) {
-  if (id.empty()) return {};
-  if (id.type() == proton::STRING) return proton::get<std::string>(id);
-  return proton::to_string(id);
-}
 
 std::string text_of(const proton::scalar& v) {
   if (v.type() == proton::STRING) return proton::get<std::string>(v);
@@ -283,14 +279,8 @@ struct amqp_transport::impl final : proton::messaging_handler {
       std::lock_guard lock(mutex_);
       if (generation != generation_) return;
     }
-    proton::connection_options co;
-    if (!url_.user.empty()) {
-      co.user(url_.user);
-      co.password(url_.password);
-      co.sasl_allow_insecure_mechs(true);  // PLAIN on loopback (RABBITMQ.md)
-    }
     event_generation_ = generation;
-    connection_ = container_.connect(url_.address(), co);
+    connection_ = container_.connect(url_.address(), detail::connection_options_for(url_));
   }
 
   // Closes an abandoned attempt; its later events no longer match connection_ and are ignored.
@@ -386,7 +376,7 @@ struct amqp_transport::impl final : proton::messaging_handler {
   }
 
   void on_message(proton::delivery&, proton::message& m) override {
-    const std::string id = text_of(m.correlation_id());
+    const std::string id = detail::id_text(m.correlation_id());
     observation o;
     o.outcome = transport_outcome::completed;
     o.content_type = m.content_type();
@@ -399,7 +389,7 @@ struct amqp_transport::impl final : proton::messaging_handler {
     } else if (!body.empty()) {
       o.body = proton::to_string(body);
     }
-    o.headers["message-id"] = text_of(m.id());
+    o.headers["message-id"] = detail::id_text(m.id());
     if (!m.subject().empty()) o.headers["subject"] = m.subject();
     if (!m.properties().empty()) {
       std::map<std::string, proton::scalar> props;

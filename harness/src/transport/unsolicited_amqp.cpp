@@ -34,17 +34,12 @@
 
 #include "apipnr/harness/transport_amqp.hpp"
 #include "carrier_inbox_internal.hpp"
+#include "proton_internal.hpp"
 
 namespace apipnr::harness {
 namespace {
 
 constexpr std::size_t max_message_bytes = 1 << 20;  // as the HTTP listener's body limit
-
-std::string id_text(const proton::message_id& id) {
-  if (id.empty()) return {};
-  if (id.type() == proton::STRING) return proton::get<std::string>(id);
-  return proton::to_string(id);
-}
 
 class amqp_simulator final : public carrier_simulator, proton::messaging_handler {
  public:
@@ -120,13 +115,7 @@ class amqp_simulator final : public carrier_simulator, proton::messaging_handler
   // ---- event thread -------------------------------------------------------------------------
 
   void connect() {
-    proton::connection_options co;
-    if (!url_.user.empty()) {
-      co.user(url_.user);
-      co.password(url_.password);
-      co.sasl_allow_insecure_mechs(true);  // PLAIN on loopback (RABBITMQ.md)
-    }
-    connection_ = container_.connect(url_.address(), co);
+    connection_ = container_.connect(url_.address(), detail::connection_options_for(url_));
   }
 
   void on_connection_open(proton::connection& c) override {
@@ -178,8 +167,8 @@ class amqp_simulator final : public carrier_simulator, proton::messaging_handler
         r.durable(true);
         r.content_type("application/edifact");
         r.subject("CUSRES");
-        const std::string corr =
-            m.correlation_id().empty() ? id_text(m.id()) : id_text(m.correlation_id());
+        const std::string corr = m.correlation_id().empty() ? detail::id_text(m.id())
+                                                            : detail::id_text(m.correlation_id());
         if (!corr.empty()) r.correlation_id(corr);
         r.body(proton::binary(ack.begin(), ack.end()));
         send(reply_to, std::move(r));
