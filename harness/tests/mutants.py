@@ -60,7 +60,7 @@ def receiver(exe, src, work, name, leg, faults=(), amqp_url=None):
     return r
 
 
-def write_target(path, base, leg, mutant, name=None, amqp_url=None):
+def write_target(path, base, leg, mutant, name=None, amqp_url=None, fixtures=None):
     t = {
         "name": "reference receiver (mutants)",
         "transport": "http",
@@ -74,6 +74,10 @@ def write_target(path, base, leg, mutant, name=None, amqp_url=None):
         "timeouts": {"connect_ms": 2000, "response_ms": 30000},
         "acknowledgement": "synchronous",
     }
+    if fixtures:
+        # The receiver loaded the corpus fixtures (e2e_support.receiver): declared, the cases that
+        # require them (iAPI watchlist decisions, iapi-sequences) run in every leg too.
+        t["fixtures"] = fixtures
     if (mutant or {}).get("query", leg.get("query")):
         # The reference's GET /v1/messages/{id} wraps each canonical message (docs/STORE.md).
         t["query"] = {"base_url": base, "canonical_pointer": "/messages/0/canonical"}
@@ -316,6 +320,7 @@ def main():
 
 
 def run_legs(harness, receiver_exe, src, work, spec, mutants, cases, known, mq, failures, table):
+    fixtures = e2e_support.fixture_hashes(src)
     for leg_name, leg in spec["legs"].items():
         leg_mutants = [m for m in mutants if m["leg"] == leg_name]
         if not leg_mutants:
@@ -332,7 +337,7 @@ def run_legs(harness, receiver_exe, src, work, spec, mutants, cases, known, mq, 
                 r = receiver(receiver_exe, src, work, name, leg, amqp_url=url)
                 try:
                     target = os.path.join(work, name + "-target.json")
-                    write_target(target, r.base, leg, m, name, url)
+                    write_target(target, r.base, leg, m, name, url, fixtures)
                     base, _, took = run_harness(harness, src, work, name, target, selection,
                                                 jobs)
                 finally:
@@ -356,7 +361,7 @@ def run_legs(harness, receiver_exe, src, work, spec, mutants, cases, known, mq, 
             r = receiver(receiver_exe, src, work, name, leg, m["faults"], url)
             try:
                 target = os.path.join(work, name + "-target.json")
-                write_target(target, r.base, leg, m, name, url)
+                write_target(target, r.base, leg, m, name, url, fixtures)
                 got, order, took = run_harness(harness, src, work, name, target, selection, jobs)
             finally:
                 status = r.stop()
@@ -381,7 +386,7 @@ def run_legs(harness, receiver_exe, src, work, spec, mutants, cases, known, mq, 
                         r2 = receiver(receiver_exe, src, work, rname, leg, amqp_url=url)
                         try:
                             target = os.path.join(work, rname + "-target.json")
-                            write_target(target, r2.base, leg, m, rname, url)
+                            write_target(target, r2.base, leg, m, rname, url, fixtures)
                             again, _, _ = run_harness(harness, src, work, rname, target,
                                                       profile_flags(selection) +
                                                       sum((["--run", c] for c in later), []),
