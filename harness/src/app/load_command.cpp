@@ -382,18 +382,20 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
       for (const auto& e : errors) std::cerr << to_string(e) << "\n";
       return 2;
     }
+    // The same mapping from the target file as every other HTTP client of the harness
+    // (http_options_for), so that a TLS or authentication setting cannot be honoured by the
+    // run and forgotten by the load engine.
+    const http_options h = http_options_for(*tgt);
     http.urls = tgt->endpoints;
-    if (tgt->auth.kind == auth_kind::bearer) http.bearer_token = tgt->auth.token;
-    if (tgt->auth.kind == auth_kind::basic) {
-      http.basic_user = tgt->auth.username;
-      http.basic_password = tgt->auth.password;
-    }
-    http.ca_file = tgt->tls.ca_file;
-    http.client_cert_file = tgt->tls.client_cert;
-    http.client_key_file = tgt->tls.client_key;
-    http.server_name = tgt->tls.server_name;
-    http.verify_peer = !tgt->tls.insecure_skip_verify;
-    http.connect_timeout = tgt->timeouts.connect;
+    http.bearer_token = h.bearer_token;
+    http.basic_user = h.basic_user;
+    http.basic_password = h.basic_password;
+    http.ca_file = h.ca_file;
+    http.client_cert_file = h.client_cert_file;
+    http.client_key_file = h.client_key_file;
+    http.server_name = h.server_name;
+    http.verify_peer = h.verify_peer;
+    http.connect_timeout = h.connect_timeout;
     for (auto& msg : messages)
       if (auto it = tgt->content_types.find(msg.kind); it != tgt->content_types.end())
         msg.content_type = it->second;
@@ -481,15 +483,9 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
   // Nothing lost, part two: acknowledged messages can be read back from the query interface.
   std::uint64_t queried = 0, found = 0;
   if (c.verify_query > 0 && tgt && !tgt->query.base_url.empty()) {
-    http_options ho;
-    ho.ca_file = http.ca_file;
-    ho.client_cert_file = http.client_cert_file;
-    ho.client_key_file = http.client_key_file;
-    ho.verify_peer = http.verify_peer;
-    ho.bearer_token = http.bearer_token;
-    ho.basic_user = http.basic_user;
-    ho.basic_password = http.basic_password;
-    http_transport q(ho);
+    // http_options_for: the query client also sends the target's tls.server_name and keeps its
+    // timeouts (the copy made here by hand before had lost both).
+    http_transport q(http_options_for(*tgt));
     std::string base = tgt->query.base_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     for (const auto& loc : result->locations) {
