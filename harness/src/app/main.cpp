@@ -317,6 +317,14 @@ void print_summary(const ah::run_results& r, const std::filesystem::path& dir) {
   for (const auto& c : r.cases)
     if (ah::is_failure(c.verdict) || ah::is_error(c.verdict))
       std::cout << "  " << ah::to_string(c.verdict) << "  " << c.id << "  " << c.reason << "\n";
+  std::size_t unread = 0;
+  for (const auto& c : r.cases)
+    if (c.data_check == "not_assessed" && ah::is_pass(c.verdict)) ++unread;
+  if (unread != 0)
+    std::cout << "stored data not read back (target data source: "
+              << (r.manifest.data_source.empty() ? "none" : r.manifest.data_source)
+              << "): " << unread
+              << " passing case(s) judged on their acknowledgement only (docs/QUERY-CONTRACT.md)\n";
   if (r.compliance != ah::compliance::not_assessed)
     std::cout << "compliance: " << ah::to_string(r.compliance) << "\n";
   if (r.score) std::cout << "score: " << *r.score << "\n";
@@ -625,7 +633,9 @@ int cmd_run(const cli& c) {
   }
 
   std::unique_ptr<ah::canonical_source> source;
+  m.data_source = "none";
   if (!t.query.export_file.empty()) {
+    m.data_source = "export";
     source = ah::make_export_source(t.query.export_file);
   } else if (!t.query.base_url.empty()) {
 #ifdef APIPNR_HARNESS_HAVE_HTTP
@@ -633,6 +643,7 @@ int cmd_run(const cli& c) {
     auto query_transport = std::make_shared<ah::http_transport>(ah::http_options_for(t));
     source = ah::make_query_source(
         t.query, [query_transport](const std::string& url) { return query_transport->get(url); });
+    m.data_source = "query";
 #endif
   }
 

@@ -238,6 +238,7 @@ nlohmann::json to_json(const case_result& c) {
                       {"reason", c.reason},
                       {"duration_ms", c.duration_ms}};
   if (!c.skip_reason.empty()) j["skip_reason"] = c.skip_reason;
+  if (!c.data_check.empty()) j["data_check"] = c.data_check;
   auto& diffs = j["differences"] = nlohmann::json::array();
   for (const auto& d : c.differences)
     diffs.push_back(
@@ -295,6 +296,7 @@ nlohmann::json to_json(const run_results& r) {
                    {"target_name", m.target_name},
                    {"transport", m.transport},
                    {"insecure_tls", m.insecure_tls},
+                   {"data_source", m.data_source},
                    {"seed", m.seed},
                    {"started", m.started},
                    {"ended", m.ended},
@@ -370,6 +372,7 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
     r.manifest.target_name = m.value("target_name", "");
     r.manifest.transport = m.value("transport", "");
     r.manifest.insecure_tls = m.value("insecure_tls", false);
+    r.manifest.data_source = m.value("data_source", "");
     r.manifest.seed = m.value("seed", std::uint64_t{0});
     r.manifest.started = m.value("started", "");
     r.manifest.ended = m.value("ended", "");
@@ -413,6 +416,7 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
       c.actual = cj.value("actual", "");
       c.reason = cj.value("reason", "");
       c.duration_ms = cj.value("duration_ms", 0.0);
+      c.data_check = cj.value("data_check", "");
       for (const auto& d : cj.value("differences", nlohmann::json::array()))
         c.differences.push_back({d.value("pointer", ""), d.value("kind", ""),
                                  d.value("expected", ""), d.value("actual", "")});

@@ -496,10 +496,13 @@ std::vector<case_result> run_cases(const std::vector<selected_case>& selection, 
     const bool all_completed =
         std::all_of(observed.begin(), observed.end(),
                     [](const observation& o) { return o.outcome == transport_outcome::completed; });
-    if (source != nullptr && all_completed && sequence_complete && spec.expect.stored_travellers &&
-        spec.expect.result == vectors::outcome::accept) {
+    const bool wants_travellers =
+        spec.expect.stored_travellers && spec.expect.result == vectors::outcome::accept;
+    bool travellers_unsupported = false;
+    if (source != nullptr && all_completed && sequence_complete && wants_travellers) {
       const auto counted = source->stored_travellers(*spec.expect.stored_travellers);
-      data.travellers_checked = true;
+      travellers_unsupported = counted.unsupported;
+      data.travellers_checked = !counted.unsupported;
       data.travellers_count = counted.count;
       data.travellers_error = counted.error;
     }
@@ -524,6 +527,13 @@ std::vector<case_result> run_cases(const std::vector<selected_case>& selection, 
         if (data.found && wants_canonical && opts.diff)
           data.differences = opts.diff(data.expected, data.actual);
       }
+    }
+    // Said per case, so that a pass resting on the acknowledgement alone (no read-back) is
+    // never mistaken in the evidence for one whose stored data was compared.
+    if (all_completed && sequence_complete && (wants_canonical || wants_set || wants_travellers)) {
+      const bool assessed = ((!wants_canonical && !wants_set) || data.checked) &&
+                            (!wants_travellers || (source != nullptr && !travellers_unsupported));
+      r.data_check = assessed ? "checked" : "not_assessed";
     }
     if (!sequence) {
       auto j = judge(spec, observed, classified, data, opts.judge);

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "apipnr/harness/results.hpp"
 #include "test_support_internal.hpp"
 
 namespace apipnr::harness {
@@ -173,6 +174,61 @@ TEST(HarnessRunner, ExportFileGivesDataFidelity) {
   ASSERT_FALSE(r.differences.empty());
   EXPECT_EQ(r.differences[0].pointer, "/travellers/0/surname");
   std::filesystem::remove(file);
+}
+
+// The evidence says per case whether stored data was read back: a pass without a query
+// interface or export rests on the acknowledgement alone and is marked so; a case that expects
+// no stored data carries no mark; a flight count through an export (which has no flight query)
+// is not assessed rather than failed.
+TEST(HarnessRunner, DataCheckSaysWhetherStoredDataWasReadBack) {
+  const vectors::case_spec* acc = nullptr;
+  const vectors::case_spec* rej = nullptr;
+  const vectors::case_spec* counted = nullptr;
+  for (const auto& c : corpus().cases) {
+    if (c.retired) continue;
+    if (!acc && !c.expect.canonical.empty() && c.parts.empty() && c.steps.empty() &&
+        !c.expect.stored_travellers)
+      acc = &c;
+    if (!rej && c.expect.result == vectors::outcome::reject && c.parts.empty() && c.steps.empty())
+      rej = &c;
+    if (!counted && c.expect.stored_travellers && c.expect.result == vectors::outcome::accept)
+      counted = &c;
+  }
+  ASSERT_TRUE(acc && rej && counted);
+  auto run = [](const vectors::case_spec* c, canonical_source* src) {
+    std::vector<selected_case> sel{{c, true, ""}};
+    return run_cases(sel, http_target(),
+                     [] { return std::make_unique<fixed_transport>(answered(202)); },
+                     classify_by_status, src, {})[0];
+  };
+  auto blind = run(acc, nullptr);
+  EXPECT_EQ(blind.verdict, verdict::pass) << blind.reason;
+  EXPECT_EQ(blind.data_check, "not_assessed");
+  EXPECT_EQ(run(rej, nullptr).data_check, "");
+
+  auto file =
+      std::filesystem::temp_directory_path() / ("hcore-datacheck-" + std::to_string(::getpid()));
+  std::ifstream in(acc->canonical_path());
+  auto msg = nlohmann::json::parse(in);
+  msg["x_correlation_id"] = "run/" + acc->id + "/1";
+  std::ofstream(file) << msg.dump() << "\n";
+  auto src = make_export_source(file);
+  auto seen = run(acc, src.get());
+  EXPECT_EQ(seen.verdict, verdict::pass) << seen.reason;
+  EXPECT_EQ(seen.data_check, "checked");
+  // A stored-traveller count through an export: not assessed, not fail_data.
+  auto src2 = make_export_source(file);
+  auto c = run(counted, src2.get());
+  EXPECT_NE(c.verdict, verdict::fail_data) << c.reason;
+  EXPECT_EQ(c.data_check, "not_assessed");
+  std::filesystem::remove(file);
+  // And the mark survives the results file.
+  run_results rr;
+  rr.manifest.data_source = "none";
+  rr.cases = {blind};
+  const auto j = to_json(rr);
+  EXPECT_EQ(j["manifest"]["data_source"], "none");
+  EXPECT_EQ(j["cases"][0]["data_check"], "not_assessed");
 }
 
 TEST(HarnessRunner, QuerySourceUsesMessageIdAndPicksCanonical) {

@@ -562,6 +562,26 @@ std::string render_one(const json& r, const html_options& opts) {
                         ? ""
                         : " (" + h(str(m, "transport")) +
                               (flag(m, "insecure_tls") ? ", TLS verification OFF" : "") + ")"));
+  // How stored data was read back: a pass without read-back rests on the acknowledgement
+  // alone, which a reader of the evidence must be able to see (docs/QUERY-CONTRACT.md).
+  if (const std::string ds = str(m, "data_source"); !ds.empty()) {
+    std::size_t checked = 0, unread = 0;
+    for (const auto& c : cases) {
+      const std::string dc = str(c, "data_check");
+      if (dc == "checked") ++checked;
+      if (dc == "not_assessed" &&
+          (str(c, "verdict") == "pass" || str(c, "verdict") == "pass_non_strict"))
+        ++unread;
+    }
+    const std::string how = ds == "query"    ? "query interface"
+                            : ds == "export" ? "export file"
+                                             : "none (the target offers no read-back)";
+    fact(out, "Stored data read back",
+         h(how) + ": " + std::to_string(checked) + " case(s) compared" +
+             (unread != 0 ? "; <strong>" + std::to_string(unread) +
+                                " passing case(s) judged on their acknowledgement only</strong>"
+                          : std::string()));
+  }
   fact(out, "Date",
        or_none(str(m, "started")) + (str(m, "ended").empty() ? "" : " to " + h(str(m, "ended"))));
   fact(out, "Harness version", or_none(str(m, "harness_version")));

@@ -50,6 +50,9 @@ struct run_manifest {
   std::string target_name;
   std::string transport;  // "http" | "amqp"
   bool insecure_tls = false;
+  // How stored data is read back (docs/QUERY-CONTRACT.md): "query" (target query.base_url),
+  // "export" (query.export_file) or "none"; empty in results written before it existed.
+  std::string data_source;
   std::uint64_t seed = 0;
   std::string started;  // RFC 3339 UTC
   std::string ended;
@@ -119,6 +122,12 @@ struct case_result {
   std::vector<exchange_record> exchanges;
   std::vector<step_result> steps;  // sequence cases only; empty otherwise
   double duration_ms = 0;
+  // Whether what the receiver stored was read back for the case's data expectations
+  // (expect.canonical, an incomplete set, expect.stored_travellers): "checked", or
+  // "not_assessed" when the target offers no way to read it (no query interface or export,
+  // or an export for a flight count). Empty: the case expects no stored data, or its answers
+  // did not complete. A pass with "not_assessed" rests on the acknowledgement alone.
+  std::string data_check;
 };
 
 enum class requirement_status : std::uint8_t {

@@ -54,6 +54,9 @@ struct data_lookup {
 struct travellers_lookup {
   std::optional<std::uint64_t> count;  // nullopt: not answered (error says why)
   std::string error;
+  // The source has no flight query at all (an export file): the count is not assessed, which
+  // is not the receiver's failure.
+  bool unsupported = false;
 };
 
 // Where the harness reads what the receiver understood. Called in phase 2, from one thread.
@@ -67,7 +70,7 @@ class canonical_source {
   // How many travellers the receiver holds for a flight (GET <base>/v1/flights/{carrier}/
   // {number}/{date}/travellers, every page). A source without a flight query says so.
   virtual travellers_lookup stored_travellers(const vectors::stored_travellers_expectation&) {
-    return {std::nullopt, "this canonical source has no flight query"};
+    return {std::nullopt, "this canonical source has no flight query", true};
   }
 };
 
