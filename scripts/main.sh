@@ -273,7 +273,7 @@ out, expectations, legs = sys.argv[1], sys.argv[2], sys.argv[3:]
 data = json.load(open(expectations))
 known_http = data["known_failures"]
 known_amqp = {**known_http, **data.get("known_failures_amqp", {})}
-total, lines = {}, []
+total, lines, data = {}, [], {}
 for leg in legs:
     res = json.load(open(f"{out}/{leg}/results.json"))
     for c in res["cases"]:
@@ -281,12 +281,17 @@ for leg in legs:
         if v == "skipped":
             continue
         total[v] = total.get(v, 0) + 1
+        if c.get("data_check"):
+            data[c["data_check"]] = data.get(c["data_check"], 0) + 1
         if v not in ("pass", "pass_non_strict", "informational"):
             why = (known_amqp if leg.endswith("-amqp") else known_http).get(c["id"])
             lines.append(f"  {leg}: {v} {c['id']}: "
                          + (f"known: {why}" if why else "UNEXPECTED: " + c.get("reason", "")))
 print(f"total judged {sum(total.values())}: "
       + " ".join(f"{k}={v}" for k, v in sorted(total.items())))
+# Stored data read back through the query interface (docs/QUERY-CONTRACT.md) and compared.
+print(f"stored data: {data.get('checked', 0)} case(s) read back and compared, "
+      f"{data.get('not_assessed', 0)} not read back")
 for line in lines:
     print(line)
 PY
