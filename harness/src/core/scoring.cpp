@@ -41,12 +41,18 @@ void roll_up(run_results& r, const vectors::catalogue& cat, const tender_profile
   r.mandatory_unproven.clear();
   double judged_weight = 0, passed_weight = 0;
   std::map<std::string, group_rollup> groups;
+  // Passing cases whose stored data was not read back (data_check not_assessed: the target has
+  // no query interface or export): their pass rests on the acknowledgement alone.
+  std::map<std::string, bool> unread;
+  for (const auto& c : r.cases)
+    if (c.data_check == "not_assessed" && is_pass(c.verdict)) unread[c.id] = true;
   for (auto& q : reqs) {
-    bool any_fail = false, any_error = false, any_pass = false;
+    bool any_fail = false, any_error = false, any_pass = false, any_unread = false;
     for (const auto& e : q.cases) {
       any_fail = any_fail || is_failure(e.verdict);
       any_error = any_error || is_error(e.verdict);
       any_pass = any_pass || is_pass(e.verdict);
+      any_unread = any_unread || unread.count(e.id) != 0;
     }
     q.status = any_fail    ? requirement_status::failed
                : any_error ? requirement_status::errored
@@ -56,8 +62,11 @@ void roll_up(run_results& r, const vectors::catalogue& cat, const tender_profile
       q.weight = weight_for(*tender, q.group);
       q.mandatory = is_mandatory(*tender, q.id, q.group);
       if (q.mandatory && q.status == requirement_status::failed) r.mandatory_failed.push_back(q.id);
+      // A mandatory requirement one of whose cases expects stored data that was never read
+      // back is not demonstrated: the tender asked for the data, not only for an answer.
       if (q.mandatory &&
-          (q.status == requirement_status::errored || q.status == requirement_status::untested))
+          (q.status == requirement_status::errored || q.status == requirement_status::untested ||
+           (q.status == requirement_status::passed && any_unread)))
         r.mandatory_unproven.push_back(q.id);
     }
     if (q.status != requirement_status::untested) {

@@ -91,5 +91,26 @@ TEST(HarnessScoring, MandatoryNotDemonstratedIsIncompleteWithoutWeightsNoScore) 
   EXPECT_EQ(r.compliance, compliance::compliant);
 }
 
+// A pass whose stored data was not read back (no query interface or export) does not
+// demonstrate a mandatory requirement: compliance is incomplete, the requirement is listed.
+TEST(HarnessScoring, MandatoryPassWithoutReadBackIsNotDemonstrated) {
+  auto r = sample();
+  r.cases[0].data_check = "not_assessed";  // c/1, SYN-A
+  tender_profile t;
+  t.mandatory = {"SYN-A"};
+  roll_up(r, cat(), &t);
+  EXPECT_EQ(r.requirements[0].status, requirement_status::passed);
+  EXPECT_EQ(r.compliance, compliance::incomplete);
+  EXPECT_EQ(r.mandatory_unproven, (std::vector<std::string>{"SYN-A"}));
+  r.cases[0].data_check = "checked";
+  roll_up(r, cat(), &t);
+  EXPECT_EQ(r.compliance, compliance::compliant);
+  // A failing case with unread data still fails the requirement (non_compliant decides).
+  r.cases[0].data_check = "not_assessed";
+  r.cases[1].verdict = verdict::fail_data;
+  roll_up(r, cat(), &t);
+  EXPECT_EQ(r.compliance, compliance::non_compliant);
+}
+
 }  // namespace
 }  // namespace apipnr::harness
