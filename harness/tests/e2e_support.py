@@ -23,6 +23,14 @@ def fail(msg):
     sys.exit(1)
 
 
+def report(problems):
+    """Prints each problem and a last line (ok / N problem(s)); the script's exit status."""
+    for p in problems:
+        print("PROBLEM:", p)
+    print("ok" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
 def remaining():
     left = _deadline - time.monotonic()
     if left <= 0:

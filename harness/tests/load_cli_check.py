@@ -13,6 +13,8 @@ import sys
 
 import jsonschema
 
+import e2e_support
+
 
 def main():
     harness, src, work = sys.argv[1:4]
@@ -70,10 +72,7 @@ def main():
     res = subprocess.run([harness, "load", "--null-endpoint"], capture_output=True, text=True)
     if res.returncode != 2 or "apipnr.harness.001" not in res.stderr:
         problems.append(f"usage error: exit {res.returncode}: {res.stderr[:200]}")
-    for p in problems:
-        print("PROBLEM:", p)
-    print("ok" if not problems else f"{len(problems)} problem(s)")
-    return 1 if problems else 0
+    return e2e_support.report(problems)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 
+import e2e_support
+
 STALL_MS = 2000
 
 
@@ -93,10 +95,7 @@ def main():
     # provided enough requests ran for four to be under 1 %.
     if cl["ok"] >= 500 and c["p99_ms"] >= 0.5 * STALL_MS:
         problems.append(f"closed model p99 {c['p99_ms']:.1f} ms: expected it to hide the stall")
-    for p in problems:
-        print("PROBLEM:", p)
-    print("ok" if not problems else f"{len(problems)} problem(s)")
-    return 1 if problems else 0
+    return e2e_support.report(problems)
 
 
 if __name__ == "__main__":

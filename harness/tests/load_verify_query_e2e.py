@@ -66,10 +66,7 @@ def main():
         problems.append("the reference's acknowledged messages were not all found")
     if runs["nowhere"].get("query", {}).get("found") != 0:
         problems.append("messages were 'found' under a base URL that serves nothing")
-    for p in problems:
-        print("PROBLEM:", p)
-    print("ok" if not problems else f"{len(problems)} problem(s)")
-    return 1 if problems else 0
+    return e2e_support.report(problems)
 
 
 if __name__ == "__main__":
