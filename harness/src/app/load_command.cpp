@@ -23,6 +23,7 @@
 #include "apipnr/harness/tender.hpp"
 #include "apipnr/harness/transport_http.hpp"
 #include "apipnr_harness_build_info.hpp"
+#include "queryable_probe.hpp"
 #ifdef APIPNR_HARNESS_HAVE_AMQP
 #include "apipnr/harness/transport_amqp.hpp"
 #endif
@@ -68,6 +69,10 @@ constexpr const char* load_usage =
     "  --tender FILE          judge its performance_targets; --performance-target ID takes\n"
     "                         rate, duration, model and kind from that target\n"
     "  --verify-query N       look up to N acknowledged messages up in the query interface\n"
+    "                         (after the run), and measure acknowledged -> queryable on a\n"
+    "                         sample of them during the run\n"
+    "  --queryable-timeout-ms N  how long a sampled message may take to become queryable\n"
+    "                         (default 10000)\n"
     "  --stall-once N:MS      (--null-endpoint) the N-th request stalls the endpoint MS ms\n"
     "  --report-dir DIR       results.json + report.html (default reports/<run-id>)\n"
     "  --run-id ID  --allow-insecure  --quiet\n";
@@ -87,6 +92,7 @@ struct load_cli {
   unsigned interval_ms = 1000;
   double lag_threshold_ms = 2, calibrate_s = 2, held_p99_ms = 0;
   std::size_t verify_query = 0;
+  unsigned queryable_timeout_ms = 10000;
   std::optional<std::pair<std::uint64_t, unsigned>> stall;
 };
 
@@ -171,7 +177,7 @@ load_cli parse(const std::vector<std::string>& a) {
       else
         throw load_usage_error{"--model must be open or closed"};
     } else if (f == "--connections" || f == "--threads" || f == "--timeout-ms" ||
-               f == "--interval-ms" || f == "--verify-query") {
+               f == "--interval-ms" || f == "--verify-query" || f == "--queryable-timeout-ms") {
       const double d = number(f, value(i));
       if (d != std::floor(d) || d > 1e6) throw load_usage_error{f + " needs a whole number"};
       const auto n = static_cast<unsigned>(d);
@@ -180,6 +186,7 @@ load_cli parse(const std::vector<std::string>& a) {
       if (f == "--timeout-ms") c.timeout_ms = n;
       if (f == "--interval-ms") c.interval_ms = n;
       if (f == "--verify-query") c.verify_query = n;
+      if (f == "--queryable-timeout-ms") c.queryable_timeout_ms = n;
     } else if (f == "--held-p99-ms") {
       c.held_p99_ms = number(f, value(i));
     } else if (f == "--lag-threshold-ms") {
@@ -448,6 +455,26 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
     cal = calibrate(c.connections, c.threads, c.calibrate_s);
   }
 
+  // The query interface's URL of an answer's Location (relative: under query.base_url).
+  const std::string query_base = [&] {
+    std::string b = tgt ? tgt->query.base_url : std::string();
+    while (!b.empty() && b.back() == '/') b.pop_back();
+    return b;
+  }();
+  auto query_url = [query_base](const std::string& loc) {
+    return loc.rfind("http", 0) == 0 ? loc : query_base + (loc.front() == '/' ? "" : "/") + loc;
+  };
+  // Acknowledged -> queryable on a sample, during the run (HTTP answers carry the Location).
+  std::unique_ptr<queryable_probe> probe;
+  if (c.verify_query > 0 && !query_base.empty() && tgt->transport != transport_kind::amqp) {
+    probe = std::make_unique<queryable_probe>(http_options_for(*tgt), query_url,
+                                              std::chrono::milliseconds(c.queryable_timeout_ms));
+    o.on_location = [p = probe.get()](const std::string& loc,
+                                      std::chrono::steady_clock::time_point at) {
+      p->offer(loc, at);
+    };
+  }
+
   m.started = now_rfc3339();
   std::optional<load_result> result;
   if (tgt && tgt->transport == transport_kind::amqp) {
@@ -473,6 +500,8 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
     result = run_http_load(http, messages, o, error);
   }
   m.ended = now_rfc3339();
+  std::optional<queryable_summary> queryable;
+  if (probe) queryable = probe->finish();
   if (!c.quiet && ::isatty(2)) std::fputc('\n', stderr);
   if (!result) {
     std::cerr << error << "\n";
@@ -482,17 +511,13 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
 
   // Nothing lost, part two: acknowledged messages can be read back from the query interface.
   std::uint64_t queried = 0, found = 0;
-  if (c.verify_query > 0 && tgt && !tgt->query.base_url.empty()) {
+  if (c.verify_query > 0 && !query_base.empty()) {
     // http_options_for: the query client also sends the target's tls.server_name and keeps its
     // timeouts (the copy made here by hand before had lost both).
     http_transport q(http_options_for(*tgt));
-    std::string base = tgt->query.base_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
     for (const auto& loc : result->locations) {
-      const std::string url =
-          loc.rfind("http", 0) == 0 ? loc : base + (loc.front() == '/' ? "" : "/") + loc;
       ++queried;
-      const auto obs = q.get(url);
+      const auto obs = q.get(query_url(loc));
       if (obs.outcome == transport_outcome::completed && obs.http_status == 200) ++found;
     }
   }
@@ -513,6 +538,15 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
   run["messages"] = messages.size();
   if (!generator.is_null()) run["generator"] = generator;
   if (c.verify_query > 0) run["query"] = {{"queried", queried}, {"found", found}};
+  if (queryable) {
+    run["query"]["queryable"] = {{"probed", queryable->probed},
+                                 {"queryable", queryable->queryable},
+                                 {"not_sampled", queryable->not_sampled},
+                                 {"timeout_ms", c.queryable_timeout_ms},
+                                 {"p50_ms", queryable->p50_ms},
+                                 {"p99_ms", queryable->p99_ms},
+                                 {"max_ms", queryable->max_ms}};
+  }
   nlohmann::json doc = to_json(rr);
   doc["performance"] = {{"runs", nlohmann::json::array({run})}, {"targets", verdicts}};
 
@@ -539,6 +573,17 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
         cal->null_capacity_rps, cal->connections,
         static_cast<double>(cal->timer_overshoot_p99.count()) / 1e3);
   print_result(*result);
+  if (c.verify_query > 0 && !query_base.empty())
+    std::printf("query interface: %llu of %llu acknowledged messages found after the run\n",
+                static_cast<unsigned long long>(found), static_cast<unsigned long long>(queried));
+  if (queryable)
+    std::printf(
+        "acknowledged -> queryable: %llu of %llu sampled within %u ms (%llu not sampled), p50 "
+        "%.2f p99 %.2f max %.2f ms\n",
+        static_cast<unsigned long long>(queryable->queryable),
+        static_cast<unsigned long long>(queryable->probed), c.queryable_timeout_ms,
+        static_cast<unsigned long long>(queryable->not_sampled), queryable->p50_ms,
+        queryable->p99_ms, queryable->max_ms);
   if (cal && result->offered_rate > 0.8 * cal->null_capacity_rps)
     std::printf("WARNING: offered rate above 80 %% of the harness's calibrated capacity\n");
   std::printf("reports: %s\n", dir.string().c_str());

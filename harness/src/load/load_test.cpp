@@ -235,6 +235,15 @@ TEST(HttpLoad, ChunkedAndErrorAnswersAreReadAndCounted) {
   o.phases = constant_profile(50, 400ms);
   o.connections = 2;
   o.keep_locations = 3;
+  // Each kept Location is handed over at once, with the time its answer arrived (the
+  // acknowledged -> queryable probe starts from it).
+  std::vector<std::string> handed;
+  const auto before = std::chrono::steady_clock::now();
+  bool times_ok = true;
+  o.on_location = [&](const std::string& loc, std::chrono::steady_clock::time_point at) {
+    handed.push_back(loc);
+    times_ok = times_ok && at >= before && at <= std::chrono::steady_clock::now();
+  };
   auto msgs = one_message();
   std::string error;
   auto r = run_http_load(target_of(chunked.url()), msgs, o, error);
@@ -242,6 +251,9 @@ TEST(HttpLoad, ChunkedAndErrorAnswersAreReadAndCounted) {
   EXPECT_EQ(r->ok, 20U);
   EXPECT_EQ(r->locations.size(), 3U);
   EXPECT_EQ(r->locations[0], "/v1/messages/7");
+  EXPECT_EQ(handed, r->locations);
+  EXPECT_TRUE(times_ok);
+  o.on_location = nullptr;
 
   raw_server refused("HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\nbusy");
   auto r5 = run_http_load(target_of(refused.url()), msgs, o, error);

@@ -111,8 +111,11 @@ void recorder::lost(ns intended, load_error_kind why) {
 }
 
 void recorder::keep_location(std::string location) {
+  const auto answered = steady::now();
   std::lock_guard lock(mu_);
-  if (r_.locations.size() < o_.keep_locations) r_.locations.push_back(std::move(location));
+  if (r_.locations.size() >= o_.keep_locations) return;
+  if (o_.on_location) o_.on_location(location, answered);
+  r_.locations.push_back(std::move(location));
 }
 
 void recorder::close_interval_locked(steady::time_point end) {

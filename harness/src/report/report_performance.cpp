@@ -262,9 +262,16 @@ void one_run(std::string& out, const json& run, std::size_t index) {
            fmt("%.0f", num(run, "ok")) + " / " + fmt("%.0f", num(run, "error_total")));
   fact("Harness-limited intervals", fmt("%.0f", num(run, "harness_limited_intervals")));
   fact("Harness peak RSS", fmt("%.1f MiB", num(run, "max_rss_bytes") / 1048576.0));
-  if (const json& q = sub(run, "query"); q.is_object())
+  if (const json& q = sub(run, "query"); q.is_object()) {
     fact("Query interface", fmt("%.0f", num(q, "found")) + " of " + fmt("%.0f", num(q, "queried")) +
                                 " acknowledged messages found");
+    if (const json& a = sub(q, "queryable"); a.is_object())
+      fact("Acknowledged \u2192 queryable",
+           fmt("%.0f", num(a, "queryable")) + " of " + fmt("%.0f", num(a, "probed")) +
+               " sampled within " + fmt("%.0f ms", num(a, "timeout_ms")) + "; p50 " +
+               fmt("%.2f", num(a, "p50_ms")) + ", p99 " + fmt("%.2f", num(a, "p99_ms")) +
+               ", max " + fmt("%.2f ms", num(a, "max_ms")));
+  }
   out += "</dl>\n";
   out += "<p class=\"note\">" +
          std::string(model == "open"

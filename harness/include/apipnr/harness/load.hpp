@@ -161,6 +161,10 @@ struct load_options {
   std::size_t max_backlog = 1000000;        // open model: due requests waiting for a connection
   std::string correlation_prefix = "load";  // X-Correlation-Id "<prefix>/<sequence>"
   std::size_t keep_locations = 0;  // keep up to N Location headers of 2xx answers (queries)
+  // Called for each Location kept (see keep_locations) with the time its answer arrived, on
+  // the engine's thread and under its accounting lock: it must only hand the location over
+  // (the queryable probe of `apipnr-harness load`), never block.
+  std::function<void(const std::string&, std::chrono::steady_clock::time_point)> on_location;
   // EDIFACT messages: give every request its own interchange control reference (UNB and UNZ
   // 0020, 14 characters: a run tag and the request's sequence number), so that a receiver that
   // detects duplicates checks and stores every request instead of answering a duplicate.
