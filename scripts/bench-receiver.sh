@@ -7,6 +7,7 @@
 #                             [--pax-connections N] [--iapi-connections N]
 #                             [--workers N] [--io-threads N] [--server-cpu C] [--client-cpu C]
 #                             [--io-thread-max-bytes N]
+#                             [--open-model RATE] [--open-connections N] [--harness FILE]
 #
 # Scenarios:
 #   paxlst  POST /v1/api/paxlst, one PAXLST of N travellers (default 300, apipnr-validate-gen
@@ -23,6 +24,15 @@
 # receiver's /metrics show a verdict other than accept for the measured requests (a duplicate
 # or a rejection would make the figure worthless). The targets (paxlst >= 50 % of nginx; iapi
 # >= 5,000 requests/s with p99 < 5 ms) are reported in the JSON, never enforced.
+#
+# --open-model RATE adds, for the iapi scenario, the open model at a fixed offered rate
+# (apipnr-harness load, built from this repository: --harness, default
+# <build>/harness/apipnr-harness; --open-connections, default 64): first against nginx, then
+# against a fresh receiver and store, each for --duration seconds, latency counted from the
+# intended send (wrk's closed loop hides queueing: docs/PERFORMANCE.md "Closed model and
+# coordinated omission"). nginx's figure is the floor of the client, kernel and machine at that
+# rate. One more line on stdout and "open_model" in the JSON; without the option the output is
+# unchanged.
 #
 # Output: a table on stdout and a JSON summary (--out, default <temp>/bench-receiver.json which
 # is printed). Use a Release build for figures:
@@ -44,8 +54,11 @@ io_threads=1
 io_thread_max_bytes=""  # threads.io_thread_max_bytes (docs/RECEIVER.md); empty: the default
 server_cpu=0
 client_cpu=1
+open_rate=""  # --open-model RATE: iapi also under apipnr-harness load at RATE/s
+open_connections=64
+harness=""
 
-usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -61,6 +74,9 @@ while (($#)); do
     --io-thread-max-bytes) io_thread_max_bytes=$2; shift 2 ;;
     --server-cpu) server_cpu=$2; shift 2 ;;
     --client-cpu) client_cpu=$2; shift 2 ;;
+    --open-model) open_rate=$2; shift 2 ;;
+    --open-connections) open_connections=$2; shift 2 ;;
+    --harness) harness=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "[apipnr.bench.001] unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -73,6 +89,11 @@ iapi_body="$root/vectors/edifact/messages/iapi/y_iapi_745_request.edi"
 for t in "$receiver" "$gen"; do
   [[ -x $t ]] || { echo "[apipnr.bench.002] missing $t: build apipnr-receiver apipnr-validate-gen" >&2; exit 2; }
 done
+[[ -n $harness ]] || harness="$build/harness/apipnr-harness"
+if [[ -n $open_rate && ! -x $harness ]]; then
+  echo "[apipnr.bench.002] missing $harness: build apipnr-harness (--open-model)" >&2
+  exit 2
+fi
 for t in wrk nginx curl python3 taskset; do
   command -v "$t" > /dev/null || { echo "[apipnr.bench.003] $t not found (scripts/install-deps.sh)" >&2; exit 2; }
 done
@@ -253,6 +274,85 @@ run_wrk() {
   grep '^APIPNR_WRK_JSON ' "$work/wrk.out" | sed 's/^APIPNR_WRK_JSON //'
 }
 
+# run_open URL BODY TAG -> path of the harness's results.json (open model at $open_rate/s)
+run_open() {
+  local url=$1 body=$2 tag=$3
+  taskset -c "$client_cpu" "$harness" load --url "$url" --payload "iapi=$body" --unique-refs \
+    --rate "$open_rate" --duration "$duration" --connections "$open_connections" \
+    --report-dir "$work/open-$tag" --quiet > "$work/open-$tag.out" 2>&1 || {
+    cat "$work/open-$tag.out" >&2
+    echo "[apipnr.bench.008] apipnr-harness load failed" >&2
+    exit 1
+  }
+  echo "$work/open-$tag/results.json"
+}
+
+# open_model BODY: nginx, then a fresh receiver and store, at $open_rate/s; one line on stdout
+# and one JSON object in $open_results.
+open_results="$work/open.jsonl"
+: > "$open_results"
+open_model() {
+  local body=$1 ngx_res rcv_res cpu0 cpu before after hwm
+  ngx_res=$(run_open "http://127.0.0.1:$nginx_port/v1/api/iapi" "$body" nginx)
+  start_receiver iapi-open
+  before=$(verdicts iapi)
+  cpu0=$(cpu_ns "$receiver_pid")
+  rcv_res=$(run_open "http://127.0.0.1:$receiver_port/v1/api/iapi" "$body" receiver)
+  cpu=$(($(cpu_ns "$receiver_pid") - cpu0))
+  wait_idle
+  after=$(verdicts iapi)
+  hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$receiver_pid/status")
+  stop_pid "$receiver_pid"
+  python3 - "$ngx_res" "$rcv_res" "$cpu" "$before" "$after" "$hwm" "$open_rate" \
+    "$open_connections" >> "$open_results" << 'EOF'
+import json, sys
+ngx, rcv, cpu, before, after, hwm, rate, conns = sys.argv[1:]
+def run(f):
+    r = json.load(open(f))["performance"]["runs"][0]
+    lat = r["latency"]
+    return {"achieved_per_s": round(r["achieved_rate"], 1), "ok": r["ok"],
+            "errors": r["error_total"],
+            "harness_limited_intervals": r["harness_limited_intervals"],
+            "latency_ms": {k: round(lat[k + "_ms"], 3)
+                           for k in ("p50", "p90", "p99", "p99_9", "max")}}
+n, v = run(ngx), run(rcv)
+d = [y - x for x, y in zip(map(int, before.split()), map(int, after.split()))]
+v["server_verdicts"] = dict(zip(["accept", "accept_with_warnings", "reject", "failed",
+                                 "duplicate"], d))
+# CPU of the whole run, the harness's 2 s calibration against its null endpoint included
+# (the receiver is idle then).
+v["cpu_us_per_request"] = round(int(cpu) / 1e3 / v["ok"], 1) if v["ok"] else 0
+v["vm_hwm_kib"] = int(hwm)
+res = {"scenario": "iapi", "model": "open", "offered_per_s": float(rate),
+       "connections": int(conns), "nginx": n, "receiver": v,
+       "target": {"what": f"{rate}/s offered, p99 < 5 ms from the intended send",
+                  "met": v["errors"] == 0 and v["achieved_per_s"] >= 0.99 * float(rate)
+                  and v["latency_ms"]["p99"] < 5.0}}
+problems = []
+if v["errors"] or n["errors"]:
+    problems.append(f'errors: receiver {v["errors"]}, nginx {n["errors"]}')
+if d[2] or d[3] or d[4]:
+    problems.append(f"verdicts other than accept: {v['server_verdicts']}")
+res["valid"] = not problems
+res["problems"] = problems
+print(json.dumps(res))
+EOF
+  python3 - "$open_results" << 'EOF' || failures=$((failures + 1))
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])][-1]
+n, v = r["nginx"], r["receiver"]
+print(f'iapi    open {r["offered_per_s"]:.0f}/s c={r["connections"]}: nginx p50 '
+      f'{n["latency_ms"]["p50"]:.2f} p99 {n["latency_ms"]["p99"]:.2f} ms | receiver '
+      f'{v["achieved_per_s"]:.1f}/s p50 {v["latency_ms"]["p50"]:.2f} p90 '
+      f'{v["latency_ms"]["p90"]:.2f} p99 {v["latency_ms"]["p99"]:.2f} p99.9 '
+      f'{v["latency_ms"]["p99_9"]:.2f} ms | CPU/request {v["cpu_us_per_request"]} us | HWM '
+      f'{v["vm_hwm_kib"] / 1024:.1f} MiB | target met: {r["target"]["met"]}')
+for p in r["problems"]:
+    print(f"  INVALID: {p}", file=sys.stderr)
+sys.exit(0 if r["valid"] else 1)
+EOF
+}
+
 failures=0
 results="$work/results.jsonl"
 : > "$results"
@@ -362,13 +462,14 @@ for p in r["problems"]:
     print(f"  INVALID: {p}", file=sys.stderr)
 sys.exit(0 if r["valid"] else 1)
 EOF
+  if [[ -n $open_rate && $sc == iapi ]]; then open_model "$body"; fi
 done
 stop_pid "$nginx_pid"
 
 python3 - "$results" "$out" "$pin_note" "$duration" "$warmup" "$workers" "$io_threads" \
-  "$cpu_source" << 'EOF'
+  "$cpu_source" "$open_results" << 'EOF'
 import json, os, platform, sys
-results, out, pin, duration, warmup, workers, io, cpu_source = sys.argv[1:]
+results, out, pin, duration, warmup, workers, io, cpu_source, open_results = sys.argv[1:]
 doc = {"tool": "scripts/bench-receiver.sh", "wrk_threads": 1, "pinning": pin,
        "cpu_source": cpu_source,
        "duration_s": float(duration), "warmup_s": float(warmup),
@@ -376,6 +477,9 @@ doc = {"tool": "scripts/bench-receiver.sh", "wrk_threads": 1, "pinning": pin,
        "receiver_io_threads": int(io), "cpus": os.cpu_count(),
        "load_average": os.getloadavg(), "machine": platform.machine(),
        "scenarios": [json.loads(l) for l in open(results)]}
+open_model = [json.loads(l) for l in open(open_results)]
+if open_model:
+    doc["open_model"] = open_model
 with open(out, "w") as f:
     json.dump(doc, f, indent=2)
     f.write("\n")
