@@ -502,6 +502,9 @@ int run_load(const std::vector<std::string>& args, const std::vector<std::string
   m.ended = now_rfc3339();
   std::optional<queryable_summary> queryable;
   if (probe) queryable = probe->finish();
+  if (queryable && result)
+    result->queryable =
+        load_result::queryable_figures{queryable->probed, queryable->queryable, queryable->max_ms};
   if (!c.quiet && ::isatty(2)) std::fputc('\n', stderr);
   if (!result) {
     std::cerr << error << "\n";

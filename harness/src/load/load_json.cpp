@@ -198,6 +198,8 @@ std::optional<std::vector<performance_target>> parse_performance_targets(
         p.min_throughput_per_second = v.get<double>();
       } else if (k == "nothing_lost" && v.is_boolean()) {
         p.nothing_lost = v.get<bool>();
+      } else if (k == "queryable_within_ms" && v.is_number() && v.get<double>() > 0) {
+        p.queryable_within_ms = v.get<double>();
       } else if (k == "max_error_ratio" && v.is_number() && v.get<double>() >= 0 &&
                  v.get<double>() <= 1) {
         p.max_error_ratio = v.get<double>();
@@ -252,6 +254,10 @@ target_verdict evaluate_target(const performance_target& t, const load_result& r
   if (t.duration_s > 0 && r.planned_s < t.duration_s * 0.999)
     return not_assessed("ran " + fmt("%.1f", r.planned_s) + " s, shorter than the target's " +
                         fmt("%.6g", t.duration_s) + " s");
+  if (t.queryable_within_ms > 0 && (!r.queryable || r.queryable->probed == 0))
+    return not_assessed(
+        "no acknowledged -> queryable sample was taken (run with --verify-query N and a target "
+        "with a query interface)");
   for (const auto& b : t.latency) {
     const double got = ms(r.latency.value_at_percentile(b.percentile));
     target_check c;
@@ -292,6 +298,16 @@ target_verdict evaluate_target(const performance_target& t, const load_result& r
       q.pass = query_found == queried;
       v.checks.push_back(std::move(q));
     }
+  }
+  if (t.queryable_within_ms > 0) {
+    target_check c;
+    c.name = "acknowledged messages queryable within " + fmt("%.6g", t.queryable_within_ms) + " ms";
+    c.measured = std::to_string(r.queryable->queryable) + " of " +
+                 std::to_string(r.queryable->probed) + " sampled, max " +
+                 fmt("%.3f ms", r.queryable->max_ms);
+    c.pass = r.queryable->queryable == r.queryable->probed &&
+             r.queryable->max_ms <= t.queryable_within_ms;
+    v.checks.push_back(std::move(c));
   }
   // A failure the harness itself may have caused is not pinned on the vendor: a latency bound
   // the harness's own send lag comes within 10 % of (at the same percentile), or a throughput

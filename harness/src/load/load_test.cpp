@@ -444,6 +444,25 @@ TEST(PerformanceTargets, ParseCheckAndJudge) {
   lossy.errors[static_cast<std::size_t>(load_error_kind::timeout)] = 1;
   EXPECT_EQ(evaluate_target((*t)[1], lossy, message_kind::paxlst, 0, 0).verdict, "fail");
 
+  // queryable_within_ms: judged on the run's acknowledged -> queryable sample, not assessed
+  // without one.
+  auto q = parse_performance_targets(
+      nlohmann::json::parse(R"({"targets":[{"id":"q","kind":"iapi","rate_per_second":50,
+                                 "queryable_within_ms":500}]})"),
+      errors);
+  ASSERT_TRUE(q) << (errors.empty() ? "" : errors[0]);
+  auto probed = synthetic_result(50, 60, 20);
+  EXPECT_EQ(evaluate_target((*q)[0], probed, message_kind::iapi, 0, 0).verdict, "not_assessed");
+  probed.queryable = load_result::queryable_figures{40, 40, 12.5};
+  v = evaluate_target((*q)[0], probed, message_kind::iapi, 0, 0);
+  EXPECT_EQ(v.verdict, "pass") << v.reason;
+  ASSERT_EQ(v.checks.size(), 1U);
+  EXPECT_EQ(v.checks[0].measured, "40 of 40 sampled, max 12.500 ms");
+  probed.queryable = load_result::queryable_figures{40, 40, 800};
+  EXPECT_EQ(evaluate_target((*q)[0], probed, message_kind::iapi, 0, 0).verdict, "fail");
+  probed.queryable = load_result::queryable_figures{40, 39, 12.5};
+  EXPECT_EQ(evaluate_target((*q)[0], probed, message_kind::iapi, 0, 0).verdict, "fail");
+
   errors.clear();
   EXPECT_FALSE(parse_performance_targets(nlohmann::json::parse(R"({"p99_ms":5})"), errors));
   EXPECT_FALSE(errors.empty());

@@ -241,6 +241,13 @@ struct load_result {
   std::optional<calibration_result> calibration;
   std::vector<std::string> locations;  // up to options.keep_locations
   std::map<int, std::uint64_t> status_counts;
+  // Acknowledged -> queryable on a sample, set by the caller that probed it (the `load`
+  // command's probe); nullopt when not measured.
+  struct queryable_figures {
+    std::uint64_t probed = 0, queryable = 0;
+    double max_ms = 0;
+  };
+  std::optional<queryable_figures> queryable;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -305,8 +312,11 @@ struct performance_target {
   std::vector<latency_bound> latency;
   double min_throughput_per_second = 0;  // achieved successful answers per second
   bool nothing_lost = false;             // every due message sent and acknowledged (and queryable)
-  double max_error_ratio = -1;           // < 0: not checked
-  unsigned travellers = 0;               // informative: message size the target is stated for
+  // Every sampled acknowledged message readable in the query interface within this many ms of
+  // its acknowledgement (needs the run's acknowledged -> queryable sample); 0: not checked.
+  double queryable_within_ms = 0;
+  double max_error_ratio = -1;  // < 0: not checked
+  unsigned travellers = 0;      // informative: message size the target is stated for
 };
 
 // Parses tender `performance_targets` ({"targets": [...]}); null/absent gives none.
