@@ -102,6 +102,8 @@ void field_def::plan() {
 void segment_def::plan() {
   position_slots.clear();
   mandatory_elements.clear();
+  mandatory_mask = 0;
+  mandatory_mask_complete = false;
   planned = false;
   for (auto& e : elements) e.plan();
   if (elements.size() >= field_def::no_slot) return;
@@ -120,6 +122,15 @@ void segment_def::plan() {
       }
     }
     if (e.status == status::mandatory) mandatory_elements.push_back(static_cast<std::uint16_t>(k));
+  }
+  mandatory_mask_complete = true;
+  for (const std::uint16_t m : mandatory_elements) {
+    const std::uint16_t p = elements[m].pos;
+    if (p >= 1 && p <= 64) {
+      mandatory_mask |= std::uint64_t{1} << (p - 1);
+    } else {
+      mandatory_mask_complete = false;
+    }
   }
   planned = true;
 }
@@ -189,6 +200,75 @@ bool match_rule::accepts(const std::vector<std::string>& list, std::string_view 
   if (list.empty()) return true;
   return std::any_of(list.begin(), list.end(),
                      [&](const std::string& s) { return s == "*" || s == v; });
+}
+
+namespace {
+// content_plan of one content list; ids from the definition's tag table (tag_id).
+void plan_content(const definition& d, const std::vector<node>& content, bool relaxed,
+                  content_plan& p) {
+  p = content_plan{};
+  if (content.size() >= content_plan::none) return;
+  const auto size = static_cast<std::uint16_t>(content.size());
+  p.first_by_tag.assign(d.tag_count, content_plan::none);
+  p.next_same_tag.assign(size, content_plan::none);
+  // Backwards, so that each chain ends up in content order.
+  for (std::uint16_t j = size; j-- > 0;) {
+    const std::uint32_t packed = pack_tag(content[j].tag);
+    if (packed == 0) continue;  // never matched through the table (the parser scans)
+    const std::uint16_t id = d.tag_id(packed);
+    p.next_same_tag[j] = p.first_by_tag[id];
+    p.first_by_tag[id] = j;
+  }
+  p.next_mandatory.assign(std::size_t{size} + 1, size);
+  for (std::uint16_t k = size; k-- > 0;) {
+    p.next_mandatory[k] = content[k].min > 0 ? k : p.next_mandatory[k + 1];
+  }
+  if (relaxed) {
+    p.zone_end = size;
+    for (std::uint16_t j = 1; j < size; ++j) {
+      if (content[j].is_group()) {
+        p.zone_end = j;
+        break;
+      }
+    }
+  }
+  p.planned = true;
+}
+
+void plan_groups(const definition& d, std::vector<node>& content) {
+  for (node& n : content) {
+    if (!n.is_group()) continue;
+    plan_content(d, n.content, n.relaxed, n.plan);
+    plan_groups(d, n.content);
+  }
+}
+}  // namespace
+
+void definition::plan() {
+  planned = false;
+  tag_table.clear();
+  tag_count = 0;
+  // Distinct three-character tags of all nodes (a group's tag is its trigger's, also a node).
+  std::vector<std::uint32_t> tags;
+  for (const node* n : nodes) {
+    const std::uint32_t packed = pack_tag(n->tag);
+    if (packed != 0 && std::find(tags.begin(), tags.end(), packed) == tags.end()) {
+      tags.push_back(packed);
+    }
+  }
+  if (tags.size() >= content_plan::none) return;
+  std::size_t size = 16;
+  while (size < 2 * tags.size()) size *= 2;
+  tag_table.assign(size, tag_slot{});
+  for (const std::uint32_t packed : tags) {
+    const std::size_t mask = size - 1;
+    std::size_t h = (static_cast<std::uint64_t>(packed) * 0x9E3779B97F4A7C15ull) >> 32 & mask;
+    while (tag_table[h].packed != 0) h = (h + 1) & mask;
+    tag_table[h] = tag_slot{packed, tag_count++};
+  }
+  plan_content(*this, structure, false, structure_plan);
+  plan_groups(*this, structure);
+  planned = true;
 }
 
 const segment_def* definition::find_segment(std::string_view key) const noexcept {
@@ -647,6 +727,7 @@ struct definition_builder {
       link(n, nullptr, max_depth);
     }
     d.max_depth_ = max_depth;
+    d.plan();
     if (const auto cs = root.find("constraints"); cs != root.end()) {
       if (!cs->is_array()) return fail(errc::load_schema, "/constraints", "expected a list");
       for (std::size_t i = 0; i < cs->size(); ++i) {

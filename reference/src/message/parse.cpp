@@ -46,6 +46,8 @@ struct frame {
   bool relaxed = false;
   // pack_tag() of each content node's tag (node::content_tags), or nullptr: compare strings.
   const std::uint32_t* tags = nullptr;
+  // The content list's transition plan (definition planned), or nullptr: scan.
+  const content_plan* plan = nullptr;
 };
 
 // Scratch space reused across calls on one thread, so that a worker parsing message after
@@ -168,7 +170,8 @@ class structure_parser {
   }
 
   // -- cursor machinery -------------------------------------------------------------------
-  std::uint32_t& count(const frame& f, std::size_t j) { return scratch_.counts[f.counts_off + j]; }
+  // counts_ is scratch_.counts.data(), refreshed whenever the buffer grows (push_frame).
+  std::uint32_t& count(const frame& f, std::size_t j) { return counts_[f.counts_off + j]; }
 
   void push_frame(const node* group, std::uint32_t instance) {
     frame f;
@@ -178,13 +181,20 @@ class structure_parser {
     f.tags = tags.size() == f.content->size() ? tags.data() : nullptr;
     f.counts_off = static_cast<std::uint32_t>(scratch_.counts.size());
     scratch_.counts.resize(scratch_.counts.size() + f.content->size(), 0);
+    counts_ = scratch_.counts.data();
+    const content_plan* plan = group != nullptr ? &group->plan : &def_.structure_plan;
+    if (def_.planned && plan->planned) f.plan = plan;
     if (group != nullptr && group->relaxed) {
       f.relaxed = true;
-      f.zone_end = static_cast<std::uint32_t>(f.content->size());
-      for (std::size_t j = 1; j < f.content->size(); ++j) {
-        if ((*f.content)[j].is_group()) {
-          f.zone_end = static_cast<std::uint32_t>(j);
-          break;
+      if (f.plan != nullptr) {
+        f.zone_end = f.plan->zone_end;
+      } else {
+        f.zone_end = static_cast<std::uint32_t>(f.content->size());
+        for (std::size_t j = 1; j < f.content->size(); ++j) {
+          if ((*f.content)[j].is_group()) {
+            f.zone_end = static_cast<std::uint32_t>(j);
+            break;
+          }
         }
       }
     }
@@ -196,6 +206,22 @@ class structure_parser {
   void check_skipped(frame& f, std::size_t to, std::size_t last_processed) {
     const auto& c = *f.content;
     std::size_t from = f.pos < 0 ? 0 : static_cast<std::size_t>(f.pos);
+    if (f.plan != nullptr) {
+      // Only nodes with min > 0 can be missing: step from one to the next.
+      const std::uint16_t* next = f.plan->next_mandatory.data();
+      if (f.relaxed && from < f.zone_end) {
+        if (to < f.zone_end) return;  // moving inside the any-order zone
+        for (std::size_t k = next[1]; k < f.zone_end; k = next[k + 1]) {
+          if (count(f, k) < c[k].min) report_missing(c[k], last_processed);
+        }
+        from = f.zone_end;
+      }
+      const std::size_t end = std::min(to, c.size());
+      for (std::size_t k = next[std::min(from, end)]; k < end; k = next[k + 1]) {
+        if (count(f, k) < c[k].min) report_missing(c[k], last_processed);
+      }
+      return;
+    }
     if (f.relaxed && from < f.zone_end) {
       if (to < f.zone_end) return;  // moving inside the any-order zone
       for (std::size_t k = 1; k < f.zone_end; ++k) {
@@ -232,6 +258,7 @@ class structure_parser {
   boost::system::error_code open_group(std::size_t i, std::size_t level, std::size_t j);
   void check_exclusive(std::size_t i, const node& g);
   void check_elements(std::size_t i, const node& n);
+  bool clean(std::size_t i, const node& n) const noexcept;
   void check_occurrence(std::size_t i, const node& n, const field_def& f, std::string_view occ,
                         std::uint16_t p, std::uint16_t rep);
   void check_indexed(std::size_t i, const node& n, const field_def& f, std::uint16_t p);
@@ -302,6 +329,7 @@ class structure_parser {
   message_tree& out_;
   const structure_options& opt_;
   scratch& scratch_ = tls_scratch;
+  std::uint32_t* counts_ = nullptr;
   std::uint32_t findings_ = 0;
   std::array<std::uint8_t, 256> classes_{};
 };
@@ -349,14 +377,16 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
   // Candidate j of level lv (its tag matches): true when it is the best one (stop).
   auto consider = [&](std::size_t lv, frame& f, std::size_t j) {
     const node& nd = (*f.content)[j];
-    // Most candidates read their qualifier at the same place (1:1): read it once.
-    if (!have_q || nd.qualifier_element != q_el || nd.qualifier_component != q_co) {
+    // Only a node with a qualifier list looks at the qualifier (admits() and the exact match
+    // below); most candidates read it at the same place (1:1): read it once.
+    if (nd.qualifiers.present &&
+        (!have_q || nd.qualifier_element != q_el || nd.qualifier_component != q_co)) {
       q_el = nd.qualifier_element;
       q_co = nd.qualifier_component;
       q = qualifier_of(i, nd);
       have_q = true;
     }
-    if (!nd.qualifiers.admits(q)) return false;
+    if (nd.qualifiers.present && !nd.qualifiers.admits(q)) return false;
     if (count(f, j) >= nd.max) {
       if (!have_full) {
         have_full = true;
@@ -382,6 +412,12 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
   // node tags' strings were most of this function's cost). 0 for a tag that is not three
   // characters, which then takes the string comparison.
   const std::uint32_t packed = pack_tag(s.tag);
+  // The tag's id in the definition's plans: candidates then come from one table read per
+  // level (content_plan::first_by_tag and its chain, in content order, as the scan below
+  // meets them). A tag no node has gives no candidate at any level.
+  const std::uint16_t tag_id =
+      packed != 0 && def_.planned ? def_.tag_id(packed) : content_plan::none;
+  const bool by_table = packed != 0 && def_.planned;
   for (std::size_t lv = frames.size(); lv-- > 0 && !have_best;) {
     frame& f = frames[lv];
     const auto& c = *f.content;
@@ -391,7 +427,13 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
     // instance of the group, found one level out.
     if (lv > 0 && from == 0) from = 1;
     const std::size_t size = c.size();
-    if (packed != 0 && f.tags != nullptr) {
+    if (by_table && f.plan != nullptr) {
+      if (tag_id == content_plan::none) break;
+      const std::uint16_t* next = f.plan->next_same_tag.data();
+      for (std::size_t j = f.plan->first_by_tag[tag_id]; j != content_plan::none; j = next[j]) {
+        if (j >= from && consider(lv, f, j)) break;
+      }
+    } else if (packed != 0 && f.tags != nullptr) {
       const std::uint32_t* tags = f.tags;
       for (std::size_t j = from; j < size; ++j) {
         if (tags[j] == packed && consider(lv, f, j)) break;
@@ -444,7 +486,7 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
     report(errc::segment_not_in_profile, i, &nd, nd.path + " is not used by the profile", 0, 0, 0,
            &opt_.not_in_profile);
   }
-  if (opt_.check_elements) check_elements(i, nd);
+  if (opt_.check_elements && !clean(i, nd)) check_elements(i, nd);
   return {};
 }
 
@@ -477,7 +519,7 @@ boost::system::error_code structure_parser::open_group(std::size_t i, std::size_
     report(errc::segment_not_in_profile, i, &trigger, trigger.path + " is not used by the profile",
            0, 0, 0, &opt_.not_in_profile);
   }
-  if (opt_.check_elements) check_elements(i, trigger);
+  if (opt_.check_elements && !clean(i, trigger)) check_elements(i, trigger);
   return {};
 }
 
@@ -727,6 +769,7 @@ void structure_parser::report_undefined(std::size_t i, const node& n, const segm
 void structure_parser::check_planned(std::size_t i, const node& n, const segment_def& layout) {
   const segment_entry& e = out_.segments[i];
   std::uint32_t present = 0;  // positions seen (empty body: none)
+  std::uint64_t filled = 0;   // bit p-1: element p (p <= 64) is not empty
   if (!e.seg->body.empty()) {
     // One or more positions whenever the body is not empty (as the splitter had it);
     // positions are 16-bit in findings.
@@ -745,6 +788,7 @@ void structure_parser::check_planned(std::size_t i, const node& n, const segment
       const std::uint32_t from = begin;
       begin = end + 1;
       if (end == from) continue;  // empty
+      if (p <= 64) filled |= std::uint64_t{1} << (p - 1);
       const auto pos = static_cast<std::uint16_t>(p);
       if (p > nslots || slots[p - 1].element == field_def::no_slot) {
         report_undefined(i, n, layout, pos);
@@ -757,7 +801,7 @@ void structure_parser::check_planned(std::size_t i, const node& n, const segment
         if (nc <= f.fast_limits.size()) {
           const std::uint32_t* ce = components + first;
           const std::uint16_t* limits = f.fast_limits.data();
-          std::uint64_t filled = 0;
+          std::uint64_t components_filled = 0;
           std::uint32_t at = from;
           bool ok = true;
           for (std::uint32_t c = 0; c < nc; ++c) {
@@ -766,15 +810,18 @@ void structure_parser::check_planned(std::size_t i, const node& n, const segment
               ok = false;
               break;
             }
-            if (len != 0 && c < 64) filled |= std::uint64_t{1} << c;
+            if (len != 0 && c < 64) components_filled |= std::uint64_t{1} << c;
             at = ce[c] + 1;
           }
-          if (ok && (f.fast_mandatory & ~filled) == 0) continue;
+          if (ok && (f.fast_mandatory & ~components_filled) == 0) continue;
         }
       }
       check_indexed(i, n, f, pos);
     }
   }
+  // Every mandatory element present (the plan's mask, when all lie within the first 64
+  // positions): nothing to report, without a lookup per mandatory element.
+  if (layout.mandatory_mask_complete && (layout.mandatory_mask & ~filled) == 0) return;
   for (const std::uint16_t m : layout.mandatory_elements) {
     const field_def& f = layout.elements[m];
     if (f.pos > present || out_.element(i, f.pos).empty()) {
@@ -782,6 +829,62 @@ void structure_parser::check_planned(std::size_t i, const node& n, const segment
              f.pos);
     }
   }
+}
+
+// True when check_elements(i, n) would report nothing: every non-empty element at a position
+// (at most 64) its planned layout defines, each passing its field's fast plan
+// (field_def::fast_limits, fast_mandatory), and every mandatory element present (the layout's
+// mandatory_mask). Reports nothing itself: a segment it does not clear goes to
+// check_elements, which decides and reports. Nearly every segment is clean, and this one
+// small loop over the segment's element and component ends (no findings to prepare, so its
+// state stays in registers) costs a third of the full walk.
+bool structure_parser::clean(std::size_t i, const node& n) const noexcept {
+  const segment_def* layout = n.def;
+  if (layout == nullptr) return true;  // check_elements checks nothing either
+  const segment_entry& e = out_.segments[i];
+  if (e.first_element == no_element_index || !layout->planned || d_.has_repetition ||
+      !layout->mandatory_mask_complete) {
+    return false;
+  }
+  // An empty body or one without a leading element separator has no element (element_count
+  // 0); a non-empty one reads as a single absent position: no finding but missing ones.
+  const std::uint32_t count = e.element_count;
+  if (count > 64) return false;
+  const std::uint32_t* ends = out_.element_ends.data() + e.first_element;
+  const std::uint32_t* firsts = out_.element_components.data() + e.first_element;
+  const std::uint32_t* components = out_.component_ends.data();
+  const segment_def::position_slot* slots = layout->position_slots.data();
+  const std::size_t nslots = layout->position_slots.size();
+  const field_def* fields = layout->elements.data();
+  std::uint64_t filled = 0;
+  std::uint32_t begin = 0;
+  for (std::uint32_t p = 1; p <= count; ++p) {
+    const std::uint32_t end = ends[p - 1];
+    const std::uint32_t from = begin;
+    begin = end + 1;
+    if (end == from) continue;  // empty
+    filled |= std::uint64_t{1} << (p - 1);
+    if (p > nslots) return false;
+    const std::uint16_t slot = slots[p - 1].element;
+    if (slot == field_def::no_slot) return false;
+    const field_def& f = fields[slot];
+    if (!f.fast) return false;
+    const std::uint32_t first = firsts[p - 1];
+    const std::uint32_t nc = firsts[p] - first;
+    if (nc > f.fast_limits.size()) return false;
+    const std::uint32_t* ce = components + first;
+    const std::uint16_t* limits = f.fast_limits.data();
+    std::uint64_t components_filled = 0;
+    std::uint32_t at = from;
+    for (std::uint32_t c = 0; c < nc; ++c) {
+      const std::uint32_t len = ce[c] - at;
+      if (len > limits[c]) return false;
+      if (len != 0 && c < 64) components_filled |= std::uint64_t{1} << c;
+      at = ce[c] + 1;
+    }
+    if ((f.fast_mandatory & ~components_filled) != 0) return false;
+  }
+  return (layout->mandatory_mask & ~filled) == 0;
 }
 
 void structure_parser::check_elements(std::size_t i, const node& n) {

@@ -126,6 +126,10 @@ struct segment_def {
   };
   std::vector<position_slot> position_slots;
   std::vector<std::uint16_t> mandatory_elements;
+  // Bit p-1 set for each mandatory element's position p; mandatory_mask_complete false when
+  // one lies past position 64 (the mask then does not decide).
+  std::uint64_t mandatory_mask = 0;
+  bool mandatory_mask_complete = false;
   bool planned = false;
 
   // The element whose positions cover `pos` (positional repeats included), with the 1-based
@@ -190,6 +194,29 @@ struct qualifier_list {
 
 enum class node_kind : std::uint8_t { segment, group };
 
+// Transition plan of one content list (a group's `content`, or the definition's top-level
+// `structure`), filled by definition::plan() (the loader calls it), so that the group parser
+// finds the nodes that may take a segment with one table read per open level instead of a
+// scan of the content, and steps over the nodes that cannot be missing. Index values are
+// content indices; `none` ends a chain. Empty (`planned` false) for a content list of 0xFFFF
+// nodes or more: the parser then scans.
+struct content_plan {
+  static constexpr std::uint16_t none = 0xFFFF;
+  // first_by_tag[t]: the first content index whose tag has id t (definition::tag_id), none
+  // when no node of this list has that tag.
+  std::vector<std::uint16_t> first_by_tag;
+  // next_same_tag[j]: the next content index after j whose tag is j's, none when there is none
+  // (so a chain lists a tag's nodes in content order, the order the scan meets them).
+  std::vector<std::uint16_t> next_same_tag;
+  // next_mandatory[k], k in 0 .. size: the first content index m >= k with min > 0, size when
+  // none (only those can be reported missing when the cursor moves past them).
+  std::vector<std::uint16_t> next_mandatory;
+  // Relaxed groups: content indices [1, zone_end) may come in any order (README "order"): up
+  // to the first nested group; the content size when there is none. 0 when not relaxed.
+  std::uint16_t zone_end = 0;
+  bool planned = false;
+};
+
 // One entry of `structure` (or of a group's `content`).
 struct node {
   node_kind kind = node_kind::segment;
@@ -218,6 +245,8 @@ struct node {
   // pack_tag(content[j].tag) for each j, filled by the loader: the group parser's candidate
   // scan compares one word per content node instead of each node's tag string.
   std::vector<std::uint32_t> content_tags;
+  // Transition plan of `content` (groups only), filled by definition::plan().
+  content_plan plan;
 
   bool is_group() const noexcept { return kind == node_kind::group; }
   bool mandatory() const noexcept { return status == status::mandatory; }
@@ -262,6 +291,35 @@ class definition {
   std::vector<std::unique_ptr<segment_def>> segments;  // stable addresses
   std::vector<code_list> code_lists;
   std::vector<const node*> nodes;  // every node in pre-order; nodes[n->index] == n
+  // Transition plan of `structure`, and the tag ids the plans are indexed by: every
+  // three-character tag of a node has a dense id below tag_count (tag_id()). Filled by plan(),
+  // which the loader calls; `planned` false (a definition assembled by hand, or after a test
+  // clears it) makes the group parser scan the content lists instead, with the same result.
+  content_plan structure_plan;
+  struct tag_slot {
+    std::uint32_t packed = 0;  // pack_tag(tag); 0 = empty slot
+    std::uint16_t id = content_plan::none;
+  };
+  std::vector<tag_slot> tag_table;  // open addressing, a power-of-two size, at most half full
+  std::uint16_t tag_count = 0;
+  bool planned = false;
+
+  // Fills structure_plan, every group's node::plan and the tag table from the structure
+  // (idempotent). Call again after changing the structure.
+  void plan();
+  // The id of a tag packed by pack_tag() (non-zero), or content_plan::none when no node has
+  // that tag. Requires `planned`.
+  std::uint16_t tag_id(std::uint32_t packed) const noexcept {
+    const std::size_t mask = tag_table.size() - 1;
+    // Fibonacci hashing: the top bits of the product spread the three tag bytes.
+    std::size_t h = (static_cast<std::uint64_t>(packed) * 0x9E3779B97F4A7C15ull) >> 32 & mask;
+    for (;;) {
+      const tag_slot& s = tag_table[h];
+      if (s.packed == packed) return s.id;
+      if (s.packed == 0) return content_plan::none;
+      h = (h + 1) & mask;
+    }
+  }
 
   const segment_def* find_segment(std::string_view key) const noexcept;
   const code_list* find_code_list(std::string_view name) const noexcept;

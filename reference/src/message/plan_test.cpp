@@ -1,0 +1,265 @@
+// The group parser's plans (definition::plan: tag ids, transition tables, the skip list of
+// mandatory nodes; segment_def::mandatory_mask and the clean-segment test) against the paths
+// they replace: every vector input, and thousands of random mutations of the message ones,
+// parsed once with the shipped definitions as loaded (planned) and once with every plan
+// cleared (the candidate scan, the general element loop and the splitting reads). Trees and
+// findings must be the same, finding for finding.
+#include <algorithm>
+#include <cstddef>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "apipnr/edifact/parser.hpp"
+#include "apipnr/message/definitions.hpp"
+#include "apipnr/message/tree.hpp"
+
+namespace apipnr::message {
+namespace {
+
+const definitions& planned_defs() {
+  static const definitions d =
+      load_definitions(std::string(APIPNR_SOURCE_DIR) + "/specs/messages").value();
+  return d;
+}
+
+void unplan_field(field_def& f) {
+  f.planned = false;
+  f.fast = false;
+  f.component_slots.clear();
+  f.mandatory_components.clear();
+  f.fast_limits.clear();
+  for (auto& c : f.components) unplan_field(c);
+}
+
+void unplan_content(std::vector<node>& content) {
+  for (node& n : content) {
+    n.plan = content_plan{};
+    unplan_content(n.content);
+  }
+}
+
+// The same definitions with every plan cleared: the reference paths.
+const definitions& unplanned_defs() {
+  static const definitions d = [] {
+    auto loaded = load_definitions(std::string(APIPNR_SOURCE_DIR) + "/specs/messages").value();
+    for (const auto& def : loaded.all()) {
+      def->planned = false;
+      def->structure_plan = content_plan{};
+      def->tag_table.clear();
+      unplan_content(def->structure);
+      for (const auto& s : def->segments) {
+        s->planned = false;
+        s->position_slots.clear();
+        s->mandatory_elements.clear();
+        s->mandatory_mask = 0;
+        s->mandatory_mask_complete = false;
+        for (auto& e : s->elements) unplan_field(e);
+      }
+    }
+    return loaded;
+  }();
+  return d;
+}
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> vector_inputs() {
+  std::vector<std::string> out;
+  const std::filesystem::path root = std::string(APIPNR_SOURCE_DIR) + "/vectors/edifact";
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (e.is_regular_file() && e.path().extension() == ".edi") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) out.push_back(read(f));
+  return out;
+}
+
+std::string describe(const diagnostic& d) {
+  return std::string(d.id) + " " + d.code.message() + " req=" + std::string(d.requirement) +
+         " level=" + std::to_string(static_cast<int>(d.level)) +
+         " where=" + std::to_string(static_cast<int>(d.where)) + " @" +
+         std::to_string(d.pos.offset) + "/" + std::to_string(d.pos.segment) + "/" +
+         std::to_string(d.pos.message_segment) + " e" + std::to_string(d.pos.element) + " c" +
+         std::to_string(d.pos.component) + " r" + std::to_string(d.pos.repetition) + " " + d.detail;
+}
+
+std::string describe(const message_tree& t, boost::system::error_code ec) {
+  std::string s = "ec=" + ec.message() + "\n";
+  for (const auto& e : t.segments) {
+    s += (e.matched != nullptr ? e.matched->path : std::string("-")) + " i" +
+         std::to_string(e.instance) + "\n";
+  }
+  for (const auto& g : t.instances) {
+    s += (g.group != nullptr ? g.group->path : std::string("root")) + " p" +
+         std::to_string(g.parent) + " " + std::to_string(g.first) + ".." + std::to_string(g.last) +
+         " r" + std::to_string(g.repetition) + " d" + std::to_string(g.depth) + "\n";
+  }
+  return s;
+}
+
+// What the comparisons met, so that the tests can check that they reach the planned paths.
+struct coverage {
+  std::size_t messages = 0, without_repetition = 0, findings = 0, too_long = 0;
+};
+coverage& stats() {
+  static coverage c;
+  return c;
+}
+
+// Parses every message of `text` with both registries; returns the number of messages
+// compared. Reports the first difference of each message.
+std::size_t compare(const std::string& text, std::string_view label) {
+  edifact::interchange ic;
+  diagnostic_list syntax;
+  edifact::parser p;
+  (void)p.parse(text, ic, syntax);
+  message_tree fast, slow;
+  for (std::size_t m = 0; m < ic.messages.size(); ++m) {
+    diagnostic_list fast_findings, slow_findings;
+    const auto fast_ec = parse_structure(ic, m, planned_defs(), fast_findings, fast);
+    const auto slow_ec = parse_structure(ic, m, unplanned_defs(), slow_findings, slow);
+    const std::string fast_tree = describe(fast, fast_ec);
+    const std::string slow_tree = describe(slow, slow_ec);
+    EXPECT_EQ(fast_tree, slow_tree) << label << " message " << m << "\n" << text;
+    std::string a, b;
+    for (const auto& d : fast_findings.items()) a += describe(d) + "\n";
+    for (const auto& d : slow_findings.items()) b += describe(d) + "\n";
+    EXPECT_EQ(a, b) << label << " message " << m << "\n" << text;
+    stats().messages += 1;
+    stats().without_repetition += ic.delims.has_repetition ? 0 : 1;
+    stats().findings += fast_findings.items().size();
+    for (const auto& d : fast_findings.items()) {
+      stats().too_long += d.code == make_error_code(errc::value_too_long) ? 1 : 0;
+    }
+    if (fast_tree != slow_tree || a != b) return m + 1;
+  }
+  return ic.messages.size();
+}
+
+TEST(MessagePlan, LoaderPlansEveryShippedDefinition) {
+  for (const auto& d : planned_defs().all()) {
+    EXPECT_TRUE(d->planned) << d->file;
+    EXPECT_TRUE(d->structure_plan.planned) << d->file;
+    // Every node's three-character tag has an id, and no other tag has one.
+    for (const node* n : d->nodes) {
+      const std::uint16_t id = d->tag_id(pack_tag(n->tag));
+      ASSERT_NE(id, content_plan::none) << d->file << " " << n->path;
+      EXPECT_LT(id, d->tag_count);
+    }
+    EXPECT_EQ(d->tag_id(pack_tag("ZZZ")), content_plan::none);
+  }
+}
+
+TEST(MessagePlan, ChainsListEachTagInContentOrder) {
+  for (const auto& d : planned_defs().all()) {
+    auto check = [&](const std::vector<node>& content, const content_plan& p) {
+      ASSERT_TRUE(p.planned);
+      for (std::uint16_t id = 0; id < d->tag_count; ++id) {
+        std::vector<std::size_t> chain, scan;
+        for (std::size_t j = p.first_by_tag[id]; j != content_plan::none; j = p.next_same_tag[j]) {
+          chain.push_back(j);
+        }
+        for (std::size_t j = 0; j < content.size(); ++j) {
+          if (d->tag_id(pack_tag(content[j].tag)) == id) scan.push_back(j);
+        }
+        EXPECT_EQ(chain, scan) << d->file;
+      }
+      for (std::size_t k = 0; k <= content.size(); ++k) {
+        std::size_t m = k;
+        while (m < content.size() && content[m].min == 0) ++m;
+        EXPECT_EQ(p.next_mandatory[k], m) << d->file;
+      }
+    };
+    check(d->structure, d->structure_plan);
+    for (const node* n : d->nodes) {
+      if (n->is_group()) check(n->content, n->plan);
+    }
+  }
+}
+
+TEST(MessagePlan, VectorInputsParseTheSameWithoutPlans) {
+  std::size_t messages = 0;
+  for (const std::string& text : vector_inputs()) messages += compare(text, "vector");
+  EXPECT_GT(messages, 100u);
+}
+
+// Random edits of the vector messages: separators, release characters, lengths, qualifiers
+// and whole segments moved, repeated or dropped, so that every finding kind and every
+// fallback from the plans (undefined positions, over-long values, missing elements and
+// components, unknown and misplaced tags, too many repeats) is met many times.
+TEST(MessagePlan, MutatedMessagesParseTheSameWithoutPlans) {
+  std::vector<std::string> seeds;
+  for (std::string& text : vector_inputs()) {
+    if (text.find("UNH+") != std::string::npos) seeds.push_back(std::move(text));
+  }
+  ASSERT_FALSE(seeds.empty());
+  std::mt19937 rng(20261128);
+  const std::vector<std::string> inserts = {
+      "+",    ":",    "'",    "?",
+      "*",    "X",    "7",    "++",
+      "::",   "AB",   "FL",   "NAD+",
+      "DOC+", "DTM+", "ZZZ+", "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"};
+  std::size_t messages = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = seeds[rng() % seeds.size()];
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < edits; ++k) {
+      // Edits stay between the first UNH and the last UNT (the envelope keeps parsing).
+      const std::size_t begin = text.find("UNH+");
+      const std::size_t unt = text.rfind("UNT+");
+      if (begin == std::string::npos || unt == std::string::npos || unt < begin + 8) break;
+      const std::size_t end = unt;
+      const std::size_t at = begin + 4 + rng() % (end - begin - 4);
+      switch (rng() % 4) {
+        case 0:
+          text.insert(at, inserts[rng() % inserts.size()]);
+          break;
+        case 1:
+          text.erase(at, 1 + rng() % 3);
+          break;
+        default: {
+          // Copy a run of segments elsewhere in the message (repeats, misplaced groups).
+          const std::size_t from = text.find('\'', begin + 4 + rng() % (end - begin - 4));
+          if (from == std::string::npos || from + 1 >= end) break;
+          std::size_t to = from + 1;
+          for (int s = 1 + static_cast<int>(rng() % 3); s > 0 && to < end; --s) {
+            const std::size_t next = text.find('\'', to);
+            if (next == std::string::npos || next >= end) break;
+            to = next + 1;
+          }
+          const std::string run = text.substr(from + 1, to - from - 1);
+          const std::size_t target = text.find('\'', begin + 4 + rng() % (end - begin - 4));
+          if (target != std::string::npos && target < end) text.insert(target + 1, run);
+          break;
+        }
+      }
+    }
+    messages += compare(text, "round " + std::to_string(round));
+    if (HasFailure()) break;
+  }
+  EXPECT_GT(messages, 2000u);
+  std::printf("messages %zu, without repetition separator %zu, findings %zu, too long %zu\n",
+              stats().messages, stats().without_repetition, stats().findings, stats().too_long);
+  // The planned element checks only run without a repetition separator; the edits must reach
+  // them, and the fallbacks to the full check.
+  EXPECT_GT(stats().without_repetition, 1000u);
+  EXPECT_GT(stats().too_long, 100u);
+  EXPECT_GT(stats().findings, 5000u);
+}
+
+}  // namespace
+}  // namespace apipnr::message
