@@ -18,15 +18,27 @@ namespace apipnr::message {
 namespace {
 
 // Segments built by hand (tag "TST", bodies as given) and a tree over them, indexed or not.
+// `contiguous`: tag, body and terminator of each segment follow each other in one buffer, as
+// the tokenizer leaves them (index_elements then reads words that reach back into the tag);
+// otherwise each body is a string of its own.
 class hand_tree {
  public:
-  hand_tree(const std::vector<std::string>& bodies, const edifact::delimiters& d, bool index)
+  hand_tree(const std::vector<std::string>& bodies, const edifact::delimiters& d, bool index,
+            bool contiguous = false)
       : bodies_(bodies) {
     ic_.delims = d;
+    std::vector<std::size_t> at;
+    for (const auto& b : bodies_) {
+      buffer_ += "TST";
+      at.push_back(buffer_.size());
+      buffer_ += b;
+      buffer_ += '\'';
+    }
+    const std::string_view buffer(buffer_);
     for (std::size_t k = 0; k < bodies_.size(); ++k) {
       edifact::segment s;
-      s.tag = "TST";
-      s.body = bodies_[k];
+      s.tag = contiguous ? buffer.substr(at[k] - 3, 3) : std::string_view("TST");
+      s.body = contiguous ? buffer.substr(at[k], bodies_[k].size()) : std::string_view(bodies_[k]);
       s.index = static_cast<std::uint32_t>(k + 1);
       s.offset = static_cast<std::uint32_t>(k * 100);
       ic_.segments.push_back(s);
@@ -44,6 +56,7 @@ class hand_tree {
 
  private:
   std::vector<std::string> bodies_;
+  std::string buffer_;
   edifact::interchange ic_;
   message_tree tree_;
 };
@@ -57,10 +70,12 @@ std::size_t split_count(std::string_view raw, char sep, const edifact::delimiter
 }
 
 // Every element and component read through the tree (indexed and not) equals the split of
-// the segment, including positions past the end.
-void expect_same_split(const std::vector<std::string>& bodies, const edifact::delimiters& d) {
-  const hand_tree indexed(bodies, d, true);
-  const hand_tree plain(bodies, d, false);
+// the segment, including positions past the end; with bodies in buffers of their own and in
+// one buffer after their tags.
+void expect_same_split(const std::vector<std::string>& bodies, const edifact::delimiters& d,
+                       bool contiguous) {
+  const hand_tree indexed(bodies, d, true, contiguous);
+  const hand_tree plain(bodies, d, false, contiguous);
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     const edifact::segment& s = indexed.ic().segments[i];
     const std::size_t count = edifact::element_count(s, d);
@@ -86,6 +101,11 @@ void expect_same_split(const std::vector<std::string>& bodies, const edifact::de
       }
     }
   }
+}
+
+void expect_same_split(const std::vector<std::string>& bodies, const edifact::delimiters& d) {
+  expect_same_split(bodies, d, false);
+  expect_same_split(bodies, d, true);
 }
 
 TEST(MessageTreeIndex, ComponentsOfWellFormedAndMalformedSegments) {
@@ -145,6 +165,31 @@ TEST(MessageTreeIndex, RandomBodies) {
   }
   expect_same_split(bodies, edifact::delimiters::defaults());
   expect_same_split(bodies, edifact::delimiters::defaults_v4());
+}
+
+// Longer bodies (up to 40 bytes, separators sparser) so that index_elements' word loop meets
+// whole words, release characters at every offset of a word and at word boundaries, and
+// tails of every length, in separate and contiguous buffers, with both delimiter sets.
+TEST(MessageTreeIndex, RandomLongBodies) {
+  std::mt19937 rng(28112026);
+  const std::string alphabet = "+:?*abcdefghijkl";
+  std::vector<std::string> bodies;
+  for (int k = 0; k < 1500; ++k) {
+    std::string b = rng() % 16 == 0 ? "" : "+";
+    const std::size_t len = rng() % 41;
+    const bool with_release = rng() % 3 == 0;
+    for (std::size_t j = 0; j < len; ++j) {
+      char c = alphabet[rng() % alphabet.size()];
+      if (c == '?' && !with_release) c = 'x';
+      b.push_back(c);
+    }
+    bodies.push_back(b);
+  }
+  expect_same_split(bodies, edifact::delimiters::defaults());
+  expect_same_split(bodies, edifact::delimiters::defaults_v4());
+  edifact::delimiters no_release = edifact::delimiters::defaults();
+  no_release.has_release = false;
+  expect_same_split(bodies, no_release);
 }
 
 // value() and value_in_layout() read the first occurrence through the component index; with
