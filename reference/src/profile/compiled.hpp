@@ -62,6 +62,19 @@ inline bool in_list(std::string_view v, const std::vector<std::string>& list) no
   return false;
 }
 
+// A code of up to 7 bytes as one word: its bytes in the low 56 bits (first byte lowest), its
+// length in the top 8, so that two codes are equal exactly when their words are (NUL bytes
+// and lengths included). False for a longer code.
+inline bool pack_code(std::string_view v, std::uint64_t& out) noexcept {
+  if (v.size() > 7) return false;
+  std::uint64_t w = std::uint64_t{v.size()} << 56;
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    w |= std::uint64_t{static_cast<unsigned char>(v[k])} << (8 * k);
+  }
+  out = w;
+  return true;
+}
+
 // Allowed values of a `codes` check.
 struct code_set {
   std::vector<std::string> members;
@@ -70,8 +83,26 @@ struct code_set {
   std::optional<simple_regex> pattern_fast;  // `pattern` when the fast subset can express it
   std::vector<std::string> add;
   std::vector<std::string> remove;
+  // The allowed codes ((members + add) - remove) as pack_code words, when the set is a plain
+  // list whose codes all fit a word (seal()). contains() is then one pack and a scan of a few
+  // words instead of three list walks comparing strings (a code check was about 110
+  // instructions, the largest single check cost of the profile stage).
+  bool packed = false;
+  std::vector<std::uint64_t> words;
 
-  bool contains(std::string_view v) const;
+  // Fills `words` / `packed` from the lists; called once the lists are final.
+  void seal();
+  bool contains(std::string_view v) const {
+    if (!packed) return contains_listed(v);
+    std::uint64_t w = 0;
+    if (!pack_code(v, w)) return false;  // every allowed code fits a word
+    for (const std::uint64_t x : words) {
+      if (x == w) return true;
+    }
+    return false;
+  }
+  // contains() from the lists themselves (the reference the packed form is tested against).
+  bool contains_listed(std::string_view v) const;
 };
 
 struct compiled_rule {
@@ -111,13 +142,25 @@ inline constexpr std::uint32_t no_slot = 0xFFFFFFFFu;
 struct unit_target {
   const resolved_step* step = nullptr;
   bool group = false;
+  std::vector<std::uint32_t> columns;  // the columns read from this target's segments
 };
 
 // The values of an element path over the segments of one target, in the order and with the
-// repetitions for_each_value reads them (release characters removed).
+// repetitions for_each_value reads them (release characters removed). Filled while the unit's
+// segments are sorted into targets, so what each value read needs is copied here at load.
 struct unit_column {
   std::uint32_t target = 0;
   const resolved_path* path = nullptr;  // element, component, element_def
+  std::uint16_t element = 0;            // path->element
+  std::uint16_t component = 0;          // path->component
+  bool repeats = false;                 // path->element_def->repeat_max > 1: every occurrence
+};
+
+// A segment node feeding a target: the target, and the values its step's predicate accepts
+// for the segment's qualifier (nullptr: no predicate).
+struct node_feed {
+  std::uint32_t target = 0;
+  const std::vector<std::string>* predicate = nullptr;
 };
 
 // A distinct `when` condition of the program's rules. `local`: anchored at the unit itself with
@@ -145,6 +188,9 @@ struct unit_op {
   check_kind check = check_kind::required;
   bool structural = false;  // c->structural: reported by the group parser, never run here
   bool accepted = false;    // severity accept: runs only with report_accepted
+  // Nothing to report when its column (or, without one, its target) is empty: every check but
+  // required and count. Such an op is skipped before its conditions are asked.
+  bool silent_when_empty = false;
 };
 
 struct unit_program {
@@ -153,10 +199,15 @@ struct unit_program {
   std::vector<unit_column> columns;
   std::vector<unit_condition> conditions;
   std::vector<unit_op> ops;  // in rule order
+  // The ops that run (indices into ops, rule order): without report_accepted neither
+  // structural nor accepted ones, with it all but the structural ones. Sorted out at load
+  // rather than tested per op and unit.
+  std::vector<std::uint32_t> run_plain;
+  std::vector<std::uint32_t> run_accepted;
   // Segment targets by definition node index: node k feeds
   // node_targets[node_first[k] .. node_first[k + 1]).
   std::vector<std::uint32_t> node_first;
-  std::vector<std::uint32_t> node_targets;
+  std::vector<node_feed> node_targets;
   std::vector<std::uint32_t> group_targets;  // group targets, in target order
 };
 

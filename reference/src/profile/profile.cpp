@@ -631,6 +631,7 @@ struct profile_builder {
     } else if (list != nullptr) {
       for (const auto& [code, meaning] : list->values) s.members.push_back(code);
     }
+    s.seal();
     return s;
   }
 

@@ -39,7 +39,7 @@ class program_builder {
     for (std::uint32_t t = 0; t < prog_.targets.size(); ++t) {
       if (prog_.targets[t].group == group && same_step(*prog_.targets[t].step, s)) return t;
     }
-    prog_.targets.push_back({&s, group});
+    prog_.targets.push_back({&s, group, {}});
     return static_cast<std::uint32_t>(prog_.targets.size() - 1);
   }
 
@@ -57,7 +57,14 @@ class program_builder {
         return c;
       }
     }
-    prog_.columns.push_back({t, &p});
+    unit_column col;
+    col.target = t;
+    col.path = &p;
+    col.element = p.element;
+    col.component = p.component;
+    col.repeats = p.element_def != nullptr && p.element_def->repeat_max > 1;
+    prog_.columns.push_back(col);
+    prog_.targets[t].columns.push_back(static_cast<std::uint32_t>(prog_.columns.size() - 1));
     return static_cast<std::uint32_t>(prog_.columns.size() - 1);
   }
 
@@ -91,6 +98,7 @@ class program_builder {
     op.check = c.source->check;
     op.structural = c.structural;
     op.accepted = c.source->severity == rule_severity::accept;
+    op.silent_when_empty = op.check != check_kind::required && op.check != check_kind::count;
     for (std::size_t w = 0; w < c.when.size(); ++w) {
       op.conditions.push_back(condition_slot(c.source->when[w], c.when[w]));
     }
@@ -116,9 +124,18 @@ class program_builder {
         prog_.group_targets.push_back(t);
         continue;
       }
-      for (const message::node* n : prog_.targets[t].step->segments) {
-        if (n->index < node_count_) prog_.node_targets[fill[n->index]++] = t;
+      const resolved_step& s = *prog_.targets[t].step;
+      for (const message::node* n : s.segments) {
+        if (n->index < node_count_) {
+          prog_.node_targets[fill[n->index]++] = {t, s.has_predicate ? &s.values : nullptr};
+        }
       }
+    }
+    for (std::uint32_t o = 0; o < prog_.ops.size(); ++o) {
+      const unit_op& op = prog_.ops[o];
+      if (op.structural) continue;  // reported by the group parser
+      prog_.run_accepted.push_back(o);
+      if (!op.accepted) prog_.run_plain.push_back(o);
     }
     return std::move(prog_);
   }

@@ -2,6 +2,7 @@
 // differential check that they report exactly what rule-by-rule evaluation reports (same
 // findings, same order, same text and positions) over the vector corpus, mutated messages and
 // an overlay that exercises the cases the programs treat apart.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -183,6 +184,96 @@ TEST(ProfileProgram, EveryCompiledRuleIsInExactlyOneProgramOfItsDefinition) {
       for (std::size_t k = 0; k < seen.size(); ++k) EXPECT_EQ(seen[k], 1) << prof->name();
     }
   }
+}
+
+TEST(ProfileProgram, RunListsHoldTheOpsThatRun) {
+  for (const profile* prof : all_profiles()) {
+    for (const auto& [def, progs] : prof->compiled().programs) {
+      for (const detail::unit_program& p : progs.units) {
+        std::vector<std::uint32_t> plain;
+        std::vector<std::uint32_t> accepted;
+        for (std::uint32_t o = 0; o < p.ops.size(); ++o) {
+          const detail::unit_op& op = p.ops[o];
+          if (op.structural) continue;
+          accepted.push_back(o);
+          if (!op.accepted) plain.push_back(o);
+          EXPECT_EQ(op.silent_when_empty,
+                    op.check != check_kind::required && op.check != check_kind::count);
+        }
+        EXPECT_EQ(p.run_plain, plain) << prof->name();
+        EXPECT_EQ(p.run_accepted, accepted) << prof->name();
+        // Every column is read from its own target's segments.
+        for (std::uint32_t c = 0; c < p.columns.size(); ++c) {
+          const auto& cols = p.targets[p.columns[c].target].columns;
+          EXPECT_EQ(std::count(cols.begin(), cols.end(), c), 1) << prof->name();
+        }
+      }
+    }
+  }
+}
+
+// contains() through the packed words against the lists themselves, for every code set of
+// every shipped profile and the overlay, on the codes, their neighbours and generated values.
+TEST(ProfileCodeSet, PackedMembershipAgreesWithTheLists) {
+  std::vector<std::string> probes = {"",        std::string(1, '\0'), std::string("A\0", 2),
+                                     "ABCDEFG", "ABCDEFGH",           "1234567",
+                                     "12345678"};
+  const std::string alphabet = "0123456789ABFLMNPSTXZ ";
+  for (std::size_t n = 0; n < 3000; ++n) {
+    std::string v;
+    std::size_t x = n * 2654435761u;
+    for (std::size_t len = n % 5; len > 0; --len, x /= alphabet.size()) {
+      v += alphabet[x % alphabet.size()];
+    }
+    probes.push_back(v);
+  }
+  std::size_t sets = 0;
+  std::size_t packed = 0;
+  std::size_t members = 0;
+  auto check = [&](const detail::code_set& set) {
+    ++sets;
+    packed += set.packed ? 1 : 0;
+    std::vector<std::string> local = probes;
+    for (const auto* list : {&set.members, &set.add, &set.remove}) {
+      for (const std::string& code : *list) {
+        local.push_back(code);
+        local.push_back(code + "X");
+        local.push_back(code.substr(0, code.size() / 2));
+        local.push_back(std::string(1, '\0') + code);
+      }
+    }
+    for (const std::string& v : local) {
+      const bool listed = set.contains_listed(v);
+      members += listed ? 1 : 0;
+      ASSERT_EQ(set.contains(v), listed) << "'" << v << "'";
+    }
+  };
+  for (const profile* prof : all_profiles()) {
+    for (const detail::compiled_rule& c : prof->compiled().rules) {
+      if (c.source->check != check_kind::codes) continue;
+      check(c.codes);
+      for (const auto& [q, set] : c.qualifier_sets) check(set);
+    }
+  }
+  // Sets the shipped profiles do not have: a removed code, a code too long for a word (the
+  // lists stay in use), codes differing only in a NUL byte or in length.
+  detail::code_set s;
+  s.members = {"A", "AB", "ABC", std::string("A\0", 2)};
+  s.add = {"ZZ"};
+  s.remove = {"AB"};
+  s.seal();
+  EXPECT_TRUE(s.packed);
+  check(s);
+  EXPECT_FALSE(s.contains("AB"));
+  EXPECT_TRUE(s.contains("ZZ"));
+  s.members.push_back("LONGCODE");
+  s.seal();
+  EXPECT_FALSE(s.packed);
+  check(s);
+  EXPECT_TRUE(s.contains("LONGCODE"));
+  EXPECT_GT(sets, 20u);
+  EXPECT_GT(packed, 20u);
+  EXPECT_GT(members, 100u);
 }
 
 TEST(ProfileProgram, TravellerRulesShareTargetsColumnsAndConditions) {

@@ -197,14 +197,14 @@ bool simple_regex::match_from(const branch& b, std::size_t a, std::string_view v
                               std::size_t pos) noexcept {
   // Atoms match one character each, so a plain run needs no recursion.
   while (a < b.size() && b[a].min == 1 && b[a].max == 1) {
-    if (pos >= v.size() || !b[a].set.test(static_cast<unsigned char>(v[pos]))) return false;
+    if (pos >= v.size() || !b[a].set[static_cast<unsigned char>(v[pos])]) return false;
     ++a;
     ++pos;
   }
   if (a == b.size()) return pos == v.size();
   const atom& t = b[a];
   std::size_t k = 0;
-  while (k < t.max && pos + k < v.size() && t.set.test(static_cast<unsigned char>(v[pos + k]))) {
+  while (k < t.max && pos + k < v.size() && t.set[static_cast<unsigned char>(v[pos + k])]) {
     ++k;
   }
   if (k < t.min) return false;
@@ -218,10 +218,11 @@ bool simple_regex::match_from(const branch& b, std::size_t a, std::string_view v
 }
 
 bool simple_regex::match_greedy(const branch& b, std::string_view v) noexcept {
+  // bitset::operator[] below: a byte is always < 256, and test() would check that per byte.
   std::size_t pos = 0;
   for (const atom& t : b) {
     std::size_t k = 0;
-    while (k < t.max && pos < v.size() && t.set.test(static_cast<unsigned char>(v[pos]))) {
+    while (k < t.max && pos < v.size() && t.set[static_cast<unsigned char>(v[pos])]) {
       ++k;
       ++pos;
     }

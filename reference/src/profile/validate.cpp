@@ -13,7 +13,7 @@
 
 namespace apipnr::profile {
 
-bool detail::code_set::contains(std::string_view v) const {
+bool detail::code_set::contains_listed(std::string_view v) const {
   auto has = [v](const std::vector<std::string>& list) { return in_list(v, list); };
   if (has(remove)) return false;
   if (has(add)) return true;
@@ -22,6 +22,24 @@ bool detail::code_set::contains(std::string_view v) const {
     return !pattern || std::regex_match(v.begin(), v.end(), *pattern);
   }
   return has(members);
+}
+
+void detail::code_set::seal() {
+  packed = false;
+  words.clear();
+  // A pattern decides membership beyond any list: keep the lists.
+  if (pattern_based) return;
+  std::vector<std::uint64_t> out;
+  for (const std::vector<std::string>* list : {&members, &add}) {
+    for (const std::string& code : *list) {
+      if (in_list(code, remove)) continue;
+      std::uint64_t w = 0;
+      if (!pack_code(code, w)) return;  // a long code: the lists stay the form used
+      if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+    }
+  }
+  words = std::move(out);
+  packed = true;
 }
 
 namespace {
@@ -312,14 +330,19 @@ class evaluator {
     for (std::size_t k = 0; k < rules.size(); ++k) states[k].rule = rules[k];
     memo_width_ = tree_.instances.size();
     memo_.assign(programs.memos * memo_width_, -1);
+    // Per message, not per value: how values are read (repetition separator, release
+    // character).
+    plain_reads_ = !tree_.delims().has_repetition;
+    release_ = tree_.delims().has_release;
     for (const detail::unit_program& prog : programs.units) {
       targets_.resize(std::max(targets_.size(), prog.targets.size()));
       columns_.resize(std::max(columns_.size(), prog.columns.size()));
-      for (column_state& c : columns_) c.unit = message::no_instance;
       conditions_.assign(prog.conditions.size(), cached_condition{});
+      const std::vector<std::uint32_t>& ops =
+          opt_.report_accepted ? prog.run_accepted : prog.run_plain;
       const resolved_path& unit_path = *prog.unit;
       for_each_instance(0, unit_path, 0, unit_path.unit_groups,
-                        [&](std::uint32_t unit) { run_unit(prog, unit, states); });
+                        [&](std::uint32_t unit) { run_unit(prog, ops, unit, states); });
     }
     for (rule_state& st : states) {
       for (diagnostic& d : st.found.items) sink_.report(std::move(d));
@@ -358,21 +381,22 @@ class evaluator {
     std::uint16_t rep = 1;
     std::string_view value;
   };
-  struct column_state {
-    std::uint32_t unit = message::no_instance;  // unit the values were read for
-    std::vector<column_value> values;
-  };
+  using column_state = std::vector<column_value>;
 
-  void run_unit(const detail::unit_program& prog, std::uint32_t unit,
-                std::vector<rule_state>& states) {
+  // `ops`: the program's ops that run (run_plain or run_accepted: structural ones are reported
+  // by the group parser, accepted ones report nothing unless asked to and have no other
+  // effect).
+  void run_unit(const detail::unit_program& prog, const std::vector<std::uint32_t>& ops,
+                std::uint32_t unit, std::vector<rule_state>& states) {
     collect_targets(prog, unit);
-    literals_.clear();
-    for (const detail::unit_op& op : prog.ops) {
-      // Reported by the group parser (validate.hpp); has no conditions.
-      if (op.structural) continue;
-      // An accepted rule reports nothing unless asked to, and its checks have no other effect.
-      if (op.accepted && !opt_.report_accepted) continue;
-      use(states[op.rule]);
+    for (const std::uint32_t o : ops) {
+      const detail::unit_op& op = prog.ops[o];
+      // Conditions have no effect but their answer: an op with nothing to look at need not
+      // ask them (EMP, GEI, MEA, FTX rules on a traveller without those segments).
+      if (op.silent_when_empty && (op.column != detail::no_slot ? columns_[op.column].empty()
+                                                                : targets_[op.target].empty())) {
+        continue;
+      }
       bool holds = true;
       for (const std::uint32_t w : op.conditions) {
         if (!program_condition(prog, w, unit)) {
@@ -380,13 +404,19 @@ class evaluator {
           break;
         }
       }
-      if (holds) run_op(prog, op, unit);
+      if (!holds) continue;
+      use(states[op.rule]);
+      run_op(prog, op, unit);
     }
   }
 
-  // Sorts the unit's own segments and direct children into the program's targets.
+  // Sorts the unit's own segments and direct children into the program's targets, reading
+  // each target's columns from its segments on the way (one pass; a column read on first use
+  // walked the target's segments again and paid a validity test per use).
   void collect_targets(const detail::unit_program& prog, std::uint32_t unit) {
     for (std::size_t t = 0; t < prog.targets.size(); ++t) targets_[t].clear();
+    for (std::size_t c = 0; c < prog.columns.size(); ++c) columns_[c].clear();
+    if (!literals_.empty()) literals_.clear();
     const std::size_t nodes = prog.node_first.empty() ? 0 : prog.node_first.size() - 1;
     index_.for_each_own_segment(unit, [&](std::uint32_t i) {
       const std::uint32_t k = index_.node_index(tree_.segments[i]);
@@ -397,13 +427,15 @@ class evaluator {
       std::string_view q;
       bool have_q = false;
       for (std::uint32_t x = begin; x < end; ++x) {
-        const std::uint32_t t = prog.node_targets[x];
-        const resolved_step& s = *prog.targets[t].step;
-        if (s.has_predicate) {
+        const detail::node_feed& f = prog.node_targets[x];
+        if (f.predicate != nullptr) {
           if (!have_q) q = qualifier(i), have_q = true;
-          if (!in_values(q, s.values)) continue;
+          if (!in_values(q, *f.predicate)) continue;
         }
-        targets_[t].push_back(i);
+        targets_[f.target].push_back(i);
+        for (const std::uint32_t c : prog.targets[f.target].columns) {
+          read_column(prog.columns[c], i, columns_[c]);
+        }
       }
     });
     if (prog.group_targets.empty()) return;
@@ -417,32 +449,28 @@ class evaluator {
     });
   }
 
-  // The values of column `c` in `unit`, read on first use (for_each_value's order).
-  const std::vector<column_value>& column(const detail::unit_program& prog, std::uint32_t c,
-                                          std::uint32_t unit) {
-    column_state& st = columns_[c];
-    if (st.unit == unit) return st.values;
-    st.unit = unit;
-    st.values.clear();
-    const detail::unit_column& col = prog.columns[c];
-    const resolved_path& p = *col.path;
-    for (const std::uint32_t i : targets_[col.target]) {
-      std::uint16_t reps = 1;
-      if (p.element_def != nullptr && p.element_def->repeat_max > 1) {
-        reps = std::max<std::uint16_t>(1, tree_.occurrences(i, p.element));
-      }
-      for (std::uint16_t r = 1; r <= reps; ++r) {
-        const std::string_view raw = read(i, p, r);
-        if (has_release(i, raw)) {
-          literals_.emplace_back();
-          edifact::unescape(raw, tree_.delims(), literals_.back());
-          st.values.push_back({i, r, literals_.back()});
-        } else {
-          st.values.push_back({i, r, raw});
-        }
+  // Appends the values of `col` in tree segment i to `out`, as for_each_value reads them.
+  void read_column(const detail::unit_column& col, std::uint32_t i, column_state& out) {
+    const std::uint16_t reps =
+        col.repeats ? std::max<std::uint16_t>(1, tree_.occurrences(i, col.element)) : 1;
+    for (std::uint16_t r = 1; r <= reps; ++r) {
+      // read(): the first occurrence without a repetition separator is the raw component.
+      const std::string_view raw = r == 1 && plain_reads_
+                                       ? tree_.component(i, col.element, col.component)
+                                       : tree_.value(i, col.element, col.component, r);
+      if (release_ && has_release(i, raw)) {
+        literals_.emplace_back();
+        edifact::unescape(raw, tree_.delims(), literals_.back());
+        out.push_back({i, r, literals_.back()});
+      } else {
+        out.push_back({i, r, raw});
       }
     }
-    return st.values;
+  }
+
+  // The values of column `c` in the current unit (collect_targets() read them).
+  const column_state& column(const detail::unit_program&, std::uint32_t c, std::uint32_t) const {
+    return columns_[c];
   }
 
   bool program_condition(const detail::unit_program& prog, std::uint32_t w, std::uint32_t unit) {
@@ -519,8 +547,7 @@ class evaluator {
         if (op.column != detail::no_slot) {
           for (const column_value& cv : column(prog, op.column, unit)) {
             if (!cv.value.empty()) {
-              report_value(errc::rule_forbidden, cv.segment, cv.rep,
-                           "value '" + std::string(cv.value) + "'");
+              report_quoted(errc::rule_forbidden, cv.segment, cv.rep, cv.value);
             }
           }
         } else if (prog.targets[op.target].group) {
@@ -538,6 +565,17 @@ class evaluator {
       case check_kind::count:
         check_count(unit, targets.size());
         return;
+      // The two most frequent value checks without check_value()'s dispatch per value.
+      case check_kind::codes:
+        for (const column_value& cv : column(prog, op.column, unit)) {
+          if (!cv.value.empty()) check_codes(cv.segment, cv.rep, cv.value);
+        }
+        return;
+      case check_kind::pattern:
+        for (const column_value& cv : column(prog, op.column, unit)) {
+          if (!cv.value.empty()) check_pattern(cv.segment, cv.rep, cv.value);
+        }
+        return;
       default:
         break;
     }
@@ -549,9 +587,7 @@ class evaluator {
   // Points the evaluation state (c_, caches, finding target) at one rule.
   void use(rule_state& st) noexcept {
     c_ = st.rule;
-    when_cache_ = &st.when_cache;
-    other_cache_ = &st.other;
-    out_ = &st.found;
+    state_ = &st;
   }
 
   // ---- tree walking -------------------------------------------------------------------------
@@ -693,7 +729,7 @@ class evaluator {
     const condition& cond = c_->source->when[w];
     const resolved_path& p = c_->when[w];
     const std::uint32_t anchor = ancestor_at(unit, p.shared);
-    cached_condition& cache = (*when_cache_)[w];
+    cached_condition& cache = state_->when_cache[w];
     if (cache.anchor != anchor) {
       cache.holds = condition_at(anchor, cond, p);
       cache.anchor = anchor;
@@ -740,7 +776,11 @@ class evaluator {
     return pos;
   }
 
-  void report(errc code, apipnr::scope where, position pos, std::string detail) {
+  // The reporting functions are out of line and cold: findings are rare, and building their
+  // text inline gave every hot caller (run_op, the checks) a large frame and string clean-up
+  // paths, paid per op and value whether or not anything was reported.
+  [[gnu::cold, gnu::noinline]] void report(errc code, apipnr::scope where, position pos,
+                                           std::string_view detail) {
     const rule& r = *c_->source;
     if (r.severity == rule_severity::accept && !opt_.report_accepted) return;
     diagnostic d;
@@ -751,18 +791,26 @@ class evaluator {
     d.where = where;
     d.pos = pos;
     d.detail = std::string(r.id) + " " + r.select.text + ": " + r.text;
-    if (!detail.empty()) d.detail += " (" + detail + ")";
-    out_->report(std::move(d));
+    if (!detail.empty()) d.detail += " (" + std::string(detail) + ")";
+    state_->found.report(std::move(d));
   }
 
   // Something missing from `unit`: at its trigger segment, or at UNH for the message.
-  void report_missing(errc code, std::uint32_t unit, std::string detail) {
+  [[gnu::cold, gnu::noinline]] void report_missing(errc code, std::uint32_t unit,
+                                                   std::string_view detail) {
     const std::uint32_t first = tree_.instances[unit].first;
     report(code, unit == 0 ? apipnr::scope::message : apipnr::scope::segment,
-           segment_position(first), std::move(detail));
+           segment_position(first), detail);
   }
 
-  void report_value(errc code, std::uint32_t i, std::uint16_t rep, std::string detail) {
+  // report_value() with the detail "value '<v>'".
+  [[gnu::cold, gnu::noinline]] void report_quoted(errc code, std::uint32_t i, std::uint16_t rep,
+                                                  std::string_view v) {
+    report_value(code, i, rep, "value '" + std::string(v) + "'");
+  }
+
+  [[gnu::cold, gnu::noinline]] void report_value(errc code, std::uint32_t i, std::uint16_t rep,
+                                                 std::string_view detail) {
     const resolved_path& p = c_->select;
     position pos = segment_position(i);
     pos.element = p.element;
@@ -774,8 +822,7 @@ class evaluator {
         pos.repetition = rep;
       }
     }
-    report(code, p.component != 0 ? apipnr::scope::component : apipnr::scope::element, pos,
-           std::move(detail));
+    report(code, p.component != 0 ? apipnr::scope::component : apipnr::scope::element, pos, detail);
   }
 
   // ---- checks -------------------------------------------------------------------------------
@@ -841,6 +888,14 @@ class evaluator {
 
   void check_count(std::uint32_t unit, std::size_t n) {
     const rule_args& a = c_->source->args;
+    if ((a.min && n < *a.min) || (a.max && n > *a.max) || (a.even && n % 2 != 0)) {
+      report_count(unit, n);
+    }
+  }
+
+  // check_count()'s finding, the same tests in the same order for its text.
+  [[gnu::cold, gnu::noinline]] void report_count(std::uint32_t unit, std::size_t n) {
+    const rule_args& a = c_->source->args;
     std::string why;
     if (a.min && n < *a.min) {
       why = std::to_string(n) + " found, at least " + std::to_string(*a.min) + " required";
@@ -852,28 +907,39 @@ class evaluator {
     if (!why.empty()) report_missing(errc::rule_count, unit, why);
   }
 
+  void check_codes(std::uint32_t i, std::uint16_t rep, std::string_view v) {
+    const compiled_rule& c = *c_;
+    const detail::code_set* set = c.has_fallback_set ? &c.codes : nullptr;
+    if (c.by_qualifier) {
+      const std::string_view q = qualifier(i);
+      for (const auto& [key, s] : c.qualifier_sets) {
+        if (key == q) set = &s;
+      }
+    }
+    if (set != nullptr && !set->contains(v)) {
+      report_quoted(errc::rule_codes, i, rep, v);
+    }
+  }
+
+  void check_pattern(std::uint32_t i, std::uint16_t rep, std::string_view v) {
+    const compiled_rule& c = *c_;
+    if (c.regex && !(c.regex_fast ? c.regex_fast->matches(v)
+                                  : std::regex_match(v.begin(), v.end(), *c.regex))) {
+      report_quoted(errc::rule_pattern, i, rep, v);
+    }
+  }
+
   void check_value(std::uint32_t unit, std::uint32_t i, std::uint16_t rep, std::string_view v) {
     const compiled_rule& c = *c_;
     const rule_args& a = c.source->args;
     // Built only for a finding: most values pass, and the copy was a hot allocation.
     const auto quoted = [v] { return "value '" + std::string(v) + "'"; };
     switch (c.source->check) {
-      case check_kind::codes: {
-        const detail::code_set* set = c.has_fallback_set ? &c.codes : nullptr;
-        if (c.by_qualifier) {
-          const std::string_view q = qualifier(i);
-          for (const auto& [key, s] : c.qualifier_sets) {
-            if (key == q) set = &s;
-          }
-        }
-        if (set != nullptr && !set->contains(v)) report_value(errc::rule_codes, i, rep, quoted());
+      case check_kind::codes:
+        check_codes(i, rep, v);
         return;
-      }
       case check_kind::pattern:
-        if (c.regex && !(c.regex_fast ? c.regex_fast->matches(v)
-                                      : std::regex_match(v.begin(), v.end(), *c.regex))) {
-          report_value(errc::rule_pattern, i, rep, quoted());
-        }
+        check_pattern(i, rep, v);
         return;
       case check_kind::max_length:
         if (char_length(v) > a.length) {
@@ -918,19 +984,19 @@ class evaluator {
   bool other_value(std::uint32_t unit, std::string& out) {
     const resolved_path& p = c_->other;
     const std::uint32_t anchor = ancestor_at(unit, p.shared);
-    if (other_cache_->anchor != anchor) {
-      other_cache_->found = false;
-      other_cache_->value.clear();
+    if (state_->other.anchor != anchor) {
+      state_->other.found = false;
+      state_->other.value.clear();
       for_each_value(anchor, p, p.shared, [&](std::uint32_t, std::uint16_t, std::string_view v) {
-        if (!other_cache_->found && !v.empty()) {
-          other_cache_->value = std::string(v);
-          other_cache_->found = true;
+        if (!state_->other.found && !v.empty()) {
+          state_->other.value = std::string(v);
+          state_->other.found = true;
         }
       });
-      other_cache_->anchor = anchor;
+      state_->other.anchor = anchor;
     }
-    if (other_cache_->found) out = other_cache_->value;
-    return other_cache_->found;
+    if (state_->other.found) out = state_->other.value;
+    return state_->other.found;
   }
 
   std::optional<moment> message_date() const {
@@ -1085,9 +1151,7 @@ class evaluator {
   model::calendar_date today_;
   // The rule being evaluated and its state (see use()).
   const compiled_rule* c_ = nullptr;
-  std::vector<cached_condition>* when_cache_ = nullptr;
-  cached_value* other_cache_ = nullptr;
-  diagnostic_sink* out_ = nullptr;
+  rule_state* state_ = nullptr;  // its caches and held findings
   mutable std::optional<std::optional<moment>> message_date_, flight_departure_;
   // Unit-program state, reused from unit to unit (capacity kept).
   std::vector<std::vector<std::uint32_t>> targets_;  // per target: tree or instance indices
@@ -1096,6 +1160,8 @@ class evaluator {
   std::deque<std::string> literals_;  // unescaped column values of the current unit
   std::vector<std::int8_t> memo_;     // shared conditions: -1 unknown, 0, 1; per memo slot
   std::size_t memo_width_ = 0;        // and anchor instance
+  bool plain_reads_ = true;           // no repetition separator: read() is component()
+  bool release_ = false;              // the interchange has a release character
 };
 
 void report_envelope(diagnostic_sink& sink, const envelope_settings& env, errc code,
