@@ -116,73 +116,97 @@ class extractor {
  public:
   extractor(const edifact::interchange& ic, std::size_t message_index,
             const message::message_tree* tree, diagnostic_sink& sink, const extract_options& opt)
-      : ic_(ic), mv_(ic.messages[message_index]), tree_(tree), sink_(sink), opt_(opt) {}
+      : ic_(ic),
+        mv_(ic.messages[message_index]),
+        tree_(tree),
+        sink_(sink),
+        opt_(opt),
+        tree_segments_(tree != nullptr ? tree->segments.size() : 0) {}
 
   canonical_message run();
 
  private:
   const edifact::segment& seg(std::size_t i) const noexcept { return ic_.segments[mv_.unh + i]; }
-  // The segment being read is looked up once (its row of the tree's element index, whether it
-  // is plain) and every value of it is then read from there: the extractor reads several
-  // values per segment.
-  struct current {
-    std::size_t index = static_cast<std::size_t>(-1);  // tree index of the segment cached
-    bool plain = false;                                // no release character in its body
-    const char* rest = nullptr;           // first byte after the leading element separator
-    const std::uint32_t* ends = nullptr;  // its row of message_tree::element_ends, or nullptr
-    std::size_t count = 0;                // its element count (when ends is set)
-  };
-  const current& at(std::size_t i) const noexcept {
-    if (cur_.index != i) load(i);
-    return cur_;
-  }
-  void load(std::size_t i) const noexcept {
-    cur_.index = i;
-    const auto body = seg(i).body;
-    cur_.plain = !ic_.delims.has_release || body.empty() ||
-                 std::memchr(body.data(), ic_.delims.release, body.size()) == nullptr;
-    cur_.ends = nullptr;
-    if (tree_ != nullptr && i < tree_->segments.size()) {
-      const message::segment_entry& e = tree_->segments[i];
-      if (e.first_element != message::no_element_index) {
-        cur_.rest = e.seg->body.data() + 1;
-        cur_.ends = tree_->element_ends.data() + e.first_element;
-        cur_.count = e.element_count;
-      }
-    }
-  }
-  // Through the tree's element index when there is a tree (one split per segment, shared with
-  // the group parser and the profile), else by splitting the segment.
-  [[gnu::always_inline]] std::string_view el(std::size_t i, std::size_t e) const noexcept {
-    const current& c = at(i);
-    if (c.ends != nullptr) [[likely]] {
-      // message_tree::element() on the cached row.
-      if (e == 0 || e > c.count) return {};
-      const std::uint32_t begin = e == 1 ? 0 : c.ends[e - 2] + 1;
-      return {c.rest + begin, c.ends[e - 1] - begin};
-    }
-    if (tree_ != nullptr && i < tree_->segments.size()) return tree_->element(i, e);
+  // Segments of the tree (all of them when the tree is complete) are read through its element
+  // and component index: O(1) per value, one split per segment shared with the group parser
+  // and the profile. Without a tree, by splitting the segment.
+  bool indexed(std::size_t i) const noexcept { return i < tree_segments_; }
+  std::string_view el(std::size_t i, std::size_t e) const noexcept {
+    if (indexed(i)) [[likely]]
+      return tree_->element(i, e);
     return edifact::element(seg(i), e, ic_.delims);
   }
   std::size_t element_count(std::size_t i) const noexcept {
-    if (tree_ != nullptr && i < tree_->segments.size()) return tree_->element_count(i);
+    if (indexed(i)) return tree_->element_count(i);
     return edifact::element_count(seg(i), ic_.delims);
   }
-  // Whether segment i holds no release character: its components then split on the separator
-  // alone and its values need no unescaping (the common case; decided once per segment, not
-  // taken from segment::escaped, which a hand-built interchange may leave unset).
-  bool plain(std::size_t i) const noexcept { return at(i).plain; }
+  // message_tree::component() is edifact::component() of the raw element (release characters
+  // honoured), so both paths read the same values.
+  // Inline: about 600,000 reads per 20,000-traveller message, where the call cost as much as
+  // the lookup (message_tree::component is not inlined into the extractor by GCC 12).
   [[gnu::always_inline]] std::string_view comp(std::size_t i, std::size_t e,
                                                std::size_t c) const noexcept {
-    const auto raw = el(i, e);
-    if (plain(i)) return edifact::plain_component(raw, c, ic_.delims.component);
-    return edifact::component(raw, c, ic_.delims);
+    if (indexed(i)) [[likely]] {
+      const message::segment_entry& s = tree_->segments[i];
+      if (s.first_element != message::no_element_index) [[likely]] {
+        // message_tree::component() with c >= 1 (tree.hpp: the element and component index).
+        if (e == 0 || e > s.element_count) return {};
+        const std::size_t g = s.first_element + e - 1;
+        const char* rest = s.seg->body.data() + 1;
+        const std::uint32_t begin = e == 1 ? 0 : tree_->element_ends[g - 1] + 1;
+        const std::uint32_t first = tree_->element_components[g];
+        if (c == 0 || c > tree_->element_components[g + 1] - first) return {};
+        const std::uint32_t* ends = tree_->component_ends.data() + first;
+        const std::uint32_t from = c == 1 ? begin : ends[c - 2] + 1;
+        return {rest + from, ends[c - 1] - from};
+      }
+      return tree_->component(i, e, c);
+    }
+    return edifact::component(el(i, e), c, ic_.delims);
+  }
+  // Whether segment i holds no release character: its values then need no unescaping (the
+  // common case). Decided once per segment, when its first value is copied, and not taken from
+  // segment::escaped, which a hand-built interchange may leave unset.
+  [[gnu::always_inline]] bool plain(std::size_t i) const noexcept {
+    if (plain_at_ != i) [[unlikely]]
+      decide_plain(i);
+    return plain_;
+  }
+  void decide_plain(std::size_t i) const noexcept {
+    plain_at_ = i;
+    const auto body = seg(i).body;
+    plain_ = !ic_.delims.has_release || body.empty() ||
+             std::memchr(body.data(), ic_.delims.release, body.size()) == nullptr;
   }
   std::string text(std::string_view raw) const { return edifact::unescape(raw, ic_.delims); }
   // Text of `raw`, a piece of segment i: a copy when the segment is plain.
   std::string text(std::size_t i, std::string_view raw) const {
     if (plain(i)) return std::string(raw);
     return edifact::unescape(raw, ic_.delims);
+  }
+  // The text of `raw`, a piece of segment i, as a view: `raw` itself when the segment is
+  // plain, else unescaped into scratch_ (valid until the next call). For values that are
+  // tested before they are kept: no string is built for a value that is not kept.
+  [[gnu::always_inline]] std::string_view tview(std::size_t i, std::string_view raw) const {
+    if (plain(i)) [[likely]]
+      return raw;
+    return unescaped(raw);
+  }
+  [[gnu::noinline]] std::string_view unescaped(std::string_view raw) const {
+    scratch_.clear();
+    edifact::unescape(raw, ic_.delims, scratch_);
+    return scratch_;
+  }
+  // The same, written into `out` (replacing its content), so a model field is filled in place
+  // instead of from a temporary. clear() + append(): the fields written are new and empty,
+  // and append is the short path (assign() goes through the aliasing-safe _M_replace).
+  void assign_text(std::string& out, std::size_t i, std::string_view raw) const {
+    out.clear();
+    if (plain(i)) [[likely]] {
+      out.append(raw.data(), raw.size());
+      return;
+    }
+    edifact::unescape(raw, ic_.delims, out);
   }
   std::string ctext(std::size_t i, std::size_t e, std::size_t c) const {
     return text(i, comp(i, e, c));
@@ -240,11 +264,21 @@ class extractor {
     }
     field = std::move(value);
   }
+  // From a view (the segment itself, or scratch_ through tview()): the field's string is
+  // built once, in place.
+  void set_once(model::opt_string& field, std::string_view value, std::size_t i,
+                std::string_view what) {
+    if (field) [[unlikely]] {
+      repeated(field, value, i, what);
+      return;
+    }
+    field.emplace(value);
+  }
   void set_once(model::opt_string& field, const std::string& value, std::size_t i,
                 std::string_view what) {
-    set_once(field, std::string(value), i, what);
+    set_once(field, std::string_view(value), i, what);
   }
-  void repeated(const model::opt_string& field, const std::string& value, std::size_t i,
+  void repeated(const model::opt_string& field, std::string_view value, std::size_t i,
                 std::string_view what);
   traveller* current_traveller(std::size_t i, bool document_segment) {
     if (have_traveller_ && !seen_cnt_) [[likely]]
@@ -276,7 +310,10 @@ class extractor {
   std::uint32_t leg_seq_ = 0;
   bool have_traveller_ = false, have_document_ = false;
   std::vector<std::int8_t> place_by_node_;  // place_of_path() by node index, -1 = not yet
-  mutable current cur_;
+  std::size_t tree_segments_ = 0;           // segments readable through the tree's index
+  mutable std::size_t plain_at_ = static_cast<std::size_t>(-1);  // the segment plain_ is about
+  mutable bool plain_ = false;
+  mutable std::string scratch_;  // tview() of a segment with release characters
 };
 
 place extractor::guess_place(std::size_t i) const {
@@ -424,10 +461,10 @@ void extractor::add_contacts(std::size_t i, std::vector<model::contact>& out) {
   }
 }
 
-void extractor::repeated(const model::opt_string& field, const std::string& value, std::size_t i,
+void extractor::repeated(const model::opt_string& field, std::string_view value, std::size_t i,
                          std::string_view what) {
   report(errc::repeated_value, i, 0, 0,
-         std::string(what) + ": '" + value + "' after '" + *field + "'; first kept");
+         std::string(what) + ": '" + std::string(value) + "' after '" + *field + "'; first kept");
 }
 
 traveller* extractor::no_traveller(std::size_t i, bool document_segment) {
@@ -749,8 +786,8 @@ void extractor::sg4_segment(std::size_t i) {
     const std::size_t number = out_.travellers.size() + 1;
     traveller& t = out_.travellers.emplace_back();
     const auto f = comp(i, 1, 1);
-    t.role = role_for(f);
-    if (!f.empty()) t.party_function = text(i, f);
+    t.role.append(role_for(f));  // new, empty: append is the short path
+    if (!f.empty()) assign_text(t.party_function.emplace(), i, f);
     if (t.role == "other" && !in(f, {"ZZZ", "COT"})) {
       report(errc::unknown_party_function, i, 1, 1,
              "traveller " + std::to_string(number) + " ('" + ctext(i, 4, 1) +
@@ -759,22 +796,29 @@ void extractor::sg4_segment(std::size_t i) {
     // API-PAXLST-NAD-010: DDU/DDT say "in transit" through the role (transit_passenger,
     // transit_crew); in_transit is left for sources that state transit apart from the party
     // function (specs/canonical/README.md), so that one fact is not scored twice.
-    t.surname = ctext(i, 4, 1);
+    assign_text(t.surname, i, comp(i, 4, 1));
     if (t.surname.empty()) {
       report(errc::missing_surname, i, 4, 1,
              "traveller " + std::to_string(number) + " has no surname");
     }
-    auto given = ctext(i, 4, 2);
-    auto middle = ctext(i, 4, 3);
+    // Written in place and dropped again when empty (absent means absent).
+    std::string& given = t.given_names.emplace();
+    assign_text(given, i, comp(i, 4, 2));
+    std::string& middle = t.middle_names.emplace();
+    assign_text(middle, i, comp(i, 4, 3));
     for (const auto* part : {&t.surname, &given, &middle}) {
       if (has_title(*part)) {
         report(errc::title_in_name, i, 4, 0,
                "traveller " + std::to_string(number) + " name '" + *part + "' carries a title");
       }
     }
-    if (!given.empty()) t.given_names = std::move(given);
-    if (!middle.empty()) t.middle_names = std::move(middle);
-    // NAD-014: positions 5..9 address in the destination country.
+    if (given.empty()) t.given_names.reset();
+    if (middle.empty()) t.middle_names.reset();
+    // NAD-014: positions 5..9 address in the destination country (none in a NAD of fewer
+    // elements: every value read below would be empty).
+    have_traveller_ = true;
+    have_document_ = false;
+    if (element_count(i) < 5) return;
     model::address a;
     auto opt = [](std::string s) -> model::opt_string {
       if (s.empty()) return std::nullopt;
@@ -801,20 +845,18 @@ void extractor::sg4_segment(std::size_t i) {
       a.purpose = "destination";
       t.addresses.push_back(std::move(a));
     }
-    have_traveller_ = true;
-    have_document_ = false;
     return;
   }
   traveller* t = current_traveller(i, false);
   if (!t) return;
   const auto q = comp(i, 1, 1);
   if (eq(tag, "ATT")) {
-    auto g = ctext(i, 3, 1);
+    const auto g = tview(i, comp(i, 3, 1));
     if (!eq(q, "2") || !in(g, {"M", "F", "U", "X"})) {
       report(errc::unknown_gender, i, static_cast<std::uint16_t>(!eq(q, "2") ? 1 : 3), 1,
-             "ATT " + text(q) + " value '" + g + "'");
+             "ATT " + text(q) + " value '" + std::string(g) + "'");
     }
-    if (eq(q, "2") && !g.empty()) set_once(t->gender, std::move(g), i, "gender");
+    if (eq(q, "2") && !g.empty()) set_once(t->gender, g, i, "gender");
     return;
   }
   if (eq(tag, "DTM")) {
@@ -829,18 +871,18 @@ void extractor::sg4_segment(std::size_t i) {
     return;
   }
   if (eq(tag, "LOC")) {
-    auto where = ctext(i, 2, 1);
+    const auto where = tview(i, comp(i, 2, 1));
     if (eq(q, "22")) {
-      set_once(t->clearance_port, std::move(where), i, "LOC 22");
+      set_once(t->clearance_port, where, i, "LOC 22");
     } else if (eq(q, "174")) {
-      set_once(t->residence_country, std::move(where), i, "LOC 174");
+      set_once(t->residence_country, where, i, "LOC 174");
     } else if (eq(q, "178")) {
-      set_once(t->embarkation, std::move(where), i, "LOC 178");
+      set_once(t->embarkation, where, i, "LOC 178");
     } else if (eq(q, "179")) {
-      set_once(t->debarkation, std::move(where), i, "LOC 179");
+      set_once(t->debarkation, where, i, "LOC 179");
     } else if (eq(q, "180")) {
       // LOC-012: a country code, free text in C517/3224, or city/state in C519/C553.
-      std::string pob = where.empty() ? ctext(i, 2, 4) : where;
+      std::string pob = where.empty() ? ctext(i, 2, 4) : std::string(where);
       for (std::size_t e : {3u, 4u}) {
         auto part = ctext(i, e, 1);
         if (part.empty()) part = ctext(i, e, 4);
@@ -849,7 +891,7 @@ void extractor::sg4_segment(std::size_t i) {
       if (!pob.empty()) set_once(t->place_of_birth, std::move(pob), i, "LOC 180");
     } else {
       report(errc::unknown_traveller_location, i, 1, 1,
-             "traveller LOC " + text(q) + "+" + where + " not represented");
+             "traveller LOC " + text(q) + "+" + std::string(where) + " not represented");
     }
     return;
   }
@@ -857,13 +899,14 @@ void extractor::sg4_segment(std::size_t i) {
     if (!eq(q, "2")) {
       report(errc::segment_not_mapped, i, 1, 1, "NAT qualifier '" + text(q) + "'");
     }
-    set_once(t->nationality, ctext(i, 2, 1), i, "nationality");
+    set_once(t->nationality, tview(i, comp(i, 2, 1)), i, "nationality");
     return;
   }
   if (eq(tag, "RFF")) {
-    auto value = ctext(i, 1, 2);
+    const auto value = tview(i, comp(i, 1, 2));
     if (eq(q, "TN")) {
-      report(errc::tn_in_traveller, i, 1, 1, "RFF+TN:" + value + " in traveller group; kept");
+      report(errc::tn_in_traveller, i, 1, 1,
+             "RFF+TN:" + std::string(value) + " in traveller group; kept");
     } else if (!in(q, {"AVF", "ABO", "SEA", "CR", "AEA", "YZY"})) {
       report(errc::unknown_reference, i, 1, 1, "RFF qualifier '" + text(q) + "'; kept");
     }
@@ -871,8 +914,8 @@ void extractor::sg4_segment(std::size_t i) {
     // Travellers usually carry a few references: one allocation instead of three.
     if (t->references.empty()) t->references.reserve(4);
     auto& r = t->references.emplace_back();
-    r.qualifier = text(i, q);
-    r.value = std::move(value);
+    r.value.append(value);  // new, empty
+    assign_text(r.qualifier, i, q);
     return;
   }
   if (eq(tag, "GEI")) {
@@ -977,10 +1020,13 @@ void extractor::sg5_segment(std::size_t i) {
   traveller* t = current_traveller(i, true);
   if (!t) return;
   if (eq(tag, "DOC")) {
+    // Most travellers carry one document: reserve() allocates it without the general
+    // reallocation path that emplace_back() takes into an empty vector.
+    if (t->documents.empty()) t->documents.reserve(1);
     model::document& d = t->documents.emplace_back();
-    d.type = ctext(i, 1, 1);
-    d.number = ctext(i, 2, 1);
-    d.source = "DOC";
+    assign_text(d.type, i, comp(i, 1, 1));
+    assign_text(d.number, i, comp(i, 2, 1));
+    d.source.emplace("DOC");
     if (d.number.empty()) {
       report(errc::missing_document_number, i, 2, 1,
              "document " + d.type + " of traveller '" + t->surname + "'");
@@ -1011,7 +1057,7 @@ void extractor::sg5_segment(std::size_t i) {
     return;
   }
   if (eq(tag, "LOC") && eq(q, "91")) {
-    set_once(d.issuing_state, ctext(i, 2, 1), i, "issuing state");
+    set_once(d.issuing_state, tview(i, comp(i, 2, 1)), i, "issuing state");
     return;
   }
   report(errc::segment_not_mapped, i, 0, 0,

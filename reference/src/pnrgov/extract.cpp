@@ -132,6 +132,22 @@ class mapper {
     if (plain_) return opt_string(std::in_place, r);
     return non_empty(edifact::unescape(r, d_));
   }
+  // opt() written into `field` in place: no temporary optional moved in (about 60 fields are
+  // filled this way, tens of thousands of times per large push).
+  void put(opt_string& field, std::uint32_t i, std::size_t n, std::size_t c) const {
+    const std::string_view r = raw(i, n, c);
+    if (r.empty()) {
+      field.reset();
+      return;
+    }
+    if (plain_) {
+      field.emplace(r);
+      return;
+    }
+    std::string& v = field.emplace();
+    edifact::unescape(r, d_, v);
+    if (v.empty()) field.reset();
+  }
   std::size_t elements(std::uint32_t i) const {
     split(i);
     return split_.size();
@@ -369,17 +385,17 @@ void mapper::segment_level0(std::uint32_t i) {
   } else if (eq(tag, "ORG") && !have_tvl_) {
     // PNR-GOV-ORG-001: the sending system.
     if (!out_.push) out_.push.emplace();
-    out_.push->originator_company = opt(i, 1, 1);
-    out_.push->originator_location = opt(i, 1, 2);
-    out_.push->originator_system = opt(i, 4, 1);
+    put(out_.push->originator_company, i, 1, 1);
+    put(out_.push->originator_location, i, 1, 2);
+    put(out_.push->originator_system, i, 4, 1);
   } else if (eq(tag, "TVL") && !have_tvl_) {
     have_tvl_ = true;
     // PNR-GOV-TVL-001: the pushed flight; its leg carries places and times only.
     model::leg l = parse_tvl(i, false);
     l.sequence = 1;
     model::flight f;
-    f.carrier = opt(i, 4, 1);
-    f.number = opt(i, 5, 1);
+    put(f.carrier, i, 4, 1);
+    put(f.number, i, 5, 1);
     f.legs.push_back(std::move(l));
     out_.flight_info = std::move(f);
   } else if (eq(tag, "EQN") && !have_eqn_) {
@@ -495,8 +511,8 @@ void mapper::segment_pnr(std::uint32_t i) {
     if (!room(t->tickets, i)) return;
     // PNR-GOV-TKT-001: C667 number : type : booklets.
     model::ticket k;
-    k.number = opt(i, 1, 1);
-    k.document_type = opt(i, 1, 2);
+    put(k.number, i, 1, 1);
+    put(k.document_type, i, 1, 2);
     k.booklets = number(i, 1, 3);
     t->tickets.push_back(std::move(k));
     ctx_ = ctx::sg3;
@@ -532,13 +548,13 @@ void mapper::segment_pnr(std::uint32_t i) {
     }
     if (eq(tag, "TRA")) {
       // PNR-GOV-TRA-001: operating carrier and flight when they differ.
-      l->operating_carrier = opt(i, 1, 1);
-      l->operating_flight_number = opt(i, 2, 1);
+      put(l->operating_carrier, i, 1, 1);
+      put(l->operating_flight_number, i, 2, 1);
     } else if (eq(tag, "RPI")) {
       l->party_size = number(i, 1, 1);  // PNR-GOV-RPI-001
-      l->status = opt(i, 2, 1);
+      put(l->status, i, 2, 1);
     } else {
-      l->equipment = opt(i, 1, 1);  // PNR-GOV-APD-001
+      put(l->equipment, i, 1, 1);  // PNR-GOV-APD-001
     }
   } else if (eq(tag, "TRI")) {
     if (!in_itinerary(ctx_)) {
@@ -548,8 +564,8 @@ void mapper::segment_pnr(std::uint32_t i) {
     if (ctx_ == ctx::sg5) out_of_context(i);  // TRI without its check-in DAT
     if (!room(pnr().check_ins, i)) return;
     model::check_in c;
-    c.sequence = opt(i, 2, 1);
-    c.traveller_ref = opt(i, 2, 4);
+    put(c.sequence, i, 2, 1);
+    put(c.traveller_ref, i, 2, 4);
     c.at = checkin_at_;
     if (c.traveller_ref) checkin_refs_.emplace_back(*c.traveller_ref, i);
     pnr().check_ins.push_back(std::move(c));
@@ -565,13 +581,13 @@ void mapper::segment_pnr(std::uint32_t i) {
     }
     model::check_in& c = pnr().check_ins.back();
     if (eq(tag, "SSD")) {
-      c.seat = opt(i, 1, 1);
-      c.cabin = opt(i, 5, 1);  // PNR-GOV-DCS-003: kept as sent
+      put(c.seat, i, 1, 1);
+      put(c.cabin, i, 5, 1);  // PNR-GOV-DCS-003: kept as sent
     } else {
       // PNR-GOV-DCS-002: C675 count : weight : 5463 : unit; some senders put the unit third.
       c.baggage.count = number(i, 2, 1);
       if (raw(i, 2, 2).size()) c.baggage.weight = amount(i, 2, 2);
-      c.baggage.unit = opt(i, 2, 4);
+      put(c.baggage.unit, i, 2, 4);
       if (!c.baggage.unit) {
         const std::string u = val(i, 2, 3);
         if (u == "700" || u == "701" || u == "702") c.baggage.unit = u;
@@ -593,7 +609,7 @@ void mapper::segment_pnr(std::uint32_t i) {
     // PNR-GOV-HIST-001: a history credit line.
     if (!room(pnr().history, i)) return;
     model::history_entry h;
-    h.originator = opt(i, 2, 1);
+    put(h.originator, i, 2, 1);
     if (!h.originator) h.originator = opt(i, 2, 2);
     pnr().history.push_back(std::move(h));
     ctx_ = ctx::sg10;
@@ -610,13 +626,13 @@ void mapper::segment_pnr(std::uint32_t i) {
       h.originator = cur.originator;
       pnr().history.push_back(std::move(h));
     }
-    pnr().history.back().action = opt(i, 3, 1);
+    put(pnr().history.back().action, i, 3, 1);
     ctx_ = ctx::sg11;
   } else if (eq(tag, "LTS")) {
     // PNR-GOV-HIST-002: unstructured history line.
     if (!room(pnr().history, i)) return;
     model::history_entry h;
-    h.text = opt(i, 1, 1);
+    put(h.text, i, 1, 1);
     pnr().history.push_back(std::move(h));
   } else if (eq(tag, "EBD")) {
     not_mapped(i, "PNR-GOV-EBD-001");
@@ -634,8 +650,8 @@ void mapper::segment_pnr(std::uint32_t i) {
 
 model::leg mapper::parse_tvl(std::uint32_t i, bool with_flight) {
   model::leg l;
-  l.departure.port = opt(i, 2, 1);
-  l.arrival.port = opt(i, 3, 1);
+  put(l.departure.port, i, 2, 1);
+  put(l.arrival.port, i, 3, 1);
   l.departure.scheduled = date_time(i, 1, 1, 2);
   const std::string_view dep_date = raw(i, 1, 1);
   if (raw(i, 1, 3).empty() && !raw(i, 1, 4).empty() && !dep_date.empty()) {
@@ -647,10 +663,10 @@ model::leg mapper::parse_tvl(std::uint32_t i, bool with_flight) {
   }
   if (with_flight) {
     // PNR-GOV-TVL-005: C306 marketing : operating carrier.
-    l.carrier = opt(i, 4, 1);
-    l.operating_carrier = opt(i, 4, 2);
-    l.flight_number = opt(i, 5, 1);
-    l.booking_class = opt(i, 5, 2);
+    put(l.carrier, i, 4, 1);
+    put(l.operating_carrier, i, 4, 2);
+    put(l.flight_number, i, 5, 1);
+    put(l.booking_class, i, 5, 2);
   }
   return l;
 }
@@ -715,7 +731,7 @@ void mapper::on_tif(std::uint32_t i) {
     // The traveller of a check-in record (cross-referenced by 9944).
     auto& c = pnr().check_ins.back();
     if (!c.traveller_ref) {
-      c.traveller_ref = opt(i, 2, 3);
+      put(c.traveller_ref, i, 2, 3);
       if (c.traveller_ref) checkin_refs_.emplace_back(*c.traveller_ref, i);
     }
     return;
@@ -737,9 +753,9 @@ void mapper::on_tif(std::uint32_t i) {
   model::traveller t;
   t.role = "passenger";
   t.surname = val(i, 1, 1);
-  t.given_names = opt(i, 2, 1);
-  t.passenger_type = opt(i, 2, 2);
-  t.pnr_traveller_ref = opt(i, 2, 3);
+  put(t.given_names, i, 2, 1);
+  put(t.passenger_type, i, 2, 2);
+  put(t.pnr_traveller_ref, i, 2, 3);
   if (t.passenger_type == "IN") {
     // PNR-GOV-TIF-002: an infant is its own traveller group.
     t.role = "infant";
@@ -759,11 +775,11 @@ model::ssr mapper::parse_ssr(std::uint32_t i) {
   // free text; C332 (repeated) seat : 6411 : 9944 traveller reference : characteristics.
   model::ssr s;
   s.code = val(i, 1, 1);
-  s.status = opt(i, 1, 2);
+  put(s.status, i, 1, 2);
   s.quantity = number(i, 1, 3);
-  s.carrier = opt(i, 1, 4);
-  s.board = opt(i, 1, 7);
-  s.off = opt(i, 1, 8);
+  put(s.carrier, i, 1, 4);
+  put(s.board, i, 1, 7);
+  put(s.off, i, 1, 8);
   std::string text = val(i, 1, 9);
   for (std::size_t c = 10; !raw(i, 1, c).empty(); ++c) {
     text.push_back(' ');
@@ -914,8 +930,8 @@ void mapper::on_rci(std::uint32_t i) {
     if (locator.empty()) continue;
     model::record_locator r;
     r.locator = std::move(locator);
-    r.company = opt(i, e, 1);
-    r.control_type = opt(i, e, 3);
+    put(r.company, i, e, 1);
+    put(r.control_type, i, e, 3);
     locators.push_back(std::move(r));
     if (!created) created = date_time(i, e, 4, 5);
   }
@@ -964,13 +980,13 @@ void mapper::on_org(std::uint32_t i) {
   }
   // PNR-GOV-ORG-002.
   model::originator o;
-  o.company = opt(i, 1, 1);
-  o.location = opt(i, 1, 2);
-  o.agent_id = opt(i, 2, 1);
-  o.originator_type = opt(i, 5, 1);
-  o.country = opt(i, 6, 1);
-  o.currency = opt(i, 6, 2);
-  o.language = opt(i, 6, 3);
+  put(o.company, i, 1, 1);
+  put(o.location, i, 1, 2);
+  put(o.agent_id, i, 2, 1);
+  put(o.originator_type, i, 5, 1);
+  put(o.country, i, 6, 1);
+  put(o.currency, i, 6, 2);
+  put(o.language, i, 6, 3);
   p.origin = std::move(o);
 }
 
@@ -1043,14 +1059,14 @@ void mapper::on_add(std::uint32_t i, std::vector<model::address>& into) {
     if (raw_el(i, e).empty()) continue;
     if (!room(into, i)) return;
     model::address a;
-    a.purpose = opt(i, e, 1);
-    a.street = opt(i, e, 2);
-    a.city = opt(i, e, 3);
-    a.sub_entity = opt(i, e, 4);
+    put(a.purpose, i, e, 1);
+    put(a.street, i, e, 2);
+    put(a.city, i, e, 3);
+    put(a.sub_entity, i, e, 4);
     if (!a.sub_entity) a.sub_entity = opt(i, e, 5);
-    a.country = opt(i, e, 6);
-    a.postal_code = opt(i, e, 7);
-    a.free_text = opt(i, e, 8);
+    put(a.country, i, e, 6);
+    put(a.postal_code, i, e, 7);
+    put(a.free_text, i, e, 8);
     into.push_back(std::move(a));
   }
 }
@@ -1071,7 +1087,7 @@ void mapper::on_fop(std::uint32_t i) {
     model::payment p;
     p.type = val(i, e, 1);
     p.amount = amount(i, e, 3);
-    p.vendor = opt(i, e, 4);
+    put(p.vendor, i, e, 4);
     const std::string account = val(i, e, 5);
     if (!account.empty()) {
       // DP-MASK-004 / PNR-GOV-FOP-002: stored masked whatever was sent.
@@ -1079,7 +1095,7 @@ void mapper::on_fop(std::uint32_t i) {
       p.account_masked = mask_account(account, in_clear);
       if (in_clear) report(errc::full_pan_in_clear, i, e, 5);
     }
-    p.expiry = opt(i, e, 6);
+    put(p.expiry, i, e, 6);
     k.payments.push_back(std::move(p));
   }
   ctx_ = ctx::sg4;
