@@ -121,8 +121,21 @@ void message_tree::index_elements() {
   cls[static_cast<unsigned char>(d.component)] = component_sep;
   cls[static_cast<unsigned char>(d.element)] = element_sep;
   if (d.has_release) cls[static_cast<unsigned char>(d.release)] = release;
+  // Written through raw pointers, with room made per segment: a body of n bytes after its
+  // leading separator gives at most n + 1 component ends, as many element ends and element
+  // starts (the trailing entry of element_components included below).
+  std::uint32_t* ee = element_ends.data();
+  std::uint32_t* ce = component_ends.data();
+  std::uint32_t* ec = element_components.data();
+  std::size_t ne = 0, nc = 0, nec = 0;
+  auto room = [](offset_array& a, std::uint32_t*& p, std::size_t used, std::size_t more) {
+    if (used + more <= a.capacity()) return;
+    a.set_size(used);
+    a.reserve(std::max(2 * a.capacity(), used + more));
+    p = a.data();
+  };
   for (segment_entry& e : segments) {
-    e.first_element = static_cast<std::uint32_t>(element_ends.size());
+    e.first_element = static_cast<std::uint32_t>(ne);
     e.element_count = 0;
     const std::string_view body = e.seg->body;
     // Same split as edifact::element(): no elements unless the body starts with the element
@@ -130,9 +143,14 @@ void message_tree::index_elements() {
     if (body.empty() || body.front() != d.element) continue;
     const auto* p = reinterpret_cast<const unsigned char*>(body.data() + 1);
     const auto n = static_cast<std::uint32_t>(body.size() - 1);
-    element_components.push_back(static_cast<std::uint32_t>(component_ends.size()));
-    std::uint32_t k = 0;
-    while (k < n) {
+    room(element_ends, ee, ne, std::size_t{n} + 1);
+    room(component_ends, ce, nc, std::size_t{n} + 1);
+    room(element_components, ec, nec, std::size_t{n} + 2);
+    ec[nec++] = static_cast<std::uint32_t>(nc);
+    // A size_t index: a 32-bit one costs a zero extension per byte in this loop.
+    std::size_t k = 0;
+    const std::size_t size = n;
+    while (k < size) {
       const std::uint8_t c = cls[p[k]];
       if (c == plain) {
         ++k;
@@ -142,19 +160,23 @@ void message_tree::index_elements() {
         k += 2;  // the released character never splits
         continue;
       }
-      component_ends.push_back(k);
+      ce[nc++] = static_cast<std::uint32_t>(k);
       if (c == element_sep) {
-        element_ends.push_back(k);
-        element_components.push_back(static_cast<std::uint32_t>(component_ends.size()));
+        ee[ne++] = static_cast<std::uint32_t>(k);
+        ec[nec++] = static_cast<std::uint32_t>(nc);
       }
       ++k;
     }
     // The last piece takes the rest (a dangling release stepped past it).
-    component_ends.push_back(n);
-    element_ends.push_back(n);
-    e.element_count = static_cast<std::uint32_t>(element_ends.size()) - e.first_element;
+    ce[nc++] = n;
+    ee[ne++] = n;
+    e.element_count = static_cast<std::uint32_t>(ne) - e.first_element;
   }
-  element_components.push_back(static_cast<std::uint32_t>(component_ends.size()));
+  room(element_components, ec, nec, 1);
+  ec[nec++] = static_cast<std::uint32_t>(nc);
+  element_ends.set_size(ne);
+  component_ends.set_size(nc);
+  element_components.set_size(nec);
 }
 
 std::string_view message_tree::element_unindexed(std::size_t i, std::size_t n) const noexcept {

@@ -18,7 +18,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -35,6 +37,72 @@ namespace apipnr::message {
 inline constexpr std::uint32_t no_instance = 0xFFFFFFFFu;
 
 inline constexpr std::uint32_t no_element_index = 0xFFFFFFFFu;
+
+// Storage of the tree's element and component index: a growable array of 32-bit offsets
+// that index_elements() fills through a raw pointer (std::vector's push_back re-checks the
+// capacity and stores its end for each of the million offsets of a large message). Growing
+// keeps [0, size()) and leaves the new room uninitialised; nothing reads past size().
+// Value type (copies copy the values); not thread-safe for writing.
+class offset_array {
+ public:
+  offset_array() = default;
+  offset_array(const offset_array& o) { assign(o); }
+  offset_array& operator=(const offset_array& o) {
+    if (this != &o) assign(o);
+    return *this;
+  }
+  offset_array(offset_array&& o) noexcept
+      : data_(std::move(o.data_)), size_(o.size_), capacity_(o.capacity_) {
+    o.size_ = o.capacity_ = 0;
+  }
+  offset_array& operator=(offset_array&& o) noexcept {
+    data_ = std::move(o.data_);
+    size_ = o.size_;
+    capacity_ = o.capacity_;
+    o.size_ = o.capacity_ = 0;
+    return *this;
+  }
+
+  const std::uint32_t* data() const noexcept { return data_.get(); }
+  std::uint32_t* data() noexcept { return data_.get(); }
+  std::size_t size() const noexcept { return size_; }
+  std::size_t capacity() const noexcept { return capacity_; }
+  bool empty() const noexcept { return size_ == 0; }
+  const std::uint32_t* begin() const noexcept { return data_.get(); }
+  const std::uint32_t* end() const noexcept { return data_.get() + size_; }
+  std::uint32_t operator[](std::size_t i) const noexcept { return data_[i]; }
+  void clear() noexcept { size_ = 0; }
+  // Room for at least n values (capacity only grows; [0, size()) kept).
+  void reserve(std::size_t n) {
+    if (n <= capacity_) return;
+    auto grown = std::make_unique_for_overwrite<std::uint32_t[]>(n);
+    if (size_ != 0) std::memcpy(grown.get(), data_.get(), size_ * sizeof(std::uint32_t));
+    data_ = std::move(grown);
+    capacity_ = n;
+  }
+  // The size after values were written through data(); n <= capacity().
+  void set_size(std::size_t n) noexcept { size_ = n; }
+  void push_back(std::uint32_t v) {
+    if (size_ == capacity_) reserve(capacity_ < 8 ? 16 : 2 * capacity_);
+    data_[size_++] = v;
+  }
+  friend bool operator==(const offset_array& a, const offset_array& b) noexcept {
+    return a.size_ == b.size_ &&
+           (a.size_ == 0 || std::memcmp(a.data(), b.data(), a.size_ * sizeof(std::uint32_t)) == 0);
+  }
+
+ private:
+  void assign(const offset_array& o) {
+    size_ = 0;
+    reserve(o.size_);
+    if (o.size_ != 0) std::memcpy(data_.get(), o.data_.get(), o.size_ * sizeof(std::uint32_t));
+    size_ = o.size_;
+  }
+
+  std::unique_ptr<std::uint32_t[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
 
 struct segment_entry {
   const edifact::segment* seg = nullptr;  // into interchange::segments
@@ -68,7 +136,7 @@ class message_tree {
   // one byte further). Filled by index_elements(); parse_structure() calls it, so every
   // consumer of the tree (group parser, profile, extraction) reads elements in O(1) instead of
   // re-splitting the segment for each lookup.
-  std::vector<std::uint32_t> element_ends;
+  offset_array element_ends;
   // Component index, built in the same pass as the element index: for the element at global
   // index g of element_ends, component_ends[element_components[g] .. element_components[g+1])
   // are the ends of its components (offsets from the same origin as element_ends; the last
@@ -76,8 +144,8 @@ class message_tree {
   // one edifact::component() makes of the raw element (release characters honoured,
   // repetition separators not special), so component(i, n, c) below is
   // edifact::component(element(i, n), c, delims()) in O(1).
-  std::vector<std::uint32_t> component_ends;
-  std::vector<std::uint32_t> element_components;
+  offset_array component_ends;
+  offset_array element_components;
 
   void clear() noexcept;
 
