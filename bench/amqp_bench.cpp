@@ -14,7 +14,9 @@
 //
 // usage: apipnr-bench-amqp --url amqp://guest:guest@127.0.0.1:PORT [--messages 3000]
 //          [--repeat 3] [--mode both|all|bare|consumer|receiver] [--workers 0] [--credit 256]
-//          [--specs DIR] [--work DIR] [--sync-full 1]
+//          [--specs DIR] [--work DIR] [--sync-full 1] [--event-thread-max-bytes N]
+// --event-thread-max-bytes sets the receiver's amqp.event_thread_max_bytes (0: every check on
+// a worker; unset: the receiver's default), for same-run A/B comparisons.
 // Prints one line per run and a JSON summary line (median rates and ratio) last.
 // Exit status: 0 when every run answered every message, 1 otherwise, 2 on a usage error.
 #include <unistd.h>
@@ -247,6 +249,7 @@ struct settings {
   std::string specs = APIPNR_SOURCE_DIR "/specs";
   std::string work;
   bool sync_full = true;
+  long event_thread_max_bytes = -1;  // < 0: the receiver's default
 };
 
 enum class path : std::uint8_t { bare, consumer, receiver };
@@ -311,6 +314,9 @@ double run_once(const settings& s, const broker_url& u, path p, int round) {
     c.amqp.dead_letter = in + ".dead";
     c.amqp.credit = s.credit;
     c.amqp.workers = s.workers;
+    if (s.event_thread_max_bytes >= 0) {
+      c.amqp.event_thread_max_bytes = static_cast<std::size_t>(s.event_thread_max_bytes);
+    }
     log_out.open(std::filesystem::path(s.work) / ("bench-" + tag + ".log"));
     app = std::make_unique<apipnr::receiver::application>(c, log_out);
   }
@@ -351,7 +357,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: apipnr-bench-amqp --url amqp://user:pass@host:port [--messages N] "
                "[--repeat R] [--mode both|all|bare|consumer|receiver] [--workers W] [--credit C] "
-               "[--specs DIR] [--work DIR] [--sync-full 0|1]\n");
+               "[--specs DIR] [--work DIR] [--sync-full 0|1] [--event-thread-max-bytes N]\n");
   return 2;
 }
 
@@ -382,6 +388,8 @@ int main(int argc, char** argv) {
         s.work = v;
       } else if (a == "--sync-full") {
         s.sync_full = v != "0";
+      } else if (a == "--event-thread-max-bytes") {
+        s.event_thread_max_bytes = std::stol(v);
       } else {
         return usage();
       }
@@ -419,9 +427,10 @@ int main(int argc, char** argv) {
   const double b = median(bare), c = median(cons), r = median(rcv);
   std::printf(
       "{\"messages\": %zu, \"repeat\": %d, \"workers\": %zu, \"credit\": %u, \"sync_full\": %s, "
+      "\"event_thread_max_bytes\": %ld, "
       "\"bare_round_trips_per_s\": %.0f, \"consumer_round_trips_per_s\": %.0f, "
       "\"receiver_round_trips_per_s\": %.0f, \"ratio\": %.2f}\n",
-      s.messages, s.repeat, s.workers, s.credit, s.sync_full ? "true" : "false", b, c, r,
-      b > 0 ? r / b : 0.0);
+      s.messages, s.repeat, s.workers, s.credit, s.sync_full ? "true" : "false",
+      s.event_thread_max_bytes, b, c, r, b > 0 ? r / b : 0.0);
   return ok ? 0 : 1;
 }

@@ -482,6 +482,84 @@ TEST(AmqpConsumerE2e, AsyncHandlerIsBoundedByCreditNotByWorkers) {
   EXPECT_GT(most, 1U) << "the single worker waited for each call";
 }
 
+// options::run_on_event_thread: the chosen deliveries' handler calls and the builders their
+// completions hand over run on one thread (the event thread), whether the completion comes
+// at once (inside the call) or later from a committer thread; the others go to the worker.
+// Every message is still answered once and settled after its builder ran.
+TEST(AmqpConsumerE2e, CallsKeptOnTheEventThreadRunCallAndBuilderThere) {
+  const std::string in = queue("in"), replies = queue("replies");
+  memory_store store;
+  options o = base_options(in);
+  o.workers = 1;
+  o.credit = 16;
+  // Even message numbers on the event thread, odd ones on the worker.
+  auto number = [](std::string_view id) {
+    return std::stoi(std::string(id.substr(id.rfind('-') + 1)));
+  };
+  o.run_on_event_thread = [&](const inbound& i) { return number(i.message_id) % 2 == 0; };
+  std::mutex mutex;
+  std::set<std::thread::id> event_calls, event_builds, worker_calls;
+  struct call {
+    inbound in;
+    std::string body;
+    completion done;
+  };
+  std::vector<call> outstanding;
+  auto builder = [&](inbound i, std::string body, bool here) {
+    return [&, i = std::move(i), body = std::move(body), here]() mutable {
+      {
+        std::lock_guard lock(mutex);
+        if (here) event_builds.insert(std::this_thread::get_id());
+      }
+      i.body = body;  // the view handed to the handler is gone: point it at the copy
+      return store.put(i);
+    };
+  };
+  consumer c(o, async_handler([&](const inbound& i, completion done) {
+               const int n = number(i.message_id);
+               const bool here = n % 2 == 0;
+               {
+                 std::lock_guard lock(mutex);
+                 (here ? event_calls : worker_calls).insert(std::this_thread::get_id());
+               }
+               // Every third message completes inside the call (an early refusal, say).
+               if (n % 3 == 0) return done(builder(i, std::string(i.body), here));
+               std::lock_guard lock(mutex);
+               outstanding.push_back({i, std::string(i.body), std::move(done)});
+             }));
+  std::atomic<bool> quit{false};
+  std::thread committer([&] {  // completes the rest every 10 ms, as a group commit would
+    while (!quit) {
+      std::this_thread::sleep_for(10ms);
+      std::vector<call> ready;
+      {
+        std::lock_guard lock(mutex);
+        ready.swap(outstanding);
+      }
+      for (call& k : ready) {
+        const bool here = number(k.in.message_id) % 2 == 0;
+        k.done(builder(k.in, std::move(k.body), here));
+      }
+    }
+  });
+  ASSERT_FALSE(c.start());
+  const auto msgs = batch(200, replies, "here");
+  ASSERT_EQ(testing::send_all(g_url, in, msgs, 20s), 200U);
+  const auto got = collect(replies, expected_correlations(msgs), 30s);
+  EXPECT_EQ(got.size(), 200U);
+  EXPECT_FALSE(c.stop(10s));
+  quit = true;
+  committer.join();
+  EXPECT_EQ(store.unique(), 200U);
+  EXPECT_EQ(store.max_calls(), 1);
+  EXPECT_EQ(c.counters().accepted, 200U);
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(event_calls.size(), 1U) << "event-thread calls ran on more than one thread";
+  ASSERT_EQ(worker_calls.size(), 1U);
+  EXPECT_NE(*event_calls.begin(), *worker_calls.begin());
+  EXPECT_EQ(event_builds, event_calls) << "a builder of an event-thread call ran elsewhere";
+}
+
 // A completion that outlives the consumer (a commit after stop's grace ran out) is ignored;
 // the delivery was never settled and the next consumer gets it.
 TEST(AmqpConsumerE2e, CompletionAfterStopIsIgnoredAndTheMessageComesBack) {

@@ -29,6 +29,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -154,12 +155,15 @@ struct consumer::impl final : proton::messaging_handler {
     impl* owner = nullptr;
   };
   // One handler call. `completed` makes the completion count once (a second call, or one after
-  // the handler threw, is ignored). While the handler runs, `inline_thread` is the worker's id:
-  // a completion called from inside the handler (the synchronous handler adapter) leaves its
-  // builder in `inline_build`, and the worker runs it right after, without a queue round.
+  // the handler threw, is ignored). While the handler runs, `inline_thread` is the calling
+  // thread's id: a completion called from inside the handler (the synchronous handler adapter,
+  // an early refusal) leaves its builder in `inline_build`, and the caller runs it right after,
+  // without a queue round. `on_event_thread`: the call ran on the event thread
+  // (options::run_on_event_thread), and a later completion's builder goes back there too.
   struct call_state {
     std::shared_ptr<completion_gate> gate;
     std::string key;
+    bool on_event_thread = false;
     std::atomic<bool> completed{false};
     std::atomic<std::thread::id> inline_thread{};
     std::function<handler_result()> inline_build;
@@ -220,6 +224,11 @@ struct consumer::impl final : proton::messaging_handler {
   std::mutex jobs_mutex_;
   std::condition_variable jobs_cv_;
   std::deque<job> jobs_;
+  // Builders of calls that ran on the event thread, completed from other threads (the store's
+  // writer, one after another per commit): one event-thread work item drains them all, so a
+  // commit of N inputs costs one container wake and one write of N replies, not N of each.
+  std::mutex event_builds_mutex_;
+  std::vector<std::pair<std::string, std::function<handler_result()>>> event_builds_;
   bool workers_quit_ = false;
   std::vector<std::thread> workers_;
 
@@ -528,6 +537,7 @@ struct consumer::impl final : proton::messaging_handler {
     meta.content_type = m.content_type();
     meta.body_was_binary = binary;
     meta.received_at = std::chrono::system_clock::now();
+    meta.body = body;  // for run_on_event_thread; pointed at the flight's copy below
 
     // RCV-DUP-001: a message is known by its message-id on its source, or by its content
     // when the sender set no message-id.
@@ -557,15 +567,34 @@ struct consumer::impl final : proton::messaging_handler {
     }
     const std::uint32_t* failed = failures_.find(key);
     meta.attempt = (failed != nullptr ? *failed : 0) + 1;
+    const bool here = opts_.run_on_event_thread && opts_.run_on_event_thread(meta);
+    meta.body = {};
     flight& f = flights_[key];
     f.body = std::make_shared<const std::string>(std::move(body));
     f.meta = meta;
     f.waiters.push_back(std::move(w));
+    if (here) {
+      // `f` may be gone once the call completes inside it (complete() erases the flight).
+      call_here(key, f.body, std::move(meta));
+      return;
+    }
     {
       std::lock_guard lock(jobs_mutex_);
       jobs_.push_back(job{key, f.body, std::move(meta), {}});
     }
     jobs_cv_.notify_one();
+  }
+
+  // options::run_on_event_thread: the handler call (and a builder it hands over at once) on
+  // the event thread, no worker hand-off either way.
+  void call_here(const std::string& key, const std::shared_ptr<const std::string>& body,
+                 inbound meta) {
+    meta.body = *body;
+    auto st = std::make_shared<call_state>();
+    st->gate = gate_;
+    st->key = key;
+    st->on_event_thread = true;
+    if (auto res = invoke(meta, st)) complete(key, std::move(*res));
   }
 
   // TRN-SIZE-001 / RCV-BAD-001: an explicit error answer, then reject; nothing is handed over.
@@ -716,6 +745,7 @@ struct consumer::impl final : proton::messaging_handler {
     msg.durable(true);
     if (!m.message_id.empty()) msg.id(m.message_id);
     if (!m.correlation_id.empty()) msg.correlation_id(m.correlation_id);
+    if (!m.reply_to.empty()) msg.reply_to(m.reply_to);
     msg.subject(m.subject);
     msg.content_type(m.content_type);
     for (const auto& [k, v] : m.properties) msg.properties().put(k, v);
@@ -820,11 +850,64 @@ struct consumer::impl final : proton::messaging_handler {
     std::lock_guard gate_lock(st->gate->mutex);
     impl* p = st->gate->owner;
     if (p == nullptr) return;  // the consumer stopped: the broker redelivers
+    if (st->on_event_thread) {
+      p->queue_event_build(st->key, std::move(build));
+      return;
+    }
     {
       std::lock_guard lock(p->jobs_mutex_);
       p->jobs_.push_back(job{st->key, nullptr, {}, std::move(build)});
     }
     p->jobs_cv_.notify_one();
+  }
+
+  // A builder for the event thread (the call ran there): queued, and the first of a batch
+  // posts the work item that drains it. Any thread; under the completion gate's mutex, so the
+  // consumer is alive.
+  void queue_event_build(const std::string& key, std::function<handler_result()> build) {
+    bool first = false;
+    {
+      std::lock_guard lock(event_builds_mutex_);
+      first = event_builds_.empty();
+      event_builds_.emplace_back(key, std::move(build));
+    }
+    // false when the event loop has ended: the deliveries are unsettled and come back.
+    if (first) post("completing deliveries", [this] { run_event_builds(); });
+  }
+
+  void run_event_builds() {
+    std::vector<std::pair<std::string, std::function<handler_result()>>> batch;
+    {
+      std::lock_guard lock(event_builds_mutex_);
+      batch.swap(event_builds_);
+    }
+    for (auto& [key, build] : batch) complete(key, run_builder(build));
+  }
+
+  // Calls the handler on this thread. Returns the result when it is known now (the handler
+  // threw, or completed inside the call and its builder ran here); nullopt when the
+  // completion comes later from another thread.
+  std::optional<handler_result> invoke(const inbound& meta, const std::shared_ptr<call_state>& st) {
+    st->inline_thread.store(std::this_thread::get_id());
+    std::string threw;
+    try {
+      handler_(meta, [st](std::function<handler_result()> build) {
+        complete_call(st, std::move(build));
+      });
+    } catch (const std::exception& e) {
+      threw = std::string("handler threw: ") + e.what();
+    } catch (...) {
+      threw = "handler threw";
+    }
+    st->inline_thread.store(std::thread::id{});
+    if (!threw.empty() && !st->completed.exchange(true)) {
+      handler_result res;
+      res.status = handler_status::failed;
+      res.detail = std::move(threw);
+      return res;
+    }
+    if (st->inline_build) return run_builder(st->inline_build);
+    return std::nullopt;  // the completion comes later, from another thread
   }
 
   static handler_result run_builder(const std::function<handler_result()>& build) {
@@ -866,27 +949,8 @@ struct consumer::impl final : proton::messaging_handler {
       auto st = std::make_shared<call_state>();
       st->gate = gate_;
       st->key = j.key;
-      st->inline_thread.store(std::this_thread::get_id());
-      std::string threw;
-      try {
-        handler_(j.meta, [st](std::function<handler_result()> build) {
-          complete_call(st, std::move(build));
-        });
-      } catch (const std::exception& e) {
-        threw = std::string("handler threw: ") + e.what();
-      } catch (...) {
-        threw = "handler threw";
-      }
-      st->inline_thread.store(std::thread::id{});
-      if (!threw.empty() && !st->completed.exchange(true)) {
-        handler_result res;
-        res.status = handler_status::failed;
-        res.detail = std::move(threw);
-        post_complete(std::move(j.key), std::move(res));
-      } else if (st->inline_build) {
-        post_complete(std::move(j.key), run_builder(st->inline_build));
-      }
       // Otherwise the completion comes later, from another thread, and queues a builder.
+      if (auto res = invoke(j.meta, st)) post_complete(std::move(j.key), std::move(*res));
     }
   }
 
@@ -1013,6 +1077,10 @@ boost::system::error_code consumer::stop(std::chrono::milliseconds grace) {
   {
     std::lock_guard jobs_lock(p.jobs_mutex_);
     p.jobs_.clear();  // builders queued after the workers ended
+  }
+  {
+    std::lock_guard builds_lock(p.event_builds_mutex_);
+    p.event_builds_.clear();  // builders the ended event loop never ran
   }
   return ec;
 }

@@ -139,6 +139,7 @@ class receiver_handler final : public proton::messaging_handler {
     received r;
     r.message_id = text_of(m.id());
     r.correlation_id = text_of(m.correlation_id());
+    r.reply_to = m.reply_to();
     r.subject = m.subject();
     r.content_type = m.content_type();
     const proton::value& body = m.body();

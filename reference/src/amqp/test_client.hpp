@@ -25,6 +25,7 @@ struct outgoing {
 struct received {
   std::string message_id;
   std::string correlation_id;
+  std::string reply_to;
   std::string subject;
   std::string content_type;
   std::string body;

@@ -40,18 +40,48 @@ std::string broker_without_credentials(std::string_view url) {
 class amqp_carrier_link final : public carrier_link {
  public:
   amqp_carrier_link(std::shared_ptr<amqp::consumer> c, std::string address, std::string broker,
-                    std::chrono::milliseconds timeout)
+                    std::chrono::milliseconds timeout, std::string reply_queue,
+                    std::shared_ptr<carrier_replies> replies)
       : consumer_(std::move(c)),
         address_(std::move(address)),
         destination_(std::move(broker) + address_),
-        timeout_(timeout) {}
+        timeout_(timeout),
+        reply_queue_(std::move(reply_queue)),
+        replies_(std::move(replies)) {}
 
   carrier_answer send(const std::string& cusres, const std::string& control_reference) override {
+    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+    // Registered before the 132 leaves, so that a quick 312 finds its waiter.
+    std::shared_ptr<std::promise<std::string>> reply;
+    std::future<std::string> reply_f;
+    if (!reply_queue_.empty()) {
+      reply = std::make_shared<std::promise<std::string>>();
+      reply_f = reply->get_future();
+      std::lock_guard lock(replies_->mutex);
+      replies_->waiting[control_reference] = reply;
+    }
+    carrier_answer a = publish(cusres, control_reference, deadline);
+    if (reply) {
+      if (a.delivered && reply_f.wait_until(deadline) == std::future_status::ready) {
+        a.body = reply_f.get();
+      }
+      std::lock_guard lock(replies_->mutex);
+      auto it = replies_->waiting.find(control_reference);
+      if (it != replies_->waiting.end() && it->second == reply) replies_->waiting.erase(it);
+    }
+    return a;
+  }
+  std::string destination() const override { return destination_; }
+
+ private:
+  carrier_answer publish(const std::string& cusres, const std::string& control_reference,
+                         std::chrono::steady_clock::time_point deadline) {
     amqp::outbound m;
     m.address = address_;
     m.body = cusres;
     m.message_id = control_reference;
     m.correlation_id = control_reference;
+    m.reply_to = reply_queue_;
     m.subject = "CUSRES";
     m.content_type = "application/edifact";
     m.properties = {{"apipnr-control-reference", control_reference}, {"apipnr-document", "132"}};
@@ -61,7 +91,7 @@ class amqp_carrier_link final : public carrier_link {
     consumer_->publish(std::move(m),
                        [outcome](boost::system::error_code ec) { outcome->set_value(ec); });
     carrier_answer a;
-    if (f.wait_for(timeout_) != std::future_status::ready) {
+    if (f.wait_until(deadline) != std::future_status::ready) {
       a.error = "the broker did not settle the message within " + std::to_string(timeout_.count()) +
                 " ms";
       return a;
@@ -73,12 +103,12 @@ class amqp_carrier_link final : public carrier_link {
     }
     return a;
   }
-  std::string destination() const override { return destination_; }
 
- private:
   std::shared_ptr<amqp::consumer> consumer_;
   std::string address_, destination_;
   std::chrono::milliseconds timeout_;
+  std::string reply_queue_;
+  std::shared_ptr<carrier_replies> replies_;
 };
 
 std::string_view last_component(std::string_view address) noexcept {
@@ -191,8 +221,10 @@ std::size_t default_amqp_workers(const amqp_config& cfg) noexcept {
 }
 
 amqp_intake::amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::handler> h,
-                         std::shared_ptr<logger> log)
-    : handler_(std::move(h)), log_(std::move(log)) {
+                         std::shared_ptr<logger> log, std::string carrier_reply_queue)
+    : handler_(std::move(h)),
+      log_(std::move(log)),
+      carrier_reply_queue_(std::move(carrier_reply_queue)) {
   identity_ = cfg.sender_identity;
   if (identity_.empty()) identity_ = broker_user(cfg.url);
   if (identity_.empty()) identity_ = "amqp";
@@ -207,6 +239,7 @@ amqp_intake::amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::hand
     sources_.emplace_back(*address, k);
     o.sources.push_back(*address);
   }
+  if (!carrier_reply_queue_.empty()) o.sources.push_back(carrier_reply_queue_);
   o.url = cfg.url;
   o.dead_letter = cfg.dead_letter;
   o.credit = cfg.credit;
@@ -229,6 +262,17 @@ amqp_intake::amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::hand
                     : log_->enabled(log_level::info) ? amqp::log_level::info
                     : log_->enabled(log_level::warn) ? amqp::log_level::warning
                                                      : amqp::log_level::error;
+  // Small API inputs on the event thread: the service's API intake never waits (the store's
+  // put_async queues, the COMMIT callback hands the acknowledgement back), so a worker would
+  // only add two thread hand-offs per message (docs/PERFORMANCE.md "AMQP ingest, session 6").
+  // PNR intake waits for its commit: always a worker.
+  if (cfg.event_thread_max_bytes != 0) {
+    o.run_on_event_thread = [this, max = cfg.event_thread_max_bytes](const amqp::inbound& in) {
+      const service::kind* k = kind_of(in.source);
+      return k != nullptr && in.body.size() <= max &&
+             (*k == service::kind::paxlst || *k == service::kind::iapi);
+    };
+  }
   broker_ = broker_without_credentials(cfg.url);
   consumer_ = std::make_shared<amqp::consumer>(
       std::move(o), amqp::async_handler([this](const amqp::inbound& in, amqp::completion done) {
@@ -248,21 +292,53 @@ bool amqp_intake::connected() const noexcept { return consumer_->connected(); }
 
 std::shared_ptr<carrier_link> amqp_intake::make_carrier_link(
     std::string address, std::chrono::milliseconds timeout) const {
-  return std::make_shared<amqp_carrier_link>(consumer_, std::move(address), broker_, timeout);
+  return std::make_shared<amqp_carrier_link>(consumer_, std::move(address), broker_, timeout,
+                                             carrier_reply_queue_, replies_);
+}
+
+const service::kind* amqp_intake::kind_of(std::string_view source) const noexcept {
+  // The source as the broker reports it is normally the configured address; the queue name
+  // alone is the fallback (e.g. "/amq/queue/x" configured, "x" reported).
+  for (const auto& [address, kind] : sources_) {
+    if (address == source) return &kind;
+  }
+  for (const auto& [address, kind] : sources_) {
+    if (last_component(address) == last_component(source)) return &kind;
+  }
+  return nullptr;
+}
+
+void amqp_intake::carrier_reply(const amqp::inbound& in, amqp::completion done) {
+  const std::string& reference = in.correlation_id.empty() ? in.message_id : in.correlation_id;
+  std::shared_ptr<std::promise<std::string>> waiter;
+  {
+    std::lock_guard lock(replies_->mutex);
+    if (auto it = replies_->waiting.find(reference); it != replies_->waiting.end()) {
+      waiter = std::move(it->second);
+      replies_->waiting.erase(it);
+    }
+  }
+  amqp::handler_result r;
+  r.status = amqp::handler_status::stored;  // read: settled (accepted), nothing to redeliver
+  if (waiter) {
+    waiter->set_value(std::string(in.body));
+    r.detail = "carrier answer to " + reference;
+  } else {
+    // No attempt waits (it timed out, or the receiver restarted): the delivery was already
+    // recorded without its 312. Said in the log, not dropped silently.
+    log_->log(log_level::warn, "unsolicited_reply_unmatched",
+              {{"correlation_id", reference}, {"queue", in.source}});
+    r.detail = "no CUSRES 132 waits for " + reference;
+  }
+  done([r = std::move(r)]() mutable { return std::move(r); });
 }
 
 void amqp_intake::handle(const amqp::inbound& in, amqp::completion done) {
-  // The source as the broker reports it is normally the configured address; the queue name
-  // alone is the fallback (e.g. "/amq/queue/x" configured, "x" reported).
-  const service::kind* k = nullptr;
-  for (const auto& [address, kind] : sources_) {
-    if (address == in.source) k = &kind;
+  // The reply queue first: its name could match an intake queue by its last component.
+  if (!carrier_reply_queue_.empty() && in.source == carrier_reply_queue_) {
+    return carrier_reply(in, std::move(done));
   }
-  if (k == nullptr) {
-    for (const auto& [address, kind] : sources_) {
-      if (last_component(address) == last_component(in.source)) k = &kind;
-    }
-  }
+  const service::kind* k = kind_of(in.source);
   if (k == nullptr) {
     amqp::handler_result r;
     r.status = amqp::handler_status::failed;

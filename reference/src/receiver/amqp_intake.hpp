@@ -18,9 +18,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -63,11 +66,19 @@ std::string edifact_message_type(std::string_view body);
 // queue is (PNR intake waits for its commit on the worker).
 std::size_t default_amqp_workers(const amqp_config& cfg) noexcept;
 
+// The carrier's CUSRES 312 answers on the reply queue, handed to the carrier link attempt that
+// waits for them, by the 132's control reference (the 312's correlation id). Thread-safe.
+struct carrier_replies {
+  std::mutex mutex;
+  std::unordered_map<std::string, std::shared_ptr<std::promise<std::string>>> waiting;
+};
+
 class amqp_intake {
  public:
-  // REQUIRES: cfg.enabled(), h and log not null.
+  // REQUIRES: cfg.enabled(), h and log not null. `carrier_reply_queue` (unsolicited.reply_queue,
+  // "" = none) is consumed as well: the CUSRES 312 answers to the 132 of make_carrier_link.
   amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::handler> h,
-              std::shared_ptr<logger> log);
+              std::shared_ptr<logger> log, std::string carrier_reply_queue = {});
   ~amqp_intake();
   amqp_intake(const amqp_intake&) = delete;
   amqp_intake& operator=(const amqp_intake&) = delete;
@@ -83,9 +94,12 @@ class amqp_intake {
   // (docs/RECEIVER.md "Officer status changes"): each send() publishes one durable message to
   // `address` (subject CUSRES, content type application/edifact, message-id and correlation-id
   // the 132's control reference, application property apipnr-control-reference) and waits up
-  // to `timeout` for the broker's settlement; accepted = delivered. No CUSRES 312 comes back on
-  // this path (the answer body is empty). The link shares the consumer and stays valid after
-  // stop() (its attempts then fail with AMQP-NOT-CONNECTED). Thread-safe.
+  // to `timeout` for the broker's settlement; accepted = delivered. With a carrier reply queue
+  // the 132's reply-to names it, and the attempt then waits, within the same `timeout`, for the
+  // carrier's CUSRES 312 correlated with the control reference: the answer body (empty when
+  // none came in time; a later one is logged as unmatched and settled). The link shares the
+  // consumer and stays valid after stop() (its attempts then fail with AMQP-NOT-CONNECTED).
+  // Thread-safe.
   std::shared_ptr<carrier_link> make_carrier_link(std::string address,
                                                   std::chrono::milliseconds timeout) const;
   // The source addresses consumed, with their kinds.
@@ -95,6 +109,10 @@ class amqp_intake {
 
  private:
   void handle(const amqp::inbound& in, amqp::completion done);
+  // A message on the carrier reply queue: handed to the attempt waiting for it, or logged.
+  void carrier_reply(const amqp::inbound& in, amqp::completion done);
+  // The configured kind of a source address, nullptr when none matches.
+  const service::kind* kind_of(std::string_view source) const noexcept;
 
   std::shared_ptr<transport::handler> handler_;
   std::shared_ptr<logger> log_;
@@ -102,6 +120,8 @@ class amqp_intake {
   std::vector<std::pair<std::string, service::kind>> sources_;
   std::atomic<std::uint64_t> next_id_{0};
   std::string broker_;  // amqp://host:port, without credentials (for destinations)
+  std::string carrier_reply_queue_;
+  std::shared_ptr<carrier_replies> replies_ = std::make_shared<carrier_replies>();
   std::shared_ptr<amqp::consumer> consumer_;
 };
 

@@ -88,6 +88,8 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
   chk = with_faults(std::move(chk), faults, log_);
   // no-queue-ack: the AMQP intake stores and settles every input but sends no acknowledgement.
   if (faults.find(fault_kind::no_queue_ack) != nullptr) config_.amqp.send_replies = false;
+  // A stalling or slow stage must not block the AMQP connection's event thread.
+  if (!faults.empty()) config_.amqp.event_thread_max_bytes = 0;
 
   if (!config_.store_path.empty()) {
     if (!built.store) fail("011", "a store path is configured but the store library is not built");
@@ -171,7 +173,8 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
   service_ = std::make_shared<service>(so, chk, store_, iapi, log_);
   if (config_.amqp.enabled()) {
 #if APIPNR_RECEIVER_WITH_AMQP
-    amqp_ = std::make_unique<amqp_intake>(config_.amqp, service_, log_);
+    amqp_ = std::make_unique<amqp_intake>(config_.amqp, service_, log_,
+                                          config_.unsolicited.reply_queue);
 #else
     fail("015", "amqp.url is set but this build has no AMQP intake (Qpid Proton C++ missing)");
 #endif

@@ -157,8 +157,8 @@ void apply_json(config& c, const nlohmann::json& j) {
   if (auto it = j.find("amqp"); it != j.end()) {
     only_keys(*it,
               {"url", "queues", "dead_letter", "sender_identity", "credit", "workers",
-               "max_attempts", "reconnect_initial_ms", "reconnect_max_ms", "idle_timeout_ms",
-               "stop_grace_ms", "send_replies"},
+               "event_thread_max_bytes", "max_attempts", "reconnect_initial_ms", "reconnect_max_ms",
+               "idle_timeout_ms", "stop_grace_ms", "send_replies"},
               "/amqp");
     auto& a = c.amqp;
     get(*it, "url", a.url, "/amqp");
@@ -173,6 +173,7 @@ void apply_json(config& c, const nlohmann::json& j) {
     get(*it, "sender_identity", a.sender_identity, "/amqp");
     get(*it, "credit", a.credit, "/amqp");
     get(*it, "workers", a.workers, "/amqp");
+    get(*it, "event_thread_max_bytes", a.event_thread_max_bytes, "/amqp");
     get(*it, "max_attempts", a.max_attempts, "/amqp");
     get_ms(*it, "reconnect_initial_ms", a.reconnect_initial, "/amqp");
     get_ms(*it, "reconnect_max_ms", a.reconnect_max, "/amqp");
@@ -181,13 +182,14 @@ void apply_json(config& c, const nlohmann::json& j) {
     get(*it, "send_replies", a.send_replies, "/amqp");
   }
   if (auto it = j.find("unsolicited"); it != j.end()) {
-    only_keys(
-        *it,
-        {"url", "queue", "max_attempts", "retry_initial_ms", "retry_max_ms", "attempt_timeout_ms"},
-        "/unsolicited");
+    only_keys(*it,
+              {"url", "queue", "reply_queue", "max_attempts", "retry_initial_ms", "retry_max_ms",
+               "attempt_timeout_ms"},
+              "/unsolicited");
     auto& u = c.unsolicited;
     get(*it, "url", u.url, "/unsolicited");
     get(*it, "queue", u.queue, "/unsolicited");
+    get(*it, "reply_queue", u.reply_queue, "/unsolicited");
     get(*it, "max_attempts", u.max_attempts, "/unsolicited");
     get_ms(*it, "retry_initial_ms", u.retry_initial, "/unsolicited");
     get_ms(*it, "retry_max_ms", u.retry_max, "/unsolicited");
@@ -272,6 +274,9 @@ void validate(const config& c) {
   }
   if (!u.queue.empty() && !a.enabled()) {
     fail("014", "unsolicited.queue needs the AMQP connection (amqp.url)");
+  }
+  if (!u.reply_queue.empty() && u.queue.empty()) {
+    fail("014", "unsolicited.reply_queue needs unsolicited.queue");
   }
   if (u.max_attempts == 0 || u.retry_initial.count() <= 0 || u.retry_max < u.retry_initial ||
       u.attempt_timeout.count() <= 0) {

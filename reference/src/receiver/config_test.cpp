@@ -105,6 +105,21 @@ TEST(ReceiverConfig, ValidateRejectsTlsWithoutFiles) {
   EXPECT_THROW(validate(m), std::runtime_error);
 }
 
+// amqp.event_thread_max_bytes (off unless given) and unsolicited.reply_queue (needs the
+// carrier queue), docs/RECEIVER.md.
+TEST(ReceiverConfig, AmqpEventThreadAndCarrierReplyQueue) {
+  config c;
+  EXPECT_EQ(c.amqp.event_thread_max_bytes, 0U);
+  apply_json(c, nlohmann::json::parse(R"({"amqp": {"url": "amqp://127.0.0.1:5672",
+      "queues": {"iapi": "/queue/i"}, "event_thread_max_bytes": 4096},
+      "unsolicited": {"queue": "/queue/carrier", "reply_queue": "/queue/carrier.replies"}})"));
+  EXPECT_EQ(c.amqp.event_thread_max_bytes, 4096U);
+  EXPECT_EQ(c.unsolicited.reply_queue, "/queue/carrier.replies");
+  EXPECT_NO_THROW(validate(c));
+  c.unsolicited.queue.clear();
+  EXPECT_THROW(validate(c), std::runtime_error) << "a reply queue without the carrier queue";
+}
+
 TEST(ReceiverConfig, AmqpIntake) {
   config c;
   EXPECT_FALSE(c.amqp.enabled());

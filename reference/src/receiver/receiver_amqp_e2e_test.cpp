@@ -142,8 +142,10 @@ bool wait_ready(std::uint16_t port, std::chrono::seconds timeout) {
   return false;
 }
 
-TEST(ReceiverAmqpE2e, BrokerRestartMidStreamEveryMessageAnsweredAndStoredOnce) {
-  const std::string tag = std::to_string(::getpid());
+// A broker restart under the whole receiver; `event_thread_max_bytes` picks the intake's path
+// (0: checks on the consumer's workers; 4096: on its event thread, docs/AMQP.md).
+void restart_mid_stream(std::size_t event_thread_max_bytes) {
+  const std::string tag = std::to_string(::getpid()) + "." + std::to_string(event_thread_max_bytes);
   const std::string in = "/queue/rcv.restart." + tag, replies = "/queue/rcv.replies." + tag;
   const std::filesystem::path work =
       std::filesystem::temp_directory_path() / ("apipnr-rcv-amqp-" + tag);
@@ -161,6 +163,7 @@ TEST(ReceiverAmqpE2e, BrokerRestartMidStreamEveryMessageAnsweredAndStoredOnce) {
   c.amqp.reconnect_max = 500ms;
   c.amqp.credit = 16;
   c.amqp.workers = 2;
+  c.amqp.event_thread_max_bytes = event_thread_max_bytes;
   std::ofstream log_out(work / "receiver.log");
   auto app = std::make_unique<application>(c, log_out);
   const std::uint16_t port = app->port();
@@ -221,6 +224,14 @@ TEST(ReceiverAmqpE2e, BrokerRestartMidStreamEveryMessageAnsweredAndStoredOnce) {
   sqlite3_close(db);
   std::filesystem::remove_all(work);
 }
+
+TEST(ReceiverAmqpE2e, BrokerRestartMidStreamEveryMessageAnsweredAndStoredOnce) {
+  restart_mid_stream(0);
+}
+
+// The same with small API messages checked on the consumer's event thread: the in-flight
+// commits of the lost connection are answered from the recent set or the store, none twice.
+TEST(ReceiverAmqpE2e, BrokerRestartMidStreamOnTheEventThread) { restart_mid_stream(4096); }
 
 // The unsolicited CUSRES 132 over AMQP (unsolicited.queue): an iAPI request arrives on the
 // intake's queue and is answered with its 962; an officer's status change over the HTTP
@@ -308,6 +319,118 @@ TEST(ReceiverAmqpE2e, StatusChangePutsTheCusres132OnTheCarrierQueue) {
   EXPECT_EQ(changes.body.find("guest:"), std::string::npos) << "credentials stored";
   const std::string metrics = get(port, "/metrics").body;
   EXPECT_NE(metrics.find("apipnr_unsolicited_deliveries_total{outcome=\"delivered\"} 1"),
+            std::string::npos);
+  app->stop();
+  app.reset();
+  std::filesystem::remove_all(work);
+}
+
+// The carrier's CUSRES 312 over AMQP (unsolicited.reply_queue): the 132 names the reply queue
+// as its reply-to, a simulated carrier answers there with a 312 echoing the passenger and the
+// directive (envelope turned round, correlated by the control reference), and the receiver
+// records the 312 with the delivery as acknowledged, as over HTTP. Without the reply queue
+// the 132 has no reply-to and the change stays "no CUSRES 312 in the answer".
+TEST(ReceiverAmqpE2e, CarrierCusres312OnTheReplyQueueIsRecorded) {
+  const std::string tag = std::to_string(::getpid());
+  const std::string in = "/queue/rcv.ack.iapi." + tag, replies = "/queue/rcv.ack.replies." + tag,
+                    carrier = "/queue/rcv.ack.carrier." + tag,
+                    carrier_replies = "/queue/rcv.ack.carrier.replies." + tag;
+  const std::filesystem::path work =
+      std::filesystem::temp_directory_path() / ("apipnr-rcv-amqp-312-" + tag);
+  std::filesystem::remove_all(work);
+  std::filesystem::create_directories(work);
+
+  config c;
+  c.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+  c.store_path = work / "receiver.db";
+  c.log_level = "warn";
+  c.receiver_id = "GOVRCV";
+  c.amqp.url = g_url;
+  c.amqp.iapi = in;
+  c.amqp.dead_letter = in + ".dead";
+  c.amqp.reconnect_initial = 50ms;
+  c.amqp.reconnect_max = 500ms;
+  c.unsolicited.queue = carrier;
+  c.unsolicited.reply_queue = carrier_replies;
+  c.unsolicited.attempt_timeout = 15s;
+  std::ofstream log_out(work / "receiver.log");
+  auto app = std::make_unique<application>(c, log_out);
+  const std::uint16_t port = app->port();
+  ASSERT_TRUE(wait_ready(port, 30s)) << "/readyz: " << get(port, "/readyz").body;
+
+  mq::outgoing request;
+  request.body = read_file(std::string(APIPNR_VECTORS_DIR) +
+                           "/edifact/messages/iapi/y_iapi_two_passengers.edi");
+  request.message_id = "iapi-312-" + tag;
+  request.reply_to = replies;
+  ASSERT_EQ(mq::send_all(g_url, in, {request}, 20s), 1U);
+  const auto answer = mq::receive(g_url, replies, 1, 30s);
+  ASSERT_EQ(answer.size(), 1U);
+  const auto abo_at = answer[0].body.find("RFF+ABO:");
+  ASSERT_NE(abo_at, std::string::npos) << answer[0].body;
+  const std::string abo =
+      answer[0].body.substr(abo_at + 8, answer[0].body.find('\'', abo_at) - abo_at - 8);
+  const auto erc_at = answer[0].body.find("ERC+");
+  ASSERT_NE(erc_at, std::string::npos);
+  const std::string directive = answer[0].body.compare(erc_at + 4, 2, "1Z") == 0 ? "0Z" : "1Z";
+
+  // The simulated carrier: takes the 132 and answers on its reply-to with the 312.
+  std::string carrier_error;
+  std::thread carrier_thread([&] {
+    const auto got = mq::receive(g_url, carrier, 1, 30s);
+    if (got.size() != 1) {
+      carrier_error = "no 132 on the carrier queue";
+      return;
+    }
+    const mq::received& m = got[0];
+    if (m.reply_to != carrier_replies) {
+      carrier_error = "the 132 names reply-to '" + m.reply_to + "'";
+      return;
+    }
+    // UNB+syntax+sender+recipient+stamp+reference: sender and recipient turned round.
+    const std::string& b = m.body;
+    const auto unb = b.find("UNB+");
+    std::vector<std::string> parts;
+    std::size_t at = unb + 4;
+    for (int i = 0; i < 5; ++i) {
+      const auto end = b.find_first_of("+'", at);
+      parts.push_back(b.substr(at, end - at));
+      at = end + 1;
+    }
+    std::string rest = b.substr(at - 1);
+    rest.replace(rest.find("BGM+132'"), 8, "BGM+312'");
+    const auto unz = rest.find("UNZ+1+");
+    rest = rest.substr(0, unz) + "UNZ+1+700001'";
+    mq::outgoing ack;
+    ack.body = b.substr(0, unb) + "UNB+" + parts[0] + "+" + parts[2] + "+" + parts[1] + "+" +
+               parts[3] + "+700001" + rest;
+    ack.message_id = "312-" + m.correlation_id;
+    ack.correlation_id = m.correlation_id;
+    ack.subject = "CUSRES";
+    if (mq::send_all(g_url, m.reply_to, {ack}, 20s) != 1U) carrier_error = "312 not sent";
+  });
+
+  transport::testing::client http(port);
+  ASSERT_FALSE(http.connect());
+  const std::string change =
+      R"({"flight": {"carrier": "XX", "number": "123", "departure_date": "2025-03-01",
+                     "departure_airport": "LHR"},
+          "traveller": {"abo": ")" +
+      abo + R"("}, "directive": ")" + directive + R"(", "text": "SEE AGENT"})";
+  const auto r = http.request("POST", "/control/v1/status-change", change,
+                              {{"Content-Type", "application/json"}}, 30s);
+  carrier_thread.join();
+  ASSERT_TRUE(carrier_error.empty()) << carrier_error;
+  ASSERT_EQ(r.status, 202U) << r.body;
+  EXPECT_NE(r.body.find("\"delivery\":\"delivered\""), std::string::npos) << r.body;
+
+  const auto changes = get(port, "/v1/flights/XX/123/2025-03-01/status-changes");
+  ASSERT_EQ(changes.status, 200U) << changes.body;
+  EXPECT_NE(changes.body.find("\"ack_result\":\"acknowledged\""), std::string::npos)
+      << changes.body;
+  EXPECT_NE(changes.body.find("BGM+312"), std::string::npos) << "312 not stored " << changes.body;
+  const std::string metrics = get(port, "/metrics").body;
+  EXPECT_NE(metrics.find("apipnr_unsolicited_acknowledgements_total{result=\"acknowledged\"} 1"),
             std::string::npos);
   app->stop();
   app.reset();

@@ -33,8 +33,9 @@
 //    body is held in memory once before it is rejected (bound it at the broker as well).
 //
 // Threads: one Proton event thread owns the connection; `workers` threads call the handler
-// (and, for an async_handler, the result builders its completions hand over). The handler is
-// called concurrently from several worker threads and must be thread-safe; it must not throw
+// (and, for an async_handler, the result builders its completions hand over), except for the
+// deliveries `options::run_on_event_thread` keeps on the event thread. The handler is
+// called concurrently from several threads and must be thread-safe; it must not throw
 // (a thrown exception counts as `failed`). Every public member function of
 // `consumer` is thread-safe. No exception leaves this component: Proton errors are caught at
 // its boundary and reported as log lines and error codes (errc.hpp).
@@ -120,6 +121,7 @@ struct outbound {
   std::string body;
   std::string message_id;      // "" = none
   std::string correlation_id;  // "" = none
+  std::string reply_to;        // "" = none (where the recipient should answer)
   std::string subject;
   std::string content_type = "application/edifact";
   std::vector<std::pair<std::string, std::string>> properties;  // string application properties
@@ -154,6 +156,15 @@ struct options {
   // false: no acknowledgement is sent at all (a delivery is settled as if it had no reply-to).
   // Only for fault injection (the receiver's `no-queue-ack` fault); error replies still go.
   bool send_replies = true;
+  // Called on the event thread for each delivery about to be handed to the handler (`body`
+  // set). True: the handler runs right there, on the event thread, and so does the result
+  // builder its completion hands over (batched: one event-thread round per group of
+  // completions, e.g. per store commit); no worker is involved. That saves two thread hand-offs
+  // per message, but while such a call runs the connection serves nothing else (heartbeats,
+  // settlements, other deliveries): only for a handler that never blocks, a short bounded
+  // computation that hands any wait (a commit) to another thread, like the receiver's API
+  // intake (docs/AMQP.md "Threads and errors"). It must not throw. Unset or false: a worker.
+  std::function<bool(const inbound&)> run_on_event_thread;
   log_sink log;  // nullptr = stderr for warning and above
   // Lines below this level are neither built nor passed to `log` (set it to the sink's own
   // threshold: the per-delivery debug line is then never formatted).

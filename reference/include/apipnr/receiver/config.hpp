@@ -38,6 +38,12 @@ struct amqp_config {
   // 0 = automatic (default_amqp_workers in amqp_intake.hpp): twice the usable CPUs for API
   // queues only, 32 when a PNR queue is consumed.
   std::size_t workers = 0;
+  // A PAXLST or iAPI message of at most this many body bytes is handled on the consumer's
+  // event thread (amqp::options::run_on_event_thread): check, hand-off to the store and,
+  // after the COMMIT, the acknowledgement, with no worker hand-off (docs/RECEIVER.md "AMQP
+  // intake"). 0: always a worker. The application sets 0 when faults are active (a stalling
+  // stage must not block the connection).
+  std::size_t event_thread_max_bytes = 0;
   std::uint32_t max_attempts = 5;
   std::chrono::milliseconds reconnect_initial{100}, reconnect_max{5000};
   std::chrono::milliseconds idle_timeout{10000};
@@ -53,6 +59,10 @@ struct amqp_config {
 struct unsolicited_config {
   std::string url;    // http://host[:port]/path of the carrier's endpoint (HTTP POST)
   std::string queue;  // AMQP address of the carrier's queue (through the intake's broker)
+  // With `queue`: the AMQP address the 132 names as its reply-to and the receiver consumes,
+  // where the carrier's CUSRES 312 comes back (correlated by the 132's control reference).
+  // Empty: no reply-to, and no 312 is read over AMQP.
+  std::string reply_queue;
   std::uint32_t max_attempts = 5;  // delivery attempts in all, the first one included
   std::chrono::milliseconds retry_initial{200}, retry_max{5000};  // back-off, doubled each time
   std::chrono::milliseconds attempt_timeout{5000};                // one attempt, connect to answer
