@@ -263,7 +263,7 @@ int run_main(int argc, char** argv) {
   std::optional<std::size_t> amqp_workers;
   std::optional<std::int64_t> amqp_reconnect_initial, amqp_reconnect_max;
   std::vector<std::string> faults;
-  std::optional<std::string> carrier_url, carrier_queue;
+  std::optional<std::string> carrier_url, carrier_queue, carrier_reply_queue;
   bool require_client_cert = false, syntax_only = false;
   app.add_option("--address", address, "listen address");
   app.add_option("--port", port, "listen port; 0 = ephemeral (printed on stdout)");
@@ -306,6 +306,8 @@ int run_main(int argc, char** argv) {
                  "http://host:port/path: where unsolicited CUSRES 132 are POSTed");
   app.add_option("--carrier-unsolicited-queue", carrier_queue,
                  "AMQP address for unsolicited CUSRES 132 (needs --amqp-url)");
+  app.add_option("--carrier-reply-queue", carrier_reply_queue,
+                 "AMQP address named as the 132's reply-to, consumed for the carrier's CUSRES 312");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -381,6 +383,7 @@ int run_main(int argc, char** argv) {
     if (amqp_reconnect_max) a.reconnect_max = std::chrono::milliseconds(*amqp_reconnect_max);
     if (carrier_url) c.unsolicited.url = *carrier_url;
     if (carrier_queue) c.unsolicited.queue = *carrier_queue;
+    if (carrier_reply_queue) c.unsolicited.reply_queue = *carrier_reply_queue;
 
     // Block the stop signals before any thread starts, so that only sigwait() sees them.
     sigset_t set;
