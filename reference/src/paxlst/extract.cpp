@@ -48,6 +48,13 @@ bool in(std::string_view v, std::initializer_list<std::string_view> list) noexce
   return false;
 }
 
+// The same for the per-traveller tests: the literals are compared inline, with no list of
+// views built on the stack for each call (in() is out of line and fills one per call).
+template <class... Literals>
+inline bool one_of(std::string_view v, const Literals&... literals) noexcept {
+  return (eq(v, literals) || ...);
+}
+
 std::optional<std::uint32_t> to_uint(std::string_view s) noexcept {
   if (s.empty()) return std::nullopt;
   std::uint32_t v = 0;
@@ -852,7 +859,7 @@ void extractor::sg4_segment(std::size_t i) {
   const auto q = comp(i, 1, 1);
   if (eq(tag, "ATT")) {
     const auto g = tview(i, comp(i, 3, 1));
-    if (!eq(q, "2") || !in(g, {"M", "F", "U", "X"})) {
+    if (!eq(q, "2") || !one_of(g, "M", "F", "U", "X")) {
       report(errc::unknown_gender, i, static_cast<std::uint16_t>(!eq(q, "2") ? 1 : 3), 1,
              "ATT " + text(q) + " value '" + std::string(g) + "'");
     }
@@ -907,7 +914,7 @@ void extractor::sg4_segment(std::size_t i) {
     if (eq(q, "TN")) {
       report(errc::tn_in_traveller, i, 1, 1,
              "RFF+TN:" + std::string(value) + " in traveller group; kept");
-    } else if (!in(q, {"AVF", "ABO", "SEA", "CR", "AEA", "YZY"})) {
+    } else if (!one_of(q, "AVF", "ABO", "SEA", "CR", "AEA", "YZY")) {
       report(errc::unknown_reference, i, 1, 1, "RFF qualifier '" + text(q) + "'; kept");
     }
     if (eq(q, "SEA") && !value.empty()) set_once(t->seat, value, i, "seat");
