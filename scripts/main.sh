@@ -229,7 +229,9 @@ for spec in "${legs[@]}"; do
   carrier_port=""
   if [[ $leg != syntax* && $transport == amqp ]]; then
     carrier_port=/queue/main.$leg.carrier
-    extra="$extra --carrier-unsolicited-queue $carrier_port"
+    # The carrier's 312 comes back on the queue the 132 names as reply-to, which the receiver
+    # consumes (--carrier-reply-queue) and records like an HTTP answer.
+    extra="$extra --carrier-unsolicited-queue $carrier_port --carrier-reply-queue $carrier_port.replies"
   elif [[ $leg != syntax* ]]; then
     carrier_port=$(free_port)
     extra="$extra --carrier-unsolicited-url http://127.0.0.1:$carrier_port/carrier/v1/cusres"

@@ -156,7 +156,9 @@ def run_suite(harness, receiver_exe, src, work, mq):
         carrier_port = None
         if leg != "syntax" and mq:
             carrier_port = f"/queue/e2e.{leg}.{os.getpid()}.carrier"
-            extra = list(extra) + ["--carrier-unsolicited-queue", carrier_port]
+            # The 132 names the reply queue as reply-to; the receiver reads the carrier's 312 there.
+            extra = list(extra) + ["--carrier-unsolicited-queue", carrier_port,
+                                   "--carrier-reply-queue", carrier_port + ".replies"]
         elif leg != "syntax":
             carrier_port = free_port()
             extra = list(extra) + ["--carrier-unsolicited-url",
