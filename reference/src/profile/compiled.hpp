@@ -143,6 +143,11 @@ struct unit_target {
   const resolved_step* step = nullptr;
   bool group = false;
   std::vector<std::uint32_t> columns;  // the columns read from this target's segments
+  // Those of `columns` that the ops that run read (their own and their local conditions'),
+  // without and with report_accepted: a column no running op reads is not read (an accepted
+  // rule's column, repeated PNRGOV elements cost an occurrence count per read).
+  std::vector<std::uint32_t> read_plain;
+  std::vector<std::uint32_t> read_accepted;
 };
 
 // The values of an element path over the segments of one target, in the order and with the

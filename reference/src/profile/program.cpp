@@ -39,7 +39,10 @@ class program_builder {
     for (std::uint32_t t = 0; t < prog_.targets.size(); ++t) {
       if (prog_.targets[t].group == group && same_step(*prog_.targets[t].step, s)) return t;
     }
-    prog_.targets.push_back({&s, group, {}});
+    unit_target t;
+    t.step = &s;
+    t.group = group;
+    prog_.targets.push_back(std::move(t));
     return static_cast<std::uint32_t>(prog_.targets.size() - 1);
   }
 
@@ -131,11 +134,28 @@ class program_builder {
         }
       }
     }
+    std::vector<bool> plain(prog_.columns.size(), false);
+    std::vector<bool> accepted(prog_.columns.size(), false);
+    auto reads = [this](const unit_op& op, std::vector<bool>& used) {
+      if (op.column != no_slot) used[op.column] = true;
+      for (const std::uint32_t w : op.conditions) {
+        if (prog_.conditions[w].column != no_slot) used[prog_.conditions[w].column] = true;
+      }
+    };
     for (std::uint32_t o = 0; o < prog_.ops.size(); ++o) {
       const unit_op& op = prog_.ops[o];
       if (op.structural) continue;  // reported by the group parser
       prog_.run_accepted.push_back(o);
-      if (!op.accepted) prog_.run_plain.push_back(o);
+      reads(op, accepted);
+      if (op.accepted) continue;
+      prog_.run_plain.push_back(o);
+      reads(op, plain);
+    }
+    for (unit_target& t : prog_.targets) {
+      for (const std::uint32_t c : t.columns) {
+        if (plain[c]) t.read_plain.push_back(c);
+        if (accepted[c]) t.read_accepted.push_back(c);
+      }
     }
     return std::move(prog_);
   }

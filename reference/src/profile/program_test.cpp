@@ -202,10 +202,29 @@ TEST(ProfileProgram, RunListsHoldTheOpsThatRun) {
         }
         EXPECT_EQ(p.run_plain, plain) << prof->name();
         EXPECT_EQ(p.run_accepted, accepted) << prof->name();
-        // Every column is read from its own target's segments.
+        // Every column is read from its own target's segments, in each mode exactly when an op
+        // that runs reads it (its own column or a local condition's).
+        std::vector<int> plain_reads(p.columns.size(), 0);
+        std::vector<int> accepted_reads(p.columns.size(), 0);
+        for (const std::uint32_t o : p.run_accepted) {
+          const bool runs_plain = std::count(plain.begin(), plain.end(), o) == 1;
+          std::vector<std::uint32_t> cols;
+          if (p.ops[o].column != detail::no_slot) cols.push_back(p.ops[o].column);
+          for (const std::uint32_t w : p.ops[o].conditions) {
+            if (p.conditions[w].column != detail::no_slot) cols.push_back(p.conditions[w].column);
+          }
+          for (const std::uint32_t c : cols) {
+            ++accepted_reads[c];
+            plain_reads[c] += runs_plain ? 1 : 0;
+          }
+        }
         for (std::uint32_t c = 0; c < p.columns.size(); ++c) {
-          const auto& cols = p.targets[p.columns[c].target].columns;
-          EXPECT_EQ(std::count(cols.begin(), cols.end(), c), 1) << prof->name();
+          const detail::unit_target& t = p.targets[p.columns[c].target];
+          EXPECT_EQ(std::count(t.columns.begin(), t.columns.end(), c), 1) << prof->name();
+          EXPECT_EQ(std::count(t.read_plain.begin(), t.read_plain.end(), c),
+                    plain_reads[c] > 0 ? 1 : 0);
+          EXPECT_EQ(std::count(t.read_accepted.begin(), t.read_accepted.end(), c),
+                    accepted_reads[c] > 0 ? 1 : 0);
         }
       }
     }

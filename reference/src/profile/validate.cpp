@@ -277,6 +277,12 @@ class evaluator {
         opt_(opt),
         qualifiers_(programs != nullptr ? &programs->qualifier : nullptr) {
     today_ = opt.today ? *opt.today : system_today();
+    // Per message, not per value: how values are read (repetition separator, release
+    // character).
+    if (tree.source != nullptr) {
+      plain_reads_ = !tree.delims().has_repetition;
+      release_ = tree.delims().has_release;
+    }
   }
 
   // Evaluates `rules` (in this order) against the tree. Rules whose evaluation unit is the
@@ -330,10 +336,6 @@ class evaluator {
     for (std::size_t k = 0; k < rules.size(); ++k) states[k].rule = rules[k];
     memo_width_ = tree_.instances.size();
     memo_.assign(programs.memos * memo_width_, -1);
-    // Per message, not per value: how values are read (repetition separator, release
-    // character).
-    plain_reads_ = !tree_.delims().has_repetition;
-    release_ = tree_.delims().has_release;
     for (const detail::unit_program& prog : programs.units) {
       targets_.resize(std::max(targets_.size(), prog.targets.size()));
       columns_.resize(std::max(columns_.size(), prog.columns.size()));
@@ -433,7 +435,8 @@ class evaluator {
           if (!in_values(q, *f.predicate)) continue;
         }
         targets_[f.target].push_back(i);
-        for (const std::uint32_t c : prog.targets[f.target].columns) {
+        const detail::unit_target& t = prog.targets[f.target];
+        for (const std::uint32_t c : opt_.report_accepted ? t.read_accepted : t.read_plain) {
           read_column(prog.columns[c], i, columns_[c]);
         }
       }
@@ -451,14 +454,10 @@ class evaluator {
 
   // Appends the values of `col` in tree segment i to `out`, as for_each_value reads them.
   void read_column(const detail::unit_column& col, std::uint32_t i, column_state& out) {
-    const std::uint16_t reps =
-        col.repeats ? std::max<std::uint16_t>(1, tree_.occurrences(i, col.element)) : 1;
+    const std::uint16_t reps = repetitions(i, col.element, col.repeats);
     for (std::uint16_t r = 1; r <= reps; ++r) {
-      // read(): the first occurrence without a repetition separator is the raw component.
-      const std::string_view raw = r == 1 && plain_reads_
-                                       ? tree_.component(i, col.element, col.component)
-                                       : tree_.value(i, col.element, col.component, r);
-      if (release_ && has_release(i, raw)) {
+      const std::string_view raw = read(i, col.element, col.component, r);
+      if (has_release(i, raw)) {
         literals_.emplace_back();
         edifact::unescape(raw, tree_.delims(), literals_.back());
         out.push_back({i, r, literals_.back()});
@@ -663,13 +662,11 @@ class evaluator {
   // f(tree_index, repetition, value) for every value of an element path (empty ones included).
   template <class F>
   void for_each_value(std::uint32_t inst, const resolved_path& p, std::size_t from, F&& f) const {
+    const bool repeats = p.element_def != nullptr && p.element_def->repeat_max > 1;
     for_each_segment(inst, p, from, [&](std::uint32_t i) {
-      std::uint16_t reps = 1;
-      if (p.element_def != nullptr && p.element_def->repeat_max > 1) {
-        reps = std::max<std::uint16_t>(1, tree_.occurrences(i, p.element));
-      }
+      const std::uint16_t reps = repetitions(i, p.element, repeats);
       for (std::uint16_t r = 1; r <= reps; ++r) {
-        const std::string_view raw = read(i, p, r);
+        const std::string_view raw = read(i, p.element, p.component, r);
         if (has_release(i, raw)) {
           std::string literal;
           edifact::unescape(raw, tree_.delims(), literal);
@@ -681,23 +678,29 @@ class evaluator {
     });
   }
 
-  // tree_.value(i, p.element, p.component, r). The first occurrence without a repetition
+  // How many occurrences of the element declared at `element` segment i gives a path (the
+  // unit columns and for_each_value alike): every present one when the element repeats
+  // (element_def->repeat_max > 1), at least one (an absent element reads as one empty value).
+  std::uint16_t repetitions(std::uint32_t i, std::uint16_t element, bool repeats) const noexcept {
+    return repeats ? std::max<std::uint16_t>(1, tree_.occurrences(i, element)) : 1;
+  }
+
+  // tree_.value(i, element, component, r). The first occurrence without a repetition
   // separator in the interchange (nearly every read) is the element's component, whatever the
   // layout says: read it through the component index here (two array reads) instead of
   // calling value(), whose call and layout handling cost more than the read (520,000 reads per
   // 20k PAXLST check).
-  std::string_view read(std::uint32_t i, const resolved_path& p, std::uint16_t r) const noexcept {
-    if (r != 1 || tree_.delims().has_repetition) {
-      return tree_.value(i, p.element, p.component, r);
-    }
-    return tree_.component(i, p.element, p.component);
+  std::string_view read(std::uint32_t i, std::uint16_t element, std::uint16_t component,
+                        std::uint16_t r) const noexcept {
+    if (r != 1 || !plain_reads_) return tree_.value(i, element, component, r);
+    return tree_.component(i, element, component);
   }
 
   // edifact::needs_unescape inline: values are a few bytes, shorter than the call. A segment
   // without any release character (the parser's `escaped` flag) needs no scan.
   bool has_release(std::uint32_t i, std::string_view raw) const noexcept {
+    if (!release_) return false;
     const edifact::delimiters& d = tree_.delims();
-    if (!d.has_release) return false;
     const edifact::segment* s = tree_.segments[i].seg;
     if (s != nullptr && !s->escaped) return false;
     for (const char c : raw) {
