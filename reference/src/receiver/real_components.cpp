@@ -87,6 +87,7 @@ class sqlite_store final : public message_store {
   }
   bool is_open() const noexcept override { return !closed_.load(); }
   std::uint64_t size() const noexcept override { return size_.load(); }
+  std::optional<store::statistics> statistics() const noexcept override { return store_->stats(); }
   void close() noexcept override {
     closed_.store(true);
     store_->close();

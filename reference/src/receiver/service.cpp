@@ -907,6 +907,32 @@ std::string service::metrics_text() const {
     out << "apipnr_http_responses_total{class=\"" << c << "xx\"} " << responses_by_class_[c].load()
         << "\n";
   }
+  // Group commit (docs/STORE.md): how long puts wait for the writer, how long a commit takes
+  // and how many puts it carries, the split of the intake duration above that the open-model
+  // analysis needed (docs/PERFORMANCE.md "iAPI latency in the open model").
+  if (const auto st = store_->statistics()) {
+    auto histogram = [&out](std::string_view name, std::string_view help, const auto& bounds,
+                            const std::array<std::uint64_t, 10>& counts, double sum) {
+      out << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
+      for (std::size_t i = 0; i < bounds.size(); ++i)
+        out << name << "_bucket{le=\"" << bounds[i] << "\"} " << counts[i] << "\n";
+      out << name << "_bucket{le=\"+Inf\"} " << counts.back() << "\n"
+          << name << "_sum " << sum << "\n"
+          << name << "_count " << counts.back() << "\n";
+    };
+    histogram("apipnr_store_queue_wait_seconds",
+              "Time a put waited in the store's queue until the writer took it into a batch.",
+              store::statistics::wait_bounds_seconds, st->queue_wait, st->queue_wait_sum);
+    histogram("apipnr_store_commit_seconds",
+              "Time of one group commit of puts, BEGIN to the end of COMMIT (fsync included).",
+              store::statistics::wait_bounds_seconds, st->commit_time, st->commit_time_sum);
+    histogram("apipnr_store_batch_puts", "Puts carried by one group commit.",
+              store::statistics::batch_bounds, st->batch_puts,
+              static_cast<double>(st->batch_puts_sum));
+    out << "# HELP apipnr_store_transactions_total Committed write transactions.\n"
+        << "# TYPE apipnr_store_transactions_total counter\n"
+        << "apipnr_store_transactions_total " << st->transactions << "\n";
+  }
   if (opts_.extra_metrics) out << opts_.extra_metrics();
   return out.str();
 }

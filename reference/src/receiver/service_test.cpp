@@ -3,10 +3,14 @@
 // otherwise the syntax-only checker (tests that need extraction are skipped then).
 #include "apipnr/receiver/service.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -409,6 +413,47 @@ class flooding_checker final : public checker {
  private:
   std::shared_ptr<const checker> inner_;
 };
+
+// /metrics splits a put's time with the SQLite store's group-commit histograms: the wait in the
+// store's queue, the commit's duration and the puts per commit (docs/STORE.md).
+TEST(ReceiverServiceMetrics, GroupCommitHistogramsOfTheSqliteStore) {
+  if (!built_with().store) GTEST_SKIP() << "needs the store";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("apipnr-service-metrics-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::string why;
+    store::options so;
+    so.path = dir / "store.db";
+    auto st = make_sqlite_store(std::move(so), why);
+    ASSERT_TRUE(st) << why;
+    std::ostringstream log_text;
+    service svc(service_options{}, make_syntax_checker({}, "GOVRCV"), *st, make_fixed_decider(),
+                std::make_shared<logger>(log_text, log_level::info));
+    transport::request req;
+    req.method = "POST";
+    req.target = req.path = "/v1/api/paxlst";
+    req.content_type = "application/edifact";
+    req.sender = "XXAPI";
+    req.body = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
+    ASSERT_EQ(svc.handle(req).status, 202u);
+    transport::request get;
+    get.method = "GET";
+    get.target = get.path = "/metrics";
+    const std::string m = svc.handle(get).body;
+    for (const char* line :
+         {"# TYPE apipnr_store_queue_wait_seconds histogram",
+          "apipnr_store_queue_wait_seconds_count 1",
+          "apipnr_store_commit_seconds_bucket{le=\"+Inf\"} 1",
+          "apipnr_store_commit_seconds_count 1", "apipnr_store_batch_puts_bucket{le=\"1\"} 1",
+          "apipnr_store_batch_puts_sum 1", "apipnr_store_transactions_total 1"}) {
+      EXPECT_NE(m.find(line), std::string::npos) << line << "\n" << m;
+    }
+    (*st)->close();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
 
 TEST(ReceiverServiceLimits, FindingsAreCappedErrorsFirstAndCounted) {
   auto st = make_memory_store();

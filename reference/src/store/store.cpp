@@ -249,6 +249,15 @@ struct store::impl {
   std::vector<std::unique_ptr<connection>> readers_;
 
   std::atomic<std::uint64_t> transactions_{0}, puts_{0}, duplicates_{0}, largest_batch_{0};
+  // statistics::queue_wait, commit_time, batch_puts: written by the writer once per batch.
+  mutable std::mutex timing_mu_;
+  statistics timing_;  // only the histogram fields are used
+
+  static void observe(std::array<std::uint64_t, 10>& h, double seconds) {
+    for (std::size_t i = 0; i < statistics::wait_bounds_seconds.size(); ++i)
+      if (seconds <= statistics::wait_bounds_seconds[i]) ++h[i];
+    ++h.back();
+  }
 
   // Checkpoints off the commit path (options::checkpoint_pages). The WAL hook runs on the
   // writer thread inside each COMMIT and only records the WAL's frame count and wakes the
@@ -541,6 +550,7 @@ struct store::impl {
       return;
     }
 
+    const auto begun_at = std::chrono::steady_clock::now();
     // First pass without savepoints: a SAVEPOINT and a RELEASE per put were two more statements
     // per iAPI request (docs/PERFORMANCE.md). Only when a put fails is the batch rolled back and
     // run again with a savepoint per put, so that the failing put is rolled back alone and the
@@ -580,6 +590,17 @@ struct store::impl {
       duplicates_.fetch_add(dups);
       std::uint64_t prev = largest_batch_.load();
       while (committed_puts > prev && !largest_batch_.compare_exchange_weak(prev, committed_puts)) {
+      }
+      if (!put_results.empty()) {
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - begun_at).count();
+        std::lock_guard lk(timing_mu_);
+        observe(timing_.commit_time, secs);
+        timing_.commit_time_sum += secs;
+        for (std::size_t i = 0; i < statistics::batch_bounds.size(); ++i)
+          if (put_results.size() <= statistics::batch_bounds[i]) ++timing_.batch_puts[i];
+        ++timing_.batch_puts.back();
+        timing_.batch_puts_sum += put_results.size();
       }
     }
     std::size_t pi = 0, ai = 0;
@@ -672,8 +693,16 @@ struct store::impl {
         if (opts_.max_batch > 1 && opts_.max_wait.count() > 0 && !stopping_)
           cv_.wait_until(lk, deadline,
                          [&] { return stopping_ || queue_.size() >= opts_.max_batch; });
+        const auto taken_at = std::chrono::steady_clock::now();
+        std::lock_guard tk(timing_mu_);
         while (!queue_.empty() && batch.size() < opts_.max_batch &&
                !std::holds_alternative<task_job>(queue_.front().second)) {
+          if (std::holds_alternative<put_job>(queue_.front().second)) {
+            const double secs =
+                std::chrono::duration<double>(taken_at - queue_.front().first).count();
+            observe(timing_.queue_wait, secs);
+            timing_.queue_wait_sum += secs;
+          }
           batch.push_back(std::move(queue_.front().second));
           queue_.pop_front();
         }
@@ -945,10 +974,19 @@ void store::close() noexcept { impl_->close(); }
 const options& store::settings() const noexcept { return impl_->opts_; }
 
 statistics store::stats() const noexcept {
-  return {impl_->transactions_.load(), impl_->puts_.load(),
-          impl_->duplicates_.load(),   impl_->largest_batch_.load(),
-          impl_->checkpoints_.load(),  impl_->forced_checkpoints_.load(),
-          impl_->wal_frames_.load()};
+  statistics s;
+  {
+    std::lock_guard lk(impl_->timing_mu_);
+    s = impl_->timing_;
+  }
+  s.transactions = impl_->transactions_.load();
+  s.puts = impl_->puts_.load();
+  s.duplicates = impl_->duplicates_.load();
+  s.largest_batch = impl_->largest_batch_.load();
+  s.checkpoints = impl_->checkpoints_.load();
+  s.forced_checkpoints = impl_->forced_checkpoints_.load();
+  s.wal_frames = impl_->wal_frames_.load();
+  return s;
 }
 
 boost::system::result<std::unique_ptr<store>> store::open(options opts) {

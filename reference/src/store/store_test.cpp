@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -343,6 +344,48 @@ TEST(StoreGroupCommit, ConcurrentPutsShareTransactions) {
   EXPECT_LE(st.transactions, 16u);
   EXPECT_LE(st.largest_batch, 16u);
   EXPECT_GT(st.largest_batch, 1u);
+}
+
+// statistics::queue_wait, commit_time and batch_puts (the /metrics histograms of the receiver):
+// every put is counted once in the queue wait, every group commit once in the commit time and
+// the batch sizes, and the batch sizes add up to the puts.
+TEST(StoreGroupCommit, HistogramsCountEveryPutAndEveryCommit) {
+  temp_dir dir;
+  options o;
+  o.max_batch = 16;
+  o.max_wait = std::chrono::milliseconds(5);
+  auto s = open_store(dir, o);
+  std::atomic<int> done{0};
+  std::promise<void> all;
+  constexpr int n = 40;
+  std::vector<received> records;
+  for (int i = 0; i < n; ++i) records.push_back(make_api("H" + std::to_string(i), 1));
+  for (int i = 0; i < n; ++i) {
+    const auto ec = s->put_async(std::move(records[static_cast<std::size_t>(i)]),
+                                 [&](boost::system::result<put_outcome> r) {
+                                   EXPECT_TRUE(r);
+                                   if (++done == n) all.set_value();
+                                 });
+    ASSERT_FALSE(ec) << ec.message();
+  }
+  all.get_future().wait();
+  const statistics st = s->stats();
+  EXPECT_EQ(st.queue_wait.back(), static_cast<std::uint64_t>(n));
+  EXPECT_EQ(st.batch_puts_sum, static_cast<std::uint64_t>(n));
+  EXPECT_EQ(st.batch_puts.back(), st.transactions);
+  EXPECT_EQ(st.commit_time.back(), st.transactions);
+  EXPECT_EQ(st.batch_puts[4], st.transactions) << "no commit above max_batch (16)";
+  EXPECT_GT(st.commit_time_sum, 0.0);
+  for (std::size_t i = 1; i < st.queue_wait.size(); ++i) {
+    EXPECT_LE(st.queue_wait[i - 1], st.queue_wait[i]) << "cumulative";
+    EXPECT_LE(st.commit_time[i - 1], st.commit_time[i]) << "cumulative";
+    EXPECT_LE(st.batch_puts[i - 1], st.batch_puts[i]) << "cumulative";
+  }
+  // A task (retention) is a transaction of its own, not a group commit of puts.
+  ASSERT_TRUE(s->apply_retention(clock_type::now(), "tester"));
+  const statistics after = s->stats();
+  EXPECT_EQ(after.transactions, st.transactions + 1);
+  EXPECT_EQ(after.batch_puts.back(), st.batch_puts.back());
 }
 
 // The writer runs a batch without savepoints first and, only when a put fails, rolls it back and

@@ -78,6 +78,8 @@ class message_store {
   virtual bool is_open() const noexcept = 0;
   virtual std::uint64_t size() const noexcept = 0;  // interchanges stored since start
   virtual void close() noexcept = 0;
+  // The SQLite store's group-commit counters and histograms for /metrics; none by default.
+  virtual std::optional<store::statistics> statistics() const noexcept { return std::nullopt; }
 
   // -- iAPI status changes (docs/RECEIVER.md "Officer status changes", API-IAPI-FLOW-007/008).
   // The defaults answer function_not_supported (a store that cannot keep statuses); the

@@ -26,6 +26,7 @@
 // store; query results are owned strings.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -243,6 +244,20 @@ struct statistics {
   std::uint64_t checkpoints = 0;         // checkpoints run by the checkpointer thread (passive)
   std::uint64_t forced_checkpoints = 0;  // RESTART checkpoints the writer ran at the limit
   std::uint64_t wal_frames = 0;          // frames in the WAL after the latest commit
+  // Where a put's time goes (docs/PERFORMANCE.md "iAPI latency in the open model"), as
+  // cumulative histograms over the bounds below (the last bucket counts everything): per put,
+  // from put_async() queuing it to the writer starting its batch; per group commit of puts,
+  // from BEGIN to the end of COMMIT (the INSERTs and, with sync_full, the fsync); and the puts
+  // per such commit.
+  static constexpr std::array<double, 9> wait_bounds_seconds = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1};
+  static constexpr std::array<std::uint64_t, 9> batch_bounds = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+  std::array<std::uint64_t, 10> queue_wait{};   // [i]: waits <= wait_bounds_seconds[i]; [9]: all
+  double queue_wait_sum = 0;                    // seconds
+  std::array<std::uint64_t, 10> commit_time{};  // per group commit of puts, same bounds
+  double commit_time_sum = 0;                   // seconds
+  std::array<std::uint64_t, 10> batch_puts{};   // [i]: commits of <= batch_bounds[i] puts
+  std::uint64_t batch_puts_sum = 0;
 };
 
 using put_callback = std::function<void(boost::system::result<put_outcome>)>;
