@@ -216,41 +216,13 @@ struct unit_program {
   std::vector<std::uint32_t> group_targets;  // group targets, in target order
 };
 
-// Where message_tree::qualifier() reads the qualifier of a segment matched to a node (README
-// rule 2: the layout's qualifier position, for a trigger without one its group's), resolved
-// once per node so that a predicate costs an element read, not a layout walk per segment.
-struct qualifier_pos {
-  std::uint16_t element = 0;  // 0: the segment has no qualifier
-  std::uint16_t component = 0;
-};
-
 struct definition_programs {
-  std::vector<unit_program> units;       // in the order of each program's first rule
-  std::uint32_t memos = 0;               // number of unit_condition::memo slots
-  std::vector<qualifier_pos> qualifier;  // by node index (definition::nodes)
+  std::vector<unit_program> units;  // in the order of each program's first rule
+  std::uint32_t memos = 0;          // number of unit_condition::memo slots
 };
-
-// message_tree::qualifier(i) through the table: the same view when the interchange has no
-// repetition separator (then the first occurrence is the raw element); otherwise, and for a
-// segment outside the table, the tree's own lookup.
-inline std::string_view qualifier_of(const message::message_tree& tree,
-                                     const std::vector<qualifier_pos>& table,
-                                     std::size_t i) noexcept {
-  const message::segment_entry& e = tree.segments[i];
-  const edifact::delimiters& d = tree.delims();
-  if (d.has_repetition || e.matched == nullptr || e.matched->index >= table.size()) {
-    return tree.qualifier(i);
-  }
-  const qualifier_pos q = table[e.matched->index];
-  if (q.element == 0) return {};
-  return tree.component(i, q.element, q.component);
-}
 
 // Numbers the conditions shared by several programs (unit_condition::memo).
 void share_conditions(definition_programs& dp);
-
-// The qualifier table of a definition.
-std::vector<qualifier_pos> qualifier_table(const message::definition& def);
 
 struct compiled_profile {
   std::vector<compiled_rule> rules;

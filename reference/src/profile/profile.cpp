@@ -944,7 +944,6 @@ struct profile_builder {
     for (const auto& [def, list] : compiled->by_def) {
       detail::definition_programs dp;
       dp.units = detail::build_programs(*compiled, list, *def);
-      dp.qualifier = detail::qualifier_table(*def);
       detail::share_conditions(dp);
       compiled->programs.emplace_back(def, std::move(dp));
     }

@@ -190,23 +190,6 @@ void share_conditions(definition_programs& dp) {
   }
 }
 
-std::vector<qualifier_pos> qualifier_table(const message::definition& def) {
-  std::vector<qualifier_pos> out(def.nodes.size());
-  for (const message::node* n : def.nodes) {
-    // As message_tree::qualifier: the matched node's layout, or the group's trigger qualifier
-    // for a trigger segment node without one.
-    if (n == nullptr || n->index >= out.size() || n->def == nullptr) continue;
-    std::uint16_t el = n->def->qualifier_element;
-    std::uint16_t co = n->def->qualifier_component;
-    if (el == 0 && n->parent != nullptr && &n->parent->content[0] == n) {
-      el = n->parent->qualifier_element;
-      co = n->parent->qualifier_component;
-    }
-    out[n->index] = {el, el == 0 ? std::uint16_t{0} : co};
-  }
-  return out;
-}
-
 std::vector<unit_program> build_programs(const compiled_profile& cp,
                                          const std::vector<std::size_t>& rules,
                                          const message::definition& def) {

@@ -360,34 +360,6 @@ TEST(ProfileProgram, TravellerRulesShareTargetsColumnsAndConditions) {
   EXPECT_TRUE(below);
 }
 
-TEST(ProfileProgram, QualifierTableReadsWhatTheTreeReads) {
-  // detail::qualifier_of must be message_tree::qualifier for every segment: with the table
-  // when the interchange has no repetition separator, through the tree otherwise.
-  std::size_t segments = 0;
-  std::size_t qualified = 0;
-  const auto root = testing::source_dir() / "vectors" / "edifact";
-  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
-    if (!e.is_regular_file() || e.file_size() > 256 * 1024) continue;
-    const auto ext = e.path().extension();
-    if (ext == ".json" || ext == ".md") continue;
-    std::ifstream f(e.path(), std::ios::binary);
-    parsed in;
-    parse(std::string{std::istreambuf_iterator<char>(f), {}}, in);
-    for (const message::message_tree& tree : in.trees) {
-      if (tree.def == nullptr) continue;
-      const auto table = detail::qualifier_table(*tree.def);
-      for (std::size_t i = 0; i < tree.segments.size(); ++i) {
-        ++segments;
-        qualified += tree.qualifier(i).empty() ? 0 : 1;
-        ASSERT_EQ(detail::qualifier_of(tree, table, i), tree.qualifier(i))
-            << e.path() << " segment " << i;
-      }
-    }
-  }
-  EXPECT_GT(segments, 5000u);
-  EXPECT_GT(qualified, 1000u);
-}
-
 // ---- same findings as rule by rule ---------------------------------------------------------
 
 void expect_same(const parsed& in, const std::string& what) {
