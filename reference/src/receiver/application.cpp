@@ -123,12 +123,15 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
 
   service_options so;
   so.receiver_id = config_.receiver_id;
-  // Small API inputs on the I/O thread only when configured (threads.io_thread_max_bytes): it
-  // halves the context switches per iAPI request on one core, but no CPU saving was measurable
-  // on a shared machine (docs/PERFORMANCE.md "iAPI CPU per request"), and with several cores
-  // the workers run checks in parallel. Never with faults: a stalling or slow stage must not
-  // block the I/O thread's other connections.
-  if (faults.empty()) so.io_thread_max_bytes = config_.io_thread_max_bytes.value_or(0);
+  // Small API inputs on the I/O thread (threads.io_thread_max_bytes): it halves the context
+  // switches per iAPI request and lowered the iAPI p99 at 5,000/s on one core (10.4 -> 9.0 ms,
+  // docs/PERFORMANCE.md "iAPI latency in the open model"), but with more usable cores than I/O
+  // threads the workers run checks in parallel, which one I/O thread would not. Default: 4096
+  // bytes when the I/O threads cover every usable CPU (e.g. pinned to one core), else 0. Never
+  // with faults: a stalling or slow stage must not block the I/O thread's other connections.
+  const std::size_t io_default =
+      config_.server.io_threads >= transport::usable_cpus() ? std::size_t{4096} : 0;
+  if (faults.empty()) so.io_thread_max_bytes = config_.io_thread_max_bytes.value_or(io_default);
   // The transport's counters join /metrics. The application owns the server and outlives every
   // request (stop() joins the workers), and server_ is set before start(), so `this` is safe.
   so.extra_metrics = [this] {

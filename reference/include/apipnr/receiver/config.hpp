@@ -80,8 +80,9 @@ struct config {
   // store::options::checkpoint_pages, wal_limit_pages, page_size when set (docs/STORE.md).
   std::optional<std::size_t> store_checkpoint_pages, store_wal_limit_pages;
   std::optional<std::size_t> store_page_size;
-  // service_options::io_thread_max_bytes (threads.io_thread_max_bytes); unset: 0. Ignored (0)
-  // when a fault is injected.
+  // service_options::io_thread_max_bytes (threads.io_thread_max_bytes); unset: 4096 when the I/O
+  // threads cover every usable CPU, else 0 (application.cpp). Ignored (0) when a fault is
+  // injected.
   std::optional<std::size_t> io_thread_max_bytes;
   std::filesystem::path iapi_watchlist, iapi_authorisations;
   std::string receiver_id = "APIPNR";  // our UNB sender in acknowledgements
