@@ -31,15 +31,7 @@ enum class place : std::uint8_t {
   trailer,   // CNT
 };
 
-// Equality with a short literal, inline: GCC calls string_view::compare out of line for
-// `view == "LIT"`, and the extractor makes a dozen such tests per segment.
-inline bool eq(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    if (a[k] != b[k]) return false;
-  }
-  return true;
-}
+using edifact::eq;  // inline equality with short literals (interchange.hpp)
 
 bool in(std::string_view v, std::initializer_list<std::string_view> list) noexcept {
   for (auto x : list) {

@@ -39,15 +39,9 @@ bool in_itinerary(ctx c) noexcept { return c == ctx::sg5 || c == ctx::sg6 || c =
 bool in_traveller(ctx c) noexcept { return c == ctx::sg2 || c == ctx::sg3 || c == ctx::sg4; }
 bool in_history(ctx c) noexcept { return c == ctx::sg10 || c == ctx::sg11 || c == ctx::sg12; }
 
-// Equality with a short literal, inline: GCC calls string_view::compare out of line for
-// `view == "LIT"`, and the mapper tests a segment's tag against up to thirty literals.
-inline bool eq(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    if (a[k] != b[k]) return false;
-  }
-  return true;
-}
+// Inline equality with short literals (interchange.hpp): the mapper tests a segment's tag
+// against up to thirty literals.
+using edifact::eq;
 
 opt_string non_empty(std::string s) {
   if (s.empty()) return std::nullopt;

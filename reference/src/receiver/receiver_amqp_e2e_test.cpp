@@ -13,10 +13,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -233,6 +235,101 @@ TEST(ReceiverAmqpE2e, BrokerRestartMidStreamEveryMessageAnsweredAndStoredOnce) {
 // commits of the lost connection are answered from the recent set or the store, none twice.
 TEST(ReceiverAmqpE2e, BrokerRestartMidStreamOnTheEventThread) { restart_mid_stream(4096); }
 
+// ---- officer status changes and the unsolicited CUSRES 132 ---------------------------------
+
+// The first passenger's ABO reference in a CUSRES and the directive to change it to (the other
+// of 0Z and 1Z than it was given); nullopt when either is missing.
+std::optional<std::pair<std::string, std::string>> passenger_to_change(const std::string& cusres) {
+  const auto abo_at = cusres.find("RFF+ABO:");
+  const auto erc_at = cusres.find("ERC+");
+  if (abo_at == std::string::npos || erc_at == std::string::npos) return std::nullopt;
+  return std::pair{cusres.substr(abo_at + 8, cusres.find('\'', abo_at) - abo_at - 8),
+                   std::string(cusres.compare(erc_at + 4, 2, "1Z") == 0 ? "0Z" : "1Z")};
+}
+
+// POST /control/v1/status-change for that passenger of XX123 on 2025-03-01 (with the FTX
+// `text` when not empty).
+transport::testing::reply post_status_change(std::uint16_t port, const std::string& abo,
+                                             const std::string& directive,
+                                             const std::string& text = "SEE AGENT") {
+  transport::testing::client http(port);
+  if (http.connect()) return {};
+  const std::string change =
+      R"({"flight": {"carrier": "XX", "number": "123", "departure_date": "2025-03-01",
+                     "departure_airport": "LHR"},
+          "traveller": {"abo": ")" +
+      abo + R"("}, "directive": ")" + directive + "\"" +
+      (text.empty() ? std::string() : R"(, "text": ")" + text + "\"") + "}";
+  return http.request("POST", "/control/v1/status-change", change,
+                      {{"Content-Type", "application/json"}}, 30s);
+}
+
+// The two-passenger iAPI request over the AMQP intake `in`, its 962 read from `replies`:
+// passenger_to_change() of the answer (nullopt, with the test failed, when none came).
+std::optional<std::pair<std::string, std::string>> iapi_then_pick(const std::string& in,
+                                                                  const std::string& replies,
+                                                                  const std::string& id) {
+  mq::outgoing request;
+  request.body = read_file(std::string(APIPNR_VECTORS_DIR) +
+                           "/edifact/messages/iapi/y_iapi_two_passengers.edi");
+  request.message_id = id;
+  request.reply_to = replies;
+  if (mq::send_all(g_url, in, {request}, 20s) != 1U) {
+    ADD_FAILURE() << "iAPI request not sent";
+    return std::nullopt;
+  }
+  const auto answer = mq::receive(g_url, replies, 1, 30s);
+  if (answer.size() != 1U || answer[0].subject != "CUSRES" ||
+      answer[0].body.find("BGM+962") == std::string::npos) {
+    ADD_FAILURE() << "no CUSRES 962 answer: " << (answer.empty() ? "" : answer[0].body);
+    return std::nullopt;
+  }
+  auto picked = passenger_to_change(answer[0].body);
+  if (!picked) ADD_FAILURE() << "no ABO or ERC in " << answer[0].body;
+  return picked;
+}
+
+// A receiver with an AMQP iAPI intake on `in` that sends the 132 to the carrier queue (and
+// reads the 312 on `carrier_replies` when not empty); its store and log in a temp folder that
+// goes with it.
+class unsolicited_rig {
+ public:
+  unsolicited_rig(const std::string& name, const std::string& in, const std::string& carrier,
+                  const std::string& carrier_replies, std::chrono::seconds attempt_timeout)
+      : work_(std::filesystem::temp_directory_path() / ("apipnr-rcv-amqp-" + name)) {
+    std::filesystem::remove_all(work_);
+    std::filesystem::create_directories(work_);
+    config c;
+    c.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+    c.store_path = work_ / "receiver.db";
+    c.log_level = "warn";
+    c.receiver_id = "GOVRCV";
+    c.amqp.url = g_url;
+    c.amqp.iapi = in;
+    c.amqp.dead_letter = in + ".dead";
+    c.amqp.reconnect_initial = 50ms;
+    c.amqp.reconnect_max = 500ms;
+    c.unsolicited.queue = carrier;
+    c.unsolicited.reply_queue = carrier_replies;
+    c.unsolicited.attempt_timeout = attempt_timeout;
+    log_out_.open(work_ / "receiver.log");
+    app_ = std::make_unique<application>(c, log_out_);
+  }
+  ~unsolicited_rig() {
+    app_->stop();
+    app_.reset();
+    std::filesystem::remove_all(work_);
+  }
+  unsolicited_rig(const unsolicited_rig&) = delete;
+  unsolicited_rig& operator=(const unsolicited_rig&) = delete;
+  std::uint16_t port() const { return app_->port(); }
+
+ private:
+  std::filesystem::path work_;
+  std::ofstream log_out_;
+  std::unique_ptr<application> app_;
+};
+
 // The unsolicited CUSRES 132 over AMQP (unsolicited.queue): an iAPI request arrives on the
 // intake's queue and is answered with its 962; an officer's status change over the HTTP
 // control API then puts the 132 on the carrier's queue (durable, subject CUSRES, correlated by
@@ -241,55 +338,14 @@ TEST(ReceiverAmqpE2e, StatusChangePutsTheCusres132OnTheCarrierQueue) {
   const std::string tag = std::to_string(::getpid());
   const std::string in = "/queue/rcv.iapi." + tag, replies = "/queue/rcv.iapi.replies." + tag,
                     carrier = "/queue/rcv.carrier." + tag;
-  const std::filesystem::path work =
-      std::filesystem::temp_directory_path() / ("apipnr-rcv-amqp-132-" + tag);
-  std::filesystem::remove_all(work);
-  std::filesystem::create_directories(work);
-
-  config c;
-  c.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
-  c.store_path = work / "receiver.db";
-  c.log_level = "warn";
-  c.receiver_id = "GOVRCV";
-  c.amqp.url = g_url;
-  c.amqp.iapi = in;
-  c.amqp.dead_letter = in + ".dead";
-  c.amqp.reconnect_initial = 50ms;
-  c.amqp.reconnect_max = 500ms;
-  c.unsolicited.queue = carrier;
-  c.unsolicited.attempt_timeout = 5s;
-  std::ofstream log_out(work / "receiver.log");
-  auto app = std::make_unique<application>(c, log_out);
-  const std::uint16_t port = app->port();
+  unsolicited_rig rig("132-" + tag, in, carrier, "", 5s);
+  const std::uint16_t port = rig.port();
   ASSERT_TRUE(wait_ready(port, 30s)) << "/readyz: " << get(port, "/readyz").body;
+  const auto picked = iapi_then_pick(in, replies, "iapi-" + tag);
+  ASSERT_TRUE(picked);
+  const auto& [abo, directive] = *picked;
 
-  mq::outgoing request;
-  request.body = read_file(std::string(APIPNR_VECTORS_DIR) +
-                           "/edifact/messages/iapi/y_iapi_two_passengers.edi");
-  request.message_id = "iapi-" + tag;
-  request.reply_to = replies;
-  ASSERT_EQ(mq::send_all(g_url, in, {request}, 20s), 1U);
-  const auto answer = mq::receive(g_url, replies, 1, 30s);
-  ASSERT_EQ(answer.size(), 1U);
-  ASSERT_EQ(answer[0].subject, "CUSRES") << answer[0].body;
-  ASSERT_NE(answer[0].body.find("BGM+962"), std::string::npos) << answer[0].body;
-  const auto abo_at = answer[0].body.find("RFF+ABO:");
-  ASSERT_NE(abo_at, std::string::npos);
-  const std::string abo =
-      answer[0].body.substr(abo_at + 8, answer[0].body.find('\'', abo_at) - abo_at - 8);
-  const auto erc_at = answer[0].body.find("ERC+");
-  ASSERT_NE(erc_at, std::string::npos);
-  const std::string directive = answer[0].body.compare(erc_at + 4, 2, "1Z") == 0 ? "0Z" : "1Z";
-
-  transport::testing::client http(port);
-  ASSERT_FALSE(http.connect());
-  const std::string change =
-      R"({"flight": {"carrier": "XX", "number": "123", "departure_date": "2025-03-01",
-                     "departure_airport": "LHR"},
-          "traveller": {"abo": ")" +
-      abo + R"("}, "directive": ")" + directive + R"(", "text": "SEE AGENT"})";
-  const auto r = http.request("POST", "/control/v1/status-change", change,
-                              {{"Content-Type", "application/json"}}, 15s);
+  const auto r = post_status_change(port, abo, directive);
   ASSERT_EQ(r.status, 202U) << r.body;
   EXPECT_NE(r.body.find("\"delivery\":\"delivered\""), std::string::npos) << r.body;
 
@@ -320,9 +376,6 @@ TEST(ReceiverAmqpE2e, StatusChangePutsTheCusres132OnTheCarrierQueue) {
   const std::string metrics = get(port, "/metrics").body;
   EXPECT_NE(metrics.find("apipnr_unsolicited_deliveries_total{outcome=\"delivered\"} 1"),
             std::string::npos);
-  app->stop();
-  app.reset();
-  std::filesystem::remove_all(work);
 }
 
 // The carrier's CUSRES 312 over AMQP (unsolicited.reply_queue): the 132 names the reply queue
@@ -335,44 +388,12 @@ TEST(ReceiverAmqpE2e, CarrierCusres312OnTheReplyQueueIsRecorded) {
   const std::string in = "/queue/rcv.ack.iapi." + tag, replies = "/queue/rcv.ack.replies." + tag,
                     carrier = "/queue/rcv.ack.carrier." + tag,
                     carrier_replies = "/queue/rcv.ack.carrier.replies." + tag;
-  const std::filesystem::path work =
-      std::filesystem::temp_directory_path() / ("apipnr-rcv-amqp-312-" + tag);
-  std::filesystem::remove_all(work);
-  std::filesystem::create_directories(work);
-
-  config c;
-  c.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
-  c.store_path = work / "receiver.db";
-  c.log_level = "warn";
-  c.receiver_id = "GOVRCV";
-  c.amqp.url = g_url;
-  c.amqp.iapi = in;
-  c.amqp.dead_letter = in + ".dead";
-  c.amqp.reconnect_initial = 50ms;
-  c.amqp.reconnect_max = 500ms;
-  c.unsolicited.queue = carrier;
-  c.unsolicited.reply_queue = carrier_replies;
-  c.unsolicited.attempt_timeout = 15s;
-  std::ofstream log_out(work / "receiver.log");
-  auto app = std::make_unique<application>(c, log_out);
-  const std::uint16_t port = app->port();
+  unsolicited_rig rig("312-" + tag, in, carrier, carrier_replies, 15s);
+  const std::uint16_t port = rig.port();
   ASSERT_TRUE(wait_ready(port, 30s)) << "/readyz: " << get(port, "/readyz").body;
-
-  mq::outgoing request;
-  request.body = read_file(std::string(APIPNR_VECTORS_DIR) +
-                           "/edifact/messages/iapi/y_iapi_two_passengers.edi");
-  request.message_id = "iapi-312-" + tag;
-  request.reply_to = replies;
-  ASSERT_EQ(mq::send_all(g_url, in, {request}, 20s), 1U);
-  const auto answer = mq::receive(g_url, replies, 1, 30s);
-  ASSERT_EQ(answer.size(), 1U);
-  const auto abo_at = answer[0].body.find("RFF+ABO:");
-  ASSERT_NE(abo_at, std::string::npos) << answer[0].body;
-  const std::string abo =
-      answer[0].body.substr(abo_at + 8, answer[0].body.find('\'', abo_at) - abo_at - 8);
-  const auto erc_at = answer[0].body.find("ERC+");
-  ASSERT_NE(erc_at, std::string::npos);
-  const std::string directive = answer[0].body.compare(erc_at + 4, 2, "1Z") == 0 ? "0Z" : "1Z";
+  const auto picked = iapi_then_pick(in, replies, "iapi-312-" + tag);
+  ASSERT_TRUE(picked);
+  const auto& [abo, directive] = *picked;
 
   // The simulated carrier: takes the 132 and answers on its reply-to with the 312.
   std::string carrier_error;
@@ -410,15 +431,7 @@ TEST(ReceiverAmqpE2e, CarrierCusres312OnTheReplyQueueIsRecorded) {
     if (mq::send_all(g_url, m.reply_to, {ack}, 20s) != 1U) carrier_error = "312 not sent";
   });
 
-  transport::testing::client http(port);
-  ASSERT_FALSE(http.connect());
-  const std::string change =
-      R"({"flight": {"carrier": "XX", "number": "123", "departure_date": "2025-03-01",
-                     "departure_airport": "LHR"},
-          "traveller": {"abo": ")" +
-      abo + R"("}, "directive": ")" + directive + R"(", "text": "SEE AGENT"})";
-  const auto r = http.request("POST", "/control/v1/status-change", change,
-                              {{"Content-Type", "application/json"}}, 30s);
+  const auto r = post_status_change(port, abo, directive);
   carrier_thread.join();
   ASSERT_TRUE(carrier_error.empty()) << carrier_error;
   ASSERT_EQ(r.status, 202U) << r.body;
@@ -432,9 +445,6 @@ TEST(ReceiverAmqpE2e, CarrierCusres312OnTheReplyQueueIsRecorded) {
   const std::string metrics = get(port, "/metrics").body;
   EXPECT_NE(metrics.find("apipnr_unsolicited_acknowledgements_total{result=\"acknowledged\"} 1"),
             std::string::npos);
-  app->stop();
-  app.reset();
-  std::filesystem::remove_all(work);
 }
 
 // A 132 still pending when the receiver stops is delivered by the next start on the same store:
@@ -468,20 +478,9 @@ TEST(ReceiverAmqpE2e, PendingCusres132IsResumedAfterARestart) {
                                           "/edifact/messages/iapi/y_iapi_two_passengers.edi"),
                                 {{"Content-Type", "application/edifact"}}, 15s);
     ASSERT_EQ(r.status, 200U) << r.body;
-    const auto abo_at = r.body.find("RFF+ABO:");
-    ASSERT_NE(abo_at, std::string::npos);
-    const std::string abo = r.body.substr(abo_at + 8, r.body.find('\'', abo_at) - abo_at - 8);
-    const auto erc_at = r.body.find("ERC+");
-    ASSERT_NE(erc_at, std::string::npos);
-    const std::string directive = r.body.compare(erc_at + 4, 2, "1Z") == 0 ? "0Z" : "1Z";
-    transport::testing::client control(port);
-    ASSERT_FALSE(control.connect());
-    const auto changed = control.request(
-        "POST", "/control/v1/status-change",
-        R"({"flight": {"carrier": "XX", "number": "123", "departure_date": "2025-03-01",
-                       "departure_airport": "LHR"}, "traveller": {"abo": ")" +
-            abo + R"("}, "directive": ")" + directive + R"("})",
-        {{"Content-Type", "application/json"}}, 15s);
+    const auto picked = passenger_to_change(r.body);
+    ASSERT_TRUE(picked) << r.body;
+    const auto changed = post_status_change(port, picked->first, picked->second, "");
     ASSERT_EQ(changed.status, 202U) << changed.body;
     ASSERT_NE(changed.body.find("\"delivery\":\"queued\""), std::string::npos) << changed.body;
   }

@@ -316,27 +316,33 @@ TEST(StoreConcurrency, EightThreadsAllAcknowledgedAndPresentAfterReopen) {
     EXPECT_TRUE(s->get_interchange(id, "tester")) << id;
 }
 
+// Puts n one-traveller API records (control references PREFIX0..) through put_async, all
+// queued before the first commit can finish (the records are built first), and waits for every
+// callback.
+void put_all_async(store& s, int n, const std::string& prefix) {
+  std::atomic<int> done{0};
+  std::promise<void> all;
+  std::vector<received> records;
+  for (int i = 0; i < n; ++i) records.push_back(make_api(prefix + std::to_string(i), 1));
+  for (int i = 0; i < n; ++i) {
+    const auto ec = s.put_async(std::move(records[static_cast<std::size_t>(i)]),
+                                [&](boost::system::result<put_outcome> r) {
+                                  EXPECT_TRUE(r);
+                                  if (++done == n) all.set_value();
+                                });
+    ASSERT_FALSE(ec) << ec.message();
+  }
+  all.get_future().wait();
+}
+
 TEST(StoreGroupCommit, ConcurrentPutsShareTransactions) {
   temp_dir dir;
   options o;
   o.max_batch = 16;
   o.max_wait = std::chrono::milliseconds(20);
   auto s = open_store(dir, o);
-  std::atomic<int> done{0};
-  std::promise<void> all;
   constexpr int n = 64;
-  // Records are built first so that all 64 puts arrive within one max_wait window.
-  std::vector<received> records;
-  for (int i = 0; i < n; ++i) records.push_back(make_api("G" + std::to_string(i), 1));
-  for (int i = 0; i < n; ++i) {
-    const auto ec = s->put_async(std::move(records[static_cast<std::size_t>(i)]),
-                                 [&](boost::system::result<put_outcome> r) {
-                                   EXPECT_TRUE(r);
-                                   if (++done == n) all.set_value();
-                                 });
-    ASSERT_FALSE(ec) << ec.message();
-  }
-  all.get_future().wait();
+  put_all_async(*s, n, "G");
   const statistics st = s->stats();
   EXPECT_EQ(st.puts, static_cast<std::uint64_t>(n));
   // 64 puts in batches of at most 16: at least 4 transactions, far fewer than 64.
@@ -355,20 +361,8 @@ TEST(StoreGroupCommit, HistogramsCountEveryPutAndEveryCommit) {
   o.max_batch = 16;
   o.max_wait = std::chrono::milliseconds(5);
   auto s = open_store(dir, o);
-  std::atomic<int> done{0};
-  std::promise<void> all;
   constexpr int n = 40;
-  std::vector<received> records;
-  for (int i = 0; i < n; ++i) records.push_back(make_api("H" + std::to_string(i), 1));
-  for (int i = 0; i < n; ++i) {
-    const auto ec = s->put_async(std::move(records[static_cast<std::size_t>(i)]),
-                                 [&](boost::system::result<put_outcome> r) {
-                                   EXPECT_TRUE(r);
-                                   if (++done == n) all.set_value();
-                                 });
-    ASSERT_FALSE(ec) << ec.message();
-  }
-  all.get_future().wait();
+  put_all_async(*s, n, "H");
   const statistics st = s->stats();
   EXPECT_EQ(st.queue_wait.back(), static_cast<std::uint64_t>(n));
   EXPECT_EQ(st.batch_puts_sum, static_cast<std::uint64_t>(n));

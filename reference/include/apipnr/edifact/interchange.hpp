@@ -59,6 +59,15 @@ std::string_view element(const segment& s, std::size_t n, const delimiters& d) n
 // The n-th (1-based) raw component of a raw element, or an empty view when absent.
 std::string_view component(std::string_view element_raw, std::size_t n,
                            const delimiters& d) noexcept;
+// Equality with a short literal, inline: GCC 12 calls string_view::compare out of line for
+// `view == "LIT"`, and the extractors make a dozen such tests per segment.
+inline bool eq(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (a[k] != b[k]) return false;
+  }
+  return true;
+}
 // component()'s result for an element known to hold no release character (the caller decided
 // that once per segment): no release test per byte and no call, for the extractors' hot loops.
 inline std::string_view plain_component(std::string_view element_raw, std::size_t n,
