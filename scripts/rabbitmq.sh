@@ -4,6 +4,10 @@
 #
 #   scripts/rabbitmq.sh start  DIR   start (or keep) the node whose data lives under DIR
 #   scripts/rabbitmq.sh stop   DIR   stop the node and the epmd it started (by pid)
+#   scripts/rabbitmq.sh term   DIR   SIGTERM to the node's VM at once (its own orderly shutdown,
+#                                    without the seconds rabbitmqctl takes to boot), then wait
+#                                    until the AMQP port is closed; epmd stays; start restarts
+#                                    it (tests that need the broker gone mid-stream)
 #   scripts/rabbitmq.sh status DIR   exit 0 when the AMQP port of DIR's node accepts connections
 #
 # start writes DIR/amqp_port (the AMQP 1.0 port) and DIR/env (shell variables: the node's
@@ -16,7 +20,7 @@ set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
 if [[ -z "$cmd" || -z "$dir" ]]; then
-  echo "[apipnr.amqp.101] usage: $0 start|stop|status DIR" >&2
+  echo "[apipnr.amqp.101] usage: $0 start|stop|term|status DIR" >&2
   exit 2
 fi
 start_timeout=${APIPNR_RABBITMQ_START_TIMEOUT:-60}
@@ -140,16 +144,39 @@ do_stop() {
   done
 }
 
+do_term() {
+  [[ -f "$dir/env" ]] || return 0
+  dir=$(cd "$dir" && pwd)
+  load_env
+  alive "$RABBITMQ_PID_FILE" && kill -TERM "$(cat "$RABBITMQ_PID_FILE")" 2>/dev/null || true
+  local waited=0
+  while port_open "$APIPNR_AMQP_PORT" && ((waited < stop_timeout * 10)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  ! port_open "$APIPNR_AMQP_PORT" || {
+    echo "[apipnr.amqp.105] AMQP port $APIPNR_AMQP_PORT still open ${stop_timeout}s after SIGTERM" >&2
+    exit 1
+  }
+  # The VM is gone once the port closed; wait for it to end so that start finds no stale node.
+  waited=0
+  while alive "$RABBITMQ_PID_FILE" && ((waited < stop_timeout * 10)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
 case "$cmd" in
   start) do_start ;;
   stop) do_stop ;;
+  term) do_term ;;
   status)
     [[ -f "$dir/env" ]] || exit 1
     load_env
     port_open "$APIPNR_AMQP_PORT"
     ;;
   *)
-    echo "[apipnr.amqp.101] usage: $0 start|stop|status DIR" >&2
+    echo "[apipnr.amqp.101] usage: $0 start|stop|term|status DIR" >&2
     exit 2
     ;;
 esac

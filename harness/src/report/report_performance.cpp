@@ -269,8 +269,8 @@ void one_run(std::string& out, const json& run, std::size_t index) {
       fact("Acknowledged \u2192 queryable",
            fmt("%.0f", num(a, "queryable")) + " of " + fmt("%.0f", num(a, "probed")) +
                " sampled within " + fmt("%.0f ms", num(a, "timeout_ms")) + "; p50 " +
-               fmt("%.2f", num(a, "p50_ms")) + ", p99 " + fmt("%.2f", num(a, "p99_ms")) +
-               ", max " + fmt("%.2f ms", num(a, "max_ms")));
+               fmt("%.2f", num(a, "p50_ms")) + ", p99 " + fmt("%.2f", num(a, "p99_ms")) + ", max " +
+               fmt("%.2f ms", num(a, "max_ms")));
   }
   out += "</dl>\n";
   out += "<p class=\"note\">" +
