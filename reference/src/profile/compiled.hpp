@@ -198,6 +198,62 @@ struct unit_op {
   bool silent_when_empty = false;
 };
 
+// ---- the unit plan: what one unit instance needs, specialised at load -----------------------
+//
+// The ops of a program split, per mode (without / with report_accepted), into
+//  - direct checks: ops without `when` whose select ends in a segment target (a value check on
+//    one of its elements, or `forbidden` on the segment itself). Their verdict on a value
+//    depends only on the value, its segment and the unit, so they run while the unit's
+//    segments are sorted, on each value as it is read: no column is stored for them, no op
+//    is dispatched per unit, and the two most frequent kinds (a code list, a pattern the fast
+//    matcher can express) are decided inline with what they need resolved here;
+//  - generic ops (required, count, anything with a `when`, group targets): run after the
+//    walk from the targets and columns as before, and only those targets and columns are
+//    filled that a generic op or one of its local conditions reads.
+// Findings are held per rule (validate.cpp), so running a rule's checks during the walk
+// reports the same findings in the same order: a rule's values still come in segment order.
+
+struct direct_check {
+  enum class how : std::uint8_t {
+    codes,              // c->codes.contains() (no per-qualifier sets)
+    pattern,            // regex_fast->matches()
+    value_forbidden,    // any non-empty value is a finding
+    segment_forbidden,  // the segment itself is a finding (select without an element)
+    general,            // the evaluator's check_value()
+  };
+  std::uint32_t rule = 0;  // unit_op::rule
+  const compiled_rule* c = nullptr;
+  how kind = how::general;
+  std::uint16_t element = 0;  // the column's element, component and repetition rule
+  std::uint16_t component = 0;
+  bool repeats = false;
+  const code_set* codes = nullptr;      // kind codes
+  const simple_regex* regex = nullptr;  // kind pattern
+};
+
+// A segment node feeding a target, in one mode: the predicate on its qualifier, whether the
+// segment is recorded in the target (a generic op or local condition looks at it), the columns
+// to read for generic ops, and the direct checks to run on it.
+struct plan_feed {
+  std::uint32_t target = 0;
+  const std::vector<std::string>* predicate = nullptr;
+  bool fill = false;
+  std::uint32_t reads_begin = 0, reads_end = 0;    // into unit_plan::reads
+  std::uint32_t direct_begin = 0, direct_end = 0;  // into unit_plan::direct
+};
+
+struct unit_plan {
+  std::vector<std::uint32_t> generic;  // ops run after the walk (indices into ops), rule order
+  std::vector<direct_check> direct;
+  std::vector<std::uint32_t> reads;  // column indices
+  // Feeds by definition node index: node k feeds feeds[node_first[k] .. node_first[k + 1]).
+  std::vector<std::uint32_t> node_first;
+  std::vector<plan_feed> feeds;
+  std::vector<std::uint32_t> group_targets;  // group targets a generic op looks at
+  std::vector<std::uint32_t> used_targets;   // targets filled per unit (cleared per unit)
+  std::vector<std::uint32_t> used_columns;   // columns read per unit (cleared per unit)
+};
+
 struct unit_program {
   const resolved_path* unit = nullptr;  // its first unit->unit_groups steps name the unit
   std::vector<unit_target> targets;
@@ -214,6 +270,9 @@ struct unit_program {
   std::vector<std::uint32_t> node_first;
   std::vector<node_feed> node_targets;
   std::vector<std::uint32_t> group_targets;  // group targets, in target order
+  // run_plain and run_accepted specialised (see unit_plan above).
+  unit_plan plan_plain;
+  unit_plan plan_accepted;
 };
 
 struct definition_programs {

@@ -1,6 +1,7 @@
 // Per-unit programs of a profile's rules (compiled.hpp): built once per definition at load.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "compiled.hpp"
@@ -157,10 +158,111 @@ class program_builder {
         if (accepted[c]) t.read_accepted.push_back(c);
       }
     }
+    prog_.plan_plain = plan(prog_.run_plain);
+    prog_.plan_accepted = plan(prog_.run_accepted);
     return std::move(prog_);
   }
 
  private:
+  // A direct check for `op`, or nothing when the op must run after the walk (unit_plan).
+  std::optional<direct_check> direct(const unit_op& op) const {
+    if (op.structural || !op.conditions.empty() || prog_.targets[op.target].group) return {};
+    direct_check d;
+    d.rule = op.rule;
+    d.c = op.c;
+    if (op.column == no_slot) {
+      if (op.check != check_kind::forbidden) return {};
+      d.kind = direct_check::how::segment_forbidden;
+      return d;
+    }
+    switch (op.check) {
+      case check_kind::required:
+      case check_kind::count:
+        return {};  // a verdict on the whole unit, not per value
+      case check_kind::forbidden:
+        d.kind = direct_check::how::value_forbidden;
+        break;
+      case check_kind::codes:
+        // The fallback set alone decides: no per-qualifier sets, and a set to judge with.
+        if (!op.c->by_qualifier && op.c->has_fallback_set) {
+          d.kind = direct_check::how::codes;
+          d.codes = &op.c->codes;
+        }
+        break;
+      case check_kind::pattern:
+        if (op.c->regex && op.c->regex_fast) {
+          d.kind = direct_check::how::pattern;
+          d.regex = &*op.c->regex_fast;
+        }
+        break;
+      default:
+        break;
+    }
+    const unit_column& col = prog_.columns[op.column];
+    d.element = col.element;
+    d.component = col.component;
+    d.repeats = col.repeats;
+    return d;
+  }
+
+  // The plan of one mode's running ops (`run`, rule order).
+  unit_plan plan(const std::vector<std::uint32_t>& run) const {
+    unit_plan out;
+    const std::size_t nt = prog_.targets.size();
+    std::vector<bool> fill(nt, false);
+    std::vector<bool> reads(prog_.columns.size(), false);
+    std::vector<std::vector<direct_check>> direct_of(nt);
+    for (const std::uint32_t o : run) {
+      const unit_op& op = prog_.ops[o];
+      if (auto d = direct(op)) {
+        direct_of[op.target].push_back(*d);
+        continue;
+      }
+      out.generic.push_back(o);
+      fill[op.target] = true;
+      if (op.column != no_slot) reads[op.column] = true;
+      for (const std::uint32_t w : op.conditions) {
+        const unit_condition& uc = prog_.conditions[w];
+        if (!uc.local) continue;  // decided by the generic walk from its anchor
+        fill[uc.target] = true;
+        if (uc.column != no_slot) reads[uc.column] = true;
+      }
+    }
+    for (std::uint32_t t = 0; t < nt; ++t) {
+      if (fill[t]) out.used_targets.push_back(t);
+      if (fill[t] && prog_.targets[t].group) out.group_targets.push_back(t);
+    }
+    for (std::uint32_t c = 0; c < prog_.columns.size(); ++c) {
+      if (reads[c]) out.used_columns.push_back(c);
+    }
+    // Feeds by node index, in target order per node, as node_targets; a feed nobody needs is
+    // left out (its predicate is then not even asked).
+    out.node_first.assign(node_count_ + 1, 0);
+    for (std::size_t k = 0; k < node_count_; ++k) {
+      out.node_first[k] = static_cast<std::uint32_t>(out.feeds.size());
+      for (std::uint32_t x = prog_.node_first[k]; x < prog_.node_first[k + 1]; ++x) {
+        const node_feed& nf = prog_.node_targets[x];
+        const std::uint32_t t = nf.target;
+        plan_feed f;
+        f.target = t;
+        f.predicate = nf.predicate;
+        f.fill = fill[t];
+        f.reads_begin = static_cast<std::uint32_t>(out.reads.size());
+        for (const std::uint32_t c : prog_.targets[t].columns) {
+          if (reads[c]) out.reads.push_back(c);
+        }
+        f.reads_end = static_cast<std::uint32_t>(out.reads.size());
+        f.direct_begin = static_cast<std::uint32_t>(out.direct.size());
+        out.direct.insert(out.direct.end(), direct_of[t].begin(), direct_of[t].end());
+        f.direct_end = static_cast<std::uint32_t>(out.direct.size());
+        if (!f.fill && f.reads_begin == f.reads_end && f.direct_begin == f.direct_end) continue;
+        out.feeds.push_back(f);
+      }
+    }
+    out.node_first[node_count_] = static_cast<std::uint32_t>(out.feeds.size());
+    return out;
+  }
+
   unit_program prog_;
   std::size_t node_count_ = 0;
 };

@@ -231,6 +231,80 @@ TEST(ProfileProgram, RunListsHoldTheOpsThatRun) {
   }
 }
 
+// The plan of each mode (unit_plan): every op that runs is either a generic op (once, rule
+// order) or a direct check on every feed of its target, and only condition-free ops on a
+// segment target whose verdict is per value (not required, not count) are direct. Every feed
+// of a target a generic op or its local condition looks at records the segment and reads
+// those columns.
+TEST(ProfileProgram, PlansSplitTheRunningOpsIntoDirectChecksAndGenericOps) {
+  std::size_t direct_ops = 0;
+  std::size_t generic_ops = 0;
+  for (const profile* prof : all_profiles()) {
+    for (const auto& [def, progs] : prof->compiled().programs) {
+      for (const detail::unit_program& p : progs.units) {
+        for (const bool accepted : {false, true}) {
+          const detail::unit_plan& plan = accepted ? p.plan_accepted : p.plan_plain;
+          const std::vector<std::uint32_t>& run = accepted ? p.run_accepted : p.run_plain;
+          std::vector<std::uint32_t> generic;
+          std::vector<bool> fill(p.targets.size(), false);
+          std::vector<bool> reads(p.columns.size(), false);
+          for (const std::uint32_t o : run) {
+            const detail::unit_op& op = p.ops[o];
+            const bool direct = op.conditions.empty() && !p.targets[op.target].group &&
+                                op.check != check_kind::required && op.check != check_kind::count &&
+                                (op.column != detail::no_slot || op.check == check_kind::forbidden);
+            if (!direct) {
+              generic.push_back(o);
+              ++generic_ops;
+              fill[op.target] = true;
+              if (op.column != detail::no_slot) reads[op.column] = true;
+              for (const std::uint32_t w : op.conditions) {
+                const detail::unit_condition& uc = p.conditions[w];
+                if (!uc.local) continue;
+                fill[uc.target] = true;
+                if (uc.column != detail::no_slot) reads[uc.column] = true;
+              }
+              continue;
+            }
+            ++direct_ops;
+            // On every node feeding its target, exactly once.
+            for (const message::node* n : p.targets[op.target].step->segments) {
+              std::size_t found = 0;
+              for (std::uint32_t x = plan.node_first[n->index]; x < plan.node_first[n->index + 1];
+                   ++x) {
+                const detail::plan_feed& f = plan.feeds[x];
+                if (f.target != op.target) continue;
+                for (std::uint32_t d = f.direct_begin; d < f.direct_end; ++d) {
+                  found += plan.direct[d].rule == op.rule && plan.direct[d].c == op.c;
+                }
+              }
+              EXPECT_EQ(found, 1u) << prof->name() << " " << op.c->source->id;
+            }
+          }
+          EXPECT_EQ(plan.generic, generic) << prof->name();
+          for (const detail::plan_feed& f : plan.feeds) {
+            EXPECT_EQ(f.fill, fill[f.target]);
+            std::vector<std::uint32_t> want;
+            for (const std::uint32_t c : p.targets[f.target].columns) {
+              if (reads[c]) want.push_back(c);
+            }
+            const std::vector<std::uint32_t> got(plan.reads.begin() + f.reads_begin,
+                                                 plan.reads.begin() + f.reads_end);
+            EXPECT_EQ(got, want);
+          }
+          for (std::uint32_t t = 0; t < p.targets.size(); ++t) {
+            EXPECT_EQ(std::count(plan.used_targets.begin(), plan.used_targets.end(), t),
+                      fill[t] ? 1 : 0);
+          }
+        }
+      }
+    }
+  }
+  // The shipped profiles have both kinds (most value checks are direct).
+  EXPECT_GT(direct_ops, 100u);
+  EXPECT_GT(generic_ops, 20u);
+}
+
 // contains() through the packed words against the lists themselves, for every code set of
 // every shipped profile and the overlay, on the codes, their neighbours and generated values.
 TEST(ProfileCodeSet, PackedMembershipAgreesWithTheLists) {

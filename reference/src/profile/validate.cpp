@@ -336,11 +336,10 @@ class evaluator {
       targets_.resize(std::max(targets_.size(), prog.targets.size()));
       columns_.resize(std::max(columns_.size(), prog.columns.size()));
       conditions_.assign(prog.conditions.size(), cached_condition{});
-      const std::vector<std::uint32_t>& ops =
-          opt_.report_accepted ? prog.run_accepted : prog.run_plain;
+      const detail::unit_plan& plan = opt_.report_accepted ? prog.plan_accepted : prog.plan_plain;
       const resolved_path& unit_path = *prog.unit;
       for_each_instance(0, unit_path, 0, unit_path.unit_groups,
-                        [&](std::uint32_t unit) { run_unit(prog, ops, unit, states); });
+                        [&](std::uint32_t unit) { run_unit(prog, plan, unit, states); });
     }
     for (rule_state& st : states) {
       for (diagnostic& d : st.found.items) sink_.report(std::move(d));
@@ -381,13 +380,13 @@ class evaluator {
   };
   using column_state = std::vector<column_value>;
 
-  // `ops`: the program's ops that run (run_plain or run_accepted: structural ones are reported
-  // by the group parser, accepted ones report nothing unless asked to and have no other
-  // effect).
-  void run_unit(const detail::unit_program& prog, const std::vector<std::uint32_t>& ops,
-                std::uint32_t unit, std::vector<rule_state>& states) {
-    collect_targets(prog, unit);
-    for (const std::uint32_t o : ops) {
+  // `plan`: the program's ops that run in this mode (structural ones are reported by the
+  // group parser, accepted ones report nothing unless asked to and have no other effect),
+  // split into direct checks, run during the walk, and generic ops, run after it.
+  void run_unit(const detail::unit_program& prog, const detail::unit_plan& plan, std::uint32_t unit,
+                std::vector<rule_state>& states) {
+    collect_targets(prog, plan, unit, states);
+    for (const std::uint32_t o : plan.generic) {
       const detail::unit_op& op = prog.ops[o];
       // Conditions have no effect but their answer: an op with nothing to look at need not
       // ask them (EMP, GEI, MEA, FTX rules on a traveller without those segments).
@@ -408,44 +407,100 @@ class evaluator {
     }
   }
 
-  // Sorts the unit's own segments and direct children into the program's targets, reading
-  // each target's columns from its segments on the way (one pass; a column read on first use
-  // walked the target's segments again and paid a validity test per use).
-  void collect_targets(const detail::unit_program& prog, std::uint32_t unit) {
-    for (std::size_t t = 0; t < prog.targets.size(); ++t) targets_[t].clear();
-    for (std::size_t c = 0; c < prog.columns.size(); ++c) columns_[c].clear();
+  // Sorts the unit's own segments and direct children into the targets the generic ops look
+  // at, reading their columns on the way, and runs the direct checks on each segment as it
+  // comes (one pass; a column read on first use walked the target's segments again and paid
+  // a validity test per use).
+  void collect_targets(const detail::unit_program& prog, const detail::unit_plan& plan,
+                       std::uint32_t unit, std::vector<rule_state>& states) {
+    for (const std::uint32_t t : plan.used_targets) targets_[t].clear();
+    for (const std::uint32_t c : plan.used_columns) columns_[c].clear();
     if (!literals_.empty()) literals_.clear();
-    const std::size_t nodes = prog.node_first.empty() ? 0 : prog.node_first.size() - 1;
+    const std::size_t nodes = plan.node_first.empty() ? 0 : plan.node_first.size() - 1;
     index_.for_each_own_segment(unit, [&](std::uint32_t i) {
       const std::uint32_t k = index_.node_index(tree_.segments[i]);
       if (k >= nodes) return;
-      const std::uint32_t begin = prog.node_first[k];
-      const std::uint32_t end = prog.node_first[k + 1];
+      const std::uint32_t begin = plan.node_first[k];
+      const std::uint32_t end = plan.node_first[k + 1];
       if (begin == end) return;
       std::string_view q;
       bool have_q = false;
       for (std::uint32_t x = begin; x < end; ++x) {
-        const detail::node_feed& f = prog.node_targets[x];
+        const detail::plan_feed& f = plan.feeds[x];
         if (f.predicate != nullptr) {
           if (!have_q) q = qualifier(i), have_q = true;
           if (!in_values(q, *f.predicate)) continue;
         }
-        targets_[f.target].push_back(i);
-        const detail::unit_target& t = prog.targets[f.target];
-        for (const std::uint32_t c : opt_.report_accepted ? t.read_accepted : t.read_plain) {
+        if (f.fill) targets_[f.target].push_back(i);
+        for (std::uint32_t r = f.reads_begin; r < f.reads_end; ++r) {
+          const std::uint32_t c = plan.reads[r];
           read_column(prog.columns[c], i, columns_[c]);
+        }
+        for (std::uint32_t d = f.direct_begin; d < f.direct_end; ++d) {
+          run_direct(plan.direct[d], unit, i, states);
         }
       }
     });
-    if (prog.group_targets.empty()) return;
+    if (plan.group_targets.empty()) return;
     index_.for_each_child(unit, [&](std::uint32_t j) {
-      for (const std::uint32_t t : prog.group_targets) {
+      for (const std::uint32_t t : plan.group_targets) {
         const resolved_step& s = *prog.targets[t].step;
         if (tree_.instances[j].group != s.group) continue;
         if (s.has_predicate && !in_values(trigger_qualifier(j), s.values)) continue;
         targets_[t].push_back(j);
       }
     });
+  }
+
+  // A direct check on tree segment i of `unit`: what run_op() does for the op on the values
+  // of its column that come from segment i, in the same order.
+  void run_direct(const detail::direct_check& d, std::uint32_t unit, std::uint32_t i,
+                  std::vector<rule_state>& states) {
+    using how = detail::direct_check::how;
+    if (d.kind == how::segment_forbidden) {
+      use(states[d.rule]);
+      report(errc::rule_forbidden, apipnr::scope::segment, segment_position(i), "present");
+      return;
+    }
+    const std::uint16_t reps = repetitions(i, d.element, d.repeats);
+    for (std::uint16_t r = 1; r <= reps; ++r) {
+      const std::string_view raw = read(i, d.element, d.component, r);
+      if (raw.empty()) continue;  // unescaping never makes a value non-empty
+      if (has_release(i, raw)) {
+        std::string literal;
+        edifact::unescape(raw, tree_.delims(), literal);
+        direct_value(d, unit, i, r, literal, states);
+      } else {
+        direct_value(d, unit, i, r, raw, states);
+      }
+    }
+  }
+
+  void direct_value(const detail::direct_check& d, std::uint32_t unit, std::uint32_t i,
+                    std::uint16_t r, std::string_view v, std::vector<rule_state>& states) {
+    using how = detail::direct_check::how;
+    if (v.empty()) return;
+    switch (d.kind) {
+      case how::codes:
+        if (d.codes->contains(v)) return;
+        use(states[d.rule]);
+        report_quoted(errc::rule_codes, i, r, v);
+        return;
+      case how::pattern:
+        if (d.regex->matches(v)) return;
+        use(states[d.rule]);
+        report_quoted(errc::rule_pattern, i, r, v);
+        return;
+      case how::value_forbidden:
+        use(states[d.rule]);
+        report_quoted(errc::rule_forbidden, i, r, v);
+        return;
+      case how::segment_forbidden:
+      case how::general:
+        break;
+    }
+    use(states[d.rule]);
+    check_value(unit, i, r, v);
   }
 
   // Appends the values of `col` in tree segment i to `out`, as for_each_value reads them.
