@@ -217,6 +217,8 @@ struct direct_check {
   enum class how : std::uint8_t {
     codes,              // c->codes.contains() (no per-qualifier sets)
     pattern,            // regex_fast->matches()
+    date_fixed,         // date_relation against the message date, flight departure or
+                        // today: reference and century rule fixed per message
     value_forbidden,    // any non-empty value is a finding
     segment_forbidden,  // the segment itself is a finding (select without an element)
     general,            // the evaluator's check_value()

@@ -195,6 +195,12 @@ class program_builder {
           d.regex = &*op.c->regex_fast;
         }
         break;
+      case check_kind::date_relation:
+        // Against another path the reference depends on the unit: the general check.
+        if (op.c->source->args.compare_to != compare_target::path) {
+          d.kind = direct_check::how::date_fixed;
+        }
+        break;
       default:
         break;
     }

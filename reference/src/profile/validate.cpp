@@ -81,6 +81,21 @@ int compare(const moment& a, const moment& b) noexcept {
   return 0;
 }
 
+// Whether a comparison result `cmp` (compare()) satisfies `rel`.
+bool satisfies(relation rel, int cmp) noexcept {
+  switch (rel) {
+    case relation::less:
+      return cmp < 0;
+    case relation::less_equal:
+      return cmp <= 0;
+    case relation::greater:
+      return cmp > 0;
+    case relation::greater_equal:
+      return cmp >= 0;
+  }
+  return false;
+}
+
 model::calendar_date system_today() {
   const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   const std::chrono::year_month_day ymd{now};
@@ -491,6 +506,16 @@ class evaluator {
         use(states[d.rule]);
         report_quoted(errc::rule_pattern, i, r, v);
         return;
+      case how::date_fixed: {
+        // The clean case decided here; a finding (or a value that does not parse) goes through
+        // check_value(), which decides again and builds the report.
+        const rule_args& a = d.c->source->args;
+        const fixed_reference& ref = reference_for(a.compare_to, a.century_rule);
+        if (!ref.target) return;  // nothing to compare with: the rule cannot judge this message
+        const std::optional<moment> value = parse_moment(v, a.format, ref.rule);
+        if (value && satisfies(a.rel, compare(*value, *ref.target))) return;
+        break;
+      }
       case how::value_forbidden:
         use(states[d.rule]);
         report_quoted(errc::rule_forbidden, i, r, v);
@@ -632,6 +657,36 @@ class evaluator {
     for (const column_value& cv : column(prog, op.column, unit)) {
       if (!cv.value.empty()) check_value(unit, cv.segment, cv.rep, cv.value);
     }
+  }
+
+  // What check_date_relation() compares with for a reference fixed per message (compare_to
+  // other than path), and the century rule it then reads values with; found once per message
+  // and pairing instead of per value.
+  struct fixed_reference {
+    bool known = false;
+    std::optional<moment> target;
+    model::century_rule rule;
+  };
+  const fixed_reference& reference_for(compare_target to, century c) {
+    fixed_reference& f =
+        fixed_[static_cast<std::size_t>(to) % 4 * 3 + static_cast<std::size_t>(c) % 3];
+    if (f.known) return f;
+    switch (to) {
+      case compare_target::message_date:
+        f.target = message_date();
+        break;
+      case compare_target::flight_departure:
+        f.target = flight_departure();
+        break;
+      case compare_target::today:
+        f.target = moment{today_, std::nullopt};
+        break;
+      case compare_target::path:
+        break;  // never asked: per unit (the direct check is not built for it)
+    }
+    if (f.target) f.rule = century_for(c, f.target->date);
+    f.known = true;
+    return f;
   }
 
   // Points the evaluation state (c_, caches, finding target) at one rule.
@@ -1139,23 +1194,7 @@ class evaluator {
       report_value(errc::rule_date_relation, i, rep, quoted() + " is not a valid date");
       return;
     }
-    const int cmp = compare(*value, *target);
-    bool ok = false;
-    switch (a.rel) {
-      case relation::less:
-        ok = cmp < 0;
-        break;
-      case relation::less_equal:
-        ok = cmp <= 0;
-        break;
-      case relation::greater:
-        ok = cmp > 0;
-        break;
-      case relation::greater_equal:
-        ok = cmp >= 0;
-        break;
-    }
-    if (!ok) {
+    if (!satisfies(a.rel, compare(*value, *target))) {
       report_value(errc::rule_date_relation, i, rep,
                    quoted() + " is " + model::to_iso(value->date) + ", reference " +
                        model::to_iso(target->date));
@@ -1206,6 +1245,7 @@ class evaluator {
   const compiled_rule* c_ = nullptr;
   rule_state* state_ = nullptr;  // its caches and held findings
   mutable std::optional<std::optional<moment>> message_date_, flight_departure_;
+  fixed_reference fixed_[4 * 3];  // reference_for(): per compare_target and century
   // Unit-program state, reused from unit to unit (capacity kept).
   std::vector<std::vector<std::uint32_t>> targets_;  // per target: tree or instance indices
   std::vector<column_state> columns_;
