@@ -2,7 +2,11 @@
 // Prints the figures (docs/STORE.md quotes them); asserts only that every put succeeded.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "apipnr/store/store.hpp"
@@ -62,6 +66,54 @@ TEST(StoreBench, GroupCommitVersusOneTransactionPerPut) {
                 r.threads * r.per_thread, static_cast<unsigned long long>(tx));
     EXPECT_GT(rate, 0);
   }
+}
+
+// User and system CPU seconds of the process.
+std::pair<double, double> cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return {secs(u.ru_utime), secs(u.ru_stime)};
+}
+
+// The store's CPU per put as the iAPI intake sees it in the open model (docs/PERFORMANCE.md
+// "iAPI latency in the open model": at 5,000/s the writer commits almost every put alone):
+// one blocking caller, one passenger with one document and a flight per record, so every put
+// is its own group commit with sync_full. Process CPU (caller's row building, the writer's
+// INSERTs, the WAL writes and the fsync's system time) over the puts after a warm-up.
+// APIPNR_STORE_BENCH_PUTS sets the count (default 300, enough for the smoke run),
+// APIPNR_STORE_BENCH_WARMUP the puts before (default 50), APIPNR_STORE_BENCH_PAGE_SIZE the page
+// size of the new file (options::page_size).
+TEST(StoreBench, CpuPerSerialOnePassengerPut) {
+  int n = 300, warm = 50;
+  if (const char* e = std::getenv("APIPNR_STORE_BENCH_PUTS")) n = std::max(10, std::atoi(e));
+  if (const char* e = std::getenv("APIPNR_STORE_BENCH_WARMUP")) warm = std::max(0, std::atoi(e));
+  testing::temp_dir dir;
+  options o = testing::options_for(dir.file());
+  if (const char* e = std::getenv("APIPNR_STORE_BENCH_PAGE_SIZE"))
+    o.page_size = static_cast<std::size_t>(std::atoi(e));
+  auto s = store::open(std::move(o));
+  ASSERT_TRUE(s);
+  int failures = 0;
+  for (int i = 0; i < warm; ++i)
+    if (!(*s)->put(testing::make_api("W" + std::to_string(i), 1))) ++failures;
+  const std::uint64_t tx_before = (*s)->stats().transactions;
+  const auto [user0, sys0] = cpu_seconds();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; ++i)
+    if (!(*s)->put(testing::make_api("S" + std::to_string(i), 1))) ++failures;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto [user1, sys1] = cpu_seconds();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ((*s)->stats().transactions - tx_before, static_cast<std::uint64_t>(n));
+  std::printf(
+      "serial one-passenger puts, synchronous=FULL: %d puts after %d, CPU per put "
+      "%.1f us (user %.1f, system %.1f), wall per put %.1f us, WAL frames %llu\n",
+      n, warm, (user1 - user0 + sys1 - sys0) / n * 1e6, (user1 - user0) / n * 1e6,
+      (sys1 - sys0) / n * 1e6, wall / n * 1e6,
+      static_cast<unsigned long long>((*s)->stats().wal_frames));
 }
 
 }  // namespace

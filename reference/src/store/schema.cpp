@@ -161,7 +161,85 @@ constexpr const char* v4 = R"sql(
 ALTER TABLE iapi_status_changes ADD COLUMN masked_at INTEGER;
 )sql";
 
-constexpr std::array<const char*, schema_version> steps{v1, v2, v3, v4};
+// Version 5: fewer b-trees per put (docs/STORE.md "Schema"; docs/PERFORMANCE.md "Store writer,
+// session 7"). Each small group commit writes the last page of every table and index it
+// touches again (one WAL frame each, fsynced), so an iAPI put wrote about 17 frames; now 13:
+//  - travel documents are a JSON column of their traveller (`documents`, NULL when none)
+//    instead of a table with its own index: nothing queried them on their own, and masking
+//    rewrites the column (number -> ***) as it rewrote the rows;
+//  - travellers are clustered by message (WITHOUT ROWID, key (message_id, seq), seq = the
+//    traveller's position among its message's rows), so travellers_by_message is gone: the
+//    queries and the cascade from messages use the key's prefix, and "ORDER BY message_id,
+//    seq" is the order the former rowid gave;
+//  - travellers_by_pnr is partial (pnr_id IS NOT NULL): API travellers, which have no PNR,
+//    add no entry, and the cascade from pnrs (pnr_id = ?) still uses it;
+//  - flights are keyed by their message (a message has at most one flight): the rowid is the
+//    message id, so flights_by_message is gone; pnrs.flight_id now holds that message id.
+// Tables are rebuilt (SQLite cannot change a primary key in place); this step runs with
+// foreign_keys off, as SQLite's procedure for such changes requires, and the migration checks
+// PRAGMA foreign_key_check before it commits (see migrate()).
+constexpr const char* v5 = R"sql(
+CREATE TABLE travellers_v5(
+  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  pnr_id INTEGER REFERENCES pnrs(id) ON DELETE CASCADE,
+  pointer TEXT NOT NULL,
+  role TEXT NOT NULL,
+  surname TEXT,
+  given_names TEXT,
+  gender TEXT,
+  date_of_birth TEXT,
+  nationality TEXT,
+  documents TEXT,
+  PRIMARY KEY (message_id, seq)
+) WITHOUT ROWID;
+INSERT INTO travellers_v5(message_id, seq, pnr_id, pointer, role, surname, given_names, gender,
+    date_of_birth, nationality, documents)
+  SELECT t.message_id, row_number() OVER (PARTITION BY t.message_id ORDER BY t.id) - 1,
+    t.pnr_id, t.pointer, t.role, t.surname, t.given_names, t.gender, t.date_of_birth,
+    t.nationality,
+    (SELECT json_group_array(json_patch('{}', json_object('expiry', d.expiry,
+       'issuing_state', d.issuing_state, 'nationality', d.nationality, 'number', d.number,
+       'type', d.type)))
+     FROM (SELECT * FROM documents WHERE traveller_id = t.id ORDER BY id) d
+     HAVING count(*) > 0)
+  FROM travellers t ORDER BY t.id;
+DROP TABLE documents;
+DROP TABLE travellers;
+
+CREATE TABLE flights_v5(
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+  carrier TEXT NOT NULL,
+  number TEXT NOT NULL,
+  date TEXT NOT NULL,
+  legs TEXT NOT NULL
+);
+INSERT INTO flights_v5(message_id, carrier, number, date, legs)
+  SELECT message_id, carrier, number, date, legs FROM flights ORDER BY id;
+CREATE TABLE pnrs_v5(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  pointer TEXT NOT NULL,
+  locator TEXT NOT NULL,
+  company TEXT,
+  flight_id INTEGER REFERENCES flights(message_id) ON DELETE SET NULL
+);
+INSERT INTO pnrs_v5(id, message_id, pointer, locator, company, flight_id)
+  SELECT p.id, p.message_id, p.pointer, p.locator, p.company, f.message_id
+  FROM pnrs p LEFT JOIN flights f ON f.id = p.flight_id ORDER BY p.id;
+DROP TABLE pnrs;
+DROP TABLE flights;
+ALTER TABLE flights_v5 RENAME TO flights;
+ALTER TABLE pnrs_v5 RENAME TO pnrs;
+ALTER TABLE travellers_v5 RENAME TO travellers;
+CREATE INDEX flights_by_key ON flights(carrier, number, date);
+CREATE INDEX pnrs_by_locator ON pnrs(locator);
+CREATE INDEX pnrs_by_message ON pnrs(message_id);
+CREATE INDEX pnrs_by_flight ON pnrs(flight_id);
+CREATE INDEX travellers_by_pnr ON travellers(pnr_id) WHERE pnr_id IS NOT NULL;
+)sql";
+
+constexpr std::array<const char*, schema_version> steps{v1, v2, v3, v4, v5};
 
 }  // namespace
 
@@ -180,15 +258,24 @@ boost::system::error_code migrate(connection& c, int target) {
   if (from < 0) return errc::migration_failed;
   if (from > schema_version) return errc::schema_too_new;
   for (int v = from + 1; v <= target && v <= schema_version; ++v) {
+    // Steps that rebuild a table run with foreign keys off (dropping the old table would
+    // otherwise cascade into its children); the pragma is a no-op inside a transaction, so it
+    // is switched around it, and foreign_key_check proves the rebuilt references before COMMIT.
+    const bool rebuilds = v == 5;
+    if (rebuilds && c.exec("PRAGMA foreign_keys = OFF") != SQLITE_OK) return errc::migration_failed;
     // Each step and its user_version bump commit together, so a crash mid-migration leaves the
     // file at the previous version, never half-migrated.
-    if (c.exec("BEGIN IMMEDIATE") != SQLITE_OK) return errc::migration_failed;
+    bool ok = c.exec("BEGIN IMMEDIATE") == SQLITE_OK;
     const std::string bump = "PRAGMA user_version = " + std::to_string(v);
-    if (c.exec(steps[static_cast<std::size_t>(v - 1)]) != SQLITE_OK ||
-        c.exec(bump.c_str()) != SQLITE_OK || c.exec("COMMIT") != SQLITE_OK) {
-      c.exec("ROLLBACK");
-      return errc::migration_failed;
+    ok = ok && c.exec(steps[static_cast<std::size_t>(v - 1)]) == SQLITE_OK;
+    if (ok && rebuilds) {
+      statement check = c.prepare("PRAGMA foreign_key_check");
+      ok = check.valid() && check.step() == SQLITE_DONE;  // no row: every reference resolves
     }
+    ok = ok && c.exec(bump.c_str()) == SQLITE_OK && c.exec("COMMIT") == SQLITE_OK;
+    if (!ok) c.exec("ROLLBACK");
+    if (rebuilds && c.exec("PRAGMA foreign_keys = ON") != SQLITE_OK) ok = false;
+    if (!ok) return errc::migration_failed;
   }
   return {};
 }

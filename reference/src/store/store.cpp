@@ -68,17 +68,12 @@ using nlohmann::json;
 
 // -- what put() prepares on the caller's thread, so the writer only runs INSERTs ---------------
 
-struct document_row {
-  std::string type, number;
-  std::optional<std::string> issuing_state, expiry, nationality;
-};
-
 struct traveller_row {
   std::string pointer;  // JSON pointer into the message's canonical JSON
   int pnr = -1;         // index into message_row::pnrs, or -1
   std::string role;
   std::optional<std::string> surname, given_names, gender, date_of_birth, nationality;
-  std::vector<document_row> documents;
+  std::optional<std::string> documents;  // JSON array (detail::documents_json), none: NULL
 };
 
 struct pnr_row {
@@ -141,8 +136,7 @@ traveller_row make_traveller_row(const model::traveller& t, std::string pointer,
   r.gender = t.gender;
   r.date_of_birth = t.date_of_birth;
   r.nationality = t.nationality;
-  for (const auto& d : t.documents)
-    r.documents.push_back({d.type, d.number, d.issuing_state, d.expiry, d.nationality});
+  if (!t.documents.empty()) r.documents = detail::documents_json(t.documents);
   return r;
 }
 
@@ -271,10 +265,38 @@ struct store::impl {
   bool wal_over_limit_ = false;  // writer thread only
   std::atomic<std::uint64_t> wal_frames_{0}, checkpoints_{0}, forced_checkpoints_{0};
 
-  // Chain head, valid inside a writer transaction (reloaded at every BEGIN, so a rolled-back
-  // batch can never leave it stale).
+  // Chain head. The writer is the only writer of audit_log, so after a COMMIT it is the file's
+  // head and the next transaction starts from it without a query; any ROLLBACK marks it stale
+  // (chain_known_ = false) and the next BEGIN reloads it, so a rolled-back batch can never
+  // leave it wrong. Writer thread only.
   std::int64_t last_seq_ = 0;
   digest last_hash_{};
+  bool chain_known_ = false;
+
+  // BEGIN IMMEDIATE, COMMIT and ROLLBACK as cached prepared statements: sqlite3_exec would
+  // parse the text again at every group commit. True on success.
+  static bool run_cached(connection& c, const char* sql) {
+    statement s = c.prepare(sql);
+    return s.valid() && s.run();
+  }
+  bool begin_write(connection& c) {
+    if (run_cached(c, "BEGIN IMMEDIATE") && (chain_known_ || load_chain_head(c))) {
+      chain_known_ = true;
+      return true;
+    }
+    rollback(c);
+    return false;
+  }
+  void rollback(connection& c) {
+    chain_known_ = false;
+    if (!run_cached(c, "ROLLBACK")) c.exec("ROLLBACK");
+  }
+  // COMMIT, or ROLLBACK when it fails. True when committed.
+  bool commit(connection& c) {
+    if (run_cached(c, "COMMIT")) return true;
+    rollback(c);
+    return false;
+  }
 
   // -- writer side ---------------------------------------------------------------------------
 
@@ -379,6 +401,7 @@ struct store::impl {
     if (!ms.bind_static(6, std::string_view(m.canonical)).run()) return false;
     const std::int64_t message_id = c.last_insert_id();
 
+    // A flight's key is its message's id (schema 5), so it needs no index by message.
     std::optional<std::int64_t> flight_id;
     if (m.flight) {
       statement fs = c.prepare(
@@ -389,7 +412,7 @@ struct store::impl {
       fs.bind_static(3, std::string_view(m.flight->number))
           .bind_static(4, std::string_view(m.flight->date));
       if (!fs.bind_static(5, std::string_view(m.flight->legs)).run()) return false;
-      flight_id = c.last_insert_id();
+      flight_id = message_id;
     }
     std::vector<std::optional<std::int64_t>> pnr_ids;
     for (const pnr_row& p : m.pnrs) {
@@ -412,12 +435,16 @@ struct store::impl {
       }
       pnr_ids.push_back(first);
     }
-    for (const traveller_row& t : m.travellers) {
+    // Travellers are keyed (message_id, seq) (schema 5): seq is the row's position in the
+    // message, so the rows are clustered by message and need no index by message.
+    for (std::size_t pos = 0; pos < m.travellers.size(); ++pos) {
+      const traveller_row& t = m.travellers[pos];
       statement ts = c.prepare(
-          "INSERT INTO travellers(message_id, pnr_id, pointer, role, surname, given_names, "
-          "gender, date_of_birth, nationality) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+          "INSERT INTO travellers(message_id, seq, pnr_id, pointer, role, surname, given_names, "
+          "gender, date_of_birth, nationality, documents) "
+          "VALUES(?1, ?11, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
       if (!ts.valid()) return false;
-      ts.bind(1, message_id);
+      ts.bind(1, message_id).bind(11, static_cast<std::int64_t>(pos));
       if (t.pnr >= 0 && pnr_ids[static_cast<std::size_t>(t.pnr)])
         ts.bind(2, *pnr_ids[static_cast<std::size_t>(t.pnr)]);
       else
@@ -427,21 +454,7 @@ struct store::impl {
           .bind_static_opt(6, t.given_names)
           .bind_static_opt(7, t.gender);
       ts.bind_static_opt(8, t.date_of_birth).bind_static_opt(9, t.nationality);
-      if (!ts.run()) return false;
-      const std::int64_t traveller_id = c.last_insert_id();
-      for (const document_row& d : t.documents) {
-        statement ds = c.prepare(
-            "INSERT INTO documents(traveller_id, type, number, issuing_state, expiry, nationality) "
-            "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-        if (!ds.valid()) return false;
-        ds.bind(1, traveller_id)
-            .bind_static(2, std::string_view(d.type))
-            .bind_static(3, std::string_view(d.number));
-        ds.bind_static_opt(4, d.issuing_state)
-            .bind_static_opt(5, d.expiry)
-            .bind_static_opt(6, d.nationality);
-        if (!ds.run()) return false;
-      }
+      if (!ts.bind_static_opt(10, t.documents).run()) return false;
     }
     return true;
   }
@@ -527,15 +540,13 @@ struct store::impl {
     if (batch.size() == 1 && std::holds_alternative<task_job>(batch.front())) {
       auto& t = std::get<task_job>(batch.front());
       error_code ec;
-      if (c.exec("BEGIN IMMEDIATE") != SQLITE_OK || !load_chain_head(c)) {
-        c.exec("ROLLBACK");
+      if (!begin_write(c)) {
         ec = errc::commit_failed;
       } else {
         ec = t.run(c);
         if (ec) {
-          c.exec("ROLLBACK");
-        } else if (c.exec("COMMIT") != SQLITE_OK) {
-          c.exec("ROLLBACK");
+          rollback(c);
+        } else if (!commit(c)) {
           ec = errc::commit_failed;
         } else {
           transactions_.fetch_add(1);
@@ -559,21 +570,17 @@ struct store::impl {
     for (const bool isolate : {false, true}) {
       put_results.clear();
       audit_results.clear();
-      if (c.exec("BEGIN IMMEDIATE") != SQLITE_OK || !load_chain_head(c)) {
-        c.exec("ROLLBACK");
-        break;
-      }
+      if (!begin_write(c)) break;
       begun = true;
       if (run_items(c, batch, isolate, put_results, audit_results) || isolate) break;
-      c.exec("ROLLBACK");
+      rollback(c);
       begun = false;
     }
     if (!begun) {
       batch_error = errc::commit_failed;
-    } else if (c.exec("COMMIT") != SQLITE_OK) {
-      // RCV-DUR-001: nothing is acknowledged unless this COMMIT returned SQLITE_OK (with
-      // synchronous=FULL the WAL has been fsynced by then).
-      c.exec("ROLLBACK");
+    } else if (!commit(c)) {
+      // RCV-DUR-001: nothing is acknowledged unless this COMMIT succeeded (with
+      // synchronous=FULL the WAL has been fsynced by then); commit() rolled back.
       batch_error = errc::commit_failed;
     }
 
@@ -804,16 +811,15 @@ struct store::impl {
         return errc::retention_failed;
     }
     // The normalised copies: names and document numbers masked, date of birth to its year.
+    // Every document's number becomes *** (the documents column keeps the array's order).
     statement t = c.prepare(
         "UPDATE travellers SET surname = CASE WHEN surname IS NULL THEN NULL ELSE '***' END, "
         "given_names = CASE WHEN given_names IS NULL THEN NULL ELSE '***' END, "
-        "date_of_birth = substr(date_of_birth, 1, 4) "
+        "date_of_birth = substr(date_of_birth, 1, 4), "
+        "documents = CASE WHEN documents IS NULL THEN NULL ELSE (SELECT "
+        "json_group_array(json_set(value, '$.number', '***')) FROM json_each(documents)) END "
         "WHERE message_id IN (SELECT id FROM messages WHERE interchange_id = ?1)");
     if (!t.valid() || !t.bind(1, id).run()) return errc::retention_failed;
-    statement d = c.prepare(
-        "UPDATE documents SET number = '***' WHERE traveller_id IN (SELECT t.id FROM travellers "
-        "t JOIN messages m ON m.id = t.message_id WHERE m.interchange_id = ?1)");
-    if (!d.valid() || !d.bind(1, id).run()) return errc::retention_failed;
 
     std::string findings;
     {
@@ -1221,14 +1227,15 @@ boost::system::result<std::string> store::flight_travellers(std::string_view car
     auto l = impl_->acquire_reader();
     if (!l) return errc::read_failed;
     connection& c = *l->c;
-    // Indexed: flights_by_key, then travellers_by_message.
+    // Indexed: flights_by_key, then the travellers' key (message_id, seq), whose order is the
+    // order of the former rowid (schema 5).
     statement s = c.prepare(
         "SELECT t.message_id, t.pointer, m.interchange_id, i.category FROM flights f "
         "JOIN travellers t ON t.message_id = f.message_id "
         "JOIN messages m ON m.id = f.message_id JOIN interchanges i ON i.id = m.interchange_id "
         "WHERE f.carrier = ?1 AND f.number = ?2 AND f.date = ?3 "
         // A rejected input is kept for inspection (RCV-DUR-003) but is not data of the flight.
-        "AND i.verdict IN ('accept', 'accept_with_warnings') ORDER BY t.id "
+        "AND i.verdict IN ('accept', 'accept_with_warnings') ORDER BY t.message_id, t.seq "
         "LIMIT ?4 OFFSET ?5");
     if (!s.valid()) return errc::read_failed;
     s.bind(1, carrier).bind(2, number).bind(3, date);

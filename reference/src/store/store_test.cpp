@@ -52,9 +52,84 @@ TEST(StoreSchema, CreatesSchemaInAnEmptyFile) {
   EXPECT_EQ(scalar(dir.file(), "PRAGMA user_version"), detail::schema_version);
   EXPECT_EQ(scalar(dir.file(),
                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                   "('interchanges', 'messages', 'flights', 'travellers', 'documents', 'pnrs', "
-                   "'audit_log')"),
+                   "('interchanges', 'messages', 'flights', 'travellers', 'pnrs', 'audit_log', "
+                   "'iapi_status_changes')"),
             7);
+  // Schema 5: travel documents are a column of their traveller, flights keyed by message.
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM pragma_table_info('travellers') "
+                   "WHERE name = 'documents'"),
+            1);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT pk FROM pragma_table_info('flights') "
+                   "WHERE name = 'message_id'"),
+            1);
+}
+
+// A version-4 file with an API and a PNR record (documents in their own table, flights with
+// their own ids) keeps every row, reference and document through the rebuild of version 5.
+TEST(StoreSchema, MigratesVersionFourDocumentsAndFlights) {
+  temp_dir dir;
+  {
+    auto c = detail::connection::open(dir.file(), false, 1000);
+    ASSERT_TRUE(c);
+    ASSERT_EQ(c->exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
+    ASSERT_FALSE(detail::migrate(*c, 4));
+    EXPECT_EQ(detail::current_version(*c), 4);
+    ASSERT_EQ(
+        c->exec(
+            "INSERT INTO interchanges(id, received_at, channel, sender_identity, sender, "
+            "control_reference, message_references, sha256, raw, raw_size, verdict, findings, "
+            "category) VALUES(1, 1, 'http', 'id', 'S', 'R1', '[]', zeroblob(32), x'41', 1, "
+            "'accept', '[]', 'api'), (2, 2, 'amqp', 'id', 'S', 'R2', '[]', randomblob(32), "
+            "x'42', 1, 'accept', '[]', 'pnr');"
+            "INSERT INTO messages(id, interchange_id, seq, kind, type, canonical) VALUES"
+            "(10, 1, 0, 'api', 'PAXLST', '{\"travellers\":[{},{}]}'), "
+            "(20, 2, 0, 'pnr_push', 'PNRGOV', '{\"pnrs\":[{\"travellers\":[{}]}]}');"
+            "INSERT INTO flights(id, message_id, carrier, number, date, legs) VALUES"
+            "(7, 10, 'ZZ', '123', '2030-05-01', '[]'), (8, 20, 'ZZ', '123', '2030-05-01', '[]');"
+            "INSERT INTO pnrs(id, message_id, pointer, locator, company, flight_id) VALUES"
+            "(30, 20, '/pnrs/0', 'ABC123', 'ZZ', 8);"
+            "INSERT INTO travellers(id, message_id, pnr_id, pointer, role) VALUES"
+            "(40, 10, NULL, '/travellers/0', 'passenger'), "
+            "(41, 20, 30, '/pnrs/0/travellers/0', 'passenger'), "
+            "(42, 10, NULL, '/travellers/1', 'passenger');"
+            "INSERT INTO documents(traveller_id, type, number, issuing_state, expiry) VALUES"
+            "(40, 'P', 'X1', 'ZZZ', '2031-01-01'), (40, 'V', 'X2', NULL, NULL);"),
+        SQLITE_OK)
+        << c->last_error();
+  }
+  auto s = open_store(dir);
+  ASSERT_TRUE(s);
+  s->close();
+  EXPECT_EQ(scalar(dir.file(), "PRAGMA user_version"), detail::schema_version);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM sqlite_master WHERE name = 'documents'"), 0);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM flights"), 2);
+  EXPECT_EQ(scalar(dir.file(), "SELECT flight_id FROM pnrs WHERE id = 30"), 20);
+  EXPECT_EQ(scalar(dir.file(), "SELECT pnr_id FROM travellers WHERE message_id = 20 AND seq = 0"),
+            30);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  // Travellers keep their order within the message as seq (their former ids 40, 42).
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT pointer = '/travellers/1' AND documents IS NULL FROM travellers "
+                   "WHERE message_id = 10 AND seq = 1"),
+            1);
+  EXPECT_EQ(scalar(dir.file(), "SELECT documents IS NULL FROM travellers WHERE message_id = 20"),
+            1);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT documents = '[{\"expiry\":\"2031-01-01\",\"issuing_state\":\"ZZZ\","
+                   "\"number\":\"X1\",\"type\":\"P\"},{\"number\":\"X2\",\"type\":\"V\"}]' "
+                   "FROM travellers WHERE message_id = 10 AND seq = 0"),
+            1);
+  // The queries still find both records through the rebuilt tables and indexes.
+  auto again = open_store(dir);
+  ASSERT_TRUE(again);
+  const auto flight = again->flight_travellers("ZZ", "123", "2030-05-01", {}, "test");
+  ASSERT_TRUE(flight);
+  EXPECT_EQ(json::parse(*flight)["travellers"].size(), 3u);
+  const auto pnr = again->pnr_by_locator("ABC123", {}, "test");
+  ASSERT_TRUE(pnr);
+  EXPECT_EQ(json::parse(*pnr)["pnrs"].size(), 1u);
 }
 
 TEST(StoreSchema, MigratesVersionOneAndKeepsData) {
@@ -522,11 +597,13 @@ TEST(StoreQuery, QueriesUseTheIndexes) {
     sqlite3_finalize(s);
     return out;
   };
-  EXPECT_NE(plan("EXPLAIN QUERY PLAN SELECT t.id FROM flights f JOIN travellers t ON "
-                 "t.message_id = f.message_id WHERE f.carrier = 'ZZ' AND f.number = '1' AND "
-                 "f.date = 'd'")
-                .find("flights_by_key"),
-            std::string::npos);
+  const std::string flight = plan(
+      "EXPLAIN QUERY PLAN SELECT t.seq FROM flights f JOIN travellers t ON "
+      "t.message_id = f.message_id WHERE f.carrier = 'ZZ' AND f.number = '1' AND "
+      "f.date = 'd'");
+  EXPECT_NE(flight.find("flights_by_key"), std::string::npos) << flight;
+  // Schema 5: the travellers of a message through their key, not a scan.
+  EXPECT_NE(flight.find("SEARCH t USING PRIMARY KEY (message_id=?)"), std::string::npos) << flight;
   EXPECT_NE(
       plan("EXPLAIN QUERY PLAN SELECT id FROM pnrs WHERE locator = 'X'").find("pnrs_by_locator"),
       std::string::npos);

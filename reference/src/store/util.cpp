@@ -200,6 +200,57 @@ std::string legs_json(const std::vector<model::leg>& legs) {
   return dump_json(a);
 }
 
+std::string documents_json(const std::vector<model::document>& docs) {
+  std::string out;
+  out.reserve(16 + 96 * docs.size());
+  out.push_back('[');
+  bool ok = true;
+  for (std::size_t i = 0; ok && i < docs.size(); ++i) {
+    const model::document& d = docs[i];
+    if (i != 0) out.push_back(',');
+    out.push_back('{');
+    bool first = true;
+    // Keys in byte order, as nlohmann's std::map would give them.
+    const std::pair<std::string_view, std::optional<std::string_view>> members[] = {
+        {"expiry", d.expiry ? std::optional<std::string_view>(*d.expiry) : std::nullopt},
+        {"issuing_state",
+         d.issuing_state ? std::optional<std::string_view>(*d.issuing_state) : std::nullopt},
+        {"nationality",
+         d.nationality ? std::optional<std::string_view>(*d.nationality) : std::nullopt},
+        {"number", std::string_view(d.number)},
+        {"type", std::string_view(d.type)}};
+    for (const auto& [key, value] : members) {
+      if (!value) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      out.push_back('"');
+      out.append(key);
+      out.append("\":");
+      if (!append_string(out, *value)) {
+        ok = false;
+        break;
+      }
+    }
+    out.push_back('}');
+  }
+  if (ok) {
+    out.push_back(']');
+    return out;
+  }
+  // Ill-formed UTF-8: nlohmann's replacement, as for every other stored text.
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& d : docs) {
+    nlohmann::json o = nlohmann::json::object();
+    if (d.expiry) o["expiry"] = *d.expiry;
+    if (d.issuing_state) o["issuing_state"] = *d.issuing_state;
+    if (d.nationality) o["nationality"] = *d.nationality;
+    o["number"] = d.number;
+    o["type"] = d.type;
+    a.push_back(std::move(o));
+  }
+  return dump_json(a);
+}
+
 std::string dump_json(const nlohmann::json& doc) {
   std::string out;
   out.reserve(4096);

@@ -39,6 +39,12 @@ std::string dump_json(const nlohmann::json& doc);
 // message). Never throws except std::bad_alloc.
 std::string legs_json(const std::vector<model::leg>& legs);
 
+// The travellers.documents column (schema 5): [{"expiry":..,"issuing_state":..,
+// "nationality":..,"number":..,"type":..}, ...] with the members each document has, keys in
+// byte order; the same text as dump_json of the equivalent nlohmann array. Never throws except
+// std::bad_alloc.
+std::string documents_json(const std::vector<model::document>& docs);
+
 inline constexpr const char* masked_value = "***";
 
 // Depersonalises one canonical-JSON document in place by `rules` (DP-MASK-001/002). Returns
