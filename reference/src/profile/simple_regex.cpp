@@ -190,6 +190,7 @@ std::optional<simple_regex> simple_regex::compile(std::string_view s) {
     }
     out.greedy_.push_back(disjoint);
   }
+  out.single_ = out.branches_.size() == 1 && out.branches_.front().size() == 1;
   return out;
 }
 
@@ -232,6 +233,16 @@ bool simple_regex::match_greedy(const branch& b, std::string_view v) noexcept {
 }
 
 bool simple_regex::matches(std::string_view v) const noexcept {
+  if (single_) {
+    // One character class repeated: the length in range and every byte in the class, which
+    // is what match_greedy() decides for one atom, without its per-branch set-up.
+    const atom& t = branches_.front().front();
+    if (v.size() < t.min || v.size() > t.max) return false;
+    for (const char c : v) {
+      if (!t.set[static_cast<unsigned char>(c)]) return false;
+    }
+    return true;
+  }
   for (std::size_t k = 0; k < branches_.size(); ++k) {
     if (greedy_[k] ? match_greedy(branches_[k], v) : match_from(branches_[k], 0, v, 0)) {
       return true;

@@ -54,6 +54,9 @@ class simple_regex {
   // an atom could give back can never be taken by a later one, the only possible split is the
   // greedy one, and matching needs no backtracking (^[0-9]{6}$, ^[A-Z '\-]+$, ^[X*]+[0-9]{0,4}$).
   std::vector<bool> greedy_;
+  // One branch of one atom (^[A-Z]{3}$, ^[0-9]{6}$, ^[A-Z '\-]+$, most profile patterns):
+  // matches() tests the length and each byte directly.
+  bool single_ = false;
 };
 
 }  // namespace apipnr::profile::detail

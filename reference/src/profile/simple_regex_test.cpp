@@ -81,6 +81,20 @@ TEST(SimpleRegex, GreedyBranchesAgreeWithStdRegex) {
   for (const auto& p : patterns) expect_same(p, inputs);
 }
 
+TEST(SimpleRegex, SingleClassPatternsAgreeWithStdRegex) {
+  // One branch of one atom takes matches()'s direct path (length and bytes): every quantifier
+  // form, negated classes, bytes above 0x7F and NUL in the value.
+  const std::vector<std::string> patterns = {
+      "a",     "^a$",       "a?",        "a*",         "a+",          "a{0}",     "a{3}",
+      "a{2,}", "[ab]{0,2}", "[^a]{1,3}", "^[0-9]{6}$", "[A-Z '\\-]+", "^[^-']*$",
+  };
+  auto inputs = all_strings(std::string("ab0-' \xC3", 7), 4);
+  inputs.push_back(std::string("a\0a", 3));
+  inputs.push_back("123456");
+  inputs.push_back("1234567");
+  for (const auto& p : patterns) expect_same(p, inputs);
+}
+
 TEST(SimpleRegex, RefusesWhatItDoesNotImplement) {
   for (const char* p :
        {"(a)", "a.", "\\d+", "a+?", "[[:alpha:]]", "a{,2}", "[]a]", "[^]", "a^b", "a$b", "*a",
