@@ -247,6 +247,7 @@ void plan_groups(const definition& d, std::vector<node>& content) {
 void definition::plan() {
   planned = false;
   tag_table.clear();
+  tag_qualified.clear();
   tag_count = 0;
   // Distinct three-character tags of all nodes (a group's tag is its trigger's, also a node).
   std::vector<std::uint32_t> tags;
@@ -265,6 +266,11 @@ void definition::plan() {
     std::size_t h = (static_cast<std::uint64_t>(packed) * 0x9E3779B97F4A7C15ull) >> 32 & mask;
     while (tag_table[h].packed != 0) h = (h + 1) & mask;
     tag_table[h] = tag_slot{packed, tag_count++};
+  }
+  tag_qualified.assign(tag_count, 0);
+  for (const node* n : nodes) {
+    const std::uint32_t packed = pack_tag(n->tag);
+    if (packed != 0 && n->qualifiers.present) tag_qualified[tag_id(packed)] = 1;
   }
   plan_content(*this, structure, false, structure_plan);
   plan_groups(*this, structure);

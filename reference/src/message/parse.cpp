@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "apipnr/message/tree.hpp"
+#include "index_internal.hpp"
 
 namespace apipnr::message {
 namespace {
@@ -271,20 +272,17 @@ class structure_parser {
   // full check (check_indexed) decides and reports. Most elements pass here, with one length
   // comparison per component instead of a check_value call each.
   bool passes(std::size_t i, const field_def& f, std::uint16_t p) const noexcept {
-    const segment_entry& e = out_.segments[i];
-    const std::size_t g = e.first_element + p - 1;
-    const std::uint32_t first = out_.element_components[g];
-    const std::uint32_t count = out_.element_components[g + 1] - first;
+    const message_tree::split_view sv = out_.split(i);
+    const std::uint32_t first = sv.firsts[p - 1];
+    const std::uint32_t count = sv.firsts[p] - first;
     const std::uint16_t* limits = f.fast_limits.data();
     if (count > f.fast_limits.size()) return false;
-    const std::uint32_t* ends = out_.component_ends.data() + first;
-    std::uint32_t from = p == 1 ? 0 : out_.element_ends[g - 1] + 1;
+    const std::uint16_t* starts = sv.starts + first;
     std::uint64_t filled = 0;
     for (std::uint32_t c = 0; c < count; ++c) {
-      const std::uint32_t len = ends[c] - from;
+      const std::uint32_t len = starts[c + 1] - 1u - starts[c];
       if (len > limits[c]) return false;
       if (len != 0 && c < 64) filled |= std::uint64_t{1} << c;
-      from = ends[c] + 1;
     }
     return (f.fast_mandatory & ~filled) == 0;
   }
@@ -338,14 +336,31 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
   scratch_.frames.clear();
   scratch_.counts.clear();
   const std::uint32_t n = m.unt >= m.unh ? m.unt - m.unh + 1 : 1;
+  // Each segment gets its entry and its split (the element index the checks below, the
+  // profile and extraction all read) just before the group parser looks at it: one pass over
+  // the segments, and the split is still in L1 when the element checks read it. Every return
+  // below first completes the entries and the index (add_until(n)).
   out_.segments.reserve(n);
-  for (std::uint32_t k = 0; k < n; ++k) {
-    out_.segments.push_back(segment_entry{&ic_.segments[m.unh + k], nullptr, 0});
+  {
+    const edifact::segment& first = ic_.segments[m.unh];
+    const edifact::segment& last = ic_.segments[m.unh + n - 1];
+    if (last.offset >= first.offset) {
+      out_.element_index.reserve(detail::index_estimate(last.offset - first.offset, n));
+    }
   }
-  // Split every segment once; the checks below, the profile and extraction all read through it.
-  out_.index_elements();
+  const detail::element_indexer indexer(d_);
+  const edifact::segment* segs = ic_.segments.data() + m.unh;
+  std::uint32_t added = 0;
+  // Entries and splits of segments [added, k) (the main loop adds one at a time inline).
+  auto add_until = [&](std::uint32_t k) {
+    for (; added < k; ++added) {
+      indexer.add(out_.element_index, out_.segments.emplace_back(segment_entry{segs + added}));
+    }
+  };
+  add_until(1);
   out_.instances.push_back(group_instance{nullptr, no_instance, 0, n - 1, 1, 0});
   if (def_.max_depth() > opt_.max_depth) {
+    add_until(n);
     report(errc::limit_depth, 0, nullptr,
            "definition nests " + std::to_string(def_.max_depth()) + " levels, limit " +
                std::to_string(opt_.max_depth));
@@ -356,8 +371,14 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
   // already reported it and every segment is user data.
   const std::size_t end = m.closed ? n - 1 : n;
   for (std::size_t i = 1; i < end; ++i) {
-    if (auto ec = accept(i)) return ec;
+    indexer.add(out_.element_index, out_.segments.emplace_back(segment_entry{segs + i}));
+    added = static_cast<std::uint32_t>(i + 1);
+    if (auto ec = accept(i)) {
+      add_until(n);
+      return ec;
+    }
   }
+  add_until(n);
   while (!scratch_.frames.empty()) {
     close_frame(end - 1, static_cast<std::uint32_t>(end - 1));
   }
@@ -374,8 +395,9 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
   bool have_q = false;
   std::uint16_t q_el = 0, q_co = 0;
   std::string_view q;
-  // Candidate j of level lv (its tag matches): true when it is the best one (stop).
-  auto consider = [&](std::size_t lv, frame& f, std::size_t j) {
+  // Candidate j of level lv (its tag matches): true when it is the best one (stop). Always
+  // inlined: GCC 12 stopped inlining it once the tree's accessors grew, one call per candidate.
+  auto consider = [&](std::size_t lv, frame & f, std::size_t j) __attribute__((always_inline)) {
     const node& nd = (*f.content)[j];
     // Only a node with a qualifier list looks at the qualifier (admits() and the exact match
     // below); most candidates read it at the same place (1:1): read it once.
@@ -418,6 +440,7 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
   const std::uint16_t tag_id =
       packed != 0 && def_.planned ? def_.tag_id(packed) : content_plan::none;
   const bool by_table = packed != 0 && def_.planned;
+  const bool qualified = tag_id != content_plan::none && def_.tag_qualified[tag_id] != 0;
   for (std::size_t lv = frames.size(); lv-- > 0 && !have_best;) {
     frame& f = frames[lv];
     const auto& c = *f.content;
@@ -429,6 +452,9 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
     const std::size_t size = c.size();
     if (by_table && f.plan != nullptr) {
       if (tag_id == content_plan::none) break;
+      // An inner level offered a node: an outer one matters only with an exact qualifier
+      // match, which needs a node of this tag with a qualifier list somewhere.
+      if (have_open && !qualified) break;
       const std::uint16_t* next = f.plan->next_same_tag.data();
       for (std::size_t j = f.plan->first_by_tag[tag_id]; j != content_plan::none; j = next[j]) {
         if (j >= from && consider(lv, f, j)) break;
@@ -691,29 +717,27 @@ void structure_parser::check_occurrence(std::size_t i, const node& n, const fiel
 // definitions from the field's plan, instead of a split and a search per component.
 void structure_parser::check_indexed(std::size_t i, const node& n, const field_def& f,
                                      std::uint16_t p) {
-  const segment_entry& e = out_.segments[i];
-  const char* rest = e.seg->body.data() + 1;
-  const std::size_t g = e.first_element + p - 1;
-  const std::uint32_t begin = p == 1 ? 0 : out_.element_ends[g - 1] + 1;
-  const std::uint32_t first = out_.element_components[g];
-  const std::uint32_t count = out_.element_components[g + 1] - first;
-  const std::uint32_t* ends = out_.component_ends.data() + first;
+  const message_tree::split_view sv = out_.split(i);
+  const char* rest = sv.rest;
+  const std::uint32_t first = sv.firsts[p - 1];
+  const std::uint32_t count = sv.firsts[p] - first;
+  // Component k (1-based) of the element is [starts[k - 1], starts[k] - 1).
+  const std::uint16_t* starts = sv.starts + first;
+  const std::uint32_t begin = starts[0];
   if (!f.is_composite()) {
-    std::uint32_t end = out_.element_ends[g];
+    std::uint32_t end = starts[count] - 1u;
     if (count > 1) {
       report(errc::too_many_components, i, &n, f.id + " is not a composite", p, 2, 0);
-      end = ends[0];
+      end = starts[1] - 1u;
     }
     check_value(i, n, f, std::string_view(rest + begin, end - begin), p, 0, 0);
     return;
   }
   std::uint64_t filled = 0;
-  std::uint32_t from = begin;
   // Component numbers are 16-bit in findings (as in check_occurrence's split).
   for (std::uint32_t k = 1; k <= count; ++k) {
-    const std::uint32_t to = ends[k - 1];
-    const std::string_view cv(rest + from, to - from);
-    from = to + 1;
+    const std::uint32_t from = starts[k - 1];
+    const std::string_view cv(rest + from, starts[k] - 1u - from);
     const auto c = static_cast<std::uint16_t>(k);
     if (c >= 1 && c <= 64 && !cv.empty()) filled |= std::uint64_t{1} << (c - 1);
     const std::uint16_t slot =
@@ -771,22 +795,20 @@ void structure_parser::check_planned(std::size_t i, const node& n, const segment
   std::uint32_t present = 0;  // positions seen (empty body: none)
   std::uint64_t filled = 0;   // bit p-1: element p (p <= 64) is not empty
   if (!e.seg->body.empty()) {
+    const message_tree::split_view sv = out_.split(i);
     // One or more positions whenever the body is not empty (as the splitter had it);
     // positions are 16-bit in findings.
     const std::uint32_t count =
-        std::min<std::uint32_t>(std::max<std::uint32_t>(1, e.element_count), 0xFFFF);
-    const std::uint32_t* ends = out_.element_ends.data() + e.first_element;
-    const std::uint32_t* firsts = out_.element_components.data() + e.first_element;
-    const std::uint32_t* components = out_.component_ends.data();
+        std::min<std::uint32_t>(std::max<std::uint32_t>(1, sv.count), 0xFFFF);
+    const std::uint16_t* firsts = sv.firsts;
+    const std::uint16_t* components = sv.starts;
     const segment_def::position_slot* slots = layout.position_slots.data();
     const std::size_t nslots = layout.position_slots.size();
-    std::uint32_t begin = 0;
     for (std::uint32_t p = 1; p <= count; ++p) {
       present = p;
-      if (p > e.element_count) continue;  // absent: reads as empty
-      const std::uint32_t end = ends[p - 1];
-      const std::uint32_t from = begin;
-      begin = end + 1;
+      if (p > sv.count) continue;  // absent: reads as empty
+      const std::uint32_t from = components[firsts[p - 1]];
+      const std::uint32_t end = components[firsts[p]] - 1u;
       if (end == from) continue;  // empty
       if (p <= 64) filled |= std::uint64_t{1} << (p - 1);
       const auto pos = static_cast<std::uint16_t>(p);
@@ -799,19 +821,17 @@ void structure_parser::check_planned(std::size_t i, const node& n, const segment
         const std::uint32_t first = firsts[p - 1];
         const std::uint32_t nc = firsts[p] - first;
         if (nc <= f.fast_limits.size()) {
-          const std::uint32_t* ce = components + first;
+          const std::uint16_t* cs = components + first;
           const std::uint16_t* limits = f.fast_limits.data();
           std::uint64_t components_filled = 0;
-          std::uint32_t at = from;
           bool ok = true;
           for (std::uint32_t c = 0; c < nc; ++c) {
-            const std::uint32_t len = ce[c] - at;
+            const std::uint32_t len = cs[c + 1] - 1u - cs[c];
             if (len > limits[c]) {
               ok = false;
               break;
             }
             if (len != 0 && c < 64) components_filled |= std::uint64_t{1} << c;
-            at = ce[c] + 1;
           }
           if (ok && (f.fast_mandatory & ~components_filled) == 0) continue;
         }
@@ -848,20 +868,18 @@ bool structure_parser::clean(std::size_t i, const node& n) const noexcept {
   }
   // An empty body or one without a leading element separator has no element (element_count
   // 0); a non-empty one reads as a single absent position: no finding but missing ones.
-  const std::uint32_t count = e.element_count;
+  const message_tree::split_view sv = out_.split(i);
+  const std::uint32_t count = sv.count;
   if (count > 64) return false;
-  const std::uint32_t* ends = out_.element_ends.data() + e.first_element;
-  const std::uint32_t* firsts = out_.element_components.data() + e.first_element;
-  const std::uint32_t* components = out_.component_ends.data();
+  const std::uint16_t* firsts = sv.firsts;
+  const std::uint16_t* components = sv.starts;
   const segment_def::position_slot* slots = layout->position_slots.data();
   const std::size_t nslots = layout->position_slots.size();
   const field_def* fields = layout->elements.data();
   std::uint64_t filled = 0;
-  std::uint32_t begin = 0;
   for (std::uint32_t p = 1; p <= count; ++p) {
-    const std::uint32_t end = ends[p - 1];
-    const std::uint32_t from = begin;
-    begin = end + 1;
+    const std::uint32_t from = components[firsts[p - 1]];
+    const std::uint32_t end = components[firsts[p]] - 1u;
     if (end == from) continue;  // empty
     filled |= std::uint64_t{1} << (p - 1);
     if (p > nslots) return false;
@@ -872,15 +890,13 @@ bool structure_parser::clean(std::size_t i, const node& n) const noexcept {
     const std::uint32_t first = firsts[p - 1];
     const std::uint32_t nc = firsts[p] - first;
     if (nc > f.fast_limits.size()) return false;
-    const std::uint32_t* ce = components + first;
+    const std::uint16_t* cs = components + first;
     const std::uint16_t* limits = f.fast_limits.data();
     std::uint64_t components_filled = 0;
-    std::uint32_t at = from;
     for (std::uint32_t c = 0; c < nc; ++c) {
-      const std::uint32_t len = ce[c] - at;
+      const std::uint32_t len = cs[c + 1] - 1u - cs[c];
       if (len > limits[c]) return false;
       if (len != 0 && c < 64) components_filled |= std::uint64_t{1} << c;
-      at = ce[c] + 1;
     }
     if ((f.fast_mandatory & ~components_filled) != 0) return false;
   }

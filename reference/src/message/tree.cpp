@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "index_internal.hpp"
+
 namespace apipnr::message {
 
 // ---------------------------------------------------------------------------------------------
@@ -87,96 +89,20 @@ void message_tree::clear() noexcept {
   message_index = 0;
   segments.clear();
   instances.clear();
-  element_ends.clear();
-  component_ends.clear();
-  element_components.clear();
+  element_index.clear();
 }
 
 void message_tree::index_elements() {
-  element_ends.clear();
-  component_ends.clear();
-  element_components.clear();
-  const edifact::delimiters& d = source->delims;
-  // Every element and component ends at a separator or terminator byte of its own, so the
-  // message's bytes bound the counts; a quarter (elements) and a third (components) of them
-  // are ample for real messages and save the regrowth.
+  element_index.clear();
   if (!segments.empty()) {
     const auto* first = segments.front().seg;
     const auto* last = segments.back().seg;
     if (last->offset >= first->offset) {
-      const std::size_t bytes = last->offset - first->offset;
-      element_ends.reserve(bytes / 4);
-      element_components.reserve(bytes / 4 + 1);
-      component_ends.reserve(bytes / 3);
+      element_index.reserve(detail::index_estimate(last->offset - first->offset, segments.size()));
     }
   }
-  // One pass over each body splits elements and components together. Byte classes, in the
-  // order the two-level split (edifact::element, then edifact::component) gives them
-  // precedence: a release character makes the next byte data for both splits, an element
-  // separator ends a component too, a component separator ends only a component. Both splits
-  // start their release bookkeeping at the same byte (an element's first), so one scan gives
-  // the same pieces as the two.
-  enum : std::uint8_t { plain = 0, release = 1, element_sep = 2, component_sep = 3 };
-  std::array<std::uint8_t, 256> cls{};
-  cls[static_cast<unsigned char>(d.component)] = component_sep;
-  cls[static_cast<unsigned char>(d.element)] = element_sep;
-  if (d.has_release) cls[static_cast<unsigned char>(d.release)] = release;
-  // Written through raw pointers, with room made per segment: a body of n bytes after its
-  // leading separator gives at most n + 1 component ends, as many element ends and element
-  // starts (the trailing entry of element_components included below).
-  std::uint32_t* ee = element_ends.data();
-  std::uint32_t* ce = component_ends.data();
-  std::uint32_t* ec = element_components.data();
-  std::size_t ne = 0, nc = 0, nec = 0;
-  auto room = [](offset_array& a, std::uint32_t*& p, std::size_t used, std::size_t more) {
-    if (used + more <= a.capacity()) return;
-    a.set_size(used);
-    a.reserve(std::max(2 * a.capacity(), used + more));
-    p = a.data();
-  };
-  for (segment_entry& e : segments) {
-    e.first_element = static_cast<std::uint32_t>(ne);
-    e.element_count = 0;
-    const std::string_view body = e.seg->body;
-    // Same split as edifact::element(): no elements unless the body starts with the element
-    // separator; "TAG+" has one empty element.
-    if (body.empty() || body.front() != d.element) continue;
-    const auto* p = reinterpret_cast<const unsigned char*>(body.data() + 1);
-    const auto n = static_cast<std::uint32_t>(body.size() - 1);
-    room(element_ends, ee, ne, std::size_t{n} + 1);
-    room(component_ends, ce, nc, std::size_t{n} + 1);
-    room(element_components, ec, nec, std::size_t{n} + 2);
-    ec[nec++] = static_cast<std::uint32_t>(nc);
-    // A size_t index: a 32-bit one costs a zero extension per byte in this loop.
-    std::size_t k = 0;
-    const std::size_t size = n;
-    while (k < size) {
-      const std::uint8_t c = cls[p[k]];
-      if (c == plain) {
-        ++k;
-        continue;
-      }
-      if (c == release) {
-        k += 2;  // the released character never splits
-        continue;
-      }
-      ce[nc++] = static_cast<std::uint32_t>(k);
-      if (c == element_sep) {
-        ee[ne++] = static_cast<std::uint32_t>(k);
-        ec[nec++] = static_cast<std::uint32_t>(nc);
-      }
-      ++k;
-    }
-    // The last piece takes the rest (a dangling release stepped past it).
-    ce[nc++] = n;
-    ee[ne++] = n;
-    e.element_count = static_cast<std::uint32_t>(ne) - e.first_element;
-  }
-  room(element_components, ec, nec, 1);
-  ec[nec++] = static_cast<std::uint32_t>(nc);
-  element_ends.set_size(ne);
-  component_ends.set_size(nc);
-  element_components.set_size(nec);
+  detail::element_indexer indexer(source->delims);
+  for (segment_entry& e : segments) indexer.add(element_index, e);
 }
 
 std::string_view message_tree::element_unindexed(std::size_t i, std::size_t n) const noexcept {

@@ -211,18 +211,41 @@ TEST(MessageTreeIndex, ValueReadsThroughTheIndex) {
   EXPECT_EQ(t.tree().value(1, 2, 2), "y");
 }
 
-// Re-indexing after clear() and reuse gives the same split (the vectors keep their capacity).
+// Re-indexing after clear() and reuse gives the same split (the array keeps its capacity).
 TEST(MessageTreeIndex, IndexIsIdempotent) {
-  const std::vector<std::string> bodies = {"+a:b+c", "+d"};
+  const std::vector<std::string> bodies = {"+a:b+c", "+d", "", "x:y"};
   hand_tree t(bodies, edifact::delimiters::defaults(), true);
   message_tree& tree = t.tree();
-  const auto ends = tree.component_ends;
-  const auto firsts = tree.element_components;
+  const auto index = tree.element_index;
+  // The layout tree.hpp states: count, firsts, starts.
+  const std::vector<std::uint16_t> want = {2, 0, 2, 3, 0, 2, 4, 6,  // "+a:b+c"
+                                           1, 0, 1, 0, 2,           // "+d"
+                                           0, 0, 0,                 // ""
+                                           0, 0, 0};                // "x:y": no element
+  EXPECT_EQ(std::vector<std::uint16_t>(index.begin(), index.end()), want);
   tree.index_elements();
-  EXPECT_EQ(tree.component_ends, ends);
-  EXPECT_EQ(tree.element_components, firsts);
-  EXPECT_EQ(tree.element_components.size(), tree.element_ends.size() + 1);
+  EXPECT_EQ(tree.element_index, index);
   EXPECT_EQ(tree.component(0, 1, 2), "b");
+  EXPECT_EQ(tree.segments[1].first_element, 8u);
+}
+
+// A body longer than max_indexed_body is not indexed (16-bit offsets) and reads as the split
+// of the segment; the segments around it are indexed and read the same.
+TEST(MessageTreeIndex, LongBodiesStayUnindexed) {
+  std::string longest = "+";
+  while (longest.size() < max_indexed_body + 1) longest += "ab:c+";
+  longest.resize(max_indexed_body + 1);  // the longest body that is indexed
+  std::string too_long = longest + "+y:z";
+  const std::vector<std::string> bodies = {"+a:b", longest, too_long, "+c"};
+  const hand_tree t(bodies, edifact::delimiters::defaults(), true);
+  EXPECT_NE(t.tree().segments[1].first_element, no_element_index);
+  EXPECT_EQ(t.tree().segments[2].first_element, no_element_index);
+  EXPECT_NE(t.tree().segments[3].first_element, no_element_index);
+  expect_same_split(bodies, edifact::delimiters::defaults());
+  const std::size_t count = t.tree().element_count(2);
+  EXPECT_GT(count, 10'000u);
+  EXPECT_EQ(t.tree().component(2, count, 2), "z");
+  EXPECT_EQ(t.tree().component(3, 1, 1), "c");
 }
 
 }  // namespace

@@ -302,6 +302,10 @@ class definition {
   };
   std::vector<tag_slot> tag_table;  // open addressing, a power-of-two size, at most half full
   std::uint16_t tag_count = 0;
+  // tag_qualified[t]: 1 when some node with tag id t has a qualifier list (node::qualifiers),
+  // so a candidate of an outer level could still beat an inner one (README rule 2); when 0,
+  // the group parser stops at the first level that offers a node.
+  std::vector<std::uint8_t> tag_qualified;
   bool planned = false;
 
   // Fills structure_plan, every group's node::plan and the tag table from the structure

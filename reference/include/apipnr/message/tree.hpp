@@ -38,24 +38,25 @@ inline constexpr std::uint32_t no_instance = 0xFFFFFFFFu;
 
 inline constexpr std::uint32_t no_element_index = 0xFFFFFFFFu;
 
-// Storage of the tree's element and component index: a growable array of 32-bit offsets
-// that index_elements() fills through a raw pointer (std::vector's push_back re-checks the
-// capacity and stores its end for each of the million offsets of a large message). Growing
-// keeps [0, size()) and leaves the new room uninitialised; nothing reads past size().
+// Storage of the tree's element and component index: a growable array of offsets that the
+// index builder fills through a raw pointer (std::vector's push_back re-checks the capacity
+// and stores its end for each of the million offsets of a large message). Growing keeps
+// [0, size()) and leaves the new room uninitialised; nothing reads past size().
 // Value type (copies copy the values); not thread-safe for writing.
-class offset_array {
+template <class T>
+class basic_offset_array {
  public:
-  offset_array() = default;
-  offset_array(const offset_array& o) { assign(o); }
-  offset_array& operator=(const offset_array& o) {
+  basic_offset_array() = default;
+  basic_offset_array(const basic_offset_array& o) { assign(o); }
+  basic_offset_array& operator=(const basic_offset_array& o) {
     if (this != &o) assign(o);
     return *this;
   }
-  offset_array(offset_array&& o) noexcept
+  basic_offset_array(basic_offset_array&& o) noexcept
       : data_(std::move(o.data_)), size_(o.size_), capacity_(o.capacity_) {
     o.size_ = o.capacity_ = 0;
   }
-  offset_array& operator=(offset_array&& o) noexcept {
+  basic_offset_array& operator=(basic_offset_array&& o) noexcept {
     data_ = std::move(o.data_);
     size_ = o.size_;
     capacity_ = o.capacity_;
@@ -63,56 +64,63 @@ class offset_array {
     return *this;
   }
 
-  const std::uint32_t* data() const noexcept { return data_.get(); }
-  std::uint32_t* data() noexcept { return data_.get(); }
+  const T* data() const noexcept { return data_.get(); }
+  T* data() noexcept { return data_.get(); }
   std::size_t size() const noexcept { return size_; }
   std::size_t capacity() const noexcept { return capacity_; }
   bool empty() const noexcept { return size_ == 0; }
-  const std::uint32_t* begin() const noexcept { return data_.get(); }
-  const std::uint32_t* end() const noexcept { return data_.get() + size_; }
-  std::uint32_t operator[](std::size_t i) const noexcept { return data_[i]; }
+  const T* begin() const noexcept { return data_.get(); }
+  const T* end() const noexcept { return data_.get() + size_; }
+  T operator[](std::size_t i) const noexcept { return data_[i]; }
   void clear() noexcept { size_ = 0; }
   // Room for at least n values (capacity only grows; [0, size()) kept).
   void reserve(std::size_t n) {
     if (n <= capacity_) return;
-    auto grown = std::make_unique_for_overwrite<std::uint32_t[]>(n);
-    if (size_ != 0) std::memcpy(grown.get(), data_.get(), size_ * sizeof(std::uint32_t));
+    auto grown = std::make_unique_for_overwrite<T[]>(n);
+    if (size_ != 0) std::memcpy(grown.get(), data_.get(), size_ * sizeof(T));
     data_ = std::move(grown);
     capacity_ = n;
   }
   // The size after values were written through data(); n <= capacity().
   void set_size(std::size_t n) noexcept { size_ = n; }
-  void push_back(std::uint32_t v) {
+  void push_back(T v) {
     if (size_ == capacity_) reserve(capacity_ < 8 ? 16 : 2 * capacity_);
     data_[size_++] = v;
   }
-  friend bool operator==(const offset_array& a, const offset_array& b) noexcept {
+  friend bool operator==(const basic_offset_array& a, const basic_offset_array& b) noexcept {
     return a.size_ == b.size_ &&
-           (a.size_ == 0 || std::memcmp(a.data(), b.data(), a.size_ * sizeof(std::uint32_t)) == 0);
+           (a.size_ == 0 || std::memcmp(a.data(), b.data(), a.size_ * sizeof(T)) == 0);
   }
 
  private:
-  void assign(const offset_array& o) {
+  void assign(const basic_offset_array& o) {
     size_ = 0;
     reserve(o.size_);
-    if (o.size_ != 0) std::memcpy(data_.get(), o.data_.get(), o.size_ * sizeof(std::uint32_t));
+    if (o.size_ != 0) std::memcpy(data_.get(), o.data_.get(), o.size_ * sizeof(T));
     size_ = o.size_;
   }
 
-  std::unique_ptr<std::uint32_t[]> data_;
+  std::unique_ptr<T[]> data_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
 };
+using offset_array = basic_offset_array<std::uint32_t>;
 
+// Longest segment body (after its leading element separator) the element index records: its
+// 16-bit offsets then cannot overflow (message_tree::element_index). A longer segment stays
+// unindexed (segment_entry::first_element == no_element_index) and is read by splitting it,
+// with the same results, only slower; the tokenizer's own limits come first in practice.
+inline constexpr std::size_t max_indexed_body = 0xFFFE;
+
+// 24 bytes: one is written per segment (240,000 for a 20,000-traveller PAXLST), so its size is
+// part of the structure stage's memory traffic.
 struct segment_entry {
   const edifact::segment* seg = nullptr;  // into interchange::segments
   const node* matched = nullptr;          // nullptr: UNH/UNT or not accepted anywhere
   std::uint32_t instance = 0;             // innermost group instance (0 = root)
-  // The segment's data elements, split once (message_tree::index_elements): their ends are
-  // message_tree::element_ends[first_element, first_element + element_count).
+  // Where the segment's split starts in message_tree::element_index (layout there).
   // no_element_index: not indexed; lookups then split the segment each time.
   std::uint32_t first_element = no_element_index;
-  std::uint32_t element_count = 0;
 };
 
 struct group_instance {
@@ -131,46 +139,63 @@ class message_tree {
   std::uint32_t message_index = 0;  // into interchange::messages
   std::vector<segment_entry> segments;
   std::vector<group_instance> instances;
-  // Element index: for each indexed segment, the end of each raw data element as an offset
-  // from the first byte after the segment's leading element separator (the next element starts
-  // one byte further). Filled by index_elements(); parse_structure() calls it, so every
-  // consumer of the tree (group parser, profile, extraction) reads elements in O(1) instead of
-  // re-splitting the segment for each lookup.
-  offset_array element_ends;
-  // Component index, built in the same pass as the element index: for the element at global
-  // index g of element_ends, component_ends[element_components[g] .. element_components[g+1])
-  // are the ends of its components (offsets from the same origin as element_ends; the last
-  // one is the element's end). element_components has one trailing entry. The split is the
-  // one edifact::component() makes of the raw element (release characters honoured,
-  // repetition separators not special), so component(i, n, c) below is
-  // edifact::component(element(i, n), c, delims()) in O(1).
-  offset_array component_ends;
-  offset_array element_components;
+  // Element and component index, one array of 16-bit entries for the whole message (about
+  // 0.9 bytes per input byte, against 1.7 for the 32-bit index before it). For each indexed
+  // segment, from its segment_entry::first_element, with E its number of data elements and C
+  // the number of components of all of them together:
+  //   [0]                E
+  //   [1 .. 1 + E]       firsts: the segment-relative number of each element's first
+  //                      component, then C (element k has components firsts[k] .. firsts[k+1]-1)
+  //   [E + 2 .. E+2+C]   starts: where each component starts, as an offset from the first byte
+  //                      after the segment's leading element separator, then that part's size
+  //                      plus one (component g is [starts[g], starts[g+1] - 1)); only when E > 0.
+  // Filled by parse_structure() (or index_elements()), so every consumer of the tree (group
+  // parser, profile, extraction) reads elements and components in O(1) instead of
+  // re-splitting the segment for each lookup. The split is the one edifact::element() and
+  // edifact::component() make (release characters honoured, repetition separators not
+  // special), so component(i, n, c) below is edifact::component(element(i, n), c, delims()).
+  // Bodies longer than max_indexed_body stay unindexed.
+  basic_offset_array<std::uint16_t> element_index;
 
   void clear() noexcept;
 
   // Splits every segment of `segments` once into its data elements and their components
-  // (release characters honoured) and records the split in element_ends, element_components
-  // and component_ends. Idempotent; allocates only when the message has more elements than
-  // any before it in this tree.
+  // (release characters honoured) and records the split in element_index. Idempotent;
+  // allocates only when the message has more elements than any before it in this tree.
+  // parse_structure() builds the same index segment by segment as it goes.
   void index_elements();
+
+  // The index of tree segment i: its element count, firsts and starts (see element_index);
+  // count 0 and null pointers when the segment has no element. Only for an indexed segment.
+  struct split_view {
+    std::uint32_t count = 0;                // E
+    const std::uint16_t* firsts = nullptr;  // E + 1 entries
+    const std::uint16_t* starts = nullptr;  // C + 1 entries
+    const char* rest = nullptr;             // the body after its leading element separator
+  };
+  [[gnu::always_inline]] split_view split(std::size_t i) const noexcept {
+    const segment_entry& e = segments[i];
+    const std::uint16_t* x = element_index.data() + e.first_element;
+    const std::uint32_t count = x[0];
+    return {count, x + 1, x + count + 2, e.seg->body.data() + 1};
+  }
 
   // Raw data element n (1-based) of tree segment i, or an empty view when absent; the same
   // as edifact::element(*segments[i].seg, n, delims()) but O(1) once indexed. The view points
   // into the interchange's buffer.
   // Inline: the group parser, profile and extraction read millions of elements per large
   // message, and the call cost as much as the lookup.
-  std::string_view element(std::size_t i, std::size_t n) const noexcept {
+  [[gnu::always_inline]] std::string_view element(std::size_t i, std::size_t n) const noexcept {
     const segment_entry& e = segments[i];
     if (e.first_element == no_element_index) [[unlikely]] {
       return element_unindexed(i, n);
     }
-    if (n == 0 || n > e.element_count) return {};
-    // body = separator + rest; element n spans (end of n-1) + 1 .. end of n within rest.
-    const char* rest = e.seg->body.data() + 1;
-    const std::uint32_t* ends = element_ends.data() + e.first_element;
-    const std::uint32_t begin = n == 1 ? 0 : ends[n - 2] + 1;
-    return {rest + begin, ends[n - 1] - begin};
+    const std::uint16_t* x = element_index.data() + e.first_element;
+    const std::size_t count = x[0];
+    if (n == 0 || n > count) return {};
+    const std::uint16_t* starts = x + count + 2;
+    const std::uint32_t from = starts[x[n]];
+    return {e.seg->body.data() + 1 + from, starts[x[n + 1]] - 1u - from};
   }
   // Number of data elements of tree segment i (edifact::element_count).
   std::size_t element_count(std::size_t i) const noexcept {
@@ -178,27 +203,29 @@ class message_tree {
     if (e.first_element == no_element_index) [[unlikely]] {
       return element_count_unindexed(i);
     }
-    return e.element_count;
+    return element_index[e.first_element];
   }
   // Raw component c (1-based; 0 = the whole element) of data element n (1-based) of tree
   // segment i, or an empty view when absent: for c >= 1 edifact::component(element(i, n), c,
   // delims()), for c == 0 element(i, n); O(1) once indexed. Repetition separators are not
   // special here (value() is the layout-aware read of an occurrence).
-  std::string_view component(std::size_t i, std::size_t n, std::size_t c) const noexcept {
+  [[gnu::always_inline]] std::string_view component(std::size_t i, std::size_t n,
+                                                    std::size_t c) const noexcept {
     const segment_entry& e = segments[i];
     if (e.first_element == no_element_index) [[unlikely]] {
       return component_unindexed(i, n, c);
     }
-    if (n == 0 || n > e.element_count) return {};
+    const std::uint16_t* x = element_index.data() + e.first_element;
+    const std::size_t count = x[0];
+    if (n == 0 || n > count) return {};
+    const std::uint16_t* starts = x + count + 2;
+    const std::size_t g = x[n];
+    const std::size_t last = x[n + 1];
     const char* rest = e.seg->body.data() + 1;
-    const std::size_t g = e.first_element + n - 1;
-    const std::uint32_t begin = n == 1 ? 0 : element_ends[g - 1] + 1;
-    if (c == 0) return {rest + begin, element_ends[g] - begin};
-    const std::uint32_t first = element_components[g];
-    if (c > element_components[g + 1] - first) return {};
-    const std::uint32_t* ends = component_ends.data() + first;
-    const std::uint32_t from = c == 1 ? begin : ends[c - 2] + 1;
-    return {rest + from, ends[c - 1] - from};
+    if (c == 0) return {rest + starts[g], starts[last] - 1u - starts[g]};
+    if (c > last - g) return {};
+    const std::size_t k = g + c - 1;
+    return {rest + starts[k], starts[k + 1] - 1u - starts[k]};
   }
   // Number of components of data element n of tree segment i (1 for a present element without
   // component separator, empty or not; 0 when the element is absent).
@@ -207,9 +234,9 @@ class message_tree {
     if (e.first_element == no_element_index) [[unlikely]] {
       return component_count_unindexed(i, n);
     }
-    if (n == 0 || n > e.element_count) return 0;
-    const std::size_t g = e.first_element + n - 1;
-    return element_components[g + 1] - element_components[g];
+    const std::uint16_t* x = element_index.data() + e.first_element;
+    if (n == 0 || n > x[0]) return 0;
+    return static_cast<std::size_t>(x[n + 1] - x[n]);
   }
   // element() and element_count() of a segment index_elements() has not split: split now.
   std::string_view component_unindexed(std::size_t i, std::size_t n, std::size_t c) const noexcept;
