@@ -148,7 +148,11 @@ do_term() {
   [[ -f "$dir/env" ]] || return 0
   dir=$(cd "$dir" && pwd)
   load_env
-  alive "$RABBITMQ_PID_FILE" && kill -TERM "$(cat "$RABBITMQ_PID_FILE")" 2>/dev/null || true
+  # The pid is read before the signal: the node removes its pid file while it shuts down, and
+  # a start that followed at once then found the old VM still registered and failed.
+  local pid=""
+  alive "$RABBITMQ_PID_FILE" && pid=$(cat "$RABBITMQ_PID_FILE")
+  [[ -z $pid ]] || kill -TERM "$pid" 2>/dev/null || true
   local waited=0
   while port_open "$APIPNR_AMQP_PORT" && ((waited < stop_timeout * 10)); do
     sleep 0.1
@@ -160,7 +164,7 @@ do_term() {
   }
   # The VM is gone once the port closed; wait for it to end so that start finds no stale node.
   waited=0
-  while alive "$RABBITMQ_PID_FILE" && ((waited < stop_timeout * 10)); do
+  while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && ((waited < stop_timeout * 10)); do
     sleep 0.1
     waited=$((waited + 1))
   done
