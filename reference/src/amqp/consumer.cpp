@@ -1,5 +1,6 @@
 #include "apipnr/amqp/consumer.hpp"
 
+#include <proton/codec/encoder.hpp>
 #include <proton/connection.hpp>
 #include <proton/connection_options.hpp>
 #include <proton/container.hpp>
@@ -28,6 +29,7 @@
 #include <cstdio>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -87,20 +89,24 @@ struct waiter {
   std::string reply_to;
 };
 
+// A delivery's body and what the handler sees of it; `meta.body` views `body`.
+struct input {
+  std::string body;
+  inbound meta;
+};
+
 // A message key being handled: the first delivery and any redelivery parked behind it.
 struct flight {
-  std::shared_ptr<const std::string> body;
-  inbound meta;  // body view empty; the worker points it at *body
+  std::shared_ptr<const input> in;
   std::vector<waiter> waiters;
   bool started = false;
 };
 
-// Work for the worker threads: a delivery to hand to the handler, or (`build` set) the result
-// builder an asynchronous handler's completion handed over.
+// Work for the worker threads: a delivery to hand to the handler (`in` set), or (`build` set)
+// the result builder an asynchronous handler's completion handed over.
 struct job {
   std::string key;
-  std::shared_ptr<const std::string> body;
-  inbound meta;
+  std::shared_ptr<const input> in;
   std::function<handler_result()> build;
 };
 
@@ -199,10 +205,17 @@ struct consumer::impl final : proton::messaging_handler {
   ci::lru_map<std::uint32_t> failures_;  // handler failures per key
   ci::backoff backoff_;
   std::unordered_map<std::string, flight> flights_;
+  proton::message reply_msg_;  // reply_message()
+  proton::binary reply_body_;
   std::unordered_map<std::string, proton::sender> senders_;
-  std::unordered_map<std::string, tracker_wait> tracker_waits_;
+  // Keyed by the tracker itself (ordered by its Proton delivery, which the key keeps alive): no
+  // key string built from the sender name and tag per message sent.
+  std::map<proton::tracker, tracker_wait> tracker_waits_;
   std::vector<proton::receiver> receivers_;
-  std::unordered_map<std::string, std::uint32_t> pending_credit_;  // per link name, see credit_back
+  std::vector<std::pair<proton::receiver, std::string>> source_addresses_;  // source_address()
+  // Per source link, see credit_back (found by comparing links: a few of them, and no name
+  // string to build per settlement).
+  std::vector<std::pair<proton::receiver, std::uint32_t>> pending_credit_;
   proton::connection connection_;
   bool have_connection_ = false;
   std::uint64_t generation_ = 0;
@@ -224,11 +237,18 @@ struct consumer::impl final : proton::messaging_handler {
   std::mutex jobs_mutex_;
   std::condition_variable jobs_cv_;
   std::deque<job> jobs_;
-  // Builders of calls that ran on the event thread, completed from other threads (the store's
-  // writer, one after another per commit): one event-thread work item drains them all, so a
-  // commit of N inputs costs one container wake and one write of N replies, not N of each.
+  // Outcomes for the event thread: builders of calls that ran there, completed from other
+  // threads (the store's writer, one after another per commit), and results the workers
+  // built. One event-thread work item drains them all, so a commit of N inputs costs one
+  // container wake and one write of N replies, not N of each (a work item per result cost a
+  // wake and about 14 allocations each).
+  struct finished {
+    std::string key;
+    std::function<handler_result()> build;  // set: run it on the event thread
+    handler_result result;                  // otherwise: the result
+  };
   std::mutex event_builds_mutex_;
-  std::vector<std::pair<std::string, std::function<handler_result()>>> event_builds_;
+  std::vector<finished> event_builds_;
   bool workers_quit_ = false;
   std::vector<std::thread> workers_;
 
@@ -427,6 +447,7 @@ struct consumer::impl final : proton::messaging_handler {
     connected_ = false;
     ++generation_;
     receivers_.clear();
+    source_addresses_.clear();
     pending_credit_.clear();
     senders_.clear();
     // Acks and dead letters in flight on the lost connection: the broker redelivers their
@@ -454,7 +475,12 @@ struct consumer::impl final : proton::messaging_handler {
   void credit_back(waiter& w) {
     if (stopping_ || !valid(w)) return;
     proton::receiver r = w.delivery.receiver();
-    std::uint32_t& pending = pending_credit_[r.name()];
+    std::uint32_t* found = nullptr;
+    for (auto& [link, n] : pending_credit_) {
+      if (link == r) found = &n;
+    }
+    if (found == nullptr) found = &pending_credit_.emplace_back(r, 0).second;
+    std::uint32_t& pending = *found;
     if (++pending >= credit_batch()) {
       r.add_credit(static_cast<int>(pending));
       pending = 0;
@@ -529,7 +555,7 @@ struct consumer::impl final : proton::messaging_handler {
     }
 
     inbound meta;
-    meta.source = d.receiver().source().address();
+    meta.source = source_address(d.receiver());
     meta.message_id = text_of(m.id());
     meta.correlation_id = text_of(m.correlation_id());
     meta.reply_to = m.reply_to();
@@ -568,33 +594,45 @@ struct consumer::impl final : proton::messaging_handler {
     const std::uint32_t* failed = failures_.find(key);
     meta.attempt = (failed != nullptr ? *failed : 0) + 1;
     const bool here = opts_.run_on_event_thread && opts_.run_on_event_thread(meta);
-    meta.body = {};
+    // One allocation holds the body and its metadata for the flight, the job and the call
+    // (copying the metadata into each cost a string allocation per field).
+    auto in = std::make_shared<input>();
+    in->body = std::move(body);
+    in->meta = std::move(meta);
+    in->meta.body = in->body;  // after the move: a short body lives inside the string object
     flight& f = flights_[key];
-    f.body = std::make_shared<const std::string>(std::move(body));
-    f.meta = meta;
+    f.in = in;
     f.waiters.push_back(std::move(w));
     if (here) {
       // `f` may be gone once the call completes inside it (complete() erases the flight).
-      call_here(key, f.body, std::move(meta));
+      call_here(key, std::move(in));
       return;
     }
     {
       std::lock_guard lock(jobs_mutex_);
-      jobs_.push_back(job{key, f.body, std::move(meta), {}});
+      jobs_.push_back(job{key, std::move(in), {}});
     }
     jobs_cv_.notify_one();
   }
 
+  // The source address of a receiver of this connection, looked up once per link: reading it
+  // from Proton builds a source object and a string for every delivery.
+  const std::string& source_address(const proton::receiver& r) {
+    for (const auto& [known, address] : source_addresses_) {
+      if (known == r) return address;
+    }
+    source_addresses_.emplace_back(r, r.source().address());
+    return source_addresses_.back().second;
+  }
+
   // options::run_on_event_thread: the handler call (and a builder it hands over at once) on
   // the event thread, no worker hand-off either way.
-  void call_here(const std::string& key, const std::shared_ptr<const std::string>& body,
-                 inbound meta) {
-    meta.body = *body;
+  void call_here(const std::string& key, std::shared_ptr<const input> in) {
     auto st = std::make_shared<call_state>();
     st->gate = gate_;
     st->key = key;
     st->on_event_thread = true;
-    if (auto res = invoke(meta, st)) complete(key, std::move(*res));
+    if (auto res = invoke(in->meta, st)) complete(key, std::move(*res));
   }
 
   // TRN-SIZE-001 / RCV-BAD-001: an explicit error answer, then reject; nothing is handed over.
@@ -626,14 +664,15 @@ struct consumer::impl final : proton::messaging_handler {
     return it->second;
   }
 
-  static std::string tracker_key(proton::tracker& t) {
-    const proton::binary tag = t.tag();
-    return t.sender().name() + '\x1f' + std::string(tag.begin(), tag.end());
-  }
-
-  proton::message reply_message(const waiter& w, const cached_ack& a) {
-    proton::message r;
-    r.body(proton::binary(a.ack));
+  // Fills reply_msg_ (reused: a new proton::message costs about 26 allocations to create its
+  // Proton C message and fields; clear() keeps them) and the body through reply_body_ (its
+  // capacity kept). The caller sends it at once; every field is set anew each time, so nothing
+  // of the previous reply remains.
+  const proton::message& reply_message(const waiter& w, const cached_ack& a) {
+    proton::message& r = reply_msg_;
+    r.clear();
+    reply_body_.assign(a.ack.begin(), a.ack.end());
+    proton::codec::encoder(r.body()) << reply_body_;
     r.correlation_id(w.reply_correlation);
     r.subject(a.subject);
     r.content_type(a.content_type);
@@ -663,7 +702,7 @@ struct consumer::impl final : proton::messaging_handler {
       return;
     }
     proton::tracker t = sender_for(w.reply_to).send(reply_message(w, *a));
-    tracker_wait& tw = tracker_waits_[tracker_key(t)];
+    tracker_wait& tw = tracker_waits_[t];
     tw.action = refused ? tracker_wait::then::reject_answered : tracker_wait::then::accept;
     tw.waiters.push_back(std::move(w));
   }
@@ -692,7 +731,7 @@ struct consumer::impl final : proton::messaging_handler {
   }
 
   void tracker_done(proton::tracker& t, bool ok) {
-    auto it = tracker_waits_.find(tracker_key(t));
+    auto it = tracker_waits_.find(t);
     if (it == tracker_waits_.end()) return;  // an error reply: nobody waits for it
     tracker_wait tw = std::move(it->second);
     tracker_waits_.erase(it);
@@ -751,7 +790,7 @@ struct consumer::impl final : proton::messaging_handler {
     for (const auto& [k, v] : m.properties) msg.properties().put(k, v);
     proton::tracker t = sender_for(m.address).send(msg);
     call->if_dropped = errc::publish_unknown;  // from here on it may arrive
-    tracker_wait& tw = tracker_waits_[tracker_key(t)];
+    tracker_wait& tw = tracker_waits_[t];
     tw.action = tracker_wait::then::publish;
     tw.publish = call;
   }
@@ -800,18 +839,18 @@ struct consumer::impl final : proton::messaging_handler {
     }
     if (live.empty() || !have_connection_) return;  // redelivered later, counted again
     proton::message dl;
-    dl.body(proton::binary(*f.body));
+    dl.body(proton::binary(f.in->body));
     dl.durable(true);
-    dl.subject(f.meta.subject);
-    dl.content_type(f.meta.content_type);
+    dl.subject(f.in->meta.subject);
+    dl.content_type(f.in->meta.content_type);
     dl.properties().put("apipnr-error", std::string(info(errc::dead_lettered).id));
     dl.properties().put("apipnr-detail", detail);
-    dl.properties().put("apipnr-source", f.meta.source);
-    dl.properties().put("apipnr-message-id", f.meta.message_id);
-    dl.properties().put("apipnr-correlation-id", f.meta.correlation_id);
-    dl.properties().put("apipnr-reply-to", f.meta.reply_to);
+    dl.properties().put("apipnr-source", f.in->meta.source);
+    dl.properties().put("apipnr-message-id", f.in->meta.message_id);
+    dl.properties().put("apipnr-correlation-id", f.in->meta.correlation_id);
+    dl.properties().put("apipnr-reply-to", f.in->meta.reply_to);
     proton::tracker t = sender_for(opts_.dead_letter).send(dl);
-    tracker_wait& tw = tracker_waits_[tracker_key(t)];
+    tracker_wait& tw = tracker_waits_[t];
     tw.action = tracker_wait::then::reject;
     tw.key = key;
     tw.waiters = std::move(live);
@@ -856,7 +895,7 @@ struct consumer::impl final : proton::messaging_handler {
     }
     {
       std::lock_guard lock(p->jobs_mutex_);
-      p->jobs_.push_back(job{st->key, nullptr, {}, std::move(build)});
+      p->jobs_.push_back(job{st->key, nullptr, std::move(build)});
     }
     p->jobs_cv_.notify_one();
   }
@@ -865,23 +904,29 @@ struct consumer::impl final : proton::messaging_handler {
   // posts the work item that drains it. Any thread; under the completion gate's mutex, so the
   // consumer is alive.
   void queue_event_build(const std::string& key, std::function<handler_result()> build) {
+    queue_finished(finished{key, std::move(build), {}});
+  }
+
+  void queue_finished(finished f) {
     bool first = false;
     {
       std::lock_guard lock(event_builds_mutex_);
       first = event_builds_.empty();
-      event_builds_.emplace_back(key, std::move(build));
+      event_builds_.push_back(std::move(f));
     }
     // false when the event loop has ended: the deliveries are unsettled and come back.
     if (first) post("completing deliveries", [this] { run_event_builds(); });
   }
 
   void run_event_builds() {
-    std::vector<std::pair<std::string, std::function<handler_result()>>> batch;
+    std::vector<finished> batch;
     {
       std::lock_guard lock(event_builds_mutex_);
       batch.swap(event_builds_);
     }
-    for (auto& [key, build] : batch) complete(key, run_builder(build));
+    for (finished& f : batch) {
+      complete(f.key, f.build ? run_builder(f.build) : std::move(f.result));
+    }
   }
 
   // Calls the handler on this thread. Returns the result when it is known now (the handler
@@ -924,11 +969,9 @@ struct consumer::impl final : proton::messaging_handler {
     return res;
   }
 
+  // A result a worker built: settled on the event thread with the rest of its batch.
   void post_complete(std::string key, handler_result res) {
-    // false when the event loop has ended: the delivery is unsettled and comes back.
-    post("completing a delivery", [this, key = std::move(key), r = std::move(res)]() mutable {
-      complete(key, std::move(r));
-    });
+    queue_finished(finished{std::move(key), nullptr, std::move(res)});
   }
 
   void worker_loop() {
@@ -945,12 +988,11 @@ struct consumer::impl final : proton::messaging_handler {
         post_complete(std::move(j.key), run_builder(j.build));
         continue;
       }
-      j.meta.body = *j.body;
       auto st = std::make_shared<call_state>();
       st->gate = gate_;
       st->key = j.key;
       // Otherwise the completion comes later, from another thread, and queues a builder.
-      if (auto res = invoke(j.meta, st)) post_complete(std::move(j.key), std::move(*res));
+      if (auto res = invoke(j.in->meta, st)) post_complete(std::move(j.key), std::move(*res));
     }
   }
 

@@ -174,7 +174,7 @@ std::string edifact_message_type(std::string_view body) {
   return type;
 }
 
-amqp::handler_result to_handler_result(const transport::response& r) {
+amqp::handler_result to_handler_result(transport::response r) {
   amqp::handler_result out;
   const std::string_view location = header(r, "Location");
   const std::string_view verdict = header(r, "X-Apipnr-Verdict");
@@ -204,9 +204,9 @@ amqp::handler_result to_handler_result(const transport::response& r) {
     // As over HTTP, the stored input can be fetched from the query interface with it.
     out.properties.emplace_back("location", std::string(location));
   }
-  out.ack = r.body;
-  out.ack_content_type = r.content_type;
   out.ack_subject = edifact_message_type(r.body);
+  out.ack = std::move(r.body);  // the acknowledgement is not copied (one per message)
+  out.ack_content_type = std::move(r.content_type);
   out.verdict = !verdict.empty() ? std::string(verdict) : r.status < 300 ? "accept" : "reject";
   return out;
 }

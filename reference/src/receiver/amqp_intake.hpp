@@ -56,7 +56,7 @@ transport::request to_request(const amqp::inbound& in, service::kind k, std::str
 // `ack` is the response body, `ack_content_type` its content type, `ack_subject` the EDIFACT
 // message type of the body (CONTRL, CUSRES, ACKRES) or "" for a problem / receipt, `verdict`
 // the X-Apipnr-Verdict header (else "reject" for 4xx, "accept" for 2xx), `detail` "id=N".
-amqp::handler_result to_handler_result(const transport::response& r);
+amqp::handler_result to_handler_result(transport::response r);
 
 // The EDIFACT message type of the first UNH in `body` ("" when none).
 std::string edifact_message_type(std::string_view body);
