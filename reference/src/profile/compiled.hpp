@@ -272,6 +272,11 @@ struct unit_program {
   std::vector<std::uint32_t> node_first;
   std::vector<node_feed> node_targets;
   std::vector<std::uint32_t> group_targets;  // group targets, in target order
+  // Per node index: the qualifier's element and component as message_tree::qualifier()
+  // reads it for a segment matched to that node ({0, 0}: no qualifier). Only used when the
+  // segment's matched node is that node and the interchange has no repetition separator;
+  // otherwise the evaluator asks the tree.
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> node_qualifier;
   // run_plain and run_accepted specialised (see unit_plan above).
   unit_plan plan_plain;
   unit_plan plan_accepted;

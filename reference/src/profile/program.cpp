@@ -33,6 +33,21 @@ class program_builder {
   program_builder(const message::definition& def, const resolved_path& unit) {
     prog_.unit = &unit;
     node_count_ = def.nodes.size();
+    // Where message_tree::qualifier() reads the qualifier of a segment matched to node k
+    // (the node's layout, or the group's for a trigger without one; {0, 0}: none), so that
+    // the feed walk reads it through the component index without the call.
+    prog_.node_qualifier.assign(node_count_, {0, 0});
+    for (std::size_t k = 0; k < node_count_; ++k) {
+      const message::node* n = def.nodes[k];
+      if (n == nullptr || n->def == nullptr) continue;
+      std::uint16_t el = n->def->qualifier_element;
+      std::uint16_t co = n->def->qualifier_component;
+      if (el == 0 && n->parent != nullptr && &n->parent->content[0] == n) {
+        el = n->parent->qualifier_element;
+        co = n->parent->qualifier_component;
+      }
+      if (el != 0) prog_.node_qualifier[k] = {el, co};
+    }
   }
 
   // The target for step `s` (one step below the unit), added when new.

@@ -470,6 +470,41 @@ TEST(ProfileProgram, SameFindingsAsRuleByRuleOnTheVectorCorpus) {
   EXPECT_GT(findings, 100u);  // the comparison saw findings, not only clean messages
 }
 
+// node_qualifier (the position the feed walk reads a predicate's qualifier at, resolved at
+// load) gives message_tree::qualifier's answer for every segment of the corpus matched to
+// its node, in every program of the shipped profiles.
+TEST(ProfileProgram, NodeQualifierReadsWhatTheTreeReads) {
+  std::size_t compared = 0;
+  const auto root = testing::source_dir() / "vectors" / "edifact";
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    const auto ext = e.path().extension();
+    if (ext == ".json" || ext == ".md" || e.file_size() > 256 * 1024) continue;
+    std::ifstream f(e.path(), std::ios::binary);
+    parsed in;
+    parse(std::string{std::istreambuf_iterator<char>(f), {}}, in);
+    for (const message::message_tree& tree : in.trees) {
+      if (tree.def == nullptr || tree.source == nullptr || tree.delims().has_repetition) continue;
+      for (const profile* prof : all_profiles()) {
+        const detail::definition_programs* dp = prof->compiled().programs_for(tree.def);
+        if (dp == nullptr) continue;
+        for (const detail::unit_program& p : dp->units) {
+          ASSERT_EQ(p.node_qualifier.size(), tree.def->nodes.size());
+          for (std::size_t i = 0; i < tree.segments.size(); ++i) {
+            const message::node* n = tree.segments[i].matched;
+            if (n == nullptr || n->is_group()) continue;
+            const auto [el, co] = p.node_qualifier[n->index];
+            const std::string_view mine = el == 0 ? std::string_view{} : tree.component(i, el, co);
+            EXPECT_EQ(mine, tree.qualifier(i)) << e.path() << " segment " << i;
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 10000u);
+}
+
 TEST(ProfileProgram, SameFindingsAsRuleByRuleOnMutatedMessages) {
   // A.1 with each message segment removed, doubled, or given an odd value: absent paths,
   // repeated segments, values with release characters, failing and passing conditions.

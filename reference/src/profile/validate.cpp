@@ -443,7 +443,7 @@ class evaluator {
       for (std::uint32_t x = begin; x < end; ++x) {
         const detail::plan_feed& f = plan.feeds[x];
         if (f.predicate != nullptr) {
-          if (!have_q) q = qualifier(i), have_q = true;
+          if (!have_q) q = node_qualifier(prog, k, i), have_q = true;
           if (!in_values(q, *f.predicate)) continue;
         }
         if (f.fill) targets_[f.target].push_back(i);
@@ -465,6 +465,19 @@ class evaluator {
         targets_[t].push_back(j);
       }
     });
+  }
+
+  // qualifier(i) for tree segment i fed through node k: from the position resolved at load
+  // when the segment matched node k itself (not its group node) and values are read without
+  // a repetition separator (then message_tree::qualifier reads exactly that component).
+  std::string_view node_qualifier(const detail::unit_program& prog, std::uint32_t k,
+                                  std::uint32_t i) const noexcept {
+    if (plain_reads_ && tree_.segments[i].matched == tree_.def->nodes[k]) {
+      const auto [el, co] = prog.node_qualifier[k];
+      if (el == 0) return {};
+      return tree_.component(i, el, co);
+    }
+    return qualifier(i);
   }
 
   // A direct check on tree segment i of `unit`: what run_op() does for the op on the values
