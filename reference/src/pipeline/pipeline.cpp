@@ -380,7 +380,9 @@ result engine::check(std::string_view bytes) const {
   for (verdict& v : r.message_outcomes) v = std::max(v, shared);
   r.outcome = verdict_of(r.findings);
 
-  if (o.contrl && edifact::contrl_required(ic, true)) {
+  const bool contrl_sent =
+      !o.contrl_when_sent || r.outcome == verdict::reject || ic.acknowledgement_request == "1";
+  if (o.contrl && contrl_sent && edifact::contrl_required(ic, true)) {
     std::vector<diagnostic> for_contrl;
     for (const diagnostic& d : r.findings) {
       if (is_contrl_finding(d)) for_contrl.push_back(d);

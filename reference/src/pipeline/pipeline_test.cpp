@@ -240,6 +240,37 @@ TEST(PipelineContrl, NotBuiltUnlessAsked) {
   EXPECT_TRUE(e->check(slurp(messages / "paxlst" / "n_bgm_missing.edi")).contrl.empty());
 }
 
+// options::contrl_when_sent: the same CONTRL as without it whenever one is sent (a rejection,
+// or UNB 0031 = 1), none for an accepted interchange that asked for none.
+TEST(PipelineContrl, WhenSentOnlyForRejectionsAndRequests) {
+  options o;
+  o.specs_dir = specs;
+  o.contrl = true;
+  o.contrl_when_sent = true;
+  auto e = engine::load(o);
+  ASSERT_TRUE(e);
+  const std::string a1 = slurp(messages / "paxlst" / "y_a1_one_passenger.edi");
+  const result accepted = e->check(a1);
+  EXPECT_NE(accepted.outcome, verdict::reject);
+  EXPECT_TRUE(accepted.contrl.empty()) << accepted.contrl;
+  EXPECT_FALSE(baseline().check(a1).contrl.empty());
+
+  const std::string requested = replace_once(replace_once(a1, "+1001++APIS'", "+1002++APIS++1'"),
+                                             "UNZ+1+1001'", "UNZ+1+1002'");
+  const result asked = e->check(requested);
+  EXPECT_NE(asked.outcome, verdict::reject);
+  ASSERT_FALSE(asked.contrl.empty());
+  EXPECT_EQ(asked.contrl, baseline().check(requested).contrl);
+
+  for (const char* name : {"n_bgm_missing.edi", "n_sg2_eleven.edi"}) {
+    const std::string in = slurp(messages / "paxlst" / name);
+    const result rejected = e->check(in);
+    EXPECT_EQ(rejected.outcome, verdict::reject) << name;
+    ASSERT_FALSE(rejected.contrl.empty()) << name;
+    EXPECT_EQ(rejected.contrl, baseline().check(in).contrl) << name;
+  }
+}
+
 TEST(PipelineContrl, StampedContrlCarriesNowAndAUniqueReference) {
   options o;
   o.specs_dir = specs;

@@ -455,6 +455,47 @@ TEST(ReceiverServiceMetrics, GroupCommitHistogramsOfTheSqliteStore) {
   std::filesystem::remove_all(dir, ec);
 }
 
+// The pipeline checker's join (real_components.cpp) takes a shortcut for inputs made of single
+// messages; over a sequence of singles, rejected inputs and the parts of a set it must load
+// exactly what a pipeline::session fed the same results loads, with the same set findings.
+TEST(PipelineCheckerJoin, LoadsWhatTheSessionLoads) {
+  if (!built_with().pipeline) GTEST_SKIP() << "built without the pipeline";
+  pipeline::options po;
+  po.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+  std::string why;
+  auto chk = make_pipeline_checker(po, why);
+  ASSERT_TRUE(chk) << why;
+  pipeline::session reference;
+  std::size_t loaded = 0;
+  for (const char* rel : {
+           "edifact/messages/paxlst/y_a1_one_passenger.edi",
+           "edifact/messages/iapi/y_iapi_745_request.edi",
+           "edifact/messages/paxlst-multipart/y_bare_numbers_part01.edi",
+           "edifact/messages/paxlst/n_bgm_missing.edi",
+           "edifact/messages/paxlst-multipart/y_bare_numbers_part02.edi",
+           "edifact/messages/paxlst-multipart/y_bare_numbers_part03.edi",
+           "edifact/messages/paxlst-multipart/y_bare_numbers_part03.edi",
+       }) {
+    pipeline::result r = (*chk)->check(read_vector(rel));
+    std::vector<diagnostic> set_findings;
+    const auto got = (*chk)->join(r, set_findings);
+    diagnostic_list sink;
+    const auto want = reference.add(r, sink);
+    ASSERT_EQ(got.size(), want.size()) << rel;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(model::to_json(got[i]), model::to_json(want[i])) << rel;
+    }
+    ASSERT_EQ(set_findings.size(), sink.items().size()) << rel;
+    for (std::size_t i = 0; i < set_findings.size(); ++i) {
+      EXPECT_EQ(set_findings[i].id, sink.items()[i].id) << rel;
+    }
+    loaded += got.size();
+  }
+  // y_a1, the iAPI request and the completed set; neither the rejected input nor the open
+  // set's parts nor the resent last part load anything.
+  EXPECT_EQ(loaded, 3u);
+}
+
 TEST(ReceiverServiceLimits, FindingsAreCappedErrorsFirstAndCounted) {
   auto st = make_memory_store();
   std::ostringstream log_text;

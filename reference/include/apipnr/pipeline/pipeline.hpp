@@ -93,6 +93,12 @@ struct options {
   // CONTRL carries the fixed 000101:0000 / 1 so that tool output is reproducible; the receiver
   // turns it on (SYN-CTL-*: a CONTRL is an interchange of its own).
   bool stamp_contrl = false;
+  // With `contrl`: build the CONTRL only for an interchange that is rejected or whose UNB 0031
+  // asks for an acknowledgement ("1"), the only cases in which the receiver sends one
+  // (docs/RECEIVER.md); for any other input `result::contrl` stays empty. Writing a CONTRL
+  // nobody reads was about 3 % of the receiver's instructions per iAPI request
+  // (docs/PERFORMANCE.md "iAPI request CPU, session 7").
+  bool contrl_when_sent = false;
   std::size_t max_xml_bytes = std::size_t{64} << 20;
   // Date for profile rules comparing with "today"; nullopt = the system clock (UTC). Tests and
   // replays pin it so that a verdict does not change with the calendar.
