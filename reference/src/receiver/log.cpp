@@ -36,18 +36,43 @@ std::string_view level_name(log_level l) noexcept {
   return "info";
 }
 
-std::string timestamp() {
+// "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC) into `out`. The calendar part changes once a second, so
+// each thread keeps the last one it formatted and writes only the milliseconds by hand: gmtime
+// and snprintf per line were most of the cost of a log line (docs/PERFORMANCE.md "iAPI request
+// CPU, session 7").
+void append_timestamp(std::string& out) {
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[96];  // room for any int the compiler assumes (-Wformat-truncation)
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms.count()));
-  return buf;
+  const auto ms = static_cast<int>(
+      (std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000)
+          .count());
+  struct cached {
+    std::time_t second = -1;
+    char text[96] = {};  // room for any int the compiler assumes (-Wformat-truncation)
+    std::size_t size = 0;
+  };
+  thread_local cached c;
+  if (c.second != t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    const int n =
+        std::snprintf(c.text, sizeof c.text, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    c.size = n > 0 ? static_cast<std::size_t>(n) : 0;
+    c.second = t;
+  }
+  out.append(c.text, c.size);
+  // A time before 1970 gives a negative remainder; clamp rather than write a '-' digit.
+  const int m = ms < 0 ? 0 : ms;
+  const char frac[5] = {'.', static_cast<char>('0' + m / 100), static_cast<char>('0' + m / 10 % 10),
+                        static_cast<char>('0' + m % 10), 'Z'};
+  out.append(frac, sizeof frac);
+}
+
+std::string timestamp() {
+  std::string s;
+  append_timestamp(s);
+  return s;
 }
 
 // JSON string body of `s` (without quotes), see log_line in log.hpp.
@@ -178,7 +203,7 @@ void logger::log(log_level lvl, std::string_view event, const log_line& fields) 
   std::string text;
   text.reserve(64 + event.size() + fields.text().size());
   text.append("{\"ts\":\"");
-  text.append(timestamp());
+  append_timestamp(text);
   text.append("\",\"level\":\"");
   text.append(level_name(lvl));
   text.append("\",\"event\":");

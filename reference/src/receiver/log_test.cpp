@@ -2,12 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 #include <limits>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +29,43 @@ nlohmann::json parsed_line(const std::string& out) {
   EXPECT_TRUE(j.contains("ts"));
   j.erase("ts");
   return j;
+}
+
+// The timestamp (a per-thread cache of the calendar second, milliseconds written by hand) is
+// UTC "YYYY-MM-DDTHH:MM:SS.mmmZ" within the time of the call, on both paths, also across many
+// lines and second boundaries.
+TEST(LogLine, TimestampIsUtcWithMillisecondsAndCurrent) {
+  auto format = [](std::chrono::system_clock::time_point tp) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(tp);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()) % 1000;
+    char frac[8];
+    std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>(ms.count()));
+    return std::string(buf) + frac;
+  };
+  for (int i = 0; i < 300; ++i) {
+    std::ostringstream text_out, dom_out;
+    logger text(text_out), dom(dom_out);
+    const auto before = format(std::chrono::system_clock::now());
+    text.log(log_level::info, "intake", log_line{});
+    dom.log(log_level::info, "query", {{"k", 1}});
+    const auto after = format(std::chrono::system_clock::now());
+    for (const std::string& out : {text_out.str(), dom_out.str()}) {
+      const std::string ts = nlohmann::json::parse(out)["ts"].get<std::string>();
+      ASSERT_EQ(ts.size(), 24u) << ts;
+      EXPECT_EQ(ts[10], 'T');
+      EXPECT_EQ(ts.substr(19, 1), ".");
+      EXPECT_EQ(ts.back(), 'Z');
+      // Same width everywhere, so the text order is the time order.
+      EXPECT_LE(before, ts);
+      EXPECT_LE(ts, after);
+    }
+    if (i % 100 == 99) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  }
 }
 
 // The text fast path (log_line) writes what the DOM path writes, for every kind of value the
