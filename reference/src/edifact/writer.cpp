@@ -6,15 +6,20 @@ namespace apipnr::edifact {
 
 bool escape(std::string_view value, const delimiters& d, std::string& out) {
   bool faithful = true;
-  for (const char c : value) {
-    if (d.is_service(c)) {
-      if (d.has_release)
-        out.push_back(d.release);
-      else
-        faithful = false;  // nothing can make it literal; the caller learns via the result
-    }
-    out.push_back(c);
+  // Runs without a service character are appended at once (a push_back per character was most
+  // of the cost of writing a CUSRES); each service character starts the next run after its
+  // release character.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (!d.is_service(value[i])) continue;
+    out.append(value.data() + run, i - run);
+    if (d.has_release)
+      out.push_back(d.release);
+    else
+      faithful = false;  // nothing can make it literal; the caller learns via the result
+    run = i;
   }
+  out.append(value.data() + run, value.size() - run);
   return faithful;
 }
 

@@ -34,6 +34,23 @@ std::string one_element(std::string_view value, const delimiters& d) {
   return out;
 }
 
+// escape() appends runs between service characters at once: service characters first, last,
+// adjacent and alone are released exactly as a character-by-character escape releases them.
+TEST(EdifactWriter, EscapeOfRunsEqualsCharacterByCharacter) {
+  const delimiters d = delimiters::defaults();
+  for (std::string_view v : {"", "?", "??", "'A", "A'", "+:'?", "AB+CD", "O?'BRIEN:ANNE+MARIE",
+                             "PLAIN TEXT 123", "::", "A?B?C", "'+'"}) {
+    std::string want;
+    for (const char c : v) {
+      if (d.is_service(c)) want.push_back(d.release);
+      want.push_back(c);
+    }
+    std::string got = "prefix";
+    EXPECT_TRUE(escape(v, d, got)) << v;
+    EXPECT_EQ(got, "prefix" + want) << v;
+  }
+}
+
 TEST(EdifactWriter, EscapesComponentSeparator) {
   EXPECT_EQ(one_element("A:B", delimiters::defaults()), "FTX+A?:B'");
 }
