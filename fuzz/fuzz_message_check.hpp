@@ -80,9 +80,9 @@ inline void check_result(std::string_view input, const pipeline::result& r) {
                                        : nlohmann::json::error_handler_t::strict);
     APIPNR_FUZZ_CHECK(!text.empty());
     for (const auto& p : m.pnrs) {
-      for (const auto& t : p.travellers) check_payments(t.tickets);
+      for (const auto& t : p.travellers) check_payments(t.details().tickets);
     }
-    for (const auto& t : m.travellers) check_payments(t.tickets);
+    for (const auto& t : m.travellers) check_payments(t.details().tickets);
   }
 }
 

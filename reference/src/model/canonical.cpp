@@ -132,37 +132,37 @@ json to_json_traveller(const traveller& t) {
   j["surname"] = t.surname;
   put(j, "given_names", t.given_names);
   put(j, "middle_names", t.middle_names);
-  put(j, "title", t.title);
+  put(j, "title", t.details().title);
   put(j, "gender", t.gender);
   put(j, "date_of_birth", t.date_of_birth);
   put(j, "nationality", t.nationality);
-  put(j, "residence_country", t.residence_country);
-  put(j, "place_of_birth", t.place_of_birth);
+  put(j, "residence_country", t.details().residence_country);
+  put(j, "place_of_birth", t.details().place_of_birth);
   put(j, "embarkation", t.embarkation);
   put(j, "debarkation", t.debarkation);
-  put(j, "clearance_port", t.clearance_port);
-  put(j, "in_transit", t.in_transit);
-  put(j, "crew_function", t.crew_function);
-  put(j, "verified", t.verified);
+  put(j, "clearance_port", t.details().clearance_port);
+  put(j, "in_transit", t.details().in_transit);
+  put(j, "crew_function", t.details().crew_function);
+  put(j, "verified", t.details().verified);
   put_array(j, "documents", t.documents, to_json_document);
-  put_array(j, "addresses", t.addresses, to_json_address);
-  put_array(j, "contacts", t.contacts, to_json_contact);
+  put_array(j, "addresses", t.details().addresses, to_json_address);
+  put_array(j, "contacts", t.details().contacts, to_json_contact);
   put_array(j, "references", t.references, to_json_reference);
-  if (!t.baggage.empty()) j["bags"] = to_json_bags(t.baggage);
+  if (!t.details().baggage.empty()) j["bags"] = to_json_bags(t.details().baggage);
   put(j, "seat", t.seat);
-  put(j, "pnr_traveller_ref", t.pnr_traveller_ref);
-  put(j, "passenger_type", t.passenger_type);
-  put(j, "infant", t.infant);
-  put(j, "accompanied_by_infant", t.accompanied_by_infant);
-  put_array(j, "frequent_flyer", t.frequent_flyers, [](const frequent_flyer& f) {
+  put(j, "pnr_traveller_ref", t.details().pnr_traveller_ref);
+  put(j, "passenger_type", t.details().passenger_type);
+  put(j, "infant", t.details().infant);
+  put(j, "accompanied_by_infant", t.details().accompanied_by_infant);
+  put_array(j, "frequent_flyer", t.details().frequent_flyers, [](const frequent_flyer& f) {
     json o = json::object();
     put(o, "carrier", f.carrier);
     put(o, "number", f.number);
     put(o, "tier", f.tier);
     return o;
   });
-  put_array(j, "tickets", t.tickets, to_json_ticket);
-  put_array(j, "ssrs", t.ssrs, to_json_ssr);
+  put_array(j, "tickets", t.details().tickets, to_json_ticket);
+  put_array(j, "ssrs", t.details().ssrs, to_json_ssr);
   return j;
 }
 
@@ -253,6 +253,11 @@ json to_json_message(const message_info& m) {
 }
 
 }  // namespace
+
+const traveller_details& traveller::no_details() noexcept {
+  static const traveller_details none;
+  return none;
+}
 
 nlohmann::json to_json(const canonical_message& m) {
   json j = {{"canonical_version", canonical_version}, {"message", to_json_message(m.message)}};

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -125,8 +126,8 @@ TEST(CanonicalModel, PnrExampleSerialisesExactlyAsTheSchemaExample) {
   t.role = "passenger";
   t.surname = "OBRIEN";
   t.given_names = "ANNEMS";
-  t.passenger_type = "A";
-  t.pnr_traveller_ref = "1";
+  t.mutable_details().passenger_type = "A";
+  t.mutable_details().pnr_traveller_ref = "1";
   t.date_of_birth = "1985-04-12";
   t.gender = "F";
   document d;
@@ -149,7 +150,7 @@ TEST(CanonicalModel, PnrExampleSerialisesExactlyAsTheSchemaExample) {
   pay.account_masked = "XXXXXXXXXXXX1234";
   pay.expiry = "0127";
   tk.payments.push_back(pay);
-  t.tickets.push_back(tk);
+  t.mutable_details().tickets.push_back(tk);
   ssr s;
   s.code = "DOCS";
   s.status = "HK";
@@ -157,7 +158,7 @@ TEST(CanonicalModel, PnrExampleSerialisesExactlyAsTheSchemaExample) {
   s.carrier = "XX";
   s.text = "/P/IRL/PA1234567/IRL/12APR85/F/01JAN30/OBRIEN/ANNE";
   s.traveller_refs = {"1"};
-  t.ssrs.push_back(s);
+  t.mutable_details().ssrs.push_back(s);
   p.travellers.push_back(t);
   leg seg;
   seg.sequence = 1;
@@ -173,6 +174,44 @@ TEST(CanonicalModel, PnrExampleSerialisesExactlyAsTheSchemaExample) {
   p.sensitive_removed = 0;
   m.pnrs.push_back(p);
   EXPECT_EQ(to_json(m), load_example("pnrgov-a3.json"));
+}
+
+// traveller_details are out of line: a traveller without them reads as "all absent", one with
+// them copies them deeply, and an allocated but empty set writes the same JSON as none.
+TEST(CanonicalModel, TravellerDetailsOutOfLine) {
+  traveller a;
+  a.role = "passenger";
+  a.surname = "DOE";
+  EXPECT_FALSE(a.has_details());
+  EXPECT_FALSE(a.details().title.has_value());
+  EXPECT_TRUE(a.details().ssrs.empty());
+  EXPECT_TRUE(a.details().baggage.empty());
+  EXPECT_FALSE(a.has_details());  // reading allocates nothing
+
+  canonical_message m;
+  m.message.kind = "api";
+  m.travellers.push_back(a);
+  const std::string without = canonical_json(m);
+  m.travellers[0].mutable_details();  // allocated, every field still absent
+  EXPECT_TRUE(m.travellers[0].has_details());
+  EXPECT_EQ(canonical_json(m), without);
+  EXPECT_EQ(to_json(m).dump(), nlohmann::json::parse(without).dump());
+
+  traveller b = m.travellers[0];
+  b.mutable_details().crew_function = "CR1";
+  b.mutable_details().ssrs.emplace_back().code = "DOCS";
+  traveller c = b;  // deep copy
+  c.mutable_details().crew_function = "CR2";
+  EXPECT_EQ(b.details().crew_function, "CR1");
+  EXPECT_EQ(c.details().crew_function, "CR2");
+  ASSERT_EQ(c.details().ssrs.size(), 1u);
+  c = a;  // copy assignment from a traveller without details drops them
+  EXPECT_FALSE(c.has_details());
+  traveller d = std::move(b);  // moving moves the pointer
+  EXPECT_EQ(d.details().crew_function, "CR1");
+  m.travellers[0] = d;
+  EXPECT_NE(canonical_json(m).find("\"crew_function\":\"CR1\""), std::string::npos);
+  EXPECT_EQ(to_json(m)["travellers"][0]["ssrs"][0]["code"], "DOCS");
 }
 
 }  // namespace

@@ -389,40 +389,41 @@ void writer::frequent_flyer(const model::frequent_flyer& f) {
 }
 
 void writer::traveller(const model::traveller& t) {
-  open('{');  // keys in byte order
-  put("accompanied_by_infant", t.accompanied_by_infant);
-  put_array("addresses", t.addresses, &writer::address);
-  if (!t.baggage.empty()) {
+  const model::traveller_details& x = t.details();  // all absent when none were written
+  open('{');                                        // keys in byte order
+  put("accompanied_by_infant", x.accompanied_by_infant);
+  put_array("addresses", x.addresses, &writer::address);
+  if (!x.baggage.empty()) {
     key("bags");
-    bags(t.baggage);
+    bags(x.baggage);
   }
-  put("clearance_port", t.clearance_port);
-  put_array("contacts", t.contacts, &writer::contact);
-  put("crew_function", t.crew_function);
+  put("clearance_port", x.clearance_port);
+  put_array("contacts", x.contacts, &writer::contact);
+  put("crew_function", x.crew_function);
   put("date_of_birth", t.date_of_birth);
   put("debarkation", t.debarkation);
   put_array("documents", t.documents, &writer::document);
   put("embarkation", t.embarkation);
-  put_array("frequent_flyer", t.frequent_flyers, &writer::frequent_flyer);
+  put_array("frequent_flyer", x.frequent_flyers, &writer::frequent_flyer);
   put("gender", t.gender);
   put("given_names", t.given_names);
-  put("in_transit", t.in_transit);
-  put("infant", t.infant);
+  put("in_transit", x.in_transit);
+  put("infant", x.infant);
   put("middle_names", t.middle_names);
   put("nationality", t.nationality);
   put("party_function", t.party_function);
-  put("passenger_type", t.passenger_type);
-  put("place_of_birth", t.place_of_birth);
-  put("pnr_traveller_ref", t.pnr_traveller_ref);
+  put("passenger_type", x.passenger_type);
+  put("place_of_birth", x.place_of_birth);
+  put("pnr_traveller_ref", x.pnr_traveller_ref);
   put_array("references", t.references, &writer::reference);
-  put("residence_country", t.residence_country);
+  put("residence_country", x.residence_country);
   put("role", t.role);
   put("seat", t.seat);
-  put_array("ssrs", t.ssrs, &writer::ssr);
+  put_array("ssrs", x.ssrs, &writer::ssr);
   put("surname", t.surname);
-  put_array("tickets", t.tickets, &writer::ticket);
-  put("title", t.title);
-  put("verified", t.verified);
+  put_array("tickets", x.tickets, &writer::ticket);
+  put("title", x.title);
+  put("verified", x.verified);
   close('}');
 }
 

@@ -228,28 +228,33 @@ class model_maker {
     traveller t;
     t.role = str();
     t.surname = str();
-    for (auto* o : {&t.party_function, &t.given_names, &t.middle_names, &t.title, &t.gender,
-                    &t.date_of_birth, &t.nationality, &t.residence_country, &t.place_of_birth,
-                    &t.embarkation, &t.debarkation, &t.clearance_port, &t.crew_function,
-                    &t.verified, &t.seat, &t.pnr_traveller_ref, &t.passenger_type})
+    for (auto* o : {&t.party_function, &t.given_names, &t.middle_names, &t.gender, &t.date_of_birth,
+                    &t.nationality, &t.embarkation, &t.debarkation, &t.seat})
       opt(*o);
-    opt(t.in_transit);
-    opt(t.infant);
-    opt(t.accompanied_by_infant);
     for (std::size_t i = count(2); i > 0; --i) t.documents.push_back(document_());
-    for (std::size_t i = count(2); i > 0; --i) t.addresses.push_back(address_());
-    for (std::size_t i = count(2); i > 0; --i) t.contacts.push_back(contact_());
     for (std::size_t i = count(2); i > 0; --i) t.references.push_back(reference_());
-    if (coin()) t.baggage = bags_();
-    for (std::size_t i = count(2); i > 0; --i) {
-      frequent_flyer f;
-      opt(f.carrier);
-      opt(f.number);
-      opt(f.tier);
-      t.frequent_flyers.push_back(f);
+    // Travellers with and without their out-of-line details (absent: details() is all empty).
+    if (coin()) {
+      traveller_details& x = t.mutable_details();
+      for (auto* o : {&x.title, &x.residence_country, &x.place_of_birth, &x.clearance_port,
+                      &x.crew_function, &x.verified, &x.pnr_traveller_ref, &x.passenger_type})
+        opt(*o);
+      opt(x.in_transit);
+      opt(x.infant);
+      opt(x.accompanied_by_infant);
+      for (std::size_t i = count(2); i > 0; --i) x.addresses.push_back(address_());
+      for (std::size_t i = count(2); i > 0; --i) x.contacts.push_back(contact_());
+      if (coin()) x.baggage = bags_();
+      for (std::size_t i = count(2); i > 0; --i) {
+        frequent_flyer f;
+        opt(f.carrier);
+        opt(f.number);
+        opt(f.tier);
+        x.frequent_flyers.push_back(f);
+      }
+      for (std::size_t i = count(2); i > 0; --i) x.tickets.push_back(ticket_());
+      for (std::size_t i = count(2); i > 0; --i) x.ssrs.push_back(ssr_());
     }
-    for (std::size_t i = count(2); i > 0; --i) t.tickets.push_back(ticket_());
-    for (std::size_t i = count(2); i > 0; --i) t.ssrs.push_back(ssr_());
     return t;
   }
   pnr pnr_() {
@@ -370,7 +375,7 @@ TEST(CanonicalWriter, NumbersMatchNlohmann) {
                          std::numeric_limits<double>::quiet_NaN()}) {
     ticket tk;
     tk.total_fare = d;
-    t.tickets.push_back(tk);
+    t.mutable_details().tickets.push_back(tk);
   }
   p.travellers.push_back(t);
   p.sensitive_removed = 4294967295u;

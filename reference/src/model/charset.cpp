@@ -85,15 +85,20 @@ struct converter {
   void visit(traveller& t) {
     (*this)(t.role);
     (*this)(t.surname);
-    for (auto* f : {&t.party_function, &t.given_names, &t.middle_names, &t.title, &t.gender,
-                    &t.date_of_birth, &t.nationality, &t.residence_country, &t.place_of_birth,
-                    &t.embarkation, &t.debarkation, &t.clearance_port, &t.crew_function,
-                    &t.verified, &t.seat, &t.pnr_traveller_ref, &t.passenger_type})
+    for (auto* f : {&t.party_function, &t.given_names, &t.middle_names, &t.gender, &t.date_of_birth,
+                    &t.nationality, &t.embarkation, &t.debarkation, &t.seat})
       (*this)(*f);
     each(t.documents);
+    each(t.references);
+    // Only written details: mutable_details() would allocate an empty set for each traveller.
+    if (t.has_details()) visit(t.mutable_details());
+  }
+  void visit(traveller_details& t) {
+    for (auto* f : {&t.title, &t.residence_country, &t.place_of_birth, &t.clearance_port,
+                    &t.crew_function, &t.verified, &t.pnr_traveller_ref, &t.passenger_type})
+      (*this)(*f);
     each(t.addresses);
     each(t.contacts);
-    each(t.references);
     visit(t.baggage);
     each(t.frequent_flyers);
     each(t.tickets);

@@ -229,26 +229,31 @@ std::optional<year_month> parse_mmyy(std::string_view s, const century_rule& rul
 
 namespace {
 
-// Fixed-width decimal digits; snprintf cost more than the rest of a traveller's dates.
-void put_digits(char* out, unsigned v, int width) noexcept {
-  for (int k = width - 1; k >= 0; --k) {
-    out[k] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
+// Two decimal digits of v (0..99). snprintf cost more than the rest of a traveller's dates, and
+// a digit loop twice what this does (two dates per traveller).
+void put_two(char* out, unsigned v) noexcept {
+  out[0] = static_cast<char>('0' + v / 10);
+  out[1] = static_cast<char>('0' + v % 10);
 }
 
 // YYYY-MM-DD into out[0..10); false for a negative year (left to snprintf's "%04d").
 bool put_date(char* out, const calendar_date& d) noexcept {
   if (d.year < 0) return false;
-  put_digits(out, static_cast<unsigned>(d.year % 10000), 4);
+  const auto y = static_cast<unsigned>(d.year % 10000);
+  put_two(out, y / 100);
+  put_two(out + 2, y % 100);
   out[4] = '-';
-  put_digits(out + 5, d.month % 100, 2);
+  put_two(out + 5, d.month % 100);
   out[7] = '-';
-  put_digits(out + 8, d.day % 100, 2);
+  put_two(out + 8, d.day % 100);
   return true;
 }
 
 }  // namespace
+
+std::size_t write_iso(const calendar_date& d, char* out) noexcept {
+  return put_date(out, d) ? 10 : 0;
+}
 
 std::string to_iso(const calendar_date& d) {
   std::array<char, 16> buf{};
@@ -266,9 +271,9 @@ std::string to_iso(const local_date_time& dt) {
     return to_iso(dt.date) + t.data();
   }
   buf[10] = 'T';
-  put_digits(buf.data() + 11, dt.time.hour % 100, 2);
+  put_two(buf.data() + 11, dt.time.hour % 100);
   buf[13] = ':';
-  put_digits(buf.data() + 14, dt.time.minute % 100, 2);
+  put_two(buf.data() + 14, dt.time.minute % 100);
   return std::string(buf.data(), 16);
 }
 

@@ -239,7 +239,8 @@ class extractor {
   void read_envelope();
   void check_counts();
 
-  std::optional<std::string> date_value(std::size_t i, const model::century_rule& rule);
+  void set_date(model::opt_string& field, std::size_t i, const model::century_rule& rule,
+                std::string_view what);
   std::optional<std::string> date_time_value(std::size_t i);
   void add_contacts(std::size_t i, std::vector<model::contact>& out);
   void set_once(model::opt_string& field, std::string&& value, std::size_t i,
@@ -389,15 +390,26 @@ place extractor::place_of_path(std::string_view path) {
   return place::header;
 }
 
-std::optional<std::string> extractor::date_value(std::size_t i, const model::century_rule& rule) {
+// DTM C507 2380 of segment i, a date (YYMMDD resolved with `rule`, or CCYYMMDD), into `field`
+// (set_once); a bad date is reported and leaves the field as it was. The ISO text goes from a
+// buffer on the stack into the field's own string, with no temporary string or optional moved
+// in (two dates per traveller).
+void extractor::set_date(model::opt_string& field, std::size_t i, const model::century_rule& rule,
+                         std::string_view what) {
   const auto v = comp(i, 1, 2);
   const auto d = model::parse_date_6_or_8(v, rule);
   if (!d) {
     report(errc::bad_date, i, 1, 2,
            "DTM " + std::string(comp(i, 1, 1)) + " value '" + text(v) + "' is not a real date");
-    return std::nullopt;
+    return;
   }
-  return model::to_iso(*d);
+  char iso[16];
+  const std::size_t n = model::write_iso(*d, iso);
+  if (n == 0) [[unlikely]] {
+    set_once(field, model::to_iso(*d), i, what);
+    return;
+  }
+  set_once(field, std::string_view(iso, n), i, what);
 }
 
 std::optional<std::string> extractor::date_time_value(std::size_t i) {
@@ -829,7 +841,7 @@ void extractor::sg4_segment(std::size_t i) {
       // The schema's address purpose for a PAXLST NAD address (the address while in the
       // country, STANDARDS.md 2.3 NAD pos 5): the position says it, the message has no code.
       a.purpose = "destination";
-      t.addresses.push_back(std::move(a));
+      t.mutable_details().addresses.push_back(std::move(a));
     }
     return;
   }
@@ -847,9 +859,7 @@ void extractor::sg4_segment(std::size_t i) {
   }
   if (eq(tag, "DTM")) {
     if (eq(q, "329")) {
-      if (auto v = date_value(i, model::birth_rule(reference_))) {
-        set_once(t->date_of_birth, std::move(*v), i, "date of birth");
-      }
+      set_date(t->date_of_birth, i, model::birth_rule(reference_), "date of birth");
     } else {
       report(errc::unexpected_date, i, 1, 1,
              "DTM " + text(q) + " '" + ctext(i, 1, 2) + "' in traveller group; not represented");
@@ -859,9 +869,9 @@ void extractor::sg4_segment(std::size_t i) {
   if (eq(tag, "LOC")) {
     const auto where = tview(i, comp(i, 2, 1));
     if (eq(q, "22")) {
-      set_once(t->clearance_port, where, i, "LOC 22");
+      set_once(t->mutable_details().clearance_port, where, i, "LOC 22");
     } else if (eq(q, "174")) {
-      set_once(t->residence_country, where, i, "LOC 174");
+      set_once(t->mutable_details().residence_country, where, i, "LOC 174");
     } else if (eq(q, "178")) {
       set_once(t->embarkation, where, i, "LOC 178");
     } else if (eq(q, "179")) {
@@ -874,7 +884,7 @@ void extractor::sg4_segment(std::size_t i) {
         if (part.empty()) part = ctext(i, e, 4);
         if (!part.empty()) pob = part + (pob.empty() ? "" : " ") + pob;
       }
-      if (!pob.empty()) set_once(t->place_of_birth, std::move(pob), i, "LOC 180");
+      if (!pob.empty()) set_once(t->mutable_details().place_of_birth, std::move(pob), i, "LOC 180");
     } else {
       report(errc::unknown_traveller_location, i, 1, 1,
              "traveller LOC " + text(q) + "+" + std::string(where) + " not represented");
@@ -910,7 +920,7 @@ void extractor::sg4_segment(std::size_t i) {
       report(errc::segment_not_mapped, i, 1, 1, "GEI qualifier '" + text(q) + "'");
       return;
     }
-    if (!code.empty()) set_once(t->verified, code, i, "verification");
+    if (!code.empty()) set_once(t->mutable_details().verified, code, i, "verification");
     return;
   }
   if (eq(tag, "EMP")) {
@@ -922,31 +932,32 @@ void extractor::sg4_segment(std::size_t i) {
     if (!in(cat, {"CR1", "CR2", "CR3", "CR4", "CR5"})) {
       report(errc::unknown_crew_function, i, 2, 1, "crew function '" + cat + "'");
     }
-    if (!cat.empty()) set_once(t->crew_function, cat, i, "crew function");
+    if (!cat.empty()) set_once(t->mutable_details().crew_function, cat, i, "crew function");
     return;
   }
   if (eq(tag, "MEA")) {
     // MEA-002: the count sits in the unit slot (MEA+CT++1) or the value slot (MEA+CT++:1).
     const auto unit = comp(i, 3, 1);
     const auto value = comp(i, 3, 2);
+    model::bags& bags = t->mutable_details().baggage;
     if (eq(q, "CT")) {
       const auto raw = value.empty() ? unit : value;
       if (const auto n = to_uint(raw)) {
-        if (t->baggage.count) {
+        if (bags.count) {
           report(errc::repeated_value, i, 3, 0, "second MEA CT; first kept");
         } else {
-          t->baggage.count = *n;
+          bags.count = *n;
         }
       } else {
         report(errc::bad_quantity, i, 3, value.empty() ? 1 : 2, "bag count '" + text(raw) + "'");
       }
     } else if (eq(q, "WT")) {
       if (const auto w = to_number(value, ic_.delims.decimal)) {
-        if (t->baggage.weight) {
+        if (bags.weight) {
           report(errc::repeated_value, i, 3, 0, "second MEA WT; first kept");
         } else {
-          t->baggage.weight = *w;
-          if (!unit.empty()) t->baggage.unit = text(unit);
+          bags.weight = *w;
+          if (!unit.empty()) bags.unit = text(unit);
         }
       } else {
         report(errc::bad_quantity, i, 3, 2, "bag weight '" + text(value) + "'");
@@ -966,6 +977,7 @@ void extractor::sg4_segment(std::size_t i) {
     const auto first = ctext(i, 4, 1);
     const auto count_raw = comp(i, 4, 2);
     std::uint32_t count = 1;
+    auto& tags = t->mutable_details().baggage.tags;
     if (!count_raw.empty()) {
       const auto n = to_uint(count_raw);
       if (!n || *n == 0 || *n > 999) {
@@ -986,15 +998,15 @@ void extractor::sg4_segment(std::size_t i) {
       for (std::uint32_t k = 0; k < count; ++k) {
         auto num = std::to_string(start + k);
         if (num.size() < width) num.insert(0, width - num.size(), '0');
-        t->baggage.tags.push_back(first.substr(0, digits_from) + num);
+        tags.push_back(first.substr(0, digits_from) + num);
       }
     } else if (!first.empty()) {
-      t->baggage.tags.push_back(first);
+      tags.push_back(first);
     }
     return;
   }
   if (eq(tag, "COM")) {
-    add_contacts(i, t->contacts);
+    add_contacts(i, t->mutable_details().contacts);
     return;
   }
   report(errc::segment_not_mapped, i, 0, 0,
@@ -1029,14 +1041,11 @@ void extractor::sg5_segment(std::size_t i) {
   const auto q = comp(i, 1, 1);
   if (eq(tag, "DTM")) {
     if (eq(q, "36")) {
-      if (auto v = date_value(i, model::expiry_rule(reference_, opt_.expiry_lookback_years))) {
-        set_once(d.expiry, std::move(*v), i, "document expiry");
-      }
+      set_date(d.expiry, i, model::expiry_rule(reference_, opt_.expiry_lookback_years),
+               "document expiry");
     } else if (eq(q, "182")) {
       // An issue date lies in the past, like a date of birth.
-      if (auto v = date_value(i, model::birth_rule(reference_))) {
-        set_once(d.issue_date, std::move(*v), i, "document issue date");
-      }
+      set_date(d.issue_date, i, model::birth_rule(reference_), "document issue date");
     } else {
       report(errc::unexpected_date, i, 1, 1, "DTM " + text(q) + " in document group");
     }

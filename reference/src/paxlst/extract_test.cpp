@@ -234,8 +234,8 @@ TEST(PaxlstExtract, TransitTravellersSayItThroughTheRoleOnly) {
   ASSERT_EQ(m.travellers.size(), 2u);
   EXPECT_EQ(m.travellers[0].role, "transit_passenger");
   EXPECT_EQ(m.travellers[1].role, "transit_crew");
-  EXPECT_FALSE(m.travellers[0].in_transit);
-  EXPECT_FALSE(m.travellers[1].in_transit);
+  EXPECT_FALSE(m.travellers[0].details().in_transit);
+  EXPECT_FALSE(m.travellers[1].details().in_transit);
 }
 
 TEST(PaxlstExtract, Loc130ClosesAChainOf92) {
@@ -294,7 +294,7 @@ TEST(PaxlstExtract, CrewListWithEmp) {
   EXPECT_EQ(m.message.document_subtype, "C");
   ASSERT_EQ(m.travellers.size(), 1u);
   EXPECT_EQ(m.travellers[0].role, "crew");
-  EXPECT_EQ(m.travellers[0].crew_function, "CR1");
+  EXPECT_EQ(m.travellers[0].details().crew_function, "CR1");
   ASSERT_TRUE(m.counts);
   EXPECT_EQ(m.counts->crew, 1u);
   EXPECT_FALSE(findings.has_errors());
@@ -305,7 +305,7 @@ TEST(PaxlstExtract, EmpOnPassengerIsReported) {
   diagnostic_list findings;
   const auto m = run(*p, findings);
   EXPECT_TRUE(has(findings, "PAX-EMP-PASSENGER"));
-  EXPECT_EQ(m.travellers.at(0).crew_function, "CR2");
+  EXPECT_EQ(m.travellers.at(0).details().crew_function, "CR2");
 }
 
 struct scenario_case {
@@ -486,7 +486,7 @@ TEST(PaxlstExtract, BagsCountWeightAndTagRange) {
                                    "CNT+42:1'"));
   diagnostic_list findings;
   const auto m = run(*p, findings);
-  const auto& b = m.travellers.at(0).baggage;
+  const auto& b = m.travellers.at(0).details().baggage;
   EXPECT_EQ(b.count, 2u);
   EXPECT_EQ(b.weight, 23.5);
   EXPECT_EQ(b.unit, "KGM");
@@ -510,8 +510,8 @@ TEST(PaxlstExtract, AddressFromNadPositionsFiveToNine) {
       parse(paxlst(flight_header + "NAD+FL+++A:B+1 MAIN ST+SPRINGFIELD+IL+62701+USA'CNT+42:1'"));
   diagnostic_list findings;
   const auto m = run(*p, findings);
-  ASSERT_EQ(m.travellers.at(0).addresses.size(), 1u);
-  const auto& a = m.travellers[0].addresses[0];
+  ASSERT_EQ(m.travellers.at(0).details().addresses.size(), 1u);
+  const auto& a = m.travellers[0].details().addresses[0];
   EXPECT_EQ(a.purpose, "destination");
   EXPECT_EQ(a.street, "1 MAIN ST");
   EXPECT_EQ(a.city, "SPRINGFIELD");

@@ -472,7 +472,7 @@ void mapper::segment_pnr(std::uint32_t i) {
       if (ctx_ == ctx::sg4)
         not_mapped(i, "PNR-GOV-FOP-003");  // payer address: no field in the model
       else
-        on_add(i, traveller()->addresses);
+        on_add(i, traveller()->mutable_details().addresses);
     } else {
       out_of_context(i);
     }
@@ -488,8 +488,8 @@ void mapper::segment_pnr(std::uint32_t i) {
       if (raw_el(i, e).empty()) continue;
       if (eq(tag, "FTI")) {
         // PNR-GOV-FTI-001: C326 airline : number : 9944 : status : tier.
-        if (!room(t->frequent_flyers, i)) break;
-        t->frequent_flyers.push_back({opt(i, e, 1), opt(i, e, 2), opt(i, e, 5)});
+        if (!room(t->mutable_details().frequent_flyers, i)) break;
+        t->mutable_details().frequent_flyers.push_back({opt(i, e, 1), opt(i, e, 2), opt(i, e, 5)});
       } else {
         // PNR-GOV-REF-001: the qualifier stays as sent, even when empty (REF+:4928506894).
         if (!room(t->references, i)) break;
@@ -502,21 +502,21 @@ void mapper::segment_pnr(std::uint32_t i) {
       out_of_context(i);
       return;
     }
-    if (!room(t->tickets, i)) return;
+    if (!room(t->mutable_details().tickets, i)) return;
     // PNR-GOV-TKT-001: C667 number : type : booklets.
     model::ticket k;
     put(k.number, i, 1, 1);
     put(k.document_type, i, 1, 2);
     k.booklets = number(i, 1, 3);
-    t->tickets.push_back(std::move(k));
+    t->mutable_details().tickets.push_back(std::move(k));
     ctx_ = ctx::sg3;
   } else if (eq(tag, "MON")) {
     model::traveller* t = traveller();
-    if (!t || t->tickets.empty() || (ctx_ != ctx::sg3 && ctx_ != ctx::sg4)) {
+    if (!t || t->details().tickets.empty() || (ctx_ != ctx::sg3 && ctx_ != ctx::sg4)) {
       out_of_context(i);
       return;
     }
-    model::ticket& k = t->tickets.back();
+    model::ticket& k = t->mutable_details().tickets.back();
     const std::size_t n = elements(i);
     for (std::uint16_t e = 1; e <= n; ++e) {
       const std::string type = val(i, e, 1);
@@ -748,16 +748,16 @@ void mapper::on_tif(std::uint32_t i) {
   t.role = "passenger";
   t.surname = val(i, 1, 1);
   put(t.given_names, i, 2, 1);
-  put(t.passenger_type, i, 2, 2);
-  put(t.pnr_traveller_ref, i, 2, 3);
-  if (t.passenger_type == "IN") {
+  put(t.mutable_details().passenger_type, i, 2, 2);
+  put(t.mutable_details().pnr_traveller_ref, i, 2, 3);
+  if (t.details().passenger_type == "IN") {
     // PNR-GOV-TIF-002: an infant is its own traveller group.
     t.role = "infant";
-    t.infant = true;
+    t.mutable_details().infant = true;
   }
   const std::string_view with_infant = raw(i, 2, 4);
   if (!with_infant.empty() && with_infant != "0" && with_infant != "N")
-    t.accompanied_by_infant = true;
+    t.mutable_details().accompanied_by_infant = true;
   if (elements(i) > 2) report(errc::extra_tif_names, i, 3);
   list.push_back(std::move(t));
   traveller_ = static_cast<int>(list.size() - 1);
@@ -836,7 +836,7 @@ void mapper::apply_ssr(model::traveller& t, const model::ssr& s, std::uint32_t i
     if (!t.gender && is_docs_gender(v.gender)) {
       // Canonical gender is M/F/U; MI/FI keep the infant flag in `infant`.
       t.gender = std::string(v.gender.substr(0, 1));
-      if (v.gender.size() == 2) t.infant = true;
+      if (v.gender.size() == 2) t.mutable_details().infant = true;
     }
   } else if (s.code == "DOCO") {
     const auto r = parse_doco(text);
@@ -860,8 +860,8 @@ void mapper::apply_ssr(model::traveller& t, const model::ssr& s, std::uint32_t i
       doc.source = "DOCO";
       t.documents.push_back(std::move(doc));
     }
-    if (!t.place_of_birth && !v.place_of_birth.empty())
-      t.place_of_birth = std::string(v.place_of_birth);
+    if (!t.details().place_of_birth && !v.place_of_birth.empty())
+      t.mutable_details().place_of_birth = std::string(v.place_of_birth);
   } else if (s.code == "DOCA") {
     const auto r = parse_doca(text);
     for (const auto& issue : r.issues)
@@ -874,8 +874,10 @@ void mapper::apply_ssr(model::traveller& t, const model::ssr& s, std::uint32_t i
     a.city = non_empty(std::string(v.city));
     a.sub_entity = non_empty(std::string(v.state));
     a.postal_code = non_empty(std::string(v.postal_code));
-    if (v.address_type == "R" && !t.residence_country && a.country) t.residence_country = a.country;
-    t.addresses.push_back(std::move(a));
+    if (v.address_type == "R" && !t.details().residence_country && a.country) {
+      t.mutable_details().residence_country = a.country;
+    }
+    t.mutable_details().addresses.push_back(std::move(a));
   } else if (is_contact_ssr(s.code)) {
     // PNR-GOV-IFT-002: AIRIMP e-mail encoding decoded.
     contact_text c = parse_contact(s.code, text);
@@ -883,7 +885,8 @@ void mapper::apply_ssr(model::traveller& t, const model::ssr& s, std::uint32_t i
       report(errc::free_text_malformed, i, 1, 9, "contact field " + std::to_string(issue.field),
              "PNR-GOV-IFT-002");
     if (!c.value.empty())
-      t.contacts.push_back({c.kind == contact_kind::email ? "email" : "phone", c.value});
+      t.mutable_details().contacts.push_back(
+          {c.kind == contact_kind::email ? "email" : "phone", c.value});
   }
 }
 
@@ -896,9 +899,9 @@ void mapper::on_ssr(std::uint32_t i) {
   if (in_traveller(ctx_) && traveller()) {
     if (ctx_ != ctx::sg2) out_of_context(i);
     model::traveller& t = *traveller();
-    if (!room(t.ssrs, i)) return;
+    if (!room(t.mutable_details().ssrs, i)) return;
     apply_ssr(t, s, i);
-    t.ssrs.push_back(std::move(s));
+    t.mutable_details().ssrs.push_back(std::move(s));
     return;
   }
   if (ctx_ == ctx::sg1 || in_itinerary(ctx_)) {
@@ -994,8 +997,11 @@ void mapper::on_dat(std::uint32_t i) {
       not_mapped(i, "PNR-GOV-DAT-003");
   } else if (ctx_ == ctx::sg3 || ctx_ == ctx::sg4) {
     if (ctx_ == ctx::sg4) out_of_context(i);
-    pnr().travellers[static_cast<std::size_t>(traveller_)].tickets.back().issue_date =
-        date_time(i, 1, 2, 3);
+    pnr()
+        .travellers[static_cast<std::size_t>(traveller_)]
+        .mutable_details()
+        .tickets.back()
+        .issue_date = date_time(i, 1, 2, 3);
   } else if (in_itinerary(ctx_)) {
     // PNR-GOV-DAT-002: SG6 check-in transaction (2) or free-text date (3).
     checkin_at_.reset();
@@ -1067,11 +1073,11 @@ void mapper::on_add(std::uint32_t i, std::vector<model::address>& into) {
 
 void mapper::on_fop(std::uint32_t i) {
   model::traveller* t = traveller();
-  if (!t || t->tickets.empty() || (ctx_ != ctx::sg3 && ctx_ != ctx::sg4)) {
+  if (!t || t->details().tickets.empty() || (ctx_ != ctx::sg3 && ctx_ != ctx::sg4)) {
     out_of_context(i);
     return;
   }
-  model::ticket& k = t->tickets.back();
+  model::ticket& k = t->mutable_details().tickets.back();
   // PNR-GOV-FOP-001: C641 type : old/new : amount : vendor : account : expiry, repeated; each
   // composite is one form of payment (FOP+MS+CC:::MA:...).
   const std::size_t n = elements(i);
@@ -1127,7 +1133,7 @@ void mapper::finish_pnr() {
 
   auto find = [&](const std::string& ref) -> model::traveller* {
     for (auto& t : p.travellers)
-      if (t.pnr_traveller_ref == ref) return &t;
+      if (t.details().pnr_traveller_ref == ref) return &t;
     return nullptr;
   };
   // PNR-GOV-SSR-002/-003, TIF-005: PNR-level and segment SSRs go to the traveller their single
@@ -1151,7 +1157,8 @@ void mapper::finish_pnr() {
     if (target) {
       if (document) report(errc::ssr_misplaced, pend.segment);
       apply_ssr(*target, s, pend.segment);
-      if (room(target->ssrs, pend.segment)) target->ssrs.push_back(std::move(s));
+      auto& ssrs = target->mutable_details().ssrs;
+      if (room(ssrs, pend.segment)) ssrs.push_back(std::move(s));
     } else {
       if (document) report(errc::ssr_unassigned, pend.segment);
       if (room(p.ssrs, pend.segment)) p.ssrs.push_back(std::move(s));

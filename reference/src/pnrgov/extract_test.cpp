@@ -145,18 +145,18 @@ TEST(PnrgovExtract, DocaResidenceAddressSetsResidenceCountry) {
                          "AB1 2CD+::1'" +
                          one_leg));
   const auto& t = r.model.pnrs.at(0).travellers.at(0);
-  ASSERT_EQ(t.addresses.size(), 1u);
-  EXPECT_EQ(t.addresses[0].street, "1 TEST ROAD");
-  EXPECT_EQ(t.addresses[0].postal_code, "AB1 2CD");
-  EXPECT_FALSE(t.addresses[0].sub_entity.has_value());
-  EXPECT_EQ(t.residence_country, "GBR");
+  ASSERT_EQ(t.details().addresses.size(), 1u);
+  EXPECT_EQ(t.details().addresses[0].street, "1 TEST ROAD");
+  EXPECT_EQ(t.details().addresses[0].postal_code, "AB1 2CD");
+  EXPECT_FALSE(t.details().addresses[0].sub_entity.has_value());
+  EXPECT_EQ(t.details().residence_country, "GBR");
 }
 
 TEST(PnrgovExtract, CtceContactIsDecodedEmail) {
   const auto r =
       run(msg(std::string(pnr_head) +
               "TIF+TESTER+ZED:A:1'SSR+CTCE:HK:1:XX:::::/ZED..TESTER//EXAMPLE.ORG+::1'" + one_leg));
-  const auto& c = r.model.pnrs.at(0).travellers.at(0).contacts;
+  const auto& c = r.model.pnrs.at(0).travellers.at(0).details().contacts;
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(c[0].type, "email");
   EXPECT_EQ(c[0].value, "ZED_TESTER@EXAMPLE.ORG");
@@ -167,11 +167,11 @@ TEST(PnrgovExtract, InfantTifIsOwnTravellerWithInfantRole) {
       run(msg(std::string(pnr_head) + "TIF+TESTER+ANNMRS:A:1:1'TIF+TESTER+BABY:IN:2'" + one_leg));
   const auto& ts = r.model.pnrs.at(0).travellers;
   ASSERT_EQ(ts.size(), 2u);
-  EXPECT_EQ(ts[0].accompanied_by_infant, true);
+  EXPECT_EQ(ts[0].details().accompanied_by_infant, true);
   EXPECT_EQ(ts[1].role, "infant");
-  EXPECT_EQ(ts[1].infant, true);
-  EXPECT_EQ(ts[1].passenger_type, "IN");
-  EXPECT_EQ(ts[1].pnr_traveller_ref, "2");
+  EXPECT_EQ(ts[1].details().infant, true);
+  EXPECT_EQ(ts[1].details().passenger_type, "IN");
+  EXPECT_EQ(ts[1].details().pnr_traveller_ref, "2");
 }
 
 TEST(PnrgovExtract, CodeshareTvlPairBecomesOneLegWithOperatingFlight) {
@@ -256,7 +256,7 @@ TEST(PnrgovExtract, SensitiveSsrsRemovedCountedAndAbsentFromFindings) {
                          one_leg + "SSR+WCHR:HK:1:XX+::1'"));
   const auto& p = r.model.pnrs.at(0);
   EXPECT_EQ(p.sensitive_removed, 3u);
-  EXPECT_TRUE(p.travellers.at(0).ssrs.empty());
+  EXPECT_TRUE(p.travellers.at(0).details().ssrs.empty());
   EXPECT_TRUE(p.ssrs.empty());
   EXPECT_TRUE(p.osi.empty());
   EXPECT_TRUE(has(r.findings, errc::sensitive_removed));
@@ -272,7 +272,7 @@ TEST(PnrgovExtract, SensitiveFilterCanBeSwitchedOff) {
   o.filter_sensitive = false;
   const auto r =
       run(msg(std::string(pnr_head) + "TIF+TESTER+ZED:A:1'SSR+MOML:HK:1:XX+::1'" + one_leg), o);
-  EXPECT_EQ(r.model.pnrs.at(0).travellers.at(0).ssrs.size(), 1u);
+  EXPECT_EQ(r.model.pnrs.at(0).travellers.at(0).details().ssrs.size(), 1u);
   EXPECT_FALSE(r.model.pnrs[0].sensitive_removed.has_value());
 }
 
@@ -281,7 +281,7 @@ TEST(PnrgovExtract, FullCardNumberIsMaskedAndReportedWithoutTheNumber) {
                          "TIF+TESTER+ZED:A:1'TKT+9992123456789:T:1'"
                          "FOP+CC:::VI:4000000000000002:0127'" +
                          one_leg));
-  const auto& pay = r.model.pnrs.at(0).travellers.at(0).tickets.at(0).payments.at(0);
+  const auto& pay = r.model.pnrs.at(0).travellers.at(0).details().tickets.at(0).payments.at(0);
   EXPECT_EQ(pay.account_masked, "XXXXXXXXXXXX0002");
   const diagnostic* d = find(r.findings, errc::full_pan_in_clear);
   ASSERT_NE(d, nullptr);
@@ -361,7 +361,7 @@ TEST(PnrgovExtract, DocsInSegmentGroupWithoutReferenceKeptAtPnrLevel) {
 TEST(PnrgovExtract, SegmentSsrWithReferenceGoesToTravellerWithSegmentRef) {
   const auto r = run(msg(std::string(pnr_head) + "TIF+TESTER+ZED:A:1'" + one_leg +
                          "SSR+SEAT:HK:1:XX:::LHR:JFK+15A::1'"));
-  const auto& s = r.model.pnrs.at(0).travellers.at(0).ssrs;
+  const auto& s = r.model.pnrs.at(0).travellers.at(0).details().ssrs;
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].text, "15A");
   EXPECT_EQ(s[0].board, "LHR");
@@ -447,7 +447,7 @@ TEST(PnrgovExtract, TravellerLimitIsReportedAndExtraTravellerNotMapped) {
                      o);
   const auto& p = r.model.pnrs.at(0);
   ASSERT_EQ(p.travellers.size(), 1u);
-  EXPECT_TRUE(p.travellers[0].ssrs.empty());
+  EXPECT_TRUE(p.travellers[0].details().ssrs.empty());
   EXPECT_EQ(p.itinerary.size(), 1u);
   EXPECT_TRUE(has(r.findings, errc::limit_travellers));
 }
@@ -471,7 +471,7 @@ TEST(PnrgovExtract, UnknownSegmentIsReportedNotDropped) {
 TEST(PnrgovExtract, SsrReleaseCharactersRemovedFromText) {
   const auto r = run(msg(std::string(pnr_head) +
                          "TIF+TESTER+ZED:A:1'SSR+OTHS:HK:1:XX:::::CALL ?+44 ?'OFFICE?'+::1'"));
-  const auto& s = r.model.pnrs.at(0).travellers.at(0).ssrs;
+  const auto& s = r.model.pnrs.at(0).travellers.at(0).details().ssrs;
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].text, "CALL +44 'OFFICE'");
 }

@@ -80,7 +80,7 @@ std::uint32_t filter_sensitive(model::pnr& p, const sensitive_config& config) {
   std::uint32_t removed = 0;
   auto ssr_pred = [&](const model::ssr& s) { return config.is_sensitive(s); };
   removed += erase_counted(p.ssrs, ssr_pred);
-  for (auto& t : p.travellers) removed += erase_counted(t.ssrs, ssr_pred);
+  for (auto& t : p.travellers) removed += erase_counted(t.mutable_details().ssrs, ssr_pred);
   removed += erase_counted(p.osi, [&](const std::string& s) { return config.matches_keyword(s); });
   removed += erase_counted(p.history, [&](const model::history_entry& h) {
     if (!h.text) return false;

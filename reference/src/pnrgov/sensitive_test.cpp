@@ -15,11 +15,12 @@ model::ssr make_ssr(std::string code, std::string text = {}) {
 TEST(PnrgovSensitive, ReligiousMealRemovedFromTravellerAndCounted) {
   model::pnr p;
   p.travellers.emplace_back();
-  p.travellers[0].ssrs.push_back(make_ssr("MOML"));
-  p.travellers[0].ssrs.push_back(make_ssr("DOCS", "/P/IRL/X1/IRL/01JAN80/F/01JAN30/A/B"));
+  p.travellers[0].mutable_details().ssrs.push_back(make_ssr("MOML"));
+  p.travellers[0].mutable_details().ssrs.push_back(
+      make_ssr("DOCS", "/P/IRL/X1/IRL/01JAN80/F/01JAN30/A/B"));
   EXPECT_EQ(filter_sensitive(p, sensitive_config::defaults()), 1u);
-  ASSERT_EQ(p.travellers[0].ssrs.size(), 1u);
-  EXPECT_EQ(p.travellers[0].ssrs[0].code, "DOCS");
+  ASSERT_EQ(p.travellers[0].details().ssrs.size(), 1u);
+  EXPECT_EQ(p.travellers[0].details().ssrs[0].code, "DOCS");
   EXPECT_EQ(p.sensitive_removed, 1u);
 }
 

@@ -50,7 +50,7 @@ inline model::traveller make_traveller(const std::string& surname, const std::st
   t.date_of_birth = dob;
   t.nationality = "ZZZ";
   t.documents.push_back({"P", doc_number, "ZZZ", "2031-01-01", std::nullopt, "ZZZ", "DOC"});
-  t.contacts.push_back({"phone", "+00 555 0100"});
+  t.mutable_details().contacts.push_back({"phone", "+00 555 0100"});
   return t;
 }
 
@@ -136,7 +136,7 @@ inline received make_pnr(const std::string& reference, const std::string& locato
   model::ticket t;
   t.number = "0001234567890";
   t.payments.push_back(pay);
-  p.travellers.front().tickets.push_back(t);
+  p.travellers.front().mutable_details().tickets.push_back(t);
   m.pnrs.push_back(std::move(p));
   r.messages.push_back(std::move(m));
   return r;

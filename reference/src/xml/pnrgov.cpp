@@ -503,15 +503,16 @@ model::ssr mapper::map_ssr(pugi::xml_node n, const opt_string& traveller_ref) {
 
 void mapper::map_passenger(pugi::xml_node n, model::traveller& t) {
   // PNR-XML-PAX-001: RPH, surname reference, infant indicator, GivenName and Surname.
-  t.pnr_traveller_ref = attr(n, "RPH");
+  t.mutable_details().pnr_traveller_ref = attr(n, "RPH");
   if (opt_string srn = attr(n, "SurnameRefNumber")) {
     t.references.push_back({"SurnameRefNumber", *srn});
   }
-  t.passenger_type = attr(n, "PassengerTypeCode");
-  const bool infant = t.passenger_type && (*t.passenger_type == "IN" || *t.passenger_type == "INF");
+  t.mutable_details().passenger_type = attr(n, "PassengerTypeCode");
+  const model::opt_string& type = t.details().passenger_type;
+  const bool infant = type && (*type == "IN" || *type == "INF");
   t.role = infant ? "infant" : "passenger";
-  if (infant) t.infant = true;
-  t.accompanied_by_infant = flag_attr(n, "AccompaniedByInfantInd");
+  if (infant) t.mutable_details().infant = true;
+  t.mutable_details().accompanied_by_infant = flag_attr(n, "AccompaniedByInfantInd");
   t.given_names = text(child(n, "GivenName"));
   const pugi::xml_node surname = child(n, "Surname");
   t.surname = text(surname).value_or("");
@@ -522,24 +523,28 @@ void mapper::map_passenger(pugi::xml_node n, model::traveller& t) {
     f.carrier = attr(c, "ProgramID");
     f.number = attr(c, "MembershipID");
     f.tier = attr(c, "LoyalLevel");
-    t.frequent_flyers.push_back(std::move(f));
+    t.mutable_details().frequent_flyers.push_back(std::move(f));
   }
-  for (pugi::xml_node c : children(n, "ContactInfo")) map_contact_info(c, t.contacts, t.addresses);
+  for (pugi::xml_node c : children(n, "ContactInfo")) {
+    model::traveller_details& more = t.mutable_details();
+    map_contact_info(c, more.contacts, more.addresses);
+  }
   // SSR and DOC_SSR are taken in document order so that `ssrs` keeps message order.
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element || namespace_of(c) != ns_) continue;
     const std::string_view name = local_name(c.name());
     if (name == "SSR") {
       used_.insert(c.internal_object());
-      t.ssrs.push_back(map_ssr(c, t.pnr_traveller_ref));
+      model::traveller_details& more = t.mutable_details();
+      more.ssrs.push_back(map_ssr(c, more.pnr_traveller_ref));
     } else if (name == "DOC_SSR") {
       used_.insert(c.internal_object());
       map_doc_ssr(c, t);
     }
   }
   for (pugi::xml_node c : children(n, "TicketDocument")) {
-    t.tickets.emplace_back();
-    map_ticket(c, t.tickets.back());
+    t.mutable_details().tickets.emplace_back();
+    map_ticket(c, t.mutable_details().tickets.back());
   }
 }
 
@@ -582,7 +587,7 @@ void mapper::map_doc_ssr(pugi::xml_node n, model::traveller& t) {
   s.status = attr(n, "Status");
   s.quantity = count_attr(n, "ServiceQuantity");
   s.carrier = attr(n, "CarrierCode");
-  if (t.pnr_traveller_ref) s.traveller_refs.push_back(*t.pnr_traveller_ref);
+  if (const auto& ref = t.details().pnr_traveller_ref) s.traveller_refs.push_back(*ref);
   auto or_empty = [](const opt_string& v) { return v.value_or(""); };
 
   if (s.code == "DOCS") {
@@ -608,7 +613,7 @@ void mapper::map_doc_ssr(pugi::xml_node n, model::traveller& t) {
         // MI / FI: male / female infant; the canonical gender keeps M / F and the flag moves to
         // `infant` (canonical.schema.json, traveller.gender).
         if (*gender == "MI" || *gender == "FI") {
-          t.infant = true;
+          t.mutable_details().infant = true;
           gender->pop_back();
         }
         t.gender = gender;
@@ -626,7 +631,7 @@ void mapper::map_doc_ssr(pugi::xml_node n, model::traveller& t) {
       a.postal_code = attr(d, "PostalCode");
       s.text = airimp_text({or_empty(a.purpose), or_empty(a.country), or_empty(a.street),
                             or_empty(a.city), or_empty(a.sub_entity), or_empty(a.postal_code)});
-      t.addresses.push_back(std::move(a));
+      t.mutable_details().addresses.push_back(std::move(a));
     }
   } else if (s.code == "DOCO") {
     if (pugi::xml_node d = child(n, "DOCO")) {
@@ -641,13 +646,13 @@ void mapper::map_doc_ssr(pugi::xml_node n, model::traveller& t) {
       s.text = airimp_text({or_empty(birth_place), doc.type, doc.number, or_empty(issue_place),
                             doc.issue_date ? airimp_date(*doc.issue_date) : "",
                             or_empty(doc.issuing_state)});
-      if (birth_place) t.place_of_birth = birth_place;
+      if (birth_place) t.mutable_details().place_of_birth = birth_place;
       if (!doc.type.empty() || !doc.number.empty()) t.documents.push_back(std::move(doc));
     }
   } else {
     finding(errc::unknown_doc_ssr, n, path(n) + "/@SSRCode is not DOCS, DOCA or DOCO");
   }
-  t.ssrs.push_back(std::move(s));
+  t.mutable_details().ssrs.push_back(std::move(s));
 }
 
 void mapper::map_flight(pugi::xml_node n, model::leg& l, model::pnr& p) {

@@ -195,11 +195,11 @@ TEST(PnrgovXml, InfantAndAccompanyingAdult) {
   ASSERT_FALSE(m.sink.has_errors()) << ids(m.sink);
   const auto& t = m.msg.pnrs.at(0).travellers;
   ASSERT_EQ(t.size(), 3u);
-  EXPECT_EQ(t[0].accompanied_by_infant, true);
+  EXPECT_EQ(t[0].details().accompanied_by_infant, true);
   EXPECT_EQ(t[0].role, "passenger");
   EXPECT_EQ(t[1].role, "infant");
-  EXPECT_EQ(t[1].infant, true);
-  EXPECT_EQ(t[1].passenger_type, "IN");
+  EXPECT_EQ(t[1].details().infant, true);
+  EXPECT_EQ(t[1].details().passenger_type, "IN");
   // DOCS gender MI: canonical gender M, the infant flag carries the I.
   EXPECT_EQ(t[1].gender, "M");
   EXPECT_EQ(t[1].date_of_birth, "2024-09-01");
@@ -229,7 +229,7 @@ TEST(PnrgovXml, TwoPnrsWithSeveralPassengers) {
   EXPECT_EQ(m.msg.pnrs[0].last_modified, "2025-02-26");
   ASSERT_EQ(m.msg.pnrs[1].travellers.size(), 2u);
   EXPECT_EQ(m.msg.pnrs[1].travellers[1].given_names, "ALEXMS");
-  EXPECT_EQ(m.msg.pnrs[1].travellers[1].pnr_traveller_ref, "2");
+  EXPECT_EQ(m.msg.pnrs[1].travellers[1].details().pnr_traveller_ref, "2");
 }
 
 TEST(PnrgovXml, ContactInfoKeepsOrderAndKinds) {
@@ -247,21 +247,21 @@ TEST(PnrgovXml, ContactInfoKeepsOrderAndKinds) {
 TEST(PnrgovXml, DocaAndDocoBecomeAddressAndVisa) {
   const mapped m = run(vector_input("y_two_pnrs_infant_codeshare.xml"));
   const auto& t = m.msg.pnrs.at(0).travellers;
-  ASSERT_EQ(t[0].addresses.size(), 1u);
-  EXPECT_EQ(t[0].addresses[0].sub_entity, "NY");
-  EXPECT_EQ(t[0].ssrs.at(2).text, "/D/USA/100 TEST AVENUE/NEW YORK/NY/10001");
+  ASSERT_EQ(t[0].details().addresses.size(), 1u);
+  EXPECT_EQ(t[0].details().addresses[0].sub_entity, "NY");
+  EXPECT_EQ(t[0].details().ssrs.at(2).text, "/D/USA/100 TEST AVENUE/NEW YORK/NY/10001");
   ASSERT_EQ(t[2].documents.size(), 1u);
   EXPECT_EQ(t[2].documents[0].type, "V");
   EXPECT_EQ(t[2].documents[0].source, "DOCO");
   EXPECT_EQ(t[2].documents[0].issue_date, "2024-11-02");
-  EXPECT_EQ(t[2].place_of_birth, "MANCHESTER");
+  EXPECT_EQ(t[2].details().place_of_birth, "MANCHESTER");
 }
 
 TEST(PnrgovXml, FrequentFlyerAndSegmentSsr) {
   const mapped m = run(vector_input("y_two_pnrs_infant_codeshare.xml"));
   const auto& p = m.msg.pnrs.at(0);
-  ASSERT_EQ(p.travellers[0].frequent_flyers.size(), 1u);
-  EXPECT_EQ(p.travellers[0].frequent_flyers[0].tier, "GOLD");
+  ASSERT_EQ(p.travellers[0].details().frequent_flyers.size(), 1u);
+  EXPECT_EQ(p.travellers[0].details().frequent_flyers[0].tier, "GOLD");
   ASSERT_EQ(p.ssrs.size(), 1u);
   EXPECT_EQ(p.ssrs[0].code, "SEAT");
   EXPECT_EQ(p.ssrs[0].segment_refs, std::vector<std::uint32_t>{1});
@@ -270,7 +270,7 @@ TEST(PnrgovXml, FrequentFlyerAndSegmentSsr) {
 
 TEST(PnrgovXml, MaskedCardNumberStaysMasked) {
   const mapped m = run(vector_input("y_two_pnrs_infant_codeshare.xml"));
-  const auto& pay = m.msg.pnrs.at(0).travellers.at(0).tickets.at(0).payments.at(0);
+  const auto& pay = m.msg.pnrs.at(0).travellers.at(0).details().tickets.at(0).payments.at(0);
   EXPECT_EQ(pay.account_masked, "XXXXXXXXXXXX5678");
   EXPECT_EQ(pay.amount, 612.40);
   EXPECT_EQ(find(m.sink, "XML-PAN-CLEAR"), nullptr);
@@ -282,7 +282,7 @@ TEST(PnrgovXml, ClearCardNumberIsMaskedAndReportedWithoutTheNumber) {
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->requirement, "DP-MASK-004");
   EXPECT_EQ(d->detail.find("9999000011112222"), std::string::npos);
-  const auto& pay = m.msg.pnrs.at(0).travellers.at(0).tickets.at(0).payments.at(0);
+  const auto& pay = m.msg.pnrs.at(0).travellers.at(0).details().tickets.at(0).payments.at(0);
   EXPECT_EQ(pay.account_masked, "XXXXXXXXXXXX2222");
   EXPECT_EQ(model::to_json(m.msg).dump().find("9999000011112222"), std::string::npos);
 }
@@ -340,7 +340,7 @@ TEST(PnrgovXml, UnknownDocSsrCodeIsKeptAsPlainSsr) {
       run(push("NumberOfPnrs=\"1\"", pnr("<Passenger RPH=\"1\"><Surname>A</Surname>"
                                          "<DOC_SSR SSRCode=\"DOCX\" Status=\"HK\"/></Passenger>")));
   EXPECT_NE(find(m.sink, "XML-DOCSSR-CODE"), nullptr);
-  EXPECT_EQ(m.msg.pnrs.at(0).travellers.at(0).ssrs.at(0).code, "DOCX");
+  EXPECT_EQ(m.msg.pnrs.at(0).travellers.at(0).details().ssrs.at(0).code, "DOCX");
 }
 
 TEST(PnrgovXml, FindingsCarryOffsetAndLineColumn) {

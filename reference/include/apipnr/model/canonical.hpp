@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,21 +98,62 @@ struct frequent_flyer {
   opt_string carrier, number, tier;
 };
 
-struct traveller {
-  std::string role;  // passenger | crew | transit_passenger | transit_crew | infant | other
-  std::string surname;
-  opt_string party_function, given_names, middle_names, title, gender, date_of_birth, nationality,
-      residence_country, place_of_birth, embarkation, debarkation, clearance_port, crew_function,
-      verified, seat, pnr_traveller_ref, passenger_type;
+// The facts about a traveller that most travellers of a message do not carry (title, place of
+// birth, crew function, PNR references, bags, tickets, SSRs, ...): held out of line by
+// traveller, so that a traveller without them is less than half the size (a 20,000-traveller
+// PAXLST wrote 20 MB of mostly empty optionals per message when they were inline). Same fields,
+// same meanings as in the schema's traveller object.
+struct traveller_details {
+  opt_string title, residence_country, place_of_birth, clearance_port, crew_function, verified,
+      pnr_traveller_ref, passenger_type;
   std::optional<bool> in_transit, infant, accompanied_by_infant;
-  std::vector<document> documents;
   std::vector<address> addresses;
   std::vector<contact> contacts;
-  std::vector<reference> references;
   bags baggage;
   std::vector<frequent_flyer> frequent_flyers;
   std::vector<ticket> tickets;
   std::vector<ssr> ssrs;
+};
+
+struct traveller {
+  std::string role;  // passenger | crew | transit_passenger | transit_crew | infant | other
+  std::string surname;
+  opt_string party_function, given_names, middle_names, gender, date_of_birth, nationality,
+      embarkation, debarkation, seat;
+  std::vector<document> documents;
+  std::vector<reference> references;
+
+  // The rarer fields (traveller_details). details() reads them: an empty set (every field
+  // absent) when none was ever written, so a reader needs no test. mutable_details() writes
+  // them, allocating the set on first use. has_details(): whether it was allocated (a writer
+  // that only transforms present values, such as a charset conversion, can skip a traveller
+  // without). Copying a traveller copies its details; moving moves the pointer.
+  const traveller_details& details() const noexcept {
+    return details_.p ? *details_.p : no_details();
+  }
+  traveller_details& mutable_details() {
+    if (!details_.p) details_.p = std::make_unique<traveller_details>();
+    return *details_.p;
+  }
+  bool has_details() const noexcept { return details_.p != nullptr; }
+
+ private:
+  static const traveller_details& no_details() noexcept;
+  // Copying copies the pointee (a traveller is a value type).
+  struct details_box {
+    std::unique_ptr<traveller_details> p;
+    details_box() = default;
+    details_box(const details_box& o)
+        : p(o.p ? std::make_unique<traveller_details>(*o.p) : nullptr) {}
+    details_box(details_box&&) noexcept = default;
+    details_box& operator=(const details_box& o) {
+      if (this != &o) p = o.p ? std::make_unique<traveller_details>(*o.p) : nullptr;
+      return *this;
+    }
+    details_box& operator=(details_box&&) noexcept = default;
+    ~details_box() = default;
+  };
+  details_box details_;
 };
 
 struct record_locator {

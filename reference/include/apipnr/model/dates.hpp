@@ -26,6 +26,7 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -130,5 +131,10 @@ inline constexpr unsigned default_expiry_lookback_years = 20;
 [[nodiscard]] std::string to_iso(const calendar_date& d);
 [[nodiscard]] std::string to_iso(const local_date_time& dt);
 [[nodiscard]] std::string to_iso(const year_month& ym);
+
+// to_iso(d) written into out[0..10) without building a string, for callers that place the text
+// themselves (the extractors write it straight into the model's field). Returns 10, or 0 when
+// the year is negative (then nothing is written and to_iso(d) gives the text).
+[[nodiscard]] std::size_t write_iso(const calendar_date& d, char* out) noexcept;
 
 }  // namespace apipnr::model
