@@ -8,15 +8,12 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <optional>
-#include <string_view>
 #include <thread>
 #include <type_traits>
-#include <vector>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -91,76 +88,6 @@ response problem_response(unsigned status, std::string_view slug, std::string de
   r.content_type = std::string(problem_content_type);
   r.body = to_json(p);
   return r;
-}
-
-bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-// A header name or value as written: CR, LF and NUL become spaces, so that no value can end
-// the header early or add a field of its own (response splitting).
-void append_field_text(std::string& out, std::string_view s) {
-  for (const char c : s) out.push_back(c == '\r' || c == '\n' || c == '\0' ? ' ' : c);
-}
-
-// The status line and header fields of `r` as the Beast serializer wrote them for the same
-// steps (status, Server, Content-Type, each extra header with set() semantics: a later field of
-// the same name replaces an earlier one and moves to the end; Retry-After: 1 on a 503;
-// Connection: close when the connection ends; Content-Length last), into `out`, without
-// building a Beast message and its field list per response (about 6 % of the instructions of an
-// iAPI request, docs/PERFORMANCE.md "iAPI request CPU, session 7"). Framing is the server's: a
-// Content-Length, Transfer-Encoding or Connection field from the handler is not written.
-// http_server_test compares the bytes with Beast's for the same response.
-void write_head(const response& r, bool keep_alive, std::string& out) {
-  out.append("HTTP/1.1 ");
-  char digits[24];  // any std::size_t
-  const auto st = std::to_chars(digits, digits + sizeof digits, r.status);
-  out.append(digits, st.ptr);
-  out.push_back(' ');
-  out.append(http::obsolete_reason(static_cast<http::status>(r.status)));
-  out.append("\r\n");
-  // Fields in set() order: Server, Content-Type, the handler's, Retry-After on a 503. A field is
-  // written at the place of the last one of its name, which is where Beast's set() left it.
-  const std::size_t extra = r.headers.size();
-  const std::size_t count = 2 + extra + (r.status == 503 ? 1 : 0);
-  auto name_of = [&](std::size_t i) -> std::string_view {
-    if (i == 0) return "Server";
-    if (i == 1) return "Content-Type";
-    if (i < 2 + extra) return r.headers[i - 2].first;
-    return "Retry-After";
-  };
-  auto value_of = [&](std::size_t i) -> std::string_view {
-    if (i == 0) return "apipnr-receiver";
-    if (i == 1) return r.content_type;
-    if (i < 2 + extra) return r.headers[i - 2].second;
-    return "1";
-  };
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::string_view k = name_of(i);
-    if (ascii_iequal(k, "Content-Length") || ascii_iequal(k, "Transfer-Encoding") ||
-        ascii_iequal(k, "Connection")) {
-      continue;
-    }
-    bool replaced = false;
-    for (std::size_t j = i + 1; j < count && !replaced; ++j) replaced = ascii_iequal(name_of(j), k);
-    if (replaced) continue;
-    append_field_text(out, k);
-    out.append(": ");
-    append_field_text(out, value_of(i));
-    out.append("\r\n");
-  }
-  if (!keep_alive) out.append("Connection: close\r\n");
-  out.append("Content-Length: ");
-  const auto len = std::to_chars(digits, digits + sizeof digits, r.body.size());
-  out.append(digits, len.ptr);
-  out.append("\r\n\r\n");
 }
 
 std::string subject_cn(SSL* s) {
@@ -446,33 +373,30 @@ class session final : public session_base, public std::enable_shared_from_this<s
     do_write(std::move(r));
   }
 
-  // The response goes out as one buffer (head and a small body; the connection reuses it) or,
-  // for a large body, as two without copying the body (write_head above).
   void do_write(response r) {
     phase_ = phase::writing;
+    res_.emplace();
+    res_->version(11);
+    res_->result(static_cast<http::status>(r.status));
+    res_->set(http::field::server, "apipnr-receiver");
+    res_->set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res_->set(k, v);
+    if (r.status == 503) res_->set(http::field::retry_after, "1");
+    res_->body() = std::move(r.body);
     const bool keep = keep_alive_ && !state_->stopping.load() &&
                       served_ < state_->opts.max_requests_per_connection;
-    wire_.clear();
-    write_head(r, keep, wire_);
+    res_->keep_alive(keep);
+    res_->prepare_payload();
     arm_timer(state_->opts.write_timeout);
-    auto done = [self = this->shared_from_this(), keep](error_code ec, std::size_t) {
-      self->on_write(ec, keep);
-    };
-    if (r.body.size() <= inline_body_bytes) {
-      wire_.append(r.body);
-      net::async_write(stream_, net::buffer(wire_), std::move(done));
-      return;
-    }
-    wire_body_ = std::move(r.body);
-    const std::array<net::const_buffer, 2> parts{net::buffer(wire_), net::buffer(wire_body_)};
-    net::async_write(stream_, parts, std::move(done));
+    http::async_write(stream_, *res_,
+                      [self = this->shared_from_this(), keep](error_code ec, std::size_t) {
+                        self->on_write(ec, keep);
+                      });
   }
 
   void on_write(error_code ec, bool keep) {
     timer_.cancel();
-    wire_body_ = std::string();
-    // A connection keeps its buffer for the next response, unless one was unusually large.
-    if (wire_.capacity() > 4 * inline_body_bytes) wire_ = std::string();
+    res_.reset();
     if (ec || timed_out_) return do_close_now();
     if (!keep) return do_close();
     do_wait();
@@ -537,9 +461,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  static constexpr std::size_t inline_body_bytes = 64 * 1024;
-  std::string wire_;       // head (and a small body) of the response being written
-  std::string wire_body_;  // a large body, written after wire_ without a copy
+  std::optional<http::response<http::string_body>> res_;
   std::string remote_, client_cn_;
   std::size_t served_ = 0;
   std::size_t drained_ = 0;
