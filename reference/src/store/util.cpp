@@ -157,6 +157,32 @@ bool append_value(std::string& out, const nlohmann::json& v) {
   return false;
 }
 
+// A present optional as a view, for the member lists below.
+std::optional<std::string_view> view_of(const model::opt_string& v) {
+  return v ? std::optional<std::string_view>(*v) : std::nullopt;
+}
+
+// Appends {"key":"value",...} for the members that are present, in the order given (the callers
+// give the byte order of keys that nlohmann's std::map gave). False on ill-formed UTF-8: the
+// caller then falls back to nlohmann's replacement.
+bool append_object(
+    std::string& out,
+    std::initializer_list<std::pair<std::string_view, std::optional<std::string_view>>> members) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& [key, value] : members) {
+    if (!value) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('"');
+    out.append(key);
+    out.append("\":");
+    if (!append_string(out, *value)) return false;
+  }
+  out.push_back('}');
+  return true;
+}
+
 }  // namespace
 
 std::string legs_json(const std::vector<model::leg>& legs) {
@@ -167,26 +193,10 @@ std::string legs_json(const std::vector<model::leg>& legs) {
   for (std::size_t i = 0; ok && i < legs.size(); ++i) {
     const model::leg& l = legs[i];
     if (i != 0) out.push_back(',');
-    out.push_back('{');
-    bool first = true;
-    // Keys in the byte order nlohmann's std::map gave them.
-    for (const auto& [key, value] :
-         {std::pair<std::string_view, const model::opt_string*>{"arrival", &l.arrival.port},
-          {"arrival_scheduled", &l.arrival.scheduled},
-          {"departure", &l.departure.port},
-          {"departure_scheduled", &l.departure.scheduled}}) {
-      if (!*value) continue;
-      if (!first) out.push_back(',');
-      first = false;
-      out.push_back('"');
-      out.append(key);
-      out.append("\":");
-      if (!append_string(out, **value)) {
-        ok = false;
-        break;
-      }
-    }
-    out.push_back('}');
+    ok = append_object(out, {{"arrival", view_of(l.arrival.port)},
+                             {"arrival_scheduled", view_of(l.arrival.scheduled)},
+                             {"departure", view_of(l.departure.port)},
+                             {"departure_scheduled", view_of(l.departure.scheduled)}});
   }
   if (ok) {
     out.push_back(']');
@@ -213,30 +223,11 @@ std::string documents_json(const std::vector<model::document>& docs) {
   for (std::size_t i = 0; ok && i < docs.size(); ++i) {
     const model::document& d = docs[i];
     if (i != 0) out.push_back(',');
-    out.push_back('{');
-    bool first = true;
-    // Keys in byte order, as nlohmann's std::map would give them.
-    const std::pair<std::string_view, std::optional<std::string_view>> members[] = {
-        {"expiry", d.expiry ? std::optional<std::string_view>(*d.expiry) : std::nullopt},
-        {"issuing_state",
-         d.issuing_state ? std::optional<std::string_view>(*d.issuing_state) : std::nullopt},
-        {"nationality",
-         d.nationality ? std::optional<std::string_view>(*d.nationality) : std::nullopt},
-        {"number", std::string_view(d.number)},
-        {"type", std::string_view(d.type)}};
-    for (const auto& [key, value] : members) {
-      if (!value) continue;
-      if (!first) out.push_back(',');
-      first = false;
-      out.push_back('"');
-      out.append(key);
-      out.append("\":");
-      if (!append_string(out, *value)) {
-        ok = false;
-        break;
-      }
-    }
-    out.push_back('}');
+    ok = append_object(out, {{"expiry", view_of(d.expiry)},
+                             {"issuing_state", view_of(d.issuing_state)},
+                             {"nationality", view_of(d.nationality)},
+                             {"number", std::string_view(d.number)},
+                             {"type", std::string_view(d.type)}});
   }
   if (ok) {
     out.push_back(']');
