@@ -498,27 +498,44 @@ session::~session() = default;
 session::session(session&&) noexcept = default;
 session& session::operator=(session&&) noexcept = default;
 
+namespace {
+
+// A rejected message is not loaded, so it cannot complete a set either.
+bool loads(const result& r, std::size_t k) noexcept {
+  const std::size_t source = k < r.message_source.size() ? r.message_source[k] : k;
+  return source >= r.message_outcomes.size() || r.message_outcomes[source] != verdict::reject;
+}
+
+}  // namespace
+
+void session::add_one(model::canonical_message m, std::size_t bytes, diagnostic_sink& sink,
+                      std::vector<model::canonical_message>& out) {
+  // Parts are charged to the byte limit with the size of the input that carried them.
+  if (m.message.syntax == "edifact" && m.message.type == "PNRGOV") {
+    impl_->add_pnrgov(std::move(m), bytes, sink, out);
+  } else if (m.message.syntax == "edifact" && m.message.type == "PAXLST") {
+    auto done = impl_->paxlst_sets.add(std::move(m), bytes, sink);
+    if (done && *done) out.push_back(std::move(**done));
+  } else {
+    out.push_back(std::move(m));
+  }
+}
+
 std::vector<model::canonical_message> session::add(result& r, diagnostic_sink& sink) {
   std::vector<model::canonical_message> out;
   for (std::size_t k = 0; k < r.messages.size(); ++k) {
-    const std::size_t source = k < r.message_source.size() ? r.message_source[k] : k;
-    if (source < r.message_outcomes.size() && r.message_outcomes[source] == verdict::reject) {
-      continue;  // a rejected message is not loaded, so it cannot complete a set either
-    }
-    model::canonical_message& m = r.messages[k];
-    // Parts are charged to the byte limit with the size of the input that carried them.
-    const std::size_t bytes = r.bytes;
-    if (m.message.syntax == "edifact" && m.message.type == "PNRGOV") {
-      impl_->add_pnrgov(std::move(m), bytes, sink, out);
-    } else if (m.message.syntax == "edifact" && m.message.type == "PAXLST") {
-      auto done = impl_->paxlst_sets.add(std::move(m), bytes, sink);
-      if (done && *done) out.push_back(std::move(**done));
-    } else {
-      out.push_back(std::move(m));
-    }
+    if (loads(r, k)) add_one(std::move(r.messages[k]), r.bytes, sink, out);
   }
   r.messages.clear();
   r.message_source.clear();
+  return out;
+}
+
+std::vector<model::canonical_message> session::add(const result& r, diagnostic_sink& sink) {
+  std::vector<model::canonical_message> out;
+  for (std::size_t k = 0; k < r.messages.size(); ++k) {
+    if (loads(r, k)) add_one(r.messages[k], r.bytes, sink, out);
+  }
   return out;
 }
 

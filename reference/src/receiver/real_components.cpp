@@ -19,12 +19,6 @@ namespace {
 }
 
 #if APIPNR_RECEIVER_WITH_PIPELINE
-// A message the session returns as it is (pipeline::session::add, paxlst::reassembler::add).
-bool is_single(const model::canonical_message& m) noexcept {
-  return m.message.parts.empty() ||
-         (m.message.parts.front().number == 1u && m.message.parts.front().final_part == true);
-}
-
 class pipeline_checker final : public checker {
  public:
   explicit pipeline_checker(pipeline::engine e) : engine_(std::move(e)) {}
@@ -35,36 +29,6 @@ class pipeline_checker final : public checker {
   // as raw interchanges in the store, but a restart forgets open sets (docs/RECEIVER.md).
   std::vector<model::canonical_message> join(const pipeline::result& r,
                                              std::vector<diagnostic>& set_findings) const override {
-    // Almost every input is made of single messages (no S010, or part 1 of 1), which the
-    // session gives back unchanged: copy the ones that load (not rejected) straight out instead
-    // of copying all of them into a result for the session to move out again (about 2 % of an
-    // iAPI request's instructions). Abandoned sets are still expired here, as on every input.
-    bool all_single = true;
-    for (const auto& m : r.messages) all_single = all_single && is_single(m);
-    if (all_single) {
-      std::vector<model::canonical_message> done;
-      done.reserve(r.messages.size());
-      for (std::size_t k = 0; k < r.messages.size(); ++k) {
-        const std::size_t source = k < r.message_source.size() ? r.message_source[k] : k;
-        if (source < r.message_outcomes.size() &&
-            r.message_outcomes[source] == pipeline::verdict::reject) {
-          continue;  // as session::add: a rejected message is not loaded
-        }
-        done.push_back(r.messages[k]);
-      }
-      diagnostic_list sink;
-      {
-        const std::lock_guard lock(mutex_);
-        (void)session_.expire(sink);
-      }
-      for (const auto& d : sink.items()) set_findings.push_back(d);
-      return done;
-    }
-    pipeline::result parts;
-    parts.messages = r.messages;
-    parts.message_source = r.message_source;
-    parts.message_outcomes = r.message_outcomes;
-    parts.bytes = r.bytes;
     diagnostic_list sink;
     std::vector<model::canonical_message> done;
     {
@@ -73,7 +37,8 @@ class pipeline_checker final : public checker {
       // loads nothing (vectors/README.md `set_outcome: incomplete`; RCV-MULTI-001, policy
       // reject).
       (void)session_.expire(sink);
-      done = session_.add(parts, sink);
+      // Copies only the messages that load, each once (the result stays the caller's).
+      done = session_.add(r, sink);
     }
     for (const auto& d : sink.items()) set_findings.push_back(d);
     return done;

@@ -455,9 +455,10 @@ TEST(ReceiverServiceMetrics, GroupCommitHistogramsOfTheSqliteStore) {
   std::filesystem::remove_all(dir, ec);
 }
 
-// The pipeline checker's join (real_components.cpp) takes a shortcut for inputs made of single
-// messages; over a sequence of singles, rejected inputs and the parts of a set it must load
-// exactly what a pipeline::session fed the same results loads, with the same set findings.
+// The pipeline checker's join (real_components.cpp) hands the session a result it keeps (the
+// const session::add, which copies only what loads); over a sequence of singles, rejected inputs
+// and the parts of a set it must load exactly what a pipeline::session fed the same results
+// loads, with the same set findings.
 TEST(PipelineCheckerJoin, LoadsWhatTheSessionLoads) {
   if (!built_with().pipeline) GTEST_SKIP() << "built without the pipeline";
   pipeline::options po;

@@ -193,6 +193,9 @@ class session {
   // single messages at once, multi-part sets when their last missing part arrives. Findings
   // about the set (duplicate part, CNT mismatch, ...) are reported to `sink`.
   std::vector<model::canonical_message> add(result& r, diagnostic_sink& sink);
+  // The same for a result the caller keeps: only the messages that load (not rejected) are
+  // copied, each once (the receiver keeps its result for the acknowledgement and the store).
+  std::vector<model::canonical_message> add(const result& r, diagnostic_sink& sink);
   // End of input: every open set is reported (missing part, no final part) and returned.
   std::vector<model::canonical_message> finish(diagnostic_sink& sink);
   // Sets whose first part arrived longer ago than the reassembler's timeout (30 minutes):
@@ -202,6 +205,9 @@ class session {
   std::vector<model::canonical_message> expire(diagnostic_sink& sink);
 
  private:
+  void add_one(model::canonical_message m, std::size_t bytes, diagnostic_sink& sink,
+               std::vector<model::canonical_message>& out);
+
   struct impl;
   std::unique_ptr<impl> impl_;
 };
