@@ -197,10 +197,17 @@ class mapper {
     if (t.empty()) return std::nullopt;
     return std::string(t);
   }
+  // The element path, root first ("/PNRGOV/.../Name"). Names are collected leaf first and joined
+  // once, instead of prepending to a string per level.
   std::string path(pugi::xml_node n) const {
-    std::string p;
+    std::vector<std::string_view> names;
     for (; n && n.type() == pugi::node_element; n = n.parent()) {
-      p = "/" + std::string(local_name(n.name())) + p;
+      names.push_back(local_name(n.name()));
+    }
+    std::string p;
+    for (auto it = names.rbegin(); it != names.rend(); ++it) {
+      p += '/';
+      p += *it;
     }
     return p;
   }
