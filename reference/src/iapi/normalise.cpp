@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdint>
-#include <vector>
 
 #include "apipnr/model/dates.hpp"
 
@@ -103,26 +102,40 @@ bool is_title(std::string_view w) noexcept {
 }  // namespace
 
 std::string name_key(std::string_view utf8_name) {
-  std::vector<std::string> words;
-  std::string word;
+  // The words joined by single spaces in one string: a transliteration is A-Z / 0-9 only, so a
+  // space in `key` can only be a word boundary. One string instead of a vector of words (a
+  // key is built three times per iAPI traveller).
+  std::string key;
+  key.reserve(utf8_name.size());
+  bool boundary = false;
   for (std::size_t i = 0; i < utf8_name.size();) {
     char ascii[2];
     const std::string_view t = transliterate(next_code_point(utf8_name, i), ascii);
     if (t.empty()) {
-      if (!word.empty()) words.push_back(std::move(word));
-      word.clear();
-    } else {
-      word += t;
+      boundary = !key.empty();
+      continue;
     }
+    if (boundary) key += ' ';
+    boundary = false;
+    key += t;
   }
-  if (!word.empty()) words.push_back(std::move(word));
   // Titles are dropped only at the ends and never down to nothing: "DR" alone may be a name.
-  std::size_t first = 0;
-  std::size_t last = words.size();
-  while (last - first > 1 && is_title(words[first])) ++first;
-  while (last - first > 1 && is_title(words[last - 1])) --last;
-  std::string key;
-  for (std::size_t k = first; k < last; ++k) key += words[k];
+  std::string_view words(key);
+  for (auto sp = words.find(' '); sp != std::string_view::npos && is_title(words.substr(0, sp));
+       sp = words.find(' ')) {
+    words.remove_prefix(sp + 1);
+  }
+  for (auto sp = words.rfind(' '); sp != std::string_view::npos && is_title(words.substr(sp + 1));
+       sp = words.rfind(' ')) {
+    words.remove_suffix(words.size() - sp);
+  }
+  // The kept words without their separators, compacted in place.
+  const auto begin = static_cast<std::size_t>(words.data() - key.data());
+  std::size_t out = 0;
+  for (std::size_t k = begin; k < begin + words.size(); ++k) {
+    if (key[k] != ' ') key[out++] = key[k];
+  }
+  key.resize(out);
   return key;
 }
 

@@ -1,5 +1,8 @@
 #include "apipnr/iapi/normalise.hpp"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace apipnr::iapi {
@@ -57,6 +60,56 @@ TEST(IapiNormalise, TitlesAreDroppedAtEitherEndOnly) {
   EXPECT_EQ(name_key("ANNE DR MARIE"), "ANNEDRMARIE");  // inside: kept
   EXPECT_EQ(name_key("DR"), "DR");                      // never down to nothing
   EXPECT_EQ(name_key("MRSMITH"), "MRSMITH");            // not a separate word
+}
+
+// name_key() keeps its words in one string; this is the rule it implements, word by word, as
+// a list, compared over every name of up to four parts drawn from titles, names, letters that
+// transliterate to two or to no letters, and separators (leading, trailing, repeated).
+std::string name_key_by_word_list(std::string_view utf8_name) {
+  std::vector<std::string> words;
+  std::string word;
+  for (std::size_t i = 0; i <= utf8_name.size(); ++i) {
+    const bool end = i == utf8_name.size();
+    const char c = end ? ' ' : utf8_name[i];
+    if (c == ' ' || c == '-' || c == '.') {
+      if (!word.empty()) words.push_back(word);
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  const auto title = [](const std::string& w) {
+    return w == "MR" || w == "MRS" || w == "MS" || w == "MISS" || w == "DR";
+  };
+  std::size_t first = 0;
+  std::size_t last = words.size();
+  while (last - first > 1 && title(words[first])) ++first;
+  while (last - first > 1 && title(words[last - 1])) --last;
+  std::string key;
+  for (std::size_t k = first; k < last; ++k) key += words[k];
+  return key;
+}
+
+TEST(IapiNormalise, TitlesAndSeparatorsInEveryPositionFollowTheWordRule) {
+  // ASCII upper-case parts, so the word rule above needs no transliteration.
+  const std::vector<std::string> parts = {"MR", "MRS", "DR", "MISS", "ANNE", "MR-DR",
+                                          "X",  " ",   "-",  " . ",  ""};
+  std::size_t checked = 0;
+  for (const auto& a : parts) {
+    for (const auto& b : parts) {
+      for (const auto& c : parts) {
+        for (const auto& d : parts) {
+          const std::string name = a + " " + b + "-" + c + d;
+          ASSERT_EQ(name_key(name), name_key_by_word_list(name)) << '"' << name << '"';
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, parts.size() * parts.size() * parts.size() * parts.size());
+  // Transliterated letters inside titles and names.
+  EXPECT_EQ(name_key("Dr. Jürgen Größe Mr"), "JUERGENGROESSE");
+  EXPECT_EQ(name_key("×DR×ÅSA×"), "AASA");
 }
 
 TEST(IapiNormalise, UnmappedScriptsAndEmptyInputGiveEmptyKeys) {
