@@ -180,32 +180,6 @@ message_row make_message_row(const model::canonical_message& m) {
   return r;
 }
 
-std::string findings_json(const received& r) {
-  json a = json::array();
-  for (std::size_t i = 0; i < r.findings.size(); ++i) {
-    const diagnostic& d = r.findings[i];
-    json f = {
-        {"id", d.id},
-        {"code", std::string(d.code.category().name()) + ":" + std::to_string(d.code.value())},
-        {"severity", to_string(d.level)},
-        {"scope", to_string(d.where)},
-        {"position",
-         {{"offset", d.pos.offset},
-          {"segment", d.pos.segment},
-          {"message_segment", d.pos.message_segment},
-          {"element", d.pos.element},
-          {"component", d.pos.component},
-          {"repetition", d.pos.repetition}}}};
-    if (d.syntax_error != 0) f["syntax_error"] = d.syntax_error;
-    if (!d.requirement.empty()) f["requirement"] = d.requirement;
-    if (!r.finding_message.empty()) f["message"] = r.finding_message[i];
-    // Details may quote message content (names), so depersonalisation drops them.
-    if (!d.detail.empty()) f["detail"] = d.detail;
-    a.push_back(std::move(f));
-  }
-  return detail::dump_json(a);
-}
-
 // Length-prefixed fields, so that no two different rows serialise to the same bytes.
 std::string audit_content(std::int64_t seq, std::int64_t at, const audit_entry& e) {
   std::string s;
@@ -1075,10 +1049,12 @@ boost::system::error_code store::put_async(received r, put_callback done) {
   p.sender_identity = std::move(r.sender_identity);
   p.sender = std::move(r.sender);
   p.control_reference = std::move(r.control_reference);
-  p.message_references = detail::dump_json(json(r.message_references));
+  // Both written straight from the vectors (util_internal.hpp): no nlohmann DOM per put on
+  // the caller's thread.
+  p.message_references = detail::strings_json(r.message_references);
   p.verdict = to_string(r.outcome);
   p.category = to_string(r.category);
-  p.findings = findings_json(r);
+  p.findings = detail::findings_json(r.findings, r.finding_message);
   p.messages.reserve(r.messages.size());
   for (const auto& m : r.messages) p.messages.push_back(make_message_row(m));
   p.raw = std::move(r.raw);

@@ -247,6 +247,138 @@ std::string documents_json(const std::vector<model::document>& docs) {
   return dump_json(a);
 }
 
+namespace {
+
+// The findings as an nlohmann array: the definition of findings_json's text, and its fallback
+// when a text is not valid UTF-8 (nlohmann's replacement, as for every other stored text).
+std::string findings_json_dom(const std::vector<diagnostic>& findings,
+                              const std::vector<std::int32_t>& finding_message) {
+  nlohmann::json a = nlohmann::json::array();
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const diagnostic& d = findings[i];
+    nlohmann::json f = {
+        {"id", d.id},
+        {"code", std::string(d.code.category().name()) + ":" + std::to_string(d.code.value())},
+        {"severity", to_string(d.level)},
+        {"scope", to_string(d.where)},
+        {"position",
+         {{"offset", d.pos.offset},
+          {"segment", d.pos.segment},
+          {"message_segment", d.pos.message_segment},
+          {"element", d.pos.element},
+          {"component", d.pos.component},
+          {"repetition", d.pos.repetition}}}};
+    if (d.syntax_error != 0) f["syntax_error"] = d.syntax_error;
+    if (!d.requirement.empty()) f["requirement"] = d.requirement;
+    if (!finding_message.empty()) f["message"] = finding_message[i];
+    // Details may quote message content (names), so depersonalisation drops them.
+    if (!d.detail.empty()) f["detail"] = d.detail;
+    a.push_back(std::move(f));
+  }
+  return dump_json(a);
+}
+
+// Appends "key": with the key written as is (the callers' keys need no escaping).
+void append_key(std::string& out, std::string_view key) {
+  out.push_back('"');
+  out.append(key);
+  out.append("\":");
+}
+
+}  // namespace
+
+std::string findings_json(const std::vector<diagnostic>& findings,
+                          const std::vector<std::int32_t>& finding_message) {
+  std::string out;
+  out.reserve(2 + 224 * findings.size());
+  out.push_back('[');
+  bool ok = true;
+  for (std::size_t i = 0; ok && i < findings.size(); ++i) {
+    const diagnostic& d = findings[i];
+    if (i != 0) out.push_back(',');
+    // Keys in byte order, the order of nlohmann's std::map (findings_json_dom).
+    out.push_back('{');
+    append_key(out, "code");
+    // "category:value": the name as a JSON string, its closing quote replaced by the value
+    // (a colon and digits need no escaping).
+    ok = append_string(out, d.code.category().name());
+    out.pop_back();
+    out.push_back(':');
+    append_integer(out, d.code.value());
+    out.push_back('"');
+    if (ok && !d.detail.empty()) {
+      out.push_back(',');
+      append_key(out, "detail");
+      ok = append_string(out, d.detail);
+    }
+    out.push_back(',');
+    append_key(out, "id");
+    ok = ok && append_string(out, d.id);
+    if (!finding_message.empty()) {
+      out.push_back(',');
+      append_key(out, "message");
+      append_integer(out, finding_message[i]);
+    }
+    out.push_back(',');
+    append_key(out, "position");
+    out.push_back('{');
+    append_key(out, "component");
+    append_integer(out, d.pos.component);
+    out.push_back(',');
+    append_key(out, "element");
+    append_integer(out, d.pos.element);
+    out.push_back(',');
+    append_key(out, "message_segment");
+    append_integer(out, d.pos.message_segment);
+    out.push_back(',');
+    append_key(out, "offset");
+    append_integer(out, d.pos.offset);
+    out.push_back(',');
+    append_key(out, "repetition");
+    append_integer(out, d.pos.repetition);
+    out.push_back(',');
+    append_key(out, "segment");
+    append_integer(out, d.pos.segment);
+    out.push_back('}');
+    if (!d.requirement.empty()) {
+      out.push_back(',');
+      append_key(out, "requirement");
+      ok = ok && append_string(out, d.requirement);
+    }
+    out.push_back(',');
+    append_key(out, "scope");
+    ok = ok && append_string(out, to_string(d.where));
+    out.push_back(',');
+    append_key(out, "severity");
+    ok = ok && append_string(out, to_string(d.level));
+    if (d.syntax_error != 0) {
+      out.push_back(',');
+      append_key(out, "syntax_error");
+      append_integer(out, d.syntax_error);
+    }
+    out.push_back('}');
+  }
+  if (ok) {
+    out.push_back(']');
+    return out;
+  }
+  return findings_json_dom(findings, finding_message);
+}
+
+std::string strings_json(const std::vector<std::string>& refs) {
+  std::string out;
+  std::size_t n = 2;
+  for (const auto& r : refs) n += r.size() + 3;
+  out.reserve(n);
+  out.push_back('[');
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    if (i != 0) out.push_back(',');
+    if (!append_string(out, refs[i])) return dump_json(nlohmann::json(refs));
+  }
+  out.push_back(']');
+  return out;
+}
+
 std::string dump_json(const nlohmann::json& doc) {
   std::string out;
   out.reserve(4096);

@@ -45,6 +45,19 @@ std::string legs_json(const std::vector<model::leg>& legs);
 // std::bad_alloc.
 std::string documents_json(const std::vector<model::document>& docs);
 
+// The interchanges.findings column: one object per finding with the members {code, detail,
+// id, message, position{component, element, message_segment, offset, repetition, segment},
+// requirement, scope, severity, syntax_error} (detail, message, requirement and syntax_error
+// only when present; `message` is finding_message[i] when finding_message is not empty), keys
+// in byte order: the same text as dump_json of the nlohmann array it replaces, written without
+// building that array on the caller's thread of every put. Never throws except std::bad_alloc.
+std::string findings_json(const std::vector<diagnostic>& findings,
+                          const std::vector<std::int32_t>& finding_message);
+
+// The interchanges.message_references column: a JSON array of strings, the same text as
+// dump_json(nlohmann::json(refs)). Never throws except std::bad_alloc.
+std::string strings_json(const std::vector<std::string>& refs);
+
 inline constexpr const char* masked_value = "***";
 
 // Depersonalises one canonical-JSON document in place by `rules` (DP-MASK-001/002). Returns

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "util_internal.hpp"
@@ -169,6 +170,75 @@ TEST(StoreJson, RandomStringsMatchNlohmann) {
     const json doc = {{"s", s}, {s, {s, round}}};
     ASSERT_EQ(dump_json(doc), nlohmann_dump(doc)) << "round " << round;
   }
+}
+
+// interchanges.findings and message_references are written without a DOM (findings_json,
+// strings_json); they must stay the text of the nlohmann DOM the store built before, member
+// for member (the query interface returns them parsed, retention rewrites them).
+json findings_dom(const std::vector<diagnostic>& findings,
+                  const std::vector<std::int32_t>& finding_message) {
+  json a = json::array();
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const diagnostic& d = findings[i];
+    json f = {
+        {"id", d.id},
+        {"code", std::string(d.code.category().name()) + ":" + std::to_string(d.code.value())},
+        {"severity", to_string(d.level)},
+        {"scope", to_string(d.where)},
+        {"position",
+         {{"offset", d.pos.offset},
+          {"segment", d.pos.segment},
+          {"message_segment", d.pos.message_segment},
+          {"element", d.pos.element},
+          {"component", d.pos.component},
+          {"repetition", d.pos.repetition}}}};
+    if (d.syntax_error != 0) f["syntax_error"] = d.syntax_error;
+    if (!d.requirement.empty()) f["requirement"] = d.requirement;
+    if (!finding_message.empty()) f["message"] = finding_message[i];
+    if (!d.detail.empty()) f["detail"] = d.detail;
+    a.push_back(std::move(f));
+  }
+  return a;
+}
+
+TEST(StoreJson, FindingsAndReferencesAreTheDomText) {
+  const std::string details[] = {"", "title MR in SYNTH0", "q\"uote\\ \x01\n \xc3\xa9", "bad \xc3(",
+                                 "\xff"};
+  const boost::system::error_code codes[] = {make_error_code(boost::system::errc::invalid_argument),
+                                             make_error_code(boost::system::errc::success),
+                                             errc::write_failed};
+  std::vector<diagnostic> all;
+  for (int k = 0; k < 60; ++k) {
+    diagnostic d;
+    d.code = codes[k % 3];
+    d.id = k % 4 == 0 ? "PAX-NAD-TITLE" : "EDI-UNT-COUNT";
+    d.requirement = k % 5 == 0 ? std::string_view() : std::string_view("API-PAXLST-NAD-012");
+    d.syntax_error = k % 3 == 0 ? 0 : 12 + k;
+    d.level = static_cast<severity>(k % 4);
+    d.where = static_cast<scope>(k % 3);
+    d.pos.offset = k % 7 == 0 ? std::numeric_limits<std::size_t>::max() : 17u * k;
+    d.pos.segment = 4000000000u + k;
+    d.pos.message_segment = k;
+    d.pos.element = static_cast<std::uint16_t>(65535 - k);
+    d.pos.component = static_cast<std::uint16_t>(k % 3);
+    d.pos.repetition = static_cast<std::uint16_t>(k % 2);
+    d.detail = details[k % 5];
+    all.push_back(d);
+  }
+  for (std::size_t n : {0u, 1u, 2u, 5u, 60u}) {
+    const std::vector<diagnostic> findings(all.begin(), all.begin() + n);
+    std::vector<std::int32_t> where;
+    for (std::size_t i = 0; i < n; ++i) where.push_back(static_cast<std::int32_t>(i) - 1);
+    EXPECT_EQ(findings_json(findings, {}), nlohmann_dump(findings_dom(findings, {}))) << n;
+    EXPECT_EQ(findings_json(findings, where), nlohmann_dump(findings_dom(findings, where))) << n;
+  }
+  // One finding at a time, so that a fallback for one bad text cannot hide the others.
+  for (const diagnostic& d : all)
+    EXPECT_EQ(findings_json({d}, {3}), nlohmann_dump(findings_dom({d}, {3}))) << d.detail;
+
+  const std::vector<std::vector<std::string>> refs = {
+      {}, {"1"}, {"1", "MSG0002", ""}, {"q\"\\\x1f"}, {"ok", "bad \xc3("}};
+  for (const auto& r : refs) EXPECT_EQ(strings_json(r), nlohmann_dump(json(r)));
 }
 
 }  // namespace
