@@ -210,7 +210,17 @@ error_code write_cusres(const cusres_response& r, std::string& out, const cusres
 
 boost::system::result<std::string> write_cusres(const cusres_response& r,
                                                 const cusres_options& opts) {
+  // Sized up front: growing from empty through the segments cost about a third of writing a
+  // one-passenger answer (docs/PERFORMANCE.md, session 7). A CUSRES is its envelope and
+  // references (a few hundred bytes) and one ERP group per passenger; a bad guess only costs
+  // a reallocation.
   std::string out;
+  std::size_t size = 384 + r.request.transaction_reference.size();
+  if (r.header) size += 48 + r.header->text.size();
+  for (const passenger_result& p : r.passengers) {
+    size += 64 + p.passenger_reference.size() + p.booking_reference.size() + p.text.size();
+  }
+  out.reserve(size);
   if (error_code ec = write_cusres(r, out, opts)) return ec;
   return out;
 }

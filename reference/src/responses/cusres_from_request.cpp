@@ -15,7 +15,8 @@ bool to_format_201(const model::opt_string& scheduled, std::string& out) {
   if (!scheduled) return true;  // no time in the request: no DTM in the answer
   const std::string& s = *scheduled;
   if (s.size() < 16 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':') return false;
-  out = s.substr(2, 2) + s.substr(5, 2) + s.substr(8, 2) + s.substr(11, 2) + s.substr(14, 2);
+  // YY MM DD HH MM, appended in place (no temporary string per piece).
+  for (const std::size_t at : {2u, 5u, 8u, 11u, 14u}) out.append(s, at, 2);
   return detail::is_digits(out, 10);
 }
 
