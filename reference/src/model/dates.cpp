@@ -255,6 +255,36 @@ std::size_t write_iso(const calendar_date& d, char* out) noexcept {
   return put_date(out, d) ? 10 : 0;
 }
 
+std::size_t write_iso_date_6_or_8(std::string_view s, const century_rule& rule,
+                                  char* out) noexcept {
+  if (s.size() != 6) [[unlikely]] {
+    // CCYYMMDD (and every wrong length) through the general parser.
+    const auto d = parse_date_6_or_8(s, rule);
+    return d ? write_iso(*d, out) : 0;
+  }
+  const char* p = s.data();
+  for (std::size_t k = 0; k < 6; ++k) {
+    if (p[k] < '0' || p[k] > '9') return 0;
+  }
+  auto two = [p](std::size_t at) {
+    return static_cast<unsigned>(p[at] - '0') * 10 + static_cast<unsigned>(p[at + 1] - '0');
+  };
+  const auto year = resolve_century(two(0), two(2), two(4), rule);
+  // resolve_century() gives only years of real dates (1..9999), so month and day are valid and
+  // their digits are the input's: put_date() would write the same two characters each.
+  if (!year) return 0;
+  const auto y = static_cast<unsigned>(*year % 10000);
+  put_two(out, y / 100);
+  put_two(out + 2, y % 100);
+  out[4] = '-';
+  out[5] = p[2];
+  out[6] = p[3];
+  out[7] = '-';
+  out[8] = p[4];
+  out[9] = p[5];
+  return 10;
+}
+
 std::string to_iso(const calendar_date& d) {
   std::array<char, 16> buf{};
   if (put_date(buf.data(), d)) return std::string(buf.data(), 10);

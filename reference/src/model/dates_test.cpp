@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace apipnr::model {
@@ -198,6 +201,51 @@ TEST(ModelDates, SixOrEightDigitDates) {
   EXPECT_EQ(parse_date_6_or_8("20250301", birth_rule(ref_2025)), (calendar_date{2025, 3, 1}));
   EXPECT_EQ(parse_date_6_or_8("850412", birth_rule(ref_2025)), (calendar_date{1985, 4, 12}));
   EXPECT_FALSE(parse_date_6_or_8("2025031", birth_rule(ref_2025)));
+}
+
+// Differential: the one-pass writer against parse + write_iso for every six-character value
+// of digits (and a non-digit in each position), every policy, references around century and
+// leap-day boundaries; and for eight-digit and malformed values.
+TEST(ModelDates, WriteIsoDate6Or8MatchesParseThenWrite) {
+  const std::vector<calendar_date> references = {{2025, 3, 1},   {2000, 2, 29},  {2024, 2, 29},
+                                                 {1999, 12, 31}, {2100, 2, 28},  {150, 7, 4},
+                                                 {1, 1, 1},      {9999, 12, 31}, {2025, 13, 1}};
+  auto expected = [](std::string_view s, const century_rule& rule) -> std::string {
+    const auto d = parse_date_6_or_8(s, rule);
+    if (!d) return "(none)";
+    char buf[16];
+    const std::size_t n = write_iso(*d, buf);
+    return n == 0 ? "(none)" : std::string(buf, n);
+  };
+  auto actual = [](std::string_view s, const century_rule& rule) -> std::string {
+    char buf[16];
+    const std::size_t n = write_iso_date_6_or_8(s, rule, buf);
+    return n == 0 ? "(none)" : std::string(buf, n);
+  };
+  std::size_t compared = 0, real = 0;
+  char v[7] = {};
+  for (const calendar_date& ref : references) {
+    for (const century_rule& rule : {birth_rule(ref), expiry_rule(ref), nearest_rule(ref)}) {
+      for (unsigned yy = 0; yy <= 99; ++yy) {
+        for (unsigned month = 0; month <= 13; ++month) {
+          for (unsigned day = 0; day <= 32; ++day) {
+            std::snprintf(v, sizeof v, "%02u%02u%02u", yy, month, day);
+            const std::string want = expected(v, rule);
+            ASSERT_EQ(actual(v, rule), want) << v;
+            real += want != "(none)" ? 1 : 0;
+            ++compared;
+          }
+        }
+      }
+      for (std::string_view odd :
+           {"20250301", "19000229", "20000229", "2025031", "85041", "8504123", "", "85 412",
+            "+50412", "8504-2", "85041A", "A50412", "850412 ", "99999999", "00000000"}) {
+        ASSERT_EQ(actual(odd, rule), expected(odd, rule)) << "'" << odd << "'";
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(real, compared / 3);  // the loops compare real dates, not only rejections
 }
 
 TEST(ModelDates, IsoOutputIsZeroPadded) {

@@ -137,4 +137,12 @@ inline constexpr unsigned default_expiry_lookback_years = 20;
 // the year is negative (then nothing is written and to_iso(d) gives the text).
 [[nodiscard]] std::size_t write_iso(const calendar_date& d, char* out) noexcept;
 
+// parse_date_6_or_8(s, rule) written as ISO text into out[0..10): returns 10, or 0 when
+// parse_date_6_or_8 finds no real date (out is then unspecified) or write_iso would return 0.
+// Same text as write_iso(*parse_date_6_or_8(s, rule), out); a six-digit value is read in one
+// pass with its month and day digits copied from the input (the PAXLST extractor reads two or
+// three dates per traveller, 20,000 travellers in a large message).
+[[nodiscard]] std::size_t write_iso_date_6_or_8(std::string_view s, const century_rule& rule,
+                                                char* out) noexcept;
+
 }  // namespace apipnr::model
