@@ -120,12 +120,24 @@ class extractor {
         tree_(tree),
         sink_(sink),
         opt_(opt),
-        tree_segments_(tree != nullptr ? tree->segments.size() : 0) {}
+        segs_(ic.segments.data() + ic.messages[message_index].unh),
+        tree_segments_(tree != nullptr ? tree->segments.size() : 0),
+        text_end_(ic.text.data() + ic.text.size()),
+        scan_from_(ic.text.data()),
+        next_release_(ic.delims.has_release ? ic.text.data() : text_end_) {
+    if (tree != nullptr && tree->def != nullptr) {
+      def_nodes_ = tree->def->nodes.data();
+      place_by_node_.reserve(tree->def->nodes.size());
+      for (const message::node* n : tree->def->nodes) {
+        place_by_node_.push_back(static_cast<std::int8_t>(place_of_path(n->path)));
+      }
+    }
+  }
 
   canonical_message run();
 
  private:
-  const edifact::segment& seg(std::size_t i) const noexcept { return ic_.segments[mv_.unh + i]; }
+  const edifact::segment& seg(std::size_t i) const noexcept { return segs_[i]; }
   // Segments of the tree (all of them when the tree is complete) are read through its element
   // and component index: O(1) per value, one split per segment shared with the group parser
   // and the profile. Without a tree, by splitting the segment.
@@ -158,11 +170,38 @@ class extractor {
       decide_plain(i);
     return plain_;
   }
-  void decide_plain(std::size_t i) const noexcept {
+  // Segments are read in text order, so instead of a memchr over each body (about 45
+  // instructions per segment, most of them call and set-up for a body of 20 bytes) one forward
+  // scan of the message text finds the next release character, and a segment is plain when
+  // its body ends before it: one memchr per release character in the message. A body outside
+  // ic_.text (a hand-built interchange) or before the scan point (a segment read again out of
+  // order) is looked at on its own, as before. Inline: once per segment, 240,000 times in a
+  // 20,000-traveller message.
+  [[gnu::always_inline]] void decide_plain(std::size_t i) const noexcept {
     plain_at_ = i;
-    const auto body = seg(i).body;
-    plain_ = !ic_.delims.has_release || body.empty() ||
-             std::memchr(body.data(), ic_.delims.release, body.size()) == nullptr;
+    const std::string_view body = segs_[i].body;
+    const char* b = body.data();
+    const char* e = b + body.size();
+    // scan_from_ never lies before the text, so this also says that b is inside it.
+    if (b >= scan_from_ && e <= text_end_) [[likely]] {
+      if (next_release_ < b) [[unlikely]]
+        rescan(b);
+      plain_ = next_release_ >= e;
+      return;
+    }
+    plain_ = plain_body(body);
+  }
+  // Invariant kept: next_release_ is the first release character in [scan_from_, text_end_),
+  // or text_end_ when there is none.
+  [[gnu::noinline]] void rescan(const char* from) const noexcept {
+    const void* r =
+        std::memchr(from, ic_.delims.release, static_cast<std::size_t>(text_end_ - from));
+    next_release_ = r != nullptr ? static_cast<const char*>(r) : text_end_;
+    scan_from_ = from;
+  }
+  [[gnu::noinline]] bool plain_body(std::string_view body) const noexcept {
+    return !ic_.delims.has_release || body.empty() ||
+           std::memchr(body.data(), ic_.delims.release, body.size()) == nullptr;
   }
   std::string text(std::string_view raw) const { return edifact::unescape(raw, ic_.delims); }
   // Text of `raw`, a piece of segment i: a copy when the segment is plain.
@@ -296,10 +335,20 @@ class extractor {
   std::size_t sg2_index_ = 0;
   std::uint32_t leg_seq_ = 0;
   bool have_traveller_ = false, have_document_ = false;
-  std::vector<std::int8_t> place_by_node_;  // place_of_path() by node index, -1 = not yet
-  std::size_t tree_segments_ = 0;           // segments readable through the tree's index
+  // place_of_path() of every node of the tree's definition, by node index (empty without one).
+  std::vector<std::int8_t> place_by_node_;
+  const message::node* const* def_nodes_ = nullptr;  // the definition's nodes, by index
+  const edifact::segment* segs_;                     // the message's UNH in ic_.segments (seg())
+  std::size_t tree_segments_ = 0;                    // segments readable through the tree's index
   mutable std::size_t plain_at_ = static_cast<std::size_t>(-1);  // the segment plain_ is about
   mutable bool plain_ = false;
+  // decide_plain(): where the last scan of ic_.text started and the first release character at
+  // or after it (text_end_: none). Without a release character in the syntax, no scan: every
+  // segment inside the text is plain. Otherwise both start at the text's first byte, which no
+  // segment body starts at, so the first segment read scans.
+  const char* text_end_ = nullptr;
+  mutable const char* scan_from_ = nullptr;
+  mutable const char* next_release_ = nullptr;
   mutable std::string scratch_;  // tview() of a segment with release characters
 };
 
@@ -353,29 +402,23 @@ place extractor::guess_place(std::size_t i) const {
 }
 
 place extractor::place_of(std::size_t i) {
-  if (!tree_ || i >= tree_->segments.size()) return guess_place(i);
-  const auto& e = tree_->segments[i];
-  if (!e.matched) {
-    const place p = guess_place(i);
-    if (p != place::envelope) {
-      report(errc::segment_outside_group, i, 0, 0,
-             std::string(seg(i).tag) + " not placed by the message structure; read as part of " +
-                 (p == place::sg5   ? "the current document"
-                  : p == place::sg4 ? "the current traveller"
-                                    : "the nearest group"));
-    }
-    return p;
+  if (i >= tree_segments_) return guess_place(i);
+  const message::node* m = tree_->segments[i].matched;
+  // The place depends only on the node: place_by_node_ holds it for every node of the tree's
+  // definition (filled once, in the constructor), so the common case is one table read.
+  if (m != nullptr && m->index < place_by_node_.size() && def_nodes_[m->index] == m) [[likely]] {
+    return static_cast<place>(place_by_node_[m->index]);
   }
-  // The place depends only on the node: decide it once per node of the definition.
-  const message::node* m = e.matched;
-  const message::definition* def = tree_->def;
-  if (def != nullptr && m->index < def->nodes.size() && def->nodes[m->index] == m) {
-    if (place_by_node_.size() != def->nodes.size()) place_by_node_.assign(def->nodes.size(), -1);
-    std::int8_t& slot = place_by_node_[m->index];
-    if (slot < 0) slot = static_cast<std::int8_t>(place_of_path(m->path));
-    return static_cast<place>(slot);
+  if (m != nullptr) return place_of_path(m->path);  // a node of another definition
+  const place p = guess_place(i);
+  if (p != place::envelope) {
+    report(errc::segment_outside_group, i, 0, 0,
+           std::string(seg(i).tag) + " not placed by the message structure; read as part of " +
+               (p == place::sg5   ? "the current document"
+                : p == place::sg4 ? "the current traveller"
+                                  : "the nearest group"));
   }
-  return place_of_path(m->path);
+  return p;
 }
 
 place extractor::place_of_path(std::string_view path) {
@@ -397,19 +440,20 @@ place extractor::place_of_path(std::string_view path) {
 void extractor::set_date(model::opt_string& field, std::size_t i, const model::century_rule& rule,
                          std::string_view what) {
   const auto v = comp(i, 1, 2);
+  // One pass from the digits to the ISO text (no calendar_date and digit parsing in between).
+  char iso[16];
+  const std::size_t n = model::write_iso_date_6_or_8(v, rule, iso);
+  if (n != 0) [[likely]] {
+    set_once(field, std::string_view(iso, n), i, what);
+    return;
+  }
   const auto d = model::parse_date_6_or_8(v, rule);
   if (!d) {
     report(errc::bad_date, i, 1, 2,
            "DTM " + std::string(comp(i, 1, 1)) + " value '" + text(v) + "' is not a real date");
     return;
   }
-  char iso[16];
-  const std::size_t n = model::write_iso(*d, iso);
-  if (n == 0) [[unlikely]] {
-    set_once(field, model::to_iso(*d), i, what);
-    return;
-  }
-  set_once(field, std::string_view(iso, n), i, what);
+  set_once(field, model::to_iso(*d), i, what);  // a real date write_iso() cannot place
 }
 
 std::optional<std::string> extractor::date_time_value(std::size_t i) {

@@ -572,6 +572,55 @@ TEST(PaxlstExtract, ComponentIndexReadsWhatTheSegmentSplitReads) {
   }
 }
 
+// Whether a segment needs unescaping is decided from one forward scan of the interchange text
+// (the next release character); bodies outside the text are looked at one by one. Both ways
+// must read the same values: the same interchange once as parsed and once with its text
+// hidden (every segment then takes the per-segment path), over the appendix A1 example with
+// release characters put at many places, and the component-index corpus above.
+TEST(PaxlstExtract, PlainDecisionFromTheTextScanMatchesThePerSegmentOne) {
+  std::vector<std::string> inputs;
+  const std::size_t body_from = a1_text.find("BGM+");
+  for (std::size_t k = 0; k < 300; ++k) {
+    std::string t = a1_text;
+    // One to three release characters at positions spread over the message body.
+    for (std::size_t j = 0; j <= k % 3; ++j) {
+      const std::size_t at = body_from + (k * 37 + j * 101) % (t.size() - body_from - 40);
+      t.insert(at, "?");
+    }
+    inputs.push_back(std::move(t));
+  }
+  auto escaped_segments = [](const edifact::interchange& ic) {
+    std::size_t n = 0;
+    for (const auto& s : ic.segments) n += s.escaped ? 1 : 0;
+    return n;
+  };
+  const std::size_t a1_escaped = escaped_segments(parse(a1_text)->ic);
+  inputs.push_back(a1_text);
+  std::size_t more_escaped = 0;  // inputs with more released segments than A1 itself
+  for (const std::string& text : inputs) {
+    SCOPED_TRACE(text);
+    const auto p = parse(text);
+    if (p->ic.messages.empty()) continue;
+    edifact::interchange hidden = p->ic;
+    hidden.text = {};
+    for (const bool with_tree : {true, false}) {
+      diagnostic_list fa, fb;
+      const auto a = with_tree ? extract(p->ic, 0, defs(), fa) : extract(p->ic, 0, fa);
+      const auto b = with_tree ? extract(hidden, 0, defs(), fb) : extract(hidden, 0, fb);
+      ASSERT_EQ(a.has_value(), b.has_value());
+      if (!a) continue;
+      EXPECT_EQ(model::canonical_json(*a), model::canonical_json(*b));
+      ASSERT_EQ(fa.items().size(), fb.items().size());
+      for (std::size_t d = 0; d < fa.items().size(); ++d) {
+        EXPECT_EQ(fa.items()[d].id, fb.items()[d].id);
+        EXPECT_EQ(fa.items()[d].detail, fb.items()[d].detail);
+      }
+    }
+    more_escaped += escaped_segments(p->ic) > a1_escaped ? 1 : 0;
+  }
+  EXPECT_GT(more_escaped, 100u);  // the inserted release characters do land in segments
+}
+
 TEST(PaxlstExtract, NonPaxlstMessageIsReturnedAsError) {
   const auto p =
       parse("UNB+UNOA:4+A+B+250301:0930+1'UNH+1+CUSRES:D:05B:UN:IATA'BGM+962'UNT+3+1'UNZ+1+1'");
