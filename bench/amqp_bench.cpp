@@ -20,6 +20,7 @@
 // Prints one line per run and a JSON summary line (median rates and ratio) last.
 // Exit status: 0 when every run answered every message, 1 otherwise, 2 on a usage error.
 #include <unistd.h>
+#include <proton/codec/encoder.hpp>
 #include <proton/connection.hpp>
 #include <proton/connection_options.hpp>
 #include <proton/container.hpp>
@@ -123,16 +124,26 @@ class runner {
   std::thread thread_;
 };
 
-// The load client: sends every request, counts the replies by correlation id.
+// The load client: sends every request, counts the replies by correlation id. It is the sender
+// in every mode, so what it costs per message is spent in the bare and the receiver runs alike:
+// one proton::message is reused for every request (a new one cost about 26 allocations to
+// create its Proton C message and fields), the ids and bodies are converted to Proton's types
+// before the clock starts, and only id and body change per send.
 class load_client final : public proton::messaging_handler {
  public:
   load_client(broker_url u, std::string in, std::string replies,
-              const std::vector<std::string>& bodies, std::string tag)
-      : url_(std::move(u)),
-        in_(std::move(in)),
-        replies_(std::move(replies)),
-        bodies_(bodies),
-        tag_(std::move(tag)) {}
+              const std::vector<std::string>& bodies, const std::string& tag)
+      : url_(std::move(u)), in_(std::move(in)), replies_(std::move(replies)) {
+    ids_.reserve(bodies.size());
+    bodies_.reserve(bodies.size());
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+      ids_.emplace_back(tag + std::to_string(i));
+      bodies_.emplace_back(bodies[i].begin(), bodies[i].end());
+    }
+    request_.reply_to(replies_);
+    request_.content_type("application/edifact");
+    request_.durable(true);
+  }
 
   void on_container_start(proton::container& c) override {
     c.connect(url_.host_port, connection_options(url_));
@@ -147,13 +158,9 @@ class load_client final : public proton::messaging_handler {
   void on_sendable(proton::sender& s) override {
     if (next_ == 0) started_ = clock_type::now();
     while (s.credit() > 0 && next_ < bodies_.size()) {
-      proton::message m;
-      m.id(tag_ + std::to_string(next_));
-      m.reply_to(replies_);
-      m.content_type("application/edifact");
-      m.durable(true);
-      m.body(proton::binary(bodies_[next_]));
-      s.send(m);
+      request_.id(ids_[next_]);
+      proton::codec::encoder(request_.body()) << bodies_[next_];  // replaces the last body
+      s.send(request_);
       ++next_;
     }
   }
@@ -178,8 +185,9 @@ class load_client final : public proton::messaging_handler {
  private:
   broker_url url_;
   std::string in_, replies_;
-  const std::vector<std::string>& bodies_;
-  std::string tag_;
+  std::vector<proton::message_id> ids_;
+  std::vector<proton::binary> bodies_;
+  proton::message request_;
   std::size_t next_ = 0;
   std::atomic<std::size_t> replies_seen_{0};
   clock_type::time_point started_, finished_;
