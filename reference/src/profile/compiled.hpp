@@ -221,6 +221,8 @@ struct direct_check {
                         // today: reference and century rule fixed per message
     value_forbidden,    // any non-empty value is a finding
     segment_forbidden,  // the segment itself is a finding (select without an element)
+    max_length,         // clean when no more bytes than `length` (then no more characters)
+    min_length,         // clean when at least `length` characters
     general,            // the evaluator's check_value()
   };
   std::uint32_t rule = 0;  // unit_op::rule
@@ -231,6 +233,7 @@ struct direct_check {
   bool repeats = false;
   const code_set* codes = nullptr;      // kind codes
   const simple_regex* regex = nullptr;  // kind pattern
+  std::uint32_t length = 0;             // kinds max_length, min_length: args.length
 };
 
 // A segment node feeding a target, in one mode: the predicate on its qualifier, whether the

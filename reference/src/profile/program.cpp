@@ -210,6 +210,14 @@ class program_builder {
           d.regex = &*op.c->regex_fast;
         }
         break;
+      case check_kind::max_length:
+        d.kind = direct_check::how::max_length;
+        d.length = op.c->source->args.length;
+        break;
+      case check_kind::min_length:
+        d.kind = direct_check::how::min_length;
+        d.length = op.c->source->args.length;
+        break;
       case check_kind::date_relation:
         // Against another path the reference depends on the unit: the general check.
         if (op.c->source->args.compare_to != compare_target::path) {

@@ -566,5 +566,73 @@ TEST(ProfileProgram, ConditionOnAnAbsentPathAndAbsentTargets) {
   EXPECT_TRUE(count050);
 }
 
+// Length checks run as direct checks (max_length decided by the byte length when it is within
+// the limit, min_length by the character count): same findings as check_value() rule by rule
+// for values around both limits, in bytes and in characters (UTF-8 names, whose bytes outnumber
+// their characters, and release characters, which do not count once removed).
+TEST(ProfileProgram, LengthChecksAsDirectChecksCountCharacters) {
+  const auto file = testing::write_file("length", "lt.json", R"({
+    "format_version": 1, "profile": "lt", "extends": "baseline", "title": "Lengths",
+    "confidence": "I",
+    "rules": [
+      {"id": "PROF-LT-001", "applies_to": "PAXLST", "select": "SG4/NAD/@4.1",
+       "check": "max_length", "args": {"value": 6}, "severity": "warn",
+       "text": "Short surnames.", "confidence": "I"},
+      {"id": "PROF-LT-002", "applies_to": "PAXLST", "select": "SG4/NAD/@4.2",
+       "check": "min_length", "args": {"value": 4}, "severity": "warn",
+       "text": "Long given names.", "confidence": "I"}
+    ]})");
+  load_options o;
+  o.search_path.push_back(testing::profiles_dir());
+  const profile prof = load_profile(file, testing::defs(), o).value();
+  // Both rules became direct checks of their own kind, in every PAXLST definition.
+  std::size_t max_kinds = 0;
+  std::size_t min_kinds = 0;
+  for (const auto& [def, progs] : prof.compiled().programs) {
+    for (const detail::unit_program& p : progs.units) {
+      for (const detail::direct_check& d : p.plan_plain.direct) {
+        const std::string_view id = d.c->source->id;
+        if (id == "PROF-LT-001") {
+          EXPECT_EQ(d.kind, detail::direct_check::how::max_length);
+          EXPECT_EQ(d.length, 6u);
+          ++max_kinds;
+        } else if (id == "PROF-LT-002") {
+          EXPECT_EQ(d.kind, detail::direct_check::how::min_length);
+          EXPECT_EQ(d.length, 4u);
+          ++min_kinds;
+        }
+      }
+    }
+  }
+  EXPECT_GT(max_kinds, 0u);
+  EXPECT_EQ(min_kinds, max_kinds);
+  std::size_t lt001 = 0;
+  std::size_t lt002 = 0;
+  // "\xC3\x89" is one character in two bytes (E acute).
+  for (const char* surname : {"ABCDEF", "ABCDEFG", "\xC3\x89\xC3\x89\xC3\x89\xC3\x89",
+                              "ABCDE\xC3\x89", "ABCDEF\xC3\x89", "O?'BRIE", "O?'BRIEN", ""}) {
+    for (const char* given : {"ANNE", "ANN", "\xC3\x89\xC3\x89\xC3\x89",
+                              "\xC3\x89\xC3\x89\xC3\x89\xC3\x89", "A?+B", "A?+BC", ""}) {
+      // UNOY: the names are UTF-8.
+      std::string text = a1_with("NAD+FL+++O?'BRIEN:ANNE:MARIE'",
+                                 std::string("NAD+FL+++") + surname + ":" + given + ":MARIE'");
+      text.replace(text.find("UNOA:4"), 6, "UNOY:4");
+      parsed in;
+      parse(std::move(text), in);
+      const both r = evaluate(in, prof, false);
+      EXPECT_EQ(r.programs, r.rule_by_rule) << surname << " / " << given;
+      for (const std::string& l : r.programs) {
+        lt001 += l.find("PROF-LT-001") != std::string::npos;
+        lt002 += l.find("PROF-LT-002") != std::string::npos;
+      }
+    }
+  }
+  // Surnames over 6 characters: ABCDEFG, ABCDEF + E acute, O'BRIEN (7 once unescaped) = 3
+  // of 8, for each of 7 given names. Given names under 4 characters: ANN, three E acute, A+B
+  // = 3 of 7 (an empty one is absent), for each of 8 surnames.
+  EXPECT_EQ(lt001, 3u * 7u);
+  EXPECT_EQ(lt002, 3u * 8u);
+}
+
 }  // namespace
 }  // namespace apipnr::profile

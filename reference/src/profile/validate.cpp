@@ -440,6 +440,9 @@ class evaluator {
       if (begin == end) return;
       std::string_view q;
       bool have_q = false;
+      // Whether values of this segment may hold a release character: asked once per segment
+      // rather than per value read.
+      const bool escaped = may_escape(i);
       for (std::uint32_t x = begin; x < end; ++x) {
         const detail::plan_feed& f = plan.feeds[x];
         if (f.predicate != nullptr) {
@@ -449,10 +452,10 @@ class evaluator {
         if (f.fill) targets_[f.target].push_back(i);
         for (std::uint32_t r = f.reads_begin; r < f.reads_end; ++r) {
           const std::uint32_t c = plan.reads[r];
-          read_column(prog.columns[c], i, columns_[c]);
+          read_column(prog.columns[c], i, escaped, columns_[c]);
         }
         for (std::uint32_t d = f.direct_begin; d < f.direct_end; ++d) {
-          run_direct(plan.direct[d], unit, i, states);
+          run_direct(plan.direct[d], unit, i, escaped, states);
         }
       }
     });
@@ -482,7 +485,8 @@ class evaluator {
 
   // A direct check on tree segment i of `unit`: what run_op() does for the op on the values
   // of its column that come from segment i, in the same order.
-  void run_direct(const detail::direct_check& d, std::uint32_t unit, std::uint32_t i,
+  // `escaped`: may_escape(i).
+  void run_direct(const detail::direct_check& d, std::uint32_t unit, std::uint32_t i, bool escaped,
                   std::vector<rule_state>& states) {
     using how = detail::direct_check::how;
     if (d.kind == how::segment_forbidden) {
@@ -494,7 +498,7 @@ class evaluator {
     for (std::uint16_t r = 1; r <= reps; ++r) {
       const std::string_view raw = read(i, d.element, d.component, r);
       if (raw.empty()) continue;  // unescaping never makes a value non-empty
-      if (has_release(i, raw)) {
+      if (escaped && has_release_char(raw)) {
         std::string literal;
         edifact::unescape(raw, tree_.delims(), literal);
         direct_value(d, unit, i, r, literal, states);
@@ -533,6 +537,14 @@ class evaluator {
         use(states[d.rule]);
         report_quoted(errc::rule_forbidden, i, r, v);
         return;
+      // A value no longer (shorter) in bytes than the limit cannot be longer (is not shorter)
+      // in characters either: decided without counting; otherwise check_value() counts.
+      case how::max_length:
+        if (v.size() <= d.length) return;
+        break;
+      case how::min_length:
+        if (char_length(v) >= d.length) return;
+        break;
       case how::segment_forbidden:
       case how::general:
         break;
@@ -542,11 +554,13 @@ class evaluator {
   }
 
   // Appends the values of `col` in tree segment i to `out`, as for_each_value reads them.
-  void read_column(const detail::unit_column& col, std::uint32_t i, column_state& out) {
+  // `escaped`: may_escape(i).
+  void read_column(const detail::unit_column& col, std::uint32_t i, bool escaped,
+                   column_state& out) {
     const std::uint16_t reps = repetitions(i, col.element, col.repeats);
     for (std::uint16_t r = 1; r <= reps; ++r) {
       const std::string_view raw = read(i, col.element, col.component, r);
-      if (has_release(i, raw)) {
+      if (escaped && has_release_char(raw)) {
         literals_.emplace_back();
         edifact::unescape(raw, tree_.delims(), literals_.back());
         out.push_back({i, r, literals_.back()});
@@ -818,12 +832,19 @@ class evaluator {
   // edifact::needs_unescape inline: values are a few bytes, shorter than the call. A segment
   // without any release character (the parser's `escaped` flag) needs no scan.
   bool has_release(std::uint32_t i, std::string_view raw) const noexcept {
+    return may_escape(i) && has_release_char(raw);
+  }
+  // Whether any value of tree segment i may hold a release character (has_release's per
+  // segment half, asked once per segment by the unit walk).
+  bool may_escape(std::uint32_t i) const noexcept {
     if (!release_) return false;
-    const edifact::delimiters& d = tree_.delims();
     const edifact::segment* s = tree_.segments[i].seg;
-    if (s != nullptr && !s->escaped) return false;
+    return s == nullptr || s->escaped;
+  }
+  bool has_release_char(std::string_view raw) const noexcept {
+    const char release = tree_.delims().release;
     for (const char c : raw) {
-      if (c == d.release) return true;
+      if (c == release) return true;
     }
     return false;
   }
