@@ -197,11 +197,9 @@ amqp::handler_result to_handler_result(transport::response r) {
   } else {
     out.status = header(r, "X-Apipnr-Duplicate-Of").empty() ? amqp::handler_status::stored
                                                             : amqp::handler_status::duplicate;
-    constexpr std::string_view prefix = "/v1/messages/";
-    if (location.substr(0, prefix.size()) == prefix) {
-      out.detail = "id=" + std::string(location.substr(prefix.size()));
-    }
-    // As over HTTP, the stored input can be fetched from the query interface with it.
+    // As over HTTP, the stored input can be fetched from the query interface with it. The
+    // store id travels only here: an apipnr-detail "id=N" repeated it, and every application
+    // property is one more the broker converts per reply (docs/AMQP.md, conventions).
     out.properties.emplace_back("location", std::string(location));
   }
   out.ack_subject = edifact_message_type(r.body);

@@ -59,8 +59,10 @@ TEST(AmqpIntakeMapping, ResponsesBecomeHandlerResults) {
   EXPECT_EQ(r.ack, "UNH+1+ACKRES:x'");
   EXPECT_EQ(r.ack_subject, "ACKRES");
   EXPECT_EQ(r.verdict, "accept");
-  EXPECT_EQ(r.detail, "id=12");
+  // The store id travels in `location` only (no apipnr-detail "id=N" beside it).
+  EXPECT_TRUE(r.detail.empty());
   ASSERT_EQ(r.properties.size(), 1U);
+  EXPECT_EQ(r.properties[0].first, "location");
   EXPECT_EQ(r.properties[0].second, "/v1/messages/12");
 
   transport::response dup{422, "application/edifact", "UNH+1+CONTRL:4'", {}};
