@@ -191,6 +191,12 @@ std::optional<simple_regex> simple_regex::compile(std::string_view s) {
     out.greedy_.push_back(disjoint);
   }
   out.single_ = out.branches_.size() == 1 && out.branches_.front().size() == 1;
+  if (out.single_) {
+    const atom& t = out.branches_.front().front();
+    out.single_min_ = t.min;
+    out.single_max_ = t.max;
+    for (std::size_t b = 0; b < 256; ++b) out.single_set_[b] = t.set[b] ? 1 : 0;
+  }
   return out;
 }
 
@@ -236,10 +242,9 @@ bool simple_regex::matches(std::string_view v) const noexcept {
   if (single_) {
     // One character class repeated: the length in range and every byte in the class, which
     // is what match_greedy() decides for one atom, without its per-branch set-up.
-    const atom& t = branches_.front().front();
-    if (v.size() < t.min || v.size() > t.max) return false;
+    if (v.size() < single_min_ || v.size() > single_max_) return false;
     for (const char c : v) {
-      if (!t.set[static_cast<unsigned char>(c)]) return false;
+      if (single_set_[static_cast<unsigned char>(c)] == 0) return false;
     }
     return true;
   }
