@@ -113,11 +113,14 @@ std::string subject_cn(SSL* s) {
   return cn;
 }
 
+// Response bytes a connection keeps buffer capacity for between requests.
+constexpr std::size_t kept_output_bytes = 64 * 1024;
+
 template <bool Tls>
 class session final : public session_base, public std::enable_shared_from_this<session<Tls>> {
   using stream_type =
       std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
-  enum class phase : std::uint8_t { handshake, idle, reading, handling, writing, closing };
+  enum class phase : std::uint8_t { handshake, idle, reading, handling, writing, closing, closed };
 
  public:
   template <class... Args>
@@ -191,7 +194,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
   }
 
   void on_wait(error_code ec, std::size_t n) {
-    timer_.cancel();
+    disarm_timer();
     if (ec || n == 0) {
       if (timed_out_) state_->stats.idle_closed.fetch_add(1);
       return do_close_now();
@@ -202,6 +205,24 @@ class session final : public session_base, public std::enable_shared_from_this<s
 
   void do_read() {
     phase_ = phase::reading;
+    // A small request is usually whole in the first bytes read: Beast's parser takes them here
+    // (what http::async_read does first), so the asynchronous read, its completion round trip
+    // through the io_context and the read deadline are needed only for a request still
+    // incomplete.
+    if (buffer_.size() > 0) {
+      error_code ec;
+      parser_->eager(true);
+      while (buffer_.size() > 0 && !parser_->is_done()) {
+        const std::size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec || used == 0) break;
+      }
+      if (ec == http::error::need_more) ec = {};
+      if (ec || parser_->is_done()) {
+        timed_out_ = false;
+        return on_read(ec);
+      }
+    }
     arm_timer(state_->opts.read_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
@@ -209,7 +230,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
   }
 
   void on_read(error_code ec) {
-    timer_.cancel();
+    disarm_timer();
     if (timed_out_) {
       state_->stats.rejected_408.fetch_add(1);
       if constexpr (Tls) {
@@ -375,28 +396,49 @@ class session final : public session_base, public std::enable_shared_from_this<s
 
   void do_write(response r) {
     phase_ = phase::writing;
-    res_.emplace();
-    res_->version(11);
-    res_->result(static_cast<http::status>(r.status));
-    res_->set(http::field::server, "apipnr-receiver");
-    res_->set(http::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res_->set(k, v);
-    if (r.status == 503) res_->set(http::field::retry_after, "1");
-    res_->body() = std::move(r.body);
+    // The connection's response object, its fields cleared for this response.
+    res_.clear();
+    res_.version(11);
+    res_.result(static_cast<http::status>(r.status));
+    res_.set(http::field::server, "apipnr-receiver");
+    res_.set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res_.set(k, v);
+    if (r.status == 503) res_.set(http::field::retry_after, "1");
+    res_.body() = std::move(r.body);
     const bool keep = keep_alive_ && !state_->stopping.load() &&
                       served_ < state_->opts.max_requests_per_connection;
-    res_->keep_alive(keep);
-    res_->prepare_payload();
+    res_.keep_alive(keep);
+    res_.prepare_payload();
+    // Beast's serializer writes the message into the connection's buffer (the serializer's
+    // next()/consume() loop, as in Beast's "write to std::ostream" example), which then goes
+    // out as one buffer. http::async_write would hand the serializer's nested buffer views
+    // (status line, one buffer per field, body) through every layer of the write, each write
+    // iterating them again: about 19 k instructions for a 600-byte answer.
+    out_.clear();
+    error_code serialize_ec;
+    http::response_serializer<http::string_body> sr(res_);
+    do {
+      sr.next(serialize_ec, [&](error_code&, const auto& buffers) {
+        const std::size_t n = beast::buffer_bytes(buffers);
+        const std::size_t at = out_.size();
+        out_.resize(at + n);
+        net::buffer_copy(net::buffer(out_.data() + at, n), buffers);
+        sr.consume(n);
+      });
+    } while (!serialize_ec && !sr.is_done());
+    res_.body() = std::string();  // the bytes are in out_ now
+    if (serialize_ec) return do_close_now();
     arm_timer(state_->opts.write_timeout);
-    http::async_write(stream_, *res_,
-                      [self = this->shared_from_this(), keep](error_code ec, std::size_t) {
-                        self->on_write(ec, keep);
-                      });
+    net::async_write(stream_, net::buffer(out_),
+                     [self = this->shared_from_this(), keep](error_code ec, std::size_t) {
+                       self->on_write(ec, keep);
+                     });
   }
 
   void on_write(error_code ec, bool keep) {
-    timer_.cancel();
-    res_.reset();
+    disarm_timer();
+    // A large answer (a query's JSON) does not keep its buffer for the rest of the connection.
+    if (out_.capacity() > kept_output_bytes) out_ = std::string();
     if (ec || timed_out_) return do_close_now();
     if (!keep) return do_close();
     do_wait();
@@ -435,8 +477,9 @@ class session final : public session_base, public std::enable_shared_from_this<s
   }
 
   void do_close_now() {
-    phase_ = phase::closing;
-    timer_.cancel();
+    phase_ = phase::closed;
+    disarm_timer();
+    timer_.cancel();  // releases the wait's reference to this session
     error_code ec;
     beast::get_lowest_layer(stream_).socket().close(ec);
   }
@@ -444,13 +487,32 @@ class session final : public session_base, public std::enable_shared_from_this<s
   void cancel_io() { beast::get_lowest_layer(stream_).cancel(); }
 
   // Our own deadline: on expiry the pending operation is cancelled (not the socket closed), so
-  // that on_read can still answer 408. The generation guards against a late expiry.
+  // that on_read can still answer 408. Each phase moves `deadline_` only; the timer waits for
+  // the earliest deadline it may have to enforce and, when it fires early (the deadline moved
+  // on), waits again for the current one. A keep-alive request thus sets no timer in the usual
+  // case instead of three waits and three cancellations (each an io_context operation and a
+  // timerfd update). The generation guards against the completion of a replaced wait.
   void arm_timer(std::chrono::milliseconds d) {
     timed_out_ = false;
+    deadline_ = std::chrono::steady_clock::now() + d;
+    if (!timer_waiting_ || timer_.expiry() > deadline_) start_timer(deadline_);
+  }
+
+  // No deadline until the next arm_timer(); a wait still pending finds none when it fires.
+  void disarm_timer() noexcept { deadline_ = std::chrono::steady_clock::time_point::max(); }
+
+  void start_timer(std::chrono::steady_clock::time_point at) {
+    timer_waiting_ = true;
     const std::uint64_t gen = ++timer_generation_;
-    timer_.expires_after(d);
+    timer_.expires_at(at);  // a wait still pending completes with operation_aborted
     timer_.async_wait([self = this->shared_from_this(), gen](error_code ec) {
-      if (ec || gen != self->timer_generation_) return;
+      if (gen != self->timer_generation_) return;  // replaced by a later start_timer()
+      self->timer_waiting_ = false;
+      if (ec || self->phase_ == phase::closed) return;
+      if (self->deadline_ == std::chrono::steady_clock::time_point::max()) return;
+      if (std::chrono::steady_clock::now() < self->deadline_) {
+        return self->start_timer(self->deadline_);
+      }
       self->timed_out_ = true;
       self->cancel_io();
     });
@@ -461,12 +523,15 @@ class session final : public session_base, public std::enable_shared_from_this<s
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> res_;
+  http::response<http::string_body> res_;
+  std::string out_;  // the serialized response being written
   std::string remote_, client_cn_;
   std::size_t served_ = 0;
   std::size_t drained_ = 0;
   std::array<char, 16 * 1024> drain_{};
   std::uint64_t timer_generation_ = 0;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  bool timer_waiting_ = false;  // an async_wait is pending
   bool timed_out_ = false;
   bool keep_alive_ = true;
   phase phase_ = phase::idle;

@@ -51,6 +51,11 @@ class echo_handler final : public handler {
     if (req.path == "/throw") throw std::runtime_error("handler bug");
     if (req.path == "/slow") std::this_thread::sleep_for(300ms);
     response r;
+    if (req.path == "/big") {
+      // Larger than what a connection keeps of its output buffer between responses.
+      for (int i = 0; r.body.size() < 300'000; ++i) r.body += std::to_string(i) + ',';
+      return r;
+    }
     r.body = req.method + " " + req.path + " sender=" + req.sender + " cn=" + req.client_cn +
              " bytes=" + std::to_string(req.body.size());
     return r;
@@ -188,6 +193,79 @@ TEST(TransportServer, StalledRequestGets408AndIsClosed) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
   EXPECT_TRUE(c.closed_within(2s));
   EXPECT_EQ(s.h->calls.load(), 0);
+}
+
+// The response goes out as one buffer the connection keeps (small) or drops (large): a large
+// answer between small ones on one connection arrives whole and the next ones still do.
+TEST(TransportServer, LargeResponseBetweenSmallOnesArrivesWhole) {
+  running s(quick());
+  client c(s.port());
+  ASSERT_FALSE(c.connect());
+  std::string big;
+  for (int i = 0; big.size() < 300'000; ++i) big += std::to_string(i) + ',';
+  for (int round = 0; round < 2; ++round) {
+    auto small = c.request("GET", "/s");
+    EXPECT_EQ(small.status, 200u);
+    EXPECT_EQ(small.body, "GET /s sender= cn= bytes=0");
+    auto r = c.request("GET", "/big");
+    ASSERT_EQ(r.status, 200u) << round;
+    EXPECT_EQ(r.headers["content-length"], std::to_string(big.size()));
+    EXPECT_EQ(r.body, big);
+    EXPECT_TRUE(r.keep_alive);
+  }
+  EXPECT_EQ(c.request("POST", "/after", "abc").body, "POST /after sender= cn= bytes=3");
+  EXPECT_EQ(s.srv->stats().connections_total, 1u);
+}
+
+// A request is parsed from the bytes already read when it is whole there; one that arrives in
+// pieces (the request line cut, the body later) is completed by the asynchronous read.
+TEST(TransportServer, RequestArrivingInPiecesIsReadWhole) {
+  running s(quick());
+  client c(s.port());
+  ASSERT_FALSE(c.connect());
+  ASSERT_FALSE(c.send_raw("POST /pie"));
+  std::this_thread::sleep_for(50ms);
+  ASSERT_FALSE(c.send_raw("ces HTTP/1.1\r\nHost: h\r\nContent-Le"));
+  std::this_thread::sleep_for(50ms);
+  ASSERT_FALSE(c.send_raw("ngth: 10\r\n\r\n12345"));
+  std::this_thread::sleep_for(50ms);
+  ASSERT_FALSE(c.send_raw("67890GET /next HTTP/1.1\r\nHost: h\r\n\r\n"));
+  auto r = c.read();
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, "POST /pieces sender= cn= bytes=10");
+  EXPECT_EQ(c.read().body, "GET /next sender= cn= bytes=0");
+}
+
+// Deadlines move with each phase while the timer may still wait for an earlier phase's: after
+// many keep-alive requests a stalled request still gets its 408 within the read timeout, and
+// an idle timeout shorter than the write timeout still closes on time.
+TEST(TransportServer, DeadlinesHoldAfterManyKeepAliveRequests) {
+  {
+    running s(quick());
+    client c(s.port());
+    ASSERT_FALSE(c.connect());
+    for (int i = 0; i < 50; ++i) ASSERT_EQ(c.request("POST", "/k", "x").status, 200u) << i;
+    ASSERT_FALSE(c.send_raw("POST /slow HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nhalf"));
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = c.read(3s);
+    EXPECT_EQ(r.status, 408u);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 1200ms);  // read_timeout 400 ms
+    EXPECT_TRUE(c.closed_within(2s));
+  }
+  {
+    auto o = quick();
+    o.idle_timeout = 300ms;
+    o.write_timeout = 10s;
+    o.read_timeout = 10s;
+    running s(o);
+    client c(s.port());
+    ASSERT_FALSE(c.connect());
+    for (int i = 0; i < 20; ++i) ASSERT_EQ(c.request("GET", "/k").status, 200u) << i;
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c.closed_within(5s));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+    EXPECT_EQ(s.srv->stats().idle_closed, 1u);
+  }
 }
 
 TEST(TransportServer, IdleKeepAliveConnectionIsClosedSilently) {
