@@ -352,6 +352,8 @@ struct service::intake_state {
         started(rq.received == std::chrono::steady_clock::time_point{}
                     ? std::chrono::steady_clock::now()
                     : rq.received) {
+    // An intake's line is about 250 bytes of fields (about 5 reallocations growing from empty).
+    log_fields.reserve(384);
     log_fields.add("request", rq.id)
         .add("kind", kind_labels[static_cast<std::size_t>(kd)])
         .add("sender_identity", rq.sender)

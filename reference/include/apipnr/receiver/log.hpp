@@ -53,6 +53,9 @@ class log_line {
   // A JSON array of strings.
   log_line& add(std::string_view key, std::span<const std::string_view> values);
 
+  // Room for `bytes` of fields, so that a line built field by field grows once.
+  void reserve(std::size_t bytes) { text_.reserve(bytes); }
+
   // The fields so far, each as `,"key":value` (empty when none).
   const std::string& text() const noexcept { return text_; }
 
