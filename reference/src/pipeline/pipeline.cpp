@@ -352,7 +352,8 @@ result engine::check(std::string_view bytes) const {
     } else if (mv.type == "PNRGOV") {
       pnrgov::extract_options xo;
       xo.filter_sensitive = o.filter_sensitive;
-      auto m = pnrgov::extract(ic, i, impl_->defs, sink, xo);
+      // Through the tree's element and component index, as PAXLST (no second split).
+      auto m = pnrgov::extract(trees[i], impl_->defs, sink, xo);
       if (m) {
         transcode(*m, ic, i, sink, ascii_input);
         r.messages.push_back(std::move(*m));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "apipnr/edifact/interchange.hpp"
+#include "apipnr/message/tree.hpp"
 #include "apipnr/model/dates.hpp"
 #include "apipnr/pnrgov/ssr_text.hpp"
 
@@ -66,8 +67,16 @@ struct pending_ssr {
 class mapper {
  public:
   mapper(const edifact::interchange& ic, const edifact::message_view& mv, diagnostic_sink& sink,
-         const extract_options& opt, model::canonical_message& out)
-      : ic_(ic), mv_(mv), d_(ic.delims), sink_(sink), opt_(opt), out_(out) {}
+         const extract_options& opt, model::canonical_message& out,
+         const message::message_tree* tree = nullptr)
+      : ic_(ic),
+        mv_(mv),
+        d_(ic.delims),
+        sink_(sink),
+        opt_(opt),
+        out_(out),
+        tree_(tree),
+        tree_segments_(tree != nullptr ? static_cast<std::uint32_t>(tree->segments.size()) : 0) {}
 
   void run();
 
@@ -77,8 +86,12 @@ class mapper {
   // Element n of segment i. The mapper reads a segment's elements one after the other, so the
   // last segment's split is kept and reused (edifact::element() would split it again from its
   // start for every element).
+  // With a message tree (extract(tree, ...)), its element and component index is read
+  // instead (tree segment i - mv_.unh): the split the structure parser already made, the same
+  // one edifact::element() and edifact::component() make, so both paths read the same values.
   std::string_view raw_el(std::uint32_t i, std::size_t n) const {
     split(i);
+    if (in_tree_) return tree_->element(i - mv_.unh, n);
     return n >= 1 && n <= split_.size() ? split_[n - 1] : std::string_view{};
   }
   void split(std::uint32_t i) const {
@@ -92,6 +105,8 @@ class mapper {
     // alone, and its values need no unescaping (plain_).
     plain_ = !d_.has_release || body.empty() ||
              std::memchr(body.data(), d_.release, body.size()) == nullptr;
+    in_tree_ = i >= mv_.unh && i - mv_.unh < tree_segments_;
+    if (in_tree_) return;  // no split of our own
     if (body.empty() || body.front() != d_.element) return;
     if (plain_) {
       const char* p = body.data() + 1;
@@ -110,6 +125,11 @@ class mapper {
     while (sp.next(piece)) split_.push_back(piece);
   }
   std::string_view raw(std::uint32_t i, std::size_t n, std::size_t c) const {
+    split(i);
+    if (in_tree_) {
+      if (c == 0) return {};  // as component(..., 0, ...) below
+      return tree_->component(i - mv_.unh, n, c);
+    }
     const std::string_view e = raw_el(i, n);
     if (plain_) return edifact::plain_component(e, c, d_.component);
     return edifact::component(e, c, d_);
@@ -144,6 +164,7 @@ class mapper {
   }
   std::size_t elements(std::uint32_t i) const {
     split(i);
+    if (in_tree_) return tree_->element_count(i - mv_.unh);
     return split_.size();
   }
   std::string text_of(std::uint32_t i) const {
@@ -284,6 +305,9 @@ class mapper {
   mutable std::uint32_t split_of_ = 0xFFFFFFFFu;  // segment whose elements split_ holds
   mutable std::vector<std::string_view> split_;   // views into the interchange's buffer
   mutable bool plain_ = false;                    // split_of_ holds no release character
+  mutable bool in_tree_ = false;  // split_of_ is read through tree_'s index, split_ unused
+  const message::message_tree* tree_ = nullptr;
+  std::uint32_t tree_segments_ = 0;  // message segments readable through tree_ (from UNH)
   model::calendar_date reference_{2000, 1, 1};
 
   ctx ctx_ = ctx::level0;
@@ -1179,11 +1203,11 @@ void mapper::finish_pnr() {
 
 }  // namespace
 
-boost::system::result<model::canonical_message> extract(const edifact::interchange& ic,
-                                                        std::size_t message_index,
-                                                        const message::definitions& defs,
-                                                        diagnostic_sink& sink,
-                                                        const extract_options& options) {
+namespace {
+
+boost::system::result<model::canonical_message> run_checked(
+    const edifact::interchange& ic, std::size_t message_index, const message::definitions& defs,
+    const message::message_tree* tree, diagnostic_sink& sink, const extract_options& options) {
   auto fail = [&](errc e, std::uint32_t segment_index) {
     const errc_info& inf = info(e);
     diagnostic dg;
@@ -1222,9 +1246,31 @@ boost::system::result<model::canonical_message> extract(const edifact::interchan
     dg.pos.element = 2;
     sink.report(std::move(dg));
   }
-  mapper m(ic, mv, sink, options, out);
+  mapper m(ic, mv, sink, options, out, tree);
   m.run();
   return out;
+}
+
+}  // namespace
+
+boost::system::result<model::canonical_message> extract(const edifact::interchange& ic,
+                                                        std::size_t message_index,
+                                                        const message::definitions& defs,
+                                                        diagnostic_sink& sink,
+                                                        const extract_options& options) {
+  return run_checked(ic, message_index, defs, nullptr, sink, options);
+}
+
+boost::system::result<model::canonical_message> extract(const message::message_tree& tree,
+                                                        const message::definitions& defs,
+                                                        diagnostic_sink& sink,
+                                                        const extract_options& options) {
+  if (tree.source == nullptr) {
+    return run_checked(edifact::interchange{}, 0, defs, nullptr, sink, options);
+  }
+  // A tree that stopped early (a limit) indexes only its first segments: those are read
+  // through it, the rest split here (segments beyond tree.segments.size()).
+  return run_checked(*tree.source, tree.message_index, defs, &tree, sink, options);
 }
 
 }  // namespace apipnr::pnrgov

@@ -1,6 +1,7 @@
 #include "apipnr/pnrgov/extract.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apipnr/edifact/parser.hpp"
+#include "apipnr/message/tree.hpp"
 
 namespace apipnr::pnrgov {
 namespace {
@@ -474,6 +476,59 @@ TEST(PnrgovExtract, SsrReleaseCharactersRemovedFromText) {
   const auto& s = r.model.pnrs.at(0).travellers.at(0).details().ssrs;
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].text, "CALL +44 'OFFICE'");
+}
+
+// extract(tree, ...) reads values through the structure parser's element and component index
+// instead of splitting each segment again: it must give what extract(ic, ...) gives, model and
+// findings, for every PNRGOV message of the vector corpus, as parsed and with release
+// characters inserted at many places (values that need unescaping, separators released).
+TEST(PnrgovExtract, TreeIndexReadsWhatTheSegmentSplitReads) {
+  std::vector<std::string> inputs;
+  const std::string root = std::string(APIPNR_SOURCE_DIR) + "/vectors";
+  for (const auto& f : std::filesystem::recursive_directory_iterator(root)) {
+    if (!f.is_regular_file() || f.path().extension() != ".edi") continue;
+    std::string text = read_file(f.path().string());
+    if (text.find("PNRGOV") == std::string::npos) continue;
+    inputs.push_back(text);
+    const std::size_t from = text.find("UNH+");
+    if (from == std::string::npos) continue;
+    for (std::size_t k = 1; k <= 4; ++k) {
+      std::string t = text;
+      const std::size_t at = from + 4 + (t.size() - from - 4) * k / 5;
+      t.insert(at, "?");
+      inputs.push_back(std::move(t));
+    }
+  }
+  ASSERT_GT(inputs.size(), 200u);
+  std::size_t compared = 0;
+  const edifact::parser parser(edifact::parse_options{edifact::mode::tolerant});
+  for (const std::string& text : inputs) {
+    edifact::interchange ic;
+    diagnostic_list syntax;
+    (void)parser.parse(text, ic, syntax);
+    for (std::size_t m = 0; m < ic.messages.size(); ++m) {
+      if (ic.messages[m].type != "PNRGOV") continue;
+      message::message_tree tree;
+      diagnostic_list structure;
+      (void)message::parse_structure(ic, m, defs(), structure, tree);
+      if (tree.source == nullptr) continue;
+      diagnostic_list fa, fb;
+      const auto a = extract(ic, m, defs(), fa);
+      const auto b = extract(tree, defs(), fb);
+      ASSERT_EQ(a.has_value(), b.has_value()) << text;
+      if (a) {
+        EXPECT_EQ(model::canonical_json(*a), model::canonical_json(*b)) << text;
+      }
+      ASSERT_EQ(fa.items().size(), fb.items().size()) << text;
+      for (std::size_t d = 0; d < fa.items().size(); ++d) {
+        EXPECT_EQ(fa.items()[d].id, fb.items()[d].id) << text;
+        EXPECT_EQ(fa.items()[d].detail, fb.items()[d].detail) << text;
+        EXPECT_EQ(fa.items()[d].pos.segment, fb.items()[d].pos.segment) << text;
+      }
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 200u);
 }
 
 TEST(PnrgovExtract, EveryPrefixAndSegmentDropOfARichMessageMapsWithoutCrash) {

@@ -40,6 +40,7 @@
 #include "apipnr/common/diagnostic.hpp"
 #include "apipnr/edifact/interchange.hpp"
 #include "apipnr/message/definitions.hpp"
+#include "apipnr/message/tree.hpp"
 #include "apipnr/model/canonical.hpp"
 #include "apipnr/pnrgov/errc.hpp"
 #include "apipnr/pnrgov/sensitive.hpp"
@@ -58,5 +59,14 @@ struct extract_options {
 [[nodiscard]] boost::system::result<model::canonical_message> extract(
     const edifact::interchange& ic, std::size_t message_index, const message::definitions& defs,
     diagnostic_sink& sink, const extract_options& options = {});
+
+// The same for the message of `tree` (message::parse_structure()'s result; it must outlive the
+// call, and so must the interchange it was parsed from): values are read through the tree's
+// element and component index instead of splitting every segment again. Same result and
+// findings as extract(*tree.source, tree.message_index, defs, sink, options); a tree without
+// source gives errc::no_such_message.
+[[nodiscard]] boost::system::result<model::canonical_message> extract(
+    const message::message_tree& tree, const message::definitions& defs, diagnostic_sink& sink,
+    const extract_options& options = {});
 
 }  // namespace apipnr::pnrgov
