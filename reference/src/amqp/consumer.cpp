@@ -531,7 +531,12 @@ struct consumer::impl final : proton::messaging_handler {
   }
 
   void handle_message(proton::delivery& d, proton::message& m) {
-    waiter w{d, generation_, m.correlation_id().empty() ? m.id() : m.correlation_id(),
+    // Each getter decodes the field again and returns a new copy: read each one once.
+    proton::message_id id = m.id();
+    proton::message_id correlation = m.correlation_id();
+    std::string message_id = text_of(id);
+    std::string correlation_id = text_of(correlation);
+    waiter w{d, generation_, correlation.empty() ? std::move(id) : std::move(correlation),
              m.reply_to()};
     if (stopping_) {
       // Prefetched after stop() began: give it back untouched (no credit is granted).
@@ -556,9 +561,9 @@ struct consumer::impl final : proton::messaging_handler {
 
     inbound meta;
     meta.source = source_address(d.receiver());
-    meta.message_id = text_of(m.id());
-    meta.correlation_id = text_of(m.correlation_id());
-    meta.reply_to = m.reply_to();
+    meta.message_id = std::move(message_id);
+    meta.correlation_id = std::move(correlation_id);
+    meta.reply_to = w.reply_to;
     meta.subject = m.subject();
     meta.content_type = m.content_type();
     meta.body_was_binary = binary;
@@ -567,12 +572,16 @@ struct consumer::impl final : proton::messaging_handler {
 
     // RCV-DUP-001: a message is known by its message-id on its source, or by its content
     // when the sender set no message-id.
-    std::string key = meta.source + '\x1f';
+    std::string key;
+    key.reserve(meta.source.size() + 4 + std::max<std::size_t>(meta.message_id.size(), 48));
+    key.append(meta.source).push_back('\x1f');
     if (!meta.message_id.empty()) {
-      key += "id:" + meta.message_id;
+      key.append("id:").append(meta.message_id);
     } else {
-      key += "body:" + std::to_string(std::hash<std::string>{}(body)) + ':' +
-             std::to_string(body.size());
+      key.append("body:")
+          .append(std::to_string(std::hash<std::string>{}(body)))
+          .append(1, ':')
+          .append(std::to_string(body.size()));
     }
 
     if (logs(log_level::debug)) {
