@@ -101,6 +101,8 @@ void field_def::plan() {
 
 void segment_def::plan() {
   position_slots.clear();
+  clean_slots.clear();
+  clean_limits.clear();
   mandatory_elements.clear();
   mandatory_mask = 0;
   mandatory_mask_complete = false;
@@ -131,6 +133,24 @@ void segment_def::plan() {
     } else {
       mandatory_mask_complete = false;
     }
+  }
+  clean_slots.assign(std::min<std::size_t>(last, 64), clean_slot{});
+  clean_limits.clear();
+  for (std::size_t p = 0; p < clean_slots.size(); ++p) {
+    const std::uint16_t k = position_slots[p].element;
+    if (k == field_def::no_slot) continue;
+    const field_def& f = elements[k];
+    // Offsets must fit 16 bits (64 positions of a few dozen components each in practice);
+    // a slot left at max_components 0 only sends the element to the full check.
+    if (!f.fast || f.fast_limits.empty() || f.fast_limits.size() > 64 ||
+        clean_limits.size() + f.fast_limits.size() > 0xFFFF) {
+      continue;
+    }
+    clean_slot& s = clean_slots[p];
+    s.mandatory = f.fast_mandatory;
+    s.limits = static_cast<std::uint16_t>(clean_limits.size());
+    s.max_components = static_cast<std::uint16_t>(f.fast_limits.size());
+    clean_limits.insert(clean_limits.end(), f.fast_limits.begin(), f.fast_limits.end());
   }
   planned = true;
 }

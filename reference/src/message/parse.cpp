@@ -37,11 +37,16 @@ bool has_unreleased(std::string_view raw, char c, const edifact::delimiters& d) 
 // One open group (or the root) and its cursor. `pos` is the content index of the node that
 // took the last segment at this level (-1 before the first); `counts` (in the shared counts
 // buffer) holds how often each content node occurred in this instance.
-struct frame {
+// 64 bytes (aligned): frames.size() and indexing are then shifts, not a multiplication.
+struct alignas(64) frame {
   const std::vector<node>* content = nullptr;
   std::uint32_t instance = 0;
   std::int32_t pos = -1;
   std::uint32_t counts_off = 0;
+  // content->size() and this frame's index in the frame stack (0 = root), kept here so that
+  // the walk reads them instead of dividing vector sizes.
+  std::uint32_t size = 0;
+  std::uint32_t level = 0;
   // Relaxed groups: content indices [1, zone_end) may come in any order (README "order").
   std::uint32_t zone_end = 0;
   bool relaxed = false;
@@ -178,6 +183,8 @@ class structure_parser {
     frame f;
     f.content = group != nullptr ? &group->content : &def_.structure;
     f.instance = instance;
+    f.size = static_cast<std::uint32_t>(f.content->size());
+    f.level = static_cast<std::uint32_t>(scratch_.frames.size());
     const auto& tags = group != nullptr ? group->content_tags : def_.structure_tags;
     f.tags = tags.size() == f.content->size() ? tags.data() : nullptr;
     f.counts_off = static_cast<std::uint32_t>(scratch_.counts.size());
@@ -217,7 +224,7 @@ class structure_parser {
         }
         from = f.zone_end;
       }
-      const std::size_t end = std::min(to, c.size());
+      const std::size_t end = std::min<std::size_t>(to, f.size);
       for (std::size_t k = next[std::min(from, end)]; k < end; k = next[k + 1]) {
         if (count(f, k) < c[k].min) report_missing(c[k], last_processed);
       }
@@ -237,7 +244,7 @@ class structure_parser {
 
   void close_frame(std::size_t last_processed, std::uint32_t last_segment) {
     frame& f = scratch_.frames.back();
-    check_skipped(f, f.content->size(), last_processed);
+    check_skipped(f, f.size, last_processed);
     out_.instances[f.instance].last = last_segment;
     scratch_.counts.resize(f.counts_off);
     scratch_.frames.pop_back();
@@ -256,10 +263,15 @@ class structure_parser {
   }
 
   boost::system::error_code accept(std::size_t i);
+  bool pick_innermost(std::size_t i, std::uint16_t tag_id, std::size_t& level, std::size_t& j);
+  [[gnu::noinline]] bool search(std::size_t i, std::uint32_t packed, std::uint16_t tag_id,
+                                std::size_t& best_level, std::size_t& best_j, bool& over_max);
   boost::system::error_code open_group(std::size_t i, std::size_t level, std::size_t j);
   void check_exclusive(std::size_t i, const node& g);
   void check_elements(std::size_t i, const node& n);
-  bool clean(std::size_t i, const node& n) const noexcept;
+  // Inlined at both call sites: called for every segment, its call and register saves were
+  // a tenth of its cost.
+  [[gnu::always_inline]] inline bool clean(std::size_t i, const node& n) const noexcept;
   void check_occurrence(std::size_t i, const node& n, const field_def& f, std::string_view occ,
                         std::uint16_t p, std::uint16_t rep);
   void check_indexed(std::size_t i, const node& n, const field_def& f, std::uint16_t p);
@@ -386,11 +398,15 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
   return {};
 }
 
-boost::system::error_code structure_parser::accept(std::size_t i) {
+// The general candidate search of README "Matching algorithm": every open level, innermost
+// first, collecting the best, the first open and the first full candidate. False when no
+// level takes the segment (reported here, as unexpected or unknown).
+bool structure_parser::search(std::size_t i, std::uint32_t packed, std::uint16_t tag_id,
+                              std::size_t& best_level, std::size_t& best_j, bool& over_max) {
   const edifact::segment& s = *out_.segments[i].seg;
   auto& frames = scratch_.frames;
   // Candidates, innermost level first (README rule 1); rule 2 picks among them.
-  std::size_t best_level = 0, best_j = 0, open_level = 0, open_j = 0, full_level = 0, full_j = 0;
+  std::size_t open_level = 0, open_j = 0, full_level = 0, full_j = 0;
   bool have_best = false, have_open = false, have_full = false;
   bool have_q = false;
   std::uint16_t q_el = 0, q_co = 0;
@@ -430,15 +446,6 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
     }
     return false;
   };
-  // The segment's tag as one word: the scan then compares one word per content node (the
-  // node tags' strings were most of this function's cost). 0 for a tag that is not three
-  // characters, which then takes the string comparison.
-  const std::uint32_t packed = pack_tag(s.tag);
-  // The tag's id in the definition's plans: candidates then come from one table read per
-  // level (content_plan::first_by_tag and its chain, in content order, as the scan below
-  // meets them). A tag no node has gives no candidate at any level.
-  const std::uint16_t tag_id =
-      packed != 0 && def_.planned ? def_.tag_id(packed) : content_plan::none;
   const bool by_table = packed != 0 && def_.planned;
   const bool qualified = tag_id != content_plan::none && def_.tag_qualified[tag_id] != 0;
   for (std::size_t lv = frames.size(); lv-- > 0 && !have_best;) {
@@ -449,7 +456,6 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
     // A group's trigger (content[0], max 1) never takes a second segment: that is a new
     // instance of the group, found one level out.
     if (lv > 0 && from == 0) from = 1;
-    const std::size_t size = c.size();
     if (by_table && f.plan != nullptr) {
       if (tag_id == content_plan::none) break;
       // An inner level offered a node: an outer one matters only with an exact qualifier
@@ -460,17 +466,18 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
         if (j >= from && consider(lv, f, j)) break;
       }
     } else if (packed != 0 && f.tags != nullptr) {
+      const std::size_t size = c.size();
       const std::uint32_t* tags = f.tags;
       for (std::size_t j = from; j < size; ++j) {
         if (tags[j] == packed && consider(lv, f, j)) break;
       }
     } else {
+      const std::size_t size = c.size();
       for (std::size_t j = from; j < size; ++j) {
         if (same_tag(c[j].tag, s.tag) && consider(lv, f, j)) break;
       }
     }
   }
-  bool over_max = false;
   if (!have_best && have_open) {
     have_best = true;
     best_level = open_level;
@@ -490,9 +497,63 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
                (known ? " not allowed here"
                       : " not in " + def_.message + " " + def_.version + ":" + def_.release));
     out_.segments[i].instance = frames.back().instance;
+    return false;
+  }
+  return true;
+}
+
+// The common case, decided from the innermost open level alone: the first node at or after
+// the cursor whose tag is the segment's, when it takes the segment outright under README rule
+// 2 (its qualifier list contains the segment's qualifier, or no node of this tag anywhere has
+// a qualifier list) and has room (count < max). search() would pick the same node: no earlier
+// candidate exists at this level, an exact match stops its scan, and without qualifier lists
+// no outer level can beat an inner candidate. Anything else (no such node, a full one, an
+// admitted but inexact qualifier, unplanned definitions) goes to search(). One chain read and
+// at most one qualifier read, without search()'s bookkeeping of open and full candidates.
+bool structure_parser::pick_innermost(std::size_t i, std::uint16_t tag_id, std::size_t& level,
+                                      std::size_t& j) {
+  if (tag_id == content_plan::none) return false;
+  frame& f = scratch_.frames.back();
+  if (f.plan == nullptr) return false;
+  const std::size_t lv = f.level;
+  std::size_t from = f.pos < 0 ? 0 : static_cast<std::size_t>(f.pos);
+  if (f.relaxed && from < f.zone_end) from = 1;
+  if (lv > 0 && from == 0) from = 1;  // a trigger never takes a second segment
+  const std::uint16_t* next = f.plan->next_same_tag.data();
+  std::size_t k = f.plan->first_by_tag[tag_id];
+  while (k != content_plan::none && k < from) k = next[k];
+  if (k == content_plan::none) return false;
+  const node& nd = (*f.content)[k];
+  if (count(f, k) >= nd.max) return false;
+  if (nd.qualifiers.present) {
+    if (!nd.qualifiers.contains(qualifier_of(i, nd))) return false;
+  } else if (def_.tag_qualified[tag_id] != 0) {
+    return false;
+  }
+  level = lv;
+  j = k;
+  return true;
+}
+
+boost::system::error_code structure_parser::accept(std::size_t i) {
+  const edifact::segment& s = *out_.segments[i].seg;
+  // The segment's tag as one word: the scans compare one word per content node (the node
+  // tags' strings were most of the search's cost). 0 for a tag that is not three characters,
+  // which then takes the string comparison.
+  const std::uint32_t packed = pack_tag(s.tag);
+  // The tag's id in the definition's plans: candidates then come from one table read per
+  // level (content_plan::first_by_tag and its chain, in content order, as the scan meets
+  // them). A tag no node has gives no candidate at any level.
+  const std::uint16_t tag_id =
+      packed != 0 && def_.planned ? def_.tag_id(packed) : content_plan::none;
+  std::size_t best_level = 0, best_j = 0;
+  bool over_max = false;
+  if (!pick_innermost(i, tag_id, best_level, best_j) &&
+      !search(i, packed, tag_id, best_level, best_j, over_max)) {
     return {};
   }
-  while (frames.size() > best_level + 1) {
+  auto& frames = scratch_.frames;
+  while (frames.back().level > best_level) {
     close_frame(i - 1, static_cast<std::uint32_t>(i - 1));
   }
   frame& f = frames.back();
@@ -871,34 +932,32 @@ bool structure_parser::clean(std::size_t i, const node& n) const noexcept {
   const message_tree::split_view sv = out_.split(i);
   const std::uint32_t count = sv.count;
   if (count > 64) return false;
+  // The compiled table (segment_def::clean_slots) covers positions 1 .. min(64, last): a
+  // non-empty element past it is undefined (or past 64) and needs the full check.
+  const std::uint32_t nslots = static_cast<std::uint32_t>(layout->clean_slots.size());
+  const segment_def::clean_slot* slots = layout->clean_slots.data();
+  const std::uint16_t* limits = layout->clean_limits.data();
   const std::uint16_t* firsts = sv.firsts;
   const std::uint16_t* components = sv.starts;
-  const segment_def::position_slot* slots = layout->position_slots.data();
-  const std::size_t nslots = layout->position_slots.size();
-  const field_def* fields = layout->elements.data();
   std::uint64_t filled = 0;
-  for (std::uint32_t p = 1; p <= count; ++p) {
-    const std::uint32_t from = components[firsts[p - 1]];
-    const std::uint32_t end = components[firsts[p]] - 1u;
-    if (end == from) continue;  // empty
-    filled |= std::uint64_t{1} << (p - 1);
-    if (p > nslots) return false;
-    const std::uint16_t slot = slots[p - 1].element;
-    if (slot == field_def::no_slot) return false;
-    const field_def& f = fields[slot];
-    if (!f.fast) return false;
-    const std::uint32_t first = firsts[p - 1];
-    const std::uint32_t nc = firsts[p] - first;
-    if (nc > f.fast_limits.size()) return false;
+  for (std::uint32_t p = 0; p < count; ++p) {
+    const std::uint32_t first = firsts[p];
+    const std::uint32_t last = firsts[p + 1];
     const std::uint16_t* cs = components + first;
-    const std::uint16_t* limits = f.fast_limits.data();
+    if (components[last] - 1u == cs[0]) continue;  // empty
+    if (p >= nslots) return false;
+    filled |= std::uint64_t{1} << p;
+    const segment_def::clean_slot& slot = slots[p];
+    const std::uint32_t nc = last - first;
+    if (nc > slot.max_components) return false;
+    const std::uint16_t* lim = limits + slot.limits;
     std::uint64_t components_filled = 0;
     for (std::uint32_t c = 0; c < nc; ++c) {
       const std::uint32_t len = cs[c + 1] - 1u - cs[c];
-      if (len > limits[c]) return false;
-      if (len != 0 && c < 64) components_filled |= std::uint64_t{1} << c;
+      if (len > lim[c]) return false;
+      components_filled |= std::uint64_t{len != 0} << c;
     }
-    if ((f.fast_mandatory & ~components_filled) != 0) return false;
+    if ((slot.mandatory & ~components_filled) != 0) return false;
   }
   return (layout->mandatory_mask & ~filled) == 0;
 }

@@ -191,6 +191,40 @@ TEST(MessagePlan, ChainsListEachTagInContentOrder) {
   }
 }
 
+// The compiled clean-segment table (segment_def::clean_slots, clean_limits) says for each
+// position what the field plans it is made from say: the same component limits and mandatory
+// components for a `fast` field, "full check" (max_components 0) for an undefined position, a
+// field without a fast plan or one of more than 64 components.
+TEST(MessagePlan, CleanTableRestatesTheFieldPlans) {
+  std::size_t fast_positions = 0;
+  for (const auto& d : planned_defs().all()) {
+    for (const auto& s : d->segments) {
+      ASSERT_TRUE(s->planned) << d->file << " " << s->key;
+      ASSERT_EQ(s->clean_slots.size(), std::min<std::size_t>(s->position_slots.size(), 64))
+          << d->file << " " << s->key;
+      for (std::size_t p = 0; p < s->clean_slots.size(); ++p) {
+        const segment_def::clean_slot& c = s->clean_slots[p];
+        const std::uint16_t k = s->position_slots[p].element;
+        if (k == field_def::no_slot || !s->elements[k].fast || s->elements[k].fast_limits.empty() ||
+            s->elements[k].fast_limits.size() > 64) {
+          EXPECT_EQ(c.max_components, 0u) << d->file << " " << s->key << " position " << p + 1;
+          continue;
+        }
+        const field_def& f = s->elements[k];
+        ASSERT_EQ(c.max_components, f.fast_limits.size()) << d->file << " " << s->key;
+        EXPECT_EQ(c.mandatory, f.fast_mandatory) << d->file << " " << s->key;
+        ASSERT_LE(c.limits + f.fast_limits.size(), s->clean_limits.size());
+        const std::vector<std::uint16_t> limits(
+            s->clean_limits.begin() + c.limits,
+            s->clean_limits.begin() + c.limits + static_cast<std::ptrdiff_t>(c.max_components));
+        EXPECT_EQ(limits, f.fast_limits) << d->file << " " << s->key << " position " << p + 1;
+        ++fast_positions;
+      }
+    }
+  }
+  EXPECT_GT(fast_positions, 100u);
+}
+
 TEST(MessagePlan, VectorInputsParseTheSameWithoutPlans) {
   std::size_t messages = 0;
   for (const std::string& text : vector_inputs()) messages += compare(text, "vector");

@@ -131,6 +131,21 @@ struct segment_def {
   std::uint64_t mandatory_mask = 0;
   bool mandatory_mask_complete = false;
   bool planned = false;
+  // The clean-segment test compiled into one flat table (plan() fills it; the group parser's
+  // hot path reads it instead of position_slots -> elements -> fast_limits, three dependent
+  // loads and two vector sizes per element): clean_slots[p - 1] for positions 1 .. min(64,
+  // last_position()). A non-empty element at position p passes when it has at most
+  // `max_components` components, component c is at most clean_limits[limits + c - 1] bytes
+  // long and every bit of `mandatory` is a filled component; `max_components` 0 means any
+  // non-empty value needs the full check (no element there, or its field is not `fast`).
+  // Same verdicts as the field plans it is made from (MessagePlan tests compare both paths).
+  struct clean_slot {
+    std::uint64_t mandatory = 0;
+    std::uint16_t limits = 0;  // offset into clean_limits
+    std::uint16_t max_components = 0;
+  };
+  std::vector<clean_slot> clean_slots;
+  std::vector<std::uint16_t> clean_limits;
 
   // The element whose positions cover `pos` (positional repeats included), with the 1-based
   // repetition number `pos` stands for; {nullptr, 0} when `pos` is not defined.
