@@ -263,6 +263,17 @@ class structure_parser {
   }
 
   boost::system::error_code accept(std::size_t i);
+  // accept()'s findings, out of line: building their text inline made accept() save and
+  // restore more registers on every segment.
+  [[gnu::cold, gnu::noinline]] void report_over_max(std::size_t i, const node& nd,
+                                                    std::uint32_t cnt) {
+    report(nd.is_group() ? errc::too_many_groups : errc::too_many_segments, i, &nd,
+           nd.path + " occurs " + std::to_string(cnt) + " times, max " + std::to_string(nd.max));
+  }
+  [[gnu::cold, gnu::noinline]] void report_not_in_profile(std::size_t i, const node& nd) {
+    report(errc::segment_not_in_profile, i, &nd, nd.path + " is not used by the profile", 0, 0, 0,
+           &opt_.not_in_profile);
+  }
   bool pick_innermost(std::size_t i, std::uint16_t tag_id, std::size_t& level, std::size_t& j);
   [[gnu::noinline]] bool search(std::size_t i, std::uint32_t packed, std::uint16_t tag_id,
                                 std::size_t& best_level, std::size_t& best_j, bool& over_max);
@@ -562,17 +573,11 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
   f.pos = static_cast<std::int32_t>(best_j);
   std::uint32_t& cnt = count(f, best_j);
   ++cnt;
-  if (over_max) {
-    report(nd.is_group() ? errc::too_many_groups : errc::too_many_segments, i, &nd,
-           nd.path + " occurs " + std::to_string(cnt) + " times, max " + std::to_string(nd.max));
-  }
+  if (over_max) report_over_max(i, nd, cnt);
   if (nd.is_group()) return open_group(i, best_level, best_j);
   out_.segments[i].matched = &nd;
   out_.segments[i].instance = f.instance;
-  if (!nd.in_profile) {
-    report(errc::segment_not_in_profile, i, &nd, nd.path + " is not used by the profile", 0, 0, 0,
-           &opt_.not_in_profile);
-  }
+  if (!nd.in_profile) report_not_in_profile(i, nd);
   if (opt_.check_elements && !clean(i, nd)) check_elements(i, nd);
   return {};
 }
