@@ -262,7 +262,9 @@ class structure_parser {
                        [&](const node* n) { return !n->is_group() && n->tag == tag; });
   }
 
-  boost::system::error_code accept(std::size_t i);
+  // False to go on; true when parsing must stop, with the reason in stop_ (a bool, not an
+  // error_code, on the per-segment return path).
+  bool accept(std::size_t i);
   // accept()'s findings, out of line: building their text inline made accept() save and
   // restore more registers on every segment.
   [[gnu::cold, gnu::noinline]] void report_over_max(std::size_t i, const node& nd,
@@ -352,6 +354,7 @@ class structure_parser {
   scratch& scratch_ = tls_scratch;
   std::uint32_t* counts_ = nullptr;
   std::uint32_t findings_ = 0;
+  boost::system::error_code stop_;  // why accept() stopped the parse
   std::array<std::uint8_t, 256> classes_{};
 };
 
@@ -396,7 +399,8 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
   for (std::size_t i = 1; i < end; ++i) {
     indexer.add(out_.element_index, out_.segments.emplace_back(segment_entry{segs + i}));
     added = static_cast<std::uint32_t>(i + 1);
-    if (auto ec = accept(i)) {
+    if (accept(i)) [[unlikely]] {
+      const boost::system::error_code ec = stop_;
       add_until(n);
       return ec;
     }
@@ -546,7 +550,7 @@ bool structure_parser::pick_innermost(std::size_t i, std::uint16_t tag_id, std::
   return true;
 }
 
-boost::system::error_code structure_parser::accept(std::size_t i) {
+bool structure_parser::accept(std::size_t i) {
   const edifact::segment& s = *out_.segments[i].seg;
   // The segment's tag as one word: the scans compare one word per content node (the node
   // tags' strings were most of the search's cost). 0 for a tag that is not three characters,
@@ -561,7 +565,7 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
   bool over_max = false;
   if (!pick_innermost(i, tag_id, best_level, best_j) &&
       !search(i, packed, tag_id, best_level, best_j, over_max)) {
-    return {};
+    return false;
   }
   auto& frames = scratch_.frames;
   while (frames.back().level > best_level) {
@@ -574,12 +578,15 @@ boost::system::error_code structure_parser::accept(std::size_t i) {
   std::uint32_t& cnt = count(f, best_j);
   ++cnt;
   if (over_max) report_over_max(i, nd, cnt);
-  if (nd.is_group()) return open_group(i, best_level, best_j);
+  if (nd.is_group()) {
+    stop_ = open_group(i, best_level, best_j);
+    return stop_.failed();
+  }
   out_.segments[i].matched = &nd;
   out_.segments[i].instance = f.instance;
   if (!nd.in_profile) report_not_in_profile(i, nd);
   if (opt_.check_elements && !clean(i, nd)) check_elements(i, nd);
-  return {};
+  return false;
 }
 
 boost::system::error_code structure_parser::open_group(std::size_t i, std::size_t level,
