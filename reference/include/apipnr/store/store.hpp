@@ -196,8 +196,12 @@ struct options {
   // the WAL file stays below wal_limit_pages plus one batch, unless a reader keeps a snapshot
   // open for longer. checkpoint_pages = 0: SQLite's auto-checkpoint on the writer every 1000
   // pages (the earlier behaviour, kept for comparison). wal_limit_pages >= checkpoint_pages.
-  std::size_t checkpoint_pages = 4000;
-  std::size_t wal_limit_pages = 16000;
+  // 1000 (SQLite's own auto-checkpoint size): smaller checkpoints end in shorter fsyncs of the
+  // database file, behind which the WAL's fdatasyncs queue on the same disk; the iAPI open
+  // model's p99 on disk fell from 4.7-5.4 to 3.9-4.5 ms against 4000 pages, PAXLST-300 unchanged
+  // (docs/PERFORMANCE.md, "On a quiet machine, session 8").
+  std::size_t checkpoint_pages = 1000;
+  std::size_t wal_limit_pages = 4000;
   std::chrono::milliseconds busy_timeout{5000};
   // Page size of a new file (0 = SQLite's default, 4096); an existing file keeps its own.
   // Smaller pages write less per small commit (docs/STORE.md, "Checkpoints").
