@@ -16,6 +16,19 @@
 
 namespace apipnr::message::detail {
 
+// True when `raw` holds `c` not made data by a release character (the structure walk and the
+// tree's value readers both ask it of raw elements).
+inline bool has_unreleased(std::string_view raw, char c, const edifact::delimiters& d) noexcept {
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (d.has_release && raw[i] == d.release) {
+      ++i;
+    } else if (raw[i] == c) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Splits segment bodies into elements and components and appends the split to an index.
 // Holds only the delimiters' byte classes: cheap to make once per message. Not thread-safe
 // for writing the same index; distinct indexes may be built in parallel.

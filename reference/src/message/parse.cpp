@@ -14,6 +14,7 @@ namespace {
 
 using apipnr::scope;
 using apipnr::severity;
+using detail::has_unreleased;
 
 // Tags are three characters: compare them inline (string equality through memcmp was the
 // group parser's largest single cost, one call per candidate node).
@@ -21,17 +22,6 @@ inline bool same_tag(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   if (a.size() == 3) return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
   return a == b;
-}
-
-bool has_unreleased(std::string_view raw, char c, const edifact::delimiters& d) noexcept {
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (d.has_release && raw[i] == d.release) {
-      ++i;
-    } else if (raw[i] == c) {
-      return true;
-    }
-  }
-  return false;
 }
 
 // One open group (or the root) and its cursor. `pos` is the content index of the node that

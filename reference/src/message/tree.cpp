@@ -15,17 +15,7 @@ namespace apipnr::message {
 
 namespace {
 
-// True when `raw` holds an unreleased `c`.
-bool has_unreleased(std::string_view raw, char c, const edifact::delimiters& d) noexcept {
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (d.has_release && raw[i] == d.release) {
-      ++i;
-    } else if (raw[i] == c) {
-      return true;
-    }
-  }
-  return false;
-}
+using detail::has_unreleased;
 
 // The r-th (1-based) repetition of a raw element; the whole element when there is no
 // repetition separator (r == 1) or empty (r > 1).
