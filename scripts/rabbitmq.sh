@@ -8,6 +8,10 @@
 #                                    without the seconds rabbitmqctl takes to boot), then wait
 #                                    until the AMQP port is closed; epmd stays; start restarts
 #                                    it (tests that need the broker gone mid-stream)
+#   scripts/rabbitmq.sh kill   DIR   SIGKILL to the node's VM (a broker crash: no orderly
+#                                    shutdown, so nothing more is delivered once it returns),
+#                                    then wait until the VM has ended; start restarts it and
+#                                    the node recovers its durable queues
 #   scripts/rabbitmq.sh status DIR   exit 0 when the AMQP port of DIR's node accepts connections
 #
 # start writes DIR/amqp_port (the AMQP 1.0 port) and DIR/env (shell variables: the node's
@@ -20,7 +24,7 @@ set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
 if [[ -z "$cmd" || -z "$dir" ]]; then
-  echo "[apipnr.amqp.101] usage: $0 start|stop|term|status DIR" >&2
+  echo "[apipnr.amqp.101] usage: $0 start|stop|term|kill|status DIR" >&2
   exit 2
 fi
 start_timeout=${APIPNR_RABBITMQ_START_TIMEOUT:-60}
@@ -170,17 +174,38 @@ do_term() {
   done
 }
 
+do_kill() {
+  [[ -f "$dir/env" ]] || return 0
+  dir=$(cd "$dir" && pwd)
+  load_env
+  local pid=""
+  alive "$RABBITMQ_PID_FILE" && pid=$(cat "$RABBITMQ_PID_FILE")
+  [[ -z $pid ]] || kill -KILL "$pid" 2>/dev/null || true
+  local waited=0
+  while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && ((waited < stop_timeout * 10)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  # The dead VM left its pid file behind: start must not take it for a running node.
+  rm -f "$RABBITMQ_PID_FILE"
+  ! port_open "$APIPNR_AMQP_PORT" || {
+    echo "[apipnr.amqp.106] AMQP port $APIPNR_AMQP_PORT still open after SIGKILL" >&2
+    exit 1
+  }
+}
+
 case "$cmd" in
   start) do_start ;;
   stop) do_stop ;;
   term) do_term ;;
+  kill) do_kill ;;
   status)
     [[ -f "$dir/env" ]] || exit 1
     load_env
     port_open "$APIPNR_AMQP_PORT"
     ;;
   *)
-    echo "[apipnr.amqp.101] usage: $0 start|stop|term|status DIR" >&2
+    echo "[apipnr.amqp.101] usage: $0 start|stop|term|kill|status DIR" >&2
     exit 2
     ;;
 esac
