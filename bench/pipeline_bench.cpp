@@ -110,6 +110,40 @@ void BM_PipelinePnrgov(benchmark::State& state) {
 }
 BENCHMARK(BM_PipelinePnrgov)->Unit(benchmark::kMillisecond);
 
+// As run_pipeline, with one result reused across inputs (engine::check(bytes, r)), as a worker
+// that keeps its result between inputs does: the canonical model's storage is refilled in place
+// instead of allocated and freed per input.
+void run_pipeline_reused(benchmark::State& state, const std::string& text,
+                         const apipnr::pipeline::options& opts, std::uint32_t items) {
+  auto engine = apipnr::pipeline::engine::load(opts);
+  if (!engine) {
+    state.SkipWithError("engine::load failed (APIPNR_SPECS_DIR)");
+    return;
+  }
+  apipnr::pipeline::result r;
+  for (auto _ : state) {
+    engine->check(text, r);
+    if (r.outcome == apipnr::pipeline::verdict::reject) {
+      state.SkipWithError("generated input rejected");
+      break;
+    }
+    benchmark::DoNotOptimize(r.messages.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(text.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * items);
+}
+
+void BM_PipelinePaxlstReused(benchmark::State& state) {
+  run_pipeline_reused(state, paxlst_file(), base_options(), paxlst_travellers);
+}
+BENCHMARK(BM_PipelinePaxlstReused)->Unit(benchmark::kMillisecond);
+
+void BM_PipelinePnrgovReused(benchmark::State& state) {
+  run_pipeline_reused(state, pnrgov_file(), base_options(), pnrgov_pnrs);
+}
+BENCHMARK(BM_PipelinePnrgovReused)->Unit(benchmark::kMillisecond);
+
 // PNRGOV XML: the two PNRs of vectors/xml/pnrgov/y_two_pnrs_infant_codeshare.xml repeated
 // until the push holds pnrgov_pnrs PNRs (NumberOfPnrs adjusted), about 4.5 MB. Empty when the
 // vector cannot be read (the benchmark then reports an error).
@@ -242,6 +276,25 @@ void BM_StageExtract(benchmark::State& state) {
   finish_stage(state);
 }
 BENCHMARK(BM_StageExtract)->Unit(benchmark::kMillisecond);
+
+// The same into one model reused across iterations (paxlst::extract_into), as the pipeline
+// does with a reused result: no model allocated and destroyed per message.
+void BM_StageExtractInto(benchmark::State& state) {
+  auto& s = stages();
+  if (!s.ok) {
+    state.SkipWithError("stage setup failed");
+    return;
+  }
+  apipnr::model::canonical_message m;
+  for (auto _ : state) {
+    counting_sink sink;
+    const auto ec = apipnr::paxlst::extract_into(s.tree, sink, m);
+    benchmark::DoNotOptimize(ec);
+    benchmark::DoNotOptimize(m.travellers.data());
+  }
+  finish_stage(state);
+}
+BENCHMARK(BM_StageExtractInto)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -254,6 +254,29 @@ json to_json_message(const message_info& m) {
 
 }  // namespace
 
+void traveller::clear() noexcept {
+  // Every member of traveller is listed here: a field added to traveller must be cleared too
+  // (CanonicalModel.ClearedTravellerEqualsANewOne compares with a new traveller; the size check
+  // below stops a build that adds a member without looking here).
+#if defined(__x86_64__) && defined(__GLIBCXX__)
+  static_assert(sizeof(traveller) == 480, "a traveller member was added: clear it in clear()");
+#endif
+  role.clear();
+  surname.clear();
+  party_function.reset();
+  given_names.reset();
+  middle_names.reset();
+  gender.reset();
+  date_of_birth.reset();
+  nationality.reset();
+  embarkation.reset();
+  debarkation.reset();
+  seat.reset();
+  documents.clear();
+  references.clear();
+  details_.p.reset();
+}
+
 const traveller_details& traveller::no_details() noexcept {
   static const traveller_details none;
   return none;

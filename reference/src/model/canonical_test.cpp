@@ -214,5 +214,42 @@ TEST(CanonicalModel, TravellerDetailsOutOfLine) {
   EXPECT_EQ(to_json(m)["travellers"][0]["ssrs"][0]["code"], "DOCS");
 }
 
+// clear() makes a traveller equal to a new one (same canonical JSON and to_json, no details)
+// and keeps the capacity of the vectors a reused slot fills again.
+TEST(CanonicalModel, ClearedTravellerEqualsANewOne) {
+  canonical_message fresh;
+  fresh.message.kind = "api";
+  fresh.travellers.emplace_back();
+  const std::string empty_json = canonical_json(fresh);
+
+  canonical_message m = fresh;
+  traveller& t = m.travellers[0];
+  t.role = "passenger";
+  t.surname = "A SURNAME LONGER THAN SSO";
+  for (auto* f : {&t.party_function, &t.given_names, &t.middle_names, &t.gender, &t.date_of_birth,
+                  &t.nationality, &t.embarkation, &t.debarkation, &t.seat}) {
+    *f = "X";
+  }
+  t.documents.push_back({"P", "123", "IRL", "2030-01-01", "2020-01-01", "IRL", "DOC"});
+  t.references.push_back({"AVF", "ABC"});
+  t.references.push_back({"SEA", "12A"});
+  t.mutable_details().crew_function = "CR1";
+  t.mutable_details().ssrs.emplace_back().code = "DOCS";
+  ASSERT_NE(canonical_json(m), empty_json);
+
+  const std::size_t doc_cap = t.documents.capacity();
+  const std::size_t ref_cap = t.references.capacity();
+  const std::size_t surname_cap = t.surname.capacity();
+  t.clear();
+  EXPECT_EQ(canonical_json(m), empty_json);
+  EXPECT_EQ(to_json(m).dump(), to_json(fresh).dump());
+  EXPECT_FALSE(t.has_details());
+  EXPECT_TRUE(t.documents.empty());
+  EXPECT_TRUE(t.references.empty());
+  EXPECT_EQ(t.documents.capacity(), doc_cap);
+  EXPECT_EQ(t.references.capacity(), ref_cap);
+  EXPECT_EQ(t.surname.capacity(), surname_cap);
+}
+
 }  // namespace
 }  // namespace apipnr::model

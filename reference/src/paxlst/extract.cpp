@@ -113,13 +113,17 @@ std::pair<std::string, std::string> split_journey(std::string_view id) {
 
 class extractor {
  public:
+  // Fills `out`, which may hold an earlier message: everything is replaced, and the storage of
+  // its travellers (the vector, each slot's strings and vectors) is reused (extract_into).
   extractor(const edifact::interchange& ic, std::size_t message_index,
-            const message::message_tree* tree, diagnostic_sink& sink, const extract_options& opt)
+            const message::message_tree* tree, diagnostic_sink& sink, const extract_options& opt,
+            canonical_message& out)
       : ic_(ic),
         mv_(ic.messages[message_index]),
         tree_(tree),
         sink_(sink),
         opt_(opt),
+        out_(out),
         segs_(ic.segments.data() + ic.messages[message_index].unh),
         tree_segments_(tree != nullptr ? tree->segments.size() : 0),
         text_end_(ic.text.data() + ic.text.size()),
@@ -134,7 +138,7 @@ class extractor {
     }
   }
 
-  canonical_message run();
+  void run();
 
  private:
   const edifact::segment& seg(std::size_t i) const noexcept { return segs_[i]; }
@@ -308,8 +312,21 @@ class extractor {
                 std::string_view what);
   traveller* current_traveller(std::size_t i, bool document_segment) {
     if (have_traveller_ && !seen_cnt_) [[likely]]
-      return &out_.travellers.back();
+      return &out_.travellers[travellers_ - 1];
     return no_traveller(i, document_segment);
+  }
+  // The next traveller: a slot of out_.travellers left by an earlier message, cleared (its
+  // strings and vectors keep their capacity: no allocation for a traveller like the previous
+  // one), or a new one. run() drops the slots left over at the end.
+  traveller& next_traveller() {
+    auto& v = out_.travellers;
+    if (travellers_ < v.size()) {
+      traveller& t = v[travellers_++];
+      t.clear();
+      return t;
+    }
+    ++travellers_;
+    return v.emplace_back();
   }
   traveller* no_traveller(std::size_t i, bool document_segment);
 
@@ -318,7 +335,8 @@ class extractor {
   const message::message_tree* tree_;
   diagnostic_sink& sink_;
   const extract_options& opt_;
-  canonical_message out_;
+  canonical_message& out_;
+  std::size_t travellers_ = 0;  // travellers of this message: out_.travellers[0, travellers_)
   model::calendar_date reference_{};
 
   place state_ = place::header;
@@ -825,8 +843,8 @@ void extractor::sg4_segment(std::size_t i) {
   const auto tag = seg(i).tag;
   if (eq(tag, "NAD")) {
     // Built in place (a traveller is about 1 KB: moving one in cost as much as filling it).
-    const std::size_t number = out_.travellers.size() + 1;
-    traveller& t = out_.travellers.emplace_back();
+    const std::size_t number = travellers_ + 1;
+    traveller& t = next_traveller();
     const auto f = comp(i, 1, 1);
     t.role.append(role_for(f));  // new, empty: append is the short path
     if (!f.empty()) assign_text(t.party_function.emplace(), i, f);
@@ -1149,7 +1167,13 @@ void extractor::check_counts() {
   }
 }
 
-canonical_message extractor::run() {
+void extractor::run() {
+  {
+    // A new message but for the travellers' storage (reused slot by slot, next_traveller()).
+    std::vector<traveller> slots = std::move(out_.travellers);
+    out_ = canonical_message{};
+    out_.travellers = std::move(slots);
+  }
   read_envelope();
   const std::size_t n = mv_.segment_count();
   // One traveller per NAD at most: reserving avoids moving every traveller built so far each
@@ -1164,7 +1188,7 @@ canonical_message extractor::run() {
   } else {
     for (std::size_t i = 1; i < n; ++i) nads += eq(seg(i).tag, "NAD") ? 1 : 0;
   }
-  out_.travellers.reserve(nads);
+  if (out_.travellers.capacity() < nads) out_.travellers.reserve(nads);
   for (std::size_t i = 1; i < n; ++i) {
     const place p = place_of(i);
     switch (p) {
@@ -1201,6 +1225,9 @@ canonical_message extractor::run() {
     }
     if (p != place::other) state_ = p;
   }
+  // Slots of an earlier, larger message that this one did not fill.
+  out_.travellers.erase(out_.travellers.begin() + static_cast<std::ptrdiff_t>(travellers_),
+                        out_.travellers.end());
   close_itinerary();
   untag_single_flight();
   if (!seen_bgm_) {
@@ -1213,7 +1240,6 @@ canonical_message extractor::run() {
            std::to_string(out_.travellers.size()) + " travellers received, no CNT to check");
   }
   check_counts();
-  return std::move(out_);
 }
 
 boost::system::result<model::canonical_message> run_checked(const edifact::interchange& ic,
@@ -1224,8 +1250,10 @@ boost::system::result<model::canonical_message> run_checked(const edifact::inter
   if (message_index >= ic.messages.size()) return make_error_code(errc::no_such_message);
   const auto& mv = ic.messages[message_index];
   if (mv.type != "PAXLST") return make_error_code(errc::not_paxlst);
-  extractor x(ic, message_index, tree, sink, opt);
-  return x.run();
+  canonical_message m;
+  extractor x(ic, message_index, tree, sink, opt, m);
+  x.run();
+  return m;
 }
 
 }  // namespace
@@ -1292,6 +1320,17 @@ boost::system::result<model::canonical_message> extract(const message::message_t
                                                         const extract_options& opt) {
   if (!tree.source) return make_error_code(errc::no_such_message);
   return run_checked(*tree.source, tree.message_index, &tree, sink, opt);
+}
+
+boost::system::error_code extract_into(const message::message_tree& tree, diagnostic_sink& sink,
+                                       model::canonical_message& out, const extract_options& opt) {
+  if (!tree.source) return make_error_code(errc::no_such_message);
+  const edifact::interchange& ic = *tree.source;
+  if (tree.message_index >= ic.messages.size()) return make_error_code(errc::no_such_message);
+  if (ic.messages[tree.message_index].type != "PAXLST") return make_error_code(errc::not_paxlst);
+  extractor x(ic, tree.message_index, &tree, sink, opt, out);
+  x.run();
+  return {};
 }
 
 boost::system::result<model::canonical_message> extract(const edifact::interchange& ic,

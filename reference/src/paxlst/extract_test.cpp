@@ -1,6 +1,9 @@
 #include "apipnr/paxlst/extract.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -619,6 +622,74 @@ TEST(PaxlstExtract, PlainDecisionFromTheTextScanMatchesThePerSegmentOne) {
     more_escaped += escaped_segments(p->ic) > a1_escaped ? 1 : 0;
   }
   EXPECT_GT(more_escaped, 100u);  // the inserted release characters do land in segments
+}
+
+// extract_into() refills one model message after message, reusing the traveller slots an
+// earlier message left (larger and smaller ones, with and without documents, references and
+// details): each result and its findings must be what a fresh extract() gives. Every PAXLST
+// message of the vector corpus plus the A1 variants with release characters, in corpus order
+// and reversed, into the same model.
+TEST(PaxlstExtract, ExtractIntoAReusedModelMatchesAFreshExtract) {
+  std::vector<std::string> inputs;
+  const std::string root = std::string(APIPNR_SOURCE_DIR) + "/vectors";
+  for (const auto& f : std::filesystem::recursive_directory_iterator(root)) {
+    if (!f.is_regular_file() || f.path().extension() != ".edi") continue;
+    std::ifstream in(f.path(), std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("PAXLST") != std::string::npos) inputs.push_back(std::move(text));
+  }
+  ASSERT_GT(inputs.size(), 50u);
+  const std::size_t body_from = a1_text.find("BGM+");
+  for (std::size_t k = 0; k < 40; ++k) {
+    std::string t = a1_text;
+    t.insert(body_from + (k * 53) % (t.size() - body_from - 40), "?");
+    inputs.push_back(std::move(t));
+  }
+  std::vector<std::unique_ptr<parsed>> parsed_inputs;
+  for (const auto& t : inputs) parsed_inputs.push_back(parse(t));
+  model::canonical_message reused;
+  std::size_t compared = 0, reused_slots = 0;
+  for (const bool reversed : {false, true}) {
+    for (std::size_t n = 0; n < parsed_inputs.size(); ++n) {
+      const parsed& p = *parsed_inputs[reversed ? parsed_inputs.size() - 1 - n : n];
+      for (std::size_t m = 0; m < p.ic.messages.size(); ++m) {
+        message::message_tree tree;
+        diagnostic_list structure;
+        (void)message::parse_structure(p.ic, m, defs(), structure, tree);
+        if (tree.source == nullptr) continue;
+        diagnostic_list fa, fb;
+        const auto a = extract(tree, fa);
+        const std::size_t slots_before = reused.travellers.size();
+        const auto ec = extract_into(tree, fb, reused);
+        ASSERT_EQ(a.has_value(), !ec) << p.text;
+        if (!a) continue;
+        reused_slots += std::min(slots_before, reused.travellers.size());
+        EXPECT_EQ(model::canonical_json(*a), model::canonical_json(reused)) << p.text;
+        EXPECT_EQ(model::to_json(*a), model::to_json(reused)) << p.text;
+        ASSERT_EQ(fa.items().size(), fb.items().size()) << p.text;
+        for (std::size_t d = 0; d < fa.items().size(); ++d) {
+          EXPECT_EQ(fa.items()[d].id, fb.items()[d].id) << p.text;
+          EXPECT_EQ(fa.items()[d].detail, fb.items()[d].detail) << p.text;
+          EXPECT_EQ(fa.items()[d].pos.segment, fb.items()[d].pos.segment) << p.text;
+        }
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 100u);
+  EXPECT_GT(reused_slots, 100u);  // the slots were refilled, not only appended
+  // A message that is not a PAXLST leaves the model as it was.
+  const std::string before = model::canonical_json(reused);
+  auto cusres = parse(
+      "UNA:+.? 'UNB+UNOA:4+A:ZZ+B:ZZ+250301:0930+1'UNH+1+CUSRES:D:05B:UN:IATA'BGM+962'"
+      "UNT+3+1'UNZ+1+1'");
+  message::message_tree tree;
+  diagnostic_list ignored;
+  (void)message::parse_structure(cusres->ic, 0, defs(), ignored, tree);
+  if (tree.source != nullptr) {
+    EXPECT_EQ(extract_into(tree, ignored, reused), make_error_code(errc::not_paxlst));
+    EXPECT_EQ(model::canonical_json(reused), before);
+  }
 }
 
 TEST(PaxlstExtract, NonPaxlstMessageIsReturnedAsError) {

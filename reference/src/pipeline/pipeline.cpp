@@ -223,8 +223,33 @@ boost::system::result<engine> engine::load(const options& opts, load_error& err)
 }
 
 result engine::check(std::string_view bytes) const {
-  const options& o = impl_->opts;
   result r;
+  check(bytes, r);
+  return r;
+}
+
+void engine::check(std::string_view bytes, result& r) const {
+  const options& o = impl_->opts;
+  {
+    // A new result but for the canonical messages' storage, reused slot by slot (below).
+    std::vector<model::canonical_message> slots = std::move(r.messages);
+    r = result{};
+    r.messages = std::move(slots);
+  }
+  // r.messages[0, kept) are this input's messages; the slots after them are storage left by an
+  // earlier input, dropped at the end (finish_messages).
+  std::size_t kept = 0;
+  auto next_slot = [&]() -> model::canonical_message& {
+    if (kept == r.messages.size()) r.messages.emplace_back();
+    return r.messages[kept];
+  };
+  auto keep = [&](std::uint32_t source) {
+    ++kept;
+    r.message_source.push_back(source);
+  };
+  auto finish_messages = [&] {
+    r.messages.erase(r.messages.begin() + static_cast<std::ptrdiff_t>(kept), r.messages.end());
+  };
   r.bytes = bytes.size();
   tagging_sink sink(r);
 
@@ -253,12 +278,13 @@ result engine::check(std::string_view bytes) const {
         const auto config = pnrgov::sensitive_config::defaults();
         for (auto& p : m.pnrs) pnrgov::filter_sensitive(p, config);
       }
-      r.messages.push_back(std::move(m));
-      r.message_source.push_back(0);
+      next_slot() = std::move(m);
+      keep(0);
     }
+    finish_messages();
     r.outcome = verdict_of(r.findings);
     r.message_outcomes.push_back(r.outcome);
-    return r;
+    return;
   }
 
   // --- EDIFACT -------------------------------------------------------------------------------
@@ -343,11 +369,11 @@ result engine::check(std::string_view bytes) const {
 
     if (!o.extract) continue;
     if (mv.type == "PAXLST") {
-      auto m = paxlst::extract(trees[i], sink);
-      if (m) {
-        transcode(*m, ic, i, sink, ascii_input);
-        r.messages.push_back(std::move(*m));
-        r.message_source.push_back(static_cast<std::uint32_t>(i));
+      // Straight into the result's slot: a reused result's travellers are refilled in place.
+      model::canonical_message& m = next_slot();
+      if (!paxlst::extract_into(trees[i], sink, m)) {
+        transcode(m, ic, i, sink, ascii_input);
+        keep(static_cast<std::uint32_t>(i));
       }
     } else if (mv.type == "PNRGOV") {
       pnrgov::extract_options xo;
@@ -356,13 +382,14 @@ result engine::check(std::string_view bytes) const {
       auto m = pnrgov::extract(trees[i], impl_->defs, sink, xo);
       if (m) {
         transcode(*m, ic, i, sink, ascii_input);
-        r.messages.push_back(std::move(*m));
-        r.message_source.push_back(static_cast<std::uint32_t>(i));
+        next_slot() = std::move(*m);
+        keep(static_cast<std::uint32_t>(i));
       }
     }
     // CUSRES, CONTRL, ACKRES: structure and profile only (the canonical model has no place).
     follow_profile_levels(r.findings, profile_begin, profile_end);
   }
+  finish_messages();
 
   // Verdicts: interchange-level findings count against every message.
   verdict shared = verdict::accept;
@@ -406,7 +433,6 @@ result engine::check(std::string_view bytes) const {
     tls_interchange = edifact::interchange{};
     tls_trees = std::vector<message::message_tree>{};
   }
-  return r;
 }
 
 // --- session -----------------------------------------------------------------------------------

@@ -450,5 +450,48 @@ TEST(PipelineSession, PnrgovEqnAgainstTheWholePushWarns) {
   EXPECT_TRUE(warned);
 }
 
+// check(bytes, r) into one result reused input after input (earlier results larger and
+// smaller, EDIFACT and XML, PAXLST and PNRGOV, rejected ones) must give exactly what check(bytes)
+// gives: verdicts, findings, envelope, CONTRL and every canonical message.
+TEST(PipelineEngine, CheckIntoAReusedResultMatchesAFreshCheck) {
+  std::vector<std::string> inputs;
+  for (const auto& f : fs::recursive_directory_iterator(fs::path(APIPNR_VECTORS_DIR))) {
+    if (!f.is_regular_file()) continue;
+    const auto ext = f.path().extension();
+    if (ext == ".edi" || ext == ".xml") inputs.push_back(slurp(f.path()));
+  }
+  ASSERT_GT(inputs.size(), 200u);
+  result reused;
+  std::size_t messages_compared = 0;
+  for (const bool reversed : {false, true}) {
+    for (std::size_t n = 0; n < inputs.size(); ++n) {
+      const std::string& text = inputs[reversed ? inputs.size() - 1 - n : n];
+      const result a = baseline().check(text);
+      baseline().check(text, reused);
+      ASSERT_EQ(a.outcome, reused.outcome) << text;
+      ASSERT_EQ(a.findings.size(), reused.findings.size()) << text;
+      for (std::size_t k = 0; k < a.findings.size(); ++k) {
+        EXPECT_EQ(a.findings[k].id, reused.findings[k].id) << text;
+        EXPECT_EQ(a.findings[k].detail, reused.findings[k].detail) << text;
+        EXPECT_EQ(a.findings[k].level, reused.findings[k].level) << text;
+      }
+      EXPECT_EQ(a.finding_message, reused.finding_message) << text;
+      EXPECT_EQ(a.message_source, reused.message_source) << text;
+      EXPECT_EQ(a.message_outcomes, reused.message_outcomes) << text;
+      EXPECT_EQ(a.contrl, reused.contrl) << text;
+      EXPECT_EQ(a.bytes, reused.bytes);
+      EXPECT_EQ(a.envelope.message_types, reused.envelope.message_types) << text;
+      EXPECT_EQ(a.envelope.sender, reused.envelope.sender) << text;
+      ASSERT_EQ(a.messages.size(), reused.messages.size()) << text;
+      for (std::size_t k = 0; k < a.messages.size(); ++k) {
+        EXPECT_EQ(model::canonical_json(a.messages[k]), model::canonical_json(reused.messages[k]))
+            << text;
+        ++messages_compared;
+      }
+    }
+  }
+  EXPECT_GT(messages_compared, 200u);
+}
+
 }  // namespace
 }  // namespace apipnr::pipeline

@@ -137,6 +137,12 @@ struct traveller {
   }
   bool has_details() const noexcept { return details_.p != nullptr; }
 
+  // Makes this traveller equal to a new one (every field empty or absent, no details) while
+  // keeping the capacity of role, surname, documents and references, so that a traveller slot
+  // reused for the next message (paxlst::extract_into) is filled without allocating. The
+  // details set is released (most travellers of a PAXLST have none).
+  void clear() noexcept;
+
  private:
   static const traveller_details& no_details() noexcept;
   // Copying copies the pointee (a traveller is a value type).

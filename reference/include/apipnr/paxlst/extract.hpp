@@ -67,6 +67,18 @@ struct extract_options {
     const edifact::interchange& ic, std::size_t message_index, diagnostic_sink& sink,
     const extract_options& opt = {});
 
+// The `message_tree` overload into `out`, reusing its storage: whatever `out` held (any earlier
+// message) is replaced, and afterwards `out` equals what extract(tree, sink, opt) returns, with
+// the same findings. The travellers' vector and each traveller slot's strings, documents and
+// references keep their capacity, so a caller that extracts message after message into the
+// same `out` (the pipeline with a reused result) allocates little once it has grown; `out`
+// holds on to the storage of the largest message it has held. Errors as extract(); on error
+// `out` is left as it was.
+[[nodiscard]] boost::system::error_code extract_into(const message::message_tree& tree,
+                                                     diagnostic_sink& sink,
+                                                     model::canonical_message& out,
+                                                     const extract_options& opt = {});
+
 // The scenario (canonical message.scenario, §2.6) for a BGM document code and subtype, or
 // nullopt when the pair is not in the table.
 [[nodiscard]] std::optional<std::string_view> scenario_for(std::string_view document_code,

@@ -159,6 +159,13 @@ class engine {
   // Runs the whole pipeline over one received input (an interchange, possibly in a Type B
   // envelope, or a PNRGOV XML document). Never throws on bad input.
   result check(std::string_view bytes) const;
+  // The same into `r`, reusing its storage: whatever `r` held (an earlier input's result) is
+  // replaced, and afterwards `r` equals what check(bytes) returns. The canonical messages are
+  // refilled in place (PAXLST through paxlst::extract_into: the travellers and their strings
+  // and vectors keep their capacity), so a worker that checks input after input into one
+  // result does not allocate and free the model of a large interchange each time; `r` holds
+  // on to the storage of the largest model it has held. Never throws on bad input.
+  void check(std::string_view bytes, result& r) const;
 
   const options& settings() const noexcept;
 
