@@ -3,6 +3,7 @@
 // findings, same order, same text and positions) over the vector corpus, mutated messages and
 // an overlay that exercises the cases the programs treat apart.
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -632,6 +633,94 @@ TEST(ProfileProgram, LengthChecksAsDirectChecksCountCharacters) {
   // = 3 of 7 (an empty one is absent), for each of 8 surnames.
   EXPECT_EQ(lt001, 3u * 7u);
   EXPECT_EQ(lt002, 3u * 8u);
+}
+
+}  // namespace
+}  // namespace apipnr::profile
+
+namespace apipnr::profile {
+namespace {
+
+// The YYMMDD fast path of date_relation (detail::yymmdd_relation) against the model's parser
+// and the date comparison it replaces: every two-digit year, month 0..13 and day 0..32 (and a
+// few malformed texts), under the birth and expiry policies, references around century ends,
+// February 29 and the year range ends, every relation. clean() may leave a value to the
+// general check, but must never call clean what the general check would report.
+TEST(ProfileDateRelation, YymmddFastPathNeverPassesWhatTheParserRejects) {
+  const std::vector<model::calendar_date> refs = {
+      {2026, 11, 28}, {2000, 2, 29}, {2099, 12, 31}, {2100, 1, 1},   {1999, 1, 1},
+      {2024, 2, 29},  {1900, 3, 1},  {100, 6, 15},   {9999, 12, 31}, {1, 1, 1}};
+  const std::vector<model::century_rule> rules = [&] {
+    std::vector<model::century_rule> out;
+    for (const auto& r : refs) {
+      out.push_back(model::birth_rule(r));
+      out.push_back(model::expiry_rule(r));
+      out.push_back(model::expiry_rule(r, 0));
+      out.push_back(model::nearest_rule(r));
+    }
+    out.push_back(model::birth_rule({2026, 2, 30}));  // an invalid reference
+    return out;
+  }();
+  const relation rels[] = {relation::less, relation::less_equal, relation::greater,
+                           relation::greater_equal};
+  std::vector<std::string> values = {"", "1", "00000", "0000000", "9a0101", "-10101", " 10101"};
+  char buf[7];
+  for (unsigned yy = 0; yy < 100; ++yy) {
+    for (unsigned mm = 0; mm <= 13; ++mm) {
+      for (unsigned dd = 0; dd <= 32; ++dd) {
+        std::snprintf(buf, sizeof buf, "%02u%02u%02u", yy, mm, dd);
+        values.emplace_back(buf);
+      }
+    }
+  }
+  std::size_t decided = 0, checked = 0;
+  for (const model::century_rule& rule : rules) {
+    // The target is the reference itself (as reference_for() builds it) or another date.
+    for (const model::calendar_date target : {rule.reference, model::calendar_date{1985, 6, 1}}) {
+      const auto fast = detail::yymmdd_relation::make(rule, target);
+      for (const std::string& v : values) {
+        const auto parsed = model::parse_yymmdd(v, rule);
+        for (const relation rel : rels) {
+          ++checked;
+          if (!fast.clean(v, rel)) continue;
+          ++decided;
+          ASSERT_TRUE(parsed.has_value()) << v << " policy " << static_cast<int>(rule.policy)
+                                          << " ref " << model::to_iso(rule.reference);
+          const int cmp = *parsed < target ? -1 : (*parsed == target ? 0 : 1);
+          const bool ok = rel == relation::less         ? cmp < 0
+                          : rel == relation::less_equal ? cmp <= 0
+                          : rel == relation::greater    ? cmp > 0
+                                                        : cmp >= 0;
+          ASSERT_TRUE(ok) << v << " rel " << static_cast<int>(rel) << " policy "
+                          << static_cast<int>(rule.policy) << " ref "
+                          << model::to_iso(rule.reference) << " parsed " << model::to_iso(*parsed);
+        }
+      }
+    }
+  }
+  // The fast path must decide most real dates (else it saves nothing): every value that parses
+  // under a birth or expiry rule with a valid reference, except February 29.
+  std::size_t expected = 0;
+  for (const model::century_rule& rule : rules) {
+    if (rule.policy == model::century_policy::nearest || !model::is_valid_date(rule.reference))
+      continue;
+    for (const model::calendar_date target : {rule.reference, model::calendar_date{1985, 6, 1}}) {
+      for (const std::string& v : values) {
+        const auto parsed = model::parse_yymmdd(v, rule);
+        if (!parsed || (parsed->month == 2 && parsed->day == 29)) continue;
+        for (const relation rel : rels) {
+          const int cmp = *parsed < target ? -1 : (*parsed == target ? 0 : 1);
+          const bool ok = rel == relation::less         ? cmp < 0
+                          : rel == relation::less_equal ? cmp <= 0
+                          : rel == relation::greater    ? cmp > 0
+                                                        : cmp >= 0;
+          if (ok) ++expected;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(decided, expected) << "of " << checked;
+  EXPECT_GT(decided, 100000u);
 }
 
 }  // namespace

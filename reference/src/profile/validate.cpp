@@ -523,16 +523,11 @@ class evaluator {
         use(states[d.rule]);
         report_quoted(errc::rule_pattern, i, r, v);
         return;
-      case how::date_fixed: {
+      case how::date_fixed:
         // The clean case decided here; a finding (or a value that does not parse) goes through
         // check_value(), which decides again and builds the report.
-        const rule_args& a = d.c->source->args;
-        const fixed_reference& ref = reference_for(a.compare_to, a.century_rule);
-        if (!ref.target) return;  // nothing to compare with: the rule cannot judge this message
-        const std::optional<moment> value = parse_moment(v, a.format, ref.rule);
-        if (value && satisfies(a.rel, compare(*value, *ref.target))) return;
+        if (date_fixed_clean(d, v)) return;
         break;
-      }
       case how::value_forbidden:
         use(states[d.rule]);
         report_quoted(errc::rule_forbidden, i, r, v);
@@ -551,6 +546,19 @@ class evaluator {
     }
     use(states[d.rule]);
     check_value(unit, i, r, v);
+  }
+
+  // Whether a date_fixed direct check passes value v (false: check_value() decides again).
+  // Out of line: inlined, it pushed direct_value() out of run_unit (GCC's inlining limits; the
+  // call per date costs less than the lost inlining of every other direct check).
+  [[gnu::noinline]] bool date_fixed_clean(const detail::direct_check& d, std::string_view v) {
+    const rule_args& a = d.c->source->args;
+    const fixed_reference& ref = reference_for(a.compare_to, a.century_rule);
+    if (!ref.target) return true;  // nothing to compare with: the rule cannot judge this message
+    // YYMMDD (dates of birth, document expiry): integer arithmetic decides the clean case.
+    if (a.format == date_format::yymmdd && ref.yymmdd.clean(v, a.rel)) return true;
+    const std::optional<moment> value = parse_moment(v, a.format, ref.rule);
+    return value && satisfies(a.rel, compare(*value, *ref.target));
   }
 
   // Appends the values of `col` in tree segment i to `out`, as for_each_value reads them.
@@ -693,6 +701,7 @@ class evaluator {
     bool known = false;
     std::optional<moment> target;
     model::century_rule rule;
+    detail::yymmdd_relation yymmdd;  // the clean case of YYMMDD values, from rule and target
   };
   const fixed_reference& reference_for(compare_target to, century c) {
     fixed_reference& f =
@@ -711,7 +720,10 @@ class evaluator {
       case compare_target::path:
         break;  // never asked: per unit (the direct check is not built for it)
     }
-    if (f.target) f.rule = century_for(c, f.target->date);
+    if (f.target) {
+      f.rule = century_for(c, f.target->date);
+      f.yymmdd = detail::yymmdd_relation::make(f.rule, f.target->date);
+    }
     f.known = true;
     return f;
   }
