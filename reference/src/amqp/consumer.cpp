@@ -87,11 +87,15 @@ struct waiter {
   std::uint64_t generation = 0;
   proton::message_id reply_correlation;
   std::string reply_to;
+  std::size_t source = 0;  // index into options::sources (and the connection's receivers)
 };
 
-// A delivery's body and what the handler sees of it; `meta.body` views `body`.
+// A delivery's body and what the handler sees of it; `meta.body` views `binary_body` or
+// `text_body`. An AMQP binary body stays in the vector Proton decoded it into (copying it
+// into a string cost an allocation and a copy of the body per delivery).
 struct input {
-  std::string body;
+  proton::binary binary_body;
+  std::string text_body;
   inbound meta;
 };
 
@@ -99,7 +103,26 @@ struct input {
 struct flight {
   std::shared_ptr<const input> in;
   std::vector<waiter> waiters;
+  std::size_t source = 0;  // whose handler slot the call holds
   bool started = false;
+};
+
+// A delivery that arrived while every handler slot of its source was taken: kept unsettled
+// until a call ends (RCV-LIM-003, consumer_internal::handler_slots).
+struct held_delivery {
+  std::string key;
+  std::shared_ptr<input> in;
+  waiter w;
+};
+
+// Per configured source. `slots` outlives connections (a call started on a lost connection
+// still holds its slot until it returns); `unsettled` counts this connection's deliveries
+// on the source's link that were received and not yet settled (held ones included).
+struct source_state {
+  explicit source_state(std::uint32_t credit) : slots(credit, credit) {}
+  consumer_internal::handler_slots<held_delivery> slots;
+  std::uint32_t unsettled = 0;
+  bool admitting = false;  // admit_held() is running (a call that completes inline re-enters)
 };
 
 // Work for the worker threads: a delivery to hand to the handler (`in` set), or (`build` set)
@@ -186,6 +209,8 @@ struct consumer::impl final : proton::messaging_handler {
         work_queue_(container_),
         gate_(std::make_shared<completion_gate>()) {
     gate_->owner = this;
+    sources_.reserve(opts_.sources.size());
+    for (std::size_t i = 0; i < opts_.sources.size(); ++i) sources_.emplace_back(opts_.credit);
     if (!opts_.log) {
       opts_.log = default_log;  // prints warning and above: build nothing below
       opts_.log_threshold = std::max(opts_.log_threshold, log_level::warning);
@@ -211,11 +236,9 @@ struct consumer::impl final : proton::messaging_handler {
   // Keyed by the tracker itself (ordered by its Proton delivery, which the key keeps alive): no
   // key string built from the sender name and tag per message sent.
   std::map<proton::tracker, tracker_wait> tracker_waits_;
-  std::vector<proton::receiver> receivers_;
+  std::vector<proton::receiver> receivers_;  // in options::sources order
   std::vector<std::pair<proton::receiver, std::string>> source_addresses_;  // source_address()
-  // Per source link, see credit_back (found by comparing links: a few of them, and no name
-  // string to build per settlement).
-  std::vector<std::pair<proton::receiver, std::uint32_t>> pending_credit_;
+  std::vector<source_state> sources_;  // in options::sources order
   proton::connection connection_;
   bool have_connection_ = false;
   std::uint64_t generation_ = 0;
@@ -231,7 +254,7 @@ struct consumer::impl final : proton::messaging_handler {
   struct counters_t {
     std::atomic<std::uint64_t> received{0}, handled{0}, accepted{0}, released{0}, rejected{0},
         handler_failures{0}, duplicates{0}, dead_lettered{0}, reply_failures{0}, connects{0},
-        disconnects{0};
+        disconnects{0}, held_back{0}, held_released{0};
   } counters_;
 
   std::mutex jobs_mutex_;
@@ -391,7 +414,7 @@ struct consumer::impl final : proton::messaging_handler {
       so.durability_mode(proton::source::CONFIGURATION);
       ro.source(so);
       proton::receiver r = c.open_receiver(source, ro);
-      r.add_credit(opts_.credit);
+      r.add_credit(opts_.credit + ci::extra_link_credit_for_tests.load());
       receivers_.push_back(r);
     }
   }
@@ -448,13 +471,18 @@ struct consumer::impl final : proton::messaging_handler {
     ++generation_;
     receivers_.clear();
     source_addresses_.clear();
-    pending_credit_.clear();
     senders_.clear();
     // Acks and dead letters in flight on the lost connection: the broker redelivers their
     // inputs, which then hit the recent set (or the failure count) and are answered again.
     tracker_waits_.clear();
-    for (job& j : take_queued_jobs()) flights_.erase(j.key);
+    // Not started: the broker redelivers them; their slots are free again. Calls running keep
+    // theirs until they return, also against the next connection's deliveries.
+    for (job& j : take_queued_jobs()) drop_flight(j.key);
     for (auto& kv : flights_) kv.second.waiters.clear();
+    for (source_state& ss : sources_) {
+      (void)ss.slots.take_held();
+      ss.unsettled = 0;
+    }
     if (stopping_) {
       container_.stop();
       return;
@@ -467,23 +495,38 @@ struct consumer::impl final : proton::messaging_handler {
 
   bool valid(const waiter& w) const { return w.generation == generation_ && have_connection_; }
 
-  // Credit goes back in batches of a quarter of the window: one FLOW frame per settled
-  // delivery cost a frame each way per message and capped the rate (docs/AMQP.md, figures).
-  // The link never holds more than `credit` unsettled deliveries (RCV-LIM-003), and nothing
-  // stalls: link credit + unsettled + waiting here = `credit`, so while fewer than a batch
-  // wait here, the link still has credit or unsettled deliveries whose settlement adds more.
-  void credit_back(waiter& w) {
-    if (stopping_ || !valid(w)) return;
-    proton::receiver r = w.delivery.receiver();
-    std::uint32_t* found = nullptr;
-    for (auto& [link, n] : pending_credit_) {
-      if (link == r) found = &n;
+  // The index of a receiver of this connection in options::sources (a few links: compared,
+  // no name string built per delivery).
+  std::size_t source_index(const proton::receiver& r) const {
+    for (std::size_t i = 0; i < receivers_.size(); ++i) {
+      if (receivers_[i] == r) return i;
     }
-    if (found == nullptr) found = &pending_credit_.emplace_back(r, 0).second;
-    std::uint32_t& pending = *found;
-    if (++pending >= credit_batch()) {
-      r.add_credit(static_cast<int>(pending));
-      pending = 0;
+    return 0;  // not reached: every delivery comes on one of them
+  }
+
+  void credit_back(waiter& w) {
+    if (valid(w)) settled(w.source);
+  }
+
+  // A delivery of source `s` on this connection was settled. Credit is topped up to the
+  // window: `credit` deliveries unsettled here or still to come from the broker (RCV-LIM-003),
+  // in batches of a quarter of the window (one FLOW frame per settled delivery cost a frame
+  // each way per message and capped the rate, docs/AMQP.md). The grant is computed from what
+  // is unsettled and what the link has left rather than one per settlement, for two reasons:
+  // deliveries the broker sent beyond the credit (RabbitMQ 3.x does, docs/AMQP.md) get no
+  // credit back, so the link returns to the window instead of drifting above it; and Proton's
+  // own count, which such deliveries drive below zero, is never topped up to a value still
+  // below zero (Proton would send it as an unsigned link-credit: a huge grant). Nothing
+  // stalls: a settlement that leaves the link short of a batch or more grants it.
+  void settled(std::size_t s) {
+    source_state& ss = sources_[s];
+    if (ss.unsettled > 0) --ss.unsettled;
+    if (stopping_) return;
+    proton::receiver& r = receivers_[s];
+    const std::int64_t want = std::int64_t{opts_.credit} - ss.unsettled;
+    const std::int64_t grant = want - r.credit();
+    if (want > 0 && grant >= std::int64_t{credit_batch()}) {
+      r.add_credit(static_cast<std::uint32_t>(grant));
     }
   }
   std::uint32_t credit_batch() const noexcept {
@@ -515,8 +558,10 @@ struct consumer::impl final : proton::messaging_handler {
 
   void on_message(proton::delivery& d, proton::message& m) override {
     ++counters_.received;
+    const std::size_t s = source_index(d.receiver());
+    ++sources_[s].unsettled;
     try {
-      handle_message(d, m);
+      handle_message(d, m, s);
     } catch (const std::exception& e) {
       // Proton's conversions throw on unexpected property types: this message is refused,
       // the consumer carries on (RCV-BAD-003).
@@ -524,42 +569,48 @@ struct consumer::impl final : proton::messaging_handler {
       try {
         d.reject();
         ++counters_.rejected;
-        if (!stopping_) d.receiver().add_credit(1);  // rare: not worth batching
+        settled(s);
       } catch (...) {
       }
     }
   }
 
-  void handle_message(proton::delivery& d, proton::message& m) {
+  void handle_message(proton::delivery& d, proton::message& m, std::size_t s) {
     // Each getter decodes the field again and returns a new copy: read each one once.
     proton::message_id id = m.id();
     proton::message_id correlation = m.correlation_id();
     std::string message_id = text_of(id);
     std::string correlation_id = text_of(correlation);
     waiter w{d, generation_, correlation.empty() ? std::move(id) : std::move(correlation),
-             m.reply_to()};
+             m.reply_to(), s};
     if (stopping_) {
       // Prefetched after stop() began: give it back untouched (no credit is granted).
       d.release();
       ++counters_.released;
+      settled(s);
       return;
     }
     const proton::value& v = m.body();
-    std::string body;
+    // One allocation holds the body and its metadata for the flight, the job and the call
+    // (copying the metadata into each cost a string allocation per field).
+    auto in = std::make_shared<input>();
+    std::string_view body;
     bool binary = true;
     if (v.type() == proton::BINARY) {
-      const auto bin = proton::get<proton::binary>(v);
-      if (bin.size() <= opts_.max_body_bytes) body.assign(bin.begin(), bin.end());
+      in->binary_body = proton::get<proton::binary>(v);
+      const proton::binary& bin = in->binary_body;
       if (bin.size() > opts_.max_body_bytes) return refuse(w, errc::body_too_large, bin.size());
+      body = std::string_view(reinterpret_cast<const char*>(bin.data()), bin.size());
     } else if (v.type() == proton::STRING) {
-      body = proton::get<std::string>(v);
+      in->text_body = proton::get<std::string>(v);
+      body = in->text_body;  // `in` is never moved: a short string stays where it is
       binary = false;
       if (body.size() > opts_.max_body_bytes) return refuse(w, errc::body_too_large, body.size());
     } else {
       return refuse(w, errc::unsupported_body, 0);
     }
 
-    inbound meta;
+    inbound& meta = in->meta;
     meta.source = source_address(d.receiver());
     meta.message_id = std::move(message_id);
     meta.correlation_id = std::move(correlation_id);
@@ -568,7 +619,7 @@ struct consumer::impl final : proton::messaging_handler {
     meta.content_type = m.content_type();
     meta.body_was_binary = binary;
     meta.received_at = std::chrono::system_clock::now();
-    meta.body = body;  // for run_on_event_thread; pointed at the flight's copy below
+    meta.body = body;
 
     // RCV-DUP-001: a message is known by its message-id on its source, or by its content
     // when the sender set no message-id.
@@ -579,7 +630,7 @@ struct consumer::impl final : proton::messaging_handler {
       key.append("id:").append(meta.message_id);
     } else {
       key.append("body:")
-          .append(std::to_string(std::hash<std::string>{}(body)))
+          .append(std::to_string(std::hash<std::string_view>{}(body)))
           .append(1, ':')
           .append(std::to_string(body.size()));
     }
@@ -600,17 +651,49 @@ struct consumer::impl final : proton::messaging_handler {
       it->second.waiters.push_back(std::move(w));
       return;
     }
+    source_state& ss = sources_[s];
+    if (!ss.slots.free()) return hold_back(ss, std::move(key), std::move(in), std::move(w));
+    start(std::move(key), std::move(in), std::move(w));
+  }
+
+  // RCV-LIM-003: every handler slot of the source is taken, so the broker sent more than the
+  // credit (RabbitMQ 3.x's AMQP 1.0 plugin does at times, docs/AMQP.md). The delivery waits,
+  // unsettled, until a call of its source ends; at most `credit` wait, beyond that it goes
+  // back to the broker at once (released, redelivered later), so memory stays bounded by
+  // twice the credit whatever the broker sends.
+  void hold_back(source_state& ss, std::string key, std::shared_ptr<input> in, waiter w) {
+    held_delivery h{std::move(key), std::move(in), std::move(w)};
+    if (ss.slots.hold(std::move(h))) {
+      ++counters_.held_back;
+      if (logs(log_level::debug)) {
+        log(log_level::debug, "delivery beyond the credit held back (" +
+                                  std::to_string(ss.slots.held()) + " waiting for a slot)");
+      }
+      return;
+    }
+    ++counters_.held_released;
+    log(log_level::warning, "the broker sent more than twice the credit on " + h.in->meta.source +
+                                ": delivery released back to it");
+    release(h.w);
+  }
+
+  // Hands a delivery to the handler: takes a slot of its source (the caller checked one is
+  // free), then a worker or the event thread calls it.
+  void start(std::string key, std::shared_ptr<input> in, waiter w) {
+    source_state& ss = sources_[w.source];
+    ss.slots.take();
     const std::uint32_t* failed = failures_.find(key);
-    meta.attempt = (failed != nullptr ? *failed : 0) + 1;
-    const bool here = opts_.run_on_event_thread && opts_.run_on_event_thread(meta);
-    // One allocation holds the body and its metadata for the flight, the job and the call
-    // (copying the metadata into each cost a string allocation per field).
-    auto in = std::make_shared<input>();
-    in->body = std::move(body);
-    in->meta = std::move(meta);
-    in->meta.body = in->body;  // after the move: a short body lives inside the string object
+    in->meta.attempt = (failed != nullptr ? *failed : 0) + 1;
+    bool here = false;
+    if (opts_.run_on_event_thread) {
+      try {
+        here = opts_.run_on_event_thread(in->meta);
+      } catch (...) {  // it must not throw; if it does, the worker is the safe place
+      }
+    }
     flight& f = flights_[key];
     f.in = in;
+    f.source = w.source;
     f.waiters.push_back(std::move(w));
     if (here) {
       // `f` may be gone once the call completes inside it (complete() erases the flight).
@@ -619,9 +702,47 @@ struct consumer::impl final : proton::messaging_handler {
     }
     {
       std::lock_guard lock(jobs_mutex_);
-      jobs_.push_back(job{key, std::move(in), {}});
+      jobs_.push_back(job{std::move(key), std::move(in), {}});
     }
     jobs_cv_.notify_one();
+  }
+
+  // A slot of source `s` freed: deliveries held back start in arrival order. One that became
+  // a duplicate meanwhile (its twin was stored or is being handled) is answered like one.
+  void admit_held(std::size_t s) {
+    source_state& ss = sources_[s];
+    if (ss.admitting) return;  // a call completed inside the call this loop started
+    ss.admitting = true;
+    // Reset however the loop ends (a Proton error thrown while answering is caught further
+    // up): a flag left set would hold every later delivery back for good.
+    struct reset {
+      bool& flag;
+      ~reset() { flag = false; }
+    } reset_admitting{ss.admitting};
+    while (!stopping_) {
+      std::optional<held_delivery> h = ss.slots.next();
+      if (!h) break;
+      if (!valid(h->w)) continue;  // not reached: a lost connection drops the held ones
+      if (auto* cached = recent_.find(h->key)) {
+        ++counters_.duplicates;
+        answer(std::move(h->w), *cached);
+        continue;
+      }
+      if (auto it = flights_.find(h->key); it != flights_.end()) {
+        ++counters_.duplicates;
+        it->second.waiters.push_back(std::move(h->w));
+        continue;
+      }
+      start(std::move(h->key), std::move(h->in), std::move(h->w));
+    }
+  }
+
+  // A flight whose call never started (queued for a worker at a lost connection or a stop).
+  void drop_flight(const std::string& key) {
+    auto it = flights_.find(key);
+    if (it == flights_.end()) return;
+    sources_[it->second.source].slots.finish();
+    flights_.erase(it);
   }
 
   // The source address of a receiver of this connection, looked up once per link: reading it
@@ -811,6 +932,7 @@ struct consumer::impl final : proton::messaging_handler {
     if (it == flights_.end()) return;
     flight f = std::move(it->second);
     flights_.erase(it);
+    sources_[f.source].slots.finish();
     if (res.status == handler_status::stored || res.status == handler_status::duplicate ||
         res.status == handler_status::rejected) {
       ++counters_.handled;
@@ -838,6 +960,7 @@ struct consumer::impl final : proton::messaging_handler {
         for (waiter& w : f.waiters) release(w);
       }
     }
+    admit_held(f.source);
     check_stop_done();
   }
 
@@ -848,7 +971,8 @@ struct consumer::impl final : proton::messaging_handler {
     }
     if (live.empty() || !have_connection_) return;  // redelivered later, counted again
     proton::message dl;
-    dl.body(proton::binary(f.in->body));
+    dl.body(
+        proton::binary(std::vector<std::uint8_t>(f.in->meta.body.begin(), f.in->meta.body.end())));
     dl.durable(true);
     dl.subject(f.in->meta.subject);
     dl.content_type(f.in->meta.content_type);
@@ -1012,12 +1136,15 @@ struct consumer::impl final : proton::messaging_handler {
                               std::to_string(tracker_waits_.size()) + " awaiting the broker");
     stopping_ = true;
     connected_ = false;
-    // Handed over but not started: back to the broker at once.
+    // Handed over but not started, or held back for a slot: back to the broker at once.
     for (job& j : take_queued_jobs()) {
       auto it = flights_.find(j.key);
       if (it == flights_.end()) continue;
       for (waiter& w : it->second.waiters) release(w);
-      flights_.erase(it);
+      drop_flight(j.key);
+    }
+    for (source_state& ss : sources_) {
+      for (held_delivery& h : ss.slots.take_held()) release(h.w);
     }
     check_stop_done();
   }
@@ -1164,6 +1291,8 @@ stats consumer::counters() const {
   s.reply_failures = c.reply_failures;
   s.connects = c.connects;
   s.disconnects = c.disconnects;
+  s.held_back = c.held_back;
+  s.held_released = c.held_released;
   return s;
 }
 

@@ -1,13 +1,17 @@
-// Pieces of the AMQP consumer that need no broker: URL parsing, the bounded recent set and
-// the reconnect back-off. Internal to reference/src/amqp (tests include it).
+// Pieces of the AMQP consumer that need no broker: URL parsing, the bounded recent set, the
+// reconnect back-off and the handler slots of a source. Internal to reference/src/amqp (tests
+// include it).
 // Thread safety: none of these types is synchronised; the consumer uses them on its event
-// thread only.
+// thread only (extra_link_credit_for_tests excepted, an atomic).
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <cassert>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <optional>
 #include <random>
@@ -106,5 +110,64 @@ class backoff {
   std::uint32_t attempt_ = 0;
   std::mt19937_64 rng_;
 };
+
+// The handler slots of one source (RCV-LIM-003): at most `limit` handler calls outstanding,
+// whatever the broker sends. A delivery that finds no free slot waits, unsettled, in a FIFO of
+// at most `hold_cap` items until a call ends; one that finds the FIFO full is for the caller to
+// release back to the broker. Link credit alone does not give this bound: RabbitMQ 3.x's AMQP
+// 1.0 plugin sends more transfers than granted at times (docs/AMQP.md, "Known broker defect").
+template <class Item>
+class handler_slots {
+ public:
+  handler_slots(std::uint32_t limit, std::size_t hold_cap)
+      : limit_(std::max<std::uint32_t>(limit, 1)), hold_cap_(hold_cap) {}
+
+  bool free() const noexcept { return active_ < limit_; }
+  // A call starts (the caller checked free()).
+  void take() noexcept {
+    assert(active_ < limit_);
+    ++active_;
+  }
+  // A call ended (its result is recorded, or it never started after all).
+  void finish() noexcept {
+    assert(active_ > 0);
+    if (active_ > 0) --active_;
+  }
+  // False when the FIFO is full: the caller releases `item` to the broker instead.
+  bool hold(Item&& item) {
+    if (held_.size() >= hold_cap_) return false;
+    held_.push_back(std::move(item));
+    return true;
+  }
+  // The oldest waiting item once a slot is free (the slot is not taken: the caller may find
+  // the item needs no call any more, a duplicate answered meanwhile).
+  std::optional<Item> next() {
+    if (!free() || held_.empty()) return std::nullopt;
+    Item item = std::move(held_.front());
+    held_.pop_front();
+    return item;
+  }
+  // Every waiting item (a lost connection, stop()).
+  std::deque<Item> take_held() {
+    std::deque<Item> out;
+    out.swap(held_);
+    return out;
+  }
+
+  std::uint32_t active() const noexcept { return active_; }
+  std::size_t held() const noexcept { return held_.size(); }
+
+ private:
+  std::uint32_t limit_;
+  std::size_t hold_cap_;
+  std::uint32_t active_ = 0;
+  std::deque<Item> held_;
+};
+
+// Fault injection for tests only (0 otherwise): link credit granted once, beyond
+// options::credit, when a source link opens, so that the broker really sends more deliveries
+// than the consumer has handler slots, as RabbitMQ 3.x does at times. The consumer's credit
+// accounting (credit_back) absorbs the surplus once those deliveries settle.
+inline std::atomic<std::uint32_t> extra_link_credit_for_tests{0};
 
 }  // namespace apipnr::amqp::consumer_internal

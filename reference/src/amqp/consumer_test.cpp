@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -138,6 +139,91 @@ TEST(AmqpBackoff, JitterSpreadsDelays) {
   int differ = 0;
   for (int i = 0; i < 10; ++i) differ += a.next() != b.next() ? 1 : 0;
   EXPECT_GT(differ, 5);
+}
+
+// RCV-LIM-003, the consumer's handler slots under a broker that ignores the credit: more
+// deliveries than slots arrive at once; the first `limit` start, the next `hold_cap` wait and
+// start in arrival order as calls end, the rest are refused (released to the broker).
+TEST(AmqpHandlerSlots, HoldsTheOvershootInOrderAndRefusesBeyondTheCap) {
+  ci::handler_slots<int> slots(4, 4);
+  std::vector<int> started, refused;
+  for (int d = 0; d < 12; ++d) {  // 12 deliveries against 4 slots
+    if (slots.free()) {
+      slots.take();
+      started.push_back(d);
+    } else if (!slots.hold(int{d})) {
+      refused.push_back(d);
+    }
+  }
+  EXPECT_EQ(started, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(slots.held(), 4U);
+  EXPECT_EQ(refused, (std::vector<int>{8, 9, 10, 11}));
+  EXPECT_FALSE(slots.next()) << "a held delivery started with every slot taken";
+  slots.finish();
+  auto n = slots.next();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 4);
+  slots.take();
+  EXPECT_FALSE(slots.next());
+  // A held delivery found to need no call (a duplicate answered meanwhile) leaves the slot.
+  slots.finish();
+  n = slots.next();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 5);
+  n = slots.next();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 6);
+  slots.take();
+  EXPECT_EQ(slots.active(), 4U);
+  const auto rest = slots.take_held();
+  EXPECT_EQ(rest.size(), 1U);
+  EXPECT_EQ(slots.held(), 0U);
+}
+
+// The same under a long random schedule of bursts (up to three times the limit at once) and
+// completions: never more than `limit` calls, never more than `hold_cap` waiting, every
+// delivery started exactly once or refused, and the held ones started in arrival order.
+TEST(AmqpHandlerSlots, RandomBurstsNeverExceedTheLimit) {
+  constexpr std::uint32_t limit = 16;
+  ci::handler_slots<int> slots(limit, limit);
+  std::mt19937 rng(2597);
+  std::vector<int> running;
+  std::vector<int> start_count(100000, 0);
+  int next_delivery = 0, refused = 0, last_held_started = -1;
+  std::uint32_t most = 0;
+  for (int round = 0; round < 2000 && next_delivery < 99000; ++round) {
+    const int burst = std::uniform_int_distribution<int>(0, 3 * limit)(rng);
+    for (int i = 0; i < burst; ++i) {
+      const int d = next_delivery++;
+      if (slots.free()) {
+        slots.take();
+        running.push_back(d);
+        ++start_count[d];
+      } else if (!slots.hold(int{d})) {
+        ++refused;
+      }
+    }
+    most = std::max(most, slots.active());
+    ASSERT_LE(slots.active(), limit);
+    ASSERT_LE(slots.held(), limit);
+    const int done = std::uniform_int_distribution<int>(0, static_cast<int>(running.size()))(rng);
+    for (int i = 0; i < done; ++i) {
+      running.erase(running.begin());
+      slots.finish();
+      while (auto h = slots.next()) {
+        ASSERT_GT(*h, last_held_started) << "held deliveries started out of order";
+        last_held_started = *h;
+        slots.take();
+        running.push_back(*h);
+        ++start_count[*h];
+      }
+    }
+    ASSERT_EQ(slots.active(), running.size());
+  }
+  EXPECT_EQ(most, limit) << "the schedule never filled the slots: the test checks nothing";
+  EXPECT_GT(refused, 0) << "the schedule never overflowed the hold queue";
+  EXPECT_GT(last_held_started, 0) << "no held delivery ever started";
+  for (int d = 0; d < next_delivery; ++d) ASSERT_LE(start_count[d], 1) << "delivery " << d;
 }
 
 }  // namespace

@@ -24,7 +24,12 @@
 //    apipnr-status "rejected", and the delivery is rejected once the broker took the answer.
 //  - TRN-SIZE-001: a body larger than `max_body_bytes` is rejected and, when it has a reply-to,
 //    answered with an AMQP-SIZE error reply; the consumer carries on.
-//  - RCV-LIM-003: credit is granted per source link, at most `credit` unsettled deliveries.
+//  - RCV-LIM-003: at most `credit` handler calls per source are outstanding, whatever the
+//    broker sends. Credit is granted per source link for `credit` unsettled deliveries; a
+//    broker that sends more anyway (RabbitMQ 3.x's AMQP 1.0 plugin at times) gets the extra
+//    deliveries held back, unsettled and not handed over, until a call of their source ends,
+//    at most `credit` of them; beyond that they are released back to the broker at once. So
+//    at most 2 x `credit` bodies per source are held (each up to `max_body_bytes`).
 //  - The connection is re-established with exponential back-off and jitter; deliveries that
 //    were unsettled when it dropped are redelivered by the broker and hit the recent set.
 //  - Every link is opened with terminus durability "configuration", so RabbitMQ declares
@@ -145,10 +150,10 @@ struct options {
   // Where a body goes after `max_attempts` handler failures (RCV-BAD-001, nothing is dropped).
   std::string dead_letter = "/queue/apipnr.dead";
   std::size_t max_body_bytes = std::size_t{16} << 20;  // TRN-SIZE-001
-  std::uint32_t credit = 64;                           // unsettled deliveries per source link
-  std::uint32_t max_attempts = 5;                      // handler calls per message
-  std::size_t workers = 2;                             // threads calling the handler
-  std::size_t recent_capacity = 4096;                  // message keys remembered (RCV-DUP-001)
+  std::uint32_t credit = 64;       // unsettled deliveries per source link, handler calls per source
+  std::uint32_t max_attempts = 5;  // handler calls per message
+  std::size_t workers = 2;         // threads calling the handler
+  std::size_t recent_capacity = 4096;  // message keys remembered (RCV-DUP-001)
   std::chrono::milliseconds reconnect_initial{100};
   std::chrono::milliseconds reconnect_max{5000};
   std::chrono::milliseconds idle_timeout{10000};  // AMQP heartbeat; 0 = none
@@ -184,6 +189,10 @@ struct stats {
   std::uint64_t reply_failures = 0;
   std::uint64_t connects = 0;     // successful connection opens
   std::uint64_t disconnects = 0;  // connections lost (not counting stop)
+  // Deliveries the broker sent beyond the credit (RabbitMQ 3.x does at times): held back,
+  // unsettled, until a handler slot freed; released back to it when `credit` already waited.
+  std::uint64_t held_back = 0;
+  std::uint64_t held_released = 0;
 };
 
 class consumer {
