@@ -224,7 +224,7 @@ bool match_rule::accepts(const std::vector<std::string>& list, std::string_view 
 
 namespace {
 // content_plan of one content list; ids from the definition's tag table (tag_id).
-void plan_content(const definition& d, const std::vector<node>& content, bool relaxed,
+void plan_content(const definition& d, const std::vector<node>& content, bool group, bool relaxed,
                   content_plan& p) {
   p = content_plan{};
   if (content.size() >= content_plan::none) return;
@@ -253,12 +253,42 @@ void plan_content(const definition& d, const std::vector<node>& content, bool re
     }
   }
   p.planned = true;
+  // The automaton's table: for each cursor, where structure_parser::search() starts this
+  // level's scan (the same normalisation, so both meet the same first node), then the first
+  // node of each tag from there, read off the chains.
+  const std::size_t tags = d.tag_count;
+  if ((std::size_t{size} + 1) * tags <= content_plan::max_step) {
+    p.step.assign((std::size_t{size} + 1) * tags, content_plan::none);
+    for (std::size_t c = 0; c <= size; ++c) {
+      std::size_t from = c == 0 ? 0 : c - 1;
+      if (relaxed && from < p.zone_end) from = 1;
+      if (group && from == 0) from = 1;  // a trigger never takes a second segment
+      for (std::size_t t = 0; t < tags; ++t) {
+        std::uint16_t j = p.first_by_tag[t];
+        while (j != content_plan::none && j < from) j = p.next_same_tag[j];
+        p.step[c * tags + t] = j;
+      }
+    }
+  }
+  p.gate.assign(size, content_plan::search);
+  for (std::uint16_t j = 0; j < size; ++j) {
+    const std::uint32_t packed = pack_tag(content[j].tag);
+    if (packed == 0) continue;
+    // README rule 2: a node with a qualifier list takes a segment outright only on an exact
+    // match; one without takes it outright only when no node of the tag has a list (no
+    // candidate of an outer level can then beat it).
+    if (content[j].qualifiers.present) {
+      p.gate[j] = content_plan::take_exact;
+    } else if (d.tag_qualified[d.tag_id(packed)] == 0) {
+      p.gate[j] = content_plan::take_direct;
+    }
+  }
 }
 
 void plan_groups(const definition& d, std::vector<node>& content) {
   for (node& n : content) {
     if (!n.is_group()) continue;
-    plan_content(d, n.content, n.relaxed, n.plan);
+    plan_content(d, n.content, true, n.relaxed, n.plan);
     plan_groups(d, n.content);
   }
 }
@@ -292,7 +322,7 @@ void definition::plan() {
     const std::uint32_t packed = pack_tag(n->tag);
     if (packed != 0 && n->qualifiers.present) tag_qualified[tag_id(packed)] = 1;
   }
-  plan_content(*this, structure, false, structure_plan);
+  plan_content(*this, structure, false, false, structure_plan);
   plan_groups(*this, structure);
   planned = true;
 }

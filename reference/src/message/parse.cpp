@@ -44,6 +44,8 @@ struct alignas(64) frame {
   const std::uint32_t* tags = nullptr;
   // The content list's transition plan (definition planned), or nullptr: scan.
   const content_plan* plan = nullptr;
+  // plan->step.data() when the plan has the automaton's table, else nullptr (search()).
+  const std::uint16_t* step = nullptr;
 };
 
 // Scratch space reused across calls on one thread, so that a worker parsing message after
@@ -181,7 +183,10 @@ class structure_parser {
     scratch_.counts.resize(scratch_.counts.size() + f.content->size(), 0);
     counts_ = scratch_.counts.data();
     const content_plan* plan = group != nullptr ? &group->plan : &def_.structure_plan;
-    if (def_.planned && plan->planned) f.plan = plan;
+    if (def_.planned && plan->planned) {
+      f.plan = plan;
+      if (!plan->step.empty() && plan->gate.size() == f.size) f.step = plan->step.data();
+    }
     if (group != nullptr && group->relaxed) {
       f.relaxed = true;
       if (f.plan != nullptr) {
@@ -253,8 +258,9 @@ class structure_parser {
   }
 
   // False to go on; true when parsing must stop, with the reason in stop_ (a bool, not an
-  // error_code, on the per-segment return path).
-  bool accept(std::size_t i);
+  // error_code, on the per-segment return path). `packed` and `tag_id`: the segment's tag
+  // (packed) and its id in the definition's plans.
+  bool accept(std::size_t i, std::uint32_t packed, std::uint16_t tag_id);
   // accept()'s findings, out of line: building their text inline made accept() save and
   // restore more registers on every segment.
   [[gnu::cold, gnu::noinline]] void report_over_max(std::size_t i, const node& nd,
@@ -266,7 +272,7 @@ class structure_parser {
     report(errc::segment_not_in_profile, i, &nd, nd.path + " is not used by the profile", 0, 0, 0,
            &opt_.not_in_profile);
   }
-  bool pick_innermost(std::size_t i, std::uint16_t tag_id, std::size_t& level, std::size_t& j);
+  bool pick(std::size_t i, std::uint16_t tag_id, std::size_t& level, std::size_t& j);
   [[gnu::noinline]] bool search(std::size_t i, std::uint32_t packed, std::uint16_t tag_id,
                                 std::size_t& best_level, std::size_t& best_j, bool& over_max);
   boost::system::error_code open_group(std::size_t i, std::size_t level, std::size_t j);
@@ -387,9 +393,16 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
   // already reported it and every segment is user data.
   const std::size_t end = m.closed ? n - 1 : n;
   for (std::size_t i = 1; i < end; ++i) {
-    indexer.add(out_.element_index, out_.segments.emplace_back(segment_entry{segs + i}));
+    segment_entry& e = out_.segments.emplace_back(segment_entry{segs + i});
+    // The segment's tag as one word, and its id in the definition's plans (the automaton's
+    // tables are indexed by it). 0 for a tag that is not three characters, which then takes
+    // the string comparison; content_plan::none for a tag no node has.
+    const std::uint32_t packed = pack_tag(e.seg->tag);
+    const std::uint16_t tag_id =
+        packed != 0 && def_.planned ? def_.tag_id(packed) : content_plan::none;
+    indexer.add(out_.element_index, e);
     added = static_cast<std::uint32_t>(i + 1);
-    if (accept(i)) [[unlikely]] {
+    if (accept(i, packed, tag_id)) [[unlikely]] {
       const boost::system::error_code ec = stop_;
       add_until(n);
       return ec;
@@ -507,53 +520,46 @@ bool structure_parser::search(std::size_t i, std::uint32_t packed, std::uint16_t
   return true;
 }
 
-// The common case, decided from the innermost open level alone: the first node at or after
-// the cursor whose tag is the segment's, when it takes the segment outright under README rule
-// 2 (its qualifier list contains the segment's qualifier, or no node of this tag anywhere has
-// a qualifier list) and has room (count < max). search() would pick the same node: no earlier
-// candidate exists at this level, an exact match stops its scan, and without qualifier lists
-// no outer level can beat an inner candidate. Anything else (no such node, a full one, an
-// admitted but inexact qualifier, unplanned definitions) goes to search(). One chain read and
-// at most one qualifier read, without search()'s bookkeeping of open and full candidates.
-bool structure_parser::pick_innermost(std::size_t i, std::uint16_t tag_id, std::size_t& level,
-                                      std::size_t& j) {
+// The compiled automaton (content_plan::step, gate), for the common case: from the innermost
+// open level outwards, the first level whose table offers a node for the tag (levels whose
+// table says `none` have no candidate at all, so search() considers nothing there either),
+// and that node only when it takes the segment outright under README rule 2 (gate
+// take_exact: its qualifier list contains the segment's qualifier; take_direct: no node of
+// this tag anywhere has a qualifier list) and has room (count < max). search() picks the same
+// node: no earlier candidate exists at that level or any inner one, an exact match stops its
+// scan, and without qualifier lists no outer level can beat an inner candidate. Anything else
+// (no level offers a node, a full one, an admitted but inexact qualifier, a level without a
+// table) goes to search(), which decides and reports. One table read per level and at most
+// one qualifier read, without search()'s bookkeeping of open and full candidates.
+bool structure_parser::pick(std::size_t i, std::uint16_t tag_id, std::size_t& level,
+                            std::size_t& j) {
   if (tag_id == content_plan::none) return false;
-  frame& f = scratch_.frames.back();
-  if (f.plan == nullptr) return false;
-  const std::size_t lv = f.level;
-  std::size_t from = f.pos < 0 ? 0 : static_cast<std::size_t>(f.pos);
-  if (f.relaxed && from < f.zone_end) from = 1;
-  if (lv > 0 && from == 0) from = 1;  // a trigger never takes a second segment
-  const std::uint16_t* next = f.plan->next_same_tag.data();
-  std::size_t k = f.plan->first_by_tag[tag_id];
-  while (k != content_plan::none && k < from) k = next[k];
-  if (k == content_plan::none) return false;
-  const node& nd = (*f.content)[k];
-  if (count(f, k) >= nd.max) return false;
-  if (nd.qualifiers.present) {
-    if (!nd.qualifiers.contains(qualifier_of(i, nd))) return false;
-  } else if (def_.tag_qualified[tag_id] != 0) {
-    return false;
+  const std::size_t tags = def_.tag_count;
+  const frame* f = &scratch_.frames.back();
+  for (;;) {
+    if (f->step == nullptr) return false;
+    const std::uint16_t k = f->step[static_cast<std::size_t>(f->pos + 1) * tags + tag_id];
+    if (k != content_plan::none) {
+      const std::uint8_t g = f->plan->gate[k];
+      if (g == content_plan::search) return false;
+      const node& nd = (*f->content)[k];
+      if (counts_[f->counts_off + k] >= nd.max) return false;
+      if (g == content_plan::take_exact && !nd.qualifiers.contains(qualifier_of(i, nd))) {
+        return false;
+      }
+      level = f->level;
+      j = k;
+      return true;
+    }
+    if (f->level == 0) return false;  // no level offers a node: search() reports
+    --f;
   }
-  level = lv;
-  j = k;
-  return true;
 }
 
-bool structure_parser::accept(std::size_t i) {
-  const edifact::segment& s = *out_.segments[i].seg;
-  // The segment's tag as one word: the scans compare one word per content node (the node
-  // tags' strings were most of the search's cost). 0 for a tag that is not three characters,
-  // which then takes the string comparison.
-  const std::uint32_t packed = pack_tag(s.tag);
-  // The tag's id in the definition's plans: candidates then come from one table read per
-  // level (content_plan::first_by_tag and its chain, in content order, as the scan meets
-  // them). A tag no node has gives no candidate at any level.
-  const std::uint16_t tag_id =
-      packed != 0 && def_.planned ? def_.tag_id(packed) : content_plan::none;
+bool structure_parser::accept(std::size_t i, std::uint32_t packed, std::uint16_t tag_id) {
   std::size_t best_level = 0, best_j = 0;
   bool over_max = false;
-  if (!pick_innermost(i, tag_id, best_level, best_j) &&
+  if (!pick(i, tag_id, best_level, best_j) &&
       !search(i, packed, tag_id, best_level, best_j, over_max)) {
     return false;
   }

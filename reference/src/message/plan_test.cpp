@@ -191,6 +191,63 @@ TEST(MessagePlan, ChainsListEachTagInContentOrder) {
   }
 }
 
+// The automaton's transition table (content_plan::step) gives, for every cursor and tag, the
+// first node the general search's scan of that level meets (its start: the cursor, 1 inside a
+// relaxed group's any-order zone, past a group's trigger), found here by scanning the content
+// list; and gate[j] says take_exact exactly for the nodes with a qualifier list, take_direct
+// for those without whose tag no node qualifies.
+TEST(MessagePlan, StepTableRestatesTheScan) {
+  std::size_t offers = 0;
+  for (const auto& d : planned_defs().all()) {
+    const std::size_t tags = d->tag_count;
+    auto check = [&](const std::vector<node>& content, const content_plan& p, bool group,
+                     bool relaxed) {
+      ASSERT_EQ(p.step.size(), (content.size() + 1) * tags) << d->file;
+      ASSERT_EQ(p.gate.size(), content.size()) << d->file;
+      std::size_t zone_end = 0;
+      if (relaxed) {
+        zone_end = content.size();
+        for (std::size_t j = 1; j < content.size(); ++j) {
+          if (content[j].is_group()) {
+            zone_end = j;
+            break;
+          }
+        }
+      }
+      for (std::size_t c = 0; c <= content.size(); ++c) {
+        std::size_t from = c == 0 ? 0 : c - 1;
+        if (relaxed && from < zone_end) from = 1;
+        if (group && from == 0) from = 1;
+        for (std::size_t t = 0; t < tags; ++t) {
+          std::size_t want = content_plan::none;
+          for (std::size_t j = from; j < content.size(); ++j) {
+            if (d->tag_id(pack_tag(content[j].tag)) == t) {
+              want = j;
+              break;
+            }
+          }
+          EXPECT_EQ(p.step[c * tags + t], want) << d->file << " cursor " << c << " tag " << t;
+          offers += want != content_plan::none ? 1 : 0;
+        }
+      }
+      for (std::size_t j = 0; j < content.size(); ++j) {
+        const node& n = content[j];
+        bool qualified = false;
+        for (const node* o : d->nodes) qualified |= o->tag == n.tag && o->qualifiers.present;
+        const std::uint8_t want = n.qualifiers.present ? content_plan::take_exact
+                                  : qualified          ? content_plan::search
+                                                       : content_plan::take_direct;
+        EXPECT_EQ(p.gate[j], want) << d->file << " " << n.path;
+      }
+    };
+    check(d->structure, d->structure_plan, false, false);
+    for (const node* n : d->nodes) {
+      if (n->is_group()) check(n->content, n->plan, true, n->relaxed);
+    }
+  }
+  EXPECT_GT(offers, 1000u);
+}
+
 // The compiled clean-segment table (segment_def::clean_slots, clean_limits) says for each
 // position what the field plans it is made from say: the same component limits and mandatory
 // components for a `fast` field, "full check" (max_components 0) for an undefined position, a

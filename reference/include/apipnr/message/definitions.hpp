@@ -230,6 +230,23 @@ struct content_plan {
   // to the first nested group; the content size when there is none. 0 when not relaxed.
   std::uint16_t zone_end = 0;
   bool planned = false;
+  // The compiled automaton's transition table of this list (definition::plan fills it):
+  // step[(pos + 1) * tag_count + t], for the level's cursor pos (-1 before the first node, as
+  // the group parser's frames keep it) in -1 .. size - 1 and tag id t, is the first content
+  // index the candidate search of README "Matching algorithm" meets at this level for tag t:
+  // at or after the cursor, from 1 inside a relaxed group's any-order zone, never a group's
+  // trigger again; `none` when no node of this level can take the tag (only an outer level
+  // can). One table read replaces the normalisation of the cursor and the chain walk. Empty
+  // (the parser then runs the general search for every segment at this level) when not
+  // planned or larger than max_step entries.
+  std::vector<std::uint16_t> step;
+  // gate[j] for each content index j: how the automaton decides whether node j takes a
+  // segment it offers: take_direct (the node has no qualifier list and no node of its tag
+  // has one, so no other candidate can beat it), take_exact (only when its qualifier list
+  // contains the segment's qualifier), or search (the general search decides).
+  enum gate_kind : std::uint8_t { take_direct = 0, take_exact = 1, search = 2 };
+  std::vector<std::uint8_t> gate;
+  static constexpr std::size_t max_step = std::size_t{1} << 20;
 };
 
 // One entry of `structure` (or of a group's `content`).
