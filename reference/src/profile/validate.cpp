@@ -736,10 +736,10 @@ class evaluator {
 
   // ---- tree walking -------------------------------------------------------------------------
 
-  // The segment's qualifier. message_tree::qualifier reads it through the component index
-  // since f121572; a per-node table of qualifier positions here (12353e0) is no faster now
-  // (BM_StageProfile 170.5 M instructions with it, 169.1 M without) and was a second copy of
-  // the README's qualifier rule.
+  // The segment's qualifier, as message_tree::qualifier reads it (through the component
+  // index). The unit walk's predicates read it from the position resolved per node at load
+  // instead (node_qualifier(), tested against this by NodeQualifierReadsWhatTheTreeReads);
+  // everything else asks here.
   std::string_view qualifier(std::uint32_t i) const noexcept { return tree_.qualifier(i); }
 
   std::string_view trigger_qualifier(std::uint32_t inst) const noexcept {
