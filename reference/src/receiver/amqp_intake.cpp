@@ -371,6 +371,12 @@ std::string amqp_intake::metrics_text() const {
   for (const auto& [what, n] : rows) {
     out << "apipnr_amqp_deliveries_total{outcome=\"" << what << "\"} " << n << "\n";
   }
+  // RabbitMQ 3.x sends more than the credit at times (docs/AMQP.md, "Handler slots").
+  out << "# HELP apipnr_amqp_over_credit_total Deliveries the broker sent beyond the credit: "
+         "held back for a handler slot, or released back to it.\n"
+      << "# TYPE apipnr_amqp_over_credit_total counter\n"
+      << "apipnr_amqp_over_credit_total{outcome=\"held\"} " << s.held_back << "\n"
+      << "apipnr_amqp_over_credit_total{outcome=\"released\"} " << s.held_released << "\n";
   out << "# HELP apipnr_amqp_reply_failures_total Acknowledgements the broker did not take.\n"
       << "# TYPE apipnr_amqp_reply_failures_total counter\n"
       << "apipnr_amqp_reply_failures_total " << s.reply_failures << "\n"
