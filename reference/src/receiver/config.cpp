@@ -131,7 +131,9 @@ void apply_json(config& c, const nlohmann::json& j) {
   if (mode != "strict" && mode != "tolerant") fail("003", "/syntax_mode: strict or tolerant");
   c.tolerant = mode == "tolerant";
   if (auto it = j.find("store"); it != j.end()) {
-    only_keys(*it, {"path", "sync_full", "checkpoint_pages", "wal_limit_pages", "page_size"},
+    only_keys(*it,
+              {"path", "sync_full", "checkpoint_pages", "wal_limit_pages", "page_size",
+               "checkpoint_sync_bytes"},
               "/store");
     std::string p;
     get(*it, "path", p, "/store");
@@ -139,7 +141,8 @@ void apply_json(config& c, const nlohmann::json& j) {
     get(*it, "sync_full", c.store_sync_full, "/store");
     for (auto [key, out] : {std::pair{"checkpoint_pages", &c.store_checkpoint_pages},
                             std::pair{"wal_limit_pages", &c.store_wal_limit_pages},
-                            std::pair{"page_size", &c.store_page_size}}) {
+                            std::pair{"page_size", &c.store_page_size},
+                            std::pair{"checkpoint_sync_bytes", &c.store_checkpoint_sync_bytes}}) {
       if (!it->contains(key)) continue;
       std::size_t n = 0;
       get(*it, key, n, "/store");

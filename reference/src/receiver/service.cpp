@@ -934,6 +934,22 @@ std::string service::metrics_text() const {
     out << "# HELP apipnr_store_transactions_total Committed write transactions.\n"
         << "# TYPE apipnr_store_transactions_total counter\n"
         << "apipnr_store_transactions_total " << st->transactions << "\n";
+    // Checkpoints (docs/STORE.md): the checkpointer's syncs share the disk with the commits'.
+    histogram("apipnr_store_checkpoint_seconds",
+              "Time of one passive checkpoint of the checkpointer thread (syncs included).",
+              store::statistics::wait_bounds_seconds, st->checkpoint_time, st->checkpoint_time_sum);
+    histogram("apipnr_store_forced_checkpoint_seconds",
+              "Time the writer spent on one RESTART checkpoint attempt at the WAL limit.",
+              store::statistics::wait_bounds_seconds, st->forced_checkpoint_time,
+              st->forced_checkpoint_time_sum);
+    out << "# HELP apipnr_store_checkpoint_frames_total WAL frames copied by passive checkpoints.\n"
+        << "# TYPE apipnr_store_checkpoint_frames_total counter\n"
+        << "apipnr_store_checkpoint_frames_total " << st->checkpoint_frames_sum << "\n"
+        << "# HELP apipnr_store_checkpoint_writeback_syncs_total Database syncs added inside "
+           "checkpoints by store.checkpoint_sync_bytes.\n"
+        << "# TYPE apipnr_store_checkpoint_writeback_syncs_total counter\n"
+        << "apipnr_store_checkpoint_writeback_syncs_total " << st->checkpoint_writeback_syncs
+        << "\n";
   }
   if (opts_.extra_metrics) out << opts_.extra_metrics();
   return out.str();

@@ -3,14 +3,14 @@
 namespace apipnr::store::detail {
 
 std::unique_ptr<connection> connection::open(const std::filesystem::path& path, bool read_only,
-                                             int busy_timeout_ms) noexcept {
+                                             int busy_timeout_ms, const char* vfs) noexcept {
   sqlite3* db = nullptr;
   // NOMUTEX: each connection is confined to one thread at a time by the store (writer thread,
   // or a leased reader), so SQLite's own per-connection mutex would only cost time.
   const int flags =
       (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
       SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, flags, vfs) != SQLITE_OK) {
     sqlite3_close(db);
     return nullptr;
   }

@@ -103,9 +103,10 @@ class statement {
 
 class connection {
  public:
-  // Opens (read_only: SQLITE_OPEN_READONLY; else READWRITE | CREATE). nullptr on failure.
+  // Opens (read_only: SQLITE_OPEN_READONLY; else READWRITE | CREATE) through the named VFS
+  // (nullptr: SQLite's default). nullptr on failure.
   static std::unique_ptr<connection> open(const std::filesystem::path& path, bool read_only,
-                                          int busy_timeout_ms) noexcept;
+                                          int busy_timeout_ms, const char* vfs = nullptr) noexcept;
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;

@@ -13,6 +13,7 @@
 #include <utility>
 #include <variant>
 
+#include "paced_vfs_internal.hpp"
 #include "schema_internal.hpp"
 #include "sqlite_internal.hpp"
 #include "util_internal.hpp"
@@ -233,7 +234,9 @@ struct store::impl {
 
   // Checkpoints off the commit path (options::checkpoint_pages). The WAL hook runs on the
   // writer thread inside each COMMIT and only records the WAL's frame count and wakes the
-  // checkpointer; the checkpointer owns checkpoint_db_.
+  // checkpointer; the checkpointer owns checkpoint_db_, opened through paced_vfs_ (declared
+  // first: it must outlive the connection) when checkpoint_sync_bytes > 0.
+  std::unique_ptr<detail::paced_vfs> paced_vfs_;
   std::unique_ptr<connection> checkpoint_db_;
   std::thread checkpointer_;
   std::mutex ckpt_mu_;
@@ -627,6 +630,7 @@ struct store::impl {
   // writer's next transaction starts the WAL again from its beginning, so its size stays near
   // checkpoint_pages. Frames still needed by a reader stay; the limit handles that case.
   void checkpointer_loop() {
+    int last_log = 0, last_copied = 0;
     std::unique_lock lk(ckpt_mu_);
     for (;;) {
       ckpt_cv_.wait(lk, [&] { return ckpt_stopping_ || ckpt_wanted_; });
@@ -634,9 +638,23 @@ struct store::impl {
       ckpt_wanted_ = false;
       lk.unlock();
       int log = 0, copied = 0;
+      const auto started = std::chrono::steady_clock::now();
       if (sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE,
-                                    &log, &copied) == SQLITE_OK)
+                                    &log, &copied) == SQLITE_OK) {
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        // `copied` counts every frame of the WAL copied so far; it starts again from 0 when
+        // the WAL restarted from its beginning (then `log` or `copied` is below the last call's).
+        const bool restarted = log < last_log || copied < last_copied;
+        const int frames = restarted ? copied : copied - last_copied;
+        last_log = log;
+        last_copied = copied;
         checkpoints_.fetch_add(1, std::memory_order_relaxed);
+        std::lock_guard tk(timing_mu_);
+        observe(timing_.checkpoint_time, secs);
+        timing_.checkpoint_time_sum += secs;
+        timing_.checkpoint_frames_sum += static_cast<std::uint64_t>(frames < 0 ? 0 : frames);
+      }
       lk.lock();
     }
   }
@@ -653,11 +671,17 @@ struct store::impl {
     if (!wal_over_limit_) return;
     wal_over_limit_ = false;
     int log = 0, copied = 0;
+    const auto started = std::chrono::steady_clock::now();
     if (sqlite3_wal_checkpoint_v2(writer_db_->handle(), "main", SQLITE_CHECKPOINT_RESTART, &log,
                                   &copied) == SQLITE_OK) {
       forced_checkpoints_.fetch_add(1, std::memory_order_relaxed);
       wal_frames_.store(0, std::memory_order_relaxed);
     }
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::lock_guard tk(timing_mu_);
+    observe(timing_.forced_checkpoint_time, secs);
+    timing_.forced_checkpoint_time_sum += secs;
   }
 
   void writer_loop() {
@@ -970,6 +994,7 @@ statistics store::stats() const noexcept {
   s.checkpoints = impl_->checkpoints_.load();
   s.forced_checkpoints = impl_->forced_checkpoints_.load();
   s.wal_frames = impl_->wal_frames_.load();
+  s.checkpoint_writeback_syncs = impl_->paced_vfs_ ? impl_->paced_vfs_->writeback_syncs() : 0;
   return s;
 }
 
@@ -1009,12 +1034,20 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
     return errc::open_failed;
   if (auto ec = detail::migrate(*db)) return ec;
 
+  // Declared before the checkpointer's connection, which must close first.
+  std::unique_ptr<detail::paced_vfs> vfs;
   std::unique_ptr<connection> ckpt;
   if (opts.checkpoint_pages > 0) {
+    // Its checkpoints' writeback paced (options::checkpoint_sync_bytes, paced_vfs_internal.hpp).
+    if (opts.checkpoint_sync_bytes > 0) {
+      vfs = std::make_unique<detail::paced_vfs>(opts.checkpoint_sync_bytes);
+      if (!vfs->valid()) return errc::open_failed;
+    }
     // Its own connection: a checkpoint on the writer's would run on the writer thread. It
     // syncs like the writer (with FULL the WAL is synced before frames are copied, and the
     // main file after), and never checkpoints on close before the writer's own close does.
-    ckpt = connection::open(opts.path, false, static_cast<int>(opts.busy_timeout.count()));
+    ckpt = connection::open(opts.path, false, static_cast<int>(opts.busy_timeout.count()),
+                            vfs ? vfs->name() : nullptr);
     if (!ckpt) return errc::open_failed;
     if (ckpt->exec(opts.sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL") !=
             SQLITE_OK ||
@@ -1027,6 +1060,7 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
   p->writer_db_ = std::move(db);
   impl* raw = p.get();
   if (ckpt) {
+    p->paced_vfs_ = std::move(vfs);
     p->checkpoint_db_ = std::move(ckpt);
     sqlite3_wal_hook(p->writer_db_->handle(), &impl::on_wal_commit, raw);
     p->checkpointer_ = std::thread([raw] { raw->checkpointer_loop(); });

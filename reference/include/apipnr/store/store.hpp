@@ -199,9 +199,20 @@ struct options {
   // 1000 (SQLite's own auto-checkpoint size): smaller checkpoints end in shorter fsyncs of the
   // database file, behind which the WAL's fdatasyncs queue on the same disk; the iAPI open
   // model's p99 on disk fell from 4.7-5.4 to 3.9-4.5 ms against 4000 pages, PAXLST-300 unchanged
-  // (docs/PERFORMANCE.md, "On a quiet machine, session 8").
+  // (docs/PERFORMANCE.md, "On a quiet machine, session 8"). wal_limit_pages 32000 (4000 until
+  // session 9): a RESTART holds the writer while it copies what the last passive checkpoint
+  // left and syncs twice, and at 5,000 iAPI requests/s 4000 frames were reached every ~0.25 s,
+  // a stall for about 1 % of the requests (docs/STORE.md, "How long checkpoints take"); the WAL
+  // file grows to about 128 MiB at 4 KiB pages and is reused.
   std::size_t checkpoint_pages = 1000;
-  std::size_t wal_limit_pages = 4000;
+  std::size_t wal_limit_pages = 32000;
+  // Paced writeback of the checkpointer's checkpoints: while a checkpoint copies pages into the
+  // database file, the file is synced every checkpoint_sync_bytes written, so the pages reach
+  // the disk in chunks of that size instead of in one burst at the checkpoint's final sync,
+  // behind which the writer's WAL syncs would wait (docs/STORE.md). 0 = one sync at the end
+  // (SQLite's own behaviour). Durability is the same either way: SQLite still syncs the file
+  // before it records the checkpoint.
+  std::size_t checkpoint_sync_bytes = 0;
   std::chrono::milliseconds busy_timeout{5000};
   // Page size of a new file (0 = SQLite's default, 4096); an existing file keeps its own.
   // Smaller pages write less per small commit (docs/STORE.md, "Checkpoints").
@@ -262,6 +273,18 @@ struct statistics {
   double commit_time_sum = 0;                   // seconds
   std::array<std::uint64_t, 10> batch_puts{};   // [i]: commits of <= batch_bounds[i] puts
   std::uint64_t batch_puts_sum = 0;
+  // Checkpoints (docs/STORE.md, "Checkpoints off the commit path"), same time bounds: each
+  // passive checkpoint of the checkpointer thread (its WAL sync, the copy and the database
+  // file's sync), with the WAL frames it copied; and each RESTART attempt of the writer at
+  // wal_limit_pages, successful or not (time the writer spent on it, during which no batch
+  // starts).
+  std::array<std::uint64_t, 10> checkpoint_time{};
+  double checkpoint_time_sum = 0;  // seconds
+  std::uint64_t checkpoint_frames_sum = 0;
+  std::array<std::uint64_t, 10> forced_checkpoint_time{};
+  double forced_checkpoint_time_sum = 0;  // seconds
+  // Syncs of the database file added by options::checkpoint_sync_bytes inside checkpoints.
+  std::uint64_t checkpoint_writeback_syncs = 0;
 };
 
 using put_callback = std::function<void(boost::system::result<put_outcome>)>;

@@ -1,0 +1,276 @@
+#include "paced_vfs_internal.hpp"
+
+#include <cstdio>
+#include <new>
+
+namespace apipnr::store::detail {
+namespace {
+
+// One open file: SQLite allocates szOsFile bytes for it, this header followed by the default
+// VFS's own file object, which receives every call.
+struct paced_file {
+  sqlite3_file base;     // pMethods: one of the method tables below, or null
+  sqlite3_file* real;    // the default VFS's file, right after this header
+  paced_vfs* owner;      // for the chunk size and the sync counter
+  bool main_db;          // the database file (the only one paced)
+  bool in_checkpoint;    // between SQLITE_FCNTL_CKPT_START and SQLITE_FCNTL_CKPT_DONE
+  std::size_t unsynced;  // bytes written in this checkpoint since the last sync
+};
+constexpr std::size_t header_size = (sizeof(paced_file) + 15) / 16 * 16;
+
+sqlite3_file* real_of(sqlite3_file* f) { return reinterpret_cast<paced_file*>(f)->real; }
+paced_vfs* owner_of(sqlite3_vfs* v) { return static_cast<paced_vfs*>(v->pAppData); }
+
+int x_close(sqlite3_file* f) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xClose(r);
+}
+int x_read(sqlite3_file* f, void* buf, int amt, sqlite3_int64 off) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xRead(r, buf, amt, off);
+}
+// The pacing: inside a checkpoint, the database file is synced every chunk_bytes written.
+int x_write(sqlite3_file* f, const void* buf, int amt, sqlite3_int64 off) {
+  auto* p = reinterpret_cast<paced_file*>(f);
+  sqlite3_file* r = p->real;
+  const int rc = r->pMethods->xWrite(r, buf, amt, off);
+  if (rc != SQLITE_OK || !p->main_db || !p->in_checkpoint) return rc;
+  p->unsynced += static_cast<std::size_t>(amt);
+  if (p->unsynced < p->owner->chunk_bytes()) return rc;
+  p->unsynced = 0;
+  p->owner->count_sync();
+  // An error fails the checkpoint (SQLite then records nothing as copied); no data is lost.
+  return r->pMethods->xSync(r, SQLITE_SYNC_NORMAL | SQLITE_SYNC_DATAONLY);
+}
+int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xTruncate(r, size);
+}
+int x_sync(sqlite3_file* f, int flags) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xSync(r, flags);
+}
+int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xFileSize(r, size);
+}
+int x_lock(sqlite3_file* f, int lock) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xLock(r, lock);
+}
+int x_unlock(sqlite3_file* f, int lock) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xUnlock(r, lock);
+}
+int x_check_reserved_lock(sqlite3_file* f, int* out) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xCheckReservedLock(r, out);
+}
+int x_file_control(sqlite3_file* f, int op, void* arg) {
+  auto* p = reinterpret_cast<paced_file*>(f);
+  if (op == SQLITE_FCNTL_CKPT_START) {
+    p->in_checkpoint = true;
+    p->unsynced = 0;
+  } else if (op == SQLITE_FCNTL_CKPT_DONE) {
+    p->in_checkpoint = false;
+  } else if (op == SQLITE_FCNTL_VFSNAME && arg != nullptr) {
+    // Names the stack as SQLite's own shims do ("shim/base"); the base adds its own name.
+    char** name = static_cast<char**>(arg);
+    if (p->real->pMethods->xFileControl(p->real, op, arg) == SQLITE_OK && *name != nullptr)
+      *name = sqlite3_mprintf("apipnr-paced/%z", *name);
+    else
+      *name = sqlite3_mprintf("apipnr-paced");
+    return SQLITE_OK;
+  }
+  return p->real->pMethods->xFileControl(p->real, op, arg);
+}
+int x_sector_size(sqlite3_file* f) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xSectorSize(r);
+}
+int x_device_characteristics(sqlite3_file* f) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xDeviceCharacteristics(r);
+}
+int x_shm_map(sqlite3_file* f, int pg, int pgsz, int extend, void volatile** out) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xShmMap(r, pg, pgsz, extend, out);
+}
+int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xShmLock(r, offset, n, flags);
+}
+void x_shm_barrier(sqlite3_file* f) {
+  sqlite3_file* r = real_of(f);
+  r->pMethods->xShmBarrier(r);
+}
+int x_shm_unmap(sqlite3_file* f, int del) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xShmUnmap(r, del);
+}
+int x_fetch(sqlite3_file* f, sqlite3_int64 off, int amt, void** out) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xFetch(r, off, amt, out);
+}
+int x_unfetch(sqlite3_file* f, sqlite3_int64 off, void* page) {
+  sqlite3_file* r = real_of(f);
+  return r->pMethods->xUnfetch(r, off, page);
+}
+
+// Method tables by the base file's iVersion: a version-1 file (no shared memory, no mmap) must
+// not be offered xShmMap, or SQLite would use WAL on a file that cannot do it.
+constexpr sqlite3_io_methods make_methods(int version) {
+  sqlite3_io_methods m{};
+  m.iVersion = version;
+  m.xClose = x_close;
+  m.xRead = x_read;
+  m.xWrite = x_write;
+  m.xTruncate = x_truncate;
+  m.xSync = x_sync;
+  m.xFileSize = x_file_size;
+  m.xLock = x_lock;
+  m.xUnlock = x_unlock;
+  m.xCheckReservedLock = x_check_reserved_lock;
+  m.xFileControl = x_file_control;
+  m.xSectorSize = x_sector_size;
+  m.xDeviceCharacteristics = x_device_characteristics;
+  if (version >= 2) {
+    m.xShmMap = x_shm_map;
+    m.xShmLock = x_shm_lock;
+    m.xShmBarrier = x_shm_barrier;
+    m.xShmUnmap = x_shm_unmap;
+  }
+  if (version >= 3) {
+    m.xFetch = x_fetch;
+    m.xUnfetch = x_unfetch;
+  }
+  return m;
+}
+constexpr sqlite3_io_methods methods_v1 = make_methods(1);
+constexpr sqlite3_io_methods methods_v2 = make_methods(2);
+constexpr sqlite3_io_methods methods_v3 = make_methods(3);
+
+int v_open(sqlite3_vfs* v, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
+  paced_vfs* owner = owner_of(v);
+  auto* p = new (f) paced_file{};
+  p->owner = owner;
+  p->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + header_size);
+  p->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+  const int rc = owner->base()->xOpen(owner->base(), name, p->real, flags, out_flags);
+  // SQLite calls xClose only when pMethods is set: mirror the base file, which leaves its own
+  // pMethods null when its open failed.
+  const sqlite3_io_methods* m = p->real->pMethods;
+  if (m == nullptr)
+    p->base.pMethods = nullptr;
+  else if (m->iVersion >= 3)
+    p->base.pMethods = &methods_v3;
+  else if (m->iVersion == 2)
+    p->base.pMethods = &methods_v2;
+  else
+    p->base.pMethods = &methods_v1;
+  return rc;
+}
+int v_delete(sqlite3_vfs* v, const char* name, int sync_dir) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xDelete(b, name, sync_dir);
+}
+int v_access(sqlite3_vfs* v, const char* name, int flags, int* out) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xAccess(b, name, flags, out);
+}
+int v_full_pathname(sqlite3_vfs* v, const char* name, int n, char* out) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xFullPathname(b, name, n, out);
+}
+void* v_dl_open(sqlite3_vfs* v, const char* name) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xDlOpen(b, name);
+}
+void v_dl_error(sqlite3_vfs* v, int n, char* out) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  b->xDlError(b, n, out);
+}
+void (*v_dl_sym(sqlite3_vfs* v, void* h, const char* sym))(void) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xDlSym(b, h, sym);
+}
+void v_dl_close(sqlite3_vfs* v, void* h) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  b->xDlClose(b, h);
+}
+int v_randomness(sqlite3_vfs* v, int n, char* out) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xRandomness(b, n, out);
+}
+int v_sleep(sqlite3_vfs* v, int us) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xSleep(b, us);
+}
+int v_current_time(sqlite3_vfs* v, double* out) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xCurrentTime(b, out);
+}
+int v_get_last_error(sqlite3_vfs* v, int n, char* out) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xGetLastError != nullptr ? b->xGetLastError(b, n, out) : 0;
+}
+int v_current_time_int64(sqlite3_vfs* v, sqlite3_int64* out) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xCurrentTimeInt64(b, out);
+}
+int v_set_system_call(sqlite3_vfs* v, const char* name, sqlite3_syscall_ptr ptr) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xSetSystemCall(b, name, ptr);
+}
+sqlite3_syscall_ptr v_get_system_call(sqlite3_vfs* v, const char* name) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xGetSystemCall(b, name);
+}
+const char* v_next_system_call(sqlite3_vfs* v, const char* name) {
+  sqlite3_vfs* b = owner_of(v)->base();
+  return b->xNextSystemCall(b, name);
+}
+
+}  // namespace
+
+paced_vfs::paced_vfs(std::size_t chunk_bytes) noexcept : chunk_bytes_(chunk_bytes) {
+  base_ = sqlite3_vfs_find(nullptr);
+  if (base_ == nullptr || chunk_bytes == 0) return;
+  try {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "apipnr-paced-%p", static_cast<void*>(this));
+    name_ = buf;
+  } catch (...) {
+    return;
+  }
+  vfs_.iVersion = base_->iVersion < 3 ? base_->iVersion : 3;
+  vfs_.szOsFile = static_cast<int>(header_size) + base_->szOsFile;
+  vfs_.mxPathname = base_->mxPathname;
+  vfs_.zName = name_.c_str();
+  vfs_.pAppData = this;
+  vfs_.xOpen = v_open;
+  vfs_.xDelete = v_delete;
+  vfs_.xAccess = v_access;
+  vfs_.xFullPathname = v_full_pathname;
+  vfs_.xDlOpen = v_dl_open;
+  vfs_.xDlError = v_dl_error;
+  vfs_.xDlSym = v_dl_sym;
+  vfs_.xDlClose = v_dl_close;
+  vfs_.xRandomness = v_randomness;
+  vfs_.xSleep = v_sleep;
+  vfs_.xCurrentTime = v_current_time;
+  vfs_.xGetLastError = v_get_last_error;
+  if (vfs_.iVersion >= 2) vfs_.xCurrentTimeInt64 = v_current_time_int64;
+  if (vfs_.iVersion >= 3) {
+    vfs_.xSetSystemCall = v_set_system_call;
+    vfs_.xGetSystemCall = v_get_system_call;
+    vfs_.xNextSystemCall = v_next_system_call;
+  }
+  registered_ = sqlite3_vfs_register(&vfs_, 0) == SQLITE_OK;
+}
+
+paced_vfs::~paced_vfs() {
+  if (registered_) sqlite3_vfs_unregister(&vfs_);
+}
+
+}  // namespace apipnr::store::detail
