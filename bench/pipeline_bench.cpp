@@ -69,15 +69,24 @@ apipnr::pipeline::options base_options() {
   return o;
 }
 
+// reuse = false: a new result per input (engine::check(bytes)), destroyed before the next one.
+// reuse = true: one result kept across inputs (engine::check(bytes, r)), as a worker that keeps
+// its result between inputs does: the canonical model's storage is refilled in place instead of
+// allocated and freed per input.
 void run_pipeline(benchmark::State& state, const std::string& text,
-                  const apipnr::pipeline::options& opts, std::uint32_t items) {
+                  const apipnr::pipeline::options& opts, std::uint32_t items, bool reuse = false) {
   auto engine = apipnr::pipeline::engine::load(opts);
   if (!engine) {
     state.SkipWithError("engine::load failed (APIPNR_SPECS_DIR)");
     return;
   }
+  apipnr::pipeline::result r;
   for (auto _ : state) {
-    auto r = engine->check(text);
+    if (reuse) {
+      engine->check(text, r);
+    } else {
+      r = engine->check(text);  // the previous input's result is freed here, once per input
+    }
     if (r.outcome == apipnr::pipeline::verdict::reject) {
       state.SkipWithError("generated input rejected");
       break;
@@ -110,37 +119,14 @@ void BM_PipelinePnrgov(benchmark::State& state) {
 }
 BENCHMARK(BM_PipelinePnrgov)->Unit(benchmark::kMillisecond);
 
-// As run_pipeline, with one result reused across inputs (engine::check(bytes, r)), as a worker
-// that keeps its result between inputs does: the canonical model's storage is refilled in place
-// instead of allocated and freed per input.
-void run_pipeline_reused(benchmark::State& state, const std::string& text,
-                         const apipnr::pipeline::options& opts, std::uint32_t items) {
-  auto engine = apipnr::pipeline::engine::load(opts);
-  if (!engine) {
-    state.SkipWithError("engine::load failed (APIPNR_SPECS_DIR)");
-    return;
-  }
-  apipnr::pipeline::result r;
-  for (auto _ : state) {
-    engine->check(text, r);
-    if (r.outcome == apipnr::pipeline::verdict::reject) {
-      state.SkipWithError("generated input rejected");
-      break;
-    }
-    benchmark::DoNotOptimize(r.messages.data());
-  }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
-                          static_cast<std::int64_t>(text.size()));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * items);
-}
-
+// As BM_PipelinePaxlst and BM_PipelinePnrgov, with one result reused across inputs.
 void BM_PipelinePaxlstReused(benchmark::State& state) {
-  run_pipeline_reused(state, paxlst_file(), base_options(), paxlst_travellers);
+  run_pipeline(state, paxlst_file(), base_options(), paxlst_travellers, true);
 }
 BENCHMARK(BM_PipelinePaxlstReused)->Unit(benchmark::kMillisecond);
 
 void BM_PipelinePnrgovReused(benchmark::State& state) {
-  run_pipeline_reused(state, pnrgov_file(), base_options(), pnrgov_pnrs);
+  run_pipeline(state, pnrgov_file(), base_options(), pnrgov_pnrs, true);
 }
 BENCHMARK(BM_PipelinePnrgovReused)->Unit(benchmark::kMillisecond);
 
