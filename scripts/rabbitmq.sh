@@ -148,7 +148,22 @@ do_stop() {
   done
 }
 
-do_term() {
+wait_while() {  # command... -> reruns it every 0.1 s while it succeeds, stop_timeout s at most
+  local waited=0
+  while "$@" && ((waited < stop_timeout * 10)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
+pid_alive() {  # pid (may be empty) -> 0 while that process runs
+  [[ -n $1 ]] && kill -0 "$1" 2>/dev/null
+}
+
+# term and kill: SIGTERM (the node's own orderly shutdown) or SIGKILL (a crash) to the node's VM
+# at once, then wait until its AMQP port is closed and the VM has ended. $1: signal, $2: error ID.
+do_signal() {
+  local sig=$1 id=$2
   [[ -f "$dir/env" ]] || return 0
   dir=$(cd "$dir" && pwd)
   load_env
@@ -156,49 +171,23 @@ do_term() {
   # a start that followed at once then found the old VM still registered and failed.
   local pid=""
   alive "$RABBITMQ_PID_FILE" && pid=$(cat "$RABBITMQ_PID_FILE")
-  [[ -z $pid ]] || kill -TERM "$pid" 2>/dev/null || true
-  local waited=0
-  while port_open "$APIPNR_AMQP_PORT" && ((waited < stop_timeout * 10)); do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
+  [[ -z $pid ]] || kill "-$sig" "$pid" 2>/dev/null || true
+  wait_while port_open "$APIPNR_AMQP_PORT"
   ! port_open "$APIPNR_AMQP_PORT" || {
-    echo "[apipnr.amqp.105] AMQP port $APIPNR_AMQP_PORT still open ${stop_timeout}s after SIGTERM" >&2
+    echo "[apipnr.amqp.$id] AMQP port $APIPNR_AMQP_PORT still open ${stop_timeout}s after SIG$sig" >&2
     exit 1
   }
   # The VM is gone once the port closed; wait for it to end so that start finds no stale node.
-  waited=0
-  while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && ((waited < stop_timeout * 10)); do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-}
-
-do_kill() {
-  [[ -f "$dir/env" ]] || return 0
-  dir=$(cd "$dir" && pwd)
-  load_env
-  local pid=""
-  alive "$RABBITMQ_PID_FILE" && pid=$(cat "$RABBITMQ_PID_FILE")
-  [[ -z $pid ]] || kill -KILL "$pid" 2>/dev/null || true
-  local waited=0
-  while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && ((waited < stop_timeout * 10)); do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  # The dead VM left its pid file behind: start must not take it for a running node.
+  wait_while pid_alive "$pid"
+  # A killed VM leaves its pid file behind: start must not take it for a running node.
   rm -f "$RABBITMQ_PID_FILE"
-  ! port_open "$APIPNR_AMQP_PORT" || {
-    echo "[apipnr.amqp.106] AMQP port $APIPNR_AMQP_PORT still open after SIGKILL" >&2
-    exit 1
-  }
 }
 
 case "$cmd" in
   start) do_start ;;
   stop) do_stop ;;
-  term) do_term ;;
-  kill) do_kill ;;
+  term) do_signal TERM 105 ;;
+  kill) do_signal KILL 106 ;;
   status)
     [[ -f "$dir/env" ]] || exit 1
     load_env
