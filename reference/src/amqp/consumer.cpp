@@ -203,6 +203,7 @@ struct consumer::impl final : proton::messaging_handler {
         handler_(std::move(h)),
         recent_(opts_.recent_capacity),
         failures_(opts_.recent_capacity),
+        reply_refusals_(opts_.recent_capacity),
         backoff_(opts_.reconnect_initial, opts_.reconnect_max, std::random_device{}()),
         container_(*this, opts_.container_id.empty() ? "apipnr-amqp-" + proton::uuid::random().str()
                                                      : opts_.container_id),
@@ -227,7 +228,8 @@ struct consumer::impl final : proton::messaging_handler {
 
   // -- event-thread state (touched only on the Proton thread) --------------------------------
   ci::lru_map<std::shared_ptr<const cached_ack>> recent_;
-  ci::lru_map<std::uint32_t> failures_;  // handler failures per key
+  ci::lru_map<std::uint32_t> failures_;        // handler failures per key
+  ci::lru_map<std::uint32_t> reply_refusals_;  // acknowledgements the broker refused, per key
   ci::backoff backoff_;
   std::unordered_map<std::string, flight> flights_;
   proton::message reply_msg_;  // reply_message()
@@ -643,7 +645,7 @@ struct consumer::impl final : proton::messaging_handler {
       ++counters_.duplicates;
       log(log_level::info,
           "redelivery of " + key.substr(key.find('\x1f') + 1) + " answered from the recent set");
-      answer(std::move(w), *cached);
+      answer(key, std::move(w), *cached);
       return;
     }
     if (auto it = flights_.find(key); it != flights_.end()) {
@@ -725,7 +727,7 @@ struct consumer::impl final : proton::messaging_handler {
       if (!valid(h->w)) continue;  // not reached: a lost connection drops the held ones
       if (auto* cached = recent_.find(h->key)) {
         ++counters_.duplicates;
-        answer(std::move(h->w), *cached);
+        answer(h->key, std::move(h->w), *cached);
         continue;
       }
       if (auto it = flights_.find(h->key); it != flights_.end()) {
@@ -820,7 +822,7 @@ struct consumer::impl final : proton::messaging_handler {
   // took the ack (RCV-DUR-001: the transport commit comes last; TRN-ACK-001: they are
   // distinct). Without reply-to the input is accepted at once.
   // A `rejected` result (refused before storing) settles with reject instead, after its answer.
-  void answer(waiter w, const std::shared_ptr<const cached_ack>& a) {
+  void answer(const std::string& key, waiter w, const std::shared_ptr<const cached_ack>& a) {
     if (!valid(w)) return;
     const bool refused = a->status == handler_status::rejected;
     if (w.reply_to.empty() || !opts_.send_replies) {
@@ -834,6 +836,7 @@ struct consumer::impl final : proton::messaging_handler {
     proton::tracker t = sender_for(w.reply_to).send(reply_message(w, *a));
     tracker_wait& tw = tracker_waits_[t];
     tw.action = refused ? tracker_wait::then::reject_answered : tracker_wait::then::accept;
+    tw.key = key;
     tw.waiters.push_back(std::move(w));
   }
 
@@ -873,22 +876,21 @@ struct consumer::impl final : proton::messaging_handler {
       }
       tw.publish->finish(ok ? boost::system::error_code{}
                             : boost::system::error_code(errc::publish_refused));
-    } else if (tw.action == tracker_wait::then::accept) {
-      if (!ok) {
-        // The data is stored: the input is still committed, the sender re-sends to get the
-        // (cached) acknowledgement again.
-        ++counters_.reply_failures;
-        log(log_level::warning, std::string(info(errc::reply_failed).id) + ": ack to " +
-                                    t.sender().target().address() + " not accepted");
+    } else if (tw.action == tracker_wait::then::accept ||
+               tw.action == tracker_wait::then::reject_answered) {
+      const bool stored = tw.action == tracker_wait::then::accept;
+      if (ok) reply_refusals_.erase(tw.key);
+      if (!ok && reply_refused(tw, t.sender().target().address())) {
+        for (waiter& w : tw.waiters) release(w);
+      } else {
+        for (waiter& w : tw.waiters) {
+          if (stored) {
+            accept(w);
+          } else {
+            reject(w);
+          }
+        }
       }
-      for (waiter& w : tw.waiters) accept(w);
-    } else if (tw.action == tracker_wait::then::reject_answered) {
-      if (!ok) {
-        ++counters_.reply_failures;
-        log(log_level::warning, std::string(info(errc::reply_failed).id) + ": answer to " +
-                                    t.sender().target().address() + " not accepted");
-      }
-      for (waiter& w : tw.waiters) reject(w);
     } else if (ok) {
       // The dead letter is safely on the broker: now the input may go (RCV-BAD-001).
       ++counters_.dead_lettered;
@@ -903,6 +905,32 @@ struct consumer::impl final : proton::messaging_handler {
       for (waiter& w : tw.waiters) release(w);
     }
     check_stop_done();
+  }
+
+  // The broker refused (rejected or released) the answer to an input (TRN-ACK-001). Settling
+  // the input anyway would lose that answer for good: the sender has no reason to send again.
+  // So the input is released instead, up to max_attempts refusals per message key: the broker
+  // redelivers it, the recent set (or the handler's duplicate answer, RCV-DUP-001) answers it
+  // without storing it twice, and the answer is sent again. After the last refusal the input
+  // is settled as before (accepted when stored, rejected when refused before storing): the
+  // data is kept, and an input that comes back for ever would hold a credit for ever.
+  // Returns true when the input is to be released. RabbitMQ 3.10 never refuses a reply (a full
+  // reply queue aborts the connection instead; docs/AMQP.md), other brokers do.
+  bool reply_refused(const tracker_wait& tw, const std::string& address) {
+    ++counters_.reply_failures;
+    const std::uint32_t* prev = reply_refusals_.find(tw.key);
+    const std::uint32_t n = (prev != nullptr ? *prev : 0) + 1;
+    const std::string what = std::string(info(errc::reply_failed).id) + ": answer to " + address +
+                             " not accepted (" + std::to_string(n) + "/" +
+                             std::to_string(opts_.max_attempts) + ")";
+    if (n < opts_.max_attempts && !tw.key.empty()) {
+      reply_refusals_.put(tw.key, n);
+      log(log_level::warning, what + "; input released, its redelivery is answered again");
+      return true;
+    }
+    reply_refusals_.erase(tw.key);
+    log(log_level::error, what + "; input settled without an answer, the sender must ask again");
+    return false;
   }
 
   // -- publishing (consumer::publish, posted) --------------------------------------------------
@@ -944,7 +972,7 @@ struct consumer::impl final : proton::messaging_handler {
       // redelivery is then answered without a second handler call.
       recent_.put(key, a);
       failures_.erase(key);
-      for (waiter& w : f.waiters) answer(std::move(w), a);
+      for (waiter& w : f.waiters) answer(key, std::move(w), a);
     } else {
       ++counters_.handler_failures;
       const std::uint32_t* prev = failures_.find(key);

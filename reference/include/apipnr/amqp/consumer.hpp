@@ -22,6 +22,10 @@
 //    is re-sent. A message still being handled is parked until that call returns.
 //  - A handler result `rejected` (refused before storing) is answered with its ack, marked
 //    apipnr-status "rejected", and the delivery is rejected once the broker took the answer.
+//  - TRN-ACK-001: an answer the broker refuses (rejected or released outcome) releases the
+//    delivery instead of settling it, so that the redelivery is answered again (from the recent
+//    set, or by the handler as a duplicate); after `max_attempts` refusals for one message the
+//    delivery is settled as it would have been (its data is stored) and AMQP-REPLY is logged.
 //  - TRN-SIZE-001: a body larger than `max_body_bytes` is rejected and, when it has a reply-to,
 //    answered with an AMQP-SIZE error reply; the consumer carries on.
 //  - RCV-LIM-003: at most `credit` handler calls per source are outstanding, whatever the
