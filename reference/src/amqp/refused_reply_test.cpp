@@ -32,10 +32,10 @@
 #include <proton/receiver_options.hpp>
 #include <proton/sender.hpp>
 #include <proton/sender_options.hpp>
-#include <proton/source_options.hpp>
-#include <proton/target_options.hpp>
 #include <proton/source.hpp>
+#include <proton/source_options.hpp>
 #include <proton/target.hpp>
+#include <proton/target_options.hpp>
 #include <proton/tracker.hpp>
 #include <proton/types.hpp>
 #include <proton/work_queue.hpp>
@@ -55,7 +55,7 @@ std::string text(const proton::message_id& id) {
 
 // The peer: one queue ("in") of inputs, every reply settled by `policy(n)` for the n-th reply
 // (1-based). Inputs the consumer releases are offered again, as a broker redelivers them.
-class refusing_peer final : public proton::messaging_handler, public proton::listen_handler {
+class refusing_peer final : public proton::messaging_handler {
  public:
   explicit refusing_peer(std::function<reply_outcome(int)> policy) : policy_(std::move(policy)) {}
 
@@ -63,7 +63,7 @@ class refusing_peer final : public proton::messaging_handler, public proton::lis
   int start(std::vector<proton::message> inputs) {
     pending_.assign(inputs.begin(), inputs.end());
     auto port = port_.get_future();
-    container_.listen("127.0.0.1:0", *this);
+    container_.listen("127.0.0.1:0", listening_);
     thread_ = std::thread([this] { container_.run(); });
     return port.get();
   }
@@ -90,12 +90,17 @@ class refusing_peer final : public proton::messaging_handler, public proton::lis
   }
 
  private:
-  // listen_handler
-  void on_open(proton::listener& l) override { port_.set_value(l.port()); }
-  void on_error(proton::listener&, const std::string& what) override {
-    ADD_FAILURE() << "peer listener: " << what;
-    port_.set_value(-1);
-  }
+  // Reports the listening port (a separate object: a listen_handler's on_error would hide the
+  // messaging_handler's).
+  struct listening final : proton::listen_handler {
+    std::promise<int>* port;
+    explicit listening(std::promise<int>* p) : port(p) {}
+    void on_open(proton::listener& l) override { port->set_value(l.port()); }
+    void on_error(proton::listener&, const std::string& what) override {
+      ADD_FAILURE() << "peer listener: " << what;
+      port->set_value(-1);
+    }
+  };
 
   // messaging_handler
   void on_connection_open(proton::connection& c) override { c.open(); }
@@ -171,6 +176,7 @@ class refusing_peer final : public proton::messaging_handler, public proton::lis
   proton::container container_{*this};
   std::thread thread_;
   std::promise<int> port_;
+  listening listening_{&port_};
   proton::sender sender_;
   std::deque<proton::message> pending_;
   std::map<proton::tracker, proton::message> in_flight_;
