@@ -209,6 +209,21 @@ options peer_options(int port, std::uint32_t max_attempts) {
   return o;
 }
 
+// A handler that answers every input with `status` and counts its calls.
+handler answering(handler_status status, std::atomic<int>& calls) {
+  return [status, &calls](const inbound& i) {
+    ++calls;
+    const bool stored = status == handler_status::stored;
+    return handler_result{status,
+                          (stored ? "ACK " : "CONTRL reject ") + i.message_id,
+                          "CONTRL",
+                          "application/edifact",
+                          stored ? "accept" : "reject",
+                          "",
+                          {}};
+  };
+}
+
 std::size_t count(const std::vector<std::string>& events, const std::string& e) {
   return static_cast<std::size_t>(std::count(events.begin(), events.end(), e));
 }
@@ -221,16 +236,7 @@ TEST(AmqpRefusedReply, TheInputIsReleasedUntilTheBrokerTakesItsAnswer) {
     const int port = peer.start({input("m1")});
     ASSERT_GT(port, 0);
     std::atomic<int> calls{0};
-    consumer c(peer_options(port, 5), [&](const inbound& i) {
-      ++calls;
-      return handler_result{handler_status::stored,
-                            "ACK " + i.message_id,
-                            "CONTRL",
-                            "application/edifact",
-                            "accept",
-                            "",
-                            {}};
-    });
+    consumer c(peer_options(port, 5), answering(handler_status::stored, calls));
     ASSERT_FALSE(c.start());
     ASSERT_TRUE(
         peer.wait_for([](const auto& ev) { return count(ev, "input:m1:accepted") == 1; }, 20s))
@@ -262,16 +268,7 @@ TEST(AmqpRefusedReply, AfterMaxAttemptsRefusalsTheStoredInputIsAccepted) {
   const int port = peer.start({input("m2")});
   ASSERT_GT(port, 0);
   std::atomic<int> calls{0};
-  consumer c(peer_options(port, 3), [&](const inbound& i) {
-    ++calls;
-    return handler_result{handler_status::stored,
-                          "ACK " + i.message_id,
-                          "CONTRL",
-                          "application/edifact",
-                          "accept",
-                          "",
-                          {}};
-  });
+  consumer c(peer_options(port, 3), answering(handler_status::stored, calls));
   ASSERT_FALSE(c.start());
   ASSERT_TRUE(
       peer.wait_for([](const auto& ev) { return count(ev, "input:m2:accepted") == 1; }, 20s));
@@ -291,21 +288,15 @@ TEST(AmqpRefusedReply, ARefusedInputWhoseAnswerIsRefusedIsRejectedInTheEnd) {
   refusing_peer peer([](int n) { return n == 1 ? reply_outcome::reject : reply_outcome::accept; });
   const int port = peer.start({input("m3")});
   ASSERT_GT(port, 0);
-  consumer c(peer_options(port, 5), [&](const inbound&) {
-    return handler_result{handler_status::rejected,
-                          "CONTRL reject",
-                          "CONTRL",
-                          "application/edifact",
-                          "reject",
-                          "",
-                          {}};
-  });
+  std::atomic<int> calls{0};
+  consumer c(peer_options(port, 5), answering(handler_status::rejected, calls));
   ASSERT_FALSE(c.start());
   ASSERT_TRUE(
       peer.wait_for([](const auto& ev) { return count(ev, "input:m3:rejected") == 1; }, 20s));
   const std::vector<std::string> want = {"reply:corr-m3:rejected", "input:m3:released",
                                          "reply:corr-m3:accepted", "input:m3:rejected"};
   EXPECT_EQ(peer.events(), want);
+  EXPECT_EQ(calls.load(), 1);
   EXPECT_FALSE(c.stop(5s));
   peer.stop();
 }
