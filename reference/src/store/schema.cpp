@@ -239,7 +239,28 @@ CREATE INDEX pnrs_by_flight ON pnrs(flight_id);
 CREATE INDEX travellers_by_pnr ON travellers(pnr_id) WHERE pnr_id IS NOT NULL;
 )sql";
 
-constexpr std::array<const char*, schema_version> steps{v1, v2, v3, v4, v5};
+// Version 6: duplicates by content without a random b-tree leaf per put (docs/STORE.md
+// "Duplicates"). The index interchanges_by_sha256 put each new digest at a random place in a
+// b-tree, so every put of a group commit dirtied its own leaf (one 4 KiB WAL frame per put, the
+// largest single writer: docs/PERFORMANCE.md "Store: what a commit writes", session 8). Now the
+// digests' first 8 bytes are appended, in id order, to interchange_hashes (the puts of a commit
+// share its last leaf), the writer keeps them in memory (hash_index_internal.hpp, filled from
+// this table at open) and confirms a candidate against the interchange's full sha256. Only
+// rows that count for RCV-DUP-002 are listed: verdict `failed` does not (RCV-DUP-003), and a
+// verdict never changes. Masking and deletion keep the interchange row and its sha256
+// (tombstones), so this table is never pruned. No foreign key: interchanges rows are never
+// deleted, and the check would cost a lookup per put.
+constexpr const char* v6 = R"sql(
+CREATE TABLE interchange_hashes(
+  id INTEGER PRIMARY KEY,
+  sha256_prefix BLOB NOT NULL
+);
+INSERT INTO interchange_hashes(id, sha256_prefix)
+  SELECT id, substr(sha256, 1, 8) FROM interchanges WHERE verdict <> 'failed' ORDER BY id;
+DROP INDEX interchanges_by_sha256;
+)sql";
+
+constexpr std::array<const char*, schema_version> steps{v1, v2, v3, v4, v5, v6};
 
 }  // namespace
 

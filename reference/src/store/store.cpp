@@ -13,6 +13,7 @@
 #include <utility>
 #include <variant>
 
+#include "hash_index_internal.hpp"
 #include "paced_vfs_internal.hpp"
 #include "schema_internal.hpp"
 #include "sqlite_internal.hpp"
@@ -254,6 +255,18 @@ struct store::impl {
   digest last_hash_{};
   bool chain_known_ = false;
 
+  // Duplicates by content (schema 6): hashes_ holds every committed row of interchange_hashes
+  // (filled at open); pending_ the rows the open transaction added, in id order, moved into
+  // hashes_ only after its COMMIT, so a rolled-back put never answers a later one as its
+  // duplicate, while puts later in the same batch still find it. Writer thread only.
+  struct pending_hash {
+    digest sha;
+    std::string_view category;  // into the put's prepared_put, alive until the batch ends
+    std::int64_t id;
+  };
+  detail::hash_index hashes_;
+  std::vector<pending_hash> pending_;
+
   // BEGIN IMMEDIATE, COMMIT and ROLLBACK as cached prepared statements: sqlite3_exec would
   // parse the text again at every group commit. True on success.
   static bool run_cached(connection& c, const char* sql) {
@@ -261,6 +274,7 @@ struct store::impl {
     return s.valid() && s.run();
   }
   bool begin_write(connection& c) {
+    pending_.clear();
     if (run_cached(c, "BEGIN IMMEDIATE") && (chain_known_ || load_chain_head(c))) {
       chain_known_ = true;
       return true;
@@ -270,11 +284,21 @@ struct store::impl {
   }
   void rollback(connection& c) {
     chain_known_ = false;
+    pending_.clear();
     if (!run_cached(c, "ROLLBACK")) c.exec("ROLLBACK");
   }
-  // COMMIT, or ROLLBACK when it fails. True when committed.
+  // COMMIT, or ROLLBACK when it fails. True when committed. The transaction's content hashes
+  // join hashes_ only once committed; the room is made first, so that after a COMMIT nothing
+  // can fail between the file and the memory (a committed row missing from hashes_ would let
+  // a resend of its bytes be stored twice).
   bool commit(connection& c) {
-    if (run_cached(c, "COMMIT")) return true;
+    hashes_.reserve(hashes_.size() + pending_.size());
+    if (run_cached(c, "COMMIT")) {
+      for (const pending_hash& h : pending_)
+        hashes_.insert(detail::hash_prefix(as_view(h.sha)), h.id);
+      pending_.clear();
+      return true;
+    }
     rollback(c);
     return false;
   }
@@ -357,15 +381,33 @@ struct store::impl {
       if (rc == SQLITE_ROW) return s.int64(0);
       if (rc != SQLITE_DONE) return ok = false, std::nullopt;
     }
-    statement s = c.prepare(
-        "SELECT id FROM interchanges WHERE sha256 = ?1 AND category = ?2 AND verdict <> 'failed' "
-        "ORDER BY id LIMIT 1");
-    if (!s.valid()) return ok = false, std::nullopt;
-    s.bind_static_blob(1, as_view(p.sha));
-    s.bind_static(2, std::string_view(p.category));
-    const int rc = s.step();
-    if (rc == SQLITE_ROW) return s.int64(0);
-    if (rc != SQLITE_DONE) ok = false;
+    return find_by_content(c, p, ok);
+  }
+
+  // The content half (schema 6): the lowest id among the committed candidates of hashes_ that
+  // the stored row confirms (full digest, category, not failed), else the first row of this
+  // transaction with the same digest and category (its ids are above every committed one).
+  // A candidate read is a read by rowid, made only when the 8-byte prefix matched: on a real
+  // duplicate, almost never otherwise.
+  std::optional<std::int64_t> find_by_content(connection& c, const prepared_put& p, bool& ok) {
+    const std::string_view sha = as_view(p.sha);
+    std::optional<std::int64_t> found;
+    hashes_.candidates(detail::hash_prefix(sha), [&](std::int64_t id) {
+      if (!ok || (found && *found < id)) return;
+      statement s = c.prepare("SELECT sha256, category, verdict FROM interchanges WHERE id = ?1");
+      if (!s.valid()) return void(ok = false);
+      s.bind(1, id);
+      const int rc = s.step();
+      if (rc == SQLITE_ROW) {
+        if (s.blob(0) == sha && s.text(1) == p.category && s.text(2) != "failed") found = id;
+      } else if (rc != SQLITE_DONE) {
+        ok = false;
+      }
+    });
+    if (!ok) return std::nullopt;
+    if (found) return found;
+    for (const pending_hash& h : pending_)
+      if (h.sha == p.sha && h.category == p.category) return h.id;
     return std::nullopt;
   }
 
@@ -468,6 +510,16 @@ struct store::impl {
     s.bind_static(11, std::string_view(p.findings)).bind_static(12, std::string_view(p.category));
     if (!s.run()) return errc::write_failed;
     const std::int64_t id = c.last_insert_id();
+    // Schema 6: the content hash appended in id order (the last leaf of interchange_hashes,
+    // shared by the puts of the commit) instead of an index entry at a random leaf; hashes_
+    // gets it after COMMIT (commit()). Failed records do not count as duplicates (RCV-DUP-003).
+    if (p.verdict != to_string(verdict::failed)) {
+      if (id <= 0) return errc::write_failed;  // hash_index's empty marker; never assigned
+      statement h = c.prepare("INSERT INTO interchange_hashes(id, sha256_prefix) VALUES(?1, ?2)");
+      if (!h.valid() || !h.bind(1, id).bind_static_blob(2, as_view(p.sha).substr(0, 8)).run())
+        return errc::write_failed;
+      pending_.push_back({p.sha, p.category, id});
+    }
     for (std::size_t i = 0; i < p.messages.size(); ++i)
       if (!insert_message(c, id, i, p.messages[i])) return errc::write_failed;
     // DP-LOG-001: receipt with raw hash, sender, UNB reference and time; no personal data.
@@ -490,6 +542,7 @@ struct store::impl {
     for (job& j : batch) {
       const std::int64_t seq_before = last_seq_;
       const digest hash_before = last_hash_;
+      const std::size_t pending_before = pending_.size();
       if (isolate) c.exec("SAVEPOINT item");
       bool item_ok = true;
       if (auto* p = std::get_if<put_job>(&j)) {
@@ -505,6 +558,7 @@ struct store::impl {
         c.exec("ROLLBACK TO item");
         last_seq_ = seq_before;
         last_hash_ = hash_before;
+        pending_.resize(pending_before);
       }
       if (isolate) c.exec("RELEASE item");
     }
@@ -1056,6 +1110,27 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
   }
 
   auto p = std::make_unique<impl>();
+  // Duplicates by content (schema 6): the in-memory candidates from the append-only hash
+  // table, read in id order (the rowid b-tree's leaves, 8-byte prefixes: about 19 bytes per
+  // row on disk). Rows a crash left uncommitted are not in the file, so not here either.
+  {
+    statement last = db->prepare("SELECT max(id) FROM interchange_hashes");
+    if (!last.valid() || last.step() != SQLITE_ROW) return errc::open_failed;
+    // An upper bound of the row count (failed records have ids but no row): one allocation.
+    p->hashes_.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, last.int64(0))));
+  }
+  {
+    statement rows = db->prepare("SELECT id, sha256_prefix FROM interchange_hashes");
+    if (!rows.valid()) return errc::open_failed;
+    int rc;
+    while ((rc = rows.step()) == SQLITE_ROW) {
+      const std::int64_t id = rows.int64(0);
+      const std::string_view prefix = rows.blob(1);
+      if (id <= 0 || prefix.size() != 8) return errc::open_failed;
+      p->hashes_.insert(detail::hash_prefix(prefix), id);
+    }
+    if (rc != SQLITE_DONE) return errc::open_failed;
+  }
   p->opts_ = std::move(opts);
   p->writer_db_ = std::move(db);
   impl* raw = p.get();

@@ -11,8 +11,10 @@
 #include <set>
 #include <thread>
 
+#include "hash_index_internal.hpp"
 #include "schema_internal.hpp"
 #include "test_support.hpp"
+#include "util_internal.hpp"
 
 namespace apipnr::store {
 namespace {
@@ -64,6 +66,89 @@ TEST(StoreSchema, CreatesSchemaInAnEmptyFile) {
                    "SELECT pk FROM pragma_table_info('flights') "
                    "WHERE name = 'message_id'"),
             1);
+  // Schema 6: content hashes in an append-only table, no SHA-256 index.
+  EXPECT_EQ(
+      scalar(dir.file(), "SELECT count(*) FROM sqlite_master WHERE name = 'interchange_hashes'"),
+      1);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM sqlite_master WHERE name = 'interchanges_by_sha256'"),
+            0);
+}
+
+// A version-5 file (SHA-256 index) with a live, a failed, a deleted (tombstone) API record and
+// a PNR record with the live record's bytes: version 6 lists the hashes of all but the failed
+// one, drops the index, and the same bytes under new references are answered exactly as
+// before (RCV-DUP-002, RCV-DUP-003, the category rule, tombstones keep their hash).
+TEST(StoreSchema, MigratesVersionFiveContentHashes) {
+  temp_dir dir;
+  const std::string live = "UNB+LIVE'", failed = "UNB+FAILED'", gone = "UNB+GONE'";
+  {
+    auto c = detail::connection::open(dir.file(), false, 1000);
+    ASSERT_TRUE(c);
+    ASSERT_EQ(c->exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
+    ASSERT_FALSE(detail::migrate(*c, 5));
+    EXPECT_EQ(detail::current_version(*c), 5);
+    const struct {
+      std::int64_t id;
+      const std::string* raw;
+      const char *verdict, *category, *state;
+    } rows[] = {{1, &live, "accept", "api", "received"},
+                {2, &failed, "failed", "api", "received"},
+                {3, &gone, "reject", "api", "deleted"},
+                {4, &live, "accept", "pnr", "received"}};
+    for (const auto& r : rows) {
+      const auto sha = detail::sha256({*r.raw});
+      ASSERT_TRUE(sha);
+      detail::statement s = c->prepare(
+          "INSERT INTO interchanges(id, received_at, channel, sender_identity, sender, "
+          "control_reference, message_references, sha256, raw, raw_size, verdict, findings, "
+          "category, state) VALUES(?1, 1, 'http', 'id', 'S', ?2, '[]', ?3, ?4, 1, ?5, '[]', ?6, "
+          "?7)");
+      ASSERT_TRUE(s.valid());
+      s.bind(1, r.id)
+          .bind(2, std::string_view("OLD" + std::to_string(r.id)))
+          .bind_blob(3, std::span<const unsigned char>(*sha))
+          .bind(5, std::string_view(r.verdict))
+          .bind(6, std::string_view(r.category))
+          .bind(7, std::string_view(r.state));
+      if (std::string_view(r.state) == "deleted")
+        s.bind_null(4);
+      else
+        s.bind_blob(4, std::string_view(*r.raw));
+      ASSERT_TRUE(s.run()) << c->last_error();
+    }
+  }
+  auto s = open_store(dir);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(scalar(dir.file(), "PRAGMA user_version"), detail::schema_version);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM sqlite_master WHERE name = 'interchanges_by_sha256'"),
+            0);
+  EXPECT_EQ(scalar(dir.file(), "SELECT group_concat(id) = '1,3,4' FROM interchange_hashes"), 1);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM interchange_hashes h JOIN interchanges i USING (id) "
+                   "WHERE h.sha256_prefix = substr(i.sha256, 1, 8)"),
+            3);
+  auto resend = [&s](const std::string& raw, const char* ref, data_category cat) {
+    received r = cat == data_category::api ? make_api(ref) : make_pnr(ref, "LOC6");
+    r.raw = raw;
+    return s->put(std::move(r));
+  };
+  const auto a = resend(live, "NEW1", data_category::api);
+  const auto f = resend(failed, "NEW2", data_category::api);
+  const auto g = resend(gone, "NEW3", data_category::api);
+  const auto p = resend(live, "NEW4", data_category::pnr);
+  ASSERT_TRUE(a && f && g && p);
+  EXPECT_TRUE(a->duplicate);
+  EXPECT_EQ(a->id, 1);
+  EXPECT_FALSE(f->duplicate);  // RCV-DUP-003: the failed record does not count
+  EXPECT_GT(f->id, 4);
+  EXPECT_TRUE(g->duplicate);  // the tombstone keeps its hash
+  EXPECT_EQ(g->id, 3);
+  EXPECT_TRUE(p->duplicate);  // the PNR copy, not the API one
+  EXPECT_EQ(p->id, 4);
+  s->close();
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 5);
 }
 
 // A version-4 file with an API and a PNR record (documents in their own table, flights with
@@ -312,6 +397,104 @@ TEST(StoreDuplicate, DuplicatesInsideOneBatchAreDetected) {
   }
   EXPECT_EQ(fresh, 1);
   EXPECT_EQ(ids.size(), 1u);
+}
+
+// Content duplicates are answered from memory (schema 6), filled at open from the file: the
+// same bytes under a new reference are the first copy's duplicate after a restart, also once
+// retention masked and then deleted it (the tombstone keeps its hash).
+TEST(StoreDuplicate, ContentDuplicateSurvivesRestartMaskingAndDeletion) {
+  temp_dir dir;
+  const time_point t0 = time_point(std::chrono::seconds(1903910400));
+  options o;
+  o.api_retention = {std::chrono::hours(1), std::chrono::hours(2)};
+  received first = make_api("6001");
+  first.received_at = t0;
+  std::int64_t id = 0;
+  {
+    auto s = open_store(dir, o);
+    const auto r = s->put(received(first));
+    ASSERT_TRUE(r);
+    id = r->id;
+    received other = make_api("6002");  // another record, not the same bytes
+    other.received_at = t0 + std::chrono::hours(1);
+    ASSERT_TRUE(s->put(std::move(other)));
+  }
+  for (const int stage : {0, 1, 2}) {  // received, masked, deleted
+    auto s = open_store(dir, o);
+    ASSERT_TRUE(s);
+    if (stage > 0) {
+      const auto rep = s->apply_retention(t0 + std::chrono::minutes(stage == 1 ? 90 : 150), "t");
+      ASSERT_TRUE(rep);
+      EXPECT_EQ(stage == 1 ? rep->masked : rep->deleted, 1u);
+    }
+    received again = first;
+    again.control_reference = "6001-resent-" + std::to_string(stage);
+    const auto r = s->put(std::move(again));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_TRUE(r->duplicate) << "stage " << stage;
+    EXPECT_EQ(r->id, id);
+  }
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 2);
+  EXPECT_EQ(
+      scalar(dir.file(), ("SELECT count(*) FROM interchanges WHERE state = 'deleted' AND id = " +
+                          std::to_string(id))
+                             .c_str()),
+      1);
+}
+
+// A put rolled back inside its batch (savepoint) takes its content hash with it: a later put of
+// the same batch with the same bytes is stored, not answered as the duplicate of a record that
+// does not exist; and after a restart the stored one answers the resend.
+TEST(StoreDuplicate, ARolledBackPutLeavesNoContentHashBehind) {
+  temp_dir dir;
+  options o;
+  o.max_wait = std::chrono::milliseconds(300);  // the three puts below share one batch
+  std::vector<received> records;
+  for (const char* ref : {"G1", "G2", "G3"}) records.push_back(make_api(ref, 1));
+  records[2].raw = records[1].raw;  // G3: G2's bytes under another reference
+  const received resend = records[1];
+  std::int64_t g3 = 0;
+  {
+    auto s = open_store(dir, o);
+    {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open_v2(dir.file().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr),
+                SQLITE_OK);
+      // Fails G2 after its interchange row and content hash were written (its receipt is
+      // the last row a put writes).
+      const int rc = sqlite3_exec(db,
+                                  "CREATE TRIGGER test_refuse BEFORE INSERT ON audit_log "
+                                  "WHEN NEW.detail LIKE '%reference=G2 %' "
+                                  "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+                                  nullptr, nullptr, nullptr);
+      sqlite3_close(db);
+      ASSERT_EQ(rc, SQLITE_OK);
+    }
+    std::vector<std::promise<boost::system::result<put_outcome>>> done(3);
+    for (std::size_t i = 0; i < 3; ++i)
+      ASSERT_FALSE(s->put_async(
+          std::move(records[i]),
+          [&done, i](boost::system::result<put_outcome> r) { done[i].set_value(std::move(r)); }));
+    const auto r1 = done[0].get_future().get();
+    const auto r2 = done[1].get_future().get();
+    const auto r3 = done[2].get_future().get();
+    ASSERT_TRUE(r1 && r3);
+    ASSERT_FALSE(r2);
+    EXPECT_EQ(s->stats().transactions, 1u);
+    EXPECT_FALSE(r3->duplicate);
+    g3 = r3->id;
+    s->close();
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(dir.file().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TRIGGER test_refuse", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchange_hashes"), 2);
+  auto s = open_store(dir, o);
+  const auto r = s->put(received(resend));  // G2's reference and bytes: G3's bytes
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->duplicate);
+  EXPECT_EQ(r->id, g3);
 }
 
 TEST(StoreLimits, RawTooLargeIsRefused) {
