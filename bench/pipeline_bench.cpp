@@ -20,6 +20,7 @@
 #include "apipnr/edifact/interchange.hpp"
 #include "apipnr/edifact/parser.hpp"
 #include "apipnr/message/definitions.hpp"
+#include "apipnr/message/fast_structure.hpp"
 #include "apipnr/message/tree.hpp"
 #include "apipnr/paxlst/extract.hpp"
 #include "apipnr/pipeline/pipeline.hpp"
@@ -104,6 +105,15 @@ void BM_PipelinePaxlst(benchmark::State& state) {
   run_pipeline(state, paxlst_file(), base_options(), paxlst_travellers);
 }
 BENCHMARK(BM_PipelinePaxlst)->Unit(benchmark::kMillisecond);
+
+// The same without the structure walk's fast path (options::fast_structure = false): every
+// message through parse_structure, as before the fast path; the A/B of BM_PipelinePaxlst.
+void BM_PipelinePaxlstNoFastStructure(benchmark::State& state) {
+  auto opts = base_options();
+  opts.fast_structure = false;
+  run_pipeline(state, paxlst_file(), opts, paxlst_travellers);
+}
+BENCHMARK(BM_PipelinePaxlstNoFastStructure)->Unit(benchmark::kMillisecond);
 
 // Without extraction (options::extract = false): syntax, structure and profile only.
 void BM_PipelinePaxlstNoExtract(benchmark::State& state) {
@@ -230,6 +240,29 @@ void BM_StageStructure(benchmark::State& state) {
   finish_stage(state);
 }
 BENCHMARK(BM_StageStructure)->Unit(benchmark::kMillisecond);
+
+// The structure walk's fast path (message::fast_parse_structure) on the same message: the same
+// tree as BM_StageStructure builds. An error when the fast path gives up (it would then time
+// the give-up, not the walk).
+void BM_StageFastStructure(benchmark::State& state) {
+  auto& s = stages();
+  if (!s.ok) {
+    state.SkipWithError("stage setup failed");
+    return;
+  }
+  const auto opt = apipnr::profile::structure_options_for(s.prof);
+  const auto* def = s.tree.def;  // the definition stages() parsed the message with
+  apipnr::message::message_tree tree;
+  for (auto _ : state) {
+    if (!apipnr::message::fast_parse_structure(s.ic, 0, *def, tree, opt)) {
+      state.SkipWithError("fast path gave up on the generated message");
+      break;
+    }
+    benchmark::DoNotOptimize(tree.segments.data());
+  }
+  finish_stage(state);
+}
+BENCHMARK(BM_StageFastStructure)->Unit(benchmark::kMillisecond);
 
 void BM_StageProfile(benchmark::State& state) {
   auto& s = stages();

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "apipnr/message/tree.hpp"
+#include "element_probe_internal.hpp"
 #include "index_internal.hpp"
 
 namespace apipnr::message {
@@ -113,6 +114,8 @@ class structure_parser {
   }
 
   boost::system::error_code run(const edifact::message_view& m);
+  // check_elements() alone, for detail::element_probe (the fast path's cold path).
+  void check_segment_elements(std::size_t i, const node& n) { check_elements(i, n); }
 
  private:
   // -- findings ---------------------------------------------------------------------------
@@ -1051,6 +1054,33 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
 }
 
 }  // namespace
+
+namespace detail {
+
+struct element_probe::impl {
+  struct counting_sink final : diagnostic_sink {
+    std::size_t reported = 0;
+    void report(diagnostic) override { ++reported; }
+  };
+  counting_sink sink;
+  structure_parser parser;
+  impl(const edifact::interchange& ic, const definition& def, message_tree& out,
+       const structure_options& opt)
+      : parser(ic, def, sink, out, opt) {}
+};
+
+element_probe::element_probe(const edifact::interchange& ic, const definition& def,
+                             message_tree& out, const structure_options& opt)
+    : impl_(std::make_unique<impl>(ic, def, out, opt)) {}
+element_probe::~element_probe() = default;
+
+bool element_probe::passes(std::size_t i, const node& n) {
+  const std::size_t before = impl_->sink.reported;
+  impl_->parser.check_segment_elements(i, n);
+  return impl_->sink.reported == before;
+}
+
+}  // namespace detail
 
 boost::system::error_code parse_structure(const edifact::interchange& ic, std::size_t message_index,
                                           const definition& def, diagnostic_sink& sink,

@@ -12,6 +12,7 @@
 #include "apipnr/edifact/errc.hpp"
 #include "apipnr/message/definitions.hpp"
 #include "apipnr/message/errc.hpp"
+#include "apipnr/message/fast_structure.hpp"
 #include "apipnr/message/tree.hpp"
 #include "apipnr/model/charset.hpp"
 #include "apipnr/paxlst/extract.hpp"
@@ -350,7 +351,11 @@ void engine::check(std::string_view bytes, result& r) const {
       (void)message::parse_structure(ic, i, impl_->defs, structure_sink, trees[i], so);
       continue;
     }
-    (void)message::parse_structure(ic, i, *def, structure_sink, trees[i], so);
+    // A message the fast path cannot pass cleanly is walked again by parse_structure, which
+    // decides and reports (fast_structure.hpp); so the fast path never changes a result.
+    const bool walked = o.fast_structure && mv.type == "PAXLST" &&
+                        message::fast_parse_structure(ic, i, *def, trees[i], so);
+    if (!walked) (void)message::parse_structure(ic, i, *def, structure_sink, trees[i], so);
 
     std::vector<const message::message_tree*> earlier;
     if (!mv.common_access_reference.empty()) {

@@ -87,6 +87,12 @@ struct options {
   bool extract = true;           // build canonical messages
   bool filter_sensitive = true;  // apply the PNR sensitive-data filter before returning them
   bool contrl = false;           // build the CONTRL the reference receiver would send
+  // PAXLST: the structure walk's fast path first (message::fast_parse_structure, first stage
+  // of the one-pass walker, docs/PERFORMANCE.md). It builds the same tree for a message the
+  // walk passes without a finding and gives up on anything else, which then takes
+  // parse_structure as before: results are the same either way (differential tests in
+  // fast_structure_test.cpp and pipeline_test.cpp); the switch exists to compare the two.
+  bool fast_structure = true;
   // Stamp each CONTRL with the current UTC date and time (UNB 0017/0019) and a control
   // reference (UNB/UNZ 0020) unique within the process: 10 digits of Unix seconds plus a
   // 4-digit counter, unique while fewer than 10,000 CONTRLs are written per second. Off, the

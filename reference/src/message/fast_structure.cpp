@@ -1,0 +1,299 @@
+// The structure walk's fast path (fast_structure.hpp). It restates the happy path of
+// structure_parser (parse.cpp): pick() by the compiled step table and gate, accept() with
+// check_skipped() over next_mandatory, open_group(), close_frame() and clean(), and gives up
+// wherever that parser would report a finding or go to search(). It is a separate function
+// with a small flat frame and no findings code, so that GCC keeps its per-segment state in
+// registers (the inlined per-segment path of parse.cpp spills; PERFORMANCE.md "Eighth pass:
+// structure").
+#include "apipnr/message/fast_structure.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "element_probe_internal.hpp"
+#include "index_internal.hpp"
+
+namespace apipnr::message {
+namespace {
+
+// One open group (or the root): its content list's tables and its cursor. counts points into
+// the per-thread counts buffer, sized once per message so that it never moves.
+struct fast_frame {
+  const node* content = nullptr;
+  const std::uint16_t* step = nullptr;
+  const std::uint8_t* gate = nullptr;
+  const std::uint16_t* next_mandatory = nullptr;
+  std::uint32_t* counts = nullptr;
+  std::uint32_t instance = 0;
+  std::int32_t pos = -1;
+  std::uint32_t size = 0;
+  std::uint32_t zone_end = 0;  // relaxed groups only (README "order")
+  bool relaxed = false;
+};
+
+// Frames beyond this give up (parse_structure's own limit, structure_options::max_depth, is
+// 16 by default; the shipped definitions nest 3 levels at most).
+constexpr std::size_t max_frames = 32;
+
+struct fast_scratch {
+  std::array<fast_frame, max_frames> frames;
+  std::vector<std::uint32_t> counts;
+};
+thread_local fast_scratch tls_fast;
+
+// The frame of a content list, as structure_parser::push_frame makes it; false when the list
+// has no automaton table (parse_structure would take search() there).
+bool make_frame(const std::vector<node>& content, const content_plan& plan, const node* group,
+                std::uint32_t instance, std::uint32_t* counts, fast_frame& f) noexcept {
+  if (!plan.planned || plan.step.empty() || plan.gate.size() != content.size() ||
+      plan.next_mandatory.size() != content.size() + 1) {
+    return false;
+  }
+  f.content = content.data();
+  f.step = plan.step.data();
+  f.gate = plan.gate.data();
+  f.next_mandatory = plan.next_mandatory.data();
+  f.counts = counts;
+  f.instance = instance;
+  f.pos = -1;
+  f.size = static_cast<std::uint32_t>(content.size());
+  f.relaxed = group != nullptr && group->relaxed;
+  f.zone_end = f.relaxed ? plan.zone_end : 0;
+  std::fill(counts, counts + content.size(), 0u);
+  return true;
+}
+
+// structure_parser::check_skipped with a plan: true when moving the cursor of f to `to` leaves
+// no mandatory node short of its minimum (the parser would report it missing).
+inline bool nothing_skipped(const fast_frame& f, std::uint32_t to) noexcept {
+  std::uint32_t from = f.pos < 0 ? 0u : static_cast<std::uint32_t>(f.pos);
+  const std::uint16_t* next = f.next_mandatory;
+  if (f.relaxed && from < f.zone_end) {
+    if (to < f.zone_end) return true;
+    for (std::uint32_t k = next[1]; k < f.zone_end; k = next[k + 1]) {
+      if (f.counts[k] < f.content[k].min) return false;
+    }
+    from = f.zone_end;
+  }
+  const std::uint32_t end = std::min(to, f.size);
+  for (std::uint32_t k = next[std::min(from, end)]; k < end; k = next[k + 1]) {
+    if (f.counts[k] < f.content[k].min) return false;
+  }
+  return true;
+}
+
+// structure_parser::clean, unchanged: true when the element checks of segment i against node
+// n cannot give a finding.
+// `index`: the tree's element index.
+inline bool clean(const segment_entry& e, const std::uint16_t* index, bool has_repetition,
+                  const node& n) noexcept {
+  const segment_def* layout = n.def;
+  if (layout == nullptr) return true;
+  if (e.first_element == no_element_index || !layout->planned || has_repetition ||
+      !layout->mandatory_mask_complete) {
+    return false;
+  }
+  const std::uint16_t* x = index + e.first_element;
+  const std::uint32_t count = x[0];
+  if (count > 64) return false;
+  const std::uint32_t nslots = static_cast<std::uint32_t>(layout->clean_slots.size());
+  const segment_def::clean_slot* slots = layout->clean_slots.data();
+  const std::uint16_t* limits = layout->clean_limits.data();
+  const std::uint16_t* firsts = x + 1;
+  const std::uint16_t* components = x + count + 2;
+  std::uint64_t filled = 0;
+  for (std::uint32_t p = 0; p < count; ++p) {
+    const std::uint32_t first = firsts[p];
+    const std::uint32_t last = firsts[p + 1];
+    const std::uint16_t* cs = components + first;
+    if (components[last] - 1u == cs[0]) continue;  // empty
+    if (p >= nslots) return false;
+    filled |= std::uint64_t{1} << p;
+    const segment_def::clean_slot& slot = slots[p];
+    const std::uint32_t nc = last - first;
+    if (nc > slot.max_components) return false;
+    const std::uint16_t* lim = limits + slot.limits;
+    std::uint64_t components_filled = 0;
+    for (std::uint32_t c = 0; c < nc; ++c) {
+      const std::uint32_t len = cs[c + 1] - 1u - cs[c];
+      if (len > lim[c]) return false;
+      components_filled |= std::uint64_t{len != 0} << c;
+    }
+    if ((slot.mandatory & ~components_filled) != 0) return false;
+  }
+  return (layout->mandatory_mask & ~filled) == 0;
+}
+
+// structure_parser::check_exclusive reports when a top-level group's first instance opens
+// while another group of one of its exclusive constraints occurred; giving up whenever such
+// a group occurred at all is the same or more cautious.
+bool exclusive_clear(const definition& def, const node& g, const std::uint32_t* root_counts) {
+  for (const auto& c : def.exclusive) {
+    if (std::find(c.groups.begin(), c.groups.end(), g.group) == c.groups.end()) continue;
+    for (std::size_t j = 0; j < def.structure.size(); ++j) {
+      const node& other = def.structure[j];
+      if (&other == &g || !other.is_group()) continue;
+      if (std::find(c.groups.begin(), c.groups.end(), other.group) == c.groups.end()) continue;
+      if (root_counts[j] > 0) return false;
+    }
+  }
+  return true;
+}
+
+std::size_t longest_list(const definition& def) noexcept {
+  std::size_t m = def.structure.size();
+  for (const node* n : def.nodes) {
+    if (n->is_group()) m = std::max(m, n->content.size());
+  }
+  return m;
+}
+
+}  // namespace
+
+bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_index,
+                          const definition& def, message_tree& out, const structure_options& opt) {
+  out.clear();
+  out.source = &ic;
+  out.def = &def;
+  if (message_index >= ic.messages.size()) return false;
+  out.message_index = static_cast<std::uint32_t>(message_index);
+  const edifact::delimiters& d = ic.delims;
+  if (!def.planned || def.max_depth() > opt.max_depth || def.max_depth() + 1 >= max_frames) {
+    return false;
+  }
+  const edifact::message_view& m = ic.messages[message_index];
+  const std::uint32_t n = m.unt >= m.unh ? m.unt - m.unh + 1 : 1;
+  const edifact::segment* segs = ic.segments.data() + m.unh;
+  {
+    const edifact::segment& first = segs[0];
+    const edifact::segment& last = segs[n - 1];
+    if (last.offset >= first.offset) {
+      out.element_index.reserve(detail::index_estimate(last.offset - first.offset, n));
+    }
+  }
+  out.segments.resize(n);
+  segment_entry* entries = out.segments.data();
+  const detail::element_indexer indexer(d);
+  entries[0].seg = segs;
+  indexer.add(out.element_index, entries[0]);
+  out.instances.push_back(group_instance{nullptr, no_instance, 0, n - 1, 1, 0});
+
+  fast_scratch& s = tls_fast;
+  const std::size_t list = longest_list(def);
+  if (s.counts.size() < list * max_frames) s.counts.resize(list * max_frames);
+  fast_frame* const frames = s.frames.data();
+  if (!make_frame(def.structure, def.structure_plan, nullptr, 0, s.counts.data(), frames[0])) {
+    return false;
+  }
+  fast_frame* top = frames;
+  const std::size_t tags = def.tag_count;
+  // definition::tag_id with the table in locals: the stores into the tree below could alias
+  // the vector's members, which the compiler would otherwise reload per segment.
+  if (def.tag_table.empty()) return false;
+  const definition::tag_slot* const tag_table = def.tag_table.data();
+  const std::size_t tag_mask = def.tag_table.size() - 1;
+  const bool check_elements = opt.check_elements;
+  const bool has_repetition = d.has_repetition;
+  // The element checks of a segment the clean-segment table does not decide: parse.cpp's own
+  // check_elements, made on the first such segment of the message.
+  std::optional<detail::element_probe> probe;
+  auto elements_pass = [&](const segment_entry& e, std::size_t i, const node& nd) {
+    if (clean(e, out.element_index.data(), has_repetition, nd)) return true;
+    if (!probe) probe.emplace(ic, def, out, opt);
+    return probe->passes(i, nd);
+  };
+  const bool exclusive = !def.exclusive.empty();
+
+  // Closes the innermost frame at segment `last` (close_frame); false on a missing node.
+  auto close_top = [&](std::uint32_t last) {
+    if (!nothing_skipped(*top, top->size)) return false;
+    out.instances[top->instance].last = last;
+    --top;
+    return true;
+  };
+
+  const std::uint32_t end = m.closed ? n - 1 : n;
+  for (std::uint32_t i = 1; i < end; ++i) {
+    segment_entry& e = entries[i];
+    e.seg = segs + i;
+    const std::uint32_t packed = pack_tag(e.seg->tag);
+    if (packed == 0) return false;
+    std::size_t h = (static_cast<std::uint64_t>(packed) * 0x9E3779B97F4A7C15ull) >> 32 & tag_mask;
+    while (tag_table[h].packed != packed) {
+      if (tag_table[h].packed == 0) return false;  // no node has the tag
+      h = (h + 1) & tag_mask;
+    }
+    const std::uint16_t tag_id = tag_table[h].id;
+    indexer.add(out.element_index, e);
+    // pick(): the innermost level whose table offers a node for the tag.
+    fast_frame* f = top;
+    std::uint16_t k;
+    for (;;) {
+      k = f->step[static_cast<std::size_t>(f->pos + 1) * tags + tag_id];
+      if (k != content_plan::none) break;
+      if (f == frames) return false;
+      --f;
+    }
+    const std::uint8_t gate = f->gate[k];
+    if (gate == content_plan::search) return false;
+    const node& nd = f->content[k];
+    if (f->counts[k] >= nd.max) return false;
+    if (gate == content_plan::take_exact) {
+      // structure_parser::qualifier_of
+      const std::string_view q =
+          nd.qualifier_element == 0 ? std::string_view{}
+          : !has_repetition
+              ? out.component(i, nd.qualifier_element, nd.qualifier_component)
+              : out.value_in_layout(i, nd.def, nd.qualifier_element, nd.qualifier_component, 1);
+      if (!nd.qualifiers.contains(q)) return false;
+    }
+    // accept(): close the levels inside the one that takes the segment, move its cursor.
+    while (top != f) {
+      if (!close_top(i - 1)) return false;
+    }
+    if (static_cast<std::int32_t>(k) != f->pos && !nothing_skipped(*f, k)) return false;
+    f->pos = k;
+    const std::uint32_t cnt = ++f->counts[k];
+    if (!nd.is_group()) {
+      if (!nd.in_profile) return false;
+      e.matched = &nd;
+      e.instance = f->instance;
+      if (check_elements && !elements_pass(e, i, nd)) return false;
+      continue;
+    }
+    // open_group()
+    const node& trigger = nd.content[0];
+    if (out.instances.size() > opt.max_instances || !nd.in_profile || !trigger.in_profile) {
+      return false;
+    }
+    if (exclusive && nd.depth == 0 && !exclusive_clear(def, nd, frames[0].counts)) return false;
+    if (top + 1 == frames + max_frames) return false;
+    const auto inst = static_cast<std::uint32_t>(out.instances.size());
+    out.instances.push_back(
+        group_instance{&nd, f->instance, i, i, cnt, static_cast<std::uint32_t>(f - frames + 1)});
+    fast_frame* g = top + 1;
+    if (!make_frame(nd.content, nd.plan, &nd, inst, top->counts + top->size, *g)) return false;
+    top = g;
+    g->pos = 0;
+    g->counts[0] = 1;
+    e.matched = &trigger;
+    e.instance = inst;
+    if (check_elements && !elements_pass(e, i, trigger)) return false;
+  }
+  for (std::uint32_t i = std::max(end, 1u); i < n; ++i) {
+    entries[i].seg = segs + i;
+    indexer.add(out.element_index, entries[i]);
+  }
+  for (;;) {
+    const bool root = top == frames;
+    if (!close_top(end - 1)) return false;
+    if (root) break;
+  }
+  out.instances[0].last = n - 1;
+  return true;
+}
+
+}  // namespace apipnr::message
