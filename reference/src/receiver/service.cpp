@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <ctime>
 #include <optional>
-#include <set>
 #include <span>
 #include <sstream>
 
@@ -281,6 +280,27 @@ service::service(service_options opts, std::shared_ptr<const checker> chk,
   // Our control references: start time (seconds, 10 digits) + a 4-digit counter fits an..14
   // and does not repeat across restarts more than once per second.
   control_counter_ = static_cast<std::uint64_t>(std::time(nullptr)) % 10'000'000'000ULL * 10'000;
+  results_.reserve(reuse_max_results);
+}
+
+std::unique_ptr<pipeline::result> service::take_result() {
+  {
+    const std::lock_guard lock(results_mutex_);
+    if (!results_.empty()) {
+      // The last one given back: the most likely to be in the cache still.
+      std::unique_ptr<pipeline::result> r = std::move(results_.back());
+      results_.pop_back();
+      return r;
+    }
+  }
+  return std::make_unique<pipeline::result>();
+}
+
+void service::give_back(std::unique_ptr<pipeline::result> r) noexcept {
+  const std::lock_guard lock(results_mutex_);
+  // Reserved to reuse_max_results in the constructor: push_back does not allocate. A result
+  // beyond the bound is freed by the caller's unique_ptr after the lock.
+  if (results_.size() < reuse_max_results) results_.push_back(std::move(r));
 }
 
 transport::response service::handle(const transport::request& req) {
@@ -345,27 +365,39 @@ transport::response service::handle(const transport::request& req) {
 // What an intake carries from its checks to its acknowledgement, across the store's commit
 // (handle_async runs the two halves on different threads).
 struct service::intake_state {
-  intake_state(const transport::request& rq, kind kd)
-      : req(&rq),
+  intake_state(const transport::request& rq, kind kd, service& svc)
+      : home(svc),
+        result_box(svc.take_result()),
+        r(*result_box),
+        req(&rq),
         k(kd),
         json(transport::accepts_json(rq.accept)),
         started(rq.received == std::chrono::steady_clock::time_point{}
                     ? std::chrono::steady_clock::now()
-                    : rq.received) {
-    // An intake's line is about 250 bytes of fields (about 5 reallocations growing from empty).
-    log_fields.reserve(384);
-    log_fields.add("request", rq.id)
-        .add("kind", kind_labels[static_cast<std::size_t>(kd)])
-        .add("sender_identity", rq.sender)
-        .add("bytes", rq.body.size());
+                    : rq.received) {}
+  // The result goes back to the service for the next small intake once the acknowledgement
+  // is built (nothing of it is read after that: responses and the store's record own copies).
+  ~intake_state() {
+    if (result_box->bytes <= reuse_max_bytes) home.give_back(std::move(result_box));
   }
+  intake_state(const intake_state&) = delete;
+  intake_state& operator=(const intake_state&) = delete;
+  service& home;
+  std::unique_ptr<pipeline::result> result_box;     // from home.take_result(), never null
+  pipeline::result& r;                              // *result_box: check_into refills it
   std::shared_ptr<const transport::request> owner;  // keeps *req alive on the async path
   const transport::request* req;
   kind k;
   bool json;
   std::chrono::steady_clock::time_point started;
-  log_line log_fields;  // the request's log line, written as the intake goes (log.hpp)
-  pipeline::result r;
+  // What the intake's log line says besides the request, written by finish_intake only when
+  // the logger writes the line (a receiver at log level warn builds no info line per input).
+  bool checked = false;            // the checker ran: the envelope and finding ids are known
+  std::size_t check_findings = 0;  // r.findings at the check (later ones are push findings)
+  std::optional<store::put_outcome> put;
+  std::optional<std::string> store_error;
+  std::string_view ack_error_key;  // "cusres_error" / "ackres_error", or empty
+  std::string ack_error;
   bool syntax_rejected = false;
   std::string identity;
   // PNR push history: held from the check to the commit on one thread (sync path only).
@@ -378,13 +410,44 @@ transport::response service::finish_intake(intake_state& st, response r, std::st
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
   observe(st.k, verdict, secs);
-  st.log_fields.add("status", r.status).add("verdict", verdict).add("latency_ms", secs * 1000.0);
-  log_->log(r.status >= 500 ? log_level::error : log_level::info, "intake", st.log_fields);
+  const log_level level = r.status >= 500 ? log_level::error : log_level::info;
+  if (!log_->enabled(level)) return r;
+  const transport::request& rq = *st.req;
+  log_line line;
+  // An intake's line is about 250 bytes of fields (about 5 reallocations growing from empty).
+  line.reserve(384);
+  line.add("request", rq.id)
+      .add("kind", kind_labels[static_cast<std::size_t>(st.k)])
+      .add("sender_identity", rq.sender)
+      .add("bytes", rq.body.size());
+  if (st.checked) {
+    const pipeline::result& pr = st.r;
+    line.add("control_reference", pr.envelope.control_reference)
+        .add("sender", pr.envelope.sender)
+        .add("messages", pr.envelope.messages);
+    // The first 20 distinct IDs met, sorted (no set: a few IDs at most in practice).
+    std::vector<std::string_view> ids;
+    for (std::size_t i = 0; i < st.check_findings && i < pr.findings.size(); ++i) {
+      if (ids.size() >= 20) break;
+      const std::string_view id = pr.findings[i].id;
+      const auto at = std::lower_bound(ids.begin(), ids.end(), id);
+      if (at == ids.end() || *at != id) ids.insert(at, id);
+    }
+    line.add("findings", std::span<const std::string_view>(ids));
+  }
+  if (st.store_error) {
+    line.add("store_error", *st.store_error);
+  } else if (st.put) {
+    line.add("id", st.put->id).add("duplicate", st.put->duplicate);
+  }
+  if (!st.ack_error_key.empty()) line.add(st.ack_error_key, st.ack_error);
+  line.add("status", r.status).add("verdict", verdict).add("latency_ms", secs * 1000.0);
+  log_->log(level, "intake", line);
   return r;
 }
 
 transport::response service::intake(const transport::request& req, kind k) {
-  intake_state st(req, k);
+  intake_state st(req, k, *this);
   store::received rec;
   if (auto early = intake_check(st, rec)) return std::move(*early);
   return acknowledge(st, store_->put(std::move(rec)));
@@ -407,7 +470,7 @@ void service::handle_async(std::shared_ptr<const transport::request> req,
     if (cls < 6) responses_by_class_[cls].fetch_add(1);
     --in_flight_;
   };
-  auto st = std::make_shared<intake_state>(*req, *k);
+  auto st = std::make_shared<intake_state>(*req, *k, *this);
   st->owner = std::move(req);
   store::received rec;
   std::optional<response> early;
@@ -449,7 +512,6 @@ void message_store::put_async(store::received r, put_done done) { done(put(std::
 std::optional<transport::response> service::intake_check(intake_state& st, store::received& rec) {
   const transport::request& req = *st.req;
   const kind k = st.k;
-  auto& log_fields = st.log_fields;
   auto finish = [&](response r, std::string_view verdict) {
     return finish_intake(st, std::move(r), verdict);
   };
@@ -478,7 +540,8 @@ std::optional<transport::response> service::intake_check(intake_state& st, store
                   "reject");
   }
 
-  st.r = checker_->check(req.body);
+  // Into a result of an earlier intake (take_result): a small input refills its storage.
+  checker_->check_into(req.body, st.r);
   pipeline::result& r = st.r;
   cap_findings(r, opts_.max_findings);
   bool& syntax_rejected = st.syntax_rejected;
@@ -486,17 +549,8 @@ std::optional<transport::response> service::intake_check(intake_state& st, store
   if (r.envelope.syntax == "unknown" && r.outcome == pipeline::verdict::reject) {
     syntax_rejected = true;
   }
-  log_fields.add("control_reference", r.envelope.control_reference)
-      .add("sender", r.envelope.sender)
-      .add("messages", r.envelope.messages);
-  {
-    std::set<std::string_view> ids;
-    for (const auto& d : r.findings) {
-      if (ids.size() < 20) ids.insert(d.id);
-    }
-    const std::vector<std::string_view> sorted(ids.begin(), ids.end());
-    log_fields.add("findings", std::span<const std::string_view>(sorted));
-  }
+  st.checked = true;
+  st.check_findings = r.findings.size();
 
   // Durable storage first (RCV-DUR-001); a rejected input is stored too (RCV-DUR-003).
   st.identity = req.sender.empty() ? std::string("anonymous") : req.sender;
@@ -553,7 +607,6 @@ transport::response service::acknowledge(intake_state& st,
   const transport::request& req = *st.req;
   const kind k = st.k;
   const bool json = st.json;
-  auto& log_fields = st.log_fields;
   pipeline::result& r = st.r;
   const bool syntax_rejected = st.syntax_rejected;
   const std::string& identity = st.identity;
@@ -583,10 +636,10 @@ transport::response service::acknowledge(intake_state& st,
                                  "the input could not be stored durably and is not acknowledged",
                                  req.target);
     resp.headers.emplace_back("Retry-After", "1");
-    log_fields.add("store_error", put.error().message());
+    st.store_error = put.error().message();
     return finish(std::move(resp), "failed");
   }
-  log_fields.add("id", put->id).add("duplicate", put->duplicate);
+  st.put = *put;
   const std::string verdict(verdict_name(r.outcome));
   const std::string metric_verdict = put->duplicate ? "duplicate" : verdict;
   auto with_id = [&](response resp) {
@@ -709,7 +762,8 @@ transport::response service::acknowledge(intake_state& st,
         return finish(with_id(edifact_response(rejected ? 422 : 200, std::move(*written))),
                       metric_verdict);
       }
-      log_fields.add("cusres_error", written.error().message());
+      st.ack_error_key = "cusres_error";
+      st.ack_error = written.error().message();
     }
     if (json && !rejected && cus) {
       auto written = responses::write_cusres(*cus);
@@ -780,7 +834,8 @@ transport::response service::acknowledge(intake_state& st,
   }
   auto written = responses::write_ackres(ack);
   if (!written) {
-    log_fields.add("ackres_error", written.error().message());
+    st.ack_error_key = "ackres_error";
+    st.ack_error = written.error().message();
     return finish(with_id(problem_response(status == 200 ? 500 : status, "ackres-failed",
                                            "no ACKRES could be written", req.target, findings)),
                   metric_verdict);

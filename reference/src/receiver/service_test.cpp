@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <thread>
@@ -623,6 +624,209 @@ TEST(ReceiverServiceAsync, ApiIntakeHoldsNoWorkerWhileItsCommitIsPending) {
   EXPECT_EQ(st->completed_.load(), 2);
   EXPECT_EQ(st->size(), 2u);
   srv->stop();
+}
+
+// A store that keeps every record it is given, to compare what two services stored.
+class recording_store final : public message_store {
+ public:
+  boost::system::result<store::put_outcome> put(store::received r) override {
+    const std::lock_guard lock(mu_);
+    records_.push_back(std::move(r));
+    count_.store(records_.size());
+    return store::put_outcome{static_cast<std::int64_t>(records_.size()), false};
+  }
+  query_result interchange(std::int64_t, std::string_view) override { return {}; }
+  query_result flight_travellers(std::string_view, std::string_view, std::string_view,
+                                 std::string_view) override {
+    return {};
+  }
+  query_result pnr(std::string_view, std::string_view) override { return {}; }
+  bool is_open() const noexcept override { return true; }
+  std::uint64_t size() const noexcept override { return count_.load(); }
+  void close() noexcept override {}
+  std::vector<store::received> records_;
+
+ private:
+  std::mutex mu_;
+  std::atomic<std::uint64_t> count_{0};
+};
+
+// The pipeline checker without its check_into: every input is checked into a new result (the
+// interface's default), as the service did before it kept results between intakes.
+class fresh_result_checker final : public checker {
+ public:
+  explicit fresh_result_checker(std::shared_ptr<const checker> inner) : inner_(std::move(inner)) {}
+  pipeline::result check(std::string_view bytes) const override { return inner_->check(bytes); }
+  std::vector<model::canonical_message> join(const pipeline::result& r,
+                                             std::vector<diagnostic>& set_findings) const override {
+    return inner_->join(r, set_findings);
+  }
+
+ private:
+  std::shared_ptr<const checker> inner_;
+};
+
+// An acknowledgement without its UNB and UNZ (they carry the time and our control reference).
+std::string without_envelope(std::string_view edifact) {
+  std::string out;
+  while (!edifact.empty()) {
+    const auto end = edifact.find('\'');
+    const std::string_view seg =
+        end == std::string_view::npos ? edifact : edifact.substr(0, end + 1);
+    edifact.remove_prefix(seg.size());
+    const auto tag = seg.find_first_not_of("\r\n");
+    if (tag != std::string_view::npos &&
+        (seg.substr(tag, 3) == "UNB" || seg.substr(tag, 3) == "UNZ")) {
+      continue;
+    }
+    out += seg;
+  }
+  return out;
+}
+
+// The service checks small inputs into results kept from earlier intakes (check_into). Over a
+// sequence in which each input follows a larger, a rejected or a different kind of input, the
+// answers and the stored records must be those of a service that checks every input into a new
+// result: nothing of an earlier input may remain (a traveller, a finding, a message).
+TEST(ReceiverServiceReuse, ReusedResultsAnswerAndStoreAsFreshOnes) {
+  if (!built_with().pipeline) GTEST_SKIP() << "built without the pipeline";
+  pipeline::options po;
+  po.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+  std::string why;
+  auto chk = make_pipeline_checker(po, why);
+  ASSERT_TRUE(chk) << why;
+  std::shared_ptr<const iapi_decider> iapi = make_fixed_decider();
+  if (built_with().iapi) {
+    auto e = make_iapi_engine({}, {}, why);
+    ASSERT_TRUE(e) << why;
+    iapi = *e;
+  }
+  std::ostringstream log_a, log_b;
+  auto store_a = std::make_shared<recording_store>();
+  auto store_b = std::make_shared<recording_store>();
+  service_options so;
+  so.receiver_id = "GOVRCV";
+  service reused(so, *chk, store_a, iapi, std::make_shared<logger>(log_a, log_level::info));
+  service fresh(so, std::make_shared<fresh_result_checker>(*chk), store_b, iapi,
+                std::make_shared<logger>(log_b, log_level::info));
+  const std::pair<const char*, const char*> inputs[] = {
+      {"/v1/api/iapi", "edifact/messages/iapi/y_iapi_watchlist_three_passengers.edi"},
+      {"/v1/api/iapi", "edifact/messages/iapi/y_iapi_745_request.edi"},
+      {"/v1/api/paxlst", "edifact/messages/paxlst/n_bgm_missing.edi"},
+      {"/v1/api/iapi", "edifact/messages/iapi/y_iapi_two_passengers.edi"},
+      {"/v1/api/paxlst", "edifact/messages/paxlst/y_a1_one_passenger.edi"},
+      {"/v1/api/iapi", "edifact/messages/iapi/y_iapi_266_clob.edi"},
+      {"/v1/api/iapi", "edifact/messages/iapi/n_iapi_no_passenger.edi"},
+      {"/v1/api/iapi", "edifact/messages/iapi/y_iapi_745_cp_change.edi"},
+      {"/v1/api/paxlst", "edifact/messages/paxlst/y_a1_one_passenger.edi"},
+  };
+  auto send = [](service& svc, const char* path, const std::string& body) {
+    auto req = std::make_shared<transport::request>();
+    req->method = "POST";
+    req->target = req->path = path;
+    req->content_type = "application/edifact";
+    req->sender = "XXAPI";
+    req->body = body;
+    std::optional<transport::response> got;
+    // The store completes synchronously (message_store::put_async's default), so does this.
+    svc.handle_async(std::move(req),
+                     [&got](std::function<transport::response()> build) { got = build(); });
+    return got;
+  };
+  for (const auto& [path, rel] : inputs) {
+    const std::string body = read_vector(rel);
+    ASSERT_FALSE(body.empty()) << rel;
+    const auto a = send(reused, path, body);
+    const auto b = send(fresh, path, body);
+    ASSERT_TRUE(a && b) << rel;
+    EXPECT_EQ(a->status, b->status) << rel;
+    EXPECT_EQ(a->content_type, b->content_type) << rel;
+    EXPECT_EQ(without_envelope(a->body), without_envelope(b->body)) << rel;
+    ASSERT_EQ(store_a->records_.size(), store_b->records_.size()) << rel;
+    const store::received& ra = store_a->records_.back();
+    const store::received& rb = store_b->records_.back();
+    EXPECT_EQ(ra.sender, rb.sender) << rel;
+    EXPECT_EQ(ra.control_reference, rb.control_reference) << rel;
+    EXPECT_EQ(ra.message_references, rb.message_references) << rel;
+    EXPECT_EQ(ra.outcome, rb.outcome) << rel;
+    EXPECT_EQ(ra.finding_message, rb.finding_message) << rel;
+    ASSERT_EQ(ra.findings.size(), rb.findings.size()) << rel;
+    for (std::size_t i = 0; i < ra.findings.size(); ++i) {
+      EXPECT_EQ(ra.findings[i].id, rb.findings[i].id) << rel;
+      EXPECT_EQ(ra.findings[i].level, rb.findings[i].level) << rel;
+      EXPECT_EQ(ra.findings[i].detail, rb.findings[i].detail) << rel;
+      EXPECT_EQ(ra.findings[i].pos.segment, rb.findings[i].pos.segment) << rel;
+    }
+    ASSERT_EQ(ra.messages.size(), rb.messages.size()) << rel;
+    for (std::size_t i = 0; i < ra.messages.size(); ++i) {
+      EXPECT_EQ(model::to_json(ra.messages[i]), model::to_json(rb.messages[i])) << rel;
+    }
+  }
+  // Some answers are CUSRES with passengers, some rejections: the sequence tests something.
+  EXPECT_EQ(store_a->records_.size(), std::size(inputs));
+}
+
+// The intake's line is built only when the logger writes it: at level warn an accepted input
+// writes nothing, but a refused one (store unavailable, an error line) still has every field
+// the info line has, in the same order.
+TEST(ReceiverServiceLog, IntakeLineOnlyWhenWrittenAndCompleteAtError) {
+  const auto a1 = read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi");
+  auto run = [&](log_level level, bool close_store) {
+    auto st = make_memory_store();
+    if (close_store) st->close();
+    std::ostringstream text;
+    service svc(service_options{}, make_syntax_checker({}, "GOVRCV"), st, make_fixed_decider(),
+                std::make_shared<logger>(text, level));
+    auto req = std::make_shared<transport::request>();
+    req->id = 7;
+    req->method = "POST";
+    req->target = req->path = "/v1/api/paxlst";
+    req->content_type = "application/edifact";
+    req->sender = "XXAPI";
+    req->body = a1;
+    unsigned status = 0;
+    svc.handle_async(std::move(req),
+                     [&status](std::function<transport::response()> b) { status = b().status; });
+    return std::make_pair(status, text.str());
+  };
+  const auto quiet = run(log_level::warn, false);
+  EXPECT_EQ(quiet.first, 202u);
+  EXPECT_EQ(quiet.second, "");
+  const auto info = run(log_level::info, false);
+  EXPECT_EQ(info.first, 202u);
+  const std::string info_log = info.second;
+  const auto ok_line = intake_line(info_log, 7);
+  ASSERT_FALSE(ok_line.is_null()) << info_log;
+  // nlohmann::json sorts keys: the order is checked in the text.
+  const auto pos = [&](std::string_view key) {
+    return info_log.find("\"" + std::string(key) + "\":");
+  };
+  for (const char* key :
+       {"request", "kind", "sender_identity", "bytes", "control_reference", "sender", "messages",
+        "findings", "id", "duplicate", "status", "verdict", "latency_ms"}) {
+    EXPECT_NE(pos(key), std::string::npos) << key << "\n" << info_log;
+  }
+  EXPECT_LT(pos("bytes"), pos("control_reference"));
+  EXPECT_LT(pos("findings"), pos("id"));
+  EXPECT_LT(pos("duplicate"), pos("status"));
+  EXPECT_EQ(ok_line.at("control_reference"), "1001");
+  EXPECT_EQ(ok_line.at("findings"), nlohmann::json::array());
+
+  const auto failed = run(log_level::warn, true);
+  EXPECT_EQ(failed.first, 503u);
+  const std::string failed_log = failed.second;
+  const auto line = intake_line(failed_log, 7);
+  ASSERT_FALSE(line.is_null()) << failed_log;
+  EXPECT_EQ(line.at("level"), "error");
+  EXPECT_EQ(line.at("kind"), "paxlst");
+  EXPECT_EQ(line.at("sender_identity"), "XXAPI");
+  EXPECT_EQ(line.at("control_reference"), "1001");
+  EXPECT_EQ(line.at("messages"), 1);
+  EXPECT_TRUE(line.contains("findings"));
+  EXPECT_TRUE(line.contains("store_error"));
+  EXPECT_FALSE(line.contains("id"));
+  EXPECT_EQ(line.at("status"), 503);
+  EXPECT_EQ(line.at("verdict"), "failed");
 }
 
 }  // namespace

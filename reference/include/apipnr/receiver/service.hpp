@@ -41,6 +41,12 @@ class checker {
  public:
   virtual ~checker() = default;
   virtual pipeline::result check(std::string_view bytes) const = 0;
+  // The same into `r`, which may hold the result of an earlier input: afterwards `r` equals
+  // what check(bytes) returns. The service checks small inputs into results it keeps between
+  // requests, so a checker that can refill storage (the pipeline's: pipeline::engine::check
+  // into a result keeps the canonical messages' strings and vectors) overrides this; the
+  // default assigns check(bytes). Thread-safe; never throws on input.
+  virtual void check_into(std::string_view bytes, pipeline::result& r) const { r = check(bytes); }
   // The logical messages an accepted input completes, to be stored with it: single messages at
   // once, a multi-part set (PAXLST S010 / PNRGOV split push, API-PAXLST-MULTI-*, RCV-MULTI-002)
   // when its last missing part arrives, nothing for a part of a set still open. Set findings
@@ -170,6 +176,16 @@ class service final : public transport::handler {
   transport::response query(const transport::request& req);
   void observe(kind k, std::string_view verdict, double seconds);
 
+  // Results of finished small intakes (inputs of at most reuse_max_bytes), refilled by the
+  // next intakes through checker::check_into, so that a small input's canonical model and
+  // findings reuse storage instead of being allocated and freed per input. At most
+  // reuse_max_results are kept (about as many as intakes in flight: the AMQP credit); each
+  // holds the storage of one small input's result, a few kilobytes.
+  static constexpr std::size_t reuse_max_bytes = 8 * 1024;
+  static constexpr std::size_t reuse_max_results = 256;
+  std::unique_ptr<pipeline::result> take_result();
+  void give_back(std::unique_ptr<pipeline::result> r) noexcept;
+
   service_options opts_;
   std::shared_ptr<const checker> checker_;
   std::shared_ptr<message_store> store_;
@@ -188,6 +204,8 @@ class service final : public transport::handler {
   std::uint64_t latency_count_ = 0;
   double latency_sum_ = 0;
   std::atomic<std::uint64_t> responses_by_class_[6]{};  // 1xx..5xx by first digit
+  std::mutex results_mutex_;
+  std::vector<std::unique_ptr<pipeline::result>> results_;  // reserved: never reallocates
 };
 
 }  // namespace apipnr::receiver
