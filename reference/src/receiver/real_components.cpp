@@ -33,6 +33,21 @@ class pipeline_checker final : public checker {
   // as raw interchanges in the store, but a restart forgets open sets (docs/RECEIVER.md).
   std::vector<model::canonical_message> join(const pipeline::result& r,
                                              std::vector<diagnostic>& set_findings) const override {
+    // Copies only the messages that load, each once (the result stays the caller's).
+    return join_with(r, set_findings);
+  }
+  // The session's moving add (session::add(result&)): the messages that load are moved, not
+  // copied, and r.messages / r.message_source are left empty.
+  std::vector<model::canonical_message> join_taking(
+      pipeline::result& r, std::vector<diagnostic>& set_findings) const override {
+    return join_with(r, set_findings);
+  }
+
+ private:
+  // R is `const result` (copying add) or `result` (moving add); everything else is shared.
+  template <class R>
+  std::vector<model::canonical_message> join_with(R& r,
+                                                  std::vector<diagnostic>& set_findings) const {
     diagnostic_list sink;
     std::vector<model::canonical_message> done;
     {
@@ -41,14 +56,12 @@ class pipeline_checker final : public checker {
       // loads nothing (vectors/README.md `set_outcome: incomplete`; RCV-MULTI-001, policy
       // reject).
       (void)session_.expire(sink);
-      // Copies only the messages that load, each once (the result stays the caller's).
       done = session_.add(r, sink);
     }
     for (const auto& d : sink.items()) set_findings.push_back(d);
     return done;
   }
 
- private:
   pipeline::engine engine_;
   mutable std::mutex mutex_;
   mutable pipeline::session session_;
