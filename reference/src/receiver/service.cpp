@@ -64,16 +64,28 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
-// The media type and charset of a Content-Type header, lower-cased, quotes removed.
+// ASCII case-insensitive equality of `s` with `lower_case`, which is already lower case.
+bool equals_lower(std::string_view s, std::string_view lower_case) noexcept {
+  if (s.size() != lower_case.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
+    if (c != lower_case[i]) return false;
+  }
+  return true;
+}
+
+// The media type (trimmed, as sent: compare with equals_lower; a view into the header, so that
+// the "application/edifact" of every request is not copied into a string of its own) and the
+// charset (lower-cased, quotes removed) of a Content-Type header.
 struct media_type {
-  std::string type;
+  std::string_view type;
   std::string charset;
 };
 
 media_type parse_media(std::string_view ct) {
   media_type m;
   const auto semi = ct.find(';');
-  m.type = lower(trim(ct.substr(0, semi)));
+  m.type = trim(ct.substr(0, semi));
   std::string_view params =
       semi == std::string_view::npos ? std::string_view{} : ct.substr(semi + 1);
   while (!params.empty()) {
@@ -82,7 +94,7 @@ media_type parse_media(std::string_view ct) {
     params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
     const auto eq = p.find('=');
     if (eq == std::string_view::npos) continue;
-    if (lower(trim(p.substr(0, eq))) != "charset") continue;
+    if (!equals_lower(trim(p.substr(0, eq)), "charset")) continue;
     std::string_view v = trim(p.substr(eq + 1));
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
     m.charset = lower(v);
@@ -520,8 +532,9 @@ std::optional<transport::response> service::intake_check(intake_state& st, store
   // Content type (415) and declared charset (400) before any parsing.
   const media_type mt = parse_media(req.content_type);
   const bool xml_endpoint = k == kind::pnr_xml;
-  const bool type_ok = xml_endpoint ? mt.type == "application/xml"
-                                    : (mt.type == "application/edifact" || mt.type == "text/plain");
+  const bool type_ok = xml_endpoint ? equals_lower(mt.type, "application/xml")
+                                    : (equals_lower(mt.type, "application/edifact") ||
+                                       equals_lower(mt.type, "text/plain"));
   if (!type_ok) {
     return finish(problem_response(415, "unsupported-media-type",
                                    xml_endpoint ? "send application/xml"
@@ -656,6 +669,7 @@ transport::response service::acknowledge(intake_state& st,
   const std::string verdict(verdict_name(r.outcome));
   const std::string metric_verdict = put->duplicate ? "duplicate" : verdict;
   auto with_id = [&](response resp) {
+    resp.headers.reserve(resp.headers.size() + (put->duplicate ? 3 : 2));  // one allocation
     resp.headers.emplace_back("Location", "/v1/messages/" + std::to_string(put->id));
     if (put->duplicate) resp.headers.emplace_back("X-Apipnr-Duplicate-Of", std::to_string(put->id));
     // The reference verdict of this input; the AMQP adapter copies it into apipnr-verdict.

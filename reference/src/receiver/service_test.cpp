@@ -340,6 +340,24 @@ TEST_F(ReceiverService, BinaryGarbageIsRejectedAndTheNextRequestWorks) {
   EXPECT_EQ(ok.status, 202u);
 }
 
+// RFC 9110: media types and parameter names are case-insensitive (parse_media compares them
+// without copying the header).
+TEST_F(ReceiverService, MediaTypeAndCharsetParameterAreCaseInsensitive) {
+  auto h = kEdifact;
+  h["Content-Type"] = "Application/EDIFACT ; Charset=\"US-ASCII\"";
+  EXPECT_EQ(post("/v1/api/paxlst", read_vector("edifact/messages/paxlst/y_a1_one_passenger.edi"), h)
+                .status,
+            202u);
+  h["Content-Type"] = "TEXT/PLAIN; CHARSET=Utf-8";
+  auto r = post("/v1/api/paxlst", "UNB+UNOW:4+A+B+250301:0930+1'\xff\xfe", h);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["type"], "urn:apipnr:problem:invalid-utf8");
+  h["Content-Type"] = "APPLICATION/JSON";
+  EXPECT_EQ(post("/v1/api/paxlst", "{}", h).status, 415u);
+  h["Content-Type"] = "application/edifactx";
+  EXPECT_EQ(post("/v1/api/paxlst", "{}", h).status, 415u);
+}
+
 TEST_F(ReceiverService, InvalidUtf8WhereDeclaredGets400) {
   auto h = kEdifact;
   h["Content-Type"] = "text/plain; charset=UTF-8";
