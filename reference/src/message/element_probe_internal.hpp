@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "apipnr/edifact/interchange.hpp"
@@ -13,6 +14,42 @@
 #include "apipnr/message/tree.hpp"
 
 namespace apipnr::message::detail {
+
+// The clean-segment table test that structure_parser::clean and the fast walk share: true when
+// a segment of `count` elements (the element index's first-component offsets `firsts`, the
+// component start offsets `components`) has every non-empty element at a position (at most 64)
+// the planned `layout` defines, within its compiled component limits (segment_def::clean_slots,
+// clean_limits), and every mandatory element and component present. Reports nothing.
+inline bool clean_positions(const segment_def& layout, std::uint32_t count,
+                            const std::uint16_t* firsts, const std::uint16_t* components) noexcept {
+  if (count > 64) return false;
+  // The compiled table covers positions 1 .. min(64, last): a non-empty element past it is
+  // undefined (or past 64) and needs the full check.
+  const std::uint32_t nslots = static_cast<std::uint32_t>(layout.clean_slots.size());
+  const segment_def::clean_slot* slots = layout.clean_slots.data();
+  const std::uint16_t* limits = layout.clean_limits.data();
+  std::uint64_t filled = 0;
+  for (std::uint32_t p = 0; p < count; ++p) {
+    const std::uint32_t first = firsts[p];
+    const std::uint32_t last = firsts[p + 1];
+    const std::uint16_t* cs = components + first;
+    if (components[last] - 1u == cs[0]) continue;  // empty
+    if (p >= nslots) return false;
+    filled |= std::uint64_t{1} << p;
+    const segment_def::clean_slot& slot = slots[p];
+    const std::uint32_t nc = last - first;
+    if (nc > slot.max_components) return false;
+    const std::uint16_t* lim = limits + slot.limits;
+    std::uint64_t components_filled = 0;
+    for (std::uint32_t c = 0; c < nc; ++c) {
+      const std::uint32_t len = cs[c + 1] - 1u - cs[c];
+      if (len > lim[c]) return false;
+      components_filled |= std::uint64_t{len != 0} << c;
+    }
+    if ((slot.mandatory & ~components_filled) != 0) return false;
+  }
+  return (layout.mandatory_mask & ~filled) == 0;
+}
 
 // One per message (making one builds the parser's byte-class table). Holds references to its
 // arguments, which must outlive it. Not thread-safe; distinct probes may run in parallel.

@@ -98,33 +98,7 @@ inline bool clean(const segment_entry& e, const std::uint16_t* index, bool has_r
   }
   const std::uint16_t* x = index + e.first_element;
   const std::uint32_t count = x[0];
-  if (count > 64) return false;
-  const std::uint32_t nslots = static_cast<std::uint32_t>(layout->clean_slots.size());
-  const segment_def::clean_slot* slots = layout->clean_slots.data();
-  const std::uint16_t* limits = layout->clean_limits.data();
-  const std::uint16_t* firsts = x + 1;
-  const std::uint16_t* components = x + count + 2;
-  std::uint64_t filled = 0;
-  for (std::uint32_t p = 0; p < count; ++p) {
-    const std::uint32_t first = firsts[p];
-    const std::uint32_t last = firsts[p + 1];
-    const std::uint16_t* cs = components + first;
-    if (components[last] - 1u == cs[0]) continue;  // empty
-    if (p >= nslots) return false;
-    filled |= std::uint64_t{1} << p;
-    const segment_def::clean_slot& slot = slots[p];
-    const std::uint32_t nc = last - first;
-    if (nc > slot.max_components) return false;
-    const std::uint16_t* lim = limits + slot.limits;
-    std::uint64_t components_filled = 0;
-    for (std::uint32_t c = 0; c < nc; ++c) {
-      const std::uint32_t len = cs[c + 1] - 1u - cs[c];
-      if (len > lim[c]) return false;
-      components_filled |= std::uint64_t{len != 0} << c;
-    }
-    if ((slot.mandatory & ~components_filled) != 0) return false;
-  }
-  return (layout->mandatory_mask & ~filled) == 0;
+  return detail::clean_positions(*layout, count, x + 1, x + count + 2);
 }
 
 // structure_parser::check_exclusive reports when a top-level group's first instance opens

@@ -955,36 +955,7 @@ bool structure_parser::clean(std::size_t i, const node& n) const noexcept {
   // An empty body or one without a leading element separator has no element (element_count
   // 0); a non-empty one reads as a single absent position: no finding but missing ones.
   const message_tree::split_view sv = out_.split(i);
-  const std::uint32_t count = sv.count;
-  if (count > 64) return false;
-  // The compiled table (segment_def::clean_slots) covers positions 1 .. min(64, last): a
-  // non-empty element past it is undefined (or past 64) and needs the full check.
-  const std::uint32_t nslots = static_cast<std::uint32_t>(layout->clean_slots.size());
-  const segment_def::clean_slot* slots = layout->clean_slots.data();
-  const std::uint16_t* limits = layout->clean_limits.data();
-  const std::uint16_t* firsts = sv.firsts;
-  const std::uint16_t* components = sv.starts;
-  std::uint64_t filled = 0;
-  for (std::uint32_t p = 0; p < count; ++p) {
-    const std::uint32_t first = firsts[p];
-    const std::uint32_t last = firsts[p + 1];
-    const std::uint16_t* cs = components + first;
-    if (components[last] - 1u == cs[0]) continue;  // empty
-    if (p >= nslots) return false;
-    filled |= std::uint64_t{1} << p;
-    const segment_def::clean_slot& slot = slots[p];
-    const std::uint32_t nc = last - first;
-    if (nc > slot.max_components) return false;
-    const std::uint16_t* lim = limits + slot.limits;
-    std::uint64_t components_filled = 0;
-    for (std::uint32_t c = 0; c < nc; ++c) {
-      const std::uint32_t len = cs[c + 1] - 1u - cs[c];
-      if (len > lim[c]) return false;
-      components_filled |= std::uint64_t{len != 0} << c;
-    }
-    if ((slot.mandatory & ~components_filled) != 0) return false;
-  }
-  return (layout->mandatory_mask & ~filled) == 0;
+  return detail::clean_positions(*layout, sv.count, sv.firsts, sv.starts);
 }
 
 void structure_parser::check_elements(std::size_t i, const node& n) {
