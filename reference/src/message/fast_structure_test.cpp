@@ -20,9 +20,12 @@
 #include "apipnr/message/definitions.hpp"
 #include "apipnr/message/fast_structure.hpp"
 #include "apipnr/message/tree.hpp"
+#include "mutation_test_support.hpp"
 
 namespace apipnr::message {
 namespace {
+
+using test_support::mutated;
 
 const definitions& defs() {
   static const definitions d =
@@ -172,44 +175,9 @@ TEST(FastStructure, MutatedMessagesBuildTheSameTreeOrGiveUp) {
   }
   ASSERT_FALSE(seeds.empty());
   std::mt19937 rng(20261128);
-  const std::vector<std::string> inserts = {
-      "+",    ":",    "'",    "?",
-      "*",    "X",    "7",    "++",
-      "::",   "AB",   "FL",   "NAD+",
-      "DOC+", "DTM+", "ZZZ+", "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"};
   tally t;
   for (int round = 0; round < 4000; ++round) {
-    std::string text = seeds[rng() % seeds.size()];
-    const int edits = 1 + static_cast<int>(rng() % 4);
-    for (int k = 0; k < edits; ++k) {
-      const std::size_t begin = text.find("UNH+");
-      const std::size_t unt = text.rfind("UNT+");
-      if (begin == std::string::npos || unt == std::string::npos || unt < begin + 8) break;
-      const std::size_t end = unt;
-      const std::size_t at = begin + 4 + rng() % (end - begin - 4);
-      switch (rng() % 4) {
-        case 0:
-          text.insert(at, inserts[rng() % inserts.size()]);
-          break;
-        case 1:
-          text.erase(at, 1 + rng() % 3);
-          break;
-        default: {
-          const std::size_t from = text.find('\'', begin + 4 + rng() % (end - begin - 4));
-          if (from == std::string::npos || from + 1 >= end) break;
-          std::size_t to = from + 1;
-          for (int s = 1 + static_cast<int>(rng() % 3); s > 0 && to < end; --s) {
-            const std::size_t next = text.find('\'', to);
-            if (next == std::string::npos || next >= end) break;
-            to = next + 1;
-          }
-          const std::string run = text.substr(from + 1, to - from - 1);
-          const std::size_t target = text.find('\'', begin + 4 + rng() % (end - begin - 4));
-          if (target != std::string::npos && target < end) text.insert(target + 1, run);
-          break;
-        }
-      }
-    }
+    const std::string text = mutated(seeds[rng() % seeds.size()], rng);
     if (!compare(text, "round " + std::to_string(round), t)) break;
   }
   std::printf("messages %zu, decided %zu (PAXLST %zu), gave up with findings %zu\n", t.messages,
