@@ -134,7 +134,8 @@ void latency_over_time(std::string& out, const json& intervals, std::string_view
     for (const auto& i : intervals) {
       if (num(i, "ok") <= 0) continue;
       const double x = k_left + (num(i, "start_s") + num(i, "length_s") / 2) / t_end * k_pw;
-      pts += (pts.empty() ? "" : " ") + xy(x, log_y(num(i, s.key), lo_dec, hi_dec));
+      if (!pts.empty()) pts += ' ';  // not `" " + xy(..)`: a false GCC 12 -Wrestrict (bug 105329)
+      pts += xy(x, log_y(num(i, s.key), lo_dec, hi_dec));
     }
     out += "<polyline fill=\"none\" stroke=\"" + std::string(s.colour) +
            "\" stroke-width=\"1.5\" points=\"" + pts + "\"/>\n";
@@ -177,7 +178,8 @@ void throughput_over_time(std::string& out, const json& intervals, std::string_v
       const double len = std::max(num(i, "length_s"), 1e-9);
       const double x = k_left + (num(i, "start_s") + len / 2) / t_end * k_pw;
       const double y = k_top + k_ph - num(i, s.key) / len / top * k_ph;
-      pts += (pts.empty() ? "" : " ") + xy(x, y);
+      if (!pts.empty()) pts += ' ';
+      pts += xy(x, y);
     }
     out += "<polyline fill=\"none\" stroke=\"" + std::string(s.colour) +
            "\" stroke-width=\"1.5\" points=\"" + pts + "\"/>\n";

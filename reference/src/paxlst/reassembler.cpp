@@ -210,7 +210,11 @@ std::vector<model::canonical_message> reassembler::close_sets(bool only_expired,
     const std::uint32_t highest = set.final_number.value_or(set.parts.rbegin()->first);
     std::string missing;
     for (std::uint32_t n = 1; n <= highest; ++n) {
-      if (!set.parts.contains(n)) missing += (missing.empty() ? "" : ",") + std::to_string(n);
+      if (set.parts.contains(n)) continue;
+      // Appended piece by piece: `"," + std::to_string(n)` makes GCC 12 report a false
+      // -Wrestrict in the release build (GCC bug 105329).
+      if (!missing.empty()) missing += ',';
+      missing += std::to_string(n);
     }
     if (!missing.empty()) {
       report(sink, errc::part_missing, describe(key) + ": missing part(s) " + missing);

@@ -134,6 +134,17 @@ TEST(PaxlstReassembler, MissingMiddlePartReportedOnFlush) {
   EXPECT_EQ(r.open_sets(), 0u);
 }
 
+TEST(PaxlstReassembler, SeveralMissingPartsAreListedInOrder) {
+  reassembler r;
+  diagnostic_list findings;
+  EXPECT_FALSE(r.add(part(1, false, 1, 3), 10, findings).value());
+  EXPECT_FALSE(r.add(part(4, true, 1, 3), 10, findings).value());
+  ASSERT_EQ(r.flush(findings).size(), 1u);
+  const auto* d = find(findings, "PAX-PART-MISSING");
+  ASSERT_NE(d, nullptr);
+  EXPECT_NE(d->detail.find("missing part(s) 2,3"), std::string::npos) << d->detail;
+}
+
 TEST(PaxlstReassembler, NoFinalPartIsAnErrorAtTimeout) {
   fake_clock clock;
   reassembler r(reassembly_limits{}, clock.fn());
