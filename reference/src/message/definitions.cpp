@@ -103,6 +103,10 @@ void segment_def::plan() {
   position_slots.clear();
   clean_slots.clear();
   clean_limits.clear();
+  split_limits.clear();
+  split_mandatory.clear();
+  split_stride = 0;
+  split_rows = 0;
   mandatory_elements.clear();
   mandatory_mask = 0;
   mandatory_mask_complete = false;
@@ -153,6 +157,26 @@ void segment_def::plan() {
     clean_limits.insert(clean_limits.end(), f.fast_limits.begin(), f.fast_limits.end());
   }
   planned = true;
+  if (!mandatory_mask_complete) return;
+  // The flat table (see split_limits) from the clean table: at most 65 rows of at most 65
+  // entries.
+  std::size_t stride = 2;
+  for (const clean_slot& c : clean_slots) {
+    stride = std::max<std::size_t>(stride, std::size_t{c.max_components} + 1);
+  }
+  const std::size_t rows = clean_slots.size() + 1;
+  split_limits.assign(rows * stride, 0);
+  split_mandatory.assign(rows, 0);
+  for (std::size_t r = 0; r < clean_slots.size(); ++r) {
+    const clean_slot& c = clean_slots[r];
+    for (std::size_t k = 0; k < c.max_components; ++k) {
+      split_limits[r * stride + k] = static_cast<std::uint16_t>(
+          std::min<std::uint32_t>(std::uint32_t{clean_limits[c.limits + k]} + 1, 0xFFFF));
+    }
+    split_mandatory[r] = c.mandatory;
+  }
+  split_stride = static_cast<std::uint16_t>(stride);
+  split_rows = static_cast<std::uint16_t>(rows);
 }
 
 std::pair<const field_def*, std::uint16_t> segment_def::element_at(std::uint16_t p) const noexcept {
@@ -298,6 +322,7 @@ void definition::plan() {
   planned = false;
   tag_table.clear();
   tag_qualified.clear();
+  tag_layouts.clear();
   tag_count = 0;
   // Distinct three-character tags of all nodes (a group's tag is its trigger's, also a node).
   std::vector<std::uint32_t> tags;
@@ -321,6 +346,25 @@ void definition::plan() {
   for (const node* n : nodes) {
     const std::uint32_t packed = pack_tag(n->tag);
     if (packed != 0 && n->qualifiers.present) tag_qualified[tag_id(packed)] = 1;
+  }
+  // One layout per tag when all its nodes share it (a group node has its trigger's).
+  tag_layouts.assign(tag_count, nullptr);
+  {
+    std::vector<std::uint8_t> seen(tag_count, 0);
+    for (const node* n : nodes) {
+      const std::uint32_t packed = pack_tag(n->tag);
+      if (packed == 0) continue;
+      const std::uint16_t t = tag_id(packed);
+      if (seen[t] == 0) {
+        seen[t] = 1;
+        tag_layouts[t] = n->def;
+      } else if (tag_layouts[t] != n->def) {
+        seen[t] = 2;
+      }
+    }
+    for (std::uint16_t t = 0; t < tag_count; ++t) {
+      if (seen[t] == 2) tag_layouts[t] = nullptr;
+    }
   }
   plan_content(*this, structure, false, false, structure_plan);
   plan_groups(*this, structure);

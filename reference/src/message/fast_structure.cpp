@@ -4,7 +4,10 @@
 // wherever that parser would report a finding or go to search(). It is a separate function
 // with a small flat frame and no findings code, so that GCC keeps its per-segment state in
 // registers (the inlined per-segment path of parse.cpp spills; PERFORMANCE.md "Eighth pass:
-// structure").
+// structure"). Where a segment's tag has one layout (definition::tag_layouts), its split also
+// runs the clean-segment test against that layout's flat table (element_indexer::add_checked:
+// the lengths are checked as each separator is found, no second pass over the index); the
+// verdict counts when the node that takes the segment has that layout, else clean() decides.
 #include "apipnr/message/fast_structure.hpp"
 
 #include <algorithm>
@@ -166,16 +169,26 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
   const std::size_t tags = def.tag_count;
   // definition::tag_id with the table in locals: the stores into the tree below could alias
   // the vector's members, which the compiler would otherwise reload per segment.
-  if (def.tag_table.empty()) return false;
+  if (def.tag_table.empty() || def.tag_layouts.size() != tags) return false;
   const definition::tag_slot* const tag_table = def.tag_table.data();
+  // A segment's layout from its tag (definition::tag_layouts) when its nodes share one: the
+  // split then also decides the clean-segment test (element_indexer::add_checked). None with a
+  // repetition separator (clean() is false then).
   const std::size_t tag_mask = def.tag_table.size() - 1;
   const bool check_elements = opt.check_elements;
   const bool has_repetition = d.has_repetition;
+  const segment_def* const* const tag_layouts =
+      check_elements && !has_repetition ? def.tag_layouts.data() : nullptr;
   // The element checks of a segment the clean-segment table does not decide: parse.cpp's own
   // check_elements, made on the first such segment of the message.
   std::optional<detail::element_probe> probe;
-  auto elements_pass = [&](const segment_entry& e, std::size_t i, const node& nd) {
-    if (clean(e, out.element_index.data(), has_repetition, nd)) return true;
+  // `split`: the layout the split checked the segment against (nullptr: none) and its verdict.
+  auto elements_pass = [&](const segment_entry& e, std::size_t i, const node& nd,
+                           const segment_def* split, bool split_clean) {
+    if (nd.def == nullptr) return true;  // no layout: check_elements checks nothing
+    if (nd.def == split ? split_clean : clean(e, out.element_index.data(), has_repetition, nd)) {
+      return true;
+    }
     if (!probe) probe.emplace(ic, def, out, opt);
     return probe->passes(i, nd);
   };
@@ -201,7 +214,13 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
       h = (h + 1) & tag_mask;
     }
     const std::uint16_t tag_id = tag_table[h].id;
-    indexer.add(out.element_index, e);
+    const segment_def* const split = tag_layouts != nullptr ? tag_layouts[tag_id] : nullptr;
+    bool split_clean = false;
+    if (split != nullptr && split->split_rows != 0) {
+      split_clean = indexer.add_checked(out.element_index, e, *split);
+    } else {
+      indexer.add(out.element_index, e);
+    }
     // pick(): the innermost level whose table offers a node for the tag.
     fast_frame* f = top;
     std::uint16_t k;
@@ -235,7 +254,7 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
       if (!nd.in_profile) return false;
       e.matched = &nd;
       e.instance = f->instance;
-      if (check_elements && !elements_pass(e, i, nd)) return false;
+      if (check_elements && !elements_pass(e, i, nd, split, split_clean)) return false;
       continue;
     }
     // open_group()
@@ -255,7 +274,7 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
     g->counts[0] = 1;
     e.matched = &trigger;
     e.instance = inst;
-    if (check_elements && !elements_pass(e, i, trigger)) return false;
+    if (check_elements && !elements_pass(e, i, trigger, split, split_clean)) return false;
   }
   for (std::uint32_t i = std::max(end, 1u); i < n; ++i) {
     entries[i].seg = segs + i;

@@ -20,6 +20,8 @@
 #include "apipnr/message/definitions.hpp"
 #include "apipnr/message/fast_structure.hpp"
 #include "apipnr/message/tree.hpp"
+#include "element_probe_internal.hpp"
+#include "index_internal.hpp"
 #include "mutation_test_support.hpp"
 
 namespace apipnr::message {
@@ -187,6 +189,157 @@ TEST(FastStructure, MutatedMessagesBuildTheSameTreeOrGiveUp) {
   // must be given up on.
   EXPECT_GT(t.decided, 200u);
   EXPECT_GT(t.gave_up_with_findings, 1500u);
+}
+
+// The split that checks as it goes (element_indexer::add_checked) against add() and the
+// clean-segment test on the index add() wrote (clean_positions, as structure_parser::clean
+// runs it): the same index, entry for entry, and the same verdict, for `layout` whatever tag
+// the segment has (a layout of another tag fails in many ways).
+struct split_tally {
+  std::size_t clean = 0, not_clean = 0;
+};
+
+bool same_split(const edifact::segment& seg, const edifact::delimiters& d,
+                const segment_def& layout, split_tally& t) {
+  const detail::element_indexer indexer(d);
+  basic_offset_array<std::uint16_t> plain, checked;
+  plain.push_back(7);  // the segment's entries start past 0, as in a message
+  checked.push_back(7);
+  segment_entry a{&seg}, b{&seg};
+  indexer.add(plain, a);
+  const bool verdict = indexer.add_checked(checked, b, layout);
+  bool want = false;
+  if (a.first_element != no_element_index) {
+    const std::uint16_t* x = plain.data() + a.first_element;
+    want = detail::clean_positions(layout, x[0], x + 1, x + x[0] + 2);
+  }
+  (want ? t.clean : t.not_clean) += 1;
+  EXPECT_EQ(a.first_element, b.first_element) << layout.key << " " << seg.body;
+  EXPECT_TRUE(plain == checked) << layout.key << " " << seg.body;
+  EXPECT_EQ(verdict, want) << layout.key << " " << seg.tag << seg.body;
+  return verdict == want && plain == checked && a.first_element == b.first_element;
+}
+
+// Every segment of the vector messages and of mutated ones, against every layout of the
+// message's definition.
+TEST(FastStructure, CheckedSplitMatchesTheSplitAndTheCleanTest) {
+  std::vector<std::string> inputs = vector_inputs();
+  std::vector<std::string> seeds;
+  for (const std::string& text : inputs) {
+    if (text.find("UNH+") != std::string::npos) seeds.push_back(text);
+  }
+  ASSERT_FALSE(seeds.empty());
+  std::mt19937 rng(20261128);
+  for (int round = 0; round < 1500; ++round) {
+    inputs.push_back(mutated(seeds[rng() % seeds.size()], rng));
+  }
+  split_tally t;
+  std::size_t layouts = 0;
+  for (const std::string& text : inputs) {
+    edifact::interchange ic;
+    diagnostic_list syntax;
+    edifact::parser p;
+    (void)p.parse(text, ic, syntax);
+    for (const edifact::message_view& mv : ic.messages) {
+      const definition* def = defs().find(mv.type, mv.version, mv.release, mv.agency);
+      if (def == nullptr) continue;
+      for (std::size_t i = mv.unh; i <= mv.unt && i < ic.segments.size(); ++i) {
+        for (const auto& layout : def->segments) {
+          if (layout->split_rows == 0) continue;
+          ++layouts;
+          if (!same_split(ic.segments[i], ic.delims, *layout, t)) {
+            FAIL() << text;
+          }
+        }
+      }
+    }
+  }
+  std::printf("segment x layout pairs %zu: clean %zu, not clean %zu\n", layouts, t.clean,
+              t.not_clean);
+  EXPECT_GT(t.clean, 10000u);
+  EXPECT_GT(t.not_clean, 100000u);
+}
+
+// A layout with every kind of position (mandatory simple element, composites with mandatory,
+// undefined, typed and unformatted components, an element outside the profile, gaps) against
+// random bodies: up to 70 elements (past the table's 64), up to 4 components, values up to 7
+// bytes, released separators and a dangling release character.
+TEST(FastStructure, CheckedSplitMatchesTheCleanTestOnRandomBodies) {
+  auto simple = [](std::uint16_t pos, char_class type, std::uint16_t length, bool mandatory) {
+    field_def f;
+    f.pos = pos;
+    f.id = "E" + std::to_string(pos);
+    f.format = {type, length, false};
+    f.status = mandatory ? status::mandatory : status::conditional;
+    return f;
+  };
+  std::vector<segment_def> layouts(3);
+  {
+    segment_def& s = layouts[0];
+    s.key = s.tag = "TST";
+    s.elements.push_back(simple(1, char_class::an, 3, true));
+    field_def c = simple(2, char_class::none, 0, false);
+    c.components.push_back(simple(1, char_class::an, 2, true));
+    c.components.push_back(simple(3, char_class::n, 4, false));
+    c.components.push_back(simple(4, char_class::none, 0, false));
+    s.elements.push_back(c);
+    field_def out = simple(4, char_class::an, 1, false);
+    out.in_profile = false;
+    s.elements.push_back(out);
+    s.elements.push_back(simple(6, char_class::a, 5, false));
+    field_def c2 = simple(7, char_class::none, 0, false);
+    c2.components.push_back(simple(1, char_class::an, 1, false));
+    c2.components.push_back(simple(2, char_class::an, 5, true));
+    s.elements.push_back(c2);
+    s.elements.push_back(simple(8, char_class::none, 0, false));
+  }
+  {
+    segment_def& s = layouts[1];  // nothing mandatory
+    s.key = s.tag = "OPT";
+    s.elements.push_back(simple(1, char_class::an, 4, false));
+    s.elements.push_back(simple(3, char_class::an, 2, false));
+  }
+  layouts[2].key = layouts[2].tag = "NON";  // no element at all
+  for (segment_def& s : layouts) {
+    s.plan();
+    ASSERT_NE(s.split_rows, 0u) << s.key;
+  }
+  const edifact::delimiters d;
+  std::mt19937 rng(7);
+  split_tally t;
+  for (int round = 0; round < 60000; ++round) {
+    std::string body;
+    if (rng() % 16 != 0) {
+      const int elements =
+          rng() % 8 == 0 ? static_cast<int>(rng() % 71) : static_cast<int>(rng() % 9);
+      for (int e = 0; e < elements; ++e) {
+        body += '+';
+        const int components = rng() % 4 == 0 ? 1 + static_cast<int>(rng() % 4) : 1;
+        for (int c = 0; c < components; ++c) {
+          if (c > 0) body += ':';
+          const int len = rng() % 3 == 0 ? 0 : static_cast<int>(rng() % 8);
+          for (int k = 0; k < len; ++k) {
+            const auto pick = static_cast<unsigned>(rng() % 24);
+            body += pick == 0   ? std::string("?+")
+                    : pick == 1 ? std::string("?:")
+                                : std::string("A");
+          }
+        }
+      }
+      if (rng() % 32 == 0) body += '?';
+    } else if (rng() % 2 == 0) {
+      body = "A+B";  // no leading element separator: no elements
+    }
+    edifact::segment seg;
+    seg.tag = "TST";
+    seg.body = body;
+    for (const segment_def& s : layouts) {
+      if (!same_split(seg, d, s, t)) FAIL() << s.key << " " << body;
+    }
+  }
+  std::printf("bodies x layouts: clean %zu, not clean %zu\n", t.clean, t.not_clean);
+  EXPECT_GT(t.clean, 20000u);
+  EXPECT_GT(t.not_clean, 50000u);
 }
 
 }  // namespace

@@ -50,37 +50,169 @@ class element_indexer {
   // segment unindexed (no_element_index). May allocate (the index grows by doubling).
   [[gnu::always_inline]] void add(basic_offset_array<std::uint16_t>& index,
                                   segment_entry& e) const {
+    piece_state s;
+    if (!open(index, e, s)) return;
+    split_from(s, 0);
+    close(index, s);
+  }
+
+  // add(), and in the same scan the clean-segment test of the split against `layout`'s flat
+  // table (segment_def::split_limits; requires layout.split_rows != 0): returns what
+  // clean_positions(layout, E, firsts, starts) returns for the split written, and false for a
+  // segment left unindexed. Each component's length is checked as its separator is found;
+  // after the first failure the rest is only split (as add()).
+  [[gnu::always_inline]] bool add_checked(basic_offset_array<std::uint16_t>& index,
+                                          segment_entry& e, const segment_def& layout) const {
+    piece_state s;
+    if (!open(index, e, s)) {
+      // Unindexed, or indexed without elements: clean unless an element is mandatory.
+      return e.first_element != no_element_index && layout.mandatory_mask == 0;
+    }
+    const std::uint16_t* const table = layout.split_limits.data();
+    const std::uint64_t* const mandatory = layout.split_mandatory.data();
+    const std::size_t stride = layout.split_stride;
+    const std::size_t last_row = layout.split_rows - 1u;
+    const std::uint16_t* row = table;
+    const auto* p = s.p;
+    const std::size_t n = s.n;
+    std::uint16_t* const starts = s.starts;
+    std::uint16_t* const firsts = s.firsts;
+    std::size_t nc = 1, ne = 1;
+    std::size_t k = 0;
+    std::size_t start = 0;     // the current component's first byte
+    std::size_t c = 0;         // the current component, 0-based in its element
+    std::size_t r = 0;         // the current element's row (its position - 1, capped)
+    std::uint64_t comps = 0;   // non-empty components of the current element
+    std::uint64_t filled = 0;  // non-empty elements
+    bool clean = false;
+    for (;;) {
+      if (k >= n) {
+        // The last piece ends the last element.
+        const std::size_t len = n - start;
+        if (len != 0 && len >= row[c]) break;
+        comps |= std::uint64_t{len != 0} << c;
+        if (c != 0 || len != 0) {
+          if ((mandatory[r] & ~comps) != 0) break;
+          filled |= std::uint64_t{1} << (ne - 1);
+        }
+        clean = (layout.mandatory_mask & ~filled) == 0;
+        break;
+      }
+      const std::uint8_t cl = cls_[p[k]];
+      if (cl == plain) {
+        ++k;
+        continue;
+      }
+      if (cl == release) {
+        k += 2;
+        continue;
+      }
+      starts[nc] = static_cast<std::uint16_t>(k + 1);
+      firsts[ne] = static_cast<std::uint16_t>(nc);
+      ++nc;
+      // The piece [start, k) ends: a non-empty one within its limit (0: none allowed).
+      const std::size_t len = k - start;
+      if (len != 0 && len >= row[c]) {
+        ne += cl == element_sep ? 1 : 0;
+        ++k;
+        break;
+      }
+      comps |= std::uint64_t{len != 0} << c;
+      if (cl == element_sep) {
+        // Element ne - 1 ends: when not empty, its mandatory components are filled.
+        if (c != 0 || len != 0) {
+          if ((mandatory[r] & ~comps) != 0) {
+            ++ne;
+            ++k;
+            break;
+          }
+          filled |= std::uint64_t{1} << (ne - 1);
+        }
+        if (ne == 64) {  // a 65th element: more than the test decides
+          ++ne;
+          ++k;
+          break;
+        }
+        ++ne;
+        r = std::min(ne - 1, last_row);
+        row = table + r * stride;
+        c = 0;
+        comps = 0;
+      } else {
+        ++c;  // one more component: the row must allow it (its last entry is 0)
+        if (row[c] == 0) {
+          ++k;
+          break;
+        }
+      }
+      start = ++k;
+    }
+    s.nc = nc;
+    s.ne = ne;
+    if (!clean) split_from(s, k);
+    close(index, s);
+    return clean;
+  }
+
+ private:
+  // One segment's split in progress: where it is written and how far it got.
+  struct piece_state {
+    const unsigned char* p = nullptr;  // the body after its leading element separator
+    std::size_t n = 0;                 // its length
+    std::size_t used = 0;              // index size before the segment
+    std::uint16_t* x = nullptr;        // the segment's entries
+    std::uint16_t* firsts = nullptr;
+    std::uint16_t* starts = nullptr;  // provisional: moved down behind the firsts by close()
+    std::size_t ne = 1, nc = 1;       // elements and components so far
+    bool has_elements = false;
+  };
+
+  // Room for the segment's entries; false when there is nothing to split (e left unindexed,
+  // or indexed as having no element and finished).
+  [[gnu::always_inline]] bool open(basic_offset_array<std::uint16_t>& index, segment_entry& e,
+                                   piece_state& s) const {
     const std::string_view body = e.seg->body;
     const std::size_t used = index.size();
     // Same split as edifact::element(): no elements unless the body starts with the element
     // separator; "TAG+" has one empty element.
-    const bool has_elements = !body.empty() && body.front() == element_;
-    const std::size_t n = has_elements ? body.size() - 1 : 0;
+    s.has_elements = !body.empty() && body.front() == element_;
+    const std::size_t n = s.has_elements ? body.size() - 1 : 0;
     // Worst case written (n + 1 components, as many elements): the count, n + 2 firsts, the
     // starts provisionally after them (n + 2), and 8 entries of slack for the block move.
     const std::size_t need = 2 * n + 13;
     if (n > max_indexed_body || used + need >= no_element_index) [[unlikely]] {
       e.first_element = no_element_index;
-      return;
+      return false;
     }
     if (used + need > index.capacity()) [[unlikely]] {
       index.reserve(std::max(2 * index.capacity(), used + need));
     }
     std::uint16_t* x = index.data() + used;
     e.first_element = static_cast<std::uint32_t>(used);
-    if (!has_elements) {
+    s.used = used;
+    s.x = x;
+    s.n = n;
+    if (!s.has_elements) {
       x[0] = x[1] = x[2] = 0;
       index.set_size(used + 3);
-      return;
+      return false;
     }
-    std::uint16_t* firsts = x + 1;
-    std::uint16_t* starts = x + n + 3;  // provisional: moved down behind the firsts below
-    const auto* p = reinterpret_cast<const unsigned char*>(body.data() + 1);
-    firsts[0] = 0;
-    starts[0] = 0;
-    std::size_t ne = 1, nc = 1;
+    s.firsts = x + 1;
+    s.starts = x + n + 3;
+    s.p = reinterpret_cast<const unsigned char*>(body.data() + 1);
+    s.firsts[0] = 0;
+    s.starts[0] = 0;
+    return true;
+  }
+
+  // Splits s's body from byte k on (no separator before k left unrecorded).
+  [[gnu::always_inline]] void split_from(piece_state& s, std::size_t k) const {
+    const unsigned char* p = s.p;
+    const std::size_t n = s.n;
+    std::uint16_t* const starts = s.starts;
+    std::uint16_t* const firsts = s.firsts;
+    std::size_t ne = s.ne, nc = s.nc;
     // A size_t index: a 32-bit one costs a zero extension per body byte in this loop.
-    std::size_t k = 0;
     while (k < n) {
       const std::uint8_t c = cls_[p[k]];
       if (c == plain) {
@@ -99,9 +231,19 @@ class element_indexer {
       ne += c == element_sep ? 1 : 0;
       ++k;
     }
-    // The last piece takes the rest (a dangling release stepped past it).
-    firsts[ne] = static_cast<std::uint16_t>(nc);
-    starts[nc] = static_cast<std::uint16_t>(n + 1);
+    s.ne = ne;
+    s.nc = nc;
+  }
+
+  // Ends s's split: the last piece takes the rest (a dangling release stepped past it), the
+  // starts move behind the firsts and the index grows by the segment's entries.
+  [[gnu::always_inline]] void close(basic_offset_array<std::uint16_t>& index,
+                                    const piece_state& s) const {
+    const std::size_t ne = s.ne, nc = s.nc;
+    std::uint16_t* const x = s.x;
+    std::uint16_t* const starts = s.starts;
+    s.firsts[ne] = static_cast<std::uint16_t>(nc);
+    starts[nc] = static_cast<std::uint16_t>(s.n + 1);
     x[0] = static_cast<std::uint16_t>(ne);
     std::uint16_t* to = x + ne + 2;
     const std::size_t count = nc + 1;
@@ -114,7 +256,7 @@ class element_indexer {
     } else {
       std::memmove(to, starts, count * sizeof(std::uint16_t));
     }
-    index.set_size(used + ne + 2 + count);
+    index.set_size(s.used + ne + 2 + count);
   }
 
  private:

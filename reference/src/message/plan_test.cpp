@@ -285,6 +285,67 @@ TEST(MessagePlan, CleanTableRestatesTheFieldPlans) {
   EXPECT_GT(fast_positions, 100u);
 }
 
+// The flat split table (segment_def::split_limits, split_mandatory) restates the clean table:
+// the limit plus one (capped) for each component a slot allows, 0 past them, at least one 0
+// ending each row, an all-zero last row for the positions past the table.
+TEST(MessagePlan, SplitTableRestatesTheCleanTable) {
+  std::size_t entries = 0;
+  for (const auto& d : planned_defs().all()) {
+    for (const auto& s : d->segments) {
+      const std::string where = d->file + " " + s->key;
+      if (!s->mandatory_mask_complete) {
+        EXPECT_EQ(s->split_rows, 0u) << where;
+        continue;
+      }
+      const std::size_t rows = s->clean_slots.size() + 1;
+      ASSERT_EQ(s->split_rows, rows) << where;
+      std::size_t widest = 0;
+      for (const auto& c : s->clean_slots) widest = std::max<std::size_t>(widest, c.max_components);
+      ASSERT_EQ(s->split_stride, std::max<std::size_t>(2, widest + 1)) << where;
+      ASSERT_EQ(s->split_limits.size(), rows * s->split_stride) << where;
+      ASSERT_EQ(s->split_mandatory.size(), rows) << where;
+      for (std::size_t r = 0; r < rows; ++r) {
+        const bool in_table = r < s->clean_slots.size();
+        const segment_def::clean_slot slot =
+            in_table ? s->clean_slots[r] : segment_def::clean_slot{};
+        EXPECT_EQ(s->split_mandatory[r], slot.mandatory) << where << " row " << r;
+        for (std::size_t c = 0; c < s->split_stride; ++c) {
+          const std::uint32_t want =
+              c < slot.max_components
+                  ? std::min<std::uint32_t>(s->clean_limits[slot.limits + c] + 1u, 0xFFFF)
+                  : 0;
+          EXPECT_EQ(s->split_limits[r * s->split_stride + c], want)
+              << where << " row " << r << " component " << c;
+          entries += want != 0 ? 1 : 0;
+        }
+      }
+    }
+  }
+  EXPECT_GT(entries, 200u);
+}
+
+// definition::tag_layouts: the layout every node of the tag has, nullptr when they differ.
+TEST(MessagePlan, TagLayoutsAreTheLayoutTheTagsNodesShare) {
+  std::size_t shared = 0, differing = 0;
+  for (const auto& d : planned_defs().all()) {
+    ASSERT_EQ(d->tag_layouts.size(), d->tag_count) << d->file;
+    for (std::uint16_t t = 0; t < d->tag_count; ++t) {
+      std::vector<const segment_def*> seen;
+      for (const node* n : d->nodes) {
+        if (d->tag_id(pack_tag(n->tag)) == t &&
+            std::find(seen.begin(), seen.end(), n->def) == seen.end()) {
+          seen.push_back(n->def);
+        }
+      }
+      ASSERT_FALSE(seen.empty()) << d->file;
+      EXPECT_EQ(d->tag_layouts[t], seen.size() == 1 ? seen[0] : nullptr) << d->file << " " << t;
+      (seen.size() == 1 ? shared : differing) += 1;
+    }
+  }
+  EXPECT_GT(shared, 100u);
+  EXPECT_GT(differing, 0u);  // PNRGOV's TVL and TVL/flight
+}
+
 TEST(MessagePlan, VectorInputsParseTheSameWithoutPlans) {
   std::size_t messages = 0;
   for (const std::string& text : vector_inputs()) messages += compare(text, "vector");

@@ -146,6 +146,24 @@ struct segment_def {
   };
   std::vector<clean_slot> clean_slots;
   std::vector<std::uint16_t> clean_limits;
+  // The same test as one flat [position][component] table, for a split that checks each
+  // component as its separator is found (the fast structure walk's element_indexer::
+  // add_checked, index_internal.hpp), with no per-element offset to load: for row r < rows - 1
+  // (position r + 1) and component c + 1 (c < split_stride), split_limits[r * split_stride + c]
+  // is clean_limits' limit plus one (capped at 0xFFFF, above any indexed length) for c below
+  // the slot's max_components and 0 past it; a non-empty component of length L passes when
+  // L < the entry, so 0 fails any non-empty value, and a component separator into component c
+  // + 1 needs a non-zero entry there (so more components than max_components fail, empty or
+  // not). The last row is all zero: it stands for every position past the table (a non-empty
+  // element there fails). split_stride is the largest max_components plus one (at least 2),
+  // so every row ends with a zero. split_mandatory[r] is clean_slots[r].mandatory (0 in the
+  // last row). split_rows is clean_slots.size() + 1, or 0 (no table: the test does not
+  // decide) unless the layout is planned and mandatory_mask_complete. Same verdicts as
+  // detail::clean_positions (MessagePlan and FastStructure tests compare both).
+  std::vector<std::uint16_t> split_limits;
+  std::vector<std::uint64_t> split_mandatory;
+  std::uint16_t split_stride = 0;
+  std::uint16_t split_rows = 0;
 
   // The element whose positions cover `pos` (positional repeats included), with the 1-based
   // repetition number `pos` stands for; {nullptr, 0} when `pos` is not defined.
@@ -338,6 +356,11 @@ class definition {
   // so a candidate of an outer level could still beat an inner one (README rule 2); when 0,
   // the group parser stops at the first level that offers a node.
   std::vector<std::uint8_t> tag_qualified;
+  // tag_layouts[t]: the segment layout (node::def) that every node with tag id t has, so that
+  // a segment's layout is known from its tag before a node takes it (the fast structure walk
+  // checks the elements while it splits them); nullptr when those nodes have different
+  // layouts (PNRGOV's TVL and TVL/flight) or none. tag_count entries.
+  std::vector<const segment_def*> tag_layouts;
   bool planned = false;
 
   // Fills structure_plan, every group's node::plan and the tag table from the structure
