@@ -24,6 +24,7 @@
 #include "apipnr/message/tree.hpp"
 #include "apipnr/paxlst/extract.hpp"
 #include "apipnr/pipeline/pipeline.hpp"
+#include "apipnr/profile/fast_validate.hpp"
 #include "apipnr/profile/profile.hpp"
 #include "apipnr/profile/validate.hpp"
 #include "paxlst_generator.hpp"
@@ -114,6 +115,15 @@ void BM_PipelinePaxlstNoFastStructure(benchmark::State& state) {
   run_pipeline(state, paxlst_file(), opts, paxlst_travellers);
 }
 BENCHMARK(BM_PipelinePaxlstNoFastStructure)->Unit(benchmark::kMillisecond);
+
+// The same without the profile stage's fast path (options::fast_profile = false): every message
+// through profile::validate, as before the fast path; the A/B of BM_PipelinePaxlst.
+void BM_PipelinePaxlstNoFastProfile(benchmark::State& state) {
+  auto opts = base_options();
+  opts.fast_profile = false;
+  run_pipeline(state, paxlst_file(), opts, paxlst_travellers);
+}
+BENCHMARK(BM_PipelinePaxlstNoFastProfile)->Unit(benchmark::kMillisecond);
 
 // Without extraction (options::extract = false): syntax, structure and profile only.
 void BM_PipelinePaxlstNoExtract(benchmark::State& state) {
@@ -280,6 +290,27 @@ void BM_StageProfile(benchmark::State& state) {
   finish_stage(state);
 }
 BENCHMARK(BM_StageProfile)->Unit(benchmark::kMillisecond);
+
+// The profile stage's fast path (profile::fast_validate) on the same message: it decides the
+// clean case BM_StageProfile's validate() reports nothing for. An error when it gives up (it
+// would then time the give-up, not the walk).
+void BM_StageFastProfile(benchmark::State& state) {
+  auto& s = stages();
+  if (!s.ok) {
+    state.SkipWithError("stage setup failed");
+    return;
+  }
+  apipnr::profile::validate_options opt;
+  opt.today = pinned_today;
+  for (auto _ : state) {
+    if (!apipnr::profile::fast_validate(s.ic, 0, s.tree, s.prof, opt)) {
+      state.SkipWithError("fast path gave up on the generated message");
+      break;
+    }
+  }
+  finish_stage(state);
+}
+BENCHMARK(BM_StageFastProfile)->Unit(benchmark::kMillisecond);
 
 void BM_StageExtract(benchmark::State& state) {
   auto& s = stages();

@@ -1,4 +1,5 @@
-// The structure walk's fast path in the pipeline (options::fast_structure): for five profiles in
+// The structure walk's and the profile stage's fast paths in the pipeline (options::fast_structure,
+// options::fast_profile), each on against off: for five profiles in
 // strict and tolerant mode, every EDIFACT vector and random mutations of the PAXLST ones give
 // the same result with the fast path as without it: verdicts, every finding (ID, code, level,
 // position, text), the message each belongs to, the CONTRL and the canonical JSON of every
@@ -89,7 +90,9 @@ std::string mutate(std::string text, std::mt19937& rng) {
   return text;
 }
 
-TEST(PipelineFastStructure, SameResultsWithAndWithoutTheFastPath) {
+// The engine with the switch `fast_path` on against off, over every vector and 300 mutated PAXLST
+// messages per profile and mode.
+void same_results_with_and_without(bool options::*fast_path) {
   const std::vector<std::string> inputs = edifact_vectors();
   ASSERT_GT(inputs.size(), 200u);
   std::vector<std::string> paxlst;
@@ -106,9 +109,9 @@ TEST(PipelineFastStructure, SameResultsWithAndWithoutTheFastPath) {
       o.syntax_mode = mode;
       o.contrl = true;
       o.today = model::calendar_date{2026, 1, 15};
-      o.fast_structure = true;
+      o.*fast_path = true;
       const engine fast = engine::load(o).value();
-      o.fast_structure = false;
+      o.*fast_path = false;
       const engine slow = engine::load(o).value();
       std::mt19937 rng(20261128);
       result a, b;
@@ -132,6 +135,15 @@ TEST(PipelineFastStructure, SameResultsWithAndWithoutTheFastPath) {
   }
   EXPECT_GT(compared, 5000u);
   EXPECT_GT(accepted, 500u);
+}
+
+TEST(PipelineFastStructure, SameResultsWithAndWithoutTheFastPath) {
+  same_results_with_and_without(&options::fast_structure);
+}
+
+// The profile stage's fast path (options::fast_profile, profile::fast_validate).
+TEST(PipelineFastProfile, SameResultsWithAndWithoutTheFastPath) {
+  same_results_with_and_without(&options::fast_profile);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "apipnr/pnrgov/errc.hpp"
 #include "apipnr/pnrgov/extract.hpp"
 #include "apipnr/pnrgov/sensitive.hpp"
+#include "apipnr/profile/fast_validate.hpp"
 #include "apipnr/profile/profile.hpp"
 #include "apipnr/profile/validate.hpp"
 #include "apipnr/xml/document.hpp"
@@ -368,7 +369,10 @@ void engine::check(std::string_view bytes, result& r) const {
     }
     vo.earlier_parts = earlier;
     const std::size_t profile_begin = r.findings.size();
-    profile::validate(ic, i, trees[i], prof, sink, vo);
+    // A message the fast path cannot pass cleanly is validated as before (fast_validate.hpp).
+    const bool clean =
+        o.fast_profile && mv.type == "PAXLST" && profile::fast_validate(ic, i, trees[i], prof, vo);
+    if (!clean) profile::validate(ic, i, trees[i], prof, sink, vo);
     vo.earlier_parts = {};
     const std::size_t profile_end = r.findings.size();
 

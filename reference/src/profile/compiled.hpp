@@ -371,6 +371,152 @@ struct definition_programs {
 // Numbers the conditions shared by several programs (unit_condition::memo).
 void share_conditions(definition_programs& dp);
 
+// ---- the fast clean-case path (fast_profile.cpp, apipnr/profile/fast_validate.hpp) ---------
+//
+// One definition's running rules (without report_accepted) as flat op arrays for a single
+// walk over the tree's segment array that only decides "validate() reports nothing" and gives
+// up on anything else. Built from the unit programs at load; `usable` is false when a rule
+// has a shape the walk does not decide (the caller then always runs validate()).
+//
+// `when` conditions are facts gathered in a first pass (per anchor instance: whether the
+// condition's targets had any non-empty value, any in its values), so that every check is
+// decided exactly where the walk meets its value; group rules (count, required) are counters
+// of the unit instance decided when it closes.
+
+struct compiled_profile;
+
+// A condition's targets: own segments of the anchor instance matched to a node that feeds it.
+struct fast_fact {
+  bool has_element = false;  // values of an element, else the segment's qualifier
+  std::uint16_t element = 0;
+  std::uint16_t component = 0;
+  bool repeats = false;
+  bool per_instance = false;                         // anchored below the message: one per instance
+  const std::vector<std::string>* values = nullptr;  // the condition's values
+};
+struct fast_fact_feed {
+  std::uint32_t fact = 0;
+  const std::vector<std::string>* predicate = nullptr;  // the step's predicate, or none
+};
+
+struct fast_condition {
+  std::uint32_t fact = 0;
+  std::uint32_t depth = 0;  // the anchor: the unit's ancestor at this depth
+  condition::op kind = condition::op::in;
+};
+
+struct fast_action {
+  enum class what : std::uint8_t {
+    count,               // the occurrence counts for slot
+    forbid,              // the occurrence itself is a finding
+    found,               // a non-empty value sets slot (required on an element)
+    codes,               // code_set
+    codes_by_qualifier,  // check_codes(): the set chosen by the segment's qualifier
+    pattern,             // simple_regex
+    regex,               // std::regex
+    date_fixed,          // date_relation against message date, flight departure or today
+    max_length,
+    min_length,
+    value_forbidden,
+    total,    // total_matches against a count of the message's child groups
+    general,  // anything else: a non-empty value gives up (when its conditions hold)
+  };
+  what kind = what::general;
+  bool reads = false;  // reads the element's values (else acts on the occurrence)
+  std::uint16_t element = 0;
+  std::uint16_t component = 0;
+  bool repeats = false;
+  std::uint32_t slot = 0;
+  std::uint32_t length = 0;
+  std::uint32_t cond_begin = 0, cond_end = 0;  // into fast_program::conds
+  const compiled_rule* c = nullptr;
+  const code_set* codes = nullptr;
+  const simple_regex* regex = nullptr;
+};
+
+// One element read from a fed segment, and the value actions run on each of its values: the
+// rules on the same element share the read (component lookup, release-character test).
+struct fast_read {
+  std::uint16_t element = 0;
+  std::uint16_t component = 0;
+  bool repeats = false;
+  std::uint32_t action_begin = 0, action_end = 0;  // into fast_program::actions
+};
+struct fast_feed {
+  const std::vector<std::string>* predicate = nullptr;
+  std::uint32_t action_begin = 0, action_end = 0;  // occurrence actions (count, forbid)
+  std::uint32_t read_begin = 0, read_end = 0;      // into fast_program::reads
+};
+struct fast_group_feed {
+  const message::node* group = nullptr;
+  const std::vector<std::string>* predicate = nullptr;  // on the trigger qualifier
+  std::uint32_t action_begin = 0, action_end = 0;
+};
+// Decided when a unit instance closes, from its slot: count (min/max/even) or required (> 0).
+struct fast_close {
+  bool count = false;
+  std::uint32_t slot = 0;
+  std::optional<std::uint32_t> min, max;
+  bool even = false;
+  std::uint32_t cond_begin = 0, cond_end = 0;
+};
+
+// A node's feeds as one op stream (what segment() runs): `pred` skips to `skip` (the end of its
+// feed) when the segment's qualifier is not in `data`'s values; `read` loads the element value
+// the following value ops see, skipping to `skip` (the end of its ops) when it is empty.
+struct fast_op {
+  enum class code : std::uint8_t { pred, count, forbid, read, found, codes, pattern, check };
+  code op = code::check;
+  bool repeats = false;
+  std::uint16_t element = 0;
+  std::uint16_t component = 0;
+  std::uint32_t skip = 0;
+  std::uint32_t slot = 0;
+  std::uint32_t action = 0;    // into fast_program::actions (conditions, the check's data)
+  const void* data = nullptr;  // pred: predicate values; codes: code_set; pattern: simple_regex
+};
+
+struct fast_program {
+  std::vector<std::uint32_t> op_first;  // ops of node k: [op_first[k], op_first[k+1])
+  std::vector<fast_op> ops;
+  const resolved_path* unit = nullptr;  // its first unit->unit_groups steps name the unit
+  std::uint32_t slots = 0;
+  std::vector<std::uint32_t> node_first;  // feeds of node k: [node_first[k], node_first[k+1])
+  std::vector<fast_feed> feeds;
+  std::vector<fast_read> reads;
+  std::vector<fast_group_feed> group_feeds;
+  std::vector<fast_action> actions;
+  std::vector<fast_close> closes;
+  std::vector<fast_condition> conds;
+};
+
+struct fast_definition {
+  bool usable = false;
+  std::vector<fast_program> programs;
+  // Programs whose unit ends at group node k (definition index), and those of the message.
+  std::vector<std::vector<std::uint32_t>> by_group;
+  std::vector<std::uint32_t> at_root;
+  std::vector<fast_fact> facts;
+  std::vector<std::uint32_t> fact_first;  // fact feeds of node k
+  std::vector<fast_fact_feed> fact_feeds;
+  // As unit_program::node_qualifier (the same for every program of a definition).
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> node_qualifier;
+};
+
+// The fast form of definition `def`'s programs (rules in by_def order).
+fast_definition build_fast(const compiled_profile& cp, const message::definition& def,
+                           const definition_programs& dp);
+
+// What a date_relation against a fixed target (compare_to other than path) compares with in
+// `tree`'s message: has_target false when there is none (the rule then judges nothing), else
+// the YYMMDD clean-case decider (validate.cpp's evaluator finds the same reference).
+struct fixed_date {
+  bool has_target = false;
+  yymmdd_relation yymmdd;
+};
+fixed_date fixed_date_reference(const edifact::interchange& ic, const message::message_tree& tree,
+                                compare_target to, century c, const validate_options& opt);
+
 struct compiled_profile {
   std::vector<compiled_rule> rules;
   // Per definition: indices into `rules`, in rule order.
@@ -382,10 +528,18 @@ struct compiled_profile {
   // Per definition: its rules (by_def order) as unit programs. Built last, once `rules` no
   // longer moves.
   std::vector<std::pair<const message::definition*, definition_programs>> programs;
+  // Per definition: the fast clean-case form of its programs (build_fast), built after them.
+  std::vector<std::pair<const message::definition*, fast_definition>> fast;
 
   const std::vector<std::size_t>* rules_for(const message::definition* d) const noexcept {
     for (const auto& [def, list] : by_def) {
       if (def == d) return &list;
+    }
+    return nullptr;
+  }
+  const fast_definition* fast_for(const message::definition* d) const noexcept {
+    for (const auto& [def, f] : fast) {
+      if (def == d) return &f;
     }
     return nullptr;
   }

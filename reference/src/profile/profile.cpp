@@ -947,6 +947,10 @@ struct profile_builder {
       detail::share_conditions(dp);
       compiled->programs.emplace_back(def, std::move(dp));
     }
+    // Their fast clean-case form, once the programs no longer move (it points into them).
+    for (const auto& [def, dp] : compiled->programs) {
+      compiled->fast.emplace_back(def, detail::build_fast(*compiled, *def, dp));
+    }
     out.compiled_ = std::move(compiled);
     return out;
   }

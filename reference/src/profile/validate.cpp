@@ -157,6 +157,53 @@ std::size_t char_length(std::string_view s) noexcept {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
 }
 
+// The message date (UNB 0017/0019), for compare_to "message_date" and the fallback century
+// reference.
+std::optional<moment> message_date_of(const edifact::interchange& ic,
+                                      const model::calendar_date& today) {
+  const std::string_view d = ic.date;
+  std::optional<model::calendar_date> date;
+  if (d.size() == 6) date = model::parse_yymmdd(d, model::nearest_rule(today));
+  if (d.size() == 8) date = model::parse_ccyymmdd(d);
+  if (!date) return std::nullopt;
+  return moment{*date, model::parse_hhmm(ic.time)};
+}
+
+// First scheduled departure: the first DTM+189 (PAXLST), else the first TVL (PNRGOV).
+std::optional<moment> flight_departure_of(const message_tree& tree,
+                                          const std::optional<moment>& message_date,
+                                          const model::calendar_date& today) {
+  const model::calendar_date ref = message_date ? message_date->date : today;
+  const model::century_rule rule = model::nearest_rule(ref);
+  for (std::size_t i = 0; i < tree.segments.size(); ++i) {
+    const edifact::segment* s = tree.segments[i].seg;
+    if (s == nullptr) continue;
+    if (s->tag == "DTM" && tree.value(i, 1, 1) == "189") {
+      const std::string_view v = tree.value(i, 1, 2);
+      switch (v.size()) {
+        case 6:
+          return parse_moment(v, date_format::yymmdd, rule);
+        case 8:
+          return parse_moment(v, date_format::ccyymmdd, rule);
+        case 10:
+          return parse_moment(v, date_format::yymmddhhmm, rule);
+        case 12:
+          return parse_moment(v, date_format::ccyymmddhhmm, rule);
+        default:
+          return std::nullopt;
+      }
+    }
+    if (s->tag == "TVL") {
+      auto dt = model::parse_ddmmyy_hhmm(tree.value(i, 1, 1), tree.value(i, 1, 2), rule);
+      if (dt) return moment{dt->date, dt->time};
+      auto d = model::parse_ddmmyy(tree.value(i, 1, 1), rule);
+      if (d) return moment{*d, std::nullopt};
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
 // Direct children and own segments of every group instance, built once per message.
 // message_tree::for_each_child / for_each_own_segment scan the instance's whole range, which for
 // the root is the whole message: asked once per traveller (a `when` on BGM, a path from the
@@ -1159,53 +1206,13 @@ class evaluator {
     return *message_date_;
   }
 
-  std::optional<moment> compute_message_date() const {
-    const std::string_view d = ic_.date;
-    std::optional<model::calendar_date> date;
-    if (d.size() == 6) date = model::parse_yymmdd(d, model::nearest_rule(today_));
-    if (d.size() == 8) date = model::parse_ccyymmdd(d);
-    if (!date) return std::nullopt;
-    return moment{*date, model::parse_hhmm(ic_.time)};
-  }
+  std::optional<moment> compute_message_date() const { return message_date_of(ic_, today_); }
 
-  // First scheduled departure: the first DTM+189 (PAXLST), else the first TVL (PNRGOV).
   // Looked up once per message: without a DTM 189 or TVL the search reads every segment, and
   // a date rule asks for each traveller.
   std::optional<moment> flight_departure() const {
-    if (!flight_departure_) flight_departure_ = compute_flight_departure();
+    if (!flight_departure_) flight_departure_ = flight_departure_of(tree_, message_date(), today_);
     return *flight_departure_;
-  }
-
-  std::optional<moment> compute_flight_departure() const {
-    const model::calendar_date ref = message_date() ? message_date()->date : today_;
-    const model::century_rule rule = model::nearest_rule(ref);
-    for (std::size_t i = 0; i < tree_.segments.size(); ++i) {
-      const edifact::segment* s = tree_.segments[i].seg;
-      if (s == nullptr) continue;
-      if (s->tag == "DTM" && tree_.value(i, 1, 1) == "189") {
-        const std::string_view v = tree_.value(i, 1, 2);
-        switch (v.size()) {
-          case 6:
-            return parse_moment(v, date_format::yymmdd, rule);
-          case 8:
-            return parse_moment(v, date_format::ccyymmdd, rule);
-          case 10:
-            return parse_moment(v, date_format::yymmddhhmm, rule);
-          case 12:
-            return parse_moment(v, date_format::ccyymmddhhmm, rule);
-          default:
-            return std::nullopt;
-        }
-      }
-      if (s->tag == "TVL") {
-        auto dt = model::parse_ddmmyy_hhmm(tree_.value(i, 1, 1), tree_.value(i, 1, 2), rule);
-        if (dt) return moment{dt->date, dt->time};
-        auto d = model::parse_ddmmyy(tree_.value(i, 1, 1), rule);
-        if (d) return moment{*d, std::nullopt};
-        return std::nullopt;
-      }
-    }
-    return std::nullopt;
   }
 
   void check_date_relation(std::uint32_t unit, std::uint32_t i, std::uint16_t rep,
@@ -1369,6 +1376,33 @@ void validate(const edifact::interchange& ic, std::size_t message_index,
     }
   }
   detail::evaluate_rules(ic, tree, prof, sink, opt);
+}
+
+detail::fixed_date detail::fixed_date_reference(const edifact::interchange& ic,
+                                                const message::message_tree& tree,
+                                                compare_target to, century c,
+                                                const validate_options& opt) {
+  fixed_date out;
+  const model::calendar_date today = opt.today ? *opt.today : system_today();
+  std::optional<moment> target;
+  switch (to) {
+    case compare_target::message_date:
+      target = message_date_of(ic, today);
+      break;
+    case compare_target::flight_departure:
+      target = flight_departure_of(tree, message_date_of(ic, today), today);
+      break;
+    case compare_target::today:
+      target = moment{today, std::nullopt};
+      break;
+    case compare_target::path:
+      out.has_target = true;  // per unit: never decided from here (yymmdd stays unusable)
+      return out;
+  }
+  if (!target) return out;
+  out.has_target = true;
+  out.yymmdd = yymmdd_relation::make(century_for(c, target->date), target->date);
+  return out;
 }
 
 void detail::evaluate_rules(const edifact::interchange& ic, const message::message_tree& tree,
