@@ -42,6 +42,29 @@ class pipeline_checker final : public checker {
       pipeline::result& r, std::vector<diagnostic>& set_findings) const override {
     return join_with(r, set_findings);
   }
+  // What session::add would return for an input whose messages all load and are complete on
+  // their own (a message without S010, or part 1 of 1: the reassembler's rule) is r.messages
+  // itself, in order, and it leaves the session unchanged: then nothing is copied.
+  std::optional<std::vector<model::canonical_message>> join_or_same(
+      const pipeline::result& r, std::vector<diagnostic>& set_findings) const override {
+    bool same = true;
+    for (std::size_t k = 0; k < r.messages.size() && same; ++k) {
+      const std::size_t source = k < r.message_source.size() ? r.message_source[k] : k;
+      const bool loads = source >= r.message_outcomes.size() ||
+                         r.message_outcomes[source] != pipeline::verdict::reject;
+      const auto& parts = r.messages[k].message.parts;
+      same = loads &&
+             (parts.empty() || (parts.front().number == 1u && parts.front().final_part == true));
+    }
+    if (!same) return join_with(r, set_findings);
+    diagnostic_list sink;
+    {
+      const std::lock_guard lock(mutex_);
+      (void)session_.expire(sink);  // as join_with: abandoned sets are reported with this input
+    }
+    for (const auto& d : sink.items()) set_findings.push_back(d);
+    return std::nullopt;
+  }
 
  private:
   // R is `const result` (copying add) or `result` (moving add); everything else is shared.
@@ -80,13 +103,22 @@ class sqlite_store final : public message_store {
   }
   void put_async(store::received r, put_done done) override {
     auto shared = std::make_shared<put_done>(std::move(done));
-    const auto ec = store_->put_async(
-        std::move(r), [this, shared](boost::system::result<store::put_outcome> out) {
-          if (out && !out->duplicate) size_.fetch_add(1);
-          (*shared)(std::move(out));
-        });
+    const auto ec = store_->put_async(std::move(r), counting(shared));
     // Refused before queueing (limits, closed, queue full): the callback will not run.
     if (ec) (*shared)(ec);
+  }
+  // The store reads the lent messages into its rows before it returns: nothing is copied.
+  void put_async_lent(store::received r, std::span<const model::canonical_message> messages,
+                      put_done done) override {
+    auto shared = std::make_shared<put_done>(std::move(done));
+    const auto ec = store_->put_async(std::move(r), messages, counting(shared));
+    if (ec) (*shared)(ec);
+  }
+  store::put_callback counting(const std::shared_ptr<put_done>& shared) {
+    return [this, shared](boost::system::result<store::put_outcome> out) {
+      if (out && !out->duplicate) size_.fetch_add(1);
+      (*shared)(std::move(out));
+    };
   }
   query_result interchange(std::int64_t id, std::string_view actor) override {
     return map(store_->get_interchange(id, actor));

@@ -412,6 +412,9 @@ struct service::intake_state {
   std::string ack_error;
   bool syntax_rejected = false;
   std::size_t extracted = 0;  // r.messages.size() at the check (PAXLST moves them to the store)
+  // iAPI: the record's messages are r.messages themselves, lent to the store's put_async (the
+  // acknowledgement reads them after the commit); the record carries none of its own.
+  bool lend = false;
   std::string identity;
   // PNR push history: held from the check to the commit on one thread (sync path only).
   push_hold push_lock;
@@ -463,6 +466,7 @@ transport::response service::intake(const transport::request& req, kind k) {
   intake_state st(req, k, *this);
   store::received rec;
   if (auto early = intake_check(st, rec)) return std::move(*early);
+  if (st.lend) rec.messages = st.r.messages;  // put() takes the messages
   return acknowledge(st, store_->put(std::move(rec)));
 }
 
@@ -500,14 +504,18 @@ void service::handle_async(std::shared_ptr<const transport::request> req,
   // RCV-DUR-001 as in intake(): the acknowledgement is built only once the store's callback
   // reports the COMMIT. No thread waits meanwhile, so one group commit carries every request
   // in flight, not at most one per worker thread.
-  store_->put_async(std::move(rec), [this, st, respond = std::move(respond),
-                                     count](boost::system::result<store::put_outcome> put) {
+  auto done = [this, st, respond = std::move(respond),
+               count](boost::system::result<store::put_outcome> put) {
     respond([this, st, put = std::move(put), count]() mutable {
       response res = acknowledge(*st, std::move(put));
       count(res);
       return res;
     });
-  });
+  };
+  // Lent: st (held by this frame and by `done`) keeps r.messages alive and unchanged until
+  // the acknowledgement, which only reads them.
+  if (st->lend) return store_->put_async_lent(std::move(rec), st->r.messages, std::move(done));
+  store_->put_async(std::move(rec), std::move(done));
 }
 
 // A small API input's whole intake is a few hundred microseconds of CPU at most and never
@@ -521,6 +529,14 @@ bool service::runs_on_io_thread(const transport::request& req) const noexcept {
 
 // Stores without an asynchronous put: the caller's thread waits for the commit.
 void message_store::put_async(store::received r, put_done done) { done(put(std::move(r))); }
+
+// A store that keeps the record owns a copy of the messages.
+void message_store::put_async_lent(store::received r,
+                                   std::span<const model::canonical_message> messages,
+                                   put_done done) {
+  r.messages.assign(messages.begin(), messages.end());
+  put_async(std::move(r), std::move(done));
+}
 
 std::optional<transport::response> service::intake_check(intake_state& st, store::received& rec) {
   const transport::request& req = *st.req;
@@ -585,6 +601,10 @@ std::optional<transport::response> service::intake_check(intake_state& st, store
   // store without a copy (a copy of a one-passenger message was about 10 k instructions of
   // about 190 k per input on the receiver's side, docs/PERFORMANCE.md).
   const bool take = k == kind::paxlst;
+  // An iAPI request's messages are read again by its acknowledgement: lent to the store rather
+  // than copied (about 10 k instructions of a one-passenger request, docs/PERFORMANCE.md).
+  // Not PNR: the push history below reads rec.messages.
+  const bool may_lend = k == kind::iapi;
   st.extracted = r.messages.size();
   if (r.outcome == pipeline::verdict::reject) {
     // Kept for inspection; a rejected part joins no set.
@@ -592,6 +612,8 @@ std::optional<transport::response> service::intake_check(intake_state& st, store
       rec.messages = std::move(r.messages);
       r.messages.clear();
       r.message_source.clear();
+    } else if (may_lend) {
+      st.lend = true;
     } else {
       rec.messages = r.messages;
     }
@@ -599,7 +621,15 @@ std::optional<transport::response> service::intake_check(intake_state& st, store
     // What the input loads: single messages, or a multi-part set its last part completes (a
     // part of an open set loads nothing yet). Set findings are stored with the input.
     std::vector<diagnostic> set_findings;
-    rec.messages = take ? checker_->join_taking(r, set_findings) : checker_->join(r, set_findings);
+    if (take) {
+      rec.messages = checker_->join_taking(r, set_findings);
+    } else if (!may_lend) {
+      rec.messages = checker_->join(r, set_findings);
+    } else if (auto joined = checker_->join_or_same(r, set_findings)) {
+      rec.messages = std::move(*joined);
+    } else {
+      st.lend = true;  // the input loads r.messages as they are
+    }
     for (auto& d : set_findings) {
       rec.findings.push_back(std::move(d));
       if (!rec.finding_message.empty()) rec.finding_message.push_back(-1);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -492,8 +493,12 @@ TEST(PipelineCheckerJoin, LoadsWhatTheSessionLoads) {
   std::string why;
   auto chk = make_pipeline_checker(po, why);
   ASSERT_TRUE(chk) << why;
+  // join_or_same (the iAPI intake's) on a checker of its own, whose session sees the same
+  // inputs: r.messages itself (nullopt) exactly when that is what loads.
+  auto chk_same = make_pipeline_checker(po, why);
+  ASSERT_TRUE(chk_same) << why;
   pipeline::session reference;
-  std::size_t loaded = 0;
+  std::size_t loaded = 0, lent = 0;
   for (const char* rel : {
            "edifact/messages/paxlst/y_a1_one_passenger.edi",
            "edifact/messages/iapi/y_iapi_745_request.edi",
@@ -506,6 +511,11 @@ TEST(PipelineCheckerJoin, LoadsWhatTheSessionLoads) {
     pipeline::result r = (*chk)->check(read_vector(rel));
     std::vector<diagnostic> set_findings;
     const auto got = (*chk)->join(r, set_findings);
+    std::vector<diagnostic> same_findings;
+    std::vector<nlohmann::json> same;  // before reference.add below, which moves r.messages
+    const auto joined = (*chk_same)->join_or_same(r, same_findings);
+    for (const auto& m : joined ? *joined : r.messages) same.push_back(model::to_json(m));
+    lent += joined ? 0 : 1;
     diagnostic_list sink;
     const auto want = reference.add(r, sink);
     ASSERT_EQ(got.size(), want.size()) << rel;
@@ -517,10 +527,16 @@ TEST(PipelineCheckerJoin, LoadsWhatTheSessionLoads) {
       EXPECT_EQ(set_findings[i].id, sink.items()[i].id) << rel;
     }
     loaded += got.size();
+    ASSERT_EQ(same.size(), want.size()) << rel;
+    for (std::size_t i = 0; i < same.size(); ++i)
+      EXPECT_EQ(same[i], model::to_json(want[i])) << rel;
+    ASSERT_EQ(same_findings.size(), set_findings.size()) << rel;
   }
   // y_a1, the iAPI request and the completed set; neither the rejected input nor the open
   // set's parts nor the resent last part load anything.
   EXPECT_EQ(loaded, 3u);
+  // y_a1 and the iAPI request load their own messages as they are.
+  EXPECT_EQ(lent, 2u);
 }
 
 TEST(ReceiverServiceLimits, FindingsAreCappedErrorsFirstAndCounted) {
@@ -870,6 +886,81 @@ TEST(ReceiverServiceLog, IntakeLineOnlyWhenWrittenAndCompleteAtError) {
   EXPECT_FALSE(line.contains("id"));
   EXPECT_EQ(line.at("status"), 503);
   EXPECT_EQ(line.at("verdict"), "failed");
+}
+
+// The iAPI intake lends the request's messages to the SQLite store (store::store::put_async
+// with a span) instead of copying them: what is stored and answered is what a service that
+// gives the in-memory store its copy stores and answers.
+TEST(ReceiverServiceLend, IapiMessagesLentToTheSqliteStoreAreStoredAndAnswered) {
+  if (!built_with().store || !built_with().pipeline) GTEST_SKIP() << "needs store and pipeline";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("apipnr-service-lend-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    pipeline::options po;
+    po.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+    std::string why;
+    auto chk = make_pipeline_checker(po, why);
+    ASSERT_TRUE(chk) << why;
+    auto chk_memory = make_pipeline_checker(po, why);
+    ASSERT_TRUE(chk_memory) << why;
+    std::shared_ptr<const iapi_decider> iapi = make_fixed_decider();
+    if (built_with().iapi) {
+      auto e = make_iapi_engine({}, {}, why);
+      ASSERT_TRUE(e) << why;
+      iapi = *e;
+    }
+    store::options so;
+    so.path = dir / "store.db";
+    auto st = make_sqlite_store(std::move(so), why);
+    ASSERT_TRUE(st) << why;
+    std::ostringstream log_a, log_b;
+    service_options opts;
+    opts.receiver_id = "GOVRCV";
+    service lending(opts, *chk, *st, iapi, std::make_shared<logger>(log_a, log_level::info));
+    service copying(opts, *chk_memory, make_memory_store(), iapi,
+                    std::make_shared<logger>(log_b, log_level::info));
+    std::int64_t id = 0;
+    for (const char* rel : {"edifact/messages/iapi/y_iapi_745_request.edi",
+                            "edifact/messages/iapi/y_iapi_watchlist_three_passengers.edi",
+                            "edifact/messages/iapi/n_iapi_no_passenger.edi"}) {
+      const std::string body = read_vector(rel);
+      auto send = [&](service& svc) {
+        auto req = std::make_shared<transport::request>();
+        req->method = "POST";
+        req->target = req->path = "/v1/api/iapi";
+        req->content_type = "application/edifact";
+        req->sender = "XXAPI";
+        req->body = body;
+        std::promise<transport::response> got;
+        svc.handle_async(std::move(req), [&got](std::function<transport::response()> build) {
+          got.set_value(build());
+        });
+        return got.get_future().get();  // the SQLite store answers from its writer thread
+      };
+      const transport::response a = send(lending);
+      const transport::response b = send(copying);
+      EXPECT_EQ(a.status, b.status) << rel;
+      EXPECT_EQ(without_envelope(a.body), without_envelope(b.body)) << rel;
+      ++id;
+      transport::request q;
+      q.method = "GET";
+      q.target = q.path = "/v1/messages/" + std::to_string(id);
+      q.sender = "XXAPI";
+      const auto stored = lending.handle(q);
+      ASSERT_EQ(stored.status, 200u) << rel << stored.body;
+      const auto j = nlohmann::json::parse(stored.body);
+      const pipeline::result r = (*chk)->check(body);
+      ASSERT_EQ(j.at("messages").size(), r.messages.size()) << rel;
+      ASSERT_FALSE(r.messages.empty()) << rel;
+      for (std::size_t i = 0; i < r.messages.size(); ++i) {
+        EXPECT_EQ(j.at("messages")[i].at("canonical"), model::to_json(r.messages[i])) << rel;
+      }
+    }
+    (*st)->close();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace

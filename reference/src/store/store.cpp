@@ -1145,11 +1145,20 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
 }
 
 boost::system::error_code store::put_async(received r, put_callback done) {
+  // The messages are only read while the rows are prepared (below), before this returns.
+  const std::vector<model::canonical_message> messages = std::move(r.messages);
+  r.messages.clear();  // a moved-from vector is valid but unspecified
+  return put_async(std::move(r), messages, std::move(done));
+}
+
+boost::system::error_code store::put_async(received r,
+                                           std::span<const model::canonical_message> messages,
+                                           put_callback done) {
   const options& o = impl_->opts_;
   // Limits first (RCV-LIM-001), before any hashing or serialisation work.
   if (r.raw.size() > o.max_raw_bytes) return errc::raw_too_large;
-  if (r.messages.size() > o.max_messages_per_put) return errc::too_many_messages;
-  if (r.raw.empty() || r.sender_identity.empty() || !done ||
+  if (messages.size() > o.max_messages_per_put) return errc::too_many_messages;
+  if (r.raw.empty() || r.sender_identity.empty() || !done || !r.messages.empty() ||
       (!r.finding_message.empty() && r.finding_message.size() != r.findings.size()))
     return errc::invalid_input;
 
@@ -1168,16 +1177,15 @@ boost::system::error_code store::put_async(received r, put_callback done) {
   p.verdict = to_string(r.outcome);
   p.category = to_string(r.category);
   p.findings = detail::findings_json(r.findings, r.finding_message);
-  p.messages.reserve(r.messages.size());
+  p.messages.reserve(messages.size());
   // Canonical JSON is larger than the EDIFACT it came from (iAPI request: 578 raw bytes,
   // 1,293 canonical); a message's share of the raw bytes times 2.5 covers it in one
   // allocation, and a larger message costs one more growth, not a wrong result. Capped, so
   // that a big XML interchange (whose canonical text is smaller than its markup) does not hold
   // a reservation of several times its size in the queue.
   const std::size_t canonical_hint = std::min<std::size_t>(
-      std::size_t{4} << 20,
-      256 + r.raw.size() * 5 / 2 / std::max<std::size_t>(1, r.messages.size()));
-  for (const auto& m : r.messages) p.messages.push_back(make_message_row(m, canonical_hint));
+      std::size_t{4} << 20, 256 + r.raw.size() * 5 / 2 / std::max<std::size_t>(1, messages.size()));
+  for (const auto& m : messages) p.messages.push_back(make_message_row(m, canonical_hint));
   p.raw = std::move(r.raw);
   return impl_->enqueue(put_job{std::move(p), std::move(done)});
 }

@@ -307,6 +307,49 @@ TEST(StorePut, RawBytesAreKeptForReplay) {
   EXPECT_EQ(*raw, in.raw);
 }
 
+// put_async with the messages lent (the receiver's iAPI intake): the stored record is the one
+// put() stores when given the same messages, the caller's messages are untouched, and a record
+// that carries messages of its own as well is refused.
+TEST(StorePut, LentMessagesAreStoredAsIfGiven) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  const auto given = s->put(make_api("1101", 3));
+  ASSERT_TRUE(given) << given.error().message();
+
+  received lent = make_api("1102", 3);
+  const std::vector<model::canonical_message> messages = std::move(lent.messages);
+  lent.messages.clear();
+  const std::string before = model::to_json(messages.front()).dump();
+  std::promise<boost::system::result<put_outcome>> done;
+  ASSERT_FALSE(
+      s->put_async(std::move(lent), messages, [&done](auto r) { done.set_value(std::move(r)); }));
+  const auto out = done.get_future().get();
+  ASSERT_TRUE(out) << out.error().message();
+  EXPECT_EQ(model::to_json(messages.front()).dump(), before);
+
+  auto a = json::parse(s->get_interchange(given->id, "tester").value());
+  auto b = json::parse(s->get_interchange(out->id, "tester").value());
+  ASSERT_EQ(b["messages"].size(), 1u);
+  EXPECT_EQ(b["messages"][0]["canonical"], model::to_json(messages.front()));
+  EXPECT_EQ(b["messages"][0]["canonical"]["travellers"].size(), 3u);
+  // The rest as put() stores it, but for what differs by construction (the reference in the
+  // envelope and the message, the id, the time, the digest).
+  for (json* j : {&a, &b}) {
+    for (const char* k : {"id", "received_at", "control_reference", "sha256", "raw_size"})
+      j->erase(k);
+    for (json& m : (*j)["messages"]) {
+      m.erase("message_id");
+      m["canonical"]["message"].erase("interchange_reference");
+    }
+  }
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM travellers"), 6);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM flights"), 2);
+
+  received both = make_api("1103");
+  EXPECT_EQ(s->put_async(std::move(both), messages, [](auto) { FAIL(); }), errc::invalid_input);
+}
+
 TEST(StorePut, UnknownIdIsNotFound) {
   temp_dir dir;
   auto s = open_store(dir);

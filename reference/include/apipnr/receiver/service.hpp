@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,16 @@ class checker {
     r.message_source.clear();
     return out;
   }
+  // The same as join for a caller that keeps `r` and can store r.messages as they are: when
+  // the input loads exactly r.messages, in order (each message loads and is complete on its
+  // own, so no set is involved), returns nullopt instead of a copy of them; otherwise what
+  // join returns. Set findings (an expired set) are appended either way. For the iAPI intake,
+  // whose acknowledgement reads the request's message after the commit: the store is lent
+  // r.messages instead of given a copy. The default: join. Thread-safe.
+  virtual std::optional<std::vector<model::canonical_message>> join_or_same(
+      const pipeline::result& r, std::vector<diagnostic>& set_findings) const {
+    return join(r, set_findings);
+  }
 };
 
 enum class query_status : std::uint8_t { ok, not_found, failed };
@@ -87,6 +98,12 @@ class message_store {
   // `done` on the calling thread.
   using put_done = std::function<void(boost::system::result<store::put_outcome>)>;
   virtual void put_async(store::received r, put_done done);
+  // Same, with the canonical messages lent for the call only (`r.messages` is empty): the
+  // caller keeps `messages` and may read them once this returns, before or after `done`
+  // (store::store::put_async with a span). The default copies them into `r` and calls
+  // put_async, so a store that keeps the record (the in-memory one) owns its copy.
+  virtual void put_async_lent(store::received r, std::span<const model::canonical_message> messages,
+                              put_done done);
   // `actor` (the authenticated sender) is recorded by stores that audit reads (DP-LOG-004).
   virtual query_result interchange(std::int64_t id, std::string_view actor) = 0;
   virtual query_result flight_travellers(std::string_view carrier, std::string_view number,

@@ -34,6 +34,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -307,6 +308,14 @@ class store {
   // otherwise the callback is called exactly once, on the writer thread, after COMMIT returned
   // (or with the error). An HTTP handler acknowledges from the callback.
   [[nodiscard]] boost::system::error_code put_async(received r, put_callback done);
+  // Same, with the record's canonical messages lent instead of given: `messages` is read only
+  // during this call (turned into the rows the writer inserts, on the calling thread) and may
+  // be used or changed by the caller as soon as it returns, even before `done` runs. For a
+  // caller that still reads them after the commit (the receiver's iAPI acknowledgement is
+  // built from the request's message): no copy of them is made. `r.messages` must be empty
+  // (invalid_input otherwise); everything else as put_async(r, done).
+  [[nodiscard]] boost::system::error_code put_async(
+      received r, std::span<const model::canonical_message> messages, put_callback done);
 
   // -- read-only queries: canonical JSON text; each access writes an audit row (DP-LOG-004)
   // naming `actor` before data is returned (audit_failed otherwise). ----------------------------
