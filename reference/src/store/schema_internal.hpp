@@ -10,7 +10,7 @@ namespace apipnr::store::detail {
 
 // The version this build writes. Files with a higher user_version are refused
 // (schema_too_new); lower ones are migrated step by step, each step in its own transaction.
-inline constexpr int schema_version = 6;
+inline constexpr int schema_version = 7;
 
 // The file's PRAGMA user_version, or -1 when it cannot be read.
 int current_version(connection& c);

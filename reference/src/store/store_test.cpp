@@ -151,6 +151,103 @@ TEST(StoreSchema, MigratesVersionFiveContentHashes) {
   EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 5);
 }
 
+// The opcodes SQLite codes for `sql` on `file` (EXPLAIN), one per row.
+// Read-write: on a read-only connection SQLite codes no CHECK constraint for an INSERT.
+std::vector<std::string> opcodes(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  sqlite3_stmt* s = nullptr;
+  std::vector<std::string> out;
+  if (sqlite3_prepare_v2(db, ("EXPLAIN " + sql).c_str(), -1, &s, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(s) == SQLITE_ROW)
+      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
+
+// Runs `sql` on a writable raw connection; the SQLite result code.
+int run_sql(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  sqlite3_extended_result_codes(db, 1);
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return rc;
+}
+
+// Version 7: the CHECK constraints with three or more values are comparisons joined by OR, so
+// an INSERT into interchanges builds no ephemeral b-tree (it built two per put); a version-6
+// file keeps its rows, and the constraints accept and refuse exactly what they did.
+TEST(StoreSchema, MigratesVersionSixChecksToComparisonsWithoutEphemeralTables) {
+  temp_dir dir;
+  const std::string insert =
+      "INSERT INTO interchanges(received_at, channel, sender_identity, sender, "
+      "control_reference, message_references, sha256, raw, raw_size, verdict, findings, "
+      "category, state) VALUES(1, 'http', 'id', 'S', 'R', '[]', zeroblob(32), x'00', 1, ?1, "
+      "'[]', 'api', ?2)";
+  const auto ephemeral = [&] {
+    const auto ops = opcodes(dir.file(), insert);
+    EXPECT_FALSE(ops.empty());
+    return std::count(ops.begin(), ops.end(), "OpenEphemeral");
+  };
+  {
+    auto c = detail::connection::open(dir.file(), false, 1000);
+    ASSERT_TRUE(c);
+    ASSERT_FALSE(detail::migrate(*c, 6));
+    ASSERT_EQ(c->exec("INSERT INTO interchanges(received_at, channel, sender_identity, sender, "
+                      "control_reference, message_references, sha256, raw, raw_size, verdict, "
+                      "findings, category) VALUES(1, 'http', 'id', 'S', 'V6', '[]', "
+                      "zeroblob(32), x'00', 1, 'reject', '[]', 'api')"),
+              SQLITE_OK)
+        << c->last_error();
+  }
+  EXPECT_EQ(ephemeral(), 2);  // version 6: verdict IN (4 values), state IN (3 values)
+  {
+    auto s = open_store(dir);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->put(make_api("7001")));
+  }
+  EXPECT_EQ(scalar(dir.file(), "PRAGMA user_version"), 7);
+  EXPECT_EQ(ephemeral(), 0);
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), 2);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%verdict IN%' OR sql LIKE "
+                   "'%state IN%' OR sql LIKE '%delivery IN%'"),
+            0);
+  // The same values accepted, anything else refused.
+  auto with = [&](const char* verdict, const char* state) {
+    std::string sql = insert;
+    sql.replace(sql.find("?1"), 2, std::string("'") + verdict + "'");
+    sql.replace(sql.find("?2"), 2, std::string("'") + state + "'");
+    return run_sql(dir.file(), sql);
+  };
+  for (const char* v : {"accept", "accept_with_warnings", "reject", "failed"})
+    EXPECT_EQ(with(v, "received"), SQLITE_OK) << v;
+  for (const char* st : {"masked", "deleted"}) EXPECT_EQ(with("accept", st), SQLITE_OK) << st;
+  EXPECT_EQ(with("accepted", "received"), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(with("ACCEPT", "received"), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(with("accept", "gone"), SQLITE_CONSTRAINT_CHECK);
+  const std::string status =
+      "INSERT INTO iapi_status_changes(at, carrier, number, date, departure_airport, abo, avf, "
+      "directive, previous, text, actor, control_reference, message, destination, delivery) "
+      "VALUES(1, 'ZZ', '1', '2030-01-01', 'AAA', 'A', 'B', '1Z', '0Z', '', 'o', 'R', x'00', "
+      "'q', ";
+  for (const char* d : {"pending", "delivered", "failed"})
+    EXPECT_EQ(run_sql(dir.file(), status + "'" + d + "')"), SQLITE_OK) << d;
+  EXPECT_EQ(run_sql(dir.file(), status + "'lost')"), SQLITE_CONSTRAINT_CHECK);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+            0);
+  // A file created at version 7 has the same text.
+  temp_dir fresh;
+  { ASSERT_TRUE(open_store(fresh)); }
+  const auto ops = opcodes(fresh.file(), insert);
+  EXPECT_FALSE(ops.empty());
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "OpenEphemeral"), 0);
+}
+
 // A version-4 file with an API and a PNR record (documents in their own table, flights with
 // their own ids) keeps every row, reference and document through the rebuild of version 5.
 TEST(StoreSchema, MigratesVersionFourDocumentsAndFlights) {
