@@ -139,6 +139,14 @@ void BM_PipelinePnrgov(benchmark::State& state) {
 }
 BENCHMARK(BM_PipelinePnrgov)->Unit(benchmark::kMillisecond);
 
+// The same without the profile stage's fast path (options::fast_profile = false).
+void BM_PipelinePnrgovNoFastProfile(benchmark::State& state) {
+  auto opts = base_options();
+  opts.fast_profile = false;
+  run_pipeline(state, pnrgov_file(), opts, pnrgov_pnrs);
+}
+BENCHMARK(BM_PipelinePnrgovNoFastProfile)->Unit(benchmark::kMillisecond);
+
 // As BM_PipelinePaxlst and BM_PipelinePnrgov, with one result reused across inputs.
 void BM_PipelinePaxlstReused(benchmark::State& state) {
   run_pipeline(state, paxlst_file(), base_options(), paxlst_travellers, true);

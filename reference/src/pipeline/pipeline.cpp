@@ -370,8 +370,8 @@ void engine::check(std::string_view bytes, result& r) const {
     vo.earlier_parts = earlier;
     const std::size_t profile_begin = r.findings.size();
     // A message the fast path cannot pass cleanly is validated as before (fast_validate.hpp).
-    const bool clean =
-        o.fast_profile && mv.type == "PAXLST" && profile::fast_validate(ic, i, trees[i], prof, vo);
+    const bool clean = o.fast_profile && (mv.type == "PAXLST" || mv.type == "PNRGOV") &&
+                       profile::fast_validate(ic, i, trees[i], prof, vo);
     if (!clean) profile::validate(ic, i, trees[i], prof, sink, vo);
     vo.earlier_parts = {};
     const std::size_t profile_end = r.findings.size();

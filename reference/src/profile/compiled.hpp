@@ -418,8 +418,9 @@ struct fast_action {
     max_length,
     min_length,
     value_forbidden,
-    total,    // total_matches against a count of the message's child groups
-    general,  // anything else: a non-empty value gives up (when its conditions hold)
+    total,       // total_matches against a count of the message's child groups
+    date_valid,  // date_valid: the value parses in its format (validate.cpp's date_valid)
+    general,     // anything else: a non-empty value gives up (when its conditions hold)
   };
   what kind = what::general;
   bool reads = false;  // reads the element's values (else acts on the occurrence)
@@ -514,6 +515,11 @@ struct fixed_date {
   bool has_target = false;
   yymmdd_relation yymmdd;
 };
+// validate()'s `today` (validate_options::today, else the system clock's UTC date), and its
+// date_valid check: whether v parses in format f with the nearest century to `today`.
+model::calendar_date today_of(const validate_options& opt);
+bool date_valid(std::string_view v, date_format f, const model::calendar_date& today);
+
 fixed_date fixed_date_reference(const edifact::interchange& ic, const message::message_tree& tree,
                                 compare_target to, century c, const validate_options& opt);
 

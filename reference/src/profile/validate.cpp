@@ -1378,6 +1378,14 @@ void validate(const edifact::interchange& ic, std::size_t message_index,
   detail::evaluate_rules(ic, tree, prof, sink, opt);
 }
 
+model::calendar_date detail::today_of(const validate_options& opt) {
+  return opt.today ? *opt.today : system_today();
+}
+
+bool detail::date_valid(std::string_view v, date_format f, const model::calendar_date& today) {
+  return parse_moment(v, f, model::nearest_rule(today)).has_value();
+}
+
 detail::fixed_date detail::fixed_date_reference(const edifact::interchange& ic,
                                                 const message::message_tree& tree,
                                                 compare_target to, century c,

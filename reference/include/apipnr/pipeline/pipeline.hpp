@@ -93,10 +93,10 @@ struct options {
   // parse_structure as before: results are the same either way (differential tests in
   // fast_structure_test.cpp and pipeline_test.cpp); the switch exists to compare the two.
   bool fast_structure = true;
-  // PAXLST: the profile stage's clean case first (profile::fast_validate, third stage of the
-  // one-pass walker, docs/PERFORMANCE.md): flat op arrays decide "the profile reports
-  // nothing" in one walk and give up on anything else, which then takes profile::validate as
-  // before (it decides and reports everything): results are the same either way (differential
+  // PAXLST and PNRGOV (EDIFACT): the profile stage's clean case first (profile::fast_validate,
+  // third stage of the one-pass walker, docs/PERFORMANCE.md): flat op arrays decide "the profile
+  // reports nothing" in one walk and give up on anything else, which then takes profile::validate
+  // as before (it decides and reports everything): results are the same either way (differential
   // tests in profile's fast_profile_test.cpp and pipeline_test.cpp); the switch exists to
   // compare the two.
   bool fast_profile = true;
