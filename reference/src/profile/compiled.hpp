@@ -6,6 +6,7 @@
 // comparing node pointers only.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -570,5 +571,45 @@ std::vector<unit_program> build_programs(const compiled_profile& cp,
 void evaluate_rules(const edifact::interchange& ic, const message::message_tree& tree,
                     const profile& prof, diagnostic_sink& sink, const validate_options& opt,
                     bool programs = true);
+
+// Small predicates that validate.cpp (the reference path) and fast_profile.cpp (the clean-case
+// path) must decide alike: one definition each, so the two paths cannot drift apart.
+
+// Characters, not bytes: UTF-8 continuation bytes do not count (UNOW/UNOY payloads).
+inline std::size_t char_length(std::string_view s) noexcept {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
+}
+
+// A when-condition's truth from what its targets showed: whether any was present and whether
+// any had a qualifier in the condition's values.
+inline bool decided(condition::op kind, bool any_in, bool any_present) noexcept {
+  switch (kind) {
+    case condition::op::in:
+      return any_in;
+    case condition::op::not_in:
+      return !any_in;
+    case condition::op::present:
+      return any_present;
+    case condition::op::absent:
+      return !any_present;
+  }
+  return false;
+}
+
+// An empty list allows every value.
+inline bool allowed(const std::vector<std::string>& list, std::string_view v) {
+  return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+}
+
+// The list for a message type in a per-type table, or nullptr.
+inline const std::vector<std::string>* per_type(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& table,
+    std::string_view type) {
+  for (const auto& [t, list] : table) {
+    if (t == type) return &list;
+  }
+  return nullptr;
+}
 
 }  // namespace apipnr::profile::detail

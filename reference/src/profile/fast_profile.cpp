@@ -355,43 +355,14 @@ fast_definition build_fast(const compiled_profile&, const message::definition& d
 
 namespace {
 
+using detail::allowed;
+using detail::char_length;
+using detail::decided;
 using detail::fast_action;
 using detail::fast_definition;
 using detail::fast_program;
+using detail::per_type;
 using message::message_tree;
-
-// Characters, not bytes (validate.cpp's char_length).
-std::size_t char_length(std::string_view s) noexcept {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
-}
-
-bool decided(condition::op kind, bool any_in, bool any_present) noexcept {
-  switch (kind) {
-    case condition::op::in:
-      return any_in;
-    case condition::op::not_in:
-      return !any_in;
-    case condition::op::present:
-      return any_present;
-    case condition::op::absent:
-      return !any_present;
-  }
-  return false;
-}
-
-bool allowed(const std::vector<std::string>& list, std::string_view v) {
-  return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
-}
-
-const std::vector<std::string>* per_type(
-    const std::vector<std::pair<std::string, std::vector<std::string>>>& table,
-    std::string_view type) {
-  for (const auto& [t, list] : table) {
-    if (t == type) return &list;
-  }
-  return nullptr;
-}
 
 // Per-thread storage of the walk, reused from message to message (capacity kept).
 struct scratch {

@@ -44,28 +44,15 @@ void detail::code_set::seal() {
 
 namespace {
 
+using detail::allowed;
+using detail::char_length;
 using detail::compiled_rule;
+using detail::decided;
+using detail::per_type;
 using detail::resolved_path;
 using detail::resolved_step;
 using message::group_instance;
 using message::message_tree;
-
-// A when-condition's truth from what its targets showed: whether any was present and whether
-// any had a qualifier in the condition's values (the unit programs and the rule-by-rule
-// reference path decide it alike).
-bool decided(condition::op kind, bool any_in, bool any_present) noexcept {
-  switch (kind) {
-    case condition::op::in:
-      return any_in;
-    case condition::op::not_in:
-      return !any_in;
-    case condition::op::present:
-      return any_present;
-    case condition::op::absent:
-      return !any_present;
-  }
-  return false;
-}
 
 // A parsed date, with the time when the format has one.
 struct moment {
@@ -149,12 +136,6 @@ std::optional<moment> parse_moment(std::string_view v, date_format f,
       return std::nullopt;
   }
   return std::nullopt;
-}
-
-// Characters, not bytes: UTF-8 continuation bytes do not count (UNOW/UNOY payloads).
-std::size_t char_length(std::string_view s) noexcept {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
 }
 
 // The message date (UNB 0017/0019), for compare_to "message_date" and the fallback century
@@ -1323,19 +1304,6 @@ void report_envelope(diagnostic_sink& sink, const envelope_settings& env, errc c
   d.pos = pos;
   d.detail = std::string(i.message) + " (" + detail + ")";
   sink.report(std::move(d));
-}
-
-bool allowed(const std::vector<std::string>& list, std::string_view v) {
-  return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
-}
-
-const std::vector<std::string>* per_type(
-    const std::vector<std::pair<std::string, std::vector<std::string>>>& table,
-    std::string_view type) {
-  for (const auto& [t, list] : table) {
-    if (t == type) return &list;
-  }
-  return nullptr;
 }
 
 }  // namespace
