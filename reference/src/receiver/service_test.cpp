@@ -44,14 +44,28 @@ std::string replace(std::string s, std::string_view from, std::string_view to) {
 const std::map<std::string, std::string> kEdifact = {{"Content-Type", "application/edifact"},
                                                      {"Authorization", "Bearer xx-secret"}};
 
+// The pipeline over the shipped specs (baseline profile).
+pipeline::options shipped_specs() {
+  pipeline::options po;
+  po.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+  return po;
+}
+
+// The receiver's default iAPI decider: the engine with empty lists when it is built, the fixed
+// decider otherwise; nullptr (and `why` set) when the engine does not load.
+std::shared_ptr<const iapi_decider> default_decider(std::string& why) {
+  if (!built_with().iapi) return make_fixed_decider();
+  auto e = make_iapi_engine({}, {}, why);
+  return e ? *e : nullptr;
+}
+
 class ReceiverService : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto built = built_with();
     std::string why;
     if (built.pipeline) {
-      pipeline::options po;
-      po.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+      const pipeline::options po = shipped_specs();
       auto c = make_pipeline_checker(po, why);
       ASSERT_TRUE(c) << why;
       checker_ = *c;
@@ -59,12 +73,8 @@ class ReceiverService : public ::testing::Test {
     } else {
       checker_ = make_syntax_checker({}, "GOVRCV");
     }
-    std::shared_ptr<const iapi_decider> iapi = make_fixed_decider();
-    if (built.iapi) {
-      auto e = make_iapi_engine({}, {}, why);
-      ASSERT_TRUE(e) << why;
-      iapi = *e;
-    }
+    auto iapi = default_decider(why);
+    ASSERT_TRUE(iapi) << why;
     store_ = make_memory_store();
     log_ = std::make_shared<logger>(log_text_, log_level::debug);
     service_options so;
@@ -488,8 +498,7 @@ TEST(ReceiverServiceMetrics, GroupCommitHistogramsOfTheSqliteStore) {
 // loads, with the same set findings.
 TEST(PipelineCheckerJoin, LoadsWhatTheSessionLoads) {
   if (!built_with().pipeline) GTEST_SKIP() << "built without the pipeline";
-  pipeline::options po;
-  po.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+  const pipeline::options po = shipped_specs();
   std::string why;
   auto chk = make_pipeline_checker(po, why);
   ASSERT_TRUE(chk) << why;
@@ -726,20 +735,15 @@ std::string without_envelope(std::string_view edifact) {
 // nothing of an earlier input may remain (a traveller, a finding, a message).
 TEST(ReceiverServiceReuse, ReusedResultsAnswerAndStoreAsFreshOnes) {
   if (!built_with().pipeline) GTEST_SKIP() << "built without the pipeline";
-  pipeline::options po;
-  po.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+  const pipeline::options po = shipped_specs();
   std::string why;
   // One checker each: a checker's session joins the parts of a set.
   auto chk = make_pipeline_checker(po, why);
   ASSERT_TRUE(chk) << why;
   auto chk_fresh = make_pipeline_checker(po, why);
   ASSERT_TRUE(chk_fresh) << why;
-  std::shared_ptr<const iapi_decider> iapi = make_fixed_decider();
-  if (built_with().iapi) {
-    auto e = make_iapi_engine({}, {}, why);
-    ASSERT_TRUE(e) << why;
-    iapi = *e;
-  }
+  auto iapi = default_decider(why);
+  ASSERT_TRUE(iapi) << why;
   std::ostringstream log_a, log_b;
   auto store_a = std::make_shared<recording_store>();
   auto store_b = std::make_shared<recording_store>();
@@ -897,19 +901,14 @@ TEST(ReceiverServiceLend, IapiMessagesLentToTheSqliteStoreAreStoredAndAnswered) 
                    ("apipnr-service-lend-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
-    pipeline::options po;
-    po.specs_dir = std::string(APIPNR_SOURCE_DIR) + "/specs";
+    const pipeline::options po = shipped_specs();
     std::string why;
     auto chk = make_pipeline_checker(po, why);
     ASSERT_TRUE(chk) << why;
     auto chk_memory = make_pipeline_checker(po, why);
     ASSERT_TRUE(chk_memory) << why;
-    std::shared_ptr<const iapi_decider> iapi = make_fixed_decider();
-    if (built_with().iapi) {
-      auto e = make_iapi_engine({}, {}, why);
-      ASSERT_TRUE(e) << why;
-      iapi = *e;
-    }
+    auto iapi = default_decider(why);
+    ASSERT_TRUE(iapi) << why;
     store::options so;
     so.path = dir / "store.db";
     auto st = make_sqlite_store(std::move(so), why);
