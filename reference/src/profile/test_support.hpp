@@ -125,10 +125,24 @@ inline std::size_t count(const diagnostic_list& l, std::string_view id) {
 // Writes `text` to a fresh file `<dir>/<name>` under a temp directory private to this process:
 // ctest runs every TEST as its own process, in parallel, so a shared path would let two tests
 // overwrite each other's files.
+// The folder is removed when the process exits, so test runs leave nothing behind in the temp
+// directory (a full ctest run used to leave 38 folders).
+inline const std::filesystem::path& process_temp_root() {
+  struct owned_dir {
+    std::filesystem::path path;
+    ~owned_dir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  };
+  static const owned_dir root{std::filesystem::path(::testing::TempDir()) /
+                              ("apipnr-profile-" + std::to_string(::getpid()))};
+  return root.path;
+}
+
 inline std::filesystem::path write_file(const std::string& dir, const std::string& name,
                                         std::string_view text) {
-  const auto base = std::filesystem::path(::testing::TempDir()) /
-                    ("apipnr-profile-" + std::to_string(::getpid())) / dir;
+  const auto base = process_temp_root() / dir;
   std::filesystem::create_directories(base);
   const auto file = base / name;
   std::ofstream(file, std::ios::binary) << text;
