@@ -412,6 +412,17 @@ class fast_walk {
     }
     return tree_.qualifier(i);
   }
+  // The same from the segment's split view (taken once per segment in segment()): the index
+  // is not looked up again for each predicate.
+  std::string_view qualifier(std::uint32_t k, std::size_t i,
+                             const message::message_tree::split_view& sv) const noexcept {
+    if (tree_.segments[i].matched == tree_.def->nodes[k]) {
+      const auto [el, co] = fd_.node_qualifier[k];
+      if (el == 0) return {};
+      return component(sv, el, co);
+    }
+    return tree_.qualifier(i);
+  }
   std::string_view trigger_qualifier(std::uint32_t inst) const noexcept {
     const message::node* g = tree_.instances[inst].group;
     return tree_.value(tree_.instances[inst].first, g->qualifier_element, g->qualifier_component);
@@ -666,7 +677,7 @@ class fast_walk {
         const detail::fast_op& o = ops[x];
         switch (o.op) {
           case code::pred:
-            if (!have_q) q = qualifier(k, i), have_q = true;
+            if (!have_q) q = split ? qualifier(k, i, sv) : qualifier(k, i), have_q = true;
             if (!detail::in_list(q, *static_cast<const std::vector<std::string>*>(o.data))) {
               x = o.skip;
               continue;
