@@ -728,6 +728,9 @@ class fast_walk {
               return false;
             }
             break;
+          default:
+            // flatten() writes only the codes above: no range check before the jump table.
+            __builtin_unreachable();
         }
         ++x;
       }
