@@ -15,10 +15,23 @@
 // usage: apipnr-bench-amqp --url amqp://guest:guest@127.0.0.1:PORT [--messages 3000]
 //          [--repeat 3] [--mode both|all|bare|consumer|receiver] [--workers 0] [--credit 256]
 //          [--specs DIR] [--work DIR] [--sync-full 1] [--event-thread-max-bytes N]
+//          [--thread-cpu 0|1] [--broker-pid PID]
 // --event-thread-max-bytes sets the receiver's amqp.event_thread_max_bytes (0: every check on
 // a worker; unset: the receiver's default), for same-run A/B comparisons.
+// --thread-cpu 1 prints, per run, the CPU of the bench process's threads by name (the kernel's
+// sum_exec_runtime from /proc/self/task/*/schedstat, user and system ticks from .../stat), read
+// when the last reply arrived, before anything stops: the load client, the echo or the
+// consumer's event thread, workers and timer, the store's writer and checkpointer. With
+// --broker-pid PID (the RabbitMQ VM) it adds the broker's user + system CPU over the same
+// interval. A run of N messages minus a run of M gives the CPU per message of each thread
+// without start-up and teardown (docs/PERFORMANCE.md).
 // Prints one line per run and a JSON summary line (median rates and ratio) last.
-// Exit status: 0 when every run answered every message, 1 otherwise, 2 on a usage error.
+// Exit status: 0 when every run answered every message (and, receiver and consumer, the first
+// 64 replies were acceptances), 1 otherwise, 2 on a usage error.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <proton/codec/encoder.hpp>
 #include <proton/connection.hpp>
@@ -30,6 +43,7 @@
 #include <proton/messaging_handler.hpp>
 #include <proton/receiver.hpp>
 #include <proton/receiver_options.hpp>
+#include <proton/scalar.hpp>
 #include <proton/sender.hpp>
 #include <proton/sender_options.hpp>
 #include <proton/source_options.hpp>
@@ -39,12 +53,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -100,12 +117,14 @@ proton::receiver_options durable_receiver(int window) {
   return ro;
 }
 
-// Runs a handler on a container of its own thread; stop() ends it.
+// Runs a handler on a container of its own thread (named `name`, at most 15 characters, for
+// --thread-cpu); stop() ends it.
 class runner {
  public:
-  explicit runner(proton::messaging_handler& h) : container_(h) {
+  runner(proton::messaging_handler& h, const char* name) : container_(h) {
     container_.auto_stop(false);
-    thread_ = std::thread([this] {
+    thread_ = std::thread([this, name] {
+      pthread_setname_np(pthread_self(), name);
       try {
         container_.run();
       } catch (const std::exception&) {  // stop() aborts the connection: expected
@@ -164,8 +183,16 @@ class load_client final : public proton::messaging_handler {
       ++next_;
     }
   }
-  void on_message(proton::delivery&, proton::message&) override {
+  void on_message(proton::delivery&, proton::message& m) override {
     const std::size_t n = ++replies_seen_;
+    // The first replies of a receiver or consumer run must be acceptances: a run that measures
+    // rejections measures another path (checked on a sample, so that the client's own cost per
+    // reply stays that of the bare run).
+    if (check_verdicts_ && n <= verdict_sample) {
+      const proton::scalar v = m.properties().get("apipnr-verdict");
+      const std::string verdict = v.type() == proton::STRING ? proton::get<std::string>(v) : "";
+      if (verdict != "accept" && verdict != "accept_with_warnings") ++not_accepted_;
+    }
     if (n == bodies_.size()) {
       std::lock_guard lock(mutex_);
       finished_ = clock_type::now();
@@ -181,6 +208,10 @@ class load_client final : public proton::messaging_handler {
     return std::chrono::duration<double>(finished_ - started_).count();
   }
   std::size_t replies() const { return replies_seen_; }
+  // Replies among the first verdict_sample whose apipnr-verdict was not an acceptance.
+  std::size_t not_accepted() const { return not_accepted_; }
+  void check_verdicts(bool on) { check_verdicts_ = on; }
+  static constexpr std::size_t verdict_sample = 64;
 
  private:
   broker_url url_;
@@ -190,6 +221,8 @@ class load_client final : public proton::messaging_handler {
   proton::message request_;
   std::size_t next_ = 0;
   std::atomic<std::size_t> replies_seen_{0};
+  bool check_verdicts_ = false;
+  std::atomic<std::size_t> not_accepted_{0};
   clock_type::time_point started_, finished_;
   std::mutex mutex_;
   std::condition_variable cv_;
@@ -258,7 +291,96 @@ struct settings {
   std::string work;
   bool sync_full = true;
   long event_thread_max_bytes = -1;  // < 0: the receiver's default
+  bool thread_cpu = false;
+  long broker_pid = 0;
 };
+
+// utime + stime (clock ticks) of /proc/PID/stat or /proc/PID/task/TID/stat; 0 when unreadable.
+std::uint64_t cpu_ticks(const std::string& stat_path, std::uint64_t* user = nullptr,
+                        std::uint64_t* sys = nullptr) {
+  std::ifstream in(stat_path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name (which may hold spaces) start after the last ')': state is
+  // field 3, utime 14 and stime 15.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  std::uint64_t u = 0, st = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) u = std::stoull(field);
+    if (i == 15) st = std::stoull(field);
+  }
+  if (user != nullptr) *user = u;
+  if (sys != nullptr) *sys = st;
+  return u + st;
+}
+
+std::uint64_t process_cpu_ticks(long pid) {
+  return cpu_ticks("/proc/" + std::to_string(pid) + "/stat");
+}
+
+// The receiver's store counters (GET /metrics on its HTTP port: group commits, puts per commit,
+// checkpoints and the frames they copied), printed with the thread figures. Blocking, loopback.
+void print_store_metrics(std::uint16_t port, const char* path_name, int round,
+                         std::size_t messages) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string text;
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0) {
+    const std::string req = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if (::write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
+      char buf[8192];
+      for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fd);
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("apipnr_store_", 0) != 0 || line.find("_bucket") != std::string::npos) continue;
+    std::printf("threads %s run %d messages %zu: metric %s\n", path_name, round, messages,
+                line.c_str());
+  }
+}
+
+// One line per thread name: threads, CPU ms (schedstat), user and system ms (stat ticks).
+void print_thread_cpu(const char* path_name, int round, std::size_t messages) {
+  struct sum {
+    std::size_t threads = 0;
+    std::uint64_t runtime_ns = 0, user = 0, sys = 0;
+  };
+  std::map<std::string, sum> by_name;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    const std::string dir = e.path().string();
+    std::ifstream comm_in(dir + "/comm");
+    std::string name;
+    std::getline(comm_in, name);
+    std::ifstream sched_in(dir + "/schedstat");
+    std::uint64_t runtime = 0;
+    sched_in >> runtime;
+    sum& s = by_name[name];
+    ++s.threads;
+    s.runtime_ns += runtime;
+    std::uint64_t u = 0, st = 0;
+    cpu_ticks(dir + "/stat", &u, &st);
+    s.user += u;
+    s.sys += st;
+  }
+  const double tick_ms = 1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  for (const auto& [name, s] : by_name) {
+    std::printf(
+        "threads %s run %d messages %zu: %s threads %zu cpu_ms %.1f user_ms %.0f sys_ms %.0f\n",
+        path_name, round, messages, name.c_str(), s.threads,
+        static_cast<double>(s.runtime_ns) / 1e6, static_cast<double>(s.user) * tick_ms,
+        static_cast<double>(s.sys) * tick_ms);
+  }
+}
 
 enum class path : std::uint8_t { bare, consumer, receiver };
 
@@ -276,8 +398,11 @@ double run_once(const settings& s, const broker_url& u, path p, int round) {
   std::vector<std::string> bodies;
   bodies.reserve(s.messages);
   for (std::size_t i = 0; i < s.messages; ++i) {
-    const std::string ref =
-        "B" + std::to_string(round) + name_of(p)[0] + std::to_string(100000 + i);
+    // Upper case only: the syntax identifier UNOA has no lower-case letters, and a lower-case
+    // reference (the path's initial, until session 12) made the receiver reject every
+    // interchange (EDI-CHR-LOWERCASE), so its rate was that of the rejection path.
+    const char initial = static_cast<char>(std::toupper(static_cast<unsigned char>(name_of(p)[0])));
+    const std::string ref = "B" + std::to_string(round) + initial + std::to_string(100000 + i);
     bodies.push_back(replace_all(replace_all(base, "+1001++APIS'", "+" + ref + "++APIS'"),
                                  "UNZ+1+1001'", "UNZ+1+" + ref + "'"));
   }
@@ -291,7 +416,7 @@ double run_once(const settings& s, const broker_url& u, path p, int round) {
   std::unique_ptr<apipnr::amqp::consumer> consumer;
   if (bare) {
     echo_handler = std::make_unique<echo>(u, in, static_cast<int>(s.credit));
-    echo_runner = std::make_unique<runner>(*echo_handler);
+    echo_runner = std::make_unique<runner>(*echo_handler, "bench-echo");
   } else if (p == path::consumer) {
     // The consumer library alone: settle-after-reply, recent set, workers, but a handler that
     // stores nothing (what the receiver adds on top is the pipeline and the store).
@@ -331,10 +456,23 @@ double run_once(const settings& s, const broker_url& u, path p, int round) {
   // Let the consumer attach before the clock starts (both paths alike).
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   load_client client(u, in, replies, bodies, tag + ".");
+  client.check_verdicts(!bare);
   double secs = -1;
   {
-    runner r(client);
+    const std::uint64_t broker_before = s.broker_pid > 0 ? process_cpu_ticks(s.broker_pid) : 0;
+    runner r(client, "bench-client");
     secs = client.wait(std::chrono::seconds(120));
+    if (s.thread_cpu) {
+      // Read before anything stops, so that teardown does not count.
+      print_thread_cpu(name_of(p), round, s.messages);
+      if (app) print_store_metrics(app->port(), name_of(p), round, s.messages);
+      if (s.broker_pid > 0) {
+        const double ms = static_cast<double>(process_cpu_ticks(s.broker_pid) - broker_before) *
+                          1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
+        std::printf("threads %s run %d messages %zu: broker cpu_ms %.1f\n", name_of(p), round,
+                    s.messages, ms);
+      }
+    }
   }
   const std::size_t got = client.replies();
   if (app) app->stop();
@@ -351,8 +489,13 @@ double run_once(const settings& s, const broker_url& u, path p, int round) {
   std::printf("%-8s run %d: %zu messages, %zu replies, %.3f s, %.0f round trips/s\n", name_of(p),
               round, s.messages, got, secs,
               secs > 0 ? static_cast<double>(s.messages) / secs : 0.0);
+  const std::size_t rejected = client.not_accepted();
+  if (rejected > 0) {
+    std::printf("%-8s run %d: %zu of the first %zu replies were not acceptances\n", name_of(p),
+                round, rejected, std::min(s.messages, load_client::verdict_sample));
+  }
   std::fflush(stdout);
-  return secs > 0 ? static_cast<double>(s.messages) / secs : -1;
+  return secs > 0 && rejected == 0 ? static_cast<double>(s.messages) / secs : -1;
 }
 
 double median(std::vector<double> v) {
@@ -365,7 +508,8 @@ int usage() {
   std::fprintf(stderr,
                "usage: apipnr-bench-amqp --url amqp://user:pass@host:port [--messages N] "
                "[--repeat R] [--mode both|all|bare|consumer|receiver] [--workers W] [--credit C] "
-               "[--specs DIR] [--work DIR] [--sync-full 0|1] [--event-thread-max-bytes N]\n");
+               "[--specs DIR] [--work DIR] [--sync-full 0|1] [--event-thread-max-bytes N] "
+               "[--thread-cpu 0|1] [--broker-pid PID]\n");
   return 2;
 }
 
@@ -398,6 +542,10 @@ int main(int argc, char** argv) {
         s.sync_full = v != "0";
       } else if (a == "--event-thread-max-bytes") {
         s.event_thread_max_bytes = std::stol(v);
+      } else if (a == "--thread-cpu") {
+        s.thread_cpu = v != "0";
+      } else if (a == "--broker-pid") {
+        s.broker_pid = std::stol(v);
       } else {
         return usage();
       }

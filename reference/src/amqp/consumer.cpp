@@ -1,5 +1,7 @@
 #include "apipnr/amqp/consumer.hpp"
 
+#include <pthread.h>
+
 #include <proton/codec/encoder.hpp>
 #include <proton/connection.hpp>
 #include <proton/connection_options.hpp>
@@ -167,6 +169,10 @@ std::string text_of(const proton::message_id& id) {
   if (id.type() == proton::STRING) return proton::get<std::string>(id);
   return proton::to_string(id);
 }
+
+// Names the calling thread (at most 15 characters), so that per-thread figures (top -H,
+// /proc/PID/task/*/comm, apipnr-bench-amqp --thread-cpu) tell the consumer's threads apart.
+void name_this_thread(const char* name) noexcept { pthread_setname_np(pthread_self(), name); }
 
 void default_log(log_level level, std::string_view line) {
   if (level < log_level::warning) return;
@@ -373,6 +379,7 @@ struct consumer::impl final : proton::messaging_handler {
   // The reconnect delay runs on a thread of its own: a timer scheduled on the container would
   // hold container::run() open after stop() until it fired (up to reconnect_max).
   void timer_loop() {
+    name_this_thread("amqp-timer");
     std::unique_lock lock(timer_mutex_);
     for (;;) {
       if (timer_quit_) return;
@@ -1136,6 +1143,7 @@ struct consumer::impl final : proton::messaging_handler {
   }
 
   void worker_loop() {
+    name_this_thread("amqp-worker");
     for (;;) {
       job j;
       {
@@ -1192,6 +1200,7 @@ struct consumer::impl final : proton::messaging_handler {
   }
 
   void run() {
+    name_this_thread("amqp-event");
     try {
       container_.run();
     } catch (const std::exception& e) {

@@ -3,8 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <random>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -224,6 +228,44 @@ TEST(AmqpHandlerSlots, RandomBurstsNeverExceedTheLimit) {
   EXPECT_GT(refused, 0) << "the schedule never overflowed the hold queue";
   EXPECT_GT(last_held_started, 0) << "no held delivery ever started";
   for (int d = 0; d < next_delivery; ++d) ASSERT_LE(start_count[d], 1) << "delivery " << d;
+}
+
+// The consumer names its threads (event, workers, timer), so that per-thread figures (top -H,
+// apipnr-bench-amqp --thread-cpu) can be attributed; they are gone after stop().
+std::multiset<std::string> thread_names() {
+  std::multiset<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(e.path() / "comm");
+    std::string name;
+    std::getline(in, name);
+    out.insert(name);
+  }
+  return out;
+}
+
+TEST(AmqpConsumer, ThreadsAreNamed) {
+  options o = make_options("amqp://127.0.0.1:1", {"/queue/a"});
+  o.workers = 3;
+  o.reconnect_initial = 10ms;
+  o.reconnect_max = 50ms;
+  o.log = [](log_level, std::string_view) {};
+  consumer c(o, stored);
+  ASSERT_FALSE(c.start());
+  // A thread names itself when it starts, which may be just after start() returned.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  std::multiset<std::string> names = thread_names();
+  while ((names.count("amqp-event") != 1 || names.count("amqp-worker") != 3 ||
+          names.count("amqp-timer") != 1) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+    names = thread_names();
+  }
+  EXPECT_EQ(names.count("amqp-event"), 1u);
+  EXPECT_EQ(names.count("amqp-worker"), 3u);
+  EXPECT_EQ(names.count("amqp-timer"), 1u);
+  EXPECT_FALSE(c.stop(5s));
+  names = thread_names();
+  EXPECT_EQ(names.count("amqp-event") + names.count("amqp-worker") + names.count("amqp-timer"), 0u);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "apipnr/store/store.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -202,6 +204,11 @@ std::string audit_content(std::int64_t seq, std::int64_t at, const audit_entry& 
   field(e.detail);
   return s;
 }
+
+// Names the calling thread (at most 15 characters), so that per-thread figures (top -H,
+// /proc/PID/task/*/comm, apipnr-bench-amqp --thread-cpu) tell the writer and the
+// checkpointer apart from the threads of the process that uses the store.
+void name_this_thread(const char* name) noexcept { pthread_setname_np(pthread_self(), name); }
 
 std::string_view as_view(const digest& d) {
   return {reinterpret_cast<const char*>(d.data()), d.size()};
@@ -684,6 +691,7 @@ struct store::impl {
   // writer's next transaction starts the WAL again from its beginning, so its size stays near
   // checkpoint_pages. Frames still needed by a reader stay; the limit handles that case.
   void checkpointer_loop() {
+    name_this_thread("apipnr-ckpt");
     int last_log = 0, last_copied = 0;
     std::unique_lock lk(ckpt_mu_);
     for (;;) {
@@ -739,6 +747,7 @@ struct store::impl {
   }
 
   void writer_loop() {
+    name_this_thread("apipnr-writer");
     std::unique_lock lk(mu_);
     for (;;) {
       cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });

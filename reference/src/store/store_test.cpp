@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -1275,6 +1277,39 @@ TEST(StoreStatusChanges, RequestLookupStatusAndDeliveryRoundTrip) {
                    "SELECT count(*) FROM audit_log WHERE event IN ('iapi.status_change', "
                    "'iapi.delivery', 'query.status_changes')"),
             3);
+}
+
+// The writer and the checkpointer name their threads, so that per-thread figures (top -H,
+// apipnr-bench-amqp --thread-cpu) can be attributed; the names go with the threads at close.
+std::multiset<std::string> thread_names() {
+  std::multiset<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(e.path() / "comm");
+    std::string name;
+    std::getline(in, name);
+    out.insert(name);
+  }
+  return out;
+}
+
+TEST(StoreThreads, WriterAndCheckpointerAreNamed) {
+  temp_dir dir;
+  auto s = open_store(dir);
+  ASSERT_TRUE(s);
+  // A thread names itself when it starts, which may be just after open() returned.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::multiset<std::string> names = thread_names();
+  while ((names.count("apipnr-writer") == 0 || names.count("apipnr-ckpt") == 0) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    names = thread_names();
+  }
+  EXPECT_EQ(names.count("apipnr-writer"), 1u);
+  EXPECT_EQ(names.count("apipnr-ckpt"), 1u);
+  s->close();
+  names = thread_names();
+  EXPECT_EQ(names.count("apipnr-writer"), 0u);
+  EXPECT_EQ(names.count("apipnr-ckpt"), 0u);
 }
 
 }  // namespace
