@@ -285,6 +285,67 @@ std::size_t write_iso_date_6_or_8(std::string_view s, const century_rule& rule,
   return 10;
 }
 
+date_6_or_8_writer::date_6_or_8_writer(const century_rule& rule) noexcept : rule_(rule) {
+  if (rule.policy == century_policy::nearest || !is_valid_date(rule.reference) ||
+      rule.lookback_years > 10'000) {
+    return;
+  }
+  base_ = floor_century(rule.reference.year);
+  // Every candidate year of resolve_century (base - 200 + yy .. base + 100 + yy, yy 0..99) then
+  // lies in 1..9999, so a month and day that exist in every year make every candidate real and
+  // the policy is a comparison of (year, month, day) tuples, packed as year * 10000 + MMDD
+  // (monotone in the tuple, negative years included: MMDD < 10000).
+  if (base_ < 300 || base_ > 9800) return;
+  const int mmdd = static_cast<int>(rule.reference.month * 100 + rule.reference.day);
+  cut_ = rule.policy == century_policy::date_of_birth
+             ? (rule.reference.year - base_) * 10000 + mmdd
+             : (rule.reference.year - static_cast<int>(rule.lookback_years)) * 10000 + mmdd;
+  fast_ = true;
+}
+
+std::size_t date_6_or_8_writer::write(std::string_view s, char* out) const noexcept {
+  if (!fast_ || s.size() != 6) [[unlikely]]
+    return write_iso_date_6_or_8(s, rule_, out);
+  const char* p = s.data();
+  for (std::size_t k = 0; k < 6; ++k) {
+    if (p[k] < '0' || p[k] > '9') return 0;  // as parse_yymmdd
+  }
+  auto two = [p](std::size_t at) {
+    return static_cast<unsigned>(p[at] - '0') * 10 + static_cast<unsigned>(p[at + 1] - '0');
+  };
+  static constexpr std::array<unsigned, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const unsigned yy = two(0), month = two(2), day = two(4);
+  // A month and day that do not exist in every year (February 29, month 13, day 0 or 32):
+  // resolve_century decides per candidate.
+  if (month - 1 > 11 || day - 1 >= days[(month - 1) % 12]) [[unlikely]]
+    return write_iso_date_6_or_8(s, rule_, out);
+  const int mmdd = static_cast<int>(month * 100 + day);
+  int year = 0;
+  if (rule_.policy == century_policy::date_of_birth) {
+    // The candidate of the century ahead lies after the reference; this century's when it is on
+    // or before the reference, else the previous century's (before the reference's century).
+    year = base_ + static_cast<int>(yy) - (static_cast<int>(yy) * 10000 + mmdd <= cut_ ? 0 : 100);
+  } else {
+    // The earliest candidate on or after the threshold.
+    int k = -2;
+    for (; k <= 1; ++k) {
+      year = base_ + k * 100 + static_cast<int>(yy);
+      if (year * 10000 + mmdd >= cut_) break;
+    }
+    if (k > 1) return 0;
+  }
+  const auto y = static_cast<unsigned>(year);
+  put_two(out, y / 100);
+  put_two(out + 2, y % 100);
+  out[4] = '-';
+  out[5] = p[2];
+  out[6] = p[3];
+  out[7] = '-';
+  out[8] = p[4];
+  out[9] = p[5];
+  return 10;
+}
+
 std::string to_iso(const calendar_date& d) {
   std::array<char, 16> buf{};
   if (put_date(buf.data(), d)) return std::string(buf.data(), 10);

@@ -248,6 +248,52 @@ TEST(ModelDates, WriteIsoDate6Or8MatchesParseThenWrite) {
   EXPECT_GT(real, compared / 3);  // the loops compare real dates, not only rejections
 }
 
+// date_6_or_8_writer against write_iso_date_6_or_8 (itself checked against parse + write_iso
+// above): every YYMMDD of month 0..13 and day 0..32 and some odd values, for references on both
+// sides of the writer's range edges (300 and 9899), leap days, an invalid one, and the three
+// policies with several look-backs.
+TEST(ModelDates, DateWriterMatchesWriteIsoDate6Or8) {
+  const std::vector<calendar_date> references = {
+      {2025, 3, 1}, {2000, 2, 29},  {2024, 2, 29}, {1999, 12, 31}, {2100, 2, 28}, {2026, 1, 15},
+      {1900, 1, 1}, {150, 7, 4},    {1, 1, 1},     {299, 12, 31},  {300, 1, 1},   {399, 12, 31},
+      {9800, 1, 1}, {9899, 12, 31}, {9900, 1, 1},  {9999, 12, 31}, {2025, 13, 1}, {2025, 2, 29}};
+  std::vector<century_rule> rules;
+  for (const calendar_date& ref : references) {
+    rules.push_back(birth_rule(ref));
+    rules.push_back(nearest_rule(ref));
+    for (unsigned lookback : {0u, 10u, 150u, 10'001u}) {
+      rules.push_back(expiry_rule(ref, lookback));
+    }
+  }
+  std::size_t compared = 0, real = 0;
+  char v[7] = {};
+  for (const century_rule& rule : rules) {
+    const date_6_or_8_writer w(rule);
+    auto check = [&](std::string_view s) {
+      char want[16] = {}, got[16] = {};
+      const std::size_t n = write_iso_date_6_or_8(s, rule, want);
+      ASSERT_EQ(w.write(s, got), n) << "'" << s << "'";
+      ASSERT_EQ(std::string_view(got, n), std::string_view(want, n)) << "'" << s << "'";
+      real += n != 0 ? 1 : 0;
+      ++compared;
+    };
+    for (unsigned yy = 0; yy <= 99; ++yy) {
+      for (unsigned month = 0; month <= 13; ++month) {
+        for (unsigned day = 0; day <= 32; ++day) {
+          std::snprintf(v, sizeof v, "%02u%02u%02u", yy, month, day);
+          check(v);
+        }
+      }
+    }
+    for (std::string_view odd : {"20250301", "19000229", "20000229", "2025031", "85041", "8504123",
+                                 "", "85 412", "+50412", "8504-2", "85041A", "A50412", "850412 ",
+                                 "99999999", "00000000", "000229", "040229", "990229"}) {
+      check(odd);
+    }
+  }
+  EXPECT_GT(real, compared / 3);  // real dates compared, not only rejections
+}
+
 TEST(ModelDates, IsoOutputIsZeroPadded) {
   EXPECT_EQ(to_iso(calendar_date{987, 1, 2}), "0987-01-02");
   EXPECT_EQ(to_iso(local_date_time{{2025, 3, 1}, {0, 5}}), "2025-03-01T00:05");

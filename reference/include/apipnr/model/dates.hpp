@@ -145,4 +145,26 @@ inline constexpr unsigned default_expiry_lookback_years = 20;
 [[nodiscard]] std::size_t write_iso_date_6_or_8(std::string_view s, const century_rule& rule,
                                                 char* out) noexcept;
 
+// write_iso_date_6_or_8 with one rule for many values (a PAXLST writes two or three dates per
+// traveller against the same preparation date): what depends only on the rule (is the reference
+// a real date, its century, the cut-off of the birth and expiry policies) is worked out once, at
+// construction, so a YYMMDD whose month and day exist in every year takes one comparison
+// instead of resolve_century's candidate loop. Every other value (eight digits, February 29,
+// anything malformed, the nearest policy, a reference year outside 300..9899, a look-back above
+// 10,000 years) goes through write_iso_date_6_or_8 itself. write(s, out) returns what
+// write_iso_date_6_or_8(s, rule, out) returns and writes the same text.
+// Value type; const member functions may be called from many threads.
+class date_6_or_8_writer {
+ public:
+  explicit date_6_or_8_writer(const century_rule& rule) noexcept;
+  [[nodiscard]] std::size_t write(std::string_view s, char* out) const noexcept;
+
+ private:
+  century_rule rule_;
+  bool fast_ = false;  // birth or expiry policy, a real reference in 300..9899
+  int base_ = 0;       // the reference's century (resolve_century's candidates base + 100k + yy)
+  int cut_ = 0;        // birth: (reference year - base) * 10000 + MMDD of the reference;
+                       // expiry: the threshold date as year * 10000 + MMDD
+};
+
 }  // namespace apipnr::model
