@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -519,15 +520,34 @@ body_reading apply_edifact(std::string_view text, classification& c) {
   return r;
 }
 
+// An integer member as written, when it fits in 64 bits signed; nullopt otherwise.
+std::optional<std::int64_t> exact_int(const nlohmann::json& v) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  return std::nullopt;
+}
+
 void apply_problem(const nlohmann::json& j, classification& c, int& problem_status) {
   c.ack = ack_type::problem_json;
   std::string type;
   if (auto it = j.find("type"); it != j.end() && it->is_string()) type = it->get<std::string>();
+  // Only an HTTP status (100..599) is a status the judge can use: get<int>() would wrap a
+  // vendor's 4294967496 to 200 and an AMQP problem would read as accepted.
+  std::string bad_status;
   if (auto it = j.find("status"); it != j.end() && it->is_number_integer()) {
-    problem_status = it->get<int>();
+    if (const auto v = exact_int(*it); v && *v >= 100 && *v <= 599) {
+      problem_status = static_cast<int>(*v);
+    } else {
+      bad_status = it->dump();
+    }
   }
   c.summary = "problem " + (type.empty() ? std::string("(no type)") : type);
   if (problem_status != 0) c.summary += " status " + std::to_string(problem_status);
+  if (!bad_status.empty()) c.summary += " (status " + bad_status + " is not an HTTP status)";
   const auto f = j.find("findings");
   if (f == j.end() || !f->is_array()) return;
   c.findings_reported = true;
@@ -548,8 +568,9 @@ void apply_problem(const nlohmann::json& j, classification& c, int& problem_stat
       }
     }
     if (auto it = item.find("syntax_error"); it != item.end() && it->is_number_integer()) {
-      const int code = it->get<int>();
-      if (code > 0) c.syntax_errors.push_back(code);
+      // 0085 is n..3: a larger value is no syntax error code (and get<int>() would wrap it).
+      if (const auto code = exact_int(*it); code && *code > 0 && *code <= 999)
+        c.syntax_errors.push_back(static_cast<int>(*code));
     }
   }
   if (!c.finding_ids.empty()) {

@@ -386,5 +386,23 @@ TEST(ClassifyGarbage, TransportOutcomesCarryNoDecision) {
   EXPECT_NE(c.summary.find("timeout"), std::string::npos);
 }
 
+// fuzz_harness_classify (fuzz/crashers/harness_classify_problem_status_wraps.json): a problem
+// status or syntax_error beyond int was read with get<int>(), which wraps: 4294967496 became 200
+// and an AMQP problem was "accepted"; 4294967325 became 0085 code 29.
+TEST(ClassifyProblem, StatusOrCodeOutsideTheirRangeIsNotWrapped) {
+  const auto c = classify(amqp(R"({"type":"about:blank","title":"t","status":4294967496})",
+                               "application/problem+json"));
+  EXPECT_EQ(c.problem_status, 0);
+  EXPECT_EQ(c.result, decision::unknown);
+  EXPECT_NE(c.summary.find("4294967496 is not an HTTP status"), std::string::npos) << c.summary;
+  const auto big =
+      classify(http(400, "application/problem+json",
+                    R"({"type":"x","status":18446744073709551615,"title":"t","findings":[
+               {"id":"A-B","syntax_error":4294967325},{"id":"A-C","syntax_error":29}]})"));
+  EXPECT_EQ(big.problem_status, 0);
+  EXPECT_EQ(big.result, decision::rejected);  // the HTTP status decides
+  EXPECT_EQ(big.syntax_errors, std::vector<int>({29}));
+}
+
 }  // namespace
 }  // namespace apipnr::harness
