@@ -1,6 +1,7 @@
 #include "apipnr/harness/verdict.hpp"
 
 #include "apipnr/harness/cusres_expect.hpp"
+#include "apipnr/harness/json_depth.hpp"
 
 #include <algorithm>
 #include <array>
@@ -168,6 +169,12 @@ bool is_error(verdict v) noexcept {
 std::vector<field_difference> diff_canonical(const nlohmann::json& expected,
                                              const nlohmann::json& actual) {
   std::vector<field_difference> out;
+  // diff_into and dump() recurse per level: a vendor's deeply nested answer fails as a whole
+  // (json_depth.hpp), as in canonical_diff.
+  if (json_depth(expected) > max_canonical_depth || json_depth(actual) > max_canonical_depth) {
+    out.push_back(too_deep_difference(expected, actual));
+    return out;
+  }
   diff_into(expected, actual, nlohmann::json::json_pointer{}, out);
   return out;
 }

@@ -275,5 +275,19 @@ TEST(HarnessDiff, IgnoresKeyOrderAndXFieldsReportsMissingAndUnexpected) {
   EXPECT_TRUE(diff_canonical(e, e).empty());
 }
 
+// The judge's own comparison (used when the runner has no diff function) has the same guard as
+// canonical_diff: a 300,000-level answer is one difference at the root, not a stack overflow.
+TEST(DiffCanonical, DeeplyNestedAnswerFailsAtTheRoot) {
+  const std::size_t depth = 300000;
+  const auto a =
+      nlohmann::json::parse("{\"a\":" + std::string(depth, '[') + std::string(depth, ']') + "}");
+  const auto d = diff_canonical(nlohmann::json::parse(R"({"a":1})"), a);
+  ASSERT_EQ(d.size(), 1U);
+  EXPECT_EQ(d[0].pointer, "");
+  EXPECT_EQ(d[0].kind, "different");
+  EXPECT_EQ(d[0].expected, R"({"a":1})");
+  EXPECT_EQ(d[0].actual, "(nested deeper than 256 levels)");
+}
+
 }  // namespace
 }  // namespace apipnr::harness

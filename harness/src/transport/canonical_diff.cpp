@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "apipnr/harness/json_depth.hpp"
+
 namespace apipnr::harness {
 namespace {
 
@@ -153,6 +155,10 @@ std::string escape_pointer_token(const std::string& token) {
 std::vector<field_difference> canonical_diff(const nlohmann::json& expected,
                                              const nlohmann::json& actual,
                                              const canonical_diff_options& options) {
+  // The comparison and the reported texts recurse per level: a document nested deeper than
+  // any canonical one fails as a whole instead of exhausting the stack.
+  if (json_depth(expected) > max_canonical_depth || json_depth(actual) > max_canonical_depth)
+    return {too_deep_difference(expected, actual)};
   return differ(options).run(expected, actual);
 }
 

@@ -1,6 +1,10 @@
 #include "apipnr/harness/canonical_diff.hpp"
 
+#include <string>
+
 #include <gtest/gtest.h>
+
+#include "apipnr/harness/json_depth.hpp"
 
 namespace apipnr::harness {
 namespace {
@@ -77,6 +81,27 @@ TEST(CanonicalDiff, TypeChangesPointerEscapingAndCap) {
   canonical_diff_options o;
   o.max_differences = 10;
   EXPECT_EQ(canonical_diff(big_e, big_a, o).size(), 10U);
+}
+
+// fuzz_harness_canonical_diff (fuzz/crashers/harness_canonical_diff_deep_actual.json): a
+// vendor's answer nested 300,000 levels deep overflowed the stack in dump() (and would in the
+// comparison); it now fails as a whole with one difference at the root.
+TEST(CanonicalDiff, DeeplyNestedAnswerFailsAtTheRootInsteadOfRecursing) {
+  const std::size_t depth = 300000;
+  const auto a = json::parse("{\"a\":" + std::string(depth, '[') + std::string(depth, ']') + "}");
+  const auto e = json::parse(R"({"a":1})");
+  for (const auto& d : {canonical_diff(e, a), canonical_diff(a, a)}) {
+    ASSERT_EQ(d.size(), 1U);
+    EXPECT_EQ(d[0].pointer, "");
+    EXPECT_EQ(d[0].kind, "different");
+    EXPECT_EQ(d[0].actual, "(nested deeper than 256 levels)");
+  }
+  EXPECT_EQ(canonical_diff(e, a)[0].expected, R"({"a":1})");
+  // 256 levels are still compared.
+  const auto ok = json::parse(std::string(255, '[') + "1" + std::string(255, ']'));
+  EXPECT_EQ(json_depth(ok), 255U);
+  EXPECT_TRUE(canonical_diff(ok, ok).empty());
+  EXPECT_EQ(json_depth(a), max_canonical_depth + 1);
 }
 
 }  // namespace

@@ -8,6 +8,10 @@
 // compare as JSON values (1 == 1.0). Each difference names an RFC 6901 pointer: into the
 // expected document for `missing` and `different`, into the actual one for `unexpected`.
 //
+// Documents nested deeper than max_canonical_depth (json_depth.hpp, 256 levels) are not walked:
+// the result is one `different` at the root (too_deep_difference), whose text for the deep side
+// says how deep, so that a hostile answer fails with evidence instead of exhausting the stack.
+//
 // Errors: none thrown (only std::bad_alloc). At most `max_differences` are returned, so a
 // completely different document cannot produce an unbounded report.
 // Thread safety: pure function.
