@@ -157,5 +157,20 @@ TEST(HarnessTender, ShippedExampleLoads) {
   EXPECT_TRUE(t) << (errors.empty() ? "" : to_string(errors[0]));
 }
 
+// fuzz_harness_target (fuzz/crashers/harness_target_tilde_key.json): member names went into
+// error pointers unescaped, so "a~b" gave "/a~b", which is no RFC 6901 pointer.
+TEST(HarnessTarget, ErrorPointersEscapeMemberNames) {
+  const auto errors = target_errors(
+      R"({"transport":"http","http":{"endpoints":{"paxlst":"http://x","a/b":"http://y"}},
+          "a~b":1,"fixtures":{"x~":"00"}})");
+  std::vector<std::string> pointers;
+  for (const auto& e : errors) pointers.push_back(e.pointer);
+  EXPECT_EQ(pointers, std::vector<std::string>({"/a~0b", "/http/endpoints/a~1b", "/fixtures/x~0"}));
+  std::vector<config_error> tender_errors;
+  EXPECT_FALSE(parse_tender(R"({"weights":{"a/b":-1}})", "/tmp/t.json", tender_errors));
+  ASSERT_EQ(tender_errors.size(), 1U);
+  EXPECT_EQ(tender_errors[0].pointer, "/weights/a~1b");
+}
+
 }  // namespace
 }  // namespace apipnr::harness

@@ -14,6 +14,23 @@
 
 namespace apipnr::harness::detail {
 
+// `key` as one RFC 6901 reference token ("~" -> "~0", "/" -> "~1"): member names come from
+// the document, and an unescaped "a/b" or "a~" would point elsewhere or be no pointer at all.
+inline std::string pointer_token(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 struct json_reader {
   std::string file;
   std::string type_code;  // error ID for wrong types / unknown members
@@ -29,7 +46,7 @@ struct json_reader {
     for (const auto& [key, value] : obj.items()) {
       bool ok = false;
       for (auto k : known) ok = ok || k == key;
-      if (!ok) fail(type_code, at + "/" + key, "unknown member \"" + key + "\"");
+      if (!ok) fail(type_code, at + "/" + pointer_token(key), "unknown member \"" + key + "\"");
     }
   }
 

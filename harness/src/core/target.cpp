@@ -90,12 +90,12 @@ void read_kind_map(detail::json_reader& r, const nlohmann::json& obj, const std:
   for (const auto& [key, value] : obj.items()) {
     auto k = parse_message_kind(key);
     if (!k) {
-      r.fail(e_value, at + "/" + key,
+      r.fail(e_value, at + "/" + detail::pointer_token(key),
              "unknown message kind (paxlst, iapi, pnrgov_edifact, pnrgov_xml)");
       continue;
     }
     if (!value.is_string() || value.get<std::string>().empty()) {
-      r.fail(e_type, at + "/" + key, "must be a non-empty string");
+      r.fail(e_type, at + "/" + detail::pointer_token(key), "must be a non-empty string");
       continue;
     }
     out[*k] = value.get<std::string>();
@@ -308,7 +308,8 @@ std::optional<target> parse_target(std::string_view text, const std::filesystem:
       for (const auto& [key, value] : pk->items()) {
         auto k = parse_message_kind(key);
         if (!k) {
-          r.fail(e_value, "/timeouts/per_kind_ms/" + key, "unknown message kind");
+          r.fail(e_value, "/timeouts/per_kind_ms/" + detail::pointer_token(key),
+                 "unknown message kind");
           continue;
         }
         if (auto v = read_ms(r, value, "/timeouts/per_kind_ms/" + key))
@@ -373,7 +374,7 @@ std::optional<target> parse_target(std::string_view text, const std::filesystem:
 
   if (const auto* fx = r.object_at(doc, "", "fixtures")) {
     for (const auto& [name, value] : fx->items()) {
-      const std::string at = "/fixtures/" + name;
+      const std::string at = "/fixtures/" + detail::pointer_token(name);
       const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
       });

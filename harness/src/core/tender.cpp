@@ -81,7 +81,7 @@ std::optional<tender_profile> parse_tender(std::string_view text, const std::fil
   }
   if (const auto* w = r.object_at(doc, "", "weights")) {
     for (const auto& [key, value] : w->items()) {
-      const std::string at = "/weights/" + key;
+      const std::string at = "/weights/" + detail::pointer_token(key);
       if (key.empty()) {
         r.fail(e_value, at, "a group prefix must not be empty");
       } else if (!value.is_number() || value.get<double>() < 0) {
