@@ -22,6 +22,16 @@ std::size_t line_at(std::string_view text, std::size_t offset) {
                  text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
+// The line of the first occurrence of the token quoted in nlohmann's "number overflow parsing
+// '<token>'" message; 0 when it cannot be found.
+std::size_t line_of_token(std::string_view text, std::string_view what) {
+  const auto open = what.find('\'');
+  const auto close = what.rfind('\'');
+  if (open == std::string_view::npos || close <= open + 1) return 0;
+  const auto at = text.find(what.substr(open + 1, close - open - 1));
+  return at == std::string_view::npos ? 0 : line_at(text, at);
+}
+
 // nlohmann::json keeps no source positions, yet an operator fixing a list of thousands of
 // entries needs the line. This scan (run only on text that already parsed) records the line on
 // which each element of a top-level array member starts, e.g. every object in "entries".
@@ -126,6 +136,10 @@ boost::system::error_code parse_json(reporter& rep, const list_limits& limits, j
     // e.byte is 1-based and points one past the character that could not be read.
     return rep.fail(errc::list_syntax, line_at(rep.text(), e.byte == 0 ? 0 : e.byte - 1),
                     "JSON syntax");
+  } catch (const json::out_of_range& e) {
+    // A number beyond double's range (1e999): nlohmann throws out_of_range 406, not a
+    // parse_error, and carries no position; the line is that of the number's text.
+    return rep.fail(errc::list_syntax, line_of_token(rep.text(), e.what()), "JSON number range");
   }
   return {};
 }

@@ -177,5 +177,21 @@ TEST(IapiLists, MissingFileAndLimitsAreReported) {
   EXPECT_EQ(parse_watchlist(text, "x", err, small).error(), make_error_code(errc::list_too_large));
 }
 
+// fuzz_iapi_lists (fuzz/crashers/iapi_lists_number_overflow.json): a number beyond double's
+// range makes nlohmann throw out_of_range, not parse_error, and it escaped the loader.
+TEST(IapiLists, NumberOutOfRangeIsASyntaxErrorNotAnException) {
+  load_error err;
+  const auto wl = parse_watchlist(
+      "{\"format\": \"apipnr-iapi-watchlist\",\n\"version\": 1,\n\"entries\": [1e999]}", "big.json",
+      err);
+  ASSERT_FALSE(wl.has_value());
+  EXPECT_EQ(wl.error(), make_error_code(errc::list_syntax));
+  EXPECT_EQ(err.line, 3u);
+  load_error err2;
+  EXPECT_EQ(parse_authorisations("[-1e400]", "a.json", err2).error(),
+            make_error_code(errc::list_syntax));
+  EXPECT_EQ(err2.line, 1u);
+}
+
 }  // namespace
 }  // namespace apipnr::iapi
