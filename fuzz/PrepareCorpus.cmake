@@ -2,10 +2,11 @@
 # into the repository. Seeds: every input file under VECTORS_DIR (case manifests and docs
 # excluded), the hand-written files in SEEDS_DIR, past crash reproducers in CRASHERS_DIR (so a
 # fixed bug stays fixed), and the generated files from SEEDGEN.
-# Usage: cmake -DVECTORS_DIR=dir[|dir...] [-DSEEDS_DIR=...] [-DCRASHERS_DIR=...
-#              [-DCRASHER_GLOB=*.edi]] [-DSEEDGEN=...] -DOUT_DIR=... -DTARGETS=a;b
-#              -P PrepareCorpus.cmake
-# (the message-layer targets pass two vector folders, their own crashers glob, and no SEEDS_DIR)
+# Usage: cmake [-DVECTORS_DIR=dir[|dir...]] [-DSEEDS_DIR=...] [-DSEED_GLOBS=glob[|glob...]]
+#              [-DCRASHERS_DIR=... [-DCRASHER_GLOB=*.edi]] [-DSEEDGEN=...] -DOUT_DIR=...
+#              -DTARGETS=a;b -P PrepareCorpus.cmake
+# (the message-layer targets pass two vector folders, their own crashers glob, and no SEEDS_DIR;
+# the JSON readers' targets pass SEED_GLOBS, recursive globs taken as they are, .json included)
 # '|' separates folders: a ';' would not survive add_test's argument quoting.
 string(REPLACE "|" ";" _vector_dirs "${VECTORS_DIR}")
 set(_vectors)
@@ -20,6 +21,13 @@ endif()
 set(_seeds)
 if(SEEDS_DIR)
   file(GLOB _seeds LIST_DIRECTORIES false "${SEEDS_DIR}/*")
+endif()
+if(SEED_GLOBS)
+  string(REPLACE "|" ";" _globs "${SEED_GLOBS}")
+  foreach(g IN LISTS _globs)
+    file(GLOB_RECURSE _g LIST_DIRECTORIES false "${g}")
+    list(APPEND _seeds ${_g})
+  endforeach()
 endif()
 if(CRASHERS_DIR)
   file(GLOB _crashers LIST_DIRECTORIES false "${CRASHERS_DIR}/${CRASHER_GLOB}")
