@@ -220,6 +220,9 @@ void load_file(config& c, const std::filesystem::path& file) {
     j = nlohmann::json::parse(ss.str());
   } catch (const nlohmann::json::parse_error& e) {
     fail("002", file.string() + ": not valid JSON at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number beyond double's range (1e999) is out_of_range 406, not a parse_error.
+    fail("002", file.string() + ": not valid JSON (a number out of range)");
   }
   try {
     apply_json(c, j);

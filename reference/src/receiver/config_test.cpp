@@ -152,5 +152,20 @@ TEST(ReceiverConfig, AmqpIntake) {
   EXPECT_THROW(validate(backwards), std::runtime_error);
 }
 
+// fuzz_receiver_config (fuzz/crashers/receiver_config_number_overflow.json): a number beyond
+// double's range is nlohmann's out_of_range, which escaped load_file without an ID.
+TEST(ReceiverConfig, NumberOutOfRangeIsNotJson002) {
+  config c;
+  const auto p = std::filesystem::temp_directory_path() / "apipnr-receiver-range.json";
+  std::ofstream(p) << R"({"threads": 1e999})";
+  try {
+    load_file(c, p);
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("[apipnr.receiver.002]", 0), 0u) << e.what();
+  }
+  std::filesystem::remove(p);
+}
+
 }  // namespace
 }  // namespace apipnr::receiver
