@@ -213,9 +213,11 @@ std::size_t default_amqp_workers(const amqp_config& cfg) noexcept {
   // PNR intake holds its worker until the group commit (the push-history lock), so the worker
   // count bounds how many PNR puts share one fsync: keep the earlier 32 there.
   if (!cfg.pnr_edifact.empty() || !cfg.pnr_xml.empty()) return 32;
-  // API intake only runs its checks on a worker: more threads than cores only add context
-  // switches (same-run A/B in docs/PERFORMANCE.md, "AMQP ingest, 2026-11-28").
-  return transport::default_worker_threads();
+  // API intake only runs its checks on a worker and never waits there, so one worker per usable
+  // CPU keeps every core busy; more only add wake-ups and context switches (32 -> 2x CPUs in
+  // "AMQP ingest, 2026-11-28", 2x -> 1x CPUs in "AMQP ingest, session 12": about 5 us less CPU
+  // per message on 2 cores, docs/PERFORMANCE.md).
+  return transport::usable_cpus();
 }
 
 amqp_intake::amqp_intake(const amqp_config& cfg, std::shared_ptr<transport::handler> h,

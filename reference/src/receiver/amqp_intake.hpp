@@ -61,9 +61,9 @@ amqp::handler_result to_handler_result(transport::response r);
 // The EDIFACT message type of the first UNH in `body` ("" when none).
 std::string edifact_message_type(std::string_view body);
 
-// The consumer's worker count when amqp.workers is 0 (the default): twice the usable CPUs
-// (transport::default_worker_threads) when only API queues are configured, 32 when a PNR
-// queue is (PNR intake waits for its commit on the worker).
+// The consumer's worker count when amqp.workers is 0 (the default): the usable CPUs
+// (transport::usable_cpus) when only API queues are configured, 32 when a PNR queue is (PNR
+// intake waits for its commit on the worker).
 std::size_t default_amqp_workers(const amqp_config& cfg) noexcept;
 
 // The carrier's CUSRES 312 answers on the reply queue, handed to the carrier link attempt that

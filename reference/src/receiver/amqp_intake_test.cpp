@@ -125,17 +125,17 @@ TEST(AmqpIntakeMapping, ThroughTheService) {
   EXPECT_EQ(store->size(), 1U);
 }
 
-// amqp.workers 0 (the default): as many workers as the HTTP server's default (twice the
-// usable CPUs) for API queues, whose intake never waits on its worker; 32 as soon as a PNR
-// queue is consumed, since PNR intake holds its worker until the group commit.
+// amqp.workers 0 (the default): one worker per usable CPU for API queues, whose intake never
+// waits on its worker; 32 as soon as a PNR queue is consumed, since PNR intake holds its
+// worker until the group commit.
 TEST(AmqpIntakeMapping, DefaultWorkersFollowTheQueues) {
   amqp_config api;
   EXPECT_EQ(api.workers, 0U);
   api.url = "amqp://127.0.0.1:5672";
   api.paxlst = "/queue/a";
   api.iapi = "/queue/b";
-  EXPECT_EQ(default_amqp_workers(api), transport::default_worker_threads());
-  EXPECT_GE(default_amqp_workers(api), 2U);
+  EXPECT_EQ(default_amqp_workers(api), transport::usable_cpus());
+  EXPECT_GE(default_amqp_workers(api), 1U);
   amqp_config pnr = api;
   pnr.pnr_edifact = "/queue/c";
   EXPECT_EQ(default_amqp_workers(pnr), 32U);

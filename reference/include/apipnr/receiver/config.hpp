@@ -35,8 +35,8 @@ struct amqp_config {
   // Handler threads: they run the checks; API intake hands the record to the store and does
   // not wait for its group commit (asynchronous, docs/PERFORMANCE.md "AMQP intake"), so the
   // credit, not this, bounds the deliveries in flight. PNR intake still waits on its worker.
-  // 0 = automatic (default_amqp_workers in amqp_intake.hpp): twice the usable CPUs for API
-  // queues only, 32 when a PNR queue is consumed.
+  // 0 = automatic (default_amqp_workers in amqp_intake.hpp): the usable CPUs for API queues
+  // only, 32 when a PNR queue is consumed.
   std::size_t workers = 0;
   // A PAXLST or iAPI message of at most this many body bytes is handled on the consumer's
   // event thread (amqp::options::run_on_event_thread): check, hand-off to the store and,
