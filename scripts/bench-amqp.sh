@@ -10,7 +10,7 @@
 # (pipeline, SQLite store with synchronous = FULL unless --sync-full 0, replies) over N
 # distinct PAXLST interchanges, alternating so that a noisy neighbour hits both alike. The last
 # line is a JSON summary with the median rates and their ratio (target: >= 0.8).
-# --workers 0 (default) leaves amqp.workers automatic (twice the usable CPUs for API queues).
+# --workers 0 (default) leaves amqp.workers automatic (the usable CPUs for API queues).
 # --cpu pins the bench process (taskset -c LIST); the broker runs unpinned.
 # --event-thread sets amqp.event_thread_max_bytes (0: every check on a worker; default: the
 # receiver's own default).
