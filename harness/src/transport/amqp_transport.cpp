@@ -43,12 +43,6 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-std::string text_of(const proton::scalar& v) {
-  if (v.type() == proton::STRING) return proton::get<std::string>(v);
-  if (v.type() == proton::SYMBOL) return proton::get<proton::symbol>(v);
-  return proton::to_string(v);
-}
-
 const char* kind_name(message_kind k) {
   switch (k) {
     case message_kind::paxlst:
@@ -391,10 +385,12 @@ struct amqp_transport::impl final : proton::messaging_handler {
     }
     o.headers["message-id"] = detail::id_text(m.id());
     if (!m.subject().empty()) o.headers["subject"] = m.subject();
-    if (!m.properties().empty()) {
-      std::map<std::string, proton::scalar> props;
-      proton::get(m.properties().value(), props);
-      for (const auto& [k, v] : props) o.headers[k] = text_of(v);
+    if (std::string why; !detail::read_properties(m, o.headers, why)) {
+      o.outcome = transport_outcome::transport_error;
+      o.error =
+          "HTR-AMQP-PROPERTIES: the reply's application-properties are not a map of string keys "
+          "to simple values (AMQP 1.0, 3.2.5): " +
+          why;
     }
     if (o.body.size() > options_.max_reply_bytes) {
       o.outcome = transport_outcome::transport_error;

@@ -4,12 +4,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <proton/codec/map.hpp>
+#include <proton/codec/vector.hpp>
+#include <proton/message.hpp>
+#include <proton/symbol.hpp>
+#include <proton/value.hpp>
+
 #include <chrono>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "apipnr/harness/transport_amqp.hpp"
+#include "proton_internal.hpp"
 
 namespace apipnr::harness {
 namespace {
@@ -41,6 +50,73 @@ struct loopback_port {
     if (fd >= 0) ::close(fd);
   }
 };
+
+// A message as the harness receives it: encoded by the peer, decoded on arrival.
+proton::message received(const proton::value& properties) {
+  proton::message sent("body");
+  sent.properties().value(properties);
+  std::vector<char> wire;
+  sent.encode(wire);
+  proton::message m;
+  m.decode(wire);
+  return m;
+}
+
+TEST(AmqpReplyProperties, StringKeysAndSimpleValuesAreHeaders) {
+  const auto m = received(proton::value(std::map<std::string, proton::scalar>{
+      {"apipnr-verdict", proton::scalar(std::string("accept"))},
+      {"apipnr-kind", proton::scalar(proton::symbol("paxlst"))},
+      {"attempt", proton::scalar(int32_t{2})}}));
+  std::map<std::string, std::string> headers;
+  std::string why;
+  ASSERT_TRUE(detail::read_properties(m, headers, why)) << why;
+  EXPECT_EQ(headers.at("apipnr-verdict"), "accept");
+  EXPECT_EQ(headers.at("apipnr-kind"), "paxlst");
+  EXPECT_EQ(headers.at("attempt"), "2");
+}
+
+// The encoded bytes of a message whose properties are {"apipnr-verdict": "xx"}, with
+// `from` (a run of bytes in the encoding) replaced by `to` of the same length. Proton's typed
+// API cannot build properties that break AMQP 1.0 3.2.5, but a peer can send them.
+proton::message patched(const std::string& from, const std::string& to) {
+  proton::message sent("body");
+  sent.properties().put("apipnr-verdict", std::string("xx"));
+  std::vector<char> wire;
+  sent.encode(wire);
+  std::string bytes(wire.begin(), wire.end());
+  const auto at = bytes.find(from);
+  EXPECT_NE(at, std::string::npos);
+  if (at != std::string::npos) bytes.replace(at, from.size(), to);
+  proton::message m;
+  m.decode(std::vector<char>(bytes.begin(), bytes.end()));
+  return m;
+}
+
+// AMQP 1.0 3.2.5 allows only string keys and simple values; an endpoint that sends other
+// types must fail its own case, not throw out of the client's event thread.
+TEST(AmqpReplyProperties, OtherKeyOrValueTypesAreAnErrorNotAnException) {
+  using namespace std::string_literals;
+  std::map<std::string, std::string> headers;
+  std::string why;
+  // str8 0xa1 -> sym8 0xa3: the key is a symbol.
+  const auto symbol_key = patched(
+      "\xa1\x0e"
+      "apipnr-verdict"s,
+      "\xa3\x0e"
+      "apipnr-verdict"s);
+  EXPECT_FALSE(detail::read_properties(symbol_key, headers, why));
+  EXPECT_NE(why, "");
+  why.clear();
+  // str8 "xx" -> list8 of one null, same length: the value is a list.
+  const auto list_value = patched("\xa1\x02xx"s, "\xc0\x02\x01\x40"s);
+  EXPECT_FALSE(detail::read_properties(list_value, headers, why));
+  EXPECT_NE(why, "");
+  // The unpatched message reads, so the two failures come from the patches.
+  const auto intact = patched("\xa1\x02xx"s, "\xa1\x02yy"s);
+  why.clear();
+  EXPECT_TRUE(detail::read_properties(intact, headers, why)) << why;
+  EXPECT_EQ(headers.at("apipnr-verdict"), "yy");
+}
 
 exchange paxlst() {
   exchange x;

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <proton/connection_options.hpp>
+#include <proton/message.hpp>
 #include <proton/message_id.hpp>
 #include <proton/types.hpp>
 
+#include <exception>
+#include <map>
 #include <string>
 
 #include "apipnr/harness/transport_amqp.hpp"
@@ -29,6 +32,34 @@ inline std::string id_text(const proton::message_id& id) {
   if (id.empty()) return {};
   if (id.type() == proton::STRING) return proton::get<std::string>(id);
   return proton::to_string(id);
+}
+
+// A property value as text: strings and symbols as they are, other simple types in Proton's
+// notation.
+inline std::string scalar_text(const proton::scalar& v) {
+  if (v.type() == proton::STRING) return proton::get<std::string>(v);
+  if (v.type() == proton::SYMBOL) return proton::get<proton::symbol>(v);
+  return proton::to_string(v);
+}
+
+// Adds a received message's application-properties to `out` as text. AMQP 1.0 (3.2.5) allows
+// only string keys and simple values there; the endpoint under test may send anything else (a
+// symbol key, a list or map value), and Proton's typed read then throws conversion_error,
+// which in a handler would end the client's event thread: every later case of the run would
+// time out instead of this one failing. So this never throws: it returns false and says why
+// in `error`, and `out` keeps what was added before the failure.
+inline bool read_properties(const proton::message& m, std::map<std::string, std::string>& out,
+                            std::string& error) {
+  try {
+    if (m.properties().empty()) return true;
+    std::map<std::string, proton::scalar> props;
+    proton::get(m.properties().value(), props);
+    for (const auto& [k, v] : props) out[k] = scalar_text(v);
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
 }
 
 }  // namespace apipnr::harness::detail
