@@ -94,6 +94,21 @@ TEST(HarnessTarget, AmqpReplyQueueModeNeedsReplyQueue) {
           .empty());
 }
 
+// Bounded reads: a device path neither hangs the loader nor fills memory.
+TEST(HarnessTarget, EndlessFilesAreErrorsNotEndlessReads) {
+  std::vector<config_error> errors;
+  EXPECT_FALSE(load_target("/dev/zero", errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].code, "apipnr.harness.010");
+  EXPECT_NE(errors[0].message.find("larger than"), std::string::npos) << errors[0].message;
+  auto e = target_errors(
+      R"({"transport":"http","http":{"endpoints":{"iapi":"http://h/x"}},"auth":{"type":"bearer","token_file":"/dev/zero"}})");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, "apipnr.harness.016");
+  EXPECT_EQ(e[0].pointer, "/auth/token_file");
+  EXPECT_NE(e[0].message.find("larger than"), std::string::npos) << e[0].message;
+}
+
 TEST(HarnessTarget, UnreadableFileIsError010) {
   std::vector<config_error> errors;
   EXPECT_FALSE(load_target("/nonexistent/target.json", errors));

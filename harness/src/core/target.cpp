@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "json_reader_internal.hpp"
 
@@ -28,13 +27,23 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
   return q.is_absolute() ? q : base / q;
 }
 
-bool read_file(const std::filesystem::path& p, std::string& out) {
+// Hard limits on what the loaders read: a target file is a few kilobytes and a secret one
+// line, so a path to a device or a huge file (`/dev/zero`, a log) is an error, not an endless
+// read.
+constexpr std::size_t max_target_bytes = 4u << 20;
+constexpr std::size_t max_secret_file_bytes = 64u << 10;
+
+enum class read_status { ok, unreadable, too_large };
+
+// Reads at most `max_bytes` of `p` into `out`; one byte more is too_large.
+read_status read_file(const std::filesystem::path& p, std::string& out, std::size_t max_bytes) {
   std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
+  if (!in) return read_status::unreadable;
+  out.assign(max_bytes + 1, '\0');
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  if (in.bad()) return read_status::unreadable;
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out.size() > max_bytes ? read_status::too_large : read_status::ok;
 }
 
 // A secret given inline, through an environment variable or in a file (first line).
@@ -70,9 +79,17 @@ void read_secret(detail::json_reader& r, const nlohmann::json& obj, const std::s
   } else {
     auto path = resolve(base, *file_v);
     std::string text;
-    if (!read_file(path, text)) {
-      r.fail(e_secret, at + "/" + name + "_file", "cannot read " + path.string());
-      return;
+    switch (read_file(path, text, max_secret_file_bytes)) {
+      case read_status::ok:
+        break;
+      case read_status::unreadable:
+        r.fail(e_secret, at + "/" + name + "_file", "cannot read " + path.string());
+        return;
+      case read_status::too_large:
+        r.fail(e_secret, at + "/" + name + "_file",
+               path.string() + " is larger than " + std::to_string(max_secret_file_bytes) +
+                   " bytes (a secret file holds the secret on its first line)");
+        return;
     }
     value = text.substr(0, text.find_first_of("\r\n"));
     source = "file:" + path.string();
@@ -400,9 +417,17 @@ std::optional<target> load_target(const std::filesystem::path& file,
                                   std::vector<config_error>& errors,
                                   const target_load_options& opts) {
   std::string text;
-  if (!read_file(file, text)) {
-    errors.push_back({e_read, file.string(), "", "cannot read the target file"});
-    return std::nullopt;
+  switch (read_file(file, text, max_target_bytes)) {
+    case read_status::ok:
+      break;
+    case read_status::unreadable:
+      errors.push_back({e_read, file.string(), "", "cannot read the target file"});
+      return std::nullopt;
+    case read_status::too_large:
+      errors.push_back(
+          {e_read, file.string(), "",
+           "the target file is larger than " + std::to_string(max_target_bytes) + " bytes"});
+      return std::nullopt;
   }
   return parse_target(text, file, errors, opts);
 }
