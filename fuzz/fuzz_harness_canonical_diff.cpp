@@ -156,12 +156,5 @@ void run(std::string_view input) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  try {
-    run(std::string_view(reinterpret_cast<const char*>(data), size));
-  } catch (const std::bad_alloc&) {
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "exception escaped the canonical comparison: %s\n", e.what());
-    __builtin_trap();
-  }
-  return 0;
+  return apipnr::fuzzing::run_without_exceptions(data, size, "the canonical comparison", run);
 }

@@ -279,14 +279,5 @@ void run(std::string_view body) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view body(reinterpret_cast<const char*>(data), size);
-  try {
-    run(body);
-  } catch (const std::bad_alloc&) {
-    // Allowed by the contract (and bounded by libFuzzer's -rss_limit_mb).
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "exception escaped the harness readers: %s\n", e.what());
-    __builtin_trap();
-  }
-  return 0;
+  return apipnr::fuzzing::run_without_exceptions(data, size, "the harness readers", run);
 }

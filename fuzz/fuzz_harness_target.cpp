@@ -23,7 +23,7 @@
 
 #include "apipnr/harness/target.hpp"
 #include "apipnr/harness/tender.hpp"
-#include "fuzz_check.hpp"
+#include "fuzz_json_check.hpp"
 
 namespace {
 
@@ -31,19 +31,6 @@ namespace ah = apipnr::harness;
 using json = nlohmann::json;
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-void check_pointer(const json& doc, const std::string& pointer) {
-  if (pointer.empty()) return;
-  json::json_pointer p;
-  try {
-    p = json::json_pointer(pointer);
-  } catch (const json::exception&) {
-    std::fprintf(stderr, "error pointer '%s' is not an RFC 6901 pointer\n", pointer.c_str());
-    __builtin_trap();
-  }
-  // The member named, or (for a member that is missing) the object that should hold it.
-  APIPNR_FUZZ_CHECK(doc.contains(p) || doc.contains(p.parent_pointer()));
-}
 
 void check_target(const ah::target& t) {
   if (t.transport == ah::transport_kind::http) {
@@ -77,7 +64,7 @@ void check_errors(const json& doc, const std::vector<ah::config_error>& errors,
     APIPNR_FUZZ_CHECK(starts_with(e.code, prefix) && e.code.size() == 18);
     APIPNR_FUZZ_CHECK(e.file == file.string());
     APIPNR_FUZZ_CHECK(!e.message.empty());
-    if (!doc.is_discarded()) check_pointer(doc, e.pointer);
+    if (!doc.is_discarded()) apipnr::fuzzing::check_error_pointer(doc, e.pointer);
     APIPNR_FUZZ_CHECK(!ah::to_string(e).empty());
   }
 }
@@ -110,12 +97,5 @@ void run(std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  try {
-    run(std::string_view(reinterpret_cast<const char*>(data), size));
-  } catch (const std::bad_alloc&) {
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "exception escaped the target reader: %s\n", e.what());
-    __builtin_trap();
-  }
-  return 0;
+  return apipnr::fuzzing::run_without_exceptions(data, size, "the target reader", run);
 }

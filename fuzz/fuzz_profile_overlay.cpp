@@ -54,22 +54,7 @@ const apipnr::message::definitions& defs() {
   return d;
 }
 
-const fs::path& work_dir() {
-  static const fs::path dir = [] {
-    std::string t = (fs::temp_directory_path() / "apipnr-fuzz-profile-XXXXXX").string();
-    APIPNR_FUZZ_CHECK(::mkdtemp(t.data()) != nullptr);
-    // libFuzzer ends with exit(): leave no directory behind per run.
-    // (A plain array: the handler runs after the function-local statics are destroyed.)
-    static char made[4096];
-    t.copy(made, sizeof made - 1);
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(made, ec);
-    });
-    return fs::path(t);
-  }();
-  return dir;
-}
+const fs::path& work_dir() { return apipnr::fuzzing::private_temp_dir("apipnr-fuzz-profile"); }
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -156,12 +141,5 @@ void run(std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  try {
-    run(std::string_view(reinterpret_cast<const char*>(data), size));
-  } catch (const std::bad_alloc&) {
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "exception escaped the profile loader: %s\n", e.what());
-    __builtin_trap();
-  }
-  return 0;
+  return apipnr::fuzzing::run_without_exceptions(data, size, "the profile loader", run);
 }

@@ -30,19 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path& config_file() {
-  static const fs::path file = [] {
-    std::string t = (fs::temp_directory_path() / "apipnr-fuzz-config-XXXXXX").string();
-    APIPNR_FUZZ_CHECK(::mkdtemp(t.data()) != nullptr);
-    // libFuzzer ends with exit(): leave no directory behind per run.
-    // (A plain array: the handler runs after the function-local statics are destroyed.)
-    static char made[4096];
-    t.copy(made, sizeof made - 1);
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(made, ec);
-    });
-    return fs::path(t) / "receiver.json";
-  }();
+  static const fs::path file =
+      apipnr::fuzzing::private_temp_dir("apipnr-fuzz-config") / "receiver.json";
   return file;
 }
 
@@ -71,12 +60,5 @@ void run(std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  try {
-    run(std::string_view(reinterpret_cast<const char*>(data), size));
-  } catch (const std::bad_alloc&) {
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "exception escaped the configuration reader: %s\n", e.what());
-    __builtin_trap();
-  }
-  return 0;
+  return apipnr::fuzzing::run_without_exceptions(data, size, "the configuration reader", run);
 }

@@ -20,24 +20,12 @@
 #include <nlohmann/json.hpp>
 
 #include "apipnr/vectors/loader.hpp"
-#include "fuzz_check.hpp"
+#include "fuzz_json_check.hpp"
 
 namespace {
 
 namespace av = apipnr::vectors;
 using json = nlohmann::json;
-
-void check_pointer(const json& doc, const std::string& pointer) {
-  if (pointer.empty()) return;
-  json::json_pointer p;
-  try {
-    p = json::json_pointer(pointer);
-  } catch (const json::exception&) {
-    std::fprintf(stderr, "error pointer '%s' is not an RFC 6901 pointer\n", pointer.c_str());
-    __builtin_trap();
-  }
-  APIPNR_FUZZ_CHECK(doc.contains(p) || doc.contains(p.parent_pointer()));
-}
 
 void run(std::string_view text) {
   const std::filesystem::path root = "/nonexistent-apipnr-fuzz";
@@ -49,7 +37,8 @@ void run(std::string_view text) {
   for (const auto& e : errors) {
     APIPNR_FUZZ_CHECK(e.code != av::load_errc::ok);
     APIPNR_FUZZ_CHECK(!e.file.empty() && !e.message.empty());
-    if (!doc.is_discarded() && e.file == file.string()) check_pointer(doc, e.pointer);
+    if (!doc.is_discarded() && e.file == file.string())
+      apipnr::fuzzing::check_error_pointer(doc, e.pointer);
     APIPNR_FUZZ_CHECK(!av::to_string(e).empty());
   }
   for (const auto& c : cases) {
@@ -66,12 +55,5 @@ void run(std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  try {
-    run(std::string_view(reinterpret_cast<const char*>(data), size));
-  } catch (const std::bad_alloc&) {
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "exception escaped the manifest reader: %s\n", e.what());
-    __builtin_trap();
-  }
-  return 0;
+  return apipnr::fuzzing::run_without_exceptions(data, size, "the manifest reader", run);
 }
