@@ -142,17 +142,8 @@ const pipeline::engine* engine_for(const std::string& profile_name, std::string&
 // --- canonical comparison --------------------------------------------------------------------
 
 std::string escape_pointer(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  // nlohmann escapes a pointer's tokens ("~" -> "~0", "/" -> "~1") when it prints one.
+  return (nlohmann::json::json_pointer() / std::string(key)).to_string().substr(1);
 }
 
 std::string shown(const json* v) { return v == nullptr ? "(absent)" : v->dump(); }

@@ -17,18 +17,8 @@ namespace apipnr::harness::detail {
 // `key` as one RFC 6901 reference token ("~" -> "~0", "/" -> "~1"): member names come from
 // the document, and an unescaped "a/b" or "a~" would point elsewhere or be no pointer at all.
 inline std::string pointer_token(std::string_view key) {
-  std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  // nlohmann escapes a pointer's tokens ("~" -> "~0", "/" -> "~1") when it prints one.
+  return (nlohmann::json::json_pointer() / std::string(key)).to_string().substr(1);
 }
 
 struct json_reader {

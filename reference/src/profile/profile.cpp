@@ -34,17 +34,8 @@ std::string_view intern(std::string_view s) {
 }
 
 std::string escape_pointer(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  // nlohmann escapes a pointer's tokens ("~" -> "~0", "/" -> "~1") when it prints one.
+  return (nlohmann::json::json_pointer() / std::string(key)).to_string().substr(1);
 }
 
 load_error make_error(errc code, std::string file, std::string pointer, std::string detail) {
