@@ -249,6 +249,33 @@ bool put_date(char* out, const calendar_date& d) noexcept {
   return true;
 }
 
+// Whether p[0..5] are six ASCII digits (as parse_yymmdd requires).
+bool six_digits(const char* p) noexcept {
+  for (std::size_t k = 0; k < 6; ++k) {
+    if (p[k] < '0' || p[k] > '9') return false;
+  }
+  return true;
+}
+
+// The two digits at p[0], p[1] as a number.
+unsigned two_digits(const char* p) noexcept {
+  return static_cast<unsigned>(p[0] - '0') * 10 + static_cast<unsigned>(p[1] - '0');
+}
+
+// "YYYY-MM-DD" from a resolved year and the YYMMDD input's own month and day digits (p[2..5]),
+// for a date already known to be real: put_date() would write the same characters.
+std::size_t put_yymmdd_as_iso(unsigned year, const char* p, char* out) noexcept {
+  put_two(out, year / 100);
+  put_two(out + 2, year % 100);
+  out[4] = '-';
+  out[5] = p[2];
+  out[6] = p[3];
+  out[7] = '-';
+  out[8] = p[4];
+  out[9] = p[5];
+  return 10;
+}
+
 }  // namespace
 
 std::size_t write_iso(const calendar_date& d, char* out) noexcept {
@@ -263,26 +290,12 @@ std::size_t write_iso_date_6_or_8(std::string_view s, const century_rule& rule,
     return d ? write_iso(*d, out) : 0;
   }
   const char* p = s.data();
-  for (std::size_t k = 0; k < 6; ++k) {
-    if (p[k] < '0' || p[k] > '9') return 0;
-  }
-  auto two = [p](std::size_t at) {
-    return static_cast<unsigned>(p[at] - '0') * 10 + static_cast<unsigned>(p[at + 1] - '0');
-  };
-  const auto year = resolve_century(two(0), two(2), two(4), rule);
+  if (!six_digits(p)) return 0;
+  const auto year = resolve_century(two_digits(p), two_digits(p + 2), two_digits(p + 4), rule);
   // resolve_century() gives only years of real dates (1..9999), so month and day are valid and
-  // their digits are the input's: put_date() would write the same two characters each.
+  // their digits are the input's.
   if (!year) return 0;
-  const auto y = static_cast<unsigned>(*year % 10000);
-  put_two(out, y / 100);
-  put_two(out + 2, y % 100);
-  out[4] = '-';
-  out[5] = p[2];
-  out[6] = p[3];
-  out[7] = '-';
-  out[8] = p[4];
-  out[9] = p[5];
-  return 10;
+  return put_yymmdd_as_iso(static_cast<unsigned>(*year % 10000), p, out);
 }
 
 date_6_or_8_writer::date_6_or_8_writer(const century_rule& rule) noexcept : rule_(rule) {
@@ -307,14 +320,9 @@ std::size_t date_6_or_8_writer::write(std::string_view s, char* out) const noexc
   if (!fast_ || s.size() != 6) [[unlikely]]
     return write_iso_date_6_or_8(s, rule_, out);
   const char* p = s.data();
-  for (std::size_t k = 0; k < 6; ++k) {
-    if (p[k] < '0' || p[k] > '9') return 0;  // as parse_yymmdd
-  }
-  auto two = [p](std::size_t at) {
-    return static_cast<unsigned>(p[at] - '0') * 10 + static_cast<unsigned>(p[at + 1] - '0');
-  };
+  if (!six_digits(p)) return 0;  // as parse_yymmdd
   static constexpr std::array<unsigned, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const unsigned yy = two(0), month = two(2), day = two(4);
+  const unsigned yy = two_digits(p), month = two_digits(p + 2), day = two_digits(p + 4);
   // A month and day that do not exist in every year (February 29, month 13, day 0 or 32):
   // resolve_century decides per candidate.
   if (month - 1 > 11 || day - 1 >= days[(month - 1) % 12]) [[unlikely]]
@@ -334,16 +342,7 @@ std::size_t date_6_or_8_writer::write(std::string_view s, char* out) const noexc
     }
     if (k > 1) return 0;
   }
-  const auto y = static_cast<unsigned>(year);
-  put_two(out, y / 100);
-  put_two(out + 2, y % 100);
-  out[4] = '-';
-  out[5] = p[2];
-  out[6] = p[3];
-  out[7] = '-';
-  out[8] = p[4];
-  out[9] = p[5];
-  return 10;
+  return put_yymmdd_as_iso(static_cast<unsigned>(year), p, out);
 }
 
 std::string to_iso(const calendar_date& d) {
