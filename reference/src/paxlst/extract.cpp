@@ -326,7 +326,7 @@ class extractor {
   void check_counts();
 
   void set_date(model::opt_string& field, std::size_t i, const model::date_6_or_8_writer& dates,
-                const model::century_rule& rule, std::string_view what);
+                std::string_view what);
   std::optional<std::string> date_time_value(std::size_t i);
   void add_contacts(std::size_t i, std::vector<model::contact>& out);
   void set_once(model::opt_string& field, std::string&& value, std::size_t i,
@@ -529,18 +529,17 @@ place extractor::place_of_path(std::string_view path) {
 // buffer on the stack into the field's own string, with no temporary string or optional moved
 // in (two dates per traveller).
 void extractor::set_date(model::opt_string& field, std::size_t i,
-                         const model::date_6_or_8_writer& dates, const model::century_rule& rule,
-                         std::string_view what) {
+                         const model::date_6_or_8_writer& dates, std::string_view what) {
   const auto v = comp(i, 1, 2);
   // One pass from the digits to the ISO text (no calendar_date and digit parsing in between),
-  // with the rule's century cut-off worked out once per message (`dates` is `rule`'s writer).
+  // with the rule's century cut-off worked out once per message.
   char iso[16];
   const std::size_t n = dates.write(v, iso);
   if (n != 0) [[likely]] {
     set_once(field, std::string_view(iso, n), i, what);
     return;
   }
-  const auto d = model::parse_date_6_or_8(v, rule);
+  const auto d = model::parse_date_6_or_8(v, dates.rule());
   if (!d) {
     report(errc::bad_date, i, 1, 2,
            "DTM " + std::string(comp(i, 1, 1)) + " value '" + text(v) + "' is not a real date");
@@ -1034,7 +1033,7 @@ void extractor::sg4_dtm(traveller& tr, std::size_t i, std::string_view q) {
   traveller* t = &tr;
   {
     if (eq(q, "329")) {
-      set_date(t->date_of_birth, i, birth_dates_, model::birth_rule(reference_), "date of birth");
+      set_date(t->date_of_birth, i, birth_dates_, "date of birth");
     } else {
       report(errc::unexpected_date, i, 1, 1,
              "DTM " + text(q) + " '" + ctext(i, 1, 2) + "' in traveller group; not represented");
@@ -1230,11 +1229,10 @@ void extractor::sg5_segment(std::size_t i, kind k) {
   const auto q = comp(i, 1, 1);
   if (k == kind::dtm) {
     if (eq(q, "36")) {
-      set_date(d.expiry, i, expiry_dates_,
-               model::expiry_rule(reference_, opt_.expiry_lookback_years), "document expiry");
+      set_date(d.expiry, i, expiry_dates_, "document expiry");
     } else if (eq(q, "182")) {
       // An issue date lies in the past, like a date of birth.
-      set_date(d.issue_date, i, birth_dates_, model::birth_rule(reference_), "document issue date");
+      set_date(d.issue_date, i, birth_dates_, "document issue date");
     } else {
       report(errc::unexpected_date, i, 1, 1, "DTM " + text(q) + " in document group");
     }

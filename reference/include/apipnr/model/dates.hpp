@@ -158,6 +158,8 @@ class date_6_or_8_writer {
  public:
   explicit date_6_or_8_writer(const century_rule& rule) noexcept;
   [[nodiscard]] std::size_t write(std::string_view s, char* out) const noexcept;
+  // The rule the writer was made for (what a caller needs when write() returns 0).
+  [[nodiscard]] const century_rule& rule() const noexcept { return rule_; }
 
  private:
   century_rule rule_;
