@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "apipnr/common/thread_names_testing.hpp"
 #include "consumer_internal.hpp"
 
 namespace apipnr::amqp {
@@ -232,16 +233,7 @@ TEST(AmqpHandlerSlots, RandomBurstsNeverExceedTheLimit) {
 
 // The consumer names its threads (event, workers, timer), so that per-thread figures (top -H,
 // apipnr-bench-amqp --thread-cpu) can be attributed; they are gone after stop().
-std::multiset<std::string> thread_names() {
-  std::multiset<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream in(e.path() / "comm");
-    std::string name;
-    std::getline(in, name);
-    out.insert(name);
-  }
-  return out;
-}
+using apipnr::common::testing::thread_names;
 
 TEST(AmqpConsumer, ThreadsAreNamed) {
   options o = make_options("amqp://127.0.0.1:1", {"/queue/a"});

@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "apipnr/common/thread_names_testing.hpp"
 #include "hash_index_internal.hpp"
 #include "schema_internal.hpp"
 #include "test_support.hpp"
@@ -1281,16 +1282,7 @@ TEST(StoreStatusChanges, RequestLookupStatusAndDeliveryRoundTrip) {
 
 // The writer and the checkpointer name their threads, so that per-thread figures (top -H,
 // apipnr-bench-amqp --thread-cpu) can be attributed; the names go with the threads at close.
-std::multiset<std::string> thread_names() {
-  std::multiset<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream in(e.path() / "comm");
-    std::string name;
-    std::getline(in, name);
-    out.insert(name);
-  }
-  return out;
-}
+using apipnr::common::testing::thread_names;
 
 TEST(StoreThreads, WriterAndCheckpointerAreNamed) {
   temp_dir dir;
