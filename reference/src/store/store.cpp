@@ -218,6 +218,9 @@ std::string_view as_view(const digest& d) {
 
 struct store::impl {
   options opts_;
+  // The writer's connection goes through writer_vfs_ (declared first: it must outlive the
+  // connection) when writes are gathered (options::write_buffer_bytes).
+  std::unique_ptr<detail::paced_vfs> writer_vfs_;
   std::unique_ptr<connection> writer_db_;
 
   std::mutex mu_;
@@ -243,7 +246,8 @@ struct store::impl {
   // Checkpoints off the commit path (options::checkpoint_pages). The WAL hook runs on the
   // writer thread inside each COMMIT and only records the WAL's frame count and wakes the
   // checkpointer; the checkpointer owns checkpoint_db_, opened through paced_vfs_ (declared
-  // first: it must outlive the connection) when checkpoint_sync_bytes > 0.
+  // first: it must outlive the connection) when checkpoint_sync_bytes or write_buffer_bytes
+  // is set.
   std::unique_ptr<detail::paced_vfs> paced_vfs_;
   std::unique_ptr<connection> checkpoint_db_;
   std::thread checkpointer_;
@@ -1058,6 +1062,13 @@ statistics store::stats() const noexcept {
   s.forced_checkpoints = impl_->forced_checkpoints_.load();
   s.wal_frames = impl_->wal_frames_.load();
   s.checkpoint_writeback_syncs = impl_->paced_vfs_ ? impl_->paced_vfs_->writeback_syncs() : 0;
+  for (const auto* v : {impl_->writer_vfs_.get(), impl_->paced_vfs_.get()}) {
+    if (v == nullptr) continue;
+    s.wal_writes += v->wal_writes();
+    s.wal_file_writes += v->wal_file_writes();
+    s.checkpoint_writes += v->checkpoint_writes();
+    s.checkpoint_file_writes += v->checkpoint_file_writes();
+  }
   return s;
 }
 
@@ -1075,10 +1086,23 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
       (opts.page_size != 0 && (opts.page_size < 512 || opts.page_size > 65536 ||
                                (opts.page_size & (opts.page_size - 1)) != 0)) ||
       opts.wal_limit_pages > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      opts.write_buffer_bytes > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
       !valid_schedule(opts.api_retention) || !valid_schedule(opts.pnr_retention))
     return errc::invalid_options;
 
-  auto db = connection::open(opts.path, false, static_cast<int>(opts.busy_timeout.count()));
+  // Writes gathered (options::write_buffer_bytes, paced_vfs_internal.hpp): the WAL's only with
+  // FULL, where every commit syncs the WAL before other connections are told of its frames;
+  // those of the writer's own checkpoints (the RESTART at wal_limit_pages, retention's) too.
+  std::unique_ptr<detail::paced_vfs> writer_vfs;
+  if (opts.write_buffer_bytes > 0) {
+    writer_vfs = std::make_unique<detail::paced_vfs>(
+        detail::paced_vfs::settings{.buffer_bytes = opts.write_buffer_bytes,
+                                    .gather_wal = opts.sync_full,
+                                    .gather_checkpoint = true});
+    if (!writer_vfs->valid()) return errc::open_failed;
+  }
+  auto db = connection::open(opts.path, false, static_cast<int>(opts.busy_timeout.count()),
+                             writer_vfs ? writer_vfs->name() : nullptr);
   if (!db) return errc::open_failed;
   // Before anything writes the file (journal_mode = WAL does); ignored by an existing file.
   if (opts.page_size != 0) {
@@ -1101,9 +1125,13 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
   std::unique_ptr<detail::paced_vfs> vfs;
   std::unique_ptr<connection> ckpt;
   if (opts.checkpoint_pages > 0) {
-    // Its checkpoints' writeback paced (options::checkpoint_sync_bytes, paced_vfs_internal.hpp).
-    if (opts.checkpoint_sync_bytes > 0) {
-      vfs = std::make_unique<detail::paced_vfs>(opts.checkpoint_sync_bytes);
+    // Its checkpoints' writeback paced (options::checkpoint_sync_bytes) and their writes
+    // gathered (options::write_buffer_bytes), paced_vfs_internal.hpp.
+    if (opts.checkpoint_sync_bytes > 0 || opts.write_buffer_bytes > 0) {
+      vfs = std::make_unique<detail::paced_vfs>(
+          detail::paced_vfs::settings{.chunk_bytes = opts.checkpoint_sync_bytes,
+                                      .buffer_bytes = opts.write_buffer_bytes,
+                                      .gather_checkpoint = true});
       if (!vfs->valid()) return errc::open_failed;
     }
     // Its own connection: a checkpoint on the writer's would run on the writer thread. It
@@ -1141,6 +1169,7 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
     if (rc != SQLITE_DONE) return errc::open_failed;
   }
   p->opts_ = std::move(opts);
+  p->writer_vfs_ = std::move(writer_vfs);
   p->writer_db_ = std::move(db);
   impl* raw = p.get();
   if (ckpt) {

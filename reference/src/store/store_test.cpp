@@ -15,6 +15,7 @@
 
 #include "apipnr/common/thread_names_testing.hpp"
 #include "hash_index_internal.hpp"
+#include "paced_vfs_internal.hpp"
 #include "schema_internal.hpp"
 #include "test_support.hpp"
 #include "util_internal.hpp"
@@ -1164,6 +1165,139 @@ TEST(StoreCheckpoint, TheWriterRestartsTheWalAtTheLimitOnceNoReaderPinsIt) {
   EXPECT_LT(s->stats().wal_frames, 32u);
   s->close();
   EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), n);
+}
+
+// -- writes gathered (options::write_buffer_bytes, docs/STORE.md) ---------------------------
+
+bool integrity_ok(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  bool ok = false;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    ok = std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "ok";
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return ok;
+}
+
+// A fixed clock, so that two stores given the same puts hold the same rows.
+options fixed_clock_options(options o = {}) {
+  o.clock = [] { return time_point(std::chrono::milliseconds(1'900'000'000'000)); };
+  return o;
+}
+
+// With the buffer (the default), the writer's WAL writes reach the file gathered: a put of a
+// record of 60 travellers writes about 20 frames, i.e. 40 writes of SQLite's, as one write at
+// its commit; and the pages a checkpoint copies into the database file, in runs of
+// consecutive pages. What is stored and served is the same as without the buffer, and the
+// file reopens clean. Without sync_full the WAL's writes are not gathered.
+TEST(StoreWriteBuffer, GathersTheWritesOfACommitAndStoresTheSame) {
+  constexpr int puts = 12;
+  std::vector<std::string> answers[2];
+  for (const std::size_t buffer : {std::size_t{0}, std::size_t{1} << 20}) {
+    SCOPED_TRACE("write_buffer_bytes " + std::to_string(buffer));
+    temp_dir dir;
+    options o = fixed_clock_options();
+    o.write_buffer_bytes = buffer;
+    o.checkpoint_pages = 64;  // checkpoints run meanwhile, through their own connection
+    o.wal_limit_pages = 256;
+    {
+      auto s = open_store(dir, o);
+      ASSERT_TRUE(s);
+      for (int i = 0; i < puts; ++i) ASSERT_TRUE(s->put(make_api("W" + std::to_string(i), 60)));
+      for (int id = 1; id <= puts; ++id) {
+        auto j = s->get_interchange(id, "test");
+        ASSERT_TRUE(j);
+        answers[buffer == 0 ? 0 : 1].push_back(*j);
+      }
+      auto f = s->flight_travellers("ZZ", "123", "2030-05-01", {0, 1000}, "test");
+      ASSERT_TRUE(f);
+      answers[buffer == 0 ? 0 : 1].push_back(*f);
+      const statistics st = s->stats();
+      if (buffer == 0) {
+        EXPECT_EQ(st.wal_writes, 0u);
+        EXPECT_EQ(st.wal_file_writes, 0u);
+        EXPECT_EQ(st.checkpoint_writes, 0u);
+      } else {
+        // At least two writes per frame (header, page) for at least 10 frames per put, and a
+        // file write per 64 KiB (16 frames) or per commit, whichever comes first.
+        EXPECT_GT(st.wal_writes, 20u * puts);
+        EXPECT_LT(st.wal_file_writes * 10, st.wal_writes);
+      }
+      s->close();  // the checkpointer has stopped: its counts are final
+      if (buffer != 0) {
+        const statistics done = s->stats();
+        EXPECT_GT(done.checkpoints, 0u);
+        EXPECT_GT(done.checkpoint_writes, 0u);
+        EXPECT_LT(done.checkpoint_file_writes * 2, done.checkpoint_writes);
+      }
+    }
+    EXPECT_TRUE(integrity_ok(dir.file()));
+    EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM travellers"), puts * 60);
+    auto again = open_store(dir, o);
+    ASSERT_TRUE(again);
+    ASSERT_TRUE(again->put(make_api("W-after", 60)));
+    again->close();
+    EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), puts + 1);
+  }
+  EXPECT_EQ(answers[0], answers[1]);
+
+  temp_dir normal_dir;
+  options o;
+  o.sync_full = false;
+  auto s = open_store(normal_dir, o);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->put(make_api("N1", 60)));
+  EXPECT_EQ(s->stats().wal_writes, 0u);
+  EXPECT_EQ(s->stats().wal_file_writes, 0u);
+}
+
+// A transaction larger than SQLite's page cache spills pages into the WAL before its COMMIT
+// and reads them back from there: through the buffer the latest of those frames are still in
+// memory when SQLite reads them, so the read must see them (the buffer goes to the file before
+// any read). A connection of its own through the VFS, a cache of 16 pages, 1,000 rows of 4,000
+// bytes of known text inserted and then read back inside the same transaction (the frames of
+// the last ~250 rows are in the 1 MiB buffer then), and again after the COMMIT.
+TEST(StoreWriteBuffer, PagesSpilledBeforeTheCommitAreReadBack) {
+  temp_dir dir;
+  detail::paced_vfs vfs({.buffer_bytes = std::size_t{1} << 20, .gather_wal = true});
+  ASSERT_TRUE(vfs.valid());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(dir.file().c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                            vfs.name()),
+            SQLITE_OK);
+  auto exec = [db](const char* sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+    EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (err ? err : "");
+    sqlite3_free(err);
+  };
+  exec("PRAGMA journal_mode = WAL");
+  exec("PRAGMA synchronous = FULL");
+  exec("PRAGMA cache_size = 16");
+  exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
+  static constexpr const char* rows_as_written =
+      "SELECT count(*) FROM t WHERE v = printf('%.4000c', char(65 + id % 26))";
+  exec("BEGIN");
+  exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+      "INSERT INTO t SELECT i, printf('%.4000c', char(65 + i % 26)) FROM n");
+  const std::uint64_t file_writes_before_read = vfs.wal_file_writes();
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, rows_as_written, -1, &st, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW) << sqlite3_errmsg(db);
+  EXPECT_EQ(sqlite3_column_int64(st, 0), 1000);
+  sqlite3_finalize(st);
+  // The frames were still pending when the read began (it wrote them out).
+  EXPECT_GT(vfs.wal_file_writes(), file_writes_before_read);
+  exec("COMMIT");
+  EXPECT_GT(vfs.wal_writes(), 2000u);
+  EXPECT_LT(vfs.wal_file_writes(), vfs.wal_writes());  // reads in between flush early
+  sqlite3_close(db);
+  EXPECT_EQ(scalar(dir.file(), rows_as_written), 1000);
+  EXPECT_TRUE(integrity_ok(dir.file()));
 }
 
 TEST(StoreOptions, RefusesAWalLimitBelowTheCheckpointAndABadPageSize) {

@@ -214,6 +214,14 @@ struct options {
   // (SQLite's own behaviour). Durability is the same either way: SQLite still syncs the file
   // before it records the checkpoint.
   std::size_t checkpoint_sync_bytes = 0;
+  // Writes gathered (docs/STORE.md, "Writes gathered"): SQLite writes every WAL frame as two
+  // writes (its header, then the page) and a checkpoint every page it copies as one, each a
+  // system call of its own. Writes that continue each other are copied into a buffer of this
+  // many bytes and reach the file in writes of up to 64 KiB: the writer's WAL writes (with
+  // sync_full only), at the commit's sync at the latest; a checkpoint's writes into the
+  // database file, at the end of its copy, before SQLite syncs the file and records the
+  // checkpoint. 0 = SQLite's own writes. At most INT_MAX.
+  std::size_t write_buffer_bytes = std::size_t{256} << 10;
   std::chrono::milliseconds busy_timeout{5000};
   // Page size of a new file (0 = SQLite's default, 4096); an existing file keeps its own.
   // Smaller pages write less per small commit (docs/STORE.md, "Checkpoints").
@@ -286,6 +294,12 @@ struct statistics {
   double forced_checkpoint_time_sum = 0;  // seconds
   // Syncs of the database file added by options::checkpoint_sync_bytes inside checkpoints.
   std::uint64_t checkpoint_writeback_syncs = 0;
+  // options::write_buffer_bytes: SQLite's writes gathered (WAL frames of the writer, pages
+  // copied by checkpoints into the database file), and the writes of the file they became.
+  std::uint64_t wal_writes = 0;
+  std::uint64_t wal_file_writes = 0;
+  std::uint64_t checkpoint_writes = 0;
+  std::uint64_t checkpoint_file_writes = 0;
 };
 
 using put_callback = std::function<void(boost::system::result<put_outcome>)>;
