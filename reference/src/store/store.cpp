@@ -188,6 +188,29 @@ message_row make_message_row(const model::canonical_message& m, std::size_t cano
   return r;
 }
 
+// The travellers INSERT for `rows` rows (1 to traveller_rows_per_insert), each row's
+// traveller_columns values bound in column order at (row * traveller_columns) + 1 onwards. The
+// texts live as long as the process: the connection's statement cache is keyed by their address.
+constexpr std::size_t traveller_rows_per_insert = 16;
+constexpr std::size_t traveller_columns = 11;
+const char* traveller_insert_sql(std::size_t rows) {
+  static const std::array<std::string, traveller_rows_per_insert + 1> sql = [] {
+    std::array<std::string, traveller_rows_per_insert + 1> a;
+    for (std::size_t n = 1; n <= traveller_rows_per_insert; ++n) {
+      a[n] =
+          "INSERT INTO travellers(message_id, seq, pnr_id, pointer, role, surname, given_names, "
+          "gender, date_of_birth, nationality, documents) VALUES";
+      for (std::size_t r = 0; r < n; ++r) {
+        a[n] += r == 0 ? "(" : ",(";
+        for (std::size_t col = 0; col < traveller_columns; ++col) a[n] += col == 0 ? "?" : ",?";
+        a[n] += ')';
+      }
+    }
+    return a;
+  }();
+  return sql[rows].c_str();
+}
+
 // Length-prefixed fields, so that no two different rows serialise to the same bytes.
 std::string audit_content(std::int64_t seq, std::int64_t at, const audit_entry& e) {
   std::string s;
@@ -470,25 +493,32 @@ struct store::impl {
       pnr_ids.push_back(first);
     }
     // Travellers are keyed (message_id, seq) (schema 5): seq is the row's position in the
-    // message, so the rows are clustered by message and need no index by message.
-    for (std::size_t pos = 0; pos < m.travellers.size(); ++pos) {
-      const traveller_row& t = m.travellers[pos];
-      statement ts = c.prepare(
-          "INSERT INTO travellers(message_id, seq, pnr_id, pointer, role, surname, given_names, "
-          "gender, date_of_birth, nationality, documents) "
-          "VALUES(?1, ?11, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    // message, so the rows are clustered by message and need no index by message. Up to
+    // traveller_rows_per_insert rows per INSERT: a statement's own work (its step, reset and
+    // bindings cleared, the transaction and cursor opcodes) is paid once per group of rows
+    // instead of once per traveller (docs/PERFORMANCE.md, PAXLST-300).
+    for (std::size_t pos = 0; pos < m.travellers.size();) {
+      const std::size_t rows = std::min(traveller_rows_per_insert, m.travellers.size() - pos);
+      statement ts = c.prepare(traveller_insert_sql(rows));
       if (!ts.valid()) return false;
-      ts.bind(1, message_id).bind(11, static_cast<std::int64_t>(pos));
-      if (t.pnr >= 0 && pnr_ids[static_cast<std::size_t>(t.pnr)])
-        ts.bind(2, *pnr_ids[static_cast<std::size_t>(t.pnr)]);
-      else
-        ts.bind_null(2);
-      ts.bind_static(3, std::string_view(t.pointer)).bind_static(4, std::string_view(t.role));
-      ts.bind_static_opt(5, t.surname)
-          .bind_static_opt(6, t.given_names)
-          .bind_static_opt(7, t.gender);
-      ts.bind_static_opt(8, t.date_of_birth).bind_static_opt(9, t.nationality);
-      if (!ts.bind_static_opt(10, t.documents).run()) return false;
+      for (std::size_t k = 0; k < rows; ++k, ++pos) {
+        const traveller_row& t = m.travellers[pos];
+        const int b = static_cast<int>(k * traveller_columns);
+        ts.bind(b + 1, message_id).bind(b + 2, static_cast<std::int64_t>(pos));
+        if (t.pnr >= 0 && pnr_ids[static_cast<std::size_t>(t.pnr)])
+          ts.bind(b + 3, *pnr_ids[static_cast<std::size_t>(t.pnr)]);
+        else
+          ts.bind_null(b + 3);
+        ts.bind_static(b + 4, std::string_view(t.pointer))
+            .bind_static(b + 5, std::string_view(t.role));
+        ts.bind_static_opt(b + 6, t.surname)
+            .bind_static_opt(b + 7, t.given_names)
+            .bind_static_opt(b + 8, t.gender);
+        ts.bind_static_opt(b + 9, t.date_of_birth)
+            .bind_static_opt(b + 10, t.nationality)
+            .bind_static_opt(b + 11, t.documents);
+      }
+      if (!ts.run()) return false;
     }
     return true;
   }

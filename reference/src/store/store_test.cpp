@@ -451,6 +451,32 @@ TEST(StorePut, LentMessagesAreStoredAsIfGiven) {
   EXPECT_EQ(s->put_async(std::move(both), messages, [](auto) { FAIL(); }), errc::invalid_input);
 }
 
+// The travellers of a message go in INSERTs of up to 16 rows each (store.cpp): 37 travellers
+// are three statements (16, 16, 5). Every row has its own position, pointer and columns.
+TEST(StorePut, TravellersOfALargeMessageKeepTheirOrderAndColumns) {
+  temp_dir dir;
+  {
+    auto s = open_store(dir);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->put(make_api("L1", 37)));
+    ASSERT_TRUE(s->put(make_pnr("L2", "LOCL2A")));
+  }
+  EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM travellers"), 38);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM travellers WHERE message_id = 1 AND pnr_id IS NULL AND "
+                   "pointer = '/travellers/' || seq AND role = 'passenger' AND surname = 'SYNTH' "
+                   "|| seq AND given_names = 'TESTGIVEN' AND gender = 'F' AND date_of_birth = "
+                   "'1980-06-1' || (seq % 10) AND nationality = 'ZZZ' AND json_extract(documents, "
+                   "'$[0].number') = 'X0000' || seq"),
+            37);
+  EXPECT_EQ(scalar(dir.file(), "SELECT max(seq) FROM travellers WHERE message_id = 1"), 36);
+  EXPECT_EQ(scalar(dir.file(),
+                   "SELECT count(*) FROM travellers t JOIN pnrs p ON p.id = t.pnr_id WHERE "
+                   "t.message_id = 2 AND t.seq = 0 AND t.pointer = '/pnrs/0/travellers/0' AND "
+                   "t.surname = 'PNRSYNTH' AND p.locator = 'LOCL2A'"),
+            1);
+}
+
 TEST(StorePut, UnknownIdIsNotFound) {
   temp_dir dir;
   auto s = open_store(dir);
