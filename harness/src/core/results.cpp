@@ -2,10 +2,13 @@
 
 #include <sys/utsname.h>
 
+#include <cmath>
 #include <ctime>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 
 #include "apipnr/harness/selection.hpp"
 
@@ -17,6 +20,33 @@ constexpr const char* e_read = "apipnr.harness.040";
 constexpr const char* e_json = "apipnr.harness.041";
 constexpr const char* e_shape = "apipnr.harness.042";
 constexpr std::string_view b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// Whether the JSON number `v` is an integer T can hold. nlohmann's get<T> converts a double
+// beyond T's range with undefined behaviour (a crash under the sanitizers, garbage otherwise)
+// and wraps a negative integer into an unsigned type; a results.json someone handed over may
+// hold either. A value that is no number is left to value(), which reports its type.
+template <class T>
+bool fits(const nlohmann::json& v) {
+  using lim = std::numeric_limits<T>;
+  if (v.is_number_unsigned())
+    return v.get<std::uint64_t>() <= static_cast<std::uint64_t>(lim::max());
+  if (v.is_number_integer()) {
+    const auto n = v.get<std::int64_t>();
+    if constexpr (std::is_signed_v<T>) {
+      return n >= static_cast<std::int64_t>(lim::min()) &&
+             n <= static_cast<std::int64_t>(lim::max());
+    } else {
+      return n >= 0 && static_cast<std::uint64_t>(n) <= static_cast<std::uint64_t>(lim::max());
+    }
+  }
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    // [min, 2^digits): both bounds are exact doubles, unlike max() of a 64-bit type.
+    return std::isfinite(d) && d == std::trunc(d) && d >= static_cast<double>(lim::min()) &&
+           d < std::ldexp(1.0, lim::digits);
+  }
+  return true;
+}
 
 std::string base64_encode(const std::string& in) {
   std::string out;
@@ -352,14 +382,30 @@ nlohmann::json to_json(const run_results& r) {
 
 std::optional<run_results> from_json(const nlohmann::json& j, const std::filesystem::path& file,
                                      std::vector<config_error>& errors) {
-  if (!j.is_object() || j.value("format", "") != "apipnr-harness-results" ||
+  // `format` is read by hand: value() throws type_error when it is there but no string, and
+  // this check is outside the try below.
+  const auto format = j.is_object() ? j.find("format") : j.end();
+  if (!j.is_object() || format == j.end() || !format->is_string() ||
+      format->get_ref<const std::string&>() != "apipnr-harness-results" ||
       !j.contains("manifest") || !j.contains("cases") || !j["cases"].is_array()) {
     errors.push_back({e_shape, file.string(), "", "not an apipnr-harness results document"});
     return std::nullopt;
   }
   run_results r;
   // Everything is read with defaults: `report` re-renders what is there; the schema test,
-  // not this reader, polices the format.
+  // not this reader, polices the format. Integers are the exception: one that does not fit
+  // its field refuses the document (`bad_number` names the first), since any value read in
+  // its place would be evidence the file does not hold.
+  std::string bad_number;
+  auto number = [&]<class T>(const nlohmann::json& obj, const char* key, T fallback,
+                             const std::string& at) -> T {
+    const auto it = obj.find(key);
+    if (it != obj.end() && !fits<T>(*it)) {
+      if (bad_number.empty()) bad_number = at + "/" + key;
+      return fallback;
+    }
+    return obj.value(key, fallback);
+  };
   try {
     const auto& m = j["manifest"];
     r.manifest.run_id = m.value("run_id", "");
@@ -373,12 +419,12 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
     r.manifest.transport = m.value("transport", "");
     r.manifest.insecure_tls = m.value("insecure_tls", false);
     r.manifest.data_source = m.value("data_source", "");
-    r.manifest.seed = m.value("seed", std::uint64_t{0});
+    r.manifest.seed = number(m, "seed", std::uint64_t{0}, "/manifest");
     r.manifest.started = m.value("started", "");
     r.manifest.ended = m.value("ended", "");
     if (m.contains("machine")) {
       r.manifest.machine.uname = m["machine"].value("uname", "");
-      r.manifest.machine.nproc = m["machine"].value("nproc", 0u);
+      r.manifest.machine.nproc = number(m["machine"], "nproc", 0u, "/manifest/machine");
       r.manifest.machine.cpu_model = m["machine"].value("cpu_model", "");
     }
     r.manifest.command_line = m.value("command_line", std::vector<std::string>{});
@@ -389,7 +435,7 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
       r.manifest.without_lists = s.value("without", std::vector<std::string>{});
       r.manifest.profile = s.value("profile", "");
       r.manifest.strict = s.value("strict", false);
-      r.manifest.jobs = s.value("jobs", 1u);
+      r.manifest.jobs = number(s, "jobs", 1u, "/manifest/selection");
     }
     r.manifest.tender_name = m.value("tender_name", "");
     if (m.contains("performance_targets"))
@@ -422,7 +468,9 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
                                  d.value("expected", ""), d.value("actual", "")});
       for (const auto& xj : cj.value("exchanges", nlohmann::json::array())) {
         exchange_record x;
-        x.part = xj.value("part", 1u);
+        const std::string xp =
+            "/cases/" + std::to_string(i) + "/exchanges/" + std::to_string(c.exchanges.size());
+        x.part = number(xj, "part", 1u, xp);
         x.kind = xj.value("kind", "");
         x.endpoint = xj.value("endpoint", "");
         x.correlation_id = xj.value("correlation_id", "");
@@ -431,7 +479,7 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
         x.sent_at = xj.value("sent_at", "");
         x.outcome = xj.value("outcome", "");
         x.error = xj.value("error", "");
-        x.http_status = xj.value("http_status", 0);
+        x.http_status = number(xj, "http_status", 0, xp);
         x.headers = xj.value("headers", std::map<std::string, std::string>{});
         x.received = decode_bytes(xj.value("received", nlohmann::json::object()));
         x.received_content_type = xj.value("received_content_type", "");
@@ -444,7 +492,8 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
       for (std::size_t k = 0; k < steps.size(); ++k) {
         const auto& sj = steps[k];
         step_result st;
-        st.step = sj.value("step", static_cast<unsigned>(k + 1));
+        const std::string sp = "/cases/" + std::to_string(i) + "/steps/" + std::to_string(k);
+        st.step = number(sj, "step", static_cast<unsigned>(k + 1), sp);
         st.kind = sj.value("kind", "");
         st.file = sj.value("file", "");
         st.note = sj.value("note", "");
@@ -460,7 +509,7 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
         st.expected = sj.value("expected", "");
         st.actual = sj.value("actual", "");
         st.reason = sj.value("reason", "");
-        st.exchange = sj.value("exchange", 0u);
+        st.exchange = number(sj, "exchange", 0u, sp);
         st.duration_ms = sj.value("duration_ms", 0.0);
         c.steps.push_back(std::move(st));
       }
@@ -468,6 +517,10 @@ std::optional<run_results> from_json(const nlohmann::json& j, const std::filesys
     }
   } catch (const nlohmann::json::exception& ex) {
     errors.push_back({e_shape, file.string(), "", ex.what()});
+    return std::nullopt;
+  }
+  if (!bad_number.empty()) {
+    errors.push_back({e_shape, file.string(), bad_number, "not an integer this field can hold"});
     return std::nullopt;
   }
   return r;

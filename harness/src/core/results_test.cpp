@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
+#include <vector>
 
 #include "apipnr/harness/digest.hpp"
 
@@ -110,6 +112,54 @@ TEST(HarnessResults, SequenceStepsRoundTripAndOnlySequencesCarryThem) {
   auto bad = j;
   bad["cases"][3]["steps"][2]["verdict"] = "sort_of";
   EXPECT_FALSE(from_json(bad, "mem", errors));
+}
+
+// A results.json is untrusted input (a bid's evidence handed over). `format` of another type
+// was read by value() outside the reader's try, so nlohmann's type_error escaped from_json
+// (found with fuzz_harness_report, fuzz/crashers/harness_report_format_number.json).
+TEST(HarnessResults, FormatOfAnotherTypeIsAShapeErrorNotAnException) {
+  for (const auto& format : {nlohmann::json(1), nlohmann::json::array(), nlohmann::json()}) {
+    nlohmann::json j = to_json(sample());
+    j["format"] = format;
+    std::vector<config_error> errors;
+    std::optional<run_results> r;
+    EXPECT_NO_THROW(r = from_json(j, "mem", errors)) << format.dump();
+    EXPECT_FALSE(r);
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].code, "apipnr.harness.042");
+  }
+}
+
+// An integer field holding a number it cannot (a double beyond int, a negative count) refuses
+// the document with the field's pointer, instead of nlohmann's out-of-range conversion
+// (undefined behaviour for doubles; found with fuzz_harness_report,
+// fuzz/crashers/harness_report_http_status_1e300.json) or a wrapped value.
+TEST(HarnessResults, IntegerBeyondItsFieldIsAShapeErrorWithItsPointer) {
+  struct bad {
+    const char* pointer;
+    nlohmann::json value;
+  };
+  for (const bad& b : {bad{"/cases/0/exchanges/0/http_status", 1e300},
+                       bad{"/cases/0/exchanges/0/http_status", 4294967496.0},
+                       bad{"/cases/0/exchanges/0/part", -1}, bad{"/cases/0/exchanges/0/part", 1.5},
+                       bad{"/manifest/seed", 1e20}, bad{"/manifest/selection/jobs", 4294967296}}) {
+    nlohmann::json j = to_json(sample());
+    j[nlohmann::json::json_pointer(b.pointer)] = b.value;
+    std::vector<config_error> errors;
+    EXPECT_FALSE(from_json(j, "mem", errors)) << b.pointer << " " << b.value.dump();
+    ASSERT_EQ(errors.size(), 1U) << b.pointer;
+    EXPECT_EQ(errors[0].code, "apipnr.harness.042");
+    EXPECT_EQ(errors[0].pointer, b.pointer);
+  }
+  // In range, also written as an integral double: read.
+  nlohmann::json j = to_json(sample());
+  j["cases"][0]["exchanges"][0]["http_status"] = 422.0;
+  j["manifest"]["seed"] = 18446744073709551615ULL;
+  std::vector<config_error> errors;
+  const auto r = from_json(j, "mem", errors);
+  ASSERT_TRUE(r) << (errors.empty() ? "" : errors[0].message);
+  EXPECT_EQ(r->cases[0].exchanges[0].http_status, 422);
+  EXPECT_EQ(r->manifest.seed, 18446744073709551615ULL);
 }
 
 TEST(HarnessResults, JunitListsTheStepsOfASequence) {
