@@ -20,6 +20,7 @@
 #include <proton/target_options.hpp>
 #include <proton/tracker.hpp>
 #include <proton/transport.hpp>
+#include <proton/type_id.hpp>
 #include <proton/types.hpp>
 #include <proton/uuid.hpp>
 #include <proton/work_queue.hpp>
@@ -204,11 +205,22 @@ struct amqp_transport::impl final : proton::messaging_handler {
     waiters_.erase(id);
     if (!w->done) {
       remember_expired_locked(id);
+      std::string meanwhile;
+      std::size_t n = 0;
+      for (const auto& u : unmatched_) {
+        if (u.at < started) continue;
+        meanwhile += (n++ == 0 ? "" : ", ") + u.what;
+      }
       lock.unlock();
-      return finish(transport_outcome::timeout, "HTR-AMQP-TIMEOUT: no reply with correlation id " +
-                                                    id + " within " +
-                                                    std::to_string(timeout.count()) + " ms");
+      std::string why = "HTR-AMQP-TIMEOUT: no reply with correlation id " + id + " within " +
+                        std::to_string(timeout.count()) + " ms";
+      if (n != 0) {
+        why += "; meanwhile " + std::to_string(n) + " repl" + (n == 1 ? "y" : "ies") +
+               " matched no waiting request: " + meanwhile;
+      }
+      return finish(transport_outcome::timeout, std::move(why));
     }
+    remember_answered_locked(id);
     lock.unlock();
     o = std::move(w->result);
     o.sent_at = std::chrono::system_clock::now() - (steady::now() - started);
@@ -381,6 +393,14 @@ struct amqp_transport::impl final : proton::messaging_handler {
     } else if (body.type() == proton::STRING) {
       o.body = proton::get<std::string>(body);
     } else if (!body.empty()) {
+      // An acknowledgement is bytes (a data section) or text; a map, a list or a number is no
+      // acknowledgement. Read as Proton's text it would reach classify() as a garbled body and
+      // fail as "unknown" without saying that the reply had the wrong type; the case fails with
+      // the type named, and the text is kept as evidence. (No body at all is a bare reply,
+      // which classify() reads as a receipt over AMQP.)
+      o.outcome = transport_outcome::transport_error;
+      o.error = "HTR-AMQP-BODY: the reply body is an AMQP " + proton::type_name(body.type()) +
+                " value, not data (bytes) or a string";
       o.body = proton::to_string(body);
     }
     o.headers["message-id"] = detail::id_text(m.id());
@@ -392,11 +412,20 @@ struct amqp_transport::impl final : proton::messaging_handler {
           "to simple values (AMQP 1.0, 3.2.5): " +
           why;
     }
-    if (o.body.size() > options_.max_reply_bytes) {
+    // The cap is on what the reply makes the harness keep: its body and its properties, which
+    // become evidence headers (a vendor's 100 MB property would otherwise be copied into
+    // results.json).
+    std::size_t reply_bytes = o.body.size();
+    for (const auto& [k, v] : o.headers) reply_bytes += k.size() + v.size();
+    if (reply_bytes > options_.max_reply_bytes) {
       o.outcome = transport_outcome::transport_error;
-      o.error = "HTR-AMQP-SIZE: reply larger than the cap of " +
+      o.error = "HTR-AMQP-SIZE: reply (body and application-properties, " +
+                std::to_string(reply_bytes) + " bytes) larger than the cap of " +
                 std::to_string(options_.max_reply_bytes) + " bytes";
       o.body.clear();
+      const std::string message_id = o.headers["message-id"];
+      o.headers.clear();
+      o.headers["message-id"] = message_id;
     }
     std::lock_guard lock(mutex_);
     const auto it = waiters_.find(id);
@@ -407,8 +436,19 @@ struct amqp_transport::impl final : proton::messaging_handler {
       cv_.notify_all();
     } else if (expired_set_.count(id) != 0) {
       ++stats_.late_replies;
+    } else if (it != waiters_.end() || answered_set_.count(id) != 0) {
+      // Answered already: its send may not have woken up yet (still in waiters_, done).
+      ++stats_.duplicate_replies;
     } else {
       ++stats_.unmatched;
+      // Kept so that a send timing out can say what did arrive meanwhile: a vendor that drops
+      // or retypes the correlation id is then visible in the case's evidence, not only in the
+      // run's counters.
+      std::string what = id.empty() ? std::string("no correlation id")
+                                    : "correlation id " + id.substr(0, 80) + " (" +
+                                          proton::type_name(m.correlation_id().type()) + ")";
+      unmatched_.push_back({steady::now(), std::move(what)});
+      if (unmatched_.size() > 8) unmatched_.pop_front();
     }
   }
 
@@ -475,6 +515,16 @@ struct amqp_transport::impl final : proton::messaging_handler {
     cv_.notify_all();
   }
 
+  // Ids answered recently: a second reply to one of them is a duplicate, not an unknown id.
+  void remember_answered_locked(const std::string& id) {
+    answered_order_.push_back(id);
+    answered_set_.insert(id);
+    while (answered_order_.size() > options_.remembered_expired) {
+      answered_set_.erase(answered_order_.front());
+      answered_order_.pop_front();
+    }
+  }
+
   void remember_expired_locked(const std::string& id) {
     expired_order_.push_back(id);
     expired_set_.insert(id);
@@ -504,6 +554,13 @@ struct amqp_transport::impl final : proton::messaging_handler {
   std::unordered_map<std::string, std::shared_ptr<waiter>> waiters_;
   std::deque<std::string> expired_order_;
   std::set<std::string> expired_set_;
+  std::deque<std::string> answered_order_;
+  std::set<std::string> answered_set_;
+  struct unmatched_reply {
+    steady::time_point at;
+    std::string what;
+  };
+  std::deque<unmatched_reply> unmatched_;  // the last 8, for the evidence of a timeout
   amqp_stats stats_;
 
   proton::container container_;

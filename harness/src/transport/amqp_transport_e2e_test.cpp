@@ -4,6 +4,8 @@
 // when rabbitmq-server is not installed.
 #include <unistd.h>
 
+#include <proton/codec/map.hpp>
+#include <proton/codec/vector.hpp>
 #include <proton/connection.hpp>
 #include <proton/connection_options.hpp>
 #include <proton/container.hpp>
@@ -22,12 +24,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -35,8 +39,11 @@
 
 #include <gtest/gtest.h>
 
+#include "apipnr/harness/classify.hpp"
 #include "apipnr/harness/transport_amqp.hpp"
 #include "apipnr/harness/unsolicited_amqp.hpp"
+#include "apipnr/harness/verdict.hpp"
+#include "apipnr/vectors/manifest.hpp"
 
 namespace apipnr::harness {
 namespace {
@@ -339,6 +346,221 @@ TEST(AmqpTransportE2e, BrokerDownIsEndpointDown) {
   o.connect_timeout = 2s;
   amqp_transport t(o);
   EXPECT_EQ(t.send(request("X")).outcome, transport_outcome::endpoint_down);
+}
+
+// ---- a vendor peer sending odd replies --------------------------------------------------------
+
+// The reply a well-behaved receiver sends: a text receipt the harness reads as accepted.
+constexpr const char* k_receipt = "accepted id=7 verdict=accept\n";
+
+// Answers each request by what its body names (one odd reply per request), on the request's
+// reply-to:
+//   MAP / LIST / INT         a body that is an AMQP value of that type, not data or a string
+//   NOCORR                   a good receipt without a correlation id
+//   BINCORR                  a good receipt whose correlation id is the request's as binary
+//   HUGEPROPS                a good receipt with a 2 MiB application property
+//   DUP                      the receipt, then a second reply (a rejection) with the same id
+//   anything else            the receipt
+class odd_peer final : public proton::messaging_handler {
+ public:
+  odd_peer(std::string url, std::string queue) : url_(std::move(url)), queue_(std::move(queue)) {
+    thread_ = std::thread([this] {
+      try {
+        proton::container c(*this);
+        c.run();
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "odd peer: %s\n", e.what());
+      }
+      if (!ready_set_.exchange(true)) ready_.set_value();
+    });
+  }
+  ~odd_peer() override {
+    if (work_ != nullptr) {
+      work_->add([this] {
+        if (connection_) connection_.close();
+      });
+    }
+    thread_.join();
+  }
+  bool wait_ready() {
+    return ready_future_.wait_for(15s) == std::future_status::ready && attached_;
+  }
+
+  void on_container_start(proton::container& c) override {
+    proton::connection_options co;
+    co.user("guest").password("guest").sasl_allow_insecure_mechs(true);
+    c.connect(url_.substr(url_.rfind('@') + 1), co);
+  }
+  void on_connection_open(proton::connection& c) override {
+    connection_ = c;
+    work_ = &c.work_queue();
+    proton::source_options so;
+    so.durability_mode(proton::source::CONFIGURATION);
+    proton::receiver_options ro;
+    ro.source(so);
+    c.open_receiver(queue_, ro);
+  }
+  void on_receiver_open(proton::receiver&) override {
+    attached_ = true;
+    if (!ready_set_.exchange(true)) ready_.set_value();
+  }
+  void on_message(proton::delivery&, proton::message& m) override {
+    const auto b = proton::get<proton::binary>(m.body());
+    const std::string what(b.begin(), b.end());
+    proton::message r;
+    r.to(m.reply_to());
+    r.correlation_id(m.correlation_id());
+    r.content_type("text/plain");
+    r.body(proton::binary(std::string(k_receipt)));
+    if (what == "MAP") {
+      r.body(std::map<std::string, int>{{"status", 200}});
+    } else if (what == "LIST") {
+      r.body(std::vector<int>{4, 7});
+    } else if (what == "INT") {
+      r.body(42);
+    } else if (what == "NOCORR") {
+      r.correlation_id(proton::message_id());
+    } else if (what == "BINCORR") {
+      const std::string id = proton::get<std::string>(m.correlation_id());
+      r.correlation_id(proton::binary(id));
+    } else if (what == "HUGEPROPS") {
+      r.properties().put("x-pad", std::string(std::size_t{2} << 20U, 'p'));
+    } else if (what == "DUP") {
+      outbox_.push_back(r);
+      r.body(proton::binary(std::string("REJECTED: a second answer to the same request")));
+    }
+    outbox_.push_back(r);
+    flush();
+  }
+  void on_sendable(proton::sender&) override { flush(); }
+  void flush() {
+    while (!outbox_.empty()) {
+      const std::string to = outbox_.front().to();
+      auto it = senders_.find(to);
+      if (it == senders_.end()) {
+        proton::target_options t;
+        t.durability_mode(proton::target::CONFIGURATION);
+        proton::sender_options so;
+        so.target(t);
+        it = senders_.emplace(to, connection_.open_sender(to, so)).first;
+      }
+      if (it->second.credit() <= 0) return;  // on_sendable resumes
+      it->second.send(outbox_.front());
+      outbox_.pop_front();
+    }
+  }
+  void on_error(const proton::error_condition& e) override {
+    std::fprintf(stderr, "odd peer: %s\n", e.what().c_str());
+  }
+
+ private:
+  std::string url_, queue_;
+  proton::connection connection_;
+  proton::work_queue* work_ = nullptr;
+  std::map<std::string, proton::sender> senders_;
+  std::deque<proton::message> outbox_;
+  std::atomic<bool> attached_{false};
+  std::atomic<bool> ready_set_{false};
+  std::promise<void> ready_;
+  std::shared_future<void> ready_future_ = ready_.get_future().share();
+  std::thread thread_;
+};
+
+// A case expecting acceptance, judged as the runner judges one exchange.
+judgement judge_accept_case(const observation& o) {
+  vectors::case_spec c;
+  c.id = "odd/amqp/1";
+  c.input = "y_odd.edi";
+  c.expect.result = vectors::outcome::accept;
+  return judge(c, {o}, {classify(o)}, data_evidence{});
+}
+
+class AmqpOddReplies : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    REQUIRE_BROKER();
+    queue_ = unique("odd");
+    peer_ = std::make_unique<odd_peer>(g_url, queue_);
+    ASSERT_TRUE(peer_->wait_ready());
+    auto opts = options_for(queue_);
+    opts.timeout = 1500ms;
+    opts.max_reply_bytes = std::size_t{1} << 20U;
+    transport_ = std::make_unique<amqp_transport>(opts);
+  }
+  // The odd reply fails its case with a verdict that is not a pass and says why; then a
+  // well-behaved exchange on the same transport passes (the run goes on).
+  judgement odd_then_next(const std::string& what, observation& odd) {
+    odd = transport_->send(request(what));
+    const judgement j = judge_accept_case(odd);
+    EXPECT_FALSE(is_pass(j.verdict)) << what << ": " << to_string(j.verdict) << " " << j.actual;
+    EXPECT_TRUE(is_failure(j.verdict) || is_error(j.verdict)) << what;
+    EXPECT_FALSE(j.actual.empty()) << what;
+    EXPECT_FALSE(j.reason.empty()) << what;
+    const observation next = transport_->send(request("OK"));
+    EXPECT_EQ(next.outcome, transport_outcome::completed) << what << ": " << next.error;
+    EXPECT_EQ(next.body, k_receipt) << what;
+    EXPECT_EQ(judge_accept_case(next).verdict, verdict::pass) << what;
+    return j;
+  }
+  std::string queue_;
+  std::unique_ptr<odd_peer> peer_;
+  std::unique_ptr<amqp_transport> transport_;
+};
+
+TEST_F(AmqpOddReplies, WellBehavedPeerPasses) {
+  const observation o = transport_->send(request("OK"));
+  ASSERT_EQ(o.outcome, transport_outcome::completed) << o.error;
+  EXPECT_EQ(judge_accept_case(o).verdict, verdict::pass);
+}
+
+TEST_F(AmqpOddReplies, BodyThatIsAnAmqpValueFailsNamingItsType) {
+  for (const char* what : {"MAP", "LIST", "INT"}) {
+    observation o;
+    const judgement j = odd_then_next(what, o);
+    EXPECT_EQ(o.outcome, transport_outcome::transport_error) << what << ": " << o.body;
+    EXPECT_NE(j.actual.find("HTR-AMQP-BODY"), std::string::npos) << what << ": " << j.actual;
+  }
+}
+
+TEST_F(AmqpOddReplies, ReplyWithoutCorrelationIdTimesOutAndSaysWhatArrived) {
+  observation o;
+  const judgement j = odd_then_next("NOCORR", o);
+  EXPECT_EQ(j.verdict, verdict::timeout);
+  EXPECT_NE(o.error.find("matched no waiting request"), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("no correlation id"), std::string::npos) << o.error;
+  EXPECT_GE(transport_->stats().unmatched, 1U);
+}
+
+TEST_F(AmqpOddReplies, CorrelationIdOfAnotherTypeTimesOutAndSaysWhatArrived) {
+  observation o;
+  const judgement j = odd_then_next("BINCORR", o);
+  EXPECT_EQ(j.verdict, verdict::timeout);
+  EXPECT_NE(o.error.find("matched no waiting request"), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("binary"), std::string::npos) << o.error;
+}
+
+TEST_F(AmqpOddReplies, HugePropertiesCountAgainstTheReplyCap) {
+  observation o;
+  const judgement j = odd_then_next("HUGEPROPS", o);
+  EXPECT_EQ(j.verdict, verdict::transport_error);
+  EXPECT_NE(o.error.find("HTR-AMQP-SIZE"), std::string::npos) << o.error;
+  EXPECT_TRUE(o.headers.find("x-pad") == o.headers.end()) << "the huge property was kept";
+}
+
+TEST_F(AmqpOddReplies, DuplicateReplyIsCountedAndNeverAnswersTheNextRequest) {
+  const observation first = transport_->send(request("DUP"));
+  ASSERT_EQ(first.outcome, transport_outcome::completed) << first.error;
+  EXPECT_EQ(first.body, k_receipt);  // the first answer is the one judged
+  // The second reply (a rejection) must not be taken as the next request's answer.
+  for (int i = 0; i < 3; ++i) {
+    const observation next = transport_->send(request("OK"));
+    ASSERT_EQ(next.outcome, transport_outcome::completed) << next.error;
+    EXPECT_EQ(next.body, k_receipt);
+  }
+  for (int i = 0; i < 40 && transport_->stats().duplicate_replies == 0; ++i)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(transport_->stats().duplicate_replies, 1U);
+  EXPECT_EQ(transport_->stats().unmatched, 0U);
 }
 
 // ---- the simulated carrier on a queue (unsolicited_amqp.hpp) ---------------------------------

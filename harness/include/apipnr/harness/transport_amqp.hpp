@@ -8,7 +8,15 @@
 //     `/queue/NAME` declares the queue on attach, so replies are never sent to nowhere);
 //   - replies are matched by correlation id: a reply for another waiter is handed to that
 //     waiter; a reply arriving after its waiter timed out is dropped and counted
-//     (`late_replies`), a reply for an id never sent is dropped and counted (`unmatched`);
+//     (`late_replies`), a further reply to a request already answered is dropped and counted
+//     (`duplicate_replies`: the first reply is the one judged), a reply for an id never sent
+//     (none, or of another AMQP type than the string sent) is dropped and counted
+//     (`unmatched`) and named in the error of a send that times out meanwhile;
+//   - a reply whose body is not data (bytes) or a string (an AMQP map, list, number)
+//     -> `transport_error` HTR-AMQP-BODY, with Proton's text of the value as the body (no
+//     body at all is a bare reply: an empty body, which classify() reads as a receipt);
+//   - a reply whose body and application-properties together exceed `max_reply_bytes`
+//     -> `transport_error` HTR-AMQP-SIZE, body and properties dropped;
 //   - broker unreachable / refused / no open within `connect_timeout` -> `endpoint_down`;
 //     the broker rejecting or releasing the message, a link error, or the connection lost
 //     while a send waits -> `transport_error`; the next send connects again;
@@ -54,16 +62,18 @@ struct amqp_options {
   std::chrono::milliseconds timeout{5000};
   // Overrides of `timeout` per message kind (target `timeouts.per_kind_ms`).
   std::map<message_kind, std::chrono::milliseconds> timeout_per_kind;
-  std::size_t max_reply_bytes = std::size_t{16} << 20U;  // larger replies -> transport_error
+  // Larger replies (body plus application-properties) -> transport_error HTR-AMQP-SIZE.
+  std::size_t max_reply_bytes = std::size_t{16} << 20U;
   std::size_t remembered_expired = 4096;  // timed-out ids kept to recognise late replies
 };
 
 struct amqp_stats {
   std::uint64_t sent = 0;
-  std::uint64_t replies = 0;       // matched to a waiter
-  std::uint64_t late_replies = 0;  // for a waiter that had timed out
-  std::uint64_t unmatched = 0;     // for a correlation id never sent (or long forgotten)
-  std::uint64_t connects = 0;      // connections opened
+  std::uint64_t replies = 0;            // matched to a waiter
+  std::uint64_t late_replies = 0;       // for a waiter that had timed out
+  std::uint64_t unmatched = 0;          // for a correlation id never sent (or long forgotten)
+  std::uint64_t duplicate_replies = 0;  // a further reply to a request already answered
+  std::uint64_t connects = 0;           // connections opened
 };
 
 class amqp_transport final : public transport {
