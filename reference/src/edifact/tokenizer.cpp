@@ -651,6 +651,7 @@ boost::system::error_code tokenizer::segments(const byte* p) {
             masks = fast_.scan(blk);
             from = ~std::uint64_t{0};
             term_bits = masks.term;
+            at_bit = 0;
           }
           if (term_bits != 0) {
             const std::uint64_t tbit = term_bits & (~term_bits + 1);
@@ -669,8 +670,12 @@ boost::system::error_code tokenizer::segments(const byte* p) {
                 static_cast<std::size_t>(t - body) <= fast_max_element_bytes &&
                 static_cast<std::size_t>(t - tag_begin) <= fast_max_segment_bytes &&
                 count <= fast_max_segments) {
+              // The separators found by the scan, as bits of the body (at_bit is the body's
+              // bit; t - body < 64): the structure walk reads the split from them
+              // (segment::separators) instead of scanning the body again.
               segs.push_back(segment{tag, view(body, t),
-                                     static_cast<std::uint32_t>(offset(tag_begin)), index, false});
+                                     static_cast<std::uint32_t>(offset(tag_begin)), index, false,
+                                     (e | c) >> at_bit});
               p = t + 1;
               continue;
             }
@@ -847,8 +852,8 @@ boost::system::error_code tokenizer::segments(const byte* p) {
     if (count > lim_.max_segments)
       return rep_.fatal(errc::limit_segment_count, at(tag_begin, index),
                         "limit " + std::to_string(lim_.max_segments));
-    segs.push_back(
-        segment{tag, view(body, q), static_cast<std::uint32_t>(offset(tag_begin)), index, escaped});
+    segs.push_back(segment{tag, view(body, q), static_cast<std::uint32_t>(offset(tag_begin)), index,
+                           escaped, 0});
     if (!terminated) {
       rep_.report(errc::segment_not_terminated, at(tag_begin, index),
                   "input ends inside segment " + std::string(tag));

@@ -849,4 +849,128 @@ TEST(EdifactTokenizer, RepetitionSeparatorInsideUnbIsNotATrailingSeparator) {
   EXPECT_FALSE(r.has(errc::trailing_separator));
 }
 
+namespace {
+
+// segment::separators: what the tokenizer's block scan recorded of a body must be exactly its
+// separators, and only for a body the contract allows (shorter than 64 bytes, nothing but plain
+// bytes and unreleased element and component separators). `d` are the interchange's delimiters.
+std::string recorded_mismatch(const segment& s, const delimiters& d) {
+  if (s.separators == 0) return {};
+  const std::string_view b = s.body;
+  if (b.size() >= 64) return "recorded a body of " + std::to_string(b.size()) + " bytes";
+  if (b.front() != d.element) return "recorded a body without a leading element separator";
+  for (std::size_t k = 0; k < b.size(); ++k) {
+    const bool sep = b[k] == d.element || b[k] == d.component;
+    if (((s.separators >> k) & 1u) != (sep ? 1u : 0u)) return "bit " + std::to_string(k);
+    if ((d.has_release && b[k] == d.release) || (d.has_repetition && b[k] == d.repetition) ||
+        b[k] == '\r' || b[k] == '\n') {
+      return "recorded a body with a special byte at " + std::to_string(k);
+    }
+  }
+  if ((s.separators >> b.size()) != 0) return "bits past the body";
+  return {};
+}
+
+// True when the tokenizer must have recorded s's separators: a body of 1 to 63 bytes with its
+// leading element separator, nothing but level A characters and separators in it, no trailing
+// separator, and 64 bytes of text from the body on (the block scan's reach; a body nearer the
+// end of the text may or may not be recorded).
+bool must_record(const segment& s, const delimiters& d, std::string_view text) {
+  const std::string_view b = s.body;
+  if (b.empty() || b.size() >= 64 || b.front() != d.element) return false;
+  if (static_cast<std::size_t>(b.data() - text.data()) + 64 > text.size()) return false;
+  constexpr std::string_view plain = " .,-()/=!\"%&*;<>";
+  for (std::size_t k = 0; k < b.size(); ++k) {
+    const char ch = b[k];
+    const bool sep = ch == d.element || ch == d.component;
+    if (sep && k + 1 < b.size() && ch == d.component && b[k + 1] == d.element) return false;
+    if (sep && k + 1 == b.size()) return false;  // a trailing separator
+    if (sep) continue;
+    if ((d.has_release && ch == d.release) || (d.has_repetition && ch == d.repetition)) {
+      return false;
+    }
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+          plain.find(ch) != std::string_view::npos)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST(EdifactTokenizer, RecordsTheSeparatorsOfPlainShortBodies) {
+  // Enough text after the segments under test for the block scan (64 bytes) to take them.
+  const std::string tail(80, ' ');
+  const std::string in = wrap(
+                             "NAD+FL+++DOE:JOHN'"
+                             "FTX+AAA+++O?'BRIEN'"  // a release character: not recorded
+                             "FTX+AAA+++" +
+                             std::string(70, 'X') +  // 64 bytes or more: not recorded
+                             "'DTM+329:850412'SRC'NAT+2+IRL'") +
+                         tail;
+  const auto r = parse(in);
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  auto find = [&](std::string_view tag, std::size_t nth = 0) -> const segment& {
+    for (const segment& s : r.ic.segments) {
+      if (s.tag == tag && nth-- == 0) return s;
+    }
+    ADD_FAILURE() << tag;
+    return r.ic.segments.front();
+  };
+  // "+FL+++DOE:JOHN": element separators at 0, 3, 4, 5, a component separator at 9.
+  EXPECT_EQ(find("NAD").separators, 0b10'0011'1001u);
+  EXPECT_EQ(find("FTX", 0).separators, 0u);
+  EXPECT_EQ(find("FTX", 1).separators, 0u);
+  EXPECT_EQ(find("DTM").separators, 0b1'0001u);  // "+329:850412"
+  EXPECT_EQ(find("SRC").separators, 0u);         // no body
+  EXPECT_EQ(find("NAT").separators, 0b101u);     // "+2+IRL"
+  for (const segment& s : r.ic.segments) {
+    EXPECT_EQ(recorded_mismatch(s, r.ic.delims), "") << s.tag << s.body;
+  }
+}
+
+// Every segment of Appendix A.1 repeated (so that segments start at every offset of the 64-byte
+// blocks, and some run past a block's end), with the default and the level B delimiters.
+TEST(EdifactTokenizer, RecordedSeparatorsAreTheBodysSeparators) {
+  std::string many(sample_a1.substr(0, sample_a1.find("UNT+")));
+  const std::string_view travellers =
+      sample_a1.substr(sample_a1.find("NAD+FL"), sample_a1.find("CNT+") - sample_a1.find("NAD+FL"));
+  for (int i = 0; i < 50; ++i) {
+    many += travellers;
+    many += std::string(static_cast<std::size_t>(i % 7), '\n');
+  }
+  many += sample_a1.substr(sample_a1.find("CNT+"));
+  std::size_t recorded = 0, seen = 0;
+  for (const std::string& text : {many, std::string(sample_a1)}) {
+    const auto r = parse(text, tolerant());
+    for (const segment& s : r.ic.segments) {
+      ++seen;
+      recorded += s.separators != 0 ? 1 : 0;
+      EXPECT_EQ(recorded_mismatch(s, r.ic.delims), "") << s.tag << s.body;
+      if (must_record(s, r.ic.delims, r.ic.text)) {
+        EXPECT_NE(s.separators, 0u) << s.tag << s.body;
+      }
+    }
+  }
+  EXPECT_GT(recorded, seen / 2);
+  // Level B: IS1/IS3/IS4 as separators and terminator, no UNA.
+  std::string level_b;
+  std::string plain = many.substr(many.find("UNB"));
+  for (std::size_t at; (at = plain.find("?'")) != std::string::npos;) plain.erase(at, 2);
+  for (char ch : plain) {
+    level_b += ch == ':' ? '\x1F' : ch == '+' ? '\x1D' : ch == '\'' ? '\x1C' : ch;
+  }
+  const auto r = parse(level_b, tolerant());
+  std::size_t recorded_b = 0;
+  for (const segment& s : r.ic.segments) {
+    recorded_b += s.separators != 0 ? 1 : 0;
+    EXPECT_EQ(recorded_mismatch(s, r.ic.delims), "") << s.tag << s.body;
+    if (must_record(s, r.ic.delims, r.ic.text)) {
+      EXPECT_NE(s.separators, 0u) << s.tag << s.body;
+    }
+  }
+  EXPECT_GT(recorded_b, 100u);
+}
+
+}  // namespace
+
 }  // namespace apipnr::edifact

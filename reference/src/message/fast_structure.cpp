@@ -8,6 +8,9 @@
 // runs the clean-segment test against that layout's flat table (element_indexer::add_checked:
 // the lengths are checked as each separator is found, no second pass over the index); the
 // verdict counts when the node that takes the segment has that layout, else clean() decides.
+// The split reads the separators the tokenizer recorded (edifact::segment::separators) when
+// there are any, instead of scanning the body a second time (add_recorded,
+// add_checked_recorded: the same index and verdict).
 #include "apipnr/message/fast_structure.hpp"
 
 #include <algorithm>
@@ -216,8 +219,14 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
     const std::uint16_t tag_id = tag_table[h].id;
     const segment_def* const split = tag_layouts != nullptr ? tag_layouts[tag_id] : nullptr;
     bool split_clean = false;
+    // The split from the separators the tokenizer recorded (nearly every segment of a large
+    // message), else from a scan of the body.
+    const bool recorded = e.seg->separators != 0;
     if (split != nullptr && split->split_rows != 0) {
-      split_clean = indexer.add_checked(out.element_index, e, *split);
+      split_clean = recorded ? indexer.add_checked_recorded(out.element_index, e, *split)
+                             : indexer.add_checked(out.element_index, e, *split);
+    } else if (recorded) {
+      indexer.add_recorded(out.element_index, e);
     } else {
       indexer.add(out.element_index, e);
     }

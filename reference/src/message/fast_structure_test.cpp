@@ -196,7 +196,7 @@ TEST(FastStructure, MutatedMessagesBuildTheSameTreeOrGiveUp) {
 // runs it): the same index, entry for entry, and the same verdict, for `layout` whatever tag
 // the segment has (a layout of another tag fails in many ways).
 struct split_tally {
-  std::size_t clean = 0, not_clean = 0;
+  std::size_t clean = 0, not_clean = 0, recorded = 0;
 };
 
 bool same_split(const edifact::segment& seg, const edifact::delimiters& d,
@@ -217,7 +217,37 @@ bool same_split(const edifact::segment& seg, const edifact::delimiters& d,
   EXPECT_EQ(a.first_element, b.first_element) << layout.key << " " << seg.body;
   EXPECT_TRUE(plain == checked) << layout.key << " " << seg.body;
   EXPECT_EQ(verdict, want) << layout.key << " " << seg.tag << seg.body;
-  return verdict == want && plain == checked && a.first_element == b.first_element;
+  bool same = verdict == want && plain == checked && a.first_element == b.first_element;
+  if (seg.separators != 0) {
+    // The split from the separators the tokenizer recorded: the same index and verdict.
+    ++t.recorded;
+    basic_offset_array<std::uint16_t> from_bits, checked_bits;
+    from_bits.push_back(7);
+    checked_bits.push_back(7);
+    segment_entry c{&seg}, g{&seg};
+    indexer.add_recorded(from_bits, c);
+    const bool verdict_bits = indexer.add_checked_recorded(checked_bits, g, layout);
+    EXPECT_TRUE(plain == from_bits && a.first_element == c.first_element)
+        << layout.key << " " << seg.body;
+    EXPECT_TRUE(plain == checked_bits && a.first_element == g.first_element)
+        << layout.key << " " << seg.body;
+    EXPECT_EQ(verdict_bits, want) << layout.key << " " << seg.tag << seg.body;
+    same = same && plain == from_bits && plain == checked_bits && verdict_bits == want &&
+           a.first_element == c.first_element && a.first_element == g.first_element;
+  }
+  return same;
+}
+
+// segment::separators as the tokenizer records them (interchange.hpp): the separators of a
+// body shorter than 64 bytes without a release character; 0 for any other body.
+std::uint64_t separator_bits(std::string_view body, const edifact::delimiters& d) {
+  if (body.empty() || body.size() >= 64 || body.front() != d.element) return 0;
+  std::uint64_t bits = 0;
+  for (std::size_t k = 0; k < body.size(); ++k) {
+    if (d.has_release && body[k] == d.release) return 0;
+    if (body[k] == d.element || body[k] == d.component) bits |= std::uint64_t{1} << k;
+  }
+  return bits;
 }
 
 // Every segment of the vector messages and of mutated ones, against every layout of the
@@ -254,10 +284,11 @@ TEST(FastStructure, CheckedSplitMatchesTheSplitAndTheCleanTest) {
       }
     }
   }
-  std::printf("segment x layout pairs %zu: clean %zu, not clean %zu\n", layouts, t.clean,
-              t.not_clean);
+  std::printf("segment x layout pairs %zu: clean %zu, not clean %zu, recorded %zu\n", layouts,
+              t.clean, t.not_clean, t.recorded);
   EXPECT_GT(t.clean, 10000u);
   EXPECT_GT(t.not_clean, 100000u);
+  EXPECT_GT(t.recorded, layouts / 2);
 }
 
 // A layout with every kind of position (mandatory simple element, composites with mandatory,
@@ -333,13 +364,16 @@ TEST(FastStructure, CheckedSplitMatchesTheCleanTestOnRandomBodies) {
     edifact::segment seg;
     seg.tag = "TST";
     seg.body = body;
+    seg.separators = separator_bits(body, d);
     for (const segment_def& s : layouts) {
       if (!same_split(seg, d, s, t)) FAIL() << s.key << " " << body;
     }
   }
-  std::printf("bodies x layouts: clean %zu, not clean %zu\n", t.clean, t.not_clean);
+  std::printf("bodies x layouts: clean %zu, not clean %zu, recorded %zu\n", t.clean, t.not_clean,
+              t.recorded);
   EXPECT_GT(t.clean, 20000u);
   EXPECT_GT(t.not_clean, 50000u);
+  EXPECT_GT(t.recorded, 20000u);
 }
 
 }  // namespace

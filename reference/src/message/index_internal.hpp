@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -56,6 +57,17 @@ class element_indexer {
     close(index, s);
   }
 
+  // add() for a segment whose separators the tokenizer recorded (e.seg->separators != 0,
+  // edifact::segment has the contract): the same index, read from the bits instead of a scan
+  // of the body.
+  [[gnu::always_inline]] void add_recorded(basic_offset_array<std::uint16_t>& index,
+                                           segment_entry& e) const {
+    piece_state s;
+    if (!open(index, e, s)) return;  // not taken for a recorded body (it has elements)
+    split_bits(s, e.seg->separators >> 1);
+    close(index, s);
+  }
+
   // add(), and in the same scan the clean-segment test of the split against `layout`'s flat
   // table (segment_def::split_limits; requires layout.split_rows != 0): returns what
   // clean_positions(layout, E, firsts, starts) returns for the split written, and false for a
@@ -63,6 +75,23 @@ class element_indexer {
   // after the first failure the rest is only split (as add()).
   [[gnu::always_inline]] bool add_checked(basic_offset_array<std::uint16_t>& index,
                                           segment_entry& e, const segment_def& layout) const {
+    return checked_split<false>(index, e, layout);
+  }
+
+  // add_checked() for a segment whose separators the tokenizer recorded (e.seg->separators !=
+  // 0): the same index and verdict, the separators read from the bits instead of a scan.
+  [[gnu::always_inline]] bool add_checked_recorded(basic_offset_array<std::uint16_t>& index,
+                                                   segment_entry& e,
+                                                   const segment_def& layout) const {
+    return checked_split<true>(index, e, layout);
+  }
+
+ private:
+  // add_checked's scan; Recorded: the separators come from e.seg->separators (a recorded body
+  // holds no release character, so every separator bit splits).
+  template <bool Recorded>
+  [[gnu::always_inline]] bool checked_split(basic_offset_array<std::uint16_t>& index,
+                                            segment_entry& e, const segment_def& layout) const {
     piece_state s;
     if (!open(index, e, s)) {
       // Unindexed, or indexed without elements: clean unless an element is mandatory.
@@ -85,7 +114,13 @@ class element_indexer {
     std::uint64_t comps = 0;   // non-empty components of the current element
     std::uint64_t filled = 0;  // non-empty elements
     bool clean = false;
+    // Recorded: the separators after the leading element separator, as bits of p.
+    [[maybe_unused]] std::uint64_t bits = Recorded ? e.seg->separators >> 1 : 0;
     for (;;) {
+      std::uint8_t cl;
+      if constexpr (Recorded) {
+        if (bits == 0) k = n;
+      }
       if (k >= n) {
         // The last piece ends the last element.
         const std::size_t len = n - start;
@@ -98,14 +133,20 @@ class element_indexer {
         clean = (layout.mandatory_mask & ~filled) == 0;
         break;
       }
-      const std::uint8_t cl = cls_[p[k]];
-      if (cl == plain) {
-        ++k;
-        continue;
-      }
-      if (cl == release) {
-        k += 2;
-        continue;
+      if constexpr (Recorded) {
+        k = static_cast<std::size_t>(std::countr_zero(bits));
+        bits &= bits - 1;
+        cl = p[k] == static_cast<unsigned char>(element_) ? element_sep : component_sep;
+      } else {
+        cl = cls_[p[k]];
+        if (cl == plain) {
+          ++k;
+          continue;
+        }
+        if (cl == release) {
+          k += 2;
+          continue;
+        }
       }
       starts[nc] = static_cast<std::uint16_t>(k + 1);
       firsts[ne] = static_cast<std::uint16_t>(nc);
@@ -149,12 +190,17 @@ class element_indexer {
     }
     s.nc = nc;
     s.ne = ne;
-    if (!clean) split_from(s, k);
+    if (!clean) {
+      if constexpr (Recorded) {
+        split_bits(s, bits);
+      } else {
+        split_from(s, k);
+      }
+    }
     close(index, s);
     return clean;
   }
 
- private:
   // One segment's split in progress: where it is written and how far it got.
   struct piece_state {
     const unsigned char* p = nullptr;  // the body after its leading element separator
@@ -230,6 +276,26 @@ class element_indexer {
       ++nc;
       ne += c == element_sep ? 1 : 0;
       ++k;
+    }
+    s.ne = ne;
+    s.nc = nc;
+  }
+
+  // split_from() for a recorded body: `bits` are the separators not yet recorded, as bits of
+  // s.p (the body after its leading element separator).
+  [[gnu::always_inline]] void split_bits(piece_state& s, std::uint64_t bits) const {
+    const unsigned char* p = s.p;
+    std::uint16_t* const starts = s.starts;
+    std::uint16_t* const firsts = s.firsts;
+    std::size_t ne = s.ne, nc = s.nc;
+    const auto elem = static_cast<unsigned char>(element_);
+    while (bits != 0) {
+      const auto k = static_cast<std::size_t>(std::countr_zero(bits));
+      bits &= bits - 1;
+      starts[nc] = static_cast<std::uint16_t>(k + 1);
+      firsts[ne] = static_cast<std::uint16_t>(nc);
+      ++nc;
+      ne += p[k] == elem ? 1 : 0;
     }
     s.ne = ne;
     s.nc = nc;

@@ -32,6 +32,15 @@ struct segment {
   std::uint32_t offset = 0;  // byte offset of the tag in the parsed buffer
   std::uint32_t index = 0;   // 1-based number in the interchange; UNB is 1, UNA is not counted
   bool escaped = false;      // body contains at least one release character
+  // Where the body's separators are, as the tokenizer's block scan found them: bit b is set
+  // when body[b] is an element or component separator (body[b] says which). Recorded only for
+  // a body shorter than 64 bytes with no release, repetition, line break or other non-plain
+  // byte in it, so every separator there is unreleased and splits; 0 when not recorded (any
+  // body may be left so, e.g. near the end of the text; a recorded body always starts with
+  // the element separator, bit 0). The message layer's structure walk reads a segment's split
+  // from it instead of scanning the body again (docs/PERFORMANCE.md, session 13: the
+  // structural index); everyone else may ignore it.
+  std::uint64_t separators = 0;
 };
 
 // Splits raw text on one separator, honouring the release character: a released separator
