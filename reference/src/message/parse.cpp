@@ -417,7 +417,12 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
     const std::uint32_t packed = pack_tag(e.seg->tag);
     const std::uint16_t tag_id =
         packed != 0 && def_.planned ? def_.tag_id(packed) : content_plan::none;
-    indexer.add(out_.element_index, e);
+    // The split from the separators the tokenizer recorded, else from a scan of the body.
+    if (e.seg->separators != 0) {
+      indexer.add_recorded(out_.element_index, e);
+    } else {
+      indexer.add(out_.element_index, e);
+    }
     added = static_cast<std::uint32_t>(i + 1);
     if (accept(i, packed, tag_id)) [[unlikely]] {
       const boost::system::error_code ec = stop_;
