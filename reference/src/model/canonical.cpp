@@ -1,5 +1,7 @@
 #include "apipnr/model/canonical.hpp"
 
+#include <type_traits>
+
 #include <nlohmann/json.hpp>
 
 namespace apipnr::model {
@@ -16,8 +18,9 @@ template <class T>
 void put(json& j, const char* key, const std::optional<T>& v) {
   if (v) j[key] = *v;
 }
-template <class T, class F>
-void put_array(json& j, const char* key, const std::vector<T>& items, F&& convert) {
+// `items`: a std::vector or a document_list / reference_list.
+template <class Items, class F>
+void put_array(json& j, const char* key, const Items& items, F&& convert) {
   if (items.empty()) return;
   json a = json::array();
   for (const auto& item : items) a.push_back(convert(item));
@@ -259,8 +262,11 @@ void traveller::clear() noexcept {
   // (CanonicalModel.ClearedTravellerEqualsANewOne compares with a new traveller; the size check
   // below stops a build that adds a member without looking here).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-  static_assert(sizeof(traveller) == 480, "a traveller member was added: clear it in clear()");
+  static_assert(sizeof(traveller) == 936, "a traveller member was added: clear it in clear()");
 #endif
+  // std::vector<traveller> moves its travellers when it grows only if that cannot throw (else it
+  // copies them); the in-line document and reference lists must keep it so.
+  static_assert(std::is_nothrow_move_constructible_v<traveller>);
   role.clear();
   surname.clear();
   party_function.reset();

@@ -214,6 +214,62 @@ TEST(CanonicalModel, TravellerDetailsOutOfLine) {
   EXPECT_EQ(to_json(m)["travellers"][0]["ssrs"][0]["code"], "DOCS");
 }
 
+// Whether `data` points into the traveller object itself (an in-line element), not the heap.
+bool inside(const traveller& t, const void* data) {
+  const auto* b = reinterpret_cast<const char*>(&t);
+  const auto* p = static_cast<const char*>(data);
+  return p >= b && p < b + sizeof(traveller);
+}
+
+// One document and three references are stored in the traveller (document_list,
+// reference_list); more move to the heap with every element kept, and copies, moves and both
+// JSON writers see the same lists either way.
+TEST(CanonicalModel, DocumentsAndReferencesInLineUpToTheirCounts) {
+  canonical_message m;
+  m.message.kind = "api";
+  traveller& t = m.travellers.emplace_back();
+  t.role = "passenger";
+  t.surname = "DOE";
+  t.documents.push_back({"P", "123", "IRL", "2030-01-01", std::nullopt, std::nullopt, "DOC"});
+  t.references = {{"AVF", "ABC"}, {"ABO", "0001"}};
+  t.references.emplace_back().qualifier = "SEA";
+  t.references.back().value = "12A";
+  EXPECT_TRUE(inside(t, t.documents.data()));
+  EXPECT_TRUE(inside(t, t.references.data()));
+  const std::string three = canonical_json(m);
+  EXPECT_EQ(to_json(m).dump(), nlohmann::json::parse(three).dump());
+  EXPECT_NE(three.find(R"("references":[{"qualifier":"AVF","value":"ABC"},)"
+                       R"({"qualifier":"ABO","value":"0001"},{"qualifier":"SEA","value":"12A"}])"),
+            std::string::npos);
+
+  traveller moved = std::move(t);  // in-line elements are moved one by one
+  m.travellers[0] = traveller(moved);
+  EXPECT_EQ(canonical_json(m), three);
+  EXPECT_TRUE(inside(m.travellers[0], m.travellers[0].references.data()));
+
+  traveller& u = m.travellers[0];
+  u.references.push_back({"CR", "FF1"});  // a fourth: the list moves to the heap
+  u.documents.push_back(
+      {"V", "456", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "DOC"});
+  EXPECT_FALSE(inside(u, u.references.data()));
+  EXPECT_FALSE(inside(u, u.documents.data()));
+  ASSERT_EQ(u.references.size(), 4u);
+  EXPECT_EQ(u.references[0].value, "ABC");
+  EXPECT_EQ(u.references[3].qualifier, "CR");
+  EXPECT_EQ(u.documents[0].number, "123");
+  EXPECT_EQ(u.documents[1].number, "456");
+  const std::string four = canonical_json(m);
+  EXPECT_EQ(to_json(m).dump(), nlohmann::json::parse(four).dump());
+  traveller copy = u;  // a deep copy of heap lists
+  m.travellers.push_back(std::move(copy));
+  m.travellers.push_back(m.travellers[0]);  // the vector grows: travellers are moved
+  const auto doc = to_json(m);
+  EXPECT_EQ(doc["travellers"][0], doc["travellers"][1]);
+  EXPECT_EQ(doc["travellers"][0], doc["travellers"][2]);
+  EXPECT_EQ(doc["travellers"][0]["references"].size(), 4u);
+  EXPECT_EQ(doc["travellers"][0]["documents"][1]["number"], "456");
+}
+
 // clear() makes a traveller equal to a new one (same canonical JSON and to_json, no details)
 // and keeps the capacity of the vectors a reused slot fills again.
 TEST(CanonicalModel, ClearedTravellerEqualsANewOne) {

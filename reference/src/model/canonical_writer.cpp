@@ -182,8 +182,9 @@ class writer {
   }
   // An array of objects; `always` writes [] for an empty vector (record_locators, travellers of
   // a PNR, legs of a flight: the schema requires them).
-  template <class T, class F>
-  void put_array(std::string_view k, const std::vector<T>& items, F item, bool always = false) {
+  // `items`: a std::vector or a document_list / reference_list.
+  template <class Items, class F>
+  void put_array(std::string_view k, const Items& items, F item, bool always = false) {
     if (items.empty() && !always) return;
     key(k);
     open('[');

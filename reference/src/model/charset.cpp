@@ -28,8 +28,9 @@ struct converter {
   void operator()(std::vector<std::string>& v) {
     for (auto& s : v) (*this)(s);
   }
-  template <class T>
-  void each(std::vector<T>& v) {
+  // A std::vector or a document_list / reference_list.
+  template <class Items>
+  void each(Items& v) {
     for (auto& x : v) visit(x);
   }
 

@@ -1090,8 +1090,7 @@ void extractor::sg4_rff(traveller& tr, std::size_t i, std::string_view q) {
       report(errc::unknown_reference, i, 1, 1, "RFF qualifier '" + text(q) + "'; kept");
     }
     if (eq(q, "SEA") && !value.empty()) set_once(t->seat, value, i, "seat");
-    // Travellers usually carry a few references: one allocation instead of three.
-    if (t->references.empty()) t->references.reserve(4);
+    // The first three are stored in the traveller (model::reference_list): no allocation.
     auto& r = t->references.emplace_back();
     r.value.append(value);  // new, empty
     assign_text(r.qualifier, i, q);
@@ -1206,9 +1205,7 @@ void extractor::sg5_segment(std::size_t i, kind k) {
   traveller* t = current_traveller(i, true);
   if (!t) return;
   if (k == kind::doc) {
-    // Most travellers carry one document: reserve() allocates it without the general
-    // reallocation path that emplace_back() takes into an empty vector.
-    if (t->documents.empty()) t->documents.reserve(1);
+    // Most travellers carry one document, stored in the traveller (model::document_list).
     model::document& d = t->documents.emplace_back();
     assign_text(d.type, i, comp(i, 1, 1));
     assign_text(d.number, i, comp(i, 2, 1));

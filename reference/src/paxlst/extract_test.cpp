@@ -508,6 +508,70 @@ TEST(PaxlstExtract, ReferencesKeepMessageOrderAndSeat) {
   EXPECT_EQ(t.seat, "44G");
 }
 
+// A traveller's first document and first three references are held in the traveller
+// (model::document_list / reference_list, no allocation); more spill to the heap in message
+// order, also into a reused model (extract_into), whose slots keep what they had grown to.
+TEST(PaxlstExtract, DocumentsAndReferencesBeyondTheInLineCountsKeepMessageOrder) {
+  const auto in_line = [](const model::traveller& t, const void* data) {
+    const auto* b = reinterpret_cast<const char*>(&t);
+    const auto* d = static_cast<const char*>(data);
+    return d >= b && d < b + sizeof(model::traveller);
+  };
+  const auto small = parse(a1_text);
+  const auto big = parse(paxlst(
+      flight_header +
+      "NAD+FL+++A:B'RFF+AVF:R1'RFF+ABO:R2'RFF+SEA:1A'RFF+CR:R4'RFF+AEA:R5'DOC+P+D1'LOC+91+IRL'"
+      "DOC+V+D2'DTM+36:300101'NAD+FL+++C:D'RFF+AVF:S1'DOC+P+E1'CNT+42:2'"));
+  model::canonical_message reused;
+  for (const parsed* p : {small.get(), big.get(), small.get()}) {
+    message::message_tree tree;
+    diagnostic_list structure, fa, fb;
+    (void)message::parse_structure(p->ic, 0, defs(), structure, tree);
+    ASSERT_NE(tree.source, nullptr);
+    const auto fresh = extract(tree, fa);
+    ASSERT_TRUE(fresh);
+    ASSERT_FALSE(extract_into(tree, fb, reused));
+    EXPECT_EQ(model::canonical_json(*fresh), model::canonical_json(reused));
+    const model::canonical_message* both[] = {&*fresh, &reused};
+    for (const model::canonical_message* m : both) {
+      const bool new_model = m == &*fresh;
+      const model::traveller& t = m->travellers.at(0);
+      if (p == small.get()) {
+        ASSERT_EQ(m->travellers.size(), 1u);
+        ASSERT_EQ(t.documents.size(), 1u);
+        ASSERT_EQ(t.references.size(), 2u);
+        EXPECT_EQ(t.references[1].value, "0001");
+        if (new_model) {
+          EXPECT_TRUE(in_line(t, t.documents.data()));
+          EXPECT_TRUE(in_line(t, t.references.data()));
+        }
+        continue;
+      }
+      ASSERT_EQ(m->travellers.size(), 2u);
+      ASSERT_EQ(t.references.size(), 5u);
+      EXPECT_FALSE(in_line(t, t.references.data()));
+      EXPECT_EQ(t.references[0].value, "R1");
+      EXPECT_EQ(t.references[3].qualifier, "CR");
+      EXPECT_EQ(t.references[4].value, "R5");
+      EXPECT_EQ(t.seat, "1A");
+      ASSERT_EQ(t.documents.size(), 2u);
+      EXPECT_FALSE(in_line(t, t.documents.data()));
+      EXPECT_EQ(t.documents[0].number, "D1");
+      EXPECT_EQ(t.documents[0].issuing_state, "IRL");
+      EXPECT_EQ(t.documents[1].number, "D2");
+      EXPECT_EQ(t.documents[1].expiry, "2030-01-01");
+      const model::traveller& u = m->travellers.at(1);
+      ASSERT_EQ(u.references.size(), 1u);
+      ASSERT_EQ(u.documents.size(), 1u);
+      if (new_model) {
+        EXPECT_TRUE(in_line(u, u.references.data()));
+        EXPECT_TRUE(in_line(u, u.documents.data()));
+      }
+      EXPECT_EQ(u.documents[0].number, "E1");
+    }
+  }
+}
+
 TEST(PaxlstExtract, AddressFromNadPositionsFiveToNine) {
   const auto p =
       parse(paxlst(flight_header + "NAD+FL+++A:B+1 MAIN ST+SPRINGFIELD+IL+62701+USA'CNT+42:1'"));

@@ -266,8 +266,9 @@ class mapper {
   model::leg* leg() {
     return leg_ < 0 ? nullptr : &pnr().itinerary[static_cast<std::size_t>(leg_)];
   }
-  template <class T>
-  bool room(const std::vector<T>& list, std::uint32_t i) {
+  // `list`: a std::vector or a traveller's model::reference_list.
+  template <class List>
+  bool room(const List& list, std::uint32_t i) {
     if (list.size() < opt_.max_items_per_list) return true;
     if (!items_limit_reported_) report(errc::limit_items, i);
     items_limit_reported_ = true;

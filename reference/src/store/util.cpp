@@ -215,7 +215,7 @@ std::string legs_json(const std::vector<model::leg>& legs) {
   return dump_json(a);
 }
 
-std::string documents_json(const std::vector<model::document>& docs) {
+std::string documents_json(const model::document_list& docs) {
   std::string out;
   out.reserve(16 + 96 * docs.size());
   out.push_back('[');

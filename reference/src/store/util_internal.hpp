@@ -43,7 +43,7 @@ std::string legs_json(const std::vector<model::leg>& legs);
 // "nationality":..,"number":..,"type":..}, ...] with the members each document has, keys in
 // byte order; the same text as dump_json of the equivalent nlohmann array. Never throws except
 // std::bad_alloc.
-std::string documents_json(const std::vector<model::document>& docs);
+std::string documents_json(const model::document_list& docs);
 
 // The interchanges.findings column: one object per finding with the members {code, detail,
 // id, message, position{component, element, message_segment, offset, repetition, segment},
