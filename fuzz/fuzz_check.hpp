@@ -39,6 +39,37 @@ int run_without_exceptions(const std::uint8_t* data, std::size_t size, const cha
   return 0;
 }
 
+// Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, nothing
+// above U+10FFFF) starting at s[i], 0 when none starts there. The targets' own reading of
+// "well-formed UTF-8", independent of the code under test.
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const auto cont = [&](std::size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF && cont(1)) return 2;
+  if (c >= 0xE0 && c <= 0xEF && cont(1) && cont(2)) {
+    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
+    if (c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4 && cont(1) && cont(2) && cont(3)) {
+    if (c == 0xF0 && b(1) < 0x90) return 0;   // overlong
+    if (c == 0xF4 && b(1) >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+inline bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 // A folder of its own under the temp directory, made on the first call and removed when the
 // process exits (libFuzzer ends with exit(), so no folder is left behind per run). One per
 // process: the name's prefix is taken from the first call.
