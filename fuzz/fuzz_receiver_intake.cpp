@@ -247,14 +247,14 @@ void check_answer(const tr::request& rq, endpoint ep, bool wrong_type, bool utf8
   }
   // Open (fuzz/crashers/README.md, receiver_intake_contrl_copies_control_character.input): the
   // CONTRL copies an identifier of the input with a control character in it (an LF inside a
-  // truncated UNG), which no UNOA/UNOB interchange may carry and the harness refuses to read.
-  // Tolerated for a rejection so that a campaign finds the next problem.
+  // truncated UNG, DEL bytes in a UNB reference), which no UNOA/UNOB interchange may carry and the
+  // harness refuses to read. Tolerated for a rejection so that a campaign finds the next problem.
   if (!accepted && res.content_type == "application/edifact") {
     bool control = false;
     for (std::size_t i = 0; i < res.body.size() && !control; ++i) {
       const auto c = static_cast<unsigned char>(res.body[i]);
-      control = c < 0x20 && !((c == '\n' || c == '\r') && i > 0 &&
-                              (res.body[i - 1] == '\'' || res.body[i - 1] == '\r'));
+      control = (c < 0x20 || c == 0x7F) && !((c == '\n' || c == '\r') && i > 0 &&
+                                             (res.body[i - 1] == '\'' || res.body[i - 1] == '\r'));
     }
     if (control) return;
   }
