@@ -16,6 +16,7 @@
 #include "apipnr/edifact/parser.hpp"
 #include "apipnr/responses/ackres.hpp"
 #include "apipnr/responses/cusres_from_request.hpp"
+#include "apipnr/responses/errc.hpp"
 #include "apipnr/transport/problem.hpp"
 #include "utc_stamp.hpp"
 
@@ -538,6 +539,42 @@ void message_store::put_async_lent(store::received r,
   put_async(std::move(r), std::move(done));
 }
 
+namespace {
+
+// An iAPI request that passes the checks but that no CUSRES can echo (no UNH 0062 or no
+// RFF+TN: TRN-H2H-001, API-CUSRES-RFF-001) is refused here, before it is stored: its answer is
+// the 422 of acknowledge() (CONTRL or problem `iapi-not-answerable`), so the stored verdict must
+// be reject as well, with the reason as a finding, not the accept of the checks (fuzz_receiver_
+// intake found the two disagreeing: fuzz/crashers/README.md).
+void refuse_unanswerable_iapi(service::kind k, pipeline::result& r) {
+  if (k != service::kind::iapi || r.outcome == pipeline::verdict::reject) return;
+  for (std::size_t i = 0; i < r.messages.size(); ++i) {
+    const model::message_info& m = r.messages[i].message;
+    if (m.kind != "iapi_request") continue;
+    responses::errc missing = responses::errc::ok;
+    if (!m.message_reference || m.message_reference->empty()) {
+      missing = responses::errc::cusres_missing_message_reference;
+    } else if (!m.transaction_reference || m.transaction_reference->empty()) {
+      missing = responses::errc::cusres_missing_transaction_reference;
+    }
+    if (missing == responses::errc::ok) return;  // acknowledge() answers the first request
+    const responses::errc_info& inf = responses::info(missing);
+    diagnostic d;
+    d.code = responses::make_error_code(missing);
+    d.id = inf.id;
+    d.requirement = inf.requirement;
+    d.level = severity::error;
+    d.where = scope::message;
+    d.detail = "an iAPI request no CUSRES can answer: " + std::string(inf.message);
+    r.findings.push_back(std::move(d));
+    if (!r.finding_message.empty()) r.finding_message.push_back(-1);  // as the envelope's
+    r.outcome = pipeline::verdict::reject;
+    return;
+  }
+}
+
+}  // namespace
+
 std::optional<transport::response> service::intake_check(intake_state& st, store::received& rec) {
   const transport::request& req = *st.req;
   const kind k = st.k;
@@ -573,6 +610,7 @@ std::optional<transport::response> service::intake_check(intake_state& st, store
   // Into a result of an earlier intake (take_result): a small input refills its storage.
   checker_->check_into(req.body, st.r);
   pipeline::result& r = st.r;
+  refuse_unanswerable_iapi(k, r);
   cap_findings(r, opts_.max_findings);
   bool& syntax_rejected = st.syntax_rejected;
   for (const auto& d : r.findings) syntax_rejected = syntax_rejected || is_syntax_finding(d);

@@ -220,6 +220,26 @@ TEST_F(ReceiverService, IapiRequestIsAnsweredWithCusres) {
   EXPECT_NE(r.body.find("RFF+TN:XX1232503011"), std::string::npos) << r.body;
 }
 
+// A request no CUSRES can echo (no RFF+TN, TRN-H2H-001) is answered 422 and stored as what
+// it was answered: reject, with the reason as a finding (the stored verdict once said accept).
+TEST_F(ReceiverService, IapiRequestWithoutTransactionReferenceIsStoredAsRejected) {
+  if (!with_pipeline_) GTEST_SKIP() << "needs the pipeline (extraction)";
+  auto h = kEdifact;
+  h["Accept"] = "application/problem+json";
+  auto r = post("/v1/api/iapi", read_vector("edifact/messages/iapi/n_iapi_tn_missing.edi"), h);
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(r.header("x-apipnr-verdict"), "reject");
+  const auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["type"], "urn:apipnr:problem:iapi-not-answerable");
+  bool named = false;
+  for (const auto& f : j["findings"]) named = named || f["id"] == "RSP-CUSRES-TN";
+  EXPECT_TRUE(named) << r.body;
+  // An answerable request keeps its accept.
+  auto ok = post("/v1/api/iapi", read_vector("edifact/messages/iapi/y_iapi_two_passengers.edi"));
+  EXPECT_EQ(ok.status, 200u);
+  EXPECT_EQ(ok.header("x-apipnr-verdict"), "accept");
+}
+
 TEST_F(ReceiverServiceOnIoThread, OnlySmallApiPostsRunOnTheIoThread) {
   transport::request req;
   req.method = "POST";
