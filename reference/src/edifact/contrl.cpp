@@ -267,11 +267,22 @@ class contrl_writer {
  private:
   // Copied identifiers are cut to 35 characters, the longest a CONTRL element that carries one
   // may hold (0004/0010 an..35; references and codes are shorter): a malformed interchange
-  // whose "sender" runs on for kilobytes must still get a well-formed CONTRL back.
+  // whose "sender" runs on for kilobytes must still get a well-formed CONTRL back. They are
+  // also cut at the first control character (C0 or DEL), which no syntax level's repertoire
+  // holds: a UNG cut off by a line break, or a garbled reference, must not put the raw byte
+  // into the CONTRL and make the rejection unreadable to the carrier (fuzz_receiver_intake,
+  // fuzz/crashers/receiver_intake_contrl_copies_*.input).
   const std::string& literal(std::string_view raw) {
     scratch_.clear();
     unescape(raw, source_, scratch_);
-    if (scratch_.size() > max_copied) scratch_.resize(max_copied);
+    std::size_t keep = 0;
+    const std::size_t limit = scratch_.size() < max_copied ? scratch_.size() : max_copied;
+    while (keep < limit) {
+      const auto c = static_cast<unsigned char>(scratch_[keep]);
+      if (c < 0x20 || c == 0x7f) break;
+      ++keep;
+    }
+    scratch_.resize(keep);
     return scratch_;
   }
   static constexpr std::size_t max_copied = 35;

@@ -501,4 +501,34 @@ TEST(EdifactContrl, OverlongCopiedSenderIsCutSoTheContrlStaysWellFormed) {
   EXPECT_NE(reply_findings.worst(), apipnr::severity::fatal);
 }
 
+TEST(EdifactContrl, CopiedValuesStopAtAControlCharacter) {
+  // fuzz_receiver_intake: a UNG cut off by a line break (its reference ran into the next
+  // segment) and a control reference with DEL bytes were copied raw into UCF and UCI, so the
+  // CONTRL held bytes no repertoire allows and the carrier could not read the rejection.
+  // (Literals split so that the hex escapes stop at two digits.)
+  const std::string raw =
+      "UNA:+.? 'UNB+UNOA:4+XX AIRLINE+PIUTEST+250301:0930+AB"
+      "\x7f\x7f"
+      "CD++APIS'"
+      "UNG+PAXLST+XX AIRLINE+PIUTEST+250301:0930+\nUNH+1+PAXLST:D:05B:UN:IATA'"
+      "BGM+745'UNT+2+1'UNE+1+1'UNZ+1+AB"
+      "\x7f\x7f"
+      "CD'";
+  apipnr::edifact::parser p;
+  apipnr::edifact::interchange ic;
+  apipnr::diagnostic_list findings;
+  (void)p.parse(raw, ic, findings);
+  const std::string contrl = apipnr::edifact::make_contrl(ic, findings.items());
+  ASSERT_FALSE(contrl.empty());
+  for (const char c : contrl) {
+    const auto u = static_cast<unsigned char>(c);
+    EXPECT_FALSE(u < 0x20 || u == 0x7f) << "control byte " << int(u) << " in " << contrl;
+  }
+  EXPECT_NE(contrl.find("UCI+AB+"), std::string::npos) << contrl;
+  apipnr::edifact::interchange reply;
+  apipnr::diagnostic_list reply_findings;
+  EXPECT_FALSE(apipnr::edifact::parser{}.parse(contrl, reply, reply_findings));
+  EXPECT_NE(reply_findings.worst(), apipnr::severity::fatal);
+}
+
 }  // namespace apipnr::edifact
