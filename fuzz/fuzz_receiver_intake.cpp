@@ -231,11 +231,6 @@ void check_answer(const tr::request& rq, endpoint ep, bool wrong_type, bool utf8
   APIPNR_FUZZ_CHECK(verdict.has_value());
   const bool accepted = *verdict == "accept" || *verdict == "accept_with_warnings";
   APIPNR_FUZZ_CHECK(accepted || *verdict == "reject");
-  // Open (fuzz/crashers/README.md, receiver_intake_iapi_accepted_but_422.input): an iAPI request
-  // the checks accept but no CUSRES can echo (no RFF+TN) is stored as accepted and answered 422
-  // iapi-not-answerable. Tolerated here so that a campaign finds the next problem; remove
-  // once the service answers and stores one verdict.
-  if (accepted && s == 422 && problem_type == "urn:apipnr:problem:iapi-not-answerable") return;
   if (accepted != (s / 100 == 2)) {
     std::fprintf(stderr, "%s answered %u with verdict %s: %s\n", rq.path.c_str(), s,
                  verdict->c_str(), res.body.substr(0, 600).c_str());
@@ -244,19 +239,6 @@ void check_answer(const tr::request& rq, endpoint ep, bool wrong_type, bool utf8
   if (s == 202 && !is_problem && res.content_type.rfind("text/plain", 0) == 0) {
     APIPNR_FUZZ_CHECK(res.body.rfind("accepted id=", 0) == 0);
     APIPNR_FUZZ_CHECK(res.body.find(" verdict=" + *verdict) != std::string::npos);
-  }
-  // Open (fuzz/crashers/README.md, receiver_intake_contrl_copies_control_character.input): the
-  // CONTRL copies an identifier of the input with a control character in it (an LF inside a
-  // truncated UNG, DEL bytes in a UNB reference), which no UNOA/UNOB interchange may carry and the
-  // harness refuses to read. Tolerated for a rejection so that a campaign finds the next problem.
-  if (!accepted && res.content_type == "application/edifact") {
-    bool control = false;
-    for (std::size_t i = 0; i < res.body.size() && !control; ++i) {
-      const auto c = static_cast<unsigned char>(res.body[i]);
-      control = (c < 0x20 || c == 0x7F) && !((c == '\n' || c == '\r') && i > 0 &&
-                                             (res.body[i - 1] == '\'' || res.body[i - 1] == '\r'));
-    }
-    if (control) return;
   }
   // The harness's independent reading of the same answer.
   ah::observation o;
