@@ -111,33 +111,15 @@ std::string unique(const std::string& what) {
   return "/queue/htrans." + std::string(t->name()) + "." + what + "." + std::to_string(::getpid());
 }
 
-// A small echo consumer: takes requests from `queue` and answers each on its reply-to with the
-// same correlation id and body "ACK:<body>". `hold` replies are held back and sent, in
-// reverse order, once `hold` requests have arrived (to interleave replies). With `silent`
-// it takes requests and never answers.
-class echo_consumer final : public proton::messaging_handler {
+// The plumbing of a test peer on the private broker: its own container thread, one receiver
+// on `queue` (declared durable like the transport declares its queues, docs/AMQP.md: RabbitMQ
+// refuses a second, different declaration of the same queue), and replies sent to their
+// reply-to addresses through one cached sender per address, in order, as credit allows.
+// A derived peer answers in on_message() by queueing replies (outbox_, then flush()). It calls
+// start() at the end of its constructor and stop() first in its destructor, so that the
+// container thread never runs a handler of a half-built or half-destroyed peer.
+class test_peer : public proton::messaging_handler {
  public:
-  echo_consumer(std::string url, std::string queue, std::size_t hold = 0, bool silent = false)
-      : url_(std::move(url)), queue_(std::move(queue)), hold_(hold), silent_(silent) {
-    thread_ = std::thread([this] {
-      try {
-        proton::container c(*this);
-        container_ = &c;
-        c.run();
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "echo consumer: %s\n", e.what());
-      }
-      ready_.set_value_once();
-    });
-  }
-  ~echo_consumer() override {
-    if (work_ != nullptr) {
-      work_->add([this] {
-        if (connection_) connection_.close();
-      });
-    }
-    thread_.join();
-  }
   bool wait_ready() {
     return ready_.future.wait_for(15s) == std::future_status::ready && attached_;
   }
@@ -151,8 +133,6 @@ class echo_consumer final : public proton::messaging_handler {
   void on_connection_open(proton::connection& c) override {
     connection_ = c;
     work_ = &c.work_queue();
-    // Declared durable like the transport declares its queues (docs/AMQP.md): RabbitMQ refuses
-    // a second, different declaration of the same queue.
     proton::source_options so;
     so.durability_mode(proton::source::CONFIGURATION);
     proton::receiver_options ro;
@@ -163,6 +143,84 @@ class echo_consumer final : public proton::messaging_handler {
     attached_ = true;
     ready_.set_value_once();
   }
+  void on_sendable(proton::sender&) override { flush(); }
+  void on_error(const proton::error_condition& e) override {
+    std::fprintf(stderr, "%s: %s\n", name_, e.what().c_str());
+  }
+
+ protected:
+  test_peer(std::string url, std::string queue, const char* name)
+      : url_(std::move(url)), queue_(std::move(queue)), name_(name) {}
+  ~test_peer() override = default;
+  void start() {
+    thread_ = std::thread([this] {
+      try {
+        proton::container c(*this);
+        c.run();
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", name_, e.what());
+      }
+      ready_.set_value_once();
+    });
+  }
+  void stop() {
+    if (work_ != nullptr) {
+      work_->add([this] {
+        if (connection_) connection_.close();
+      });
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+  void flush() {
+    while (!outbox_.empty()) {
+      const std::string to = outbox_.front().to();
+      auto it = senders_.find(to);
+      if (it == senders_.end()) {
+        proton::target_options t;
+        t.durability_mode(proton::target::CONFIGURATION);
+        proton::sender_options so;
+        so.target(t);
+        it = senders_.emplace(to, connection_.open_sender(to, so)).first;
+      }
+      if (it->second.credit() <= 0) return;  // on_sendable resumes
+      it->second.send(outbox_.front());
+      outbox_.pop_front();
+    }
+  }
+
+  std::deque<proton::message> outbox_;
+
+ private:
+  struct once_promise {
+    std::promise<void> p;
+    std::shared_future<void> future = p.get_future().share();
+    std::atomic<bool> set{false};
+    void set_value_once() {
+      if (!set.exchange(true)) p.set_value();
+    }
+  };
+  std::string url_, queue_;
+  const char* name_;
+  proton::connection connection_;
+  proton::work_queue* work_ = nullptr;
+  std::map<std::string, proton::sender> senders_;
+  std::atomic<bool> attached_{false};
+  once_promise ready_;
+  std::thread thread_;
+};
+
+// A small echo consumer: takes requests from `queue` and answers each on its reply-to with the
+// same correlation id and body "ACK:<body>". `hold` replies are held back and sent, in
+// reverse order, once `hold` requests have arrived (to interleave replies). With `silent`
+// it takes requests and never answers.
+class echo_consumer final : public test_peer {
+ public:
+  echo_consumer(std::string url, std::string queue, std::size_t hold = 0, bool silent = false)
+      : test_peer(std::move(url), std::move(queue), "echo consumer"), hold_(hold), silent_(silent) {
+    start();
+  }
+  ~echo_consumer() override { stop(); }
+
   void on_message(proton::delivery&, proton::message& m) override {
     if (silent_) return;
     proton::message r;
@@ -180,48 +238,11 @@ class echo_consumer final : public proton::messaging_handler {
     }
     flush();
   }
-  void on_sendable(proton::sender&) override { flush(); }
-  void flush() {
-    while (!outbox_.empty()) {
-      const std::string to = outbox_.front().to();
-      auto it = senders_.find(to);
-      if (it == senders_.end()) {
-        proton::target_options t;
-        t.durability_mode(proton::target::CONFIGURATION);
-        proton::sender_options so;
-        so.target(t);
-        it = senders_.emplace(to, connection_.open_sender(to, so)).first;
-      }
-      if (it->second.credit() <= 0) return;  // on_sendable resumes
-      it->second.send(outbox_.front());
-      outbox_.pop_front();
-    }
-  }
-  void on_error(const proton::error_condition& e) override {
-    std::fprintf(stderr, "echo consumer: %s\n", e.what().c_str());
-  }
 
  private:
-  struct once_promise {
-    std::promise<void> p;
-    std::shared_future<void> future = p.get_future().share();
-    std::atomic<bool> set{false};
-    void set_value_once() {
-      if (!set.exchange(true)) p.set_value();
-    }
-  };
-  std::string url_, queue_;
   std::size_t hold_;
   bool silent_;
-  proton::container* container_ = nullptr;
-  proton::connection connection_;
-  proton::work_queue* work_ = nullptr;
-  std::map<std::string, proton::sender> senders_;
   std::vector<proton::message> held_;
-  std::deque<proton::message> outbox_;
-  std::atomic<bool> attached_{false};
-  once_promise ready_;
-  std::thread thread_;
 };
 
 amqp_options options_for(const std::string& queue) {
@@ -361,49 +382,14 @@ constexpr const char* k_receipt = "accepted id=7 verdict=accept\n";
 //   HUGEPROPS                a good receipt with a 2 MiB application property
 //   DUP                      the receipt, then a second reply (a rejection) with the same id
 //   anything else            the receipt
-class odd_peer final : public proton::messaging_handler {
+class odd_peer final : public test_peer {
  public:
-  odd_peer(std::string url, std::string queue) : url_(std::move(url)), queue_(std::move(queue)) {
-    thread_ = std::thread([this] {
-      try {
-        proton::container c(*this);
-        c.run();
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "odd peer: %s\n", e.what());
-      }
-      if (!ready_set_.exchange(true)) ready_.set_value();
-    });
+  odd_peer(std::string url, std::string queue)
+      : test_peer(std::move(url), std::move(queue), "odd peer") {
+    start();
   }
-  ~odd_peer() override {
-    if (work_ != nullptr) {
-      work_->add([this] {
-        if (connection_) connection_.close();
-      });
-    }
-    thread_.join();
-  }
-  bool wait_ready() {
-    return ready_future_.wait_for(15s) == std::future_status::ready && attached_;
-  }
+  ~odd_peer() override { stop(); }
 
-  void on_container_start(proton::container& c) override {
-    proton::connection_options co;
-    co.user("guest").password("guest").sasl_allow_insecure_mechs(true);
-    c.connect(url_.substr(url_.rfind('@') + 1), co);
-  }
-  void on_connection_open(proton::connection& c) override {
-    connection_ = c;
-    work_ = &c.work_queue();
-    proton::source_options so;
-    so.durability_mode(proton::source::CONFIGURATION);
-    proton::receiver_options ro;
-    ro.source(so);
-    c.open_receiver(queue_, ro);
-  }
-  void on_receiver_open(proton::receiver&) override {
-    attached_ = true;
-    if (!ready_set_.exchange(true)) ready_.set_value();
-  }
   void on_message(proton::delivery&, proton::message& m) override {
     const auto b = proton::get<proton::binary>(m.body());
     const std::string what(b.begin(), b.end());
@@ -432,38 +418,6 @@ class odd_peer final : public proton::messaging_handler {
     outbox_.push_back(r);
     flush();
   }
-  void on_sendable(proton::sender&) override { flush(); }
-  void flush() {
-    while (!outbox_.empty()) {
-      const std::string to = outbox_.front().to();
-      auto it = senders_.find(to);
-      if (it == senders_.end()) {
-        proton::target_options t;
-        t.durability_mode(proton::target::CONFIGURATION);
-        proton::sender_options so;
-        so.target(t);
-        it = senders_.emplace(to, connection_.open_sender(to, so)).first;
-      }
-      if (it->second.credit() <= 0) return;  // on_sendable resumes
-      it->second.send(outbox_.front());
-      outbox_.pop_front();
-    }
-  }
-  void on_error(const proton::error_condition& e) override {
-    std::fprintf(stderr, "odd peer: %s\n", e.what().c_str());
-  }
-
- private:
-  std::string url_, queue_;
-  proton::connection connection_;
-  proton::work_queue* work_ = nullptr;
-  std::map<std::string, proton::sender> senders_;
-  std::deque<proton::message> outbox_;
-  std::atomic<bool> attached_{false};
-  std::atomic<bool> ready_set_{false};
-  std::promise<void> ready_;
-  std::shared_future<void> ready_future_ = ready_.get_future().share();
-  std::thread thread_;
 };
 
 // A case expecting acceptance, judged as the runner judges one exchange.
