@@ -204,7 +204,7 @@ struct amqp_transport::impl final : proton::messaging_handler {
     cv_.wait_until(lock, deadline, [&] { return w->done; });
     waiters_.erase(id);
     if (!w->done) {
-      remember_expired_locked(id);
+      expired_.remember(id, options_.remembered_expired);
       std::string meanwhile;
       std::size_t n = 0;
       for (const auto& u : unmatched_) {
@@ -220,7 +220,7 @@ struct amqp_transport::impl final : proton::messaging_handler {
       }
       return finish(transport_outcome::timeout, std::move(why));
     }
-    remember_answered_locked(id);
+    answered_.remember(id, options_.remembered_expired);
     lock.unlock();
     o = std::move(w->result);
     o.sent_at = std::chrono::system_clock::now() - (steady::now() - started);
@@ -434,9 +434,9 @@ struct amqp_transport::impl final : proton::messaging_handler {
       it->second->done = true;
       ++stats_.replies;
       cv_.notify_all();
-    } else if (expired_set_.count(id) != 0) {
+    } else if (expired_.contains(id)) {
       ++stats_.late_replies;
-    } else if (it != waiters_.end() || answered_set_.count(id) != 0) {
+    } else if (it != waiters_.end() || answered_.contains(id)) {
       // Answered already: its send may not have woken up yet (still in waiters_, done).
       ++stats_.duplicate_replies;
     } else {
@@ -515,24 +515,21 @@ struct amqp_transport::impl final : proton::messaging_handler {
     cv_.notify_all();
   }
 
-  // Ids answered recently: a second reply to one of them is a duplicate, not an unknown id.
-  void remember_answered_locked(const std::string& id) {
-    answered_order_.push_back(id);
-    answered_set_.insert(id);
-    while (answered_order_.size() > options_.remembered_expired) {
-      answered_set_.erase(answered_order_.front());
-      answered_order_.pop_front();
+  // The last `cap` ids of one kind (answered, expired), oldest forgotten first: a later reply
+  // with one of them is told apart from a reply with an unknown id.
+  struct recent_ids {
+    std::deque<std::string> order;
+    std::set<std::string> set;
+    void remember(const std::string& id, std::size_t cap) {
+      order.push_back(id);
+      set.insert(id);
+      while (order.size() > cap) {
+        set.erase(order.front());
+        order.pop_front();
+      }
     }
-  }
-
-  void remember_expired_locked(const std::string& id) {
-    expired_order_.push_back(id);
-    expired_set_.insert(id);
-    while (expired_order_.size() > options_.remembered_expired) {
-      expired_set_.erase(expired_order_.front());
-      expired_order_.pop_front();
-    }
-  }
+    bool contains(const std::string& id) const { return set.count(id) != 0; }
+  };
 
   amqp_options options_;
   amqp_url url_;
@@ -552,10 +549,8 @@ struct amqp_transport::impl final : proton::messaging_handler {
   std::uint64_t generation_ = 0;
   std::string last_error_;
   std::unordered_map<std::string, std::shared_ptr<waiter>> waiters_;
-  std::deque<std::string> expired_order_;
-  std::set<std::string> expired_set_;
-  std::deque<std::string> answered_order_;
-  std::set<std::string> answered_set_;
+  recent_ids expired_;   // timed out: a reply to one is late
+  recent_ids answered_;  // answered: a second reply to one is a duplicate
   struct unmatched_reply {
     steady::time_point at;
     std::string what;
