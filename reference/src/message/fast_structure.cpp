@@ -15,7 +15,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -44,9 +46,14 @@ struct fast_frame {
 // 16 by default; the shipped definitions nest 3 levels at most).
 constexpr std::size_t max_frames = 32;
 
+// Messages of at least this many segments split through the memo (add_checked_memo).
+constexpr std::uint32_t memo_from_segments = 128;
+
 struct fast_scratch {
   std::array<fast_frame, max_frames> frames;
   std::vector<std::uint32_t> counts;
+  std::array<detail::split_memo, detail::split_memo_slots> memos{};
+  std::uint64_t stamp = 0;  // the current message's, for memos
 };
 thread_local fast_scratch tls_fast;
 
@@ -123,6 +130,29 @@ bool exclusive_clear(const definition& def, const node& g, const std::uint32_t* 
   return true;
 }
 
+// qualifier_list::contains for the value of `len` bytes at q, a packed list, the value read
+// with one 8-byte load when the text has the bytes (pack_value's word: the bytes, little
+// endian, and the size in the top byte).
+inline bool contains_first_piece(const qualifier_list& list, const char* q, std::size_t len,
+                                 const char* text_end) noexcept {
+  if (len > 7) return false;  // every packed value is shorter
+  std::uint64_t w;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (text_end - q >= 8) {
+      std::memcpy(&w, q, sizeof w);
+      w = (w & ((std::uint64_t{1} << (8 * len)) - 1)) | std::uint64_t{len} << 56;
+    } else {
+      w = qualifier_list::pack_value({q, len});
+    }
+  } else {
+    w = qualifier_list::pack_value({q, len});
+  }
+  for (const std::uint64_t x : list.packed_values) {
+    if (x == w) return true;
+  }
+  return false;
+}
+
 std::size_t longest_list(const definition& def) noexcept {
   std::size_t m = def.structure.size();
   for (const node* n : def.nodes) {
@@ -173,6 +203,12 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
   // definition::tag_id with the table in locals: the stores into the tree below could alias
   // the vector's members, which the compiler would otherwise reload per segment.
   if (def.tag_table.empty() || def.tag_layouts.size() != tags) return false;
+  // The memo of checked splits (element_indexer::add_checked_memo) pays for itself only where
+  // a message repeats its segments' shapes: in messages of a few dozen segments its misses
+  // cost more than its hits save.
+  detail::split_memo* const memos = n >= memo_from_segments ? s.memos.data() : nullptr;
+  const std::uint64_t stamp = ++s.stamp;
+  const char* const text_end = ic.text.data() + ic.text.size();
   const definition::tag_slot* const tag_table = def.tag_table.data();
   // A segment's layout from its tag (definition::tag_layouts) when its nodes share one: the
   // split then also decides the clean-segment test (element_indexer::add_checked). None with a
@@ -223,8 +259,10 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
     // message), else from a scan of the body.
     const bool recorded = e.seg->separators != 0;
     if (split != nullptr && split->split_rows != 0) {
-      split_clean = recorded ? indexer.add_checked_recorded(out.element_index, e, *split)
-                             : indexer.add_checked(out.element_index, e, *split);
+      split_clean = !recorded          ? indexer.add_checked(out.element_index, e, *split)
+                    : memos != nullptr ? indexer.add_checked_memo(out.element_index, e, *split,
+                                                                  tag_id, memos, stamp, text_end)
+                                       : indexer.add_checked_recorded(out.element_index, e, *split);
     } else if (recorded) {
       indexer.add_recorded(out.element_index, e);
     } else {
@@ -244,13 +282,24 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
     const node& nd = f->content[k];
     if (f->counts[k] >= nd.max) return false;
     if (gate == content_plan::take_exact) {
-      // structure_parser::qualifier_of
-      const std::string_view q =
-          nd.qualifier_element == 0 ? std::string_view{}
-          : !has_repetition
-              ? out.component(i, nd.qualifier_element, nd.qualifier_component)
-              : out.value_in_layout(i, nd.def, nd.qualifier_element, nd.qualifier_component, 1);
-      if (!nd.qualifiers.contains(q)) return false;
+      if (recorded && nd.qualifier_element == 1 && nd.qualifier_component == 1 &&
+          nd.qualifiers.packed && !has_repetition) {
+        // The usual qualifier, the body's first piece, read off the recorded separators and
+        // packed with one load (structure_parser::qualifier_of, qualifier_list::contains).
+        const std::uint64_t b = e.seg->separators >> 1;
+        const char* const q = e.seg->body.data() + 1;
+        const std::size_t len =
+            b != 0 ? static_cast<std::size_t>(std::countr_zero(b)) : e.seg->body.size() - 1;
+        if (!contains_first_piece(nd.qualifiers, q, len, text_end)) return false;
+      } else {
+        // structure_parser::qualifier_of
+        const std::string_view q =
+            nd.qualifier_element == 0 ? std::string_view{}
+            : !has_repetition
+                ? out.component(i, nd.qualifier_element, nd.qualifier_component)
+                : out.value_in_layout(i, nd.def, nd.qualifier_element, nd.qualifier_component, 1);
+        if (!nd.qualifiers.contains(q)) return false;
+      }
     }
     // accept(): close the levels inside the one that takes the segment, move its cursor.
     while (top != f) {

@@ -5,13 +5,17 @@
 // decide for the clean messages and give up on the others, so that neither side is vacuous.
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -291,11 +295,10 @@ TEST(FastStructure, CheckedSplitMatchesTheSplitAndTheCleanTest) {
   EXPECT_GT(t.recorded, layouts / 2);
 }
 
-// A layout with every kind of position (mandatory simple element, composites with mandatory,
-// undefined, typed and unformatted components, an element outside the profile, gaps) against
-// random bodies: up to 70 elements (past the table's 64), up to 4 components, values up to 7
-// bytes, released separators and a dangling release character.
-TEST(FastStructure, CheckedSplitMatchesTheCleanTestOnRandomBodies) {
+// Three hand-made layouts: one with every kind of position (mandatory simple element,
+// composites with mandatory, undefined, typed and unformatted components, an element outside
+// the profile, gaps), one with nothing mandatory and one with no element.
+std::vector<segment_def> test_layouts() {
   auto simple = [](std::uint16_t pos, char_class type, std::uint16_t length, bool mandatory) {
     field_def f;
     f.pos = pos;
@@ -331,10 +334,17 @@ TEST(FastStructure, CheckedSplitMatchesTheCleanTestOnRandomBodies) {
     s.elements.push_back(simple(3, char_class::an, 2, false));
   }
   layouts[2].key = layouts[2].tag = "NON";  // no element at all
-  for (segment_def& s : layouts) {
-    s.plan();
-    ASSERT_NE(s.split_rows, 0u) << s.key;
-  }
+  for (segment_def& s : layouts) s.plan();
+  return layouts;
+}
+
+// A layout with every kind of position (mandatory simple element, composites with mandatory,
+// undefined, typed and unformatted components, an element outside the profile, gaps) against
+// random bodies: up to 70 elements (past the table's 64), up to 4 components, values up to 7
+// bytes, released separators and a dangling release character.
+TEST(FastStructure, CheckedSplitMatchesTheCleanTestOnRandomBodies) {
+  std::vector<segment_def> layouts = test_layouts();
+  for (const segment_def& s : layouts) ASSERT_NE(s.split_rows, 0u) << s.key;
   const edifact::delimiters d;
   std::mt19937 rng(7);
   split_tally t;
@@ -374,6 +384,171 @@ TEST(FastStructure, CheckedSplitMatchesTheCleanTestOnRandomBodies) {
   EXPECT_GT(t.clean, 20000u);
   EXPECT_GT(t.not_clean, 50000u);
   EXPECT_GT(t.recorded, 20000u);
+}
+
+// The memo of checked splits (element_indexer::add_checked_memo) against the checked split of
+// the recorded separators: the same index entries and the same verdict, segment after segment
+// into one index as the walk writes it. The bodies come from a few shapes with random letters,
+// so most of them repeat a remembered length and separators, and many repeat the separators
+// with the other kinds (A:B against A+B); three tags take turns on the three layouts, which
+// change places with each message stamp.
+TEST(FastStructure, MemoSplitMatchesTheCheckedSplit) {
+  const std::vector<segment_def> layouts = test_layouts();
+  const edifact::delimiters d;
+  const detail::element_indexer indexer(d);
+  std::mt19937 rng(14);
+  std::vector<std::string> bodies;
+  for (int round = 0; round < 20000; ++round) {
+    std::string body;
+    const int elements = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < elements; ++e) {
+      body += '+';
+      const int components = rng() % 3 == 0 ? 1 + static_cast<int>(rng() % 3) : 1;
+      for (int c = 0; c < components; ++c) {
+        if (c > 0) body += ':';
+        const int len = static_cast<int>(rng() % 4);
+        for (int k = 0; k < len; ++k) body += static_cast<char>('A' + rng() % 3);
+      }
+    }
+    // The same separators with the kinds swapped, next to each other.
+    if (rng() % 4 == 0) {
+      std::string swapped = body;
+      for (std::size_t k = 1; k < swapped.size(); ++k) {
+        if (swapped[k] == '+' && rng() % 2 == 0) {
+          swapped[k] = ':';
+        } else if (swapped[k] == ':' && rng() % 2 == 0) {
+          swapped[k] = '+';
+        }
+      }
+      bodies.push_back(body);
+      body = swapped;
+    }
+    bodies.push_back(body);
+  }
+  // One text holding every body, as the interchange does: the memo reads 32 bytes at a time
+  // while the text has them and byte by byte near its end.
+  std::string text;
+  std::vector<std::pair<std::size_t, std::size_t>> at;
+  for (const std::string& b : bodies) {
+    at.emplace_back(text.size(), b.size());
+    text += b;
+    text += '\'';
+  }
+  const char* const text_end = text.data() + text.size();
+  std::vector<detail::split_memo> memos(detail::split_memo_slots);
+  basic_offset_array<std::uint16_t> want, got;
+  want.push_back(7);  // the entries of the first segment start past 0, as in a message
+  got.push_back(7);
+  std::size_t clean = 0, repeats = 0, swapped_kinds = 0;
+  for (std::uint64_t stamp = 1; stamp <= 3; ++stamp) {
+    // (tag, length, separators) -> element separators seen in this stamp.
+    std::map<std::tuple<int, std::size_t, std::uint64_t>, std::uint64_t> seen;
+    for (std::size_t b = 0; b < bodies.size(); ++b) {
+      edifact::segment seg;
+      seg.tag = "TST";
+      seg.body = std::string_view(text).substr(at[b].first, at[b].second);
+      seg.separators = separator_bits(seg.body, d);
+      ASSERT_NE(seg.separators, 0u) << seg.body;
+      const int tag = static_cast<int>(b % 3);
+      const segment_def& layout = layouts[(static_cast<std::size_t>(tag) + stamp) % 3];
+      segment_entry a{&seg}, g{&seg};
+      const bool verdict = indexer.add_checked_recorded(want, a, layout);
+      const bool memo_verdict = indexer.add_checked_memo(
+          got, g, layout, static_cast<std::uint16_t>(tag), memos.data(), stamp, text_end);
+      ASSERT_EQ(verdict, memo_verdict) << "stamp " << stamp << " " << layout.key << " " << seg.body;
+      ASSERT_EQ(a.first_element, g.first_element) << seg.body;
+      ASSERT_TRUE(want == got) << "stamp " << stamp << " " << layout.key << " " << seg.body;
+      clean += verdict ? 1 : 0;
+      std::uint64_t elems = 0;
+      for (std::size_t k = 1; k < seg.body.size(); ++k) {
+        if (seg.body[k] == '+') elems |= std::uint64_t{1} << (k - 1);
+      }
+      const auto [it, fresh] =
+          seen.try_emplace(std::make_tuple(tag, seg.body.size(), seg.separators), elems);
+      if (!fresh) {
+        ++repeats;
+        if (it->second != elems) ++swapped_kinds;
+        it->second = elems;
+      }
+    }
+  }
+  std::printf("segments %zu: clean %zu, shape repeats %zu, of them with other kinds %zu\n",
+              3 * bodies.size(), clean, repeats, swapped_kinds);
+  EXPECT_GT(clean, 5000u);
+  EXPECT_GT(repeats, 30000u);
+  EXPECT_GT(swapped_kinds, 5000u);
+}
+
+// Messages long enough for the memo (fast_structure.cpp, memo_from_segments), built from
+// Appendix A.1 with 40 travellers each: values of other lengths, separators of the other kind
+// at the same places (DOC+P+110:111, DTM+329+850412, ATT+2:+F, NAT+2:IRL), values too long,
+// and random edits (MutatedMessages') on top. Whenever the fast walk decides, parse_structure
+// builds the same tree and reports nothing; the messages with only clean variations are all
+// decided.
+TEST(FastStructure, LongMessagesThroughTheSplitMemoBuildTheSameTreeOrGiveUp) {
+  const std::string a1 = read(std::string(APIPNR_SOURCE_DIR) +
+                              "/vectors/edifact/messages/paxlst/y_a1_one_passenger.edi");
+  const std::size_t from = a1.find("NAD+FL");
+  const std::size_t to = a1.find("CNT+");
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  const std::string head = a1.substr(0, from);
+  const std::string traveller = a1.substr(from, to - from);
+  const std::string rest = a1.substr(to);
+  struct edit {
+    std::string_view from, to;
+    bool clean;  // the message stays clean with it
+  };
+  const std::vector<edit> edits = {
+      {"LOC+178+LHR", "LOC+178+CDG", true},
+      {"RFF+AVF:ABC123", "RFF+AVF:ABC1", true},
+      {"DTM+36:300101", "DTM+36:20300101", true},
+      {"RFF+ABO:0001", "RFF+ABO:00001234", true},
+      {"DOC+P:110:111+PA1234567", "DOC+P:110:111+PA12", true},
+      {"DOC+P:110:111+", "DOC+P+110:111+", false},
+      {"DTM+329:850412", "DTM+329+850412", false},
+      {"ATT+2++F", "ATT+2:+F", false},
+      {"NAT+2+IRL", "NAT+2:IRL", false},
+      {"LOC+91+IRL", "LOC+91+IRLANDIRLANDIRLANDIRLANDIRLAND", false},
+  };
+  std::mt19937 rng(29);
+  tally t;
+  std::size_t clean_messages = 0, clean_decided = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string text = head;
+    bool clean = true;
+    for (int k = 0; k < 40; ++k) {
+      std::string tr = traveller;
+      if (rng() % 3 == 0) {
+        const edit& x = edits[rng() % edits.size()];
+        const std::size_t where = tr.find(x.from);
+        ASSERT_NE(where, std::string::npos) << x.from;
+        // Edits that break the shape only in every fourth message: the others stay clean.
+        if (x.clean || round % 4 == 0) {
+          tr.replace(where, x.from.size(), x.to);
+          clean = clean && x.clean;
+        }
+      }
+      text += tr;
+    }
+    text += rest;
+    const bool edited = round % 5 == 4;
+    if (edited) text = mutated(text, rng);
+    tally one;
+    if (!compare(text, "round " + std::to_string(round), one)) FAIL();
+    if (clean && !edited) {
+      ++clean_messages;
+      clean_decided += one.decided;
+    }
+    t.messages += one.messages;
+    t.decided += one.decided;
+    t.gave_up_with_findings += one.gave_up_with_findings;
+  }
+  std::printf("messages %zu, decided %zu, gave up with findings %zu; clean %zu, decided %zu\n",
+              t.messages, t.decided, t.gave_up_with_findings, clean_messages, clean_decided);
+  EXPECT_GT(clean_messages, 100u);
+  EXPECT_EQ(clean_decided, clean_messages);
+  EXPECT_GT(t.gave_up_with_findings, 30u);
 }
 
 }  // namespace

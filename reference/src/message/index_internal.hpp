@@ -12,6 +12,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "apipnr/edifact/interchange.hpp"
 #include "apipnr/message/tree.hpp"
 
@@ -29,6 +33,27 @@ inline bool has_unreleased(std::string_view raw, char c, const edifact::delimite
   }
   return false;
 }
+
+// Checked splits remembered within a message (element_indexer::add_checked_memo): for a tag,
+// a body length and where the body's separators are (of which kind), the segment-relative
+// index entries the split wrote and its verdict. Another segment of that tag with the same
+// three gets the same entries and verdict, so they are copied instead of split and checked
+// again: values of a fixed length (dates, codes, document types, ports) give every
+// traveller's segment of a tag and qualifier the same shape. Direct-mapped; a slot counts
+// only for the message (`stamp`) that wrote it.
+struct alignas(64) split_memo {
+  static constexpr std::size_t max_entries = 16;
+  std::uint64_t stamp = 0;  // the message's stamp; 0: never written
+  std::uint64_t bits = 0;   // the separators after the leading one, as bits of the rest
+  std::uint64_t elems = 0;  // those of them that are element separators
+  std::uint8_t n = 0;       // the body's length after the leading separator (below 64)
+  std::uint8_t size = 0;    // index entries written (at most max_entries)
+  std::uint16_t tag = 0;    // tag id
+  bool clean = false;
+  std::uint16_t entries[max_entries];
+};
+static_assert(sizeof(split_memo) == 64);
+inline constexpr std::size_t split_memo_slots = 64;
 
 // Splits segment bodies into elements and components and appends the split to an index.
 // Holds only the delimiters' byte classes: cheap to make once per message. Not thread-safe
@@ -86,7 +111,73 @@ class element_indexer {
     return checked_split<true>(index, e, layout);
   }
 
+  // add_checked_recorded() that copies the entries and verdict from `memo` (split_memo_slots
+  // slots, this message's `stamp`, this indexer, `layout` the tag's one layout) when they are
+  // remembered there for the segment's tag, length and separators, and remembers them
+  // otherwise: the same index and verdict.
+  [[gnu::always_inline]] bool add_checked_memo(basic_offset_array<std::uint16_t>& index,
+                                               segment_entry& e, const segment_def& layout,
+                                               std::uint16_t tag, split_memo* memo,
+                                               std::uint64_t stamp, const char* text_end) const {
+    const std::size_t n = e.seg->body.size() - 1;  // a recorded body starts with a separator
+    const std::uint64_t bits = e.seg->separators >> 1;
+    const char* const p = e.seg->body.data() + 1;
+    const std::size_t used = index.size();
+    // The slot: the top bits of a Fibonacci hash of the key (bits below 2^63, n below 64).
+    split_memo& m = memo[((bits + (std::uint64_t{n} << 40) + (std::uint64_t{tag} << 47)) *
+                          0x9E3779B97F4A7C15ull) >>
+                         58];
+    const bool room = used + split_memo::max_entries <= index.capacity() &&
+                      used + split_memo::max_entries < no_element_index;
+    const std::uint64_t elems = element_bits(p, n, bits, text_end);
+    if (m.stamp == stamp && m.bits == bits && m.n == n && m.tag == tag && m.elems == elems &&
+        room) {
+      std::memcpy(index.data() + used, m.entries, sizeof m.entries);
+      e.first_element = static_cast<std::uint32_t>(used);
+      index.set_size(used + m.size);
+      return m.clean;
+    }
+    const bool clean = checked_split<true>(index, e, layout);
+    const std::size_t size = index.size() - used;
+    if (room && e.first_element == used && size <= split_memo::max_entries) {
+      m.stamp = stamp;
+      m.bits = bits;
+      m.elems = elems;
+      m.n = static_cast<std::uint8_t>(n);
+      m.size = static_cast<std::uint8_t>(size);
+      m.tag = tag;
+      m.clean = clean;
+      std::memcpy(m.entries, index.data() + used, sizeof m.entries);
+    }
+    return clean;
+  }
+
  private:
+  // The element separators among the separators `bits` of the n bytes at p (a recorded
+  // body: no release character); text_end bounds what may be read past them.
+  [[gnu::always_inline]] std::uint64_t element_bits(const char* p, std::size_t n,
+                                                    std::uint64_t bits,
+                                                    const char* text_end) const {
+#if defined(__SSE2__)
+    // Bytes equal to the element separator, 16 at a time (reads stay inside the text).
+    if (n <= 32 && text_end - p >= 32) {
+      const __m128i sep = _mm_set1_epi8(element_);
+      const auto lo = static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), sep)));
+      const auto hi = static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)), sep)));
+      return (std::uint64_t{lo} | std::uint64_t{hi} << 16) & bits;
+    }
+#endif
+    std::uint64_t elems = 0;
+    while (bits != 0) {
+      const std::uint64_t low = bits & (~bits + 1);
+      if (p[std::countr_zero(bits)] == element_) elems |= low;
+      bits ^= low;
+    }
+    return elems;
+  }
+
   // add_checked's scan; Recorded: the separators come from e.seg->separators (a recorded body
   // holds no release character, so every separator bit splits).
   template <bool Recorded>
