@@ -195,6 +195,7 @@ std::string read_contrl(std::string_view body, contrl_report& out) {
       }
     }
     std::string group_ref, message_ref;
+    bool in_ucm = false;  // a UCM opened the current message level (its 0062 may be empty)
     int ucs_position = 0;
     for (std::size_t i = m.first + 1; i < m.last; ++i) {
       const edi_segment& s = doc.segments[i];
@@ -224,14 +225,24 @@ std::string read_contrl(std::string_view body, contrl_report& out) {
         if (ucf) {
           group_ref = l.reference;
           message_ref.clear();
+          in_ucm = false;
         } else {
           message_ref = l.reference;
+          in_ucm = true;
+          // 0062 and S009 are mandatory in a message's UCM (ISO 9735-5; syntax 4: D1/D2). A
+          // UCM without them still states its action, so it is read as a level (a rejection
+          // stays a rejection) and the shortfall is reported instead of the answer being
+          // unreadable.
+          if (l.reference.empty() || l.message_type.empty()) {
+            out.deviations.push_back("UCM in segment " + std::to_string(s.index) + " without " +
+                                     (l.reference.empty() ? "0062" : "S009") +
+                                     " (ISO 9735-5: a message's UCM names it)");
+          }
         }
         ucs_position = 0;
         out.levels.push_back(std::move(l));
       } else if (s.tag == "UCS") {
-        if (message_ref.empty())
-          return "UCS in segment " + std::to_string(s.index) + " without UCM";
+        if (!in_ucm) return "UCS in segment " + std::to_string(s.index) + " without UCM";
         why = read_code(s, 1, true, ucs_position);
         e.segment_position = ucs_position;
         if (why.empty()) why = read_code(s, 2, false, e.code);
@@ -433,6 +444,7 @@ body_reading apply_contrl(std::string_view text, classification& c, std::string&
   }
   if (!c.syntax_errors.empty()) c.summary += ", 0085 " + join_ints(c.syntax_errors);
   if (r.technical_receipt) c.summary += " (technical receipt)";
+  for (const auto& d : r.deviations) c.summary += "; " + d;
   return {r.rejected() ? decision::rejected : decision::accepted, true};
 }
 

@@ -185,6 +185,43 @@ TEST(ClassifyContrl, RejectingContrlWith200IsRejected) {
   EXPECT_EQ(c.result, decision::rejected);
 }
 
+// fuzz_receiver_intake (fuzz/crashers/receiver_intake_contrl_ucs_without_ucm.input): a CONTRL
+// whose UCM has an empty 0062 (mandatory, ISO 9735-5) but says 4 with UCS under it was read as
+// unreadable ("UCS ... without UCM"), so a vendor's rejection became unknown. It is a rejection
+// with its shortfall named; a UCS before any UCM is still unreadable.
+TEST(ClassifyContrl, UcmWithoutReferenceStillStatesItsRejectionWithTheShortfall) {
+  const char* body =
+      "UNH+1+CONTRL:4:1:UN'UCI+300303+XXAPI+PIUTEST+7'UCM+++4+21+UNH'UCS+2+21'UCS+3+21'"
+      "UNT+6+1'";
+  contrl_report r;
+  ASSERT_EQ(read_contrl(body, r), "");
+  ASSERT_EQ(r.levels.size(), 1U);
+  EXPECT_EQ(r.levels[0].segment, "UCM");
+  EXPECT_EQ(r.levels[0].reference, "");
+  EXPECT_EQ(r.levels[0].action, 4);
+  ASSERT_EQ(r.deviations.size(), 1U);
+  EXPECT_NE(r.deviations[0].find("without 0062"), std::string::npos) << r.deviations[0];
+  EXPECT_EQ(r.errors.size(), 3U);
+  const auto c = classify(http(400, "application/edifact", body));
+  EXPECT_EQ(c.result, decision::rejected);
+  EXPECT_EQ(c.ack, ack_type::contrl);
+  EXPECT_EQ(c.syntax_errors, std::vector<int>({21, 21, 21}));
+  EXPECT_NE(c.summary.find("UCM in segment 3 without 0062"), std::string::npos) << c.summary;
+  EXPECT_EQ(classify(amqp(body)).result, decision::rejected);
+  // A UCM with 0062 but no S009 is named as well; a well-formed one is not.
+  ASSERT_EQ(read_contrl("UNH+1+CONTRL:4:1:UN'UCI+1+X+Y+7'UCM+5++4'UNT+4+1'", r), "");
+  ASSERT_EQ(r.deviations.size(), 1U);
+  EXPECT_NE(r.deviations[0].find("without S009"), std::string::npos) << r.deviations[0];
+  ASSERT_EQ(read_contrl(kContrlA4, r), "");
+  EXPECT_TRUE(r.deviations.empty());
+  // Still strict: a UCS under a UCF, with no UCM before it, belongs to no message.
+  EXPECT_NE(read_contrl("UNH+1+CONTRL:4:1:UN'UCI+1+X+Y+7'UCF+1+A+B+4'UCS+3+13'UNT+5+1'", r), "");
+  EXPECT_NE(read_contrl("UNH+1+CONTRL:4:1:UN'UCI+1+X+Y+7'UCM+1+P:D:1:UN+4'UCF+1+A+B+7'UCS+3+13'"
+                        "UNT+6+1'",
+                        r),
+            "");
+}
+
 // ---- CUSRES ----------------------------------------------------------------------------------
 
 TEST(ClassifyCusres, AppendixA2OkToBoard) {

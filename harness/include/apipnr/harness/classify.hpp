@@ -10,7 +10,8 @@
 // What is read:
 //   CONTRL  UCI 0083/0085/0013/S011, UCF and UCM action/0085/0013, UCS position/0085,
 //           UCD 0085/S011 (STANDARDS.md §4). UCI 4 or any UCF/UCM 4 -> rejected; UCI 7 or 8
-//           without rejected levels -> accepted.
+//           without rejected levels -> accepted. A UCM without 0062 or S009 (mandatory) is
+//           still read as a level, its shortfall named in `deviations` and the summary.
 //   CUSRES  BGM code, UNH 0062/0068, the first RFF (TN), ERP groups (ERP 1 = header,
 //           2 = passenger) with RFF ABO/AVF, ERC and FTX AAP (§2.7). Header ERP+1 ERC other than 0
 //           -> rejected; otherwise accepted, and every passenger ERC becomes a
@@ -75,6 +76,10 @@ struct contrl_report {
   std::vector<contrl_error> errors;
   // UCI 8 and nothing below it: "interchange received", no statement about content.
   bool technical_receipt = false;
+  // What the CONTRL does otherwise than ISO 9735 says but that did not stop the reading, one
+  // line each (e.g. a UCM without 0062): classify() appends them to its summary, so that a
+  // slightly-off rejection is still judged as a rejection and the shortfall is on record.
+  std::vector<std::string> deviations;
   bool rejected() const;
 };
 
