@@ -239,6 +239,33 @@ std::string contrl_shortfall(const vectors::contrl_expectation& x,
   return {};
 }
 
+// Over AMQP (no HTTP status) a reply without a body states no decision (classify.hpp): the
+// reason then says so and names the answer the case expected, so that the report shows what
+// was missing rather than a bare "unknown".
+bool bodiless_reply(const observation& o, const classification& k) {
+  return o.http_status == 0 && k.result == decision::unknown && k.ack == ack_type::none &&
+         o.body.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+std::string expected_answer(const vectors::case_spec& c) {
+  const bool contrl = c.expect.pass && (c.expect.pass->contrl_action || c.expect.pass->contrl ||
+                                        !c.expect.pass->syntax_errors.empty());
+  if (c.expect.cusres) return "the CUSRES " + c.expect.cusres->document + " answering the request";
+  if (c.expect.result == vectors::outcome::accept) {
+    if (contrl && c.expect.pass->contrl_action)
+      return "a CONTRL (UCI " + std::to_string(*c.expect.pass->contrl_action) + ") or a receipt";
+    return "a receipt or an acknowledgement saying accepted";
+  }
+  if (contrl) return "a CONTRL stating the rejection (UCI, UCF or UCM 4 with its 0085 codes)";
+  return "a rejection (a CONTRL, ACKRES or CUSRES stating it, or a problem)";
+}
+
+std::string bodiless_note(const vectors::case_spec& c, const observation& o,
+                          const classification& k) {
+  if (!bodiless_reply(o, k)) return {};
+  return ": the AMQP reply has no body, so it states no decision; expected " + expected_answer(c);
+}
+
 std::string describe_expectation(const vectors::case_spec& c) {
   std::string s{vectors::to_string(c.expect.result)};
   if (c.expect.pass) {
@@ -341,8 +368,10 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
     case vectors::outcome::accept: {
       if (!all_accepted) {
         j.verdict = verdict::fail_should_have_accepted;
-        j.reason = "part " + std::to_string(first_not_accepted + 1) + " " +
-                   std::string(to_string(classifications[first_not_accepted].result));
+        j.reason =
+            "part " + std::to_string(first_not_accepted + 1) + " " +
+            std::string(to_string(classifications[first_not_accepted].result)) +
+            bodiless_note(c, observations[first_not_accepted], classifications[first_not_accepted]);
         return j;
       }
       if (pass.contrl_action && !actions.empty() && !contains(actions, *pass.contrl_action)) {
@@ -441,6 +470,10 @@ judgement judge(const vectors::case_spec& c, const std::vector<observation>& obs
       if (!any_rejected) {
         j.verdict = verdict::fail_should_have_rejected;
         j.reason = all_accepted ? "accepted" : "no recognisable rejection";
+        if (!all_accepted) {
+          j.reason += bodiless_note(c, observations[first_not_accepted],
+                                    classifications[first_not_accepted]);
+        }
         return j;
       }
       // A refusal the case expects as a CUSRES (header ERP+1, API-CUSRES-ERP-002) is no

@@ -81,6 +81,43 @@ TEST(HarnessJudge, TableCoversEveryVerdictButSkippedAndData) {
   }
 }
 
+// An AMQP reply without a body states no decision (classify.hpp): each expectation fails with
+// a reason naming what was missing: the acceptance's receipt or CONTRL, the CONTRL stating the
+// rejection, the CUSRES answering an iAPI request.
+TEST(HarnessJudge, BodilessAmqpReplyFailsEveryExpectationNamingWhatWasMissing) {
+  observation bare;  // AMQP: no HTTP status, no body
+  classification none;
+  none.result = decision::unknown;
+  none.ack = ack_type::none;
+  none.summary = "reply without a body: no acknowledgement, no decision stated";
+
+  auto accept = make_case("e/1", outcome::accept, {}, 7);
+  auto j = judge(accept, {bare}, {none}, {});
+  EXPECT_EQ(j.verdict, verdict::fail_should_have_accepted);
+  EXPECT_NE(j.reason.find("no body"), std::string::npos) << j.reason;
+  EXPECT_NE(j.reason.find("CONTRL (UCI 7) or a receipt"), std::string::npos) << j.reason;
+  EXPECT_NE(j.actual.find("reply without a body"), std::string::npos) << j.actual;
+
+  auto reject = make_case("e/2", outcome::reject, {20}, 4);
+  j = judge(reject, {bare}, {none}, {});
+  EXPECT_EQ(j.verdict, verdict::fail_should_have_rejected);
+  EXPECT_NE(j.reason.find("no recognisable rejection: the AMQP reply has no body"),
+            std::string::npos)
+      << j.reason;
+  EXPECT_NE(j.reason.find("CONTRL stating the rejection"), std::string::npos) << j.reason;
+
+  auto iapi = make_case("e/3", outcome::accept);
+  iapi.expect.cusres.emplace();
+  iapi.expect.cusres->document = "962";
+  j = judge(iapi, {bare}, {none}, {});
+  EXPECT_EQ(j.verdict, verdict::fail_should_have_accepted);
+  EXPECT_NE(j.reason.find("the CUSRES 962 answering the request"), std::string::npos) << j.reason;
+
+  // An unreadable body over HTTP is not "without a body": no such note.
+  j = judge(reject, {answered(200, "??")}, {classification{}}, {});
+  EXPECT_EQ(j.reason.find("no body"), std::string::npos) << j.reason;
+}
+
 TEST(HarnessJudge, RejectionWithoutStatedCodesIsPass) {
   auto c = make_case("b/1", outcome::reject);
   EXPECT_EQ(judge(c, {answered(400)}, {rejected()}, {}).verdict, verdict::pass);

@@ -396,8 +396,8 @@ struct amqp_transport::impl final : proton::messaging_handler {
       // An acknowledgement is bytes (a data section) or text; a map, a list or a number is no
       // acknowledgement. Read as Proton's text it would reach classify() as a garbled body and
       // fail as "unknown" without saying that the reply had the wrong type; the case fails with
-      // the type named, and the text is kept as evidence. (No body at all is a bare reply,
-      // which classify() reads as a receipt over AMQP.)
+      // the type named, and the text is kept as evidence. (No body at all is a completed
+      // reply that states no decision: classify() reads it as unknown.)
       o.outcome = transport_outcome::transport_error;
       o.error = "HTR-AMQP-BODY: the reply body is an AMQP " + proton::type_name(body.type()) +
                 " value, not data (bytes) or a string";

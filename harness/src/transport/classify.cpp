@@ -701,10 +701,17 @@ classification classify(const observation& o) {
 
   if (c.ack == ack_type::other) return finish(decision::unknown);
   if (status == 0) {
-    // AMQP without a problem status: only an EDIFACT acknowledgement states a decision; a
-    // bare reply means "received", which is a receipt.
+    // AMQP without a problem status: an EDIFACT acknowledgement states the decision, a receipt
+    // (text or JSON) says accepted. A reply without a body states nothing: over AMQP the
+    // acknowledgement is the reply's body (there is no status line to carry one), so an empty
+    // reply is neither the receipt or CONTRL of an acceptance nor a rejection, and reading it
+    // as either would be a guess. The judge names what the case expected instead.
     if (reading.states_decision) return finish(reading.said);
-    if (c.ack == ack_type::receipt || c.ack == ack_type::none) return finish(decision::accepted);
+    if (c.ack == ack_type::receipt) return finish(decision::accepted);
+    if (c.ack == ack_type::none) {
+      return finish(decision::unknown,
+                    "reply without a body: no acknowledgement, no decision stated");
+    }
     return finish(decision::unknown, "no status");
   }
   if (problem_status != 0 && o.http_status != 0 && problem_status != o.http_status) {

@@ -390,6 +390,27 @@ TEST(ClassifyReceipt, EmptyBodyStatusDecides) {
   EXPECT_EQ(classify(http(204, "", "")).ack, ack_type::none);
 }
 
+// Over AMQP the acknowledgement is the reply's body: a reply without one states no decision
+// (it was read as a receipt, i.e. accepted, so a rejection case passed as "accepted" and an
+// acceptance case passed without the CONTRL it expected). A receipt or problem still decides.
+TEST(ClassifyReceipt, AmqpReplyWithoutABodyStatesNoDecision) {
+  for (const char* body : {"", " \r\n"}) {
+    const auto c = classify(amqp(body, ""));
+    EXPECT_EQ(c.result, decision::unknown) << "'" << body << "'";
+    EXPECT_EQ(c.ack, ack_type::none);
+    EXPECT_NE(c.summary.find("reply without a body"), std::string::npos) << c.summary;
+  }
+  EXPECT_EQ(classify(amqp("accepted id=4 verdict=accept", "text/plain")).result,
+            decision::accepted);
+  EXPECT_EQ(classify(amqp(R"({"id":"4"})", "application/json")).result, decision::accepted);
+  EXPECT_EQ(
+      classify(amqp(R"({"type":"urn:x","title":"t","status":422})", "application/problem+json"))
+          .result,
+      decision::rejected);
+  // Over HTTP the status still decides an empty body (204, 403).
+  EXPECT_EQ(classify(http(204, "", "")).result, decision::accepted);
+}
+
 // ---- garbage ---------------------------------------------------------------------------------
 
 TEST(ClassifyGarbage, NeverCrashesAndSaysUnknown) {

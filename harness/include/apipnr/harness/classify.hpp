@@ -24,7 +24,9 @@
 // The HTTP status is combined with the body: 2xx with a rejecting CONTRL is rejected, 4xx
 // with a receipt or problem is rejected, 4xx with an accepting CONTRL is a contradiction
 // (unknown), 5xx and other statuses are unknown. AMQP observations (status 0) are judged by
-// the body alone. Only `transport_outcome::completed` observations carry an answer.
+// the body alone: a reply without a body states no decision (unknown, ack none; the judge
+// names what the case expected). Only `transport_outcome::completed` observations carry an
+// answer.
 //
 // Errors: none thrown for any input (garbage, binary, deeply nested JSON, huge bodies);
 // only std::bad_alloc escapes. Thread safety: pure functions.
