@@ -274,6 +274,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     ++served_;
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
+    head_ = msg.method() == http::verb::head;
     auto req = std::make_shared<request>();
     req->id = state_->stats.request_ids.fetch_add(1) + 1;
     req->method = std::string(msg.method_string());
@@ -390,6 +391,9 @@ class session final : public session_base, public std::enable_shared_from_this<s
   // A transport-level error: answer and close, since the rest of the stream cannot be trusted.
   void send_error(response r) {
     keep_alive_ = false;
+    // A HEAD request whose header was read (a body over the limit, a timeout in the body)
+    // gets its answer without content too.
+    head_ = parser_ && parser_->is_header_done() && parser_->get().method() == http::verb::head;
     parser_.reset();
     do_write(std::move(r));
   }
@@ -414,9 +418,14 @@ class session final : public session_base, public std::enable_shared_from_this<s
     // out as one buffer. http::async_write would hand the serializer's nested buffer views
     // (status line, one buffer per field, body) through every layer of the write, each write
     // iterating them again: about 19 k instructions for a 600-byte answer.
+    // The answer to HEAD is the header alone, Content-Length that of the GET answer (RFC 9110
+    // 9.3.2: no content). The service answers HEAD like GET; writing its body too made a
+    // keep-alive or pipelining client read those bytes as the start of the next response
+    // (fuzz_receiver_http, fuzz/crashers/receiver_http_head_with_body.http).
     out_.clear();
     error_code serialize_ec;
     http::response_serializer<http::string_body> sr(res_);
+    sr.split(head_);
     do {
       sr.next(serialize_ec, [&](error_code&, const auto& buffers) {
         const std::size_t n = beast::buffer_bytes(buffers);
@@ -425,7 +434,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
         net::buffer_copy(net::buffer(out_.data() + at, n), buffers);
         sr.consume(n);
       });
-    } while (!serialize_ec && !sr.is_done());
+    } while (!serialize_ec && !(head_ ? sr.is_header_done() : sr.is_done()));
+    head_ = false;
     res_.body() = std::string();  // the bytes are in out_ now
     if (serialize_ec) return do_close_now();
     arm_timer(state_->opts.write_timeout);
@@ -534,6 +544,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
   bool timer_waiting_ = false;  // an async_wait is pending
   bool timed_out_ = false;
   bool keep_alive_ = true;
+  bool head_ = false;  // the response being written answers HEAD: header only
   phase phase_ = phase::idle;
 };
 

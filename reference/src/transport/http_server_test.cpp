@@ -120,6 +120,24 @@ TEST(TransportServer, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(c.read().body, "POST /c sender= cn= bytes=3");
 }
 
+// RFC 9110 9.3.2: the answer to HEAD has no content. Its body went out anyway, so a client
+// keeping the connection read "GET /h ..." as the status line of its next response
+// (fuzz_receiver_http, fuzz/crashers/receiver_http_head_with_body.http).
+TEST(TransportServer, HeadAnswerHasTheHeaderOnlyAndTheNextRequestIsReadCleanly) {
+  running s(quick());
+  client c(s.port());
+  ASSERT_FALSE(c.connect());
+  ASSERT_FALSE(c.send_raw("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\nGET /g HTTP/1.1\r\nHost: h\r\n\r\n"));
+  const auto head = c.read(std::chrono::seconds(5), true);
+  ASSERT_EQ(head.status, 200u);
+  EXPECT_TRUE(head.body.empty());
+  // The length of the GET answer it stands for ("HEAD /h sender= cn= bytes=0").
+  EXPECT_EQ(head.header("content-length"), "27");
+  const auto next = c.read();
+  EXPECT_EQ(next.status, 200u) << next.ec.message();
+  EXPECT_EQ(next.body, "GET /g sender= cn= bytes=0");
+}
+
 TEST(TransportServer, OversizedBodyGets413ProblemAndNextConnectionWorks) {
   running s(quick());
   {

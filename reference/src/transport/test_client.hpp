@@ -82,12 +82,15 @@ class client {
     return result;
   }
 
-  reply read(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  // `head`: the reply answers a HEAD request, so it has no content whatever its
+  // Content-Length says.
+  reply read(std::chrono::milliseconds timeout = std::chrono::seconds(5), bool head = false) {
     namespace http = boost::beast::http;
     reply r;
     r.ec = boost::asio::error::timed_out;
     http::response_parser<http::string_body> parser;
     parser.body_limit(64u << 20);
+    parser.skip(head);
     auto& tcp = boost::beast::get_lowest_layer(*stream_);
     tcp.expires_after(timeout);
     auto done = [&r](boost::system::error_code ec, std::size_t) { r.ec = ec; };
