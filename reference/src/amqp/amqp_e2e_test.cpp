@@ -812,5 +812,31 @@ TEST(AmqpConsumerE2e, RoundTripRateAgainstBareProtonLoop) {
   EXPECT_GT(rate, 0.1 * bare_rate);
 }
 
+// The tests' collector (test_client.hpp) grants link credit only for what it still expects:
+// asked for 10 of 50 queued messages it takes exactly 10, and the other 40 stay queued for the
+// next call, each delivered once. With a fixed window of 200 it used to close with the rest in
+// flight: recorded or not, accepted or not, they came back later, and RabbitMQ wrote transfers
+// after its CLOSE (Proton's "framing-error: data after close").
+TEST(AmqpTestClient, ReceiveTakesWhatItWasAskedForAndLeavesTheRestQueued) {
+  const std::string q = queue("collector");
+  std::vector<outgoing> msgs;
+  for (std::size_t i = 0; i < 50; ++i) {
+    outgoing o;
+    o.body = testing::synthetic_body(i);
+    o.correlation_id = "c-" + std::to_string(i);
+    msgs.push_back(std::move(o));
+  }
+  ASSERT_EQ(testing::send_all(g_url, q, msgs, 20s), 50U);
+  const auto first = testing::receive(g_url, q, 10, 20s);
+  EXPECT_EQ(first.size(), 10U);
+  const auto rest = testing::receive(g_url, q, 40, 20s);
+  EXPECT_EQ(rest.size(), 40U);
+  EXPECT_TRUE(testing::receive(g_url, q, 1, 1500ms).empty()) << "delivered twice";
+  std::set<std::string> ids;
+  for (const auto& r : first) ids.insert(r.correlation_id);
+  for (const auto& r : rest) ids.insert(r.correlation_id);
+  EXPECT_EQ(ids.size(), 50U);
+}
+
 }  // namespace
 }  // namespace apipnr::amqp

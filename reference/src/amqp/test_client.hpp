@@ -38,10 +38,17 @@ std::size_t send_all(const std::string& url, const std::string& address,
                      const std::vector<outgoing>& messages, std::chrono::milliseconds timeout);
 
 // Receives (and accepts) messages from `address` until `expected` arrived or `timeout` ran
-// out; `credit` bounds the prefetch.
+// out, then closes. Link credit never exceeds what is still expected (at most `credit` at a
+// time), so no delivery is in flight at the close and the broker keeps the rest queued for the
+// next call; more than `expected` only when the broker overshoots the credit (RabbitMQ 3.x
+// occasionally does, docs/AMQP.md): those are returned too.
 std::vector<received> receive(const std::string& url, const std::string& address,
                               std::size_t expected, std::chrono::milliseconds timeout,
                               int credit = 200);
+
+// Declares the queue behind `address` (`/queue/NAME`: durable, as the consumer declares it) by
+// attaching a receiver without credit; true once the broker attached it.
+bool declare(const std::string& url, const std::string& address, std::chrono::milliseconds timeout);
 
 // A 700-byte synthetic PAXLST-like body numbered `i` (synthetic data only).
 std::string synthetic_body(std::size_t i, std::size_t size = 700);
