@@ -13,6 +13,10 @@
 #                                    then wait until the VM has ended; start restarts it and
 #                                    the node recovers its durable queues
 #   scripts/rabbitmq.sh status DIR   exit 0 when the AMQP port of DIR's node accepts connections
+#   scripts/rabbitmq.sh sync   DIR   write the node's metadata log (queue declarations) to disk:
+#                                    a queue declared just before a kill may otherwise be lost
+#                                    with its messages (docs/AMQP.md)
+#   scripts/rabbitmq.sh queues DIR   list the node's queues with their message counts
 #
 # start writes DIR/amqp_port (the AMQP 1.0 port) and DIR/env (shell variables: the node's
 # environment plus APIPNR_AMQP_PORT and APIPNR_AMQP_URL). The ports are picked once and kept in
@@ -24,7 +28,7 @@ set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
 if [[ -z "$cmd" || -z "$dir" ]]; then
-  echo "[apipnr.amqp.101] usage: $0 start|stop|term|kill|status DIR" >&2
+  echo "[apipnr.amqp.101] usage: $0 start|stop|term|kill|status|sync|queues DIR" >&2
   exit 2
 fi
 start_timeout=${APIPNR_RABBITMQ_START_TIMEOUT:-60}
@@ -188,13 +192,24 @@ case "$cmd" in
   stop) do_stop ;;
   term) do_signal TERM 105 ;;
   kill) do_signal KILL 106 ;;
+  sync)
+    # Mnesia logs a commit through disk_log, whose write cache is flushed after 2 s; RabbitMQ
+    # 3.10 does not always sync it before a declaration returns (docs/AMQP.md).
+    load_env
+    rabbitmqctl -q -n "$RABBITMQ_NODENAME" eval 'ok = disk_log:sync(latest_log).' >/dev/null
+    ;;
+  queues)
+    load_env
+    rabbitmqctl -q -n "$RABBITMQ_NODENAME" list_queues name durable messages messages_ready \
+      messages_unacknowledged consumers
+    ;;
   status)
     [[ -f "$dir/env" ]] || exit 1
     load_env
     port_open "$APIPNR_AMQP_PORT"
     ;;
   *)
-    echo "[apipnr.amqp.101] usage: $0 start|stop|term|kill|status DIR" >&2
+    echo "[apipnr.amqp.101] usage: $0 start|stop|term|kill|status|sync|queues DIR" >&2
     exit 2
     ;;
 esac
