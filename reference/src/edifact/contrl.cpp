@@ -54,9 +54,31 @@ struct ucs_entry {
 
 struct message_report {
   level_report own;
-  std::vector<ucs_entry> segments;  // sorted by position
+  std::vector<ucs_entry> segments;    // sorted by position
+  const diagnostic* first = nullptr;  // the first rejecting finding placed in the message
+  // No UCM can name the message (named() below): its rejection is stated by the enclosing
+  // level instead, and no UCM is written for it.
+  bool unnamed = false;
   bool rejected() const noexcept { return own.rejected || !segments.empty(); }
 };
+
+// The first character a copied value keeps (contrl_writer::literal cuts at a control
+// character), so whether the copy is empty.
+bool copies_something(std::string_view raw, const delimiters& source) {
+  if (raw.empty()) return false;
+  const std::string value = unescape(raw, source);
+  if (value.empty()) return false;
+  const auto c = static_cast<unsigned char>(value.front());
+  return c >= 0x20 && c != 0x7f;
+}
+
+// Whether a UCM can identify the message. 0062 and S009 are mandatory in UCM in syntax 3, and
+// in syntax 4 a message's UCM needs both (ISO 9735-5 UCM dependency notes D1(0062, 0800) one
+// and only one, D2(0062, S009) all or none): a UCM with an empty 0062 names no message, and a
+// carrier (or the harness's reader) cannot tell which one it rejects.
+bool named(const message_view& mv, const delimiters& source) {
+  return copies_something(mv.reference, source) && copies_something(mv.type, source);
+}
 
 // The whole decision, shared by summarise() and make_contrl() so that both always agree.
 struct verdict {
@@ -80,6 +102,24 @@ class analyser {
       std::stable_sort(
           m.segments.begin(), m.segments.end(),
           [](const ucs_entry& a, const ucs_entry& b) { return a.position < b.position; });
+    }
+    // A rejected message no UCM can name (its UNH gives no 0062 or no message type, e.g. a
+    // UNA that declares other separators than the text uses) is rejected by the level that
+    // encloses it, with its first finding and 0013 UNH: the group when its UCF can name it,
+    // else the interchange (UCI 4). Leaving it out would acknowledge it by omission, and a
+    // UCM with an empty 0062 is no report (fuzz_receiver_intake,
+    // fuzz/crashers/receiver_intake_contrl_ucs_without_ucm.input).
+    for (std::size_t m = 0; m < v_.messages.size(); ++m) {
+      message_report& mr = v_.messages[m];
+      if (!mr.rejected() || mr.first == nullptr || named(ic_.messages[m], ic_.delims)) continue;
+      mr.unnamed = true;
+      const std::int32_t g = ic_.messages[m].group;
+      if (g >= 0 && static_cast<std::size_t>(g) < v_.groups.size() &&
+          copies_something(ic_.groups[static_cast<std::size_t>(g)].reference, ic_.delims)) {
+        claim(v_.groups[static_cast<std::size_t>(g)], *mr.first, "UNH");
+      } else {
+        claim(v_.interchange_level, *mr.first, "UNH");
+      }
     }
     return std::move(v_);
   }
@@ -145,6 +185,7 @@ class analyser {
     }
 
     message_report& mr = v_.messages[static_cast<std::size_t>(m)];
+    if (mr.first == nullptr) mr.first = &f;
     if (f.where == apipnr::scope::message || tag == "UNH" || tag == "UNT") {
       // Findings about the message envelope itself are reported in UCM (0013 = UNH/UNT).
       std::string_view t = (tag == "UNH" || tag == "UNT") ? tag : std::string_view{};
@@ -332,7 +373,9 @@ void write_ucm(contrl_writer& cw, const interchange& ic, const verdict& v, std::
 
 bool listed(const verdict& v, const interchange& ic, std::size_t m, const contrl_options& opts) {
   // Messages with their own errors always; others only when accepted ones are asked for and
-  // they really are accepted (under a rejected level they are covered by its code 4).
+  // they really are accepted (under a rejected level they are covered by its code 4). A
+  // message no UCM can name is covered by the enclosing level's 4 (analyser::run).
+  if (v.messages[m].unnamed) return false;
   if (v.messages[m].rejected()) return true;
   return opts.report_accepted_messages && !message_rejected(v, ic, m);
 }

@@ -375,6 +375,45 @@ TEST(EdifactContrl, UntCountsEverySegmentFromUnhToUnt) {
   EXPECT_EQ(segs.back(), "UNZ+1+9001");
 }
 
+TEST(EdifactContrl, RejectedMessageWithoutReferenceIsRejectedByTheInterchange) {
+  // No UCM can name a message whose UNH has no 0062 (ISO 9735-5: mandatory in a message's
+  // UCM): the rejection is stated by UCI 4 with 0013 UNH, and no UCM with an empty 0062 and
+  // no UCS without a message to belong to is written (fuzz_receiver_intake,
+  // receiver_intake_contrl_ucs_without_ucm.input: UCM+++4+21+UNH followed by UCS).
+  constexpr std::string_view text =
+      "UNB+UNOA:4+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1003++APIS'"
+      "UNH++PAXLST:D:05B:UN:IATA'BGM+745'UNT+3+'"
+      "UNH+M2+PAXLST:D:05B:UN:IATA'BGM+745'UNT+3+M2'"
+      "UNZ+2+1003'";
+  const interchange ic = build(text);
+  const std::vector<diagnostic> f = {finding(errc::unknown_service_segment, 3)};
+  const std::string c = make_contrl(ic, f, receipt_options());
+  EXPECT_TRUE(has_segment(c, "UCI+1003+XXAPI:ZZ+PIUTEST:ZZ+4+15+UNH")) << c;
+  EXPECT_EQ(count_tag(c, "UCM") + count_tag(c, "UCS"), 0u) << c;
+  const contrl_summary s = summarise(ic, f);
+  EXPECT_EQ(s.interchange_action, action::rejected);
+  EXPECT_EQ(s.messages_rejected, 2u);
+}
+
+TEST(EdifactContrl, RejectedMessageWithoutTypeInANamedGroupIsRejectedByTheGroup) {
+  // Grouped: the UCF can name the group (UNG 0048 = 1), so the group says 4 and the
+  // interchange stays 7. A UNH without S009 cannot be named either (S009 goes with 0062).
+  constexpr std::string_view text =
+      "UNB+UNOA:4+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001++APIS'"
+      "UNG+PAXLST+XX AIRLINE+PIUTEST+250301:0930+1+UN+D:05B'"
+      "UNH+1'BGM+745'UNT+3+1'UNE+1+1'UNZ+1+1001'";
+  const interchange ic = build(text);
+  const std::vector<diagnostic> f = {finding(errc::unknown_service_segment, 4)};
+  const std::string c = make_contrl(ic, f, receipt_options());
+  EXPECT_TRUE(has_segment(c, "UCI+1001+XXAPI:ZZ+PIUTEST:ZZ+7")) << c;
+  EXPECT_TRUE(has_segment(c, "UCF+1+XX AIRLINE+PIUTEST+4+15+UNH")) << c;
+  EXPECT_EQ(count_tag(c, "UCM") + count_tag(c, "UCS"), 0u) << c;
+  const contrl_summary s = summarise(ic, f);
+  EXPECT_EQ(s.interchange_action, action::acknowledged);
+  EXPECT_EQ(s.groups_rejected, 1u);
+  EXPECT_EQ(s.messages_rejected, 1u);
+}
+
 TEST(EdifactContrl, SummariseCountsRejectedAndAcceptedMessages) {
   const interchange ic = build(ungrouped);
   const std::vector<diagnostic> f = {finding(errc::invalid_character, 3, 1)};
@@ -529,6 +568,39 @@ TEST(EdifactContrl, CopiedValuesStopAtAControlCharacter) {
   apipnr::diagnostic_list reply_findings;
   EXPECT_FALSE(apipnr::edifact::parser{}.parse(contrl, reply, reply_findings));
   EXPECT_NE(reply_findings.worst(), apipnr::severity::fatal);
+}
+
+TEST(EdifactContrl, MessageTheUnaMakesUnreadableIsRejectedAtALevelTheContrlNames) {
+  // fuzz/crashers/receiver_intake_contrl_ucs_without_ucm.input: the UNA declares ';' as the
+  // element separator while the text uses '+', so no UNH 0062 can be read. Every UCM written
+  // must name its message, and the CONTRL must still state the rejection.
+  const std::string raw =
+      "UNA:;.? '\nUNB+UNOA:4+XXAPI:ZZ+PIUTEST:ZZ+250301:0933+300303++APIS'\n"
+      "UNG+PAXLST+XX AIRLINE+PIUTEST+250301:0933+1+UN+D:05B'\n"
+      "UNH+1+PAXLST:D:05B:UN:IATA+XX123/2503R'\nLOC+179+JFK'\nNAT+2+GBR'\n"
+      "RFF+AVF:JKL012'\nRFF+ABO:0005'\nDOC+P:110:111+PD0000002'\nDTM+36:300101'\n"
+      "LOC+91+GBR'\nCNT+42:5'\nUNT+23+1'\nUNE+1+1'\nUNZ+1+300303'\n";
+  apipnr::edifact::parser p;
+  apipnr::edifact::interchange ic;
+  apipnr::diagnostic_list findings;
+  (void)p.parse(raw, ic, findings);
+  const std::string contrl = apipnr::edifact::make_contrl(ic, findings.items());
+  apipnr::edifact::interchange reply;
+  apipnr::diagnostic_list reply_findings;
+  (void)apipnr::edifact::parser{}.parse(contrl, reply, reply_findings);
+  ASSERT_NE(reply_findings.worst(), apipnr::severity::fatal) << contrl;
+  bool rejects = false;
+  for (const apipnr::edifact::segment& s : reply.segments) {
+    const std::string body(s.body);
+    if (s.tag == "UCM") {
+      EXPECT_FALSE(body.empty() || body[1] == '+' || body[1] == '\'') << contrl;
+    }
+    if ((s.tag == "UCI" || s.tag == "UCF" || s.tag == "UCM") &&
+        body.find("+4") != std::string::npos)
+      rejects = true;
+  }
+  EXPECT_TRUE(rejects) << contrl;
+  EXPECT_EQ(apipnr::edifact::summarise(ic, findings.items()).messages_accepted, 0u) << contrl;
 }
 
 }  // namespace apipnr::edifact

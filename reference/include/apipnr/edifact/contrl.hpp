@@ -25,6 +25,10 @@
 //  - Rejection flows down: under UCI 4 every UCF says 4; a UCM is listed when the message has
 //    errors of its own, or (report_accepted_messages) when it is really accepted.
 //  - UCM S009 copies UNH S009 with the association code (`PAXLST:D:05B:UN:IATA`, as A.4).
+//  - A rejected message whose UNH gives no 0062 or no message type cannot be named in a UCM
+//    (0062 and S009 are mandatory for a message's UCM, ISO 9735-5): no UCM is written for it
+//    and its rejection goes to its group's UCF (when the UNG gives a 0048), else to UCI 4,
+//    with its first finding's 0085 and 0013 UNH. summarise() counts it the same way.
 //  - Values copied from the received interchange are unescaped with its delimiters and escaped
 //    again for the CONTRL's (UNA:+.? ' for version <= 3, UNA:+.?*' for version 4).
 //
