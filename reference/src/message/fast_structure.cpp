@@ -205,10 +205,15 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
   if (def.tag_table.empty() || def.tag_layouts.size() != tags) return false;
   // The memo of checked splits (element_indexer::add_checked_memo) pays for itself only where
   // a message repeats its segments' shapes: in messages of a few dozen segments its misses
-  // cost more than its hits save.
-  detail::split_memo* const memos = n >= memo_from_segments ? s.memos.data() : nullptr;
-  const std::uint64_t stamp = ++s.stamp;
-  const char* const text_end = ic.text.data() + ic.text.size();
+  // cost more than its hits save. Its three values in one local struct: the walk's loop is
+  // short of registers, and reading them from the frame where needed is cheaper than the
+  // spills of three more live values.
+  struct {
+    detail::split_memo* memos;
+    std::uint64_t stamp;
+    const char* text_end;
+  } mc{n >= memo_from_segments ? s.memos.data() : nullptr, ++s.stamp,
+       ic.text.data() + ic.text.size()};
   const definition::tag_slot* const tag_table = def.tag_table.data();
   // A segment's layout from its tag (definition::tag_layouts) when its nodes share one: the
   // split then also decides the clean-segment test (element_indexer::add_checked). None with a
@@ -259,10 +264,11 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
     // message), else from a scan of the body.
     const bool recorded = e.seg->separators != 0;
     if (split != nullptr && split->split_rows != 0) {
-      split_clean = !recorded          ? indexer.add_checked(out.element_index, e, *split)
-                    : memos != nullptr ? indexer.add_checked_memo(out.element_index, e, *split,
-                                                                  tag_id, memos, stamp, text_end)
-                                       : indexer.add_checked_recorded(out.element_index, e, *split);
+      split_clean = !recorded ? indexer.add_checked(out.element_index, e, *split)
+                    : mc.memos != nullptr
+                        ? indexer.add_checked_memo(out.element_index, e, *split, tag_id, mc.memos,
+                                                   mc.stamp, mc.text_end)
+                        : indexer.add_checked_recorded(out.element_index, e, *split);
     } else if (recorded) {
       indexer.add_recorded(out.element_index, e);
     } else {
@@ -290,7 +296,7 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
         const char* const q = e.seg->body.data() + 1;
         const std::size_t len =
             b != 0 ? static_cast<std::size_t>(std::countr_zero(b)) : e.seg->body.size() - 1;
-        if (!contains_first_piece(nd.qualifiers, q, len, text_end)) return false;
+        if (!contains_first_piece(nd.qualifiers, q, len, mc.text_end)) return false;
       } else {
         // structure_parser::qualifier_of
         const std::string_view q =

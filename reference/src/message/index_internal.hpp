@@ -69,6 +69,9 @@ class element_indexer {
     cls_[static_cast<unsigned char>(d.component)] = component_sep;
     cls_[static_cast<unsigned char>(d.element)] = element_sep;
     if (d.has_release) cls_[static_cast<unsigned char>(d.release)] = release;
+#if defined(__SSE2__)
+    element_v_ = _mm_set1_epi8(d.element);
+#endif
   }
 
   // Appends the split of e.seg->body to `index` and points e.first_element at it; a body
@@ -161,7 +164,7 @@ class element_indexer {
 #if defined(__SSE2__)
     // Bytes equal to the element separator, 16 at a time (reads stay inside the text).
     if (n <= 32 && text_end - p >= 32) {
-      const __m128i sep = _mm_set1_epi8(element_);
+      const __m128i sep = element_v_;
       const auto lo = static_cast<unsigned>(_mm_movemask_epi8(
           _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), sep)));
       const auto hi = static_cast<unsigned>(_mm_movemask_epi8(
@@ -420,6 +423,9 @@ class element_indexer {
   enum : std::uint8_t { plain = 0, release = 1, element_sep = 2, component_sep = 3 };
   std::array<std::uint8_t, 256> cls_{};
   char element_;
+#if defined(__SSE2__)
+  __m128i element_v_;  // element_ in every byte, for element_bits
+#endif
 };
 
 // Room for the index of a message whose segments span `bytes` bytes: about half an entry per
