@@ -1,7 +1,8 @@
-// Link stubs for fuzz_receiver_config. config.cpp refers to these from validate() and from the
-// defaults of transport::server_options; linking their real definitions would bring the
-// receiver's service and HTTP server into the fuzz build. The target calls only load_file:
-// validate()'s three trap if ever reached, the default thread count is a constant.
+// Link stubs for fuzz_receiver_config in a build without the receiver library (fuzz/
+// CMakeLists.txt; with it the target links the real definitions and fuzzes validate() too).
+// config.cpp refers to these from validate() and from the defaults of
+// transport::server_options. The target then calls only load_file: validate()'s three trap if
+// ever reached, the default thread count is a constant.
 #include <cstddef>
 #include <string>
 #include <string_view>
