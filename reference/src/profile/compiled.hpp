@@ -7,8 +7,10 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <regex>
 #include <string>
@@ -66,15 +68,68 @@ inline bool in_list(std::string_view v, const std::vector<std::string>& list) no
 // A code of up to 7 bytes as one word: its bytes in the low 56 bits (first byte lowest), its
 // length in the top 8, so that two codes are equal exactly when their words are (NUL bytes
 // and lengths included). False for a longer code.
+//
+// Built from at most two loads per length class instead of a loop over the bytes (the loop
+// was about 20 instructions per value, as much as the set lookup): bytes 0-3 and the bytes
+// from 4 on taken from an overlapping load of the last four, shifted down past the overlap.
+// Never reads outside v.
 inline bool pack_code(std::string_view v, std::uint64_t& out) noexcept {
-  if (v.size() > 7) return false;
-  std::uint64_t w = std::uint64_t{v.size()} << 56;
-  for (std::size_t k = 0; k < v.size(); ++k) {
-    w |= std::uint64_t{static_cast<unsigned char>(v[k])} << (8 * k);
+  const std::size_t n = v.size();
+  if (n > 7) return false;
+  const unsigned char* const p = reinterpret_cast<const unsigned char*>(v.data());
+  std::uint64_t w = 0;
+  if (n >= 4) {
+    std::uint32_t lo = 0;
+    std::uint32_t hi = 0;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    // little-endian words: byte k of the value at bit 8k
+    w = std::uint64_t{lo} | (std::uint64_t{hi} >> (8 * (8 - n)) << 32);
+  } else if (n >= 2) {
+    std::uint16_t lo = 0;
+    std::memcpy(&lo, p, 2);
+    w = std::uint64_t{lo} | (n == 3 ? std::uint64_t{p[2]} << 16 : 0);
+  } else if (n == 1) {
+    w = p[0];
   }
-  out = w;
+  out = w | std::uint64_t{n} << 56;
   return true;
 }
+static_assert(std::endian::native == std::endian::little, "pack_code assumes little-endian loads");
+
+// A set of pack_code words as a small open-addressing hash table (load at most one half):
+// membership is one multiply, one shift and usually one compare, where a scan of the words
+// compared each of them (code lists of up to a few dozen codes).
+struct code_table {
+  static constexpr std::uint64_t empty = ~std::uint64_t{0};  // length 255: never a packed code
+  std::vector<std::uint64_t> slots;
+  std::size_t mask = 0;  // slots.size() - 1
+  unsigned shift = 64;
+
+  void build(const std::vector<std::uint64_t>& words) {
+    std::size_t size = 2;
+    unsigned bits = 1;
+    while (size < 2 * words.size()) size *= 2, ++bits;
+    slots.assign(size, empty);
+    mask = size - 1;
+    shift = 64 - bits;
+    for (const std::uint64_t w : words) {
+      std::size_t h = slot_of(w);
+      while (slots[h] != empty && slots[h] != w) h = (h + 1) & mask;
+      slots[h] = w;
+    }
+  }
+  std::size_t slot_of(std::uint64_t w) const noexcept {
+    return static_cast<std::size_t>((w * 0x9E3779B97F4A7C15ull) >> shift);
+  }
+  bool contains(std::uint64_t w) const noexcept {
+    const std::uint64_t* const t = slots.data();
+    for (std::size_t h = slot_of(w);; h = (h + 1) & mask) {
+      if (t[h] == w) return true;
+      if (t[h] == empty) return false;
+    }
+  }
+};
 
 // Allowed values of a `codes` check.
 struct code_set {
@@ -85,22 +140,20 @@ struct code_set {
   std::vector<std::string> add;
   std::vector<std::string> remove;
   // The allowed codes ((members + add) - remove) as pack_code words, when the set is a plain
-  // list whose codes all fit a word (seal()). contains() is then one pack and a scan of a few
-  // words instead of three list walks comparing strings (a code check was about 110
-  // instructions, the largest single check cost of the profile stage).
+  // list whose codes all fit a word (seal()). contains() is then one pack and a table lookup
+  // instead of three list walks comparing strings (a code check was about 110 instructions,
+  // the largest single check cost of the profile stage).
   bool packed = false;
   std::vector<std::uint64_t> words;
+  code_table table;  // `words` hashed
 
-  // Fills `words` / `packed` from the lists; called once the lists are final.
+  // Fills `words` / `table` / `packed` from the lists; called once the lists are final.
   void seal();
   bool contains(std::string_view v) const {
     if (!packed) return contains_listed(v);
     std::uint64_t w = 0;
     if (!pack_code(v, w)) return false;  // every allowed code fits a word
-    for (const std::uint64_t x : words) {
-      if (x == w) return true;
-    }
-    return false;
+    return table.contains(w);
   }
   // contains() from the lists themselves (the reference the packed form is tested against).
   bool contains_listed(std::string_view v) const;
@@ -454,20 +507,46 @@ struct fast_group_feed {
   const std::vector<std::string>* predicate = nullptr;  // on the trigger qualifier
   std::uint32_t action_begin = 0, action_end = 0;
 };
-// Decided when a unit instance closes, from its slot: count (min/max/even) or required (> 0).
+// Decided when a unit instance closes, from its slot: count (min/max/even) or required (> 0),
+// both as "clean when lo <= slot <= hi (and even)" (required: lo 1), so that the check is
+// the same two compares for every kind.
 struct fast_close {
-  bool count = false;
+  static constexpr std::uint32_t none = 0xFFFFFFFFu;  // no maximum
   std::uint32_t slot = 0;
-  std::optional<std::uint32_t> min, max;
+  std::uint32_t lo = 0;
+  std::uint32_t hi = none;
   bool even = false;
   std::uint32_t cond_begin = 0, cond_end = 0;
 };
 
+// Where fast_walk keeps a date_fixed rule's per-message reference: one of 4 x 3 slots by
+// compare_to and century rule (the reference depends on nothing else).
+inline std::uint32_t date_slot(const rule_args& a) noexcept {
+  return static_cast<std::uint32_t>(a.compare_to) % 4 * 3 +
+         static_cast<std::uint32_t>(a.century_rule) % 3;
+}
+
 // A node's feeds as one op stream (what segment() runs): `pred` skips to `skip` (the end of its
-// feed) when the segment's qualifier is not in `data`'s values; `read` loads the element value
-// the following value ops see, skipping to `skip` (the end of its ops) when it is empty.
+// feed) when the segment's qualifier is not in `data`'s values; `read`
+// loads the element value the following value ops see, skipping to `skip` (the end of its ops) when
+// it is empty.
 struct fast_op {
-  enum class code : std::uint8_t { pred, count, forbid, read, found, codes, pattern, check };
+  // max_length and date are check's two most frequent kinds decided in the loop itself
+  // (max_length: `arg` bytes or fewer is clean, anything else goes to the general check; date:
+  // a date_fixed action, its reference slot in `arg`): the out-of-line clean() call and its
+  // switch cost more than these checks.
+  enum class code : std::uint8_t {
+    pred,
+    count,
+    forbid,
+    read,
+    found,
+    codes,
+    pattern,
+    check,
+    max_length,
+    date,
+  };
   code op = code::check;
   bool repeats = false;
   std::uint16_t element = 0;
@@ -475,6 +554,7 @@ struct fast_op {
   std::uint32_t skip = 0;
   std::uint32_t slot = 0;
   std::uint32_t action = 0;    // into fast_program::actions (conditions, the check's data)
+  std::uint32_t arg = 0;       // max_length: the length; date: the reference slot
   const void* data = nullptr;  // pred: predicate values; codes: code_set; pattern: simple_regex
 };
 

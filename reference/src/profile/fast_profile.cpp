@@ -51,12 +51,13 @@ class fast_builder {
       act.cond_end = ce;
       auto decided_at_close = [&](bool count) {
         fast_close cl;
-        cl.count = count;
         cl.slot = fp.slots;
         if (count) {
-          cl.min = a.min;
-          cl.max = a.max;
+          cl.lo = a.min.value_or(0);
+          cl.hi = a.max.value_or(fast_close::none);
           cl.even = a.even;
+        } else {
+          cl.lo = 1;  // required: at least one
         }
         cl.cond_begin = cb;
         cl.cond_end = ce;
@@ -281,6 +282,14 @@ class fast_builder {
                 v.op = code::pattern;
                 v.data = act.regex;
                 break;
+              case fast_action::what::max_length:
+                v.op = code::max_length;
+                v.arg = act.length;
+                break;
+              case fast_action::what::date_fixed:
+                v.op = code::date;
+                v.arg = date_slot(act.c->source->args);
+                break;
               default:
                 v.op = code::check;
                 break;
@@ -486,18 +495,25 @@ class fast_walk {
     bits = 4;
     // The anchor's own segments: its range without the ranges of its child instances (a
     // subtree is contiguous), so that a fact of the message root does not read every segment.
+    // A segment of another instance is in the subtree of a child of the anchor (or, in a tree
+    // this walk does not expect, elsewhere: then it is only stepped over): the walk jumps to
+    // the end of that child's subtree, found through the parents, instead of stepping through
+    // the instance list (which was a pass over all 40,000 instances of a large message for a
+    // fact of the root).
     const message::group_instance& g = tree_.instances[anchor];
     const std::size_t n = tree_.instances.size();
     const std::size_t last = std::min<std::size_t>(g.last, tree_.segments.size() - 1);
-    std::size_t child = anchor + 1;
     for (std::size_t i = g.first; i <= last; ++i) {
-      while (child < n && tree_.instances[child].first < i) ++child;
-      if (child < n && tree_.instances[child].first == i &&
-          tree_.instances[child].parent == anchor) {
-        i = std::max<std::size_t>(i, tree_.instances[child].last);  // past the child's subtree
+      if (const std::uint32_t own = tree_.segments[i].instance; own != anchor) {
+        std::uint32_t c = own;
+        for (std::size_t up = 0; c < n && tree_.instances[c].parent != anchor && up < n; ++up) {
+          c = tree_.instances[c].parent;
+        }
+        if (c < n && c != anchor && tree_.instances[c].parent == anchor) {
+          i = std::max<std::size_t>(i, tree_.instances[c].last);  // past the child's subtree
+        }
         continue;
       }
-      if (tree_.segments[i].instance != anchor) continue;
       const std::uint32_t k = node_of(i);
       if (k >= nodes_) continue;
       for (std::uint32_t x = fd_.fact_first[k]; x < fd_.fact_first[k + 1]; ++x) {
@@ -635,9 +651,7 @@ class fast_walk {
       const std::uint32_t base = s_.units[u].base;
       for (const detail::fast_close& c : p.closes) {
         const std::uint32_t v = s_.slots[base + c.slot];
-        const bool bad =
-            c.count ? (c.min && v < *c.min) || (c.max && v > *c.max) || (c.even && v % 2 != 0)
-                    : v == 0;
+        const bool bad = v < c.lo || v > c.hi || (c.even && v % 2 != 0);
         if (bad && conditions_hold(p, c.cond_begin, c.cond_end)) return false;
       }
     }
@@ -666,13 +680,13 @@ class fast_walk {
     std::uint32_t* const slots = s_.slots.data();
     std::string_view q;
     bool have_q = false;
+    std::string_view v;  // the value the last read op loaded (value ops always follow one)
     for (; u != units_end; ++u) {
       const fast_program& p = *u->program;
       std::uint32_t* const base = slots + u->base;
       const detail::fast_op* const ops = p.ops.data();
       std::uint32_t x = p.op_first[k];
       const std::uint32_t end = p.op_first[k + 1];
-      std::string_view v;
       while (x < end) {
         const detail::fast_op& o = ops[x];
         switch (o.op) {
@@ -719,6 +733,18 @@ class fast_walk {
             break;
           case code::pattern:
             if (!static_cast<const detail::simple_regex*>(o.data)->matches(v) &&
+                conditions_hold(p, p.actions[o.action])) {
+              return false;
+            }
+            break;
+          case code::max_length:
+            if (v.size() > o.arg && !clean(p.actions[o.action], i, v) &&
+                conditions_hold(p, p.actions[o.action])) {
+              return false;
+            }
+            break;
+          case code::date:
+            if (!date_clean(p.actions[o.action], o.arg, v) &&
                 conditions_hold(p, p.actions[o.action])) {
               return false;
             }
@@ -783,7 +809,7 @@ class fast_walk {
       case what::min_length:
         return char_length(v) >= act.length;
       case what::date_fixed:
-        return date_clean(act, v);
+        return date_clean(act, detail::date_slot(act.c->source->args), v);
       case what::codes_by_qualifier: {
         const detail::compiled_rule& c = *act.c;
         const detail::code_set* set = c.has_fallback_set ? &c.codes : nullptr;
@@ -816,11 +842,10 @@ class fast_walk {
   }
 
   // validate.cpp's date_fixed_clean(): the clean case of YYMMDD against the fixed reference.
-  bool date_clean(const fast_action& act, std::string_view v) {
+  // slot: date_slot(the rule's args).
+  bool date_clean(const fast_action& act, std::uint32_t slot, std::string_view v) {
     const rule_args& a = act.c->source->args;
-    const std::size_t slot = static_cast<std::size_t>(a.compare_to) % 4 * 3 +
-                             static_cast<std::size_t>(a.century_rule) % 3;
-    if (!dates_known_[slot]) {
+    if (!dates_known_[slot]) [[unlikely]] {
       dates_[slot] = detail::fixed_date_reference(ic_, tree_, a.compare_to, a.century_rule, opt_);
       dates_known_[slot] = true;
     }

@@ -306,6 +306,61 @@ TEST(ProfileProgram, PlansSplitTheRunningOpsIntoDirectChecksAndGenericOps) {
   EXPECT_GT(generic_ops, 20u);
 }
 
+// pack_code() builds its word from overlapping loads; it must be exactly the bytes (first
+// lowest) and the length in the top byte, for every length up to 7 and any byte values
+// (NUL and bytes above 0x7F included), and refuse longer values.
+TEST(ProfileCodeSet, PackCodeIsTheBytesAndTheLength) {
+  auto reference = [](std::string_view v) {
+    std::uint64_t w = std::uint64_t{v.size()} << 56;
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      w |= std::uint64_t{static_cast<unsigned char>(v[k])} << (8 * k);
+    }
+    return w;
+  };
+  // A buffer with bytes around each value, so that a load outside the view would show.
+  std::string buffer(64, '\0');
+  std::size_t x = 12345;
+  for (int round = 0; round < 2000; ++round) {
+    for (char& c : buffer) {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      c = static_cast<char>(x >> 56);
+    }
+    const std::size_t at = 8 + static_cast<std::size_t>(round) % 16;
+    for (std::size_t n = 0; n <= 8; ++n) {
+      const std::string_view v(buffer.data() + at, n);
+      std::uint64_t w = 0;
+      if (n > 7) {
+        EXPECT_FALSE(detail::pack_code(v, w));
+        continue;
+      }
+      ASSERT_TRUE(detail::pack_code(v, w));
+      ASSERT_EQ(w, reference(v)) << "length " << n << " round " << round;
+    }
+  }
+}
+
+// The hash table of a code set finds exactly the words it was built from (sizes 0 to 40,
+// colliding and neighbouring words).
+TEST(ProfileCodeSet, CodeTableHoldsExactlyItsWords) {
+  for (std::size_t count = 0; count <= 40; ++count) {
+    std::vector<std::uint64_t> words;
+    for (std::size_t k = 0; k < count; ++k) {
+      std::uint64_t w = 0;
+      ASSERT_TRUE(detail::pack_code(std::to_string(k * 7), w));
+      words.push_back(w);
+    }
+    detail::code_table t;
+    t.build(words);
+    EXPECT_GE(t.slots.size(), 2 * words.size());
+    for (std::size_t k = 0; k < 3 * count + 3; ++k) {
+      std::uint64_t w = 0;
+      ASSERT_TRUE(detail::pack_code(std::to_string(k), w));
+      const bool listed = std::find(words.begin(), words.end(), w) != words.end();
+      ASSERT_EQ(t.contains(w), listed) << count << " words, probe " << k;
+    }
+  }
+}
+
 // contains() through the packed words against the lists themselves, for every code set of
 // every shipped profile and the overlay, on the codes, their neighbours and generated values.
 TEST(ProfileCodeSet, PackedMembershipAgreesWithTheLists) {

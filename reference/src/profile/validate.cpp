@@ -39,6 +39,7 @@ void detail::code_set::seal() {
     }
   }
   words = std::move(out);
+  table.build(words);
   packed = true;
 }
 
