@@ -597,6 +597,9 @@ boost::system::error_code tokenizer::segments(const byte* p) {
 #if defined(APIPNR_TOKENIZER_SIMD)
   const bool fast_on = fast_.enabled();
   const bool counts_fit_block = lim_.max_elements >= 64 && lim_.max_components > 64;
+  // Likewise the lengths: a fast-path segment ends inside its block, so its body is below 64
+  // bytes and the segment, tag included, below 67.
+  const bool lengths_fit_block = lim_.max_element_bytes >= 63 && lim_.max_segment_bytes >= 66;
   // The limits the fast path tests for every segment, in locals: read through lim_ they are
   // loaded again after each segment is stored (the store might alias them).
   const std::size_t fast_max_element_bytes = lim_.max_element_bytes;
@@ -607,16 +610,22 @@ boost::system::error_code tokenizer::segments(const byte* p) {
 #endif
 
   while (true) {
-    // Between segments: line breaks are layout; spaces/tabs before a tag are a finding.
-    while (p < end && is_line_break(*p)) ++p;
-    if (p == end) break;
     // A running count: segs.size() would divide by sizeof(segment) on every segment.
-    const std::uint32_t index = ++count;
-    if (*p == ' ' || *p == '\t') {
-      const byte* ws = p;
-      while (p < end && is_space(*p)) ++p;
-      if (p == end) break;  // trailing layout at the end of the text
-      rep_.report(errc::leading_whitespace, at(ws, index));
+    std::uint32_t index;
+    if (p < end && tag_char_table[*p] != 0) {
+      // The usual start: a tag character, so no line break or space to skip.
+      index = ++count;
+    } else {
+      // Between segments: line breaks are layout; spaces/tabs before a tag are a finding.
+      while (p < end && is_line_break(*p)) ++p;
+      if (p == end) break;
+      index = ++count;
+      if (*p == ' ' || *p == '\t') {
+        const byte* ws = p;
+        while (p < end && is_space(*p)) ++p;
+        if (p == end) break;  // trailing layout at the end of the text
+        rep_.report(errc::leading_whitespace, at(ws, index));
+      }
     }
     if (end - p >= 3 && std::memcmp(p, "UNA", 3) == 0) {
       // A second service string advice cannot change the delimiters in mid-stream; skip it.
@@ -667,8 +676,9 @@ boost::system::error_code tokenizer::segments(const byte* p) {
                 (counts_fit_block ||
                  (static_cast<std::uint32_t>(std::popcount(e)) <= lim_.max_elements &&
                   static_cast<std::uint32_t>(std::popcount(c)) < lim_.max_components)) &&
-                static_cast<std::size_t>(t - body) <= fast_max_element_bytes &&
-                static_cast<std::size_t>(t - tag_begin) <= fast_max_segment_bytes &&
+                (lengths_fit_block ||
+                 (static_cast<std::size_t>(t - body) <= fast_max_element_bytes &&
+                  static_cast<std::size_t>(t - tag_begin) <= fast_max_segment_bytes)) &&
                 count <= fast_max_segments) {
               // The separators found by the scan, as bits of the body (at_bit is the body's
               // bit; t - body < 64): the structure walk reads the split from them

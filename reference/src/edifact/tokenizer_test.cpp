@@ -772,6 +772,37 @@ TEST(EdifactTokenizer, ElementLengthLimitDeepInLongInputIsFatal) {
   EXPECT_EQ(r.first(errc::limit_element_length)->pos.segment, 83u);
 }
 
+// The fast path skips the length tests only when the limits are at least a block: a limit
+// below that still applies to a short segment deep in the input.
+TEST(EdifactTokenizer, SegmentLengthLimitDeepInLongInputIsFatal) {
+  parse_options o;
+  o.limits.max_segment_bytes = 50;  // above the UNB's 48 bytes
+  const std::string in = deep("FTX+AAA+++" + std::string(45, 'X') + "'");
+  const auto r = parse(in, o);
+  EXPECT_EQ(r.ec, make_error_code(errc::limit_segment_length));
+  const diagnostic* d = r.first(errc::limit_segment_length);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.offset, in.find("FTX"));
+  EXPECT_EQ(d->pos.segment, 83u);
+}
+
+// Segment starts that are not a tag character (line breaks, spaces, tabs) deep in the input,
+// between segments the fast path takes.
+TEST(EdifactTokenizer, LayoutAndLeadingWhitespaceDeepInLongInput) {
+  const std::string in = deep("\r\nBGM+745' \tDTM+1'\n");
+  const auto r = parse(in);
+  EXPECT_FALSE(r.has(errc::invalid_segment_tag));
+  const diagnostic* d = r.first(errc::leading_whitespace);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.offset, in.find(" \tDTM"));
+  EXPECT_EQ(d->pos.segment, 84u);
+  ASSERT_GE(r.ic.segments.size(), 85u);
+  EXPECT_EQ(r.ic.segments[82].tag, "BGM");
+  EXPECT_EQ(r.ic.segments[83].tag, "DTM");
+  EXPECT_EQ(r.ic.segments[83].body, "+1");
+  EXPECT_EQ(r.ic.segments[84].tag, "NAT");
+}
+
 TEST(EdifactTokenizer, SegmentsLongerThanABlockAreSplitCorrectly) {
   const std::string value(150, 'X');
   const std::string in = deep("FTX+AAA+++" + value + ":" + value + "'");
