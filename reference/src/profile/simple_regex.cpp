@@ -238,7 +238,16 @@ bool simple_regex::match_greedy(const branch& b, std::string_view v) noexcept {
   return pos == v.size();
 }
 
-bool simple_regex::matches_branches(std::string_view v) const noexcept {
+bool simple_regex::matches(std::string_view v) const noexcept {
+  if (single_) {
+    // One character class repeated: the length in range and every byte in the class, which
+    // is what match_greedy() decides for one atom, without its per-branch set-up.
+    if (v.size() < single_min_ || v.size() > single_max_) return false;
+    for (const char c : v) {
+      if (single_set_[static_cast<unsigned char>(c)] == 0) return false;
+    }
+    return true;
+  }
   for (std::size_t k = 0; k < branches_.size(); ++k) {
     if (greedy_[k] ? match_greedy(branches_[k], v) : match_from(branches_[k], 0, v, 0)) {
       return true;

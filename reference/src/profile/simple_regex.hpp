@@ -35,18 +35,7 @@ class simple_regex {
   static std::optional<simple_regex> compile(std::string_view pattern);
 
   // Same result as std::regex_match(v, std::regex(pattern)) for a pattern compile() accepted.
-  // Inline for the one-atom form (most profile patterns, tens of thousands of values per large
-  // message): the call and its register saves cost as much as the byte loop.
-  bool matches(std::string_view v) const noexcept {
-    if (!single_) return matches_branches(v);
-    // One character class repeated: the length in range and every byte in the class, which
-    // is what match_greedy() decides for one atom, without its per-branch set-up.
-    if (v.size() < single_min_ || v.size() > single_max_) return false;
-    for (const char c : v) {
-      if (single_set_[static_cast<unsigned char>(c)] == 0) return false;
-    }
-    return true;
-  }
+  bool matches(std::string_view v) const noexcept;
 
  private:
   static constexpr std::uint32_t unbounded = 0xFFFFFFFFu;
@@ -60,7 +49,6 @@ class simple_regex {
   static bool match_from(const branch& b, std::size_t a, std::string_view v,
                          std::size_t pos) noexcept;
   static bool match_greedy(const branch& b, std::string_view v) noexcept;
-  bool matches_branches(std::string_view v) const noexcept;  // matches() without single_
 
   std::vector<branch> branches_;
   // Per branch: no atom accepts a byte any later atom of the branch accepts. Then a character
