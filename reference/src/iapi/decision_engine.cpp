@@ -285,27 +285,38 @@ decision_set decision_engine::decide(const model::canonical_message& request) co
   return decide(request, *lists);
 }
 
+boost::system::error_code decision_engine::refusal(const model::canonical_message& request) const {
+  // RCV-BAD-009: anything but an iAPI request gets an explicit refusal, not a guess.
+  if (request.message.kind != "iapi_request") return make_error_code(errc::not_iapi_request);
+  if (request.travellers.empty()) return make_error_code(errc::no_travellers);
+  // API-CUSRES-STR-003: one answer per passenger must fit the 99 ERP groups of CUSRES.
+  if (request.travellers.size() > std::min<std::size_t>(opts_.max_travellers, 99))
+    return make_error_code(errc::too_many_travellers);
+  // API-IAPI-FLOW-002/004: without ABO a passenger's answer cannot be matched by the carrier.
+  for (const model::traveller& t : request.travellers) {
+    const model::reference* abo = find_reference(t, "ABO");
+    if (abo == nullptr || abo->value.empty())
+      return make_error_code(errc::missing_passenger_reference);
+  }
+  if (!flight_period(request)) return make_error_code(errc::no_flight);
+  return {};
+}
+
 decision_set decision_engine::decide(const model::canonical_message& request,
                                      const lists_snapshot& lists) const {
   decision_set out;
   out.lists_generation = lists.generation;
-  const auto refuse = [&out](errc e) {
-    out.header_error = make_error_code(e);
+  // The header checks are refusal()'s, so that the receiver's check before storing and the
+  // answer after it cannot disagree.
+  if (const auto e = refusal(request)) {
+    out.header_error = e;
     return out;
-  };
-  // RCV-BAD-009: anything but an iAPI request gets an explicit refusal, not a guess.
-  if (request.message.kind != "iapi_request") return refuse(errc::not_iapi_request);
-  if (request.travellers.empty()) return refuse(errc::no_travellers);
-  // API-CUSRES-STR-003: one answer per passenger must fit the 99 ERP groups of CUSRES.
-  if (request.travellers.size() > std::min<std::size_t>(opts_.max_travellers, 99))
-    return refuse(errc::too_many_travellers);
-  // API-IAPI-FLOW-002/004: without ABO a passenger's answer cannot be matched by the carrier.
-  for (const model::traveller& t : request.travellers) {
-    const model::reference* abo = find_reference(t, "ABO");
-    if (abo == nullptr || abo->value.empty()) return refuse(errc::missing_passenger_reference);
   }
   const std::optional<travel_period> period = flight_period(request);
-  if (!period) return refuse(errc::no_flight);
+  if (!period) {
+    out.header_error = make_error_code(errc::no_flight);
+    return out;
+  }
 
   out.passengers.reserve(request.travellers.size());
   for (std::size_t i = 0; i < request.travellers.size(); ++i)

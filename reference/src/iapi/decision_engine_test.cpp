@@ -284,6 +284,8 @@ TEST_F(IapiEngine, HeaderErrorsRefuseTheWholeRequest) {
     if (s.header_error) {
       EXPECT_TRUE(s.passengers.empty());
     }
+    // refusal() (what the receiver asks before storing) says the same as decide().
+    EXPECT_EQ(engine_.refusal(m), s.header_error);
     return s.header_error;
   };
   model::canonical_message m = request_with({cleared_person()});

@@ -184,6 +184,12 @@ class engine_decider final : public iapi_decider {
     return iapi::to_cusres(request, decisions, env, engine_.options().agent_text);
   }
   bool ready() const noexcept override { return ready_; }
+  refusal_reason refusal(const model::canonical_message& request) const override {
+    const boost::system::error_code ec = engine_.refusal(request);
+    if (!ec) return {};
+    const iapi::errc_info& i = iapi::info(static_cast<iapi::errc>(ec.value()));
+    return {ec, i.id, i.requirement, i.message};
+  }
 
   iapi::decision_engine engine_;
   bool ready_ = false;

@@ -546,7 +546,12 @@ namespace {
 // the 422 of acknowledge() (CONTRL or problem `iapi-not-answerable`), so the stored verdict must
 // be reject as well, with the reason as a finding, not the accept of the checks (fuzz_receiver_
 // intake found the two disagreeing: fuzz/crashers/README.md).
-void refuse_unanswerable_iapi(service::kind k, pipeline::result& r) {
+// The same for a request the decision engine would refuse as a whole (a header-level ERC:
+// IAPI-REQ-FLIGHT, -EMPTY, -LIMIT, -ABO): it was stored as accept and answered 200 with the
+// refusal, which a carrier reads as a rejection (fuzz/crashers/receiver_intake_iapi_engine_
+// refusal_200.input). With the engine's finding the stored verdict is reject and acknowledge()
+// answers 422 with the header-level CUSRES naming it.
+void refuse_unanswerable_iapi(service::kind k, pipeline::result& r, const iapi_decider& iapi) {
   if (k != service::kind::iapi || r.outcome == pipeline::verdict::reject) return;
   for (std::size_t i = 0; i < r.messages.size(); ++i) {
     const model::message_info& m = r.messages[i].message;
@@ -557,15 +562,23 @@ void refuse_unanswerable_iapi(service::kind k, pipeline::result& r) {
     } else if (!m.transaction_reference || m.transaction_reference->empty()) {
       missing = responses::errc::cusres_missing_transaction_reference;
     }
-    if (missing == responses::errc::ok) return;  // acknowledge() answers the first request
-    const responses::errc_info& inf = responses::info(missing);
     diagnostic d;
-    d.code = responses::make_error_code(missing);
-    d.id = inf.id;
-    d.requirement = inf.requirement;
+    if (missing != responses::errc::ok) {
+      const responses::errc_info& inf = responses::info(missing);
+      d.code = responses::make_error_code(missing);
+      d.id = inf.id;
+      d.requirement = inf.requirement;
+      d.detail = "an iAPI request no CUSRES can answer: " + std::string(inf.message);
+    } else {
+      const iapi_decider::refusal_reason why = iapi.refusal(r.messages[i]);
+      if (!why.code) return;  // acknowledge() answers the first request
+      d.code = why.code;
+      d.id = why.id;
+      d.requirement = why.requirement;
+      d.detail = "the iAPI request is refused as a whole: " + std::string(why.message);
+    }
     d.level = severity::error;
     d.where = scope::message;
-    d.detail = "an iAPI request no CUSRES can answer: " + std::string(inf.message);
     r.findings.push_back(std::move(d));
     if (!r.finding_message.empty()) r.finding_message.push_back(-1);  // as the envelope's
     r.outcome = pipeline::verdict::reject;
@@ -610,7 +623,7 @@ std::optional<transport::response> service::intake_check(intake_state& st, store
   // Into a result of an earlier intake (take_result): a small input refills its storage.
   checker_->check_into(req.body, st.r);
   pipeline::result& r = st.r;
-  refuse_unanswerable_iapi(k, r);
+  refuse_unanswerable_iapi(k, r, *iapi_);
   cap_findings(r, opts_.max_findings);
   bool& syntax_rejected = st.syntax_rejected;
   for (const auto& d : r.findings) syntax_rejected = syntax_rejected || is_syntax_finding(d);

@@ -240,6 +240,24 @@ TEST_F(ReceiverService, IapiRequestWithoutTransactionReferenceIsStoredAsRejected
   EXPECT_EQ(ok.header("x-apipnr-verdict"), "accept");
 }
 
+// A request the checks accept but the decision engine refuses as a whole (here no valid
+// departure date: DTM+188 instead of 189, IAPI-REQ-FLIGHT) was stored as accept and answered
+// 200 with a header-level refusal (fuzz/crashers/receiver_intake_iapi_engine_refusal_200.input).
+TEST_F(ReceiverService, IapiRequestTheEngineRefusesIsStoredAsRejectedAndAnswered422) {
+  if (!with_pipeline_ || !built_with().iapi) GTEST_SKIP() << "needs the pipeline and the engine";
+  std::string body = read_vector("edifact/messages/iapi/y_iapi_two_passengers.edi");
+  const auto at = body.find("DTM+189:");
+  ASSERT_NE(at, std::string::npos);
+  body.replace(at, 8, "DTM+188:");
+  auto r = post("/v1/api/iapi", body);
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(r.header("x-apipnr-verdict"), "reject");
+  EXPECT_NE(r.body.find("ERP+1'ERC+1'FTX+AAP+++IAPI-REQ-FLIGHT"), std::string::npos) << r.body;
+  auto again = post("/v1/api/iapi", body);
+  EXPECT_EQ(again.status, 422u);
+  EXPECT_EQ(again.header("x-apipnr-verdict"), "reject");
+}
+
 TEST_F(ReceiverServiceOnIoThread, OnlySmallApiPostsRunOnTheIoThread) {
   transport::request req;
   req.method = "POST";

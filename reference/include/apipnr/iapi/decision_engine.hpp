@@ -154,6 +154,12 @@ class decision_engine {
   // Decides every passenger of `request` with the snapshot in force.
   [[nodiscard]] decision_set decide(const model::canonical_message& request) const;
 
+  // The refusal of the request as a whole that decide() would give (its `header_error`: not an
+  // iAPI request, no travellers, too many, a traveller without ABO, no flight with a valid
+  // departure date), or an empty code when it decides each passenger. Reads no list; cheap.
+  // The receiver asks it before storing a request, so that the stored verdict is the answer's.
+  [[nodiscard]] boost::system::error_code refusal(const model::canonical_message& request) const;
+
   // Decides with an explicit snapshot (tests, replays).
   [[nodiscard]] decision_set decide(const model::canonical_message& request,
                                     const lists_snapshot& lists) const;

@@ -141,6 +141,18 @@ class iapi_decider {
       const model::canonical_message& request, const responses::envelope& env) const = 0;
   // True when the decision lists are loaded (readiness, /readyz).
   virtual bool ready() const noexcept = 0;
+  // The refusal of the request as a whole that answer() would give (a header-level ERC, e.g.
+  // IAPI-REQ-FLIGHT), or none (empty `code`). The service asks it before storing the request,
+  // so that a refused request is stored as reject and answered 422 like one the checks reject.
+  // The views point into static tables. Cheap, thread-safe. Default: none (a decider that
+  // answers every request per passenger).
+  struct refusal_reason {
+    boost::system::error_code code;
+    std::string_view id;           // stable finding ID, e.g. "IAPI-REQ-FLIGHT"
+    std::string_view requirement;  // e.g. "API-CUSRES-RFF-002"
+    std::string_view message;      // one line
+  };
+  virtual refusal_reason refusal(const model::canonical_message& /*request*/) const { return {}; }
 };
 
 struct service_options {
