@@ -264,6 +264,10 @@ class slow_decider final : public iapi_decider {
     return inner_->answer(request, env);
   }
   bool ready() const noexcept override { return inner_->ready(); }
+  // Not delayed: the fault slows the decision, not the check before storing.
+  refusal_reason refusal(const model::canonical_message& request) const override {
+    return inner_->refusal(request);
+  }
 
  private:
   std::shared_ptr<const iapi_decider> inner_;
