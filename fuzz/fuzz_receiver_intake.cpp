@@ -252,16 +252,7 @@ void check_answer(const tr::request& rq, endpoint ep, bool wrong_type, bool utf8
   }
   const ah::classification cl = ah::classify(o);
   const ah::decision want = accepted ? ah::decision::accepted : ah::decision::rejected;
-  // Open finding (fuzz/crashers/open/receiver_intake_iapi_engine_refusal_200.input): an iAPI
-  // request the checks accept but the decision engine refuses as a whole (header ERP+1 ERC+1,
-  // FTX IAPI-REQ-*, e.g. no valid departure date) is stored as accept and answered 200 with
-  // that refusal, which the harness rightly reads as a rejection. Tolerated until the service
-  // decides the engine's header checks before storing; remove this with the fix.
-  const bool engine_refusal_under_200 =
-      s == 200 && ep == endpoint::iapi && cl.ack == ah::ack_type::cusres &&
-      cl.result == ah::decision::rejected &&
-      res.body.find("ERP+1'ERC+1'FTX+AAP+++IAPI-REQ-") != std::string::npos;
-  if (cl.result != want && !engine_refusal_under_200) {
+  if (cl.result != want) {
     std::fprintf(stderr, "the harness reads the %u answer as %s: %s\n%s\n", s,
                  std::string(ah::to_string(cl.result)).c_str(), cl.summary.c_str(),
                  res.body.substr(0, 600).c_str());
