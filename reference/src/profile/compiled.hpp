@@ -507,14 +507,11 @@ struct fast_group_feed {
   const std::vector<std::string>* predicate = nullptr;  // on the trigger qualifier
   std::uint32_t action_begin = 0, action_end = 0;
 };
-// Decided when a unit instance closes, from its slot: count (min/max/even) or required (> 0),
-// both as "clean when lo <= slot <= hi (and even)" (required: lo 1), so that the check is
-// the same two compares for every kind.
+// Decided when a unit instance closes, from its slot: count (min/max/even) or required (> 0).
 struct fast_close {
-  static constexpr std::uint32_t none = 0xFFFFFFFFu;  // no maximum
+  bool count = false;
   std::uint32_t slot = 0;
-  std::uint32_t lo = 0;
-  std::uint32_t hi = none;
+  std::optional<std::uint32_t> min, max;
   bool even = false;
   std::uint32_t cond_begin = 0, cond_end = 0;
 };

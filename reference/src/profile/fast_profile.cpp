@@ -51,13 +51,12 @@ class fast_builder {
       act.cond_end = ce;
       auto decided_at_close = [&](bool count) {
         fast_close cl;
+        cl.count = count;
         cl.slot = fp.slots;
         if (count) {
-          cl.lo = a.min.value_or(0);
-          cl.hi = a.max.value_or(fast_close::none);
+          cl.min = a.min;
+          cl.max = a.max;
           cl.even = a.even;
-        } else {
-          cl.lo = 1;  // required: at least one
         }
         cl.cond_begin = cb;
         cl.cond_end = ce;
@@ -495,25 +494,18 @@ class fast_walk {
     bits = 4;
     // The anchor's own segments: its range without the ranges of its child instances (a
     // subtree is contiguous), so that a fact of the message root does not read every segment.
-    // A segment of another instance is in the subtree of a child of the anchor (or, in a tree
-    // this walk does not expect, elsewhere: then it is only stepped over): the walk jumps to
-    // the end of that child's subtree, found through the parents, instead of stepping through
-    // the instance list (which was a pass over all 40,000 instances of a large message for a
-    // fact of the root).
     const message::group_instance& g = tree_.instances[anchor];
     const std::size_t n = tree_.instances.size();
     const std::size_t last = std::min<std::size_t>(g.last, tree_.segments.size() - 1);
+    std::size_t child = anchor + 1;
     for (std::size_t i = g.first; i <= last; ++i) {
-      if (const std::uint32_t own = tree_.segments[i].instance; own != anchor) {
-        std::uint32_t c = own;
-        for (std::size_t up = 0; c < n && tree_.instances[c].parent != anchor && up < n; ++up) {
-          c = tree_.instances[c].parent;
-        }
-        if (c < n && c != anchor && tree_.instances[c].parent == anchor) {
-          i = std::max<std::size_t>(i, tree_.instances[c].last);  // past the child's subtree
-        }
+      while (child < n && tree_.instances[child].first < i) ++child;
+      if (child < n && tree_.instances[child].first == i &&
+          tree_.instances[child].parent == anchor) {
+        i = std::max<std::size_t>(i, tree_.instances[child].last);  // past the child's subtree
         continue;
       }
+      if (tree_.segments[i].instance != anchor) continue;
       const std::uint32_t k = node_of(i);
       if (k >= nodes_) continue;
       for (std::uint32_t x = fd_.fact_first[k]; x < fd_.fact_first[k + 1]; ++x) {
@@ -651,7 +643,9 @@ class fast_walk {
       const std::uint32_t base = s_.units[u].base;
       for (const detail::fast_close& c : p.closes) {
         const std::uint32_t v = s_.slots[base + c.slot];
-        const bool bad = v < c.lo || v > c.hi || (c.even && v % 2 != 0);
+        const bool bad =
+            c.count ? (c.min && v < *c.min) || (c.max && v > *c.max) || (c.even && v % 2 != 0)
+                    : v == 0;
         if (bad && conditions_hold(p, c.cond_begin, c.cond_end)) return false;
       }
     }
@@ -680,13 +674,13 @@ class fast_walk {
     std::uint32_t* const slots = s_.slots.data();
     std::string_view q;
     bool have_q = false;
-    std::string_view v;  // the value the last read op loaded (value ops always follow one)
     for (; u != units_end; ++u) {
       const fast_program& p = *u->program;
       std::uint32_t* const base = slots + u->base;
       const detail::fast_op* const ops = p.ops.data();
       std::uint32_t x = p.op_first[k];
       const std::uint32_t end = p.op_first[k + 1];
+      std::string_view v;
       while (x < end) {
         const detail::fast_op& o = ops[x];
         switch (o.op) {
