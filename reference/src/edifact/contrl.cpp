@@ -418,7 +418,20 @@ std::string make_contrl(const interchange& ic, std::span<const diagnostic> findi
   if (opts.with_una) w.una();
 
   // UNB: the CONTRL goes back from the receiver to the sender.
-  w.begin("UNB").element(opts.syntax_identifier).component(std::to_string(opts.syntax_version));
+  // The syntax identifier may be the received UNB's (the pipeline answers in the sender's
+  // repertoire): like a copied value it stops at a control character, which no repertoire holds
+  // (a UNB+IATA<SOH> made the CONTRL unreadable to the carrier: fuzz_receiver_intake,
+  // fuzz/crashers/receiver_intake_contrl_syntax_identifier_control.input).
+  std::string_view syntax = opts.syntax_identifier;
+  for (std::size_t i = 0; i < syntax.size(); ++i) {
+    const auto c = static_cast<unsigned char>(syntax[i]);
+    if (c < 0x20 || c == 0x7f) {
+      syntax = syntax.substr(0, i);
+      break;
+    }
+  }
+  if (syntax.empty()) syntax = "UNOA";
+  w.begin("UNB").element(syntax).component(std::to_string(opts.syntax_version));
   if (!opts.sender.empty()) {
     w.element(opts.sender).component(opts.sender_qualifier);
   } else {

@@ -603,4 +603,19 @@ TEST(EdifactContrl, MessageTheUnaMakesUnreadableIsRejectedAtALevelTheContrlNames
   EXPECT_EQ(apipnr::edifact::summarise(ic, findings.items()).messages_accepted, 0u) << contrl;
 }
 
+TEST(EdifactContrl, SyntaxIdentifierStopsAtAControlCharacter) {
+  // fuzz_receiver_intake: the pipeline answers with the received UNB's syntax identifier, and
+  // a UNB+IATA<SOH>:1 put the control byte into the CONTRL's own UNB, which the carrier (and
+  // the harness's reader) could not read.
+  const interchange ic = build(grouped);
+  contrl_options o = receipt_options();
+  o.syntax_identifier = std::string_view("IATA\x01", 5);
+  o.syntax_version = 1;
+  const std::string c = make_contrl(ic, {}, o);
+  EXPECT_EQ(c.rfind("UNB+IATA:1+", 0), 0u) << c;
+  for (const char ch : c) EXPECT_GE(static_cast<unsigned char>(ch), 0x20) << c;
+  o.syntax_identifier = std::string_view("\x01", 1);
+  EXPECT_EQ(make_contrl(ic, {}, o).rfind("UNB+UNOA:1+", 0), 0u);
+}
+
 }  // namespace apipnr::edifact
