@@ -329,28 +329,11 @@ boost::system::result<responses::cusres_response> to_cusres(const model::canonic
                                                             const responses::envelope& env,
                                                             bool agent_text) {
   if (decisions.header_error) {
-    // Reuse make_response() for the echo (UNH references, RFF+TN, flight group) so that a
-    // refusal is paired with its request exactly like a passenger answer (API-IAPI-FLOW-009);
-    // the placeholder traveller only satisfies make_response() and is removed again.
-    model::canonical_message shell;
-    shell.message = request.message;
-    shell.flight_info = request.flight_info;
-    model::traveller placeholder;
-    placeholder.references.push_back({"ABO", "0"});
-    shell.travellers.push_back(std::move(placeholder));
-    auto r = responses::make_response(shell, env, directive::insufficient_data);
-    if (!r && r.error() == responses::errc::cusres_invalid_flight) {
-      shell.flight_info.reset();  // the flight group is a SHOULD (API-CUSRES-RFF-002)
-      r = responses::make_response(shell, env, directive::insufficient_data);
-    }
-    if (!r) return r.error();
-    r->passengers.clear();
     std::string text;
     if (decisions.header_error.category() == iapi_category())
       text = std::string(info(static_cast<errc>(decisions.header_error.value())).id);
     // API-CUSRES-ERP-002/ERC-003: ERP+1 with ERC 1 (rejected), the stable ID as agent text.
-    r->header = responses::header_result{std::string(responses::header_rejected), text};
-    return r;
+    return responses::make_header_refusal(request, env, std::move(text));
   }
   auto r = responses::make_response(request, env, directive::ok_to_board);
   if (!r) return r.error();

@@ -849,19 +849,17 @@ transport::response service::acknowledge(intake_state& st,
       if (!rejected) {
         cus = iapi_->answer(*request, env);
       } else {
-        // Header-level error: the request echo with ERP+1 / ERC+1 (API-CUSRES-ERP-004).
-        cus = responses::make_response(*request, env, responses::directive::insufficient_data);
-        if (cus) {
-          cus->passengers.clear();
-          std::string text;
-          for (const auto& d : r.findings) {
-            if (d.level >= severity::error) {
-              text = std::string(d.id);
-              break;
-            }
+        // Header-level error: the request echo with ERP+1 / ERC+1 (API-CUSRES-ERP-004), also
+        // for a request without travellers, ABO references or a readable flight (the engine's
+        // whole-request refusals, refuse_unanswerable_iapi): only UNH 0062 and RFF+TN are needed.
+        std::string text;
+        for (const auto& d : r.findings) {
+          if (d.level >= severity::error) {
+            text = std::string(d.id);
+            break;
           }
-          cus->header = responses::header_result{std::string(responses::header_rejected), text};
         }
+        cus = responses::make_header_refusal(*request, env, std::move(text));
       }
     }
     if (cus && !json) {

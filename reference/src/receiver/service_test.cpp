@@ -258,6 +258,19 @@ TEST_F(ReceiverService, IapiRequestTheEngineRefusesIsStoredAsRejectedAndAnswered
   EXPECT_EQ(again.header("x-apipnr-verdict"), "reject");
 }
 
+// A request the engine refuses because it has no traveller: refused before storing (as above),
+// and still answered with the header-level CUSRES 962 (vector edifact/messages/iapi/10), not a
+// problem: the refusal needs only the request's UNH reference and RFF+TN.
+TEST_F(ReceiverService, IapiRequestWithoutPassengersIsAnsweredWithTheHeaderRefusal) {
+  if (!with_pipeline_ || !built_with().iapi) GTEST_SKIP() << "needs the pipeline and the engine";
+  const std::string body = read_vector("edifact/messages/iapi/n_iapi_no_passenger.edi");
+  auto r = post("/v1/api/iapi", body);
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(r.header("x-apipnr-verdict"), "reject");
+  EXPECT_NE(r.body.find("BGM+962"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("ERP+1'ERC+1'FTX+AAP+++IAPI-REQ-EMPTY"), std::string::npos) << r.body;
+}
+
 TEST_F(ReceiverServiceOnIoThread, OnlySmallApiPostsRunOnTheIoThread) {
   transport::request req;
   req.method = "POST";

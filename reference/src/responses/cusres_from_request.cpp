@@ -77,6 +77,28 @@ boost::system::result<cusres_response> make_response(const model::canonical_mess
   return r;
 }
 
+boost::system::result<cusres_response> make_header_refusal(const model::canonical_message& request,
+                                                           const envelope& env, std::string text) {
+  // make_response() does the echo (UNH references, RFF+TN, flight group), so that a refusal is
+  // paired with its request exactly like a passenger answer; the placeholder traveller only
+  // satisfies it and is removed again.
+  model::canonical_message shell;
+  shell.message = request.message;
+  shell.flight_info = request.flight_info;
+  model::traveller placeholder;
+  placeholder.references.push_back({"ABO", "0"});
+  shell.travellers.push_back(std::move(placeholder));
+  auto r = make_response(shell, env, directive::insufficient_data);
+  if (!r && r.error() == errc::cusres_invalid_flight) {
+    shell.flight_info.reset();  // the flight group is a SHOULD (API-CUSRES-RFF-002)
+    r = make_response(shell, env, directive::insufficient_data);
+  }
+  if (!r) return r.error();
+  r->passengers.clear();
+  r->header = header_result{std::string(header_rejected), std::move(text)};
+  return r;
+}
+
 cusres_response make_carrier_acknowledgement(const cusres_response& status, const envelope& env,
                                              std::string_view error_code,
                                              std::string_view error_text) {

@@ -78,6 +78,22 @@ TEST(CusresFromRequest, AnswersEveryTravellerInRequestOrder) {
   EXPECT_EQ(r->passengers[1].directive_code, "1Z");
 }
 
+TEST(CusresFromRequest, HeaderRefusalNeedsOnlyTheRequestReferences) {
+  model::canonical_message m = a1_request();
+  m.travellers.clear();                                            // no traveller at all
+  m.flight_info->legs.front().departure.scheduled = "not a time";  // no flight echo either
+  const auto r = make_header_refusal(m, a2_envelope(), "IAPI-REQ-EMPTY");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(r->passengers.empty());
+  EXPECT_FALSE(r->flight.has_value());
+  EXPECT_EQ(r->request.transaction_reference, *m.message.transaction_reference);
+  ASSERT_TRUE(r->header.has_value());
+  EXPECT_EQ(r->header->text, "IAPI-REQ-EMPTY");
+  m.message.transaction_reference.reset();
+  EXPECT_EQ(make_header_refusal(m, a2_envelope(), "X").error(),
+            make_error_code(errc::cusres_missing_transaction_reference));
+}
+
 TEST(CusresFromRequest, RejectsTravellerWithoutAbo) {
   model::canonical_message m = a1_request();
   m.travellers[0].references = {{"AVF", "ABC123"}};

@@ -15,6 +15,7 @@
 // Thread safety: reentrant; inputs are only read.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <boost/system/result.hpp>
@@ -32,6 +33,15 @@ namespace apipnr::responses {
 // REQUIRES: nothing; every missing piece is reported as an error code.
 [[nodiscard]] boost::system::result<cusres_response> make_response(
     const model::canonical_message& request, const envelope& env, directive d);
+
+// A 962 refusing `request` as a whole (API-CUSRES-ERP-002/ERC-003): ERP+1 with ERC 1 and
+// `text` (a stable finding ID) at header level, no passenger group, the request echoed like
+// make_response() does (API-IAPI-FLOW-009), the flight group only when it can be echoed (a
+// SHOULD, API-CUSRES-RFF-002). Needs only the UNH reference and RFF+TN: a request without
+// travellers, without ABO references or with an unreadable flight is still answered.
+// Errors: cusres_missing_message_reference, cusres_missing_transaction_reference.
+[[nodiscard]] boost::system::result<cusres_response> make_header_refusal(
+    const model::canonical_message& request, const envelope& env, std::string text);
 
 // The carrier's CUSRES 312 acknowledging an unsolicited 132 (API-IAPI-FLOW-008,
 // API-CUSRES-ACK-001): the same request echo, flight and passenger groups, in a new envelope.
