@@ -71,6 +71,7 @@
 #include "apipnr/store/store.hpp"
 #include "apipnr/transport/http_server.hpp"
 #include "fuzz_check.hpp"
+#include "fuzz_receiver_components.hpp"
 
 namespace {
 
@@ -106,21 +107,8 @@ struct fixture {
   unsigned generation = 0;
 
   fixture() {
-    apipnr::pipeline::options po;
-    po.specs_dir = APIPNR_SPECS_DIR;
-    std::string why;
-    auto c = ar::make_pipeline_checker(po, why);
-    if (!c) {
-      std::fprintf(stderr, "pipeline: %s\n", why.c_str());
-      __builtin_trap();
-    }
-    checker = *c;
-    auto e = ar::make_iapi_engine({}, {}, why);
-    if (!e) {
-      std::fprintf(stderr, "iAPI engine: %s\n", why.c_str());
-      __builtin_trap();
-    }
-    iapi = *e;
+    checker = apipnr::fuzzing::make_checker_or_trap();
+    iapi = apipnr::fuzzing::make_iapi_or_trap();
     renew();
   }
 

@@ -111,6 +111,17 @@ class sender_handler final : public proton::messaging_handler {
   bool done_ = false;
 };
 
+// A receiver link that gets credit only by hand (add_credit) from a source whose queue
+// outlives the link (durability CONFIGURATION: the broker declares it durable).
+proton::receiver_options credit_by_hand_durable_source() {
+  proton::receiver_options ro;
+  ro.credit_window(0);
+  proton::source_options so;
+  so.durability_mode(proton::source::CONFIGURATION);
+  ro.source(so);
+  return ro;
+}
+
 class receiver_handler final : public proton::messaging_handler {
  public:
   receiver_handler(consumer_internal::broker_url u, std::string address, std::size_t expected,
@@ -132,12 +143,7 @@ class receiver_handler final : public proton::messaging_handler {
     // collector closes is not recorded here (or recorded, but its accept is never sent) and goes
     // back to the queue, and RabbitMQ 3.10 writes the transfers it still had for the link after
     // its own CLOSE (Proton: "framing-error: data after close").
-    proton::receiver_options ro;
-    ro.credit_window(0);
-    proton::source_options so;
-    so.durability_mode(proton::source::CONFIGURATION);
-    ro.source(so);
-    c.open_receiver(address_, ro);
+    c.open_receiver(address_, credit_by_hand_durable_source());
   }
 
   void on_receiver_open(proton::receiver& r) override { top_up(r); }
@@ -209,12 +215,7 @@ class declare_handler final : public proton::messaging_handler {
     c.connect(url_.address(), connection_options_for(url_));
   }
   void on_connection_open(proton::connection& c) override {
-    proton::receiver_options ro;
-    ro.credit_window(0);
-    proton::source_options so;
-    so.durability_mode(proton::source::CONFIGURATION);
-    ro.source(so);
-    c.open_receiver(address_, ro);
+    c.open_receiver(address_, credit_by_hand_durable_source());
   }
   void on_receiver_open(proton::receiver& r) override {
     attached = true;  // a refused declaration ends the session instead (no attach)
