@@ -67,6 +67,35 @@ bool is_closed_by_peer(const error_code& ec) {
          ec == ssl::error::stream_truncated;
 }
 
+// The first bytes of an answer that failed, as evidence (printable ASCII; \" \\ \r \n \t and
+// \xNN for the rest), so that a report shows what the endpoint sent instead of only why it
+// was refused.
+std::string escaped(std::string_view bytes) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() + 16);
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c >= 0x7F) {
+      out += "\\x";
+      out += hex[c >> 4U];
+      out += hex[c & 15U];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<http_url> parse_http_url(std::string_view url) {
@@ -149,6 +178,10 @@ struct http_transport::impl {
   std::string key;
   beast::flat_buffer buffer;
   std::size_t opened = 0;
+
+  static constexpr std::size_t read_chunk = 16384;
+  static constexpr std::size_t evidence_bytes = 256;
+  static constexpr int max_interim_answers = 16;
 
   beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*secure); }
 
@@ -249,6 +282,80 @@ struct http_transport::impl {
     return run([&](auto handler) { op(*secure, handler); });
   }
 
+  // Bytes already received on the idle kept-alive connection (left in the buffer, or in the
+  // socket). A closed socket reads as nothing here; the write/read retry handles it.
+  bool idle_bytes_waiting() {
+    if (buffer.size() != 0) return true;
+    error_code ec;
+    const auto n = lowest().socket().available(ec);
+    return !ec && n != 0;
+  }
+
+  // Reads into `parser` until it holds a complete answer, from the bytes left in `buffer` and
+  // then from the stream (under the deadline set on it); counts the bytes read into `received`
+  // and keeps the first evidence_bytes of them in `head`. Errors as http::async_read gives
+  // them (end_of_stream when the peer closed before any byte of this answer).
+  //
+  // The header goes to the parser only once its empty line is in the buffer (or the header
+  // cap's worth of bytes, or the end of the stream): Beast checks the start line at once when
+  // it gets enough bytes in one piece but only at the empty line when they come in small
+  // pieces, so garbage read at once was "bad version" (HTR-HTTP-MALFORMED) and the same bytes
+  // trickled were "closed inside the response" (HTR-HTTP-CLOSED). Handed over whole, the
+  // header gives the same answer however the bytes were split into reads.
+  error_code read_answer(http::response_parser<http::string_body>& parser, std::size_t& received,
+                         std::string& head) {
+    std::size_t scanned = 0;  // bytes of the buffer searched for the header's end
+    auto header_in_buffer = [&] {
+      const auto data = buffer.cdata();
+      const std::string_view b(static_cast<const char*>(data.data()), data.size());
+      if (b.size() >= options.max_header_bytes) return true;
+      const std::size_t from = scanned < 3 ? 0 : scanned - 3;
+      scanned = b.size();
+      return b.find("\r\n\r\n", from) != std::string_view::npos;
+    };
+    for (;;) {
+      if (buffer.size() != 0 && (parser.is_header_done() || header_in_buffer())) {
+        error_code ec;
+        const std::size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (parser.is_done()) return {};
+        if (ec && ec != http::error::need_more) return ec;
+        if (!ec && used != 0) continue;
+      }
+      std::size_t n = 0;
+      const auto space = buffer.prepare(read_chunk);
+      error_code ec = on_stream([&](auto& s, auto handler) {
+        s.async_read_some(space, [&n, handler](error_code e, std::size_t k) mutable {
+          n = k;
+          handler(e);
+        });
+      });
+      buffer.commit(n);
+      received += n;
+      if (head.size() < evidence_bytes) {
+        const auto data = buffer.cdata();
+        const std::string_view got(static_cast<const char*>(data.data()) + (data.size() - n), n);
+        head.append(got.substr(0, evidence_bytes - head.size()));
+      }
+      if (n != 0) continue;  // parse what came, even when the read also ended with an error
+      if (ec == net::error::eof || ec == ssl::error::stream_truncated) {
+        if (received == 0) return http::error::end_of_stream;
+        if (!parser.is_header_done() && buffer.size() != 0) {
+          // A header without its empty line: what Beast makes of it as it is.
+          error_code bad;
+          buffer.consume(parser.put(buffer.data(), bad));
+          if (parser.is_done()) return {};
+          if (bad && bad != http::error::need_more) return bad;
+        }
+        if (!parser.got_some()) return http::error::partial_message;
+        error_code eof;
+        parser.put_eof(eof);
+        return eof;
+      }
+      if (ec) return ec;
+    }
+  }
+
   observation request(http::verb method, const std::string& url, const std::string& body,
                       const std::string& content_type, const std::string& correlation_id,
                       std::chrono::milliseconds response_timeout) {
@@ -297,7 +404,11 @@ struct http_transport::impl {
     const std::string wanted =
         std::string(u->tls ? "https://" : "http://") + u->host + ":" + u->port;
     for (int attempt = 0; attempt < 2; ++attempt) {
-      const bool reused = (plain || secure) && key == wanted;
+      bool reused = (plain || secure) && key == wanted;
+      if (reused && idle_bytes_waiting()) {
+        close();  // bytes nobody asked for arrived while idle: they would pass for the answer
+        reused = false;
+      }
       if (!reused && !connect(*u, o)) return done();
 
       lowest().expires_after(options.write_timeout);
@@ -311,21 +422,65 @@ struct http_transport::impl {
         return done();
       }
 
-      http::response_parser<http::string_body> parser;
-      parser.body_limit(options.max_response_bytes);
-      parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
-          options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+      // What arrived for this request: counted, and its beginning kept as evidence.
+      std::size_t received = 0;
+      std::string head;
+      std::optional<http::response_parser<http::string_body>> parser;
+      auto fresh_parser = [&] {
+        parser.emplace();
+        parser->eager(true);
+        parser->body_limit(options.max_response_bytes);
+        parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+            options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+      };
+      fresh_parser();
+      int interim = 0;
+      std::string refusal;  // a complete answer this client cannot take (status, protocol switch)
       lowest().expires_after(response_timeout);
-      ec = on_stream([&](auto& s, auto handler) { http::async_read(s, buffer, parser, handler); });
-      if (parser.is_header_done()) {
-        const auto& h = parser.get();
+      for (;;) {
+        ec = read_answer(*parser, received, head);
+        if (ec) break;
+        const unsigned status = parser->get().result_int();
+        // Interim answers (1xx) come before the final one and are read past (RFC 9110 15.2:
+        // a client parses them even unasked); 101 switches protocols, which was not asked for.
+        if (status >= 100 && status < 200 && status != 101) {
+          if (++interim > max_interim_answers) {
+            refusal = "more than " + std::to_string(max_interim_answers) +
+                      " interim (1xx) answers before the final one";
+            break;
+          }
+          fresh_parser();
+          continue;
+        }
+        if (status == 101) {
+          refusal = "101 Switching Protocols to a request that asked for no protocol switch";
+        } else if (status < 200 || status > 599) {
+          // RFC 9110 15: a status code is 100..599. Beast reads any three digits; 000 would be
+          // taken for "no HTTP status" (AMQP) by classify().
+          refusal = "status code " + std::to_string(status) + " is outside 100..599";
+        }
+        break;
+      }
+      if (parser->is_header_done()) {
+        const auto& h = parser->get();
         o.http_status = static_cast<int>(h.result_int());
         for (const auto& f : h) o.headers[lowered(f.name_string())] = std::string(f.value());
         if (auto it = o.headers.find("content-type"); it != o.headers.end())
           o.content_type = it->second;
       }
+      auto evidence = [&] {
+        if (received == 0) return std::string();
+        return "; received " + std::to_string(received) + " bytes: \"" + escaped(head) + "\"" +
+               (received > head.size() ? "..." : "");
+      };
+      if (!refusal.empty()) {
+        close();
+        o.outcome = transport_outcome::transport_error;
+        o.error = "HTR-HTTP-MALFORMED: " + refusal + evidence();
+        return done();
+      }
       if (ec) {
-        const bool nothing = !parser.got_some();
+        const bool nothing = received == 0;
         close();
         if (reused && nothing && is_closed_by_peer(ec)) {
           o = observation{};
@@ -354,10 +509,13 @@ struct http_transport::impl {
           o.outcome = transport_outcome::transport_error;
           o.error = "HTR-HTTP-MALFORMED: read: " + ec.message();
         }
+        o.error += evidence();
         return done();
       }
-      o.body = std::move(parser.get().body());
-      if (!parser.get().keep_alive()) close();
+      o.body = std::move(parser->get().body());
+      // Bytes after the final answer answer nothing this client asked (a second answer, or
+      // garbage): were the connection kept, the next request would read them as its answer.
+      if (!parser->get().keep_alive() || buffer.size() != 0) close();
       o.outcome = transport_outcome::completed;
       return done();
     }

@@ -390,6 +390,141 @@ TEST(HttpTransport, CloseAfterHeadersIsTransportError) {
   EXPECT_NE(o.error.find("inside the response"), std::string::npos) << o.error;
 }
 
+// RFC 9110 15.2: a client reads past interim (1xx) answers, asked for or not, to the final one
+// (was: the 100 was the observation, judged "unexpected status", and the final answer was left
+// on the kept-alive connection for the next request; fuzz/crashers/harness_http_*).
+TEST(HttpTransport, InterimAnswersAreReadPastToTheFinalOne) {
+  fake_server srv(
+      answer("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
+             "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+             "Content-Length: 2\r\n\r\nno"));
+  http_transport t(options_for(srv));
+  for (int i = 0; i < 2; ++i) {
+    const auto o = t.send(paxlst());
+    ASSERT_EQ(o.outcome, transport_outcome::completed) << o.error;
+    EXPECT_EQ(o.http_status, 400);
+    EXPECT_EQ(o.body, "no");
+    EXPECT_EQ(o.headers.count("link"), 0U);  // the interim answer's fields are not the answer's
+  }
+  EXPECT_EQ(t.connections_opened(), 1U);
+}
+
+TEST(HttpTransport, EndlessInterimAnswersAreMalformed) {
+  std::string many;
+  for (int i = 0; i < 17; ++i) many += "HTTP/1.1 100 Continue\r\n\r\n";
+  fake_server srv(answer(many + kAccepted));
+  http_transport t(options_for(srv));
+  const auto o = t.send(paxlst());
+  EXPECT_EQ(o.outcome, transport_outcome::transport_error);
+  EXPECT_EQ(o.error.rfind("HTR-HTTP-MALFORMED: more than 16 interim", 0), 0U) << o.error;
+}
+
+TEST(HttpTransport, UnaskedProtocolSwitchIsMalformed) {
+  fake_server srv(answer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n" + kAccepted));
+  http_transport t(options_for(srv));
+  const auto o = t.send(paxlst());
+  EXPECT_EQ(o.outcome, transport_outcome::transport_error);
+  EXPECT_EQ(o.error.rfind("HTR-HTTP-MALFORMED: 101", 0), 0U) << o.error;
+}
+
+// Beast reads any three digits as a status; 000 was a completed observation with http_status
+// 0, which classify() takes for an AMQP reply, so a receipt under it was judged accepted.
+TEST(HttpTransport, StatusOutsideOneHundredToFiveNinetyNineIsMalformed) {
+  for (const char* status : {"000", "099", "600", "999"}) {
+    fake_server srv(answer(std::string("HTTP/1.1 ") + status +
+                           " OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\n"
+                           "accepted id=3"));
+    http_transport t(options_for(srv));
+    const auto o = t.send(paxlst());
+    EXPECT_EQ(o.outcome, transport_outcome::transport_error) << status;
+    EXPECT_EQ(o.error.rfind("HTR-HTTP-MALFORMED: status code", 0), 0U) << o.error;
+    EXPECT_NE(o.error.find("; received 78 bytes: \"HTTP/1.1 "), std::string::npos) << o.error;
+  }
+}
+
+// A second answer to one request (or any bytes after the answer) must not become the answer
+// to the next request on the kept-alive connection.
+TEST(HttpTransport, BytesAfterTheAnswerAreNotTheNextRequestsAnswer) {
+  std::atomic<int> requests{0};  // over all connections
+  fake_server srv([&requests](tcp::socket& s, fake_server&) {
+    std::string pending;
+    while (!read_request(s, pending).empty()) {
+      if (requests++ == 0) {
+        write_all(s,
+                  "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
+                  "HTTP/1.1 400 Bad Request\r\nContent-Length: 6\r\n\r\nsecond");
+      } else {
+        write_all(s, "HTTP/1.1 202 Accepted\r\nContent-Length: 5\r\n\r\nthird");
+      }
+    }
+  });
+  http_transport t(options_for(srv));
+  const auto a = t.send(paxlst());
+  ASSERT_EQ(a.outcome, transport_outcome::completed) << a.error;
+  EXPECT_EQ(a.body, "first");
+  const auto b = t.send(paxlst());
+  ASSERT_EQ(b.outcome, transport_outcome::completed) << b.error;
+  EXPECT_EQ(b.http_status, 202);
+  EXPECT_EQ(b.body, "third");
+  EXPECT_EQ(t.connections_opened(), 2U);
+}
+
+TEST(HttpTransport, BytesArrivingOnTheIdleConnectionAreNotTheNextAnswer) {
+  std::atomic<int> requests{0};  // over all connections
+  std::atomic<bool> unasked_sent{false};
+  fake_server srv([&requests, &unasked_sent](tcp::socket& s, fake_server&) {
+    std::string pending;
+    while (!read_request(s, pending).empty()) {
+      write_all(s, kAccepted);
+      if (requests++ != 0) continue;
+      // Unasked bytes after the answer, once the client has taken it.
+      std::this_thread::sleep_for(20ms);
+      write_all(s, "HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\n\r\nno");
+      unasked_sent = true;
+    }
+  });
+  http_transport t(options_for(srv));
+  ASSERT_EQ(t.send(paxlst()).outcome, transport_outcome::completed);
+  for (int i = 0; i < 500 && !unasked_sent; ++i) std::this_thread::sleep_for(10ms);
+  std::this_thread::sleep_for(20ms);  // loopback: written is arrived, but not at once
+  const auto o = t.send(paxlst());
+  ASSERT_EQ(o.outcome, transport_outcome::completed) << o.error;
+  EXPECT_EQ(o.http_status, 202);
+  EXPECT_EQ(t.connections_opened(), 2U);
+}
+
+// What arrived is evidence: the beginning of a refused or cut-off answer, escaped, in the error.
+TEST(HttpTransport, RefusedAnswerKeepsWhatArrivedAsEscapedEvidence) {
+  fake_server srv([](tcp::socket& s, fake_server&) {
+    std::string pending;
+    read_request(s, pending);
+    write_all(s, std::string("\x16\x03\x01 \"not\" HTTP\\\r\n\r\n", 19));
+    std::this_thread::sleep_for(50ms);
+  });
+  http_transport t(options_for(srv));
+  const auto o = t.send(paxlst());
+  EXPECT_EQ(o.outcome, transport_outcome::transport_error) << o.error;
+  EXPECT_NE(
+      o.error.find("; received 19 bytes: \"\\x16\\x03\\x01 \\\"not\\\" HTTP\\\\\\r\\n\\r\\n\""),
+      std::string::npos)
+      << o.error;
+
+  fake_server cut([](tcp::socket& s, fake_server&) {
+    std::string pending;
+    read_request(s, pending);
+    write_all(s, "HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n" + std::string(300, 'x'));
+    boost::system::error_code ec;
+    s.shutdown(tcp::socket::shutdown_both, ec);
+  });
+  http_transport c(options_for(cut));
+  const auto p = c.send(paxlst());
+  EXPECT_EQ(p.outcome, transport_outcome::transport_error) << p.error;
+  EXPECT_NE(p.error.find("; received 340 bytes: \"HTTP/1.1 200 OK\\r\\nContent-Length: 400"),
+            std::string::npos)
+      << p.error;
+  EXPECT_EQ(p.error.substr(p.error.size() - 5), "x\"...") << p.error;
+}
+
 TEST(HttpTransport, RefusedPortIsEndpointDown) {
   unsigned short port = 0;
   {

@@ -8,9 +8,20 @@
 //   - connect (resolve + TCP + TLS handshake), write and whole-response deadlines: a hanging
 //     endpoint gives `timeout` after at most connect + write + response timeouts, never a hang;
 //   - connection refused / unresolvable host -> `endpoint_down`; reset, TLS failure, malformed
-//     or truncated HTTP, a body above `max_response_bytes` -> `transport_error` (status and
-//     headers are kept when they arrived; the body is never buffered beyond the cap);
-//   - any HTTP status is `completed`: judging 4xx/5xx is classify()'s job.
+//     or truncated HTTP, a body above `max_response_bytes` or a header above `max_header_bytes`
+//     -> `transport_error` (status and headers are kept when they arrived; the body is never
+//     buffered beyond the cap). A `timeout` or `transport_error` after bytes of the answer
+//     arrived ends its `error` with the evidence `; received N bytes: "<the first 256 bytes>"`
+//     (printable ASCII as is, \" \\ \r \n \t, \xNN for the rest; `...` after the quote when
+//     more arrived): reports show what the endpoint sent, not only why it was refused;
+//   - interim answers (1xx but 101) are read past to the final one (RFC 9110 15.2), at most 16;
+//     more, a 101 (no protocol switch is asked for) or a status outside 100..599 ->
+//     `transport_error` HTR-HTTP-MALFORMED. Any final status 200..599 is `completed`: judging
+//     4xx/5xx is classify()'s job. A `completed` observation is a whole answer by its framing
+//     (Content-Length, chunked, or until the server closed): a cut-off answer never is;
+//   - bytes after the final answer (a second answer to one request, garbage), or arriving on
+//     the idle kept-alive connection, are nobody's answer: the connection is closed and the
+//     next request opens a new one, so that one exchange's bytes never answer another's;
 //   - TLS: CA file (or the system store), host-name verification and SNI, optional client
 //     certificate and key (mutual TLS). Bearer token or basic authentication.
 //
