@@ -38,6 +38,7 @@
 #include <unordered_map>
 
 #include "consumer_internal.hpp"
+#include "message_in.hpp"
 
 namespace apipnr::amqp {
 namespace consumer_internal {
@@ -92,14 +93,8 @@ struct waiter {
   std::size_t source = 0;  // index into options::sources (and the connection's receivers)
 };
 
-// A delivery's body and what the handler sees of it; `meta.body` views `binary_body` or
-// `text_body`. An AMQP binary body stays in the vector Proton decoded it into (copying it
-// into a string cost an allocation and a copy of the body per delivery).
-struct input {
-  proton::binary binary_body;
-  std::string text_body;
-  inbound meta;
-};
+// A delivery's body and what the handler sees of it (message_in.hpp).
+using input = consumer_internal::message_in;
 
 // A message key being handled: the first delivery and any redelivery parked behind it.
 struct flight {
@@ -163,12 +158,6 @@ struct tracker_wait {
   std::shared_ptr<const cached_ack> error_reply;  // sent after a dead letter was accepted
   std::shared_ptr<publish_call> publish;
 };
-
-std::string text_of(const proton::message_id& id) {
-  if (id.empty()) return {};
-  if (id.type() == proton::STRING) return proton::get<std::string>(id);
-  return proton::to_string(id);
-}
 
 // Names the calling thread (at most 15 characters), so that per-thread figures (top -H,
 // /proc/PID/task/*/comm, apipnr-bench-amqp --thread-cpu) tell the consumer's threads apart.
@@ -588,10 +577,17 @@ struct consumer::impl final : proton::messaging_handler {
     // Each getter decodes the field again and returns a new copy: read each one once.
     proton::message_id id = m.id();
     proton::message_id correlation = m.correlation_id();
-    std::string message_id = text_of(id);
-    std::string correlation_id = text_of(correlation);
+    // One allocation holds the body and its metadata for the flight, the job and the call
+    // (copying the metadata into each cost a string allocation per field).
+    auto in = std::make_shared<input>();
+    errc refusal = errc::ok;
+    std::size_t refused_size = 0;
+    if (!stopping_) {
+      refusal = consumer_internal::read_message(m, id, correlation, opts_.max_body_bytes, *in,
+                                                refused_size);
+    }
     waiter w{d, generation_, correlation.empty() ? std::move(id) : std::move(correlation),
-             m.reply_to(), s};
+             in->meta.reply_to, s};
     if (stopping_) {
       // Prefetched after stop() began: give it back untouched (no credit is granted).
       d.release();
@@ -599,36 +595,12 @@ struct consumer::impl final : proton::messaging_handler {
       settled(s);
       return;
     }
-    const proton::value& v = m.body();
-    // One allocation holds the body and its metadata for the flight, the job and the call
-    // (copying the metadata into each cost a string allocation per field).
-    auto in = std::make_shared<input>();
-    std::string_view body;
-    bool binary = true;
-    if (v.type() == proton::BINARY) {
-      in->binary_body = proton::get<proton::binary>(v);
-      const proton::binary& bin = in->binary_body;
-      if (bin.size() > opts_.max_body_bytes) return refuse(w, errc::body_too_large, bin.size());
-      body = std::string_view(reinterpret_cast<const char*>(bin.data()), bin.size());
-    } else if (v.type() == proton::STRING) {
-      in->text_body = proton::get<std::string>(v);
-      body = in->text_body;  // `in` is never moved: a short string stays where it is
-      binary = false;
-      if (body.size() > opts_.max_body_bytes) return refuse(w, errc::body_too_large, body.size());
-    } else {
-      return refuse(w, errc::unsupported_body, 0);
-    }
+    if (refusal != errc::ok) return refuse(w, refusal, refused_size);
 
     inbound& meta = in->meta;
     meta.source = source_address(d.receiver());
-    meta.message_id = std::move(message_id);
-    meta.correlation_id = std::move(correlation_id);
-    meta.reply_to = w.reply_to;
-    meta.subject = m.subject();
-    meta.content_type = m.content_type();
-    meta.body_was_binary = binary;
     meta.received_at = std::chrono::system_clock::now();
-    meta.body = body;
+    const std::string_view body = meta.body;
 
     // RCV-DUP-001: a message is known by its message-id on its source, or by its content
     // when the sender set no message-id.
@@ -1332,5 +1304,49 @@ stats consumer::counters() const {
   s.held_released = c.held_released;
   return s;
 }
+
+namespace consumer_internal {
+
+std::string text_of(const proton::message_id& id) {
+  if (id.empty()) return {};
+  if (id.type() == proton::STRING) return proton::get<std::string>(id);
+  return proton::to_string(id);
+}
+
+errc read_message(const proton::message& m, const proton::message_id& id,
+                  const proton::message_id& correlation, std::size_t max_body_bytes, message_in& in,
+                  std::size_t& refused_size) {
+  inbound& meta = in.meta;
+  meta.message_id = text_of(id);
+  meta.correlation_id = text_of(correlation);
+  meta.reply_to = m.reply_to();  // before the body: a refusal is answered there
+  const proton::value& v = m.body();
+  if (v.type() == proton::BINARY) {
+    in.binary_body = proton::get<proton::binary>(v);
+    const proton::binary& bin = in.binary_body;
+    if (bin.size() > max_body_bytes) {
+      refused_size = bin.size();
+      return errc::body_too_large;
+    }
+    meta.body = std::string_view(reinterpret_cast<const char*>(bin.data()), bin.size());
+    meta.body_was_binary = true;
+  } else if (v.type() == proton::STRING) {
+    in.text_body = proton::get<std::string>(v);
+    if (in.text_body.size() > max_body_bytes) {
+      refused_size = in.text_body.size();
+      return errc::body_too_large;
+    }
+    meta.body = in.text_body;  // `in` is never moved: a short string stays where it is
+    meta.body_was_binary = false;
+  } else {
+    refused_size = 0;
+    return errc::unsupported_body;
+  }
+  meta.subject = m.subject();
+  meta.content_type = m.content_type();
+  return errc::ok;
+}
+
+}  // namespace consumer_internal
 
 }  // namespace apipnr::amqp
