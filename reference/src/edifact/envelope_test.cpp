@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -748,6 +749,77 @@ TEST(EdifactEnvelopeParse, TruncatedInterchangeReportsMissingUntAndUnz) {
   EXPECT_TRUE(findings.contains(make_error_code(errc::missing_unt)));
   EXPECT_TRUE(findings.contains(make_error_code(errc::missing_unz)));
   EXPECT_FALSE(ic.closed);
+}
+
+// Pass 1 lists the segments whose tag starts with "UN" so that pass 2 visits only those
+// (check_envelope's contract). Over mutants of a message with service tags well-formed and
+// not ("UN", "UNx", "UNS", a misplaced UNA, data runs outside messages and after UNZ): the list
+// is exactly the walk's, and parser::parse (the list kept per thread between calls) reports
+// what the passes report with the list found by a walk over all segments.
+TEST(EdifactEnvelopeParse, TokenizerListsExactlyTheServiceSegments) {
+  const std::string base =
+      "UNB+UNOA:4+XXAPI:ZZ+PIUTEST:ZZ+250301:0930+1001'NAD+FL'UNG+PAXLST+XX+PI+250301:0930+1+UN+"
+      "D:05B'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'UN+1'UNx+2'UNS+D'NAD+FL+++DOE:JOHN'UNT+7+1'"
+      "DTM+329:850412'UNA:+.? 'LOC+178+LHR'UNE+1+1'UNZ+1+1001'RFF+AVF:X'UNH+2+PAXLST'UNT+2+2'";
+  const std::string alphabet = "UN'+:?ABHSTZ19 \r\n*a";
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&](std::uint64_t n) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state % n;
+  };
+  std::size_t with_service = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = base;
+    const std::uint64_t edits = round == 0 ? 0 : 1 + next(6);
+    for (std::uint64_t k = 0; k < edits; ++k) {
+      const std::size_t at = next(text.size());
+      const char c = alphabet[next(alphabet.size())];
+      switch (next(3)) {
+        case 0:
+          text[at] = c;
+          break;
+        case 1:
+          text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c);
+          break;
+        default:
+          text.erase(at, 1 + next(4));
+          break;
+      }
+      if (text.empty()) text = "U";
+    }
+    for (const mode m : {mode::strict, mode::tolerant}) {
+      parse_options opts;
+      opts.parse_mode = m;
+      interchange ic;
+      diagnostic_list direct;
+      std::vector<std::uint32_t> listed;
+      {
+        detail::reporter rep(direct, m);
+        auto ec = detail::tokenize(text, opts, ic, rep, listed);
+        std::vector<std::uint32_t> walked;
+        for (std::size_t i = 0; i < ic.segments.size(); ++i)
+          if (detail::is_service_tag(ic.segments[i].tag))
+            walked.push_back(static_cast<std::uint32_t>(i));
+        ASSERT_EQ(listed, walked) << text;
+        with_service += walked.size() > 1 ? 1 : 0;
+        if (!ec) (void)detail::check_envelope(opts, ic, rep);
+        rep.flush(ic);
+      }
+      interchange parsed;
+      diagnostic_list through_parse;
+      (void)parser(opts).parse(text, parsed, through_parse);
+      ASSERT_EQ(through_parse.size(), direct.size()) << text;
+      for (std::size_t i = 0; i < direct.size(); ++i) {
+        EXPECT_EQ(through_parse.items()[i].code, direct.items()[i].code) << text;
+        EXPECT_EQ(through_parse.items()[i].pos.segment, direct.items()[i].pos.segment) << text;
+        EXPECT_EQ(through_parse.items()[i].pos.offset, direct.items()[i].pos.offset) << text;
+        EXPECT_EQ(through_parse.items()[i].detail, direct.items()[i].detail) << text;
+      }
+    }
+  }
+  EXPECT_GT(with_service, 5000u);  // the mutants keep their envelopes, mostly
 }
 }  // namespace
 }  // namespace apipnr::edifact

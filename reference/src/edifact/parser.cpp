@@ -1,6 +1,8 @@
 #include "apipnr/edifact/parser.hpp"
 
+#include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "parser_internal.hpp"
 
@@ -54,8 +56,12 @@ boost::system::error_code parser::parse(std::string_view input, interchange& out
                                         diagnostic_sink& sink) const {
   out.clear();
   detail::reporter rep(sink, opts_.parse_mode);
-  auto ec = detail::tokenize(input, opts_, out, rep);
-  if (!ec) ec = detail::check_envelope(opts_, out, rep);
+  // Where the service segments are, from pass 1 to pass 2. Per thread so that its capacity
+  // survives like the interchange's (parse() is const and may run on many threads at once).
+  thread_local std::vector<std::uint32_t> service;
+  service.clear();
+  auto ec = detail::tokenize(input, opts_, out, rep, service);
+  if (!ec) ec = detail::check_envelope(opts_, out, rep, service);
   rep.flush(out);
   return ec;
 }

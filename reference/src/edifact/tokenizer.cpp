@@ -15,6 +15,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -262,17 +263,24 @@ class block_scanner {
   bool enabled_ = false;
 };
 
+// "UN" as the 16-bit word the two bytes load as: the fast path tests a tag's first two bytes
+// with one load and compare (two byte tests were 2.5 more instructions per segment).
+constexpr std::uint16_t service_prefix = std::endian::native == std::endian::little
+                                             ? std::uint16_t{'U' | 'N' << 8}
+                                             : std::uint16_t{'U' << 8 | 'N'};
+
 class tokenizer {
  public:
-  tokenizer(std::string_view input, const parse_options& opts, interchange& out,
-            reporter& rep) noexcept
+  tokenizer(std::string_view input, const parse_options& opts, interchange& out, reporter& rep,
+            std::vector<std::uint32_t>& service) noexcept
       : base_(reinterpret_cast<const byte*>(input.data())),
         end_(base_ + input.size()),
         size_(input.size()),
         opts_(opts),
         lim_(opts.limits),
         out_(out),
-        rep_(rep) {}
+        rep_(rep),
+        service_(service) {}
 
   boost::system::error_code run();
 
@@ -313,6 +321,7 @@ class tokenizer {
   const limits& lim_;
   interchange& out_;
   reporter& rep_;
+  std::vector<std::uint32_t>& service_;  // see tokenize()
   delimiters d_{};
   std::array<std::uint8_t, 256> cls_{};
   block_scanner fast_;
@@ -683,6 +692,10 @@ boost::system::error_code tokenizer::segments(const byte* p) {
               // The separators found by the scan, as bits of the body (at_bit is the body's
               // bit; t - body < 64): the structure walk reads the split from them
               // (segment::separators) instead of scanning the body again.
+              std::uint16_t un;
+              std::memcpy(&un, tag_begin, sizeof un);
+              if (un == service_prefix) [[unlikely]]
+                service_.push_back(static_cast<std::uint32_t>(segs.size()));
               segs.push_back(segment{tag, view(body, t),
                                      static_cast<std::uint32_t>(offset(tag_begin)), index, false,
                                      (e | c) >> at_bit});
@@ -862,6 +875,7 @@ boost::system::error_code tokenizer::segments(const byte* p) {
     if (count > lim_.max_segments)
       return rep_.fatal(errc::limit_segment_count, at(tag_begin, index),
                         "limit " + std::to_string(lim_.max_segments));
+    if (is_service_tag(tag)) service_.push_back(static_cast<std::uint32_t>(segs.size()));
     segs.push_back(segment{tag, view(body, q), static_cast<std::uint32_t>(offset(tag_begin)), index,
                            escaped, 0});
     if (!terminated) {
@@ -877,8 +891,9 @@ boost::system::error_code tokenizer::segments(const byte* p) {
 }  // namespace
 
 boost::system::error_code tokenize(std::string_view input, const parse_options& opts,
-                                   interchange& out, reporter& rep) {
-  tokenizer t(input, opts, out, rep);
+                                   interchange& out, reporter& rep,
+                                   std::vector<std::uint32_t>& service) {
+  tokenizer t(input, opts, out, rep, service);
   return t.run();
 }
 
