@@ -19,8 +19,8 @@
 
 namespace apipnr::amqp::consumer_internal {
 
-// An AMQP message-id or correlation-id as text: a string as it is, any other type (ulong,
-// uuid, binary) in Proton's text form; "" when absent.
+// An AMQP message-id or correlation-id as text: a string as it is (an empty string therefore
+// reads like no id), any other type (ulong, uuid, binary) in Proton's text form; "" when absent.
 std::string text_of(const proton::message_id& id);
 
 // A delivery's body and what the handler sees of it; `meta.body` views `binary_body` or
