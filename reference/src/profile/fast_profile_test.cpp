@@ -257,5 +257,41 @@ TEST(FastProfile, NeverCleanWhereValidateReportsOnAnnexVariants) {
   EXPECT_GT(t.reported, 50u);
 }
 
+// Facts of the message root (conditions on BGM) are found together, in one scan for all of
+// them, when the first is asked. A.1's flight number fails BASE-PAXLST-018's MCL pattern, so its
+// BGM condition is asked first in every message below; a traveller without documents, a second
+// traveller and a missing flight status (BGM 0373 for 266/336) then ask the others
+// (BASE-PAXLST-004, -050, -058, -059) later in the same message: the answers found in the shared
+// scan must be those each would have found alone.
+TEST(FastProfile, RootFactsFoundTogetherAnswerEveryCondition) {
+  const std::string text(testing::a1);
+  const std::string sg4 = text.substr(text.find("NAD+FL"), text.find("DOC+") - text.find("NAD+FL"));
+  const std::string sg5 = text.substr(text.find("DOC+"), text.find("CNT+") - text.find("DOC+"));
+  tally t;
+  for (const char* bgm : {"745", "655", "266", "336", "250", "266+CLOB", "655+CLOB"}) {
+    for (const char* tdt : {"XX123", "XX12MCL"}) {
+      for (const std::string& extra : {std::string(), sg4, sg4 + sg5}) {
+        std::string msg = testing::a1_with("BGM+745'", std::string("BGM+") + bgm + "'");
+        const auto at = msg.find("TDT+20+XX123");
+        msg.replace(at, 12, std::string("TDT+20+") + tdt);
+        const auto cnt = msg.find("CNT+42:1'");
+        msg.replace(cnt, 9, extra + "CNT+42:" + (extra.empty() ? "1'" : "2'"));
+        // UNT's count: A.1 has 23 segments.
+        const std::size_t added =
+            static_cast<std::size_t>(std::count(extra.begin(), extra.end(), '\n'));
+        const auto unt = msg.find("UNT+23+");
+        msg.replace(unt, 6, "UNT+" + std::to_string(23 + added));
+        for (const profile* prof : profiles()) {
+          compare(msg, *prof,
+                  std::string("A.1, BGM ") + bgm + ", TDT " + tdt + ", plus '" + extra + "'", t);
+          if (::testing::Test::HasFatalFailure()) return;
+        }
+      }
+    }
+  }
+  EXPECT_GT(t.clean, 10u);
+  EXPECT_GT(t.reported, 10u);
+}
+
 }  // namespace
 }  // namespace apipnr::profile
