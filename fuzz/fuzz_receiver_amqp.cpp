@@ -20,10 +20,21 @@
 //   correlation-id text not the id's (a string as it is, so an empty string reads like no id;
 //   "" when absent; another type a non-empty text).
 //
-// Not here (the build this target was written in could not afford the receiver under the
-// sanitizers in time, docs/PERFORMANCE.md "Fuzzing, session 15"): handing the result to the
-// receiver's request mapping and service (amqp_intake.hpp to_request / to_handler_result),
-// which fuzz_receiver_intake's service path and AmqpIntakeMapping.* cover on their own.
+// With the receiver in the build (APIPNR_FUZZ_AMQP_SERVICE), what the conversion let through
+// then goes the way amqp_intake::handle sends it: to_request (the selector's bits 1-2 pick the
+// queue's kind: PAXLST, iAPI, PNR EDIFACT, PNR XML), the real service (the pipeline over
+// specs/, the iAPI engine with empty lists, the memory store; a new service every 1,024
+// inputs), to_handler_result; and the reply the consumer would send is read back by the
+// harness's classify() as an AMQP reply (no HTTP status). Traps on:
+// - a request that is not the message: body, content type (or the kind's default), via_amqp;
+// - a handler result `failed` (the memory store does not fail, no 5xx is due); stored or
+//   duplicate without a `location` property, rejected with one;
+// - a verdict other than accept, accept_with_warnings, reject; rejected not reject;
+// - no acknowledgement body (every reply-to gets an answer); an ack_subject that is not the
+//   type of the EDIFACT acknowledgement the harness reads in it (CONTRL, CUSRES, ACKRES), or
+//   set on a problem or receipt;
+// - the harness reading the reply as accepted when the verdict is reject, or rejected when
+//   it is an acceptance.
 #include <proton/binary.hpp>
 #include <proton/error.hpp>
 #include <proton/message.hpp>
@@ -43,12 +54,114 @@
 #include "../reference/src/amqp/message_in.hpp"
 #include "fuzz_check.hpp"
 
+#if APIPNR_FUZZ_AMQP_SERVICE
+#include <functional>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "amqp_intake.hpp"
+#include "apipnr/harness/classify.hpp"
+#include "apipnr/receiver/service.hpp"
+#include "fuzz_receiver_components.hpp"
+#endif
+
 namespace {
 
 namespace am = apipnr::amqp;
 namespace ci = apipnr::amqp::consumer_internal;
 
-void check(const proton::message& m, std::size_t limit) {
+#if APIPNR_FUZZ_AMQP_SERVICE
+namespace ar = apipnr::receiver;
+namespace ah = apipnr::harness;
+namespace tr = apipnr::transport;
+
+struct fixture {
+  std::shared_ptr<const ar::checker> checker = apipnr::fuzzing::make_checker_or_trap();
+  std::shared_ptr<const ar::iapi_decider> iapi = apipnr::fuzzing::make_iapi_or_trap();
+  std::ostringstream log_text;
+  std::shared_ptr<ar::logger> log = std::make_shared<ar::logger>(log_text, ar::log_level::warn);
+  std::unique_ptr<ar::service> svc;
+  std::size_t served = 0;
+  std::uint64_t next_id = 0;
+
+  void renew() {
+    ar::service_options so;
+    so.receiver_id = "GOVRCV";
+    so.max_findings = 16;
+    svc = std::make_unique<ar::service>(std::move(so), checker, ar::make_memory_store(), iapi, log);
+    served = 0;
+  }
+};
+
+fixture& the_fixture() {
+  static fixture f;
+  return f;
+}
+
+bool has_property(const am::handler_result& h, std::string_view name) {
+  for (const auto& [k, v] : h.properties) {
+    if (k == name) return true;
+  }
+  return false;
+}
+
+// What amqp_intake::handle does with a converted message, then the reply as the harness reads it.
+void handle(const am::inbound& in, unsigned selector) {
+  fixture& f = the_fixture();
+  if (!f.svc || f.served >= 1024) f.renew();
+  ++f.served;
+  f.log_text.str({});
+  static constexpr ar::service::kind kinds[] = {ar::service::kind::paxlst, ar::service::kind::iapi,
+                                                ar::service::kind::pnr_edifact,
+                                                ar::service::kind::pnr_xml};
+  const ar::service::kind k = kinds[(selector >> 1U) & 3U];
+  const tr::request req = ar::to_request(in, k, "amqp", ++f.next_id);
+  APIPNR_FUZZ_CHECK(req.body == in.body);
+  APIPNR_FUZZ_CHECK(req.via_amqp);
+  APIPNR_FUZZ_CHECK(
+      req.content_type ==
+      (in.content_type.empty() ? std::string(ar::default_content_type(k)) : in.content_type));
+  std::optional<tr::response> answer;
+  f.svc->handle_async(std::make_shared<const tr::request>(req),
+                      [&answer](std::function<tr::response()> build) { answer = build(); });
+  // The memory store completes put_async on the calling thread: the answer is here now.
+  APIPNR_FUZZ_CHECK(answer.has_value());
+  const am::handler_result h = ar::to_handler_result(*answer);
+
+  APIPNR_FUZZ_CHECK(h.status != am::handler_status::failed);
+  const bool stored =
+      h.status == am::handler_status::stored || h.status == am::handler_status::duplicate;
+  APIPNR_FUZZ_CHECK(stored == has_property(h, "location"));
+  APIPNR_FUZZ_CHECK(h.verdict == "accept" || h.verdict == "accept_with_warnings" ||
+                    h.verdict == "reject");
+  if (h.status == am::handler_status::rejected) APIPNR_FUZZ_CHECK(h.verdict == "reject");
+  APIPNR_FUZZ_CHECK(!h.ack.empty());
+
+  ah::observation reply;  // as the harness's AMQP transport records a reply
+  reply.body = h.ack;
+  reply.content_type = h.ack_content_type;
+  const ah::classification c = ah::classify(reply);
+  const std::string_view expected_subject = c.ack == ah::ack_type::contrl   ? "CONTRL"
+                                            : c.ack == ah::ack_type::cusres ? "CUSRES"
+                                            : c.ack == ah::ack_type::ackres ? "ACKRES"
+                                                                            : "";
+  if (h.ack_subject != expected_subject) {
+    std::fprintf(stderr, "ack_subject '%s', the harness reads %s (%s)\n", h.ack_subject.c_str(),
+                 std::string(ah::to_string(c.ack)).c_str(), c.summary.c_str());
+  }
+  APIPNR_FUZZ_CHECK(h.ack_subject == expected_subject);
+  const bool acceptance = h.verdict != "reject";
+  if ((acceptance && c.result == ah::decision::rejected) ||
+      (!acceptance && c.result == ah::decision::accepted)) {
+    std::fprintf(stderr, "verdict %s, the harness reads the reply as %s: %s\n", h.verdict.c_str(),
+                 std::string(ah::to_string(c.result)).c_str(), c.summary.c_str());
+    APIPNR_FUZZ_CHECK(false);
+  }
+}
+#endif
+
+void check(const proton::message& m, std::size_t limit, unsigned selector) {
   proton::message_id id;
   proton::message_id correlation;
   std::string reply_to;
@@ -96,6 +209,11 @@ void check(const proton::message& m, std::size_t limit) {
       APIPNR_FUZZ_CHECK(in.meta.body_was_binary == binary);
       APIPNR_FUZZ_CHECK(in.meta.subject == m.subject());
       APIPNR_FUZZ_CHECK(in.meta.content_type == m.content_type());
+#if APIPNR_FUZZ_AMQP_SERVICE
+      handle(in.meta, selector);
+#else
+      (void)selector;
+#endif
       break;
     case am::errc::body_too_large:
       APIPNR_FUZZ_CHECK(binary || text);
@@ -123,7 +241,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const proton::error&) {
       return 0;  // not a message
     }
-    check(m, limit);
+    check(m, limit, data[0]);
   } catch (const std::bad_alloc&) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "exception escaped the conversion: %s\n", e.what());
