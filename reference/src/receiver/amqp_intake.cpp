@@ -159,8 +159,27 @@ transport::request to_request(const amqp::inbound& in, service::kind k, std::str
 
 std::string edifact_message_type(std::string_view body) {
   // UNH+<reference>+<type>:<version>... with the default or a UNA-declared separator; the
-  // segment tag is followed by the data element separator, which is then reused.
-  const auto unh = body.find("UNH");
+  // segment tag is followed by the data element separator, which is then reused. The UNH is
+  // the first one that starts a segment (at the start, or after an unreleased segment
+  // terminator and any line breaks): a CONTRL copies the received UNB's values, and "UNH"
+  // inside a copied sender or reference is no segment (fuzz_receiver_amqp: the subject was
+  // read from there).
+  char terminator = '\'';
+  char release = '?';
+  if (body.size() >= 9 && body.substr(0, 3) == "UNA") {
+    release = body[6];
+    terminator = body[8];
+  }
+  auto starts_segment = [&](std::size_t at) {
+    while (at > 0 && (body[at - 1] == '\r' || body[at - 1] == '\n')) --at;
+    if (at == 0) return true;
+    if (body[at - 1] != terminator) return false;
+    std::size_t releases = 0;
+    while (at >= releases + 2 && body[at - 2 - releases] == release) ++releases;
+    return releases % 2 == 0;
+  };
+  auto unh = body.find("UNH");
+  while (unh != std::string_view::npos && !starts_segment(unh)) unh = body.find("UNH", unh + 1);
   if (unh == std::string_view::npos || unh + 4 > body.size()) return {};
   const char sep = body[unh + 3];
   const auto ref_end = body.find(sep, unh + 4);

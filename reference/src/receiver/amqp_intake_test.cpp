@@ -49,6 +49,12 @@ TEST(AmqpIntakeMapping, MessageTypeOfTheAcknowledgement) {
   EXPECT_EQ(edifact_message_type("UNA:*.? 'UNB*UNOA:4'UNH*77*CUSRES:D:05B:UN:IATA'"), "CUSRES");
   EXPECT_EQ(edifact_message_type("{\"status\":422}"), "");
   EXPECT_EQ(edifact_message_type("UNH"), "");
+  // "UNH" inside a value a CONTRL copied from the received UNB is no segment (found by
+  // fuzz_receiver_amqp: the reply's subject was read from the UCI's copy).
+  EXPECT_EQ(edifact_message_type("UNB+UNOA:4+XXUNH+1+PAXLST+GOV'UNH+1+CONTRL:4:1:UN'"), "CONTRL");
+  EXPECT_EQ(edifact_message_type("UNB+UNOA:4+A?'UNH+1+X+B'\r\nUNH+2+CONTRL:4:1:UN'"), "CONTRL");
+  EXPECT_EQ(edifact_message_type("UNB+UNOA:4+A?\?'UNH+1+CUSRES:D'"), "CUSRES");
+  EXPECT_EQ(edifact_message_type("UNA:+.! 'UNB+UNOA:4+A!'UNH+1+X'UNH+2+ACKRES:D'"), "ACKRES");
 }
 
 TEST(AmqpIntakeMapping, ResponsesBecomeHandlerResults) {
