@@ -241,6 +241,35 @@ TEST(PaxlstExtract, TransitTravellersSayItThroughTheRoleOnly) {
   EXPECT_FALSE(m.travellers[1].details().in_transit);
 }
 
+// CNT 42 / 41 are checked against the passengers and crew received (API-PAXLST-CNT-003). The
+// crew are counted as their NADs are read (FM and DDT), also into a reused model that held a
+// message with other crew before.
+TEST(PaxlstExtract, CountsCompareWithThePassengersAndCrewReceived) {
+  const std::string travellers =
+      "NAD+FL+++A:B'NAD+FM+++C:D'NAD+DDU+++E:F'NAD+DDT+++G:H'NAD+FM+++I:J'";
+  const auto right = parse(paxlst(flight_header + travellers + "CNT+42:2'CNT+41:3'"));
+  const auto wrong = parse(paxlst(flight_header + travellers + "CNT+42:3'CNT+41:2'"));
+  const auto crew_only = parse(paxlst(flight_header + "NAD+FM+++K:L'CNT+41:1'"));
+  model::canonical_message reused;
+  for (const parsed* p : {right.get(), wrong.get(), crew_only.get(), right.get()}) {
+    message::message_tree tree;
+    diagnostic_list structure, fresh_findings, reused_findings;
+    (void)message::parse_structure(p->ic, 0, defs(), structure, tree);
+    ASSERT_NE(tree.source, nullptr);
+    ASSERT_TRUE(extract(tree, fresh_findings));
+    ASSERT_FALSE(extract_into(tree, reused_findings, reused));
+    for (const diagnostic_list* l : {&fresh_findings, &reused_findings}) {
+      const diagnostic* d = find(*l, "PAX-CNT-MISMATCH");
+      if (p == wrong.get()) {
+        ASSERT_NE(d, nullptr);
+        EXPECT_EQ(d->detail, "CNT 42 = 3, passengers received 2; CNT 41 = 2, crew received 3");
+      } else {
+        EXPECT_EQ(d, nullptr) << d->detail;
+      }
+    }
+  }
+}
+
 TEST(PaxlstExtract, Loc130ClosesAChainOf92) {
   const auto p = parse(
       paxlst("BGM+745'TDT+20+XX9+++XX'LOC+92+AAA'DTM+189:2503010800:201'LOC+92+BBB'"
