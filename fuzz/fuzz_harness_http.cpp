@@ -353,12 +353,25 @@ reading read_answer(std::string_view b, bool closes) {
     std::optional<std::string> content_length;
     std::string transfer_encoding;
     bool te_seen = false;
+    std::string previous;  // the name of the field line before, "" before the first
     for (;;) {
       line_end = b.find("\r\n", p);
       if (line_end == std::string_view::npos) return r;
       const auto field = b.substr(p, line_end - p);
       p = line_end + 2;
       if (field.empty()) break;
+      if (field.front() == ' ' || field.front() == '\t') {
+        // obs-fold (RFC 9112 5.2): a user agent takes it as spaces in the field before, as
+        // Beast does. Before the first field, or inside a framing field, the RFC leaves the
+        // reading open: neither side is checked.
+        if (previous.empty() || previous == "content-length" || previous == "transfer-encoding")
+          r.undecided = true;
+        for (char ch : field) {
+          const auto c = static_cast<unsigned char>(ch);
+          if ((c < 0x20 && c != '\t') || c == 0x7F) return r;
+        }
+        continue;
+      }
       const auto colon = field.find(':');
       if (colon == std::string_view::npos || colon == 0) return r;
       for (std::size_t i = 0; i < colon; ++i) {
@@ -370,6 +383,7 @@ reading read_answer(std::string_view b, bool closes) {
         if ((c < 0x20 && c != '\t') || c == 0x7F) return r;
       }
       const auto name = lower(field.substr(0, colon));
+      previous = name;
       if (name == "content-length") {
         if (content_length) return r;  // more than one: refused (RFC 9112 6.3 allows either)
         content_length = std::string(value);

@@ -515,7 +515,9 @@ struct http_transport::impl {
       o.body = std::move(parser->get().body());
       // Bytes after the final answer answer nothing this client asked (a second answer, or
       // garbage): were the connection kept, the next request would read them as its answer.
-      if (!parser->get().keep_alive() || buffer.size() != 0) close();
+      // The parser's keep_alive(), not the message's: an answer whose body ran to the close
+      // leaves no connection to reuse, whatever its Connection header says.
+      if (!parser->keep_alive() || buffer.size() != 0) close();
       o.outcome = transport_outcome::completed;
       return done();
     }

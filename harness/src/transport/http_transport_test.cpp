@@ -493,6 +493,33 @@ TEST(HttpTransport, BytesArrivingOnTheIdleConnectionAreNotTheNextAnswer) {
   EXPECT_EQ(t.connections_opened(), 2U);
 }
 
+// An answer without Content-Length or chunking ends at the close: its connection is not reused
+// (the message's keep_alive() said HTTP/1.1 keeps it; the next request went to the half-closed
+// socket and waited for the timeout; found by fuzz_harness_http).
+TEST(HttpTransport, AnswerEndingAtTheCloseIsNotReused) {
+  std::atomic<int> requests{0};  // over all connections
+  fake_server srv([&requests](tcp::socket& s, fake_server&) {
+    std::string pending;
+    while (!read_request(s, pending).empty()) {
+      if (requests++ != 0) {
+        write_all(s, kAccepted);
+        continue;
+      }
+      write_all(s, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nfirst");
+      boost::system::error_code ec;
+      s.shutdown(tcp::socket::shutdown_send, ec);  // half-close, then read until the client goes
+    }
+  });
+  http_transport t(options_for(srv));
+  const auto a = t.send(paxlst());
+  ASSERT_EQ(a.outcome, transport_outcome::completed) << a.error;
+  EXPECT_EQ(a.body, "first");
+  const auto b = t.send(paxlst());
+  ASSERT_EQ(b.outcome, transport_outcome::completed) << b.error;
+  EXPECT_EQ(b.http_status, 202);
+  EXPECT_EQ(t.connections_opened(), 2U);
+}
+
 // What arrived is evidence: the beginning of a refused or cut-off answer, escaped, in the error.
 TEST(HttpTransport, RefusedAnswerKeepsWhatArrivedAsEscapedEvidence) {
   fake_server srv([](tcp::socket& s, fake_server&) {

@@ -21,7 +21,8 @@
 //     (Content-Length, chunked, or until the server closed): a cut-off answer never is;
 //   - bytes after the final answer (a second answer to one request, garbage), or arriving on
 //     the idle kept-alive connection, are nobody's answer: the connection is closed and the
-//     next request opens a new one, so that one exchange's bytes never answer another's;
+//     next request opens a new one, so that one exchange's bytes never answer another's; an
+//     answer whose body ran to the close (no Content-Length, not chunked) ends its connection;
 //   - TLS: CA file (or the system store), host-name verification and SNI, optional client
 //     certificate and key (mutual TLS). Bearer token or basic authentication.
 //
