@@ -102,6 +102,9 @@ struct response_reader {
   std::size_t pos = 0;        // parse position in the buffer
   std::size_t remaining = 0;  // body / chunk bytes still to come
   std::string location;
+  static constexpr unsigned max_interims = 16;
+  unsigned interims = 0;       // 1xx answers read before this response's final one
+  std::size_t head_begin = 0;  // where the head being read starts (after interim answers)
 
   void reset() {
     st = state::head;
@@ -110,6 +113,8 @@ struct response_reader {
     pos = 0;
     remaining = 0;
     location.clear();
+    interims = 0;
+    head_begin = 0;
   }
 
   // Parses what `buf[0, len)` holds; may be called again with more bytes appended.
@@ -119,17 +124,25 @@ struct response_reader {
       switch (st) {
         case state::head: {
           const std::string_view all(buf, len);
-          const std::size_t end = all.find("\r\n\r\n", pos >= 3 ? pos - 3 : 0);
+          const std::size_t end =
+              all.find("\r\n\r\n", std::max(head_begin, pos >= 3 ? pos - 3 : 0));
           if (end == std::string_view::npos) {
             pos = len;
             if (len > (64U << 10U)) return result::malformed;
             return result::more;
           }
-          if (!head(all.substr(0, end + 2))) return result::malformed;
+          if (!head(all.substr(head_begin, end + 2 - head_begin))) return result::malformed;
           pos = end + 4;
-          if (status >= 100 && status < 200) {  // interim answer: the real one follows
+          if (status >= 100 && status < 200) {
+            // An interim answer (100 Continue, 103 Early Hints): the real one follows, read as
+            // a new head (head() marked this one done). A 101 nobody asked for leaves HTTP,
+            // and an endless run of interim answers is no answer: both malformed, as in the
+            // harness's HTTP transport (RFC 9110 15.2).
+            if (status == 101 || ++interims > max_interims) return result::malformed;
             status = 0;
             close = false;
+            st = state::head;
+            head_begin = pos;
             continue;
           }
           break;

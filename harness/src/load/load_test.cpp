@@ -273,6 +273,53 @@ TEST(HttpLoad, ChunkedAndErrorAnswersAreReadAndCounted) {
   EXPECT_EQ(rb->errors[static_cast<std::size_t>(load_error_kind::malformed)], 20U);
 }
 
+// An interim answer is read past to the final one: a 100 Continue before a 503 is a 5xx, before
+// a 202 with Location an acknowledged request (its Location kept); a 101 nobody asked for and
+// more than 16 interim answers are malformed. (The reader took the 100 as the whole answer:
+// a success with status 0, the real answer left in the buffer.)
+TEST(HttpLoad, InterimAnswersAreReadPastToTheFinalOne) {
+  load_options o;
+  o.phases = constant_profile(50, 400ms);
+  o.connections = 2;
+  o.keep_locations = 2;
+  auto msgs = one_message();
+  std::string error;
+  auto count = [](const load_result& r, load_error_kind k) {
+    return r.errors[static_cast<std::size_t>(k)];
+  };
+
+  raw_server busy(
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\nbusy");
+  auto r5 = run_http_load(target_of(busy.url()), msgs, o, error);
+  ASSERT_TRUE(r5) << error;
+  EXPECT_EQ(r5->ok, 0U);
+  EXPECT_EQ(count(*r5, load_error_kind::http_5xx), 20U);
+
+  raw_server accepted(
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+      "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nLocation: /v1/messages/9\r\n\r\n");
+  auto ra = run_http_load(target_of(accepted.url()), msgs, o, error);
+  ASSERT_TRUE(ra) << error;
+  EXPECT_EQ(ra->ok, 20U);
+  ASSERT_EQ(ra->locations.size(), 2U);
+  EXPECT_EQ(ra->locations[0], "/v1/messages/9");
+
+  raw_server switching("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n");
+  auto rs = run_http_load(target_of(switching.url()), msgs, o, error);
+  ASSERT_TRUE(rs) << error;
+  EXPECT_EQ(rs->ok, 0U);
+  EXPECT_EQ(count(*rs, load_error_kind::malformed), 20U);
+
+  std::string endless;
+  for (int i = 0; i < 17; ++i) endless += "HTTP/1.1 100 Continue\r\n\r\n";
+  endless += "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+  raw_server chatty(endless);
+  auto rc = run_http_load(target_of(chatty.url()), msgs, o, error);
+  ASSERT_TRUE(rc) << error;
+  EXPECT_EQ(rc->ok, 0U);
+  EXPECT_EQ(count(*rc, load_error_kind::malformed), 20U);
+}
+
 TEST(HttpLoad, ConfigurationProblemsAreReportedNotThrown) {
   auto msgs = one_message();
   std::string error;
