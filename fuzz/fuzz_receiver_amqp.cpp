@@ -86,10 +86,8 @@ struct fixture {
   std::uint64_t next_id = 0;
 
   void renew() {
-    ar::service_options so;
-    so.receiver_id = "GOVRCV";
-    so.max_findings = 16;
-    svc = std::make_unique<ar::service>(std::move(so), checker, ar::make_memory_store(), iapi, log);
+    svc = std::make_unique<ar::service>(apipnr::fuzzing::service_options(), checker,
+                                        ar::make_memory_store(), iapi, log);
     served = 0;
   }
 };

@@ -1,7 +1,8 @@
 // The receiver's real components that the intake targets (fuzz_receiver_intake,
 // fuzz_receiver_http) build once per process: the pipeline checker over the repository's specs
-// and the iAPI decision engine without watch list or authorisations. A component that cannot be
-// made is a broken build, not a finding about an input: named on stderr, then a trap.
+// and the iAPI decision engine without watch list or authorisations, and the service options they
+// share. A component that cannot be made is a broken build, not a finding about an input: named
+// on stderr, then a trap.
 #pragma once
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 
 #include "apipnr/pipeline/pipeline.hpp"
 #include "apipnr/receiver/components.hpp"
+#include "apipnr/receiver/service.hpp"
 
 #ifndef APIPNR_SPECS_DIR
 #error "APIPNR_SPECS_DIR must name the specs directory"
@@ -37,6 +39,15 @@ inline std::shared_ptr<const receiver::iapi_decider> make_iapi_or_trap() {
     __builtin_trap();
   }
   return *e;
+}
+
+// The receiver id the acknowledgements name, and a small findings cap so that inputs with many
+// findings reach it (RCV-LIM-001). Callers add what is particular to their target.
+inline receiver::service_options service_options() {
+  receiver::service_options so;
+  so.receiver_id = "GOVRCV";
+  so.max_findings = 16;
+  return so;
 }
 
 }  // namespace apipnr::fuzzing

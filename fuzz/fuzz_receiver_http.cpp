@@ -130,9 +130,7 @@ struct fixture {
       std::fprintf(stderr, "store: %s\n", why.c_str());
       __builtin_trap();
     }
-    ar::service_options opts;
-    opts.receiver_id = "GOVRCV";
-    opts.max_findings = 16;
+    ar::service_options opts = apipnr::fuzzing::service_options();
     // Small intake on the I/O thread, larger on a worker: both hand-offs are exercised.
     opts.io_thread_max_bytes = 512;
     svc = std::make_shared<ar::service>(std::move(opts), checker, *st, iapi, log);

@@ -83,11 +83,8 @@ struct fixture {
   }
 
   void renew() {
-    ar::service_options so;
-    so.receiver_id = "GOVRCV";
-    // Small, so that inputs with many findings reach the findings cap (RCV-LIM-001).
-    so.max_findings = 16;
-    svc = std::make_unique<ar::service>(std::move(so), checker, ar::make_memory_store(), iapi, log);
+    svc = std::make_unique<ar::service>(apipnr::fuzzing::service_options(), checker,
+                                        ar::make_memory_store(), iapi, log);
     served = 0;
   }
 };
