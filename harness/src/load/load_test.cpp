@@ -37,10 +37,12 @@ load_http_target target_of(const std::string& url) {
 }
 
 // A raw TCP server answering every request (read until a blank line, bodies ignored by
-// Content-Length) with `answer`, or never when `answer` is empty.
+// Content-Length) with `answer`, or never when `answer` is empty; then, when `late` is not
+// empty, 30 ms later with `late` too (bytes arriving on the idle connection).
 class raw_server {
  public:
-  explicit raw_server(std::string answer) : answer_(std::move(answer)) {
+  explicit raw_server(std::string answer, std::string late = {})
+      : answer_(std::move(answer)), late_(std::move(late)) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -68,7 +70,12 @@ class raw_server {
             const std::size_t body = cl == std::string::npos ? 0 : std::stoul(buf.substr(cl + 16));
             if (buf.size() < end + 4 + body) continue;
             buf.erase(0, end + 4 + body);
-            if (!answer_.empty()) (void)!::write(c, answer_.data(), answer_.size());
+            // MSG_NOSIGNAL: a client that closed the connection must not end the test process.
+            if (!answer_.empty()) (void)!::send(c, answer_.data(), answer_.size(), MSG_NOSIGNAL);
+            if (!late_.empty()) {
+              std::this_thread::sleep_for(30ms);
+              (void)!::send(c, late_.data(), late_.size(), MSG_NOSIGNAL);
+            }
           }
         }).detach();
       }
@@ -84,7 +91,7 @@ class raw_server {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/in"; }
 
  private:
-  std::string answer_;
+  std::string answer_, late_;
   int fd_ = -1;
   unsigned short port_ = 0;
   std::thread thread_;
@@ -318,6 +325,78 @@ TEST(HttpLoad, InterimAnswersAreReadPastToTheFinalOne) {
   ASSERT_TRUE(rc) << error;
   EXPECT_EQ(rc->ok, 0U);
   EXPECT_EQ(count(*rc, load_error_kind::malformed), 20U);
+}
+
+// What is not an HTTP/1.x answer is malformed, never a success: a status outside 100..599 (an
+// `HTTP/1.1 000` was counted as a success with status 0, a 600 as a 5xx), a version or status
+// line out of shape, a field line with a control character or a name that is no token, an
+// obs-fold continuing nothing or a framing field, Content-Length twice or with
+// Transfer-Encoding. Found while writing fuzz_harness_load's checks against its own reading.
+TEST(HttpLoad, AnswersThatAreNoHttpAreMalformedNotSuccesses) {
+  load_options o;
+  o.phases = constant_profile(50, 200ms);
+  o.connections = 1;
+  auto msgs = one_message();
+  std::string error;
+  const std::vector<std::string> answers{
+      "HTTP/1.1 000 OK\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 099 Low\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 600 High\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.x 200 OK\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 200OK\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 O\x01K\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nX-A: a\x01b\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length : 0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n Content-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n 5\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nno field\r\n\r\n",
+  };
+  for (const auto& a : answers) {
+    raw_server server(a);
+    auto r = run_http_load(target_of(server.url()), msgs, o, error);
+    ASSERT_TRUE(r) << error;
+    EXPECT_EQ(r->ok, 0U) << a;
+    EXPECT_EQ(r->errors[static_cast<std::size_t>(load_error_kind::malformed)], r->due) << a;
+    EXPECT_TRUE(r->status_counts.empty()) << a;
+    EXPECT_EQ(r->latency.count(), 0U) << a;
+  }
+  // Still answers: an obs-fold continuing an ordinary field (RFC 9112 5.2: read as spaces),
+  // a reason phrase with a tab, trailer fields.
+  const std::vector<std::string> fine{
+      "HTTP/1.1 200 OK\r\nX-A: a\r\n b\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 O\tK\r\nContent-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: 1\r\n\r\n",
+  };
+  for (const auto& a : fine) {
+    raw_server server(a);
+    auto r = run_http_load(target_of(server.url()), msgs, o, error);
+    ASSERT_TRUE(r) << error;
+    EXPECT_EQ(r->ok, r->due) << a;
+    EXPECT_EQ(r->status_counts[200], r->due) << a;
+  }
+}
+
+// Bytes arriving on an idle kept-alive connection (here a second answer, 503, 30 ms after the
+// 200 to every request) are not the next request's answer: the next request goes on a fresh
+// connection. Before, a request could read the 503 left over from the one before as its answer
+// (its own 200 then closed the connection as bytes after the answer): 3 successes and 2 5xx.
+TEST(HttpLoad, BytesArrivingOnTheIdleConnectionAreNotTheNextAnswer) {
+  raw_server twice("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                   "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n");
+  load_options o;
+  o.phases = constant_profile(5, 1s);  // one request every 200 ms: the 503 is there before
+  o.connections = 1;
+  auto msgs = one_message();
+  std::string error;
+  auto r = run_http_load(target_of(twice.url()), msgs, o, error);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->due, 5U);
+  EXPECT_EQ(r->ok, 5U);
+  EXPECT_EQ(r->errors[static_cast<std::size_t>(load_error_kind::http_5xx)], 0U);
+  EXPECT_EQ(r->status_counts[200], 5U);
 }
 
 TEST(HttpLoad, ConfigurationProblemsAreReportedNotThrown) {
