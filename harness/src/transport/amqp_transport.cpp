@@ -382,61 +382,19 @@ struct amqp_transport::impl final : proton::messaging_handler {
   }
 
   void on_message(proton::delivery&, proton::message& m) override {
-    const std::string id = detail::id_text(m.correlation_id());
-    observation o;
-    o.outcome = transport_outcome::completed;
-    o.content_type = m.content_type();
-    const proton::value& body = m.body();
-    if (body.type() == proton::BINARY) {
-      const auto b = proton::get<proton::binary>(body);
-      o.body.assign(b.begin(), b.end());
-    } else if (body.type() == proton::STRING) {
-      o.body = proton::get<std::string>(body);
-    } else if (!body.empty()) {
-      // An acknowledgement is bytes (a data section) or text; a map, a list or a number is no
-      // acknowledgement. Read as Proton's text it would reach classify() as a garbled body and
-      // fail as "unknown" without saying that the reply had the wrong type; the case fails with
-      // the type named, and the text is kept as evidence. (No body at all is a completed
-      // reply that states no decision: classify() reads it as unknown.)
-      o.outcome = transport_outcome::transport_error;
-      o.error = "HTR-AMQP-BODY: the reply body is an AMQP " + proton::type_name(body.type()) +
-                " value, not data (bytes) or a string";
-      o.body = proton::to_string(body);
-    }
-    o.headers["message-id"] = detail::id_text(m.id());
-    if (!m.subject().empty()) o.headers["subject"] = m.subject();
-    if (std::string why; !detail::read_properties(m, o.headers, why)) {
-      o.outcome = transport_outcome::transport_error;
-      o.error =
-          "HTR-AMQP-PROPERTIES: the reply's application-properties are not a map of string keys "
-          "to simple values (AMQP 1.0, 3.2.5): " +
-          why;
-    }
-    // The cap is on what the reply makes the harness keep: its body and its properties, which
-    // become evidence headers (a vendor's 100 MB property would otherwise be copied into
-    // results.json).
-    std::size_t reply_bytes = o.body.size();
-    for (const auto& [k, v] : o.headers) reply_bytes += k.size() + v.size();
-    if (reply_bytes > options_.max_reply_bytes) {
-      o.outcome = transport_outcome::transport_error;
-      o.error = "HTR-AMQP-SIZE: reply (body and application-properties, " +
-                std::to_string(reply_bytes) + " bytes) larger than the cap of " +
-                std::to_string(options_.max_reply_bytes) + " bytes";
-      o.body.clear();
-      const std::string message_id = o.headers["message-id"];
-      o.headers.clear();
-      o.headers["message-id"] = message_id;
-    }
+    detail::reply_read r = detail::read_reply(m, options_.max_reply_bytes);
     std::lock_guard lock(mutex_);
-    const auto it = waiters_.find(id);
+    // Only a string correlation id is a key (read_reply): a reply with none, or with an id of
+    // another AMQP type, is never taken as a waiting send's answer.
+    const auto it = r.key ? waiters_.find(*r.key) : waiters_.end();
     if (it != waiters_.end() && !it->second->done) {
-      it->second->result = std::move(o);
+      it->second->result = std::move(r.o);
       it->second->done = true;
       ++stats_.replies;
       cv_.notify_all();
-    } else if (expired_.contains(id)) {
+    } else if (r.key && expired_.contains(*r.key)) {
       ++stats_.late_replies;
-    } else if (it != waiters_.end() || answered_.contains(id)) {
+    } else if (it != waiters_.end() || (r.key && answered_.contains(*r.key))) {
       // Answered already: its send may not have woken up yet (still in waiters_, done).
       ++stats_.duplicate_replies;
     } else {
@@ -444,10 +402,7 @@ struct amqp_transport::impl final : proton::messaging_handler {
       // Kept so that a send timing out can say what did arrive meanwhile: a vendor that drops
       // or retypes the correlation id is then visible in the case's evidence, not only in the
       // run's counters.
-      std::string what = id.empty() ? std::string("no correlation id")
-                                    : "correlation id " + id.substr(0, 80) + " (" +
-                                          proton::type_name(m.correlation_id().type()) + ")";
-      unmatched_.push_back({steady::now(), std::move(what)});
+      unmatched_.push_back({steady::now(), std::move(r.what)});
       if (unmatched_.size() > 8) unmatched_.pop_front();
     }
   }

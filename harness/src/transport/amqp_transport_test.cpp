@@ -4,13 +4,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <proton/binary.hpp>
 #include <proton/codec/map.hpp>
 #include <proton/codec/vector.hpp>
 #include <proton/message.hpp>
+#include <proton/message_id.hpp>
 #include <proton/symbol.hpp>
 #include <proton/value.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -116,6 +119,64 @@ TEST(AmqpReplyProperties, OtherKeyOrValueTypesAreAnErrorNotAnException) {
   why.clear();
   EXPECT_TRUE(detail::read_properties(intact, headers, why)) << why;
   EXPECT_EQ(headers.at("apipnr-verdict"), "yy");
+}
+
+// A reply with `correlation` as its correlation id and `body` as its body, as received.
+proton::message reply_with(const proton::message_id& correlation, const proton::value& body) {
+  proton::message sent;
+  if (!correlation.empty()) sent.correlation_id(correlation);
+  sent.body(body);
+  sent.subject("CONTRL");
+  std::vector<char> wire;
+  sent.encode(wire);
+  proton::message m;
+  m.decode(wire);
+  return m;
+}
+
+// A reply is matched to a send only by a string correlation id, the type the harness sends:
+// a ulong 42, a uuid or a binary id is another id (AMQP 1.0 3.2.11-3.2.15), though Proton writes
+// a ulong 42 as the text "42" (the transport matched that text, so a reply with the ulong 42
+// answered a send whose id was the string "42"). None, or another type, is named for the
+// evidence of a timeout.
+TEST(AmqpReply, MatchedOnlyByAStringCorrelationId) {
+  const proton::value body = proton::binary(std::string("UNB+UNOA:4'"));
+  auto r = detail::read_reply(reply_with(proton::message_id(std::string("42")), body), 1024);
+  ASSERT_TRUE(r.key.has_value());
+  EXPECT_EQ(*r.key, "42");
+  EXPECT_EQ(r.o.outcome, transport_outcome::completed);
+  EXPECT_EQ(r.o.body, "UNB+UNOA:4'");
+  EXPECT_EQ(r.o.headers.at("subject"), "CONTRL");
+
+  r = detail::read_reply(reply_with(proton::message_id(std::uint64_t{42}), body), 1024);
+  EXPECT_FALSE(r.key.has_value());
+  EXPECT_EQ(r.what, "correlation id 42 (ulong)");
+  r = detail::read_reply(reply_with(proton::message_id(proton::binary(std::string("42"))), body),
+                         1024);
+  EXPECT_FALSE(r.key.has_value());
+  EXPECT_NE(r.what.find("(binary)"), std::string::npos) << r.what;
+  r = detail::read_reply(reply_with(proton::message_id(), body), 1024);
+  EXPECT_FALSE(r.key.has_value());
+  EXPECT_EQ(r.what, "no correlation id");
+  // The reply is read all the same (the send that waits for it is what is not found).
+  EXPECT_EQ(r.o.outcome, transport_outcome::completed);
+}
+
+// A body of another AMQP type is HTR-AMQP-BODY with Proton's text as evidence; body and
+// properties above the cap are HTR-AMQP-SIZE and dropped.
+TEST(AmqpReply, BodyOfAnotherTypeAndOversizedRepliesAreErrors) {
+  const proton::message_id id(std::string("c-1"));
+  auto r = detail::read_reply(reply_with(id, proton::value(std::int32_t{7})), 1024);
+  EXPECT_EQ(r.o.outcome, transport_outcome::transport_error);
+  EXPECT_EQ(r.o.error.rfind("HTR-AMQP-BODY:", 0), 0U) << r.o.error;
+  EXPECT_EQ(r.o.body, "7");
+  r = detail::read_reply(reply_with(id, proton::value(std::string(2000, 'x'))), 1024);
+  EXPECT_EQ(r.o.outcome, transport_outcome::transport_error);
+  EXPECT_EQ(r.o.error.rfind("HTR-AMQP-SIZE:", 0), 0U) << r.o.error;
+  EXPECT_TRUE(r.o.body.empty());
+  EXPECT_EQ(r.o.headers.size(), 1U);  // message-id only
+  ASSERT_TRUE(r.key.has_value());
+  EXPECT_EQ(*r.key, "c-1");
 }
 
 exchange paxlst() {
