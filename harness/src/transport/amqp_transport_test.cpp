@@ -179,6 +179,36 @@ TEST(AmqpReply, BodyOfAnotherTypeAndOversizedRepliesAreErrors) {
   EXPECT_EQ(*r.key, "c-1");
 }
 
+// An application property cannot stand in for the message's own fields in the evidence: a
+// vendor's property "subject" or "message-id" is kept as "property:<name>", the reply's subject
+// and message-id stay under their names. (The properties were copied over them: a property
+// "subject" was reported as the reply's subject. Found by fuzz_harness_amqp's first campaign,
+// reproducer fuzz/crashers/harness_amqp_property_named_subject.amqp.)
+TEST(AmqpReply, ApplicationPropertiesNeverShadowTheMessagesOwnFields) {
+  proton::message sent;
+  sent.id(std::string("m-1"));
+  sent.correlation_id(std::string("c-1"));
+  sent.subject("CONTRL");
+  sent.body(proton::binary(std::string("UNB'")));
+  sent.properties().put("subject", std::string("CUSRES"));
+  sent.properties().put("message-id", std::string("fake"));
+  sent.properties().put("correlation-id", std::string("other"));
+  sent.properties().put("location", std::string("/v1/messages/3"));
+  std::vector<char> wire;
+  sent.encode(wire);
+  proton::message m;
+  m.decode(wire);
+  const auto r = detail::read_reply(m, 4096);
+  EXPECT_EQ(r.o.outcome, transport_outcome::completed) << r.o.error;
+  EXPECT_EQ(r.o.headers.at("subject"), "CONTRL");
+  EXPECT_EQ(r.o.headers.at("message-id"), "m-1");
+  EXPECT_EQ(r.o.headers.at("property:subject"), "CUSRES");
+  EXPECT_EQ(r.o.headers.at("property:message-id"), "fake");
+  EXPECT_EQ(r.o.headers.at("property:correlation-id"), "other");
+  EXPECT_EQ(r.o.headers.count("correlation-id"), 0U);  // send() sets it, to the id it matched
+  EXPECT_EQ(r.o.headers.at("location"), "/v1/messages/3");
+}
+
 exchange paxlst() {
   exchange x;
   x.kind = message_kind::paxlst;

@@ -87,10 +87,11 @@ struct reply_read {
 };
 
 // Reads a received reply: body as data (bytes) or string, else HTR-AMQP-BODY with Proton's text
-// of the value as evidence; message-id, subject and application-properties as headers (else
-// HTR-AMQP-PROPERTIES); body and properties together above `max_reply_bytes` -> HTR-AMQP-SIZE,
-// both dropped. Never throws (Proton's exceptions on what the endpoint sent become the
-// observation's error), except std::bad_alloc.
+// of the value as evidence; message-id, subject and application-properties as headers (an
+// application property named message-id, subject or correlation-id as "property:<name>"; not a
+// map of string keys to simple values: HTR-AMQP-PROPERTIES); body and properties together above
+// `max_reply_bytes` -> HTR-AMQP-SIZE, both dropped. Never throws (Proton's exceptions on what the
+// endpoint sent become the observation's error), except std::bad_alloc.
 inline reply_read read_reply(const proton::message& m, std::size_t max_reply_bytes) {
   reply_read r;
   observation& o = r.o;
@@ -130,13 +131,26 @@ inline reply_read read_reply(const proton::message& m, std::size_t max_reply_byt
     o.outcome = transport_outcome::transport_error;
     o.error = std::string("HTR-AMQP-BODY: the reply could not be read: ") + e.what();
     o.body.clear();
+    if (r.what.empty()) r.what = "an unreadable correlation id";
   }
-  if (std::string why; !read_properties(m, o.headers, why)) {
+  std::map<std::string, std::string> properties;
+  if (std::string why; !read_properties(m, properties, why)) {
     o.outcome = transport_outcome::transport_error;
     o.error =
         "HTR-AMQP-PROPERTIES: the reply's application-properties are not a map of string keys "
         "to simple values (AMQP 1.0, 3.2.5): " +
         why;
+  }
+  // The message's own fields are the evidence under their names; an application property of
+  // the same name (a vendor's "subject" or "message-id", or "correlation-id", which send()
+  // sets) is kept as "property:<name>" instead of replacing them (found by fuzz_harness_amqp:
+  // a property "subject" stood in the report as the reply's subject).
+  for (auto& [k, v] : properties) {
+    if (k == "message-id" || k == "subject" || k == "correlation-id") {
+      o.headers.emplace("property:" + k, std::move(v));
+    } else {
+      o.headers.emplace(k, std::move(v));
+    }
   }
   // The cap is on what the reply makes the harness keep: its body and its properties, which
   // become evidence headers (a vendor's 100 MB property would otherwise be copied into

@@ -22,7 +22,10 @@
 //     while a send waits -> `transport_error`; the next send connects again;
 //   - no reply within `timeout` (from the start of send) -> `timeout`.
 //   The correlation id is `x.correlation_id` when set and not already waiting, otherwise a
-//   generated one; the observation's headers carry it as "correlation-id".
+//   generated one; the observation's headers carry it as "correlation-id", the reply's
+//   message-id as "message-id", its subject as "subject", and its application-properties
+//   under their names (one named message-id, subject or correlation-id as "property:<name>":
+//   a vendor's property never stands in for the reply's own fields).
 //
 // Errors: send() never throws (Proton's exceptions are caught at this boundary).
 // Thread safety: send() may be called from many worker threads at once (unlike HTTP); the
