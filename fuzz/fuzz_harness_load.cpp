@@ -163,13 +163,13 @@ void report(const char* what, const ah::load_result& r) {
 
 void check(const load_scenario& l, const ah::load_result& r) {
   // Every request counted exactly once.
-  if (r.sent != r.completed || r.ok + r.error_total() != r.due ||
-      (!l.closed && r.due != r.planned) || r.due == 0)
+  // (The closed model may send nothing: a worker thread woken after its 20 ms by a loaded
+  // machine finds the run over, which the campaign's first minute met.)
+  if (r.sent != r.completed || r.ok + r.error_total() != r.due || (!l.closed && r.due != r.planned))
     report("accounting", r);
   APIPNR_FUZZ_CHECK(r.sent == r.completed);
   APIPNR_FUZZ_CHECK(r.ok + r.error_total() == r.due);
-  APIPNR_FUZZ_CHECK(r.due > 0);
-  if (!l.closed) APIPNR_FUZZ_CHECK(r.due == r.planned);
+  if (!l.closed) APIPNR_FUZZ_CHECK(r.due == r.planned && r.due > 0);
   APIPNR_FUZZ_CHECK(r.latency.count() == r.ok);
   APIPNR_FUZZ_CHECK(r.service_time.count() == r.ok);
   // Statuses only from final answers, one per answered request.
@@ -231,7 +231,7 @@ void check_same(const load_scenario& l, const ah::load_result& split,
            count(r, ah::load_error_kind::not_sent) != 0 ||
            count(r, ah::load_error_kind::backlog) != 0;
   };
-  if (unsettled(split) || unsettled(whole)) return;
+  if (unsettled(split) || unsettled(whole) || split.due == 0 || whole.due == 0) return;
   // The closed model's count follows the machine's speed: compare what happened, not how often.
   const auto shape = [&](const ah::load_result& r) {
     std::vector<std::uint64_t> v;
