@@ -586,7 +586,8 @@ struct consumer::impl final : proton::messaging_handler {
       refusal = consumer_internal::read_message(m, id, correlation, opts_.max_body_bytes, *in,
                                                 refused_size);
     }
-    waiter w{d, generation_, correlation.empty() ? std::move(id) : std::move(correlation),
+    waiter w{d, generation_,
+             consumer_internal::reply_correlation(std::move(id), std::move(correlation)),
              in->meta.reply_to, s};
     if (stopping_) {
       // Prefetched after stop() began: give it back untouched (no credit is granted).
@@ -780,21 +781,9 @@ struct consumer::impl final : proton::messaging_handler {
   // capacity kept). The caller sends it at once; every field is set anew each time, so nothing
   // of the previous reply remains.
   const proton::message& reply_message(const waiter& w, const cached_ack& a) {
-    proton::message& r = reply_msg_;
-    r.clear();
-    reply_body_.assign(a.ack.begin(), a.ack.end());
-    proton::codec::encoder(r.body()) << reply_body_;
-    r.correlation_id(w.reply_correlation);
-    r.subject(a.subject);
-    r.content_type(a.content_type);
-    r.durable(true);
-    r.properties().put("apipnr-status", a.status == handler_status::duplicate  ? "duplicate"
-                                        : a.status == handler_status::rejected ? "rejected"
-                                                                               : "stored");
-    if (!a.verdict.empty()) r.properties().put("apipnr-verdict", a.verdict);
-    if (!a.detail.empty()) r.properties().put("apipnr-detail", a.detail);
-    for (const auto& [k, v] : a.properties) r.properties().put(k, v);
-    return r;
+    consumer_internal::write_reply(reply_msg_, reply_body_, w.reply_correlation, a.status, a.ack,
+                                   a.subject, a.content_type, a.verdict, a.detail, a.properties);
+    return reply_msg_;
   }
 
   // Acknowledge a stored message: ack to reply-to first, accept the input once the broker
@@ -1345,6 +1334,26 @@ errc read_message(const proton::message& m, const proton::message_id& id,
   meta.subject = m.subject();
   meta.content_type = m.content_type();
   return errc::ok;
+}
+
+void write_reply(proton::message& r, proton::binary& body, const proton::message_id& correlation,
+                 handler_status status, const std::string& ack, const std::string& subject,
+                 const std::string& content_type, const std::string& verdict,
+                 const std::string& detail,
+                 const std::vector<std::pair<std::string, std::string>>& properties) {
+  r.clear();
+  body.assign(ack.begin(), ack.end());
+  proton::codec::encoder(r.body()) << body;
+  r.correlation_id(correlation);
+  r.subject(subject);
+  r.content_type(content_type);
+  r.durable(true);
+  r.properties().put("apipnr-status", status == handler_status::duplicate  ? "duplicate"
+                                      : status == handler_status::rejected ? "rejected"
+                                                                           : "stored");
+  if (!verdict.empty()) r.properties().put("apipnr-verdict", verdict);
+  if (!detail.empty()) r.properties().put("apipnr-detail", detail);
+  for (const auto& [k, v] : properties) r.properties().put(k, v);
 }
 
 }  // namespace consumer_internal

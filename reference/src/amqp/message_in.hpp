@@ -1,7 +1,8 @@
 // What the consumer makes of a received Proton message before its delivery handling (dedup,
-// handler slots, settlement): the handler's `inbound` and the body it views. Apart from
-// consumer.cpp so that a test or the fuzz target fuzz_receiver_amqp runs the real conversion
-// without a broker (proton::message::decode, then read_message).
+// handler slots, settlement): the handler's `inbound` and the body it views; and the reply it
+// sends back (its correlation-id, the acknowledgement message). Apart from consumer.cpp so that
+// a test or the fuzz target fuzz_receiver_amqp runs the real conversion without a broker
+// (proton::message::decode, then read_message; write_reply, then the harness's reading).
 //
 // Internal to reference/src/amqp (consumer.cpp, tests, fuzz/). Needs Qpid Proton's headers.
 // Thread safety: pure functions of their arguments.
@@ -13,6 +14,8 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "apipnr/amqp/consumer.hpp"
 #include "apipnr/amqp/errc.hpp"
@@ -44,5 +47,24 @@ struct message_in {
 errc read_message(const proton::message& m, const proton::message_id& id,
                   const proton::message_id& correlation, std::size_t max_body_bytes, message_in& in,
                   std::size_t& refused_size);
+
+// The correlation-id of every reply to a delivery (acknowledgement, refusal, error reply): the
+// request's correlation-id when it has one, else its message-id, of the same AMQP type (a
+// sender matches its reply by the id it sent; a ulong stays a ulong). No value when the request
+// has neither. Takes its arguments by value: the consumer moves the ids it read once.
+inline proton::message_id reply_correlation(proton::message_id id, proton::message_id correlation) {
+  return correlation.empty() ? std::move(id) : std::move(correlation);
+}
+
+// Writes the acknowledgement reply into `r` (cleared first, so that the consumer can reuse one
+// message: creating a proton::message costs about 26 allocations): `ack` as a data section
+// through `body` (its capacity kept), `correlation` (reply_correlation()), subject, content
+// type, durable, application-properties apipnr-status (stored / duplicate / rejected),
+// apipnr-verdict and apipnr-detail when not empty, then `properties`.
+void write_reply(proton::message& r, proton::binary& body, const proton::message_id& correlation,
+                 handler_status status, const std::string& ack, const std::string& subject,
+                 const std::string& content_type, const std::string& verdict,
+                 const std::string& detail,
+                 const std::vector<std::pair<std::string, std::string>>& properties);
 
 }  // namespace apipnr::amqp::consumer_internal

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace apipnr::amqp::consumer_internal {
@@ -113,6 +114,48 @@ TEST(AmqpMessageIn, MessageIdsOfEveryAmqpTypeHaveATextForm) {
   ASSERT_EQ(read(m, b).why, errc::ok);
   EXPECT_FALSE(b.meta.message_id.empty());
   EXPECT_TRUE(b.meta.correlation_id.empty());
+}
+
+// Every reply carries the request's correlation-id, else its message-id, of the same AMQP
+// type, through the wire: the sender matches its reply by the id it sent (a ulong stays a
+// ulong, a uuid a uuid). write_reply() also writes the acknowledgement as a data section with
+// subject, content type and the status properties.
+TEST(AmqpMessageIn, ReplyCarriesTheRequestsIdOfTheSameType) {
+  const std::vector<std::pair<std::string, std::string>> props{{"location", "/v1/messages/9"}};
+  const auto reply_to = [&](proton::message request) {
+    const proton::message received = over_the_wire(request);
+    proton::message r;
+    proton::binary body;
+    write_reply(r, body, reply_correlation(received.id(), received.correlation_id()),
+                handler_status::stored, "UNB+UNOC:4'", "CONTRL", "application/edifact", "accept",
+                "", props);
+    return over_the_wire(r);
+  };
+  proton::message m;
+  m.id(std::uint64_t{42});
+  proton::message r = reply_to(m);
+  EXPECT_EQ(r.correlation_id().type(), proton::ULONG);
+  EXPECT_EQ(r.correlation_id(), proton::message_id(std::uint64_t{42}));
+  m.correlation_id("c-1");
+  r = reply_to(m);
+  EXPECT_EQ(r.correlation_id(), proton::message_id(std::string("c-1")));
+  const proton::uuid u = proton::uuid::random();
+  m.correlation_id(u);
+  r = reply_to(m);
+  EXPECT_EQ(r.correlation_id().type(), proton::UUID);
+  EXPECT_EQ(r.correlation_id(), proton::message_id(u));
+  r = reply_to(proton::message());
+  EXPECT_TRUE(r.correlation_id().empty());
+
+  EXPECT_EQ(r.body().type(), proton::BINARY);
+  const auto b = proton::get<proton::binary>(r.body());
+  EXPECT_EQ(std::string(b.begin(), b.end()), "UNB+UNOC:4'");
+  EXPECT_EQ(r.subject(), "CONTRL");
+  EXPECT_EQ(r.content_type(), "application/edifact");
+  EXPECT_EQ(proton::get<std::string>(r.properties().get("apipnr-status")), "stored");
+  EXPECT_EQ(proton::get<std::string>(r.properties().get("apipnr-verdict")), "accept");
+  EXPECT_FALSE(r.properties().exists("apipnr-detail"));
+  EXPECT_EQ(proton::get<std::string>(r.properties().get("location")), "/v1/messages/9");
 }
 
 }  // namespace
