@@ -34,10 +34,10 @@ void check_tree(std::string_view input, const interchange& ic) {
   std::uint64_t previous = 0;
   bool first = true;
   for (const auto& s : ic.segments) {
-    APIPNR_FUZZ_CHECK(inside(s.tag, input));
-    APIPNR_FUZZ_CHECK(inside(s.body, input));
+    APIPNR_FUZZ_CHECK(inside(s.tag(), input));
+    APIPNR_FUZZ_CHECK(inside(s.body(), input));
     APIPNR_FUZZ_CHECK(s.offset < input.size());
-    if (!s.tag.empty()) APIPNR_FUZZ_CHECK(s.tag.data() == input.data() + s.offset);
+    if (!s.tag().empty()) APIPNR_FUZZ_CHECK(s.tag().data() == input.data() + s.offset);
     APIPNR_FUZZ_CHECK(first || s.offset > previous);
     previous = s.offset;
     first = false;

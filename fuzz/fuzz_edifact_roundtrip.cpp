@@ -31,15 +31,15 @@ std::vector<std::string> flatten(const interchange& ic) {
   std::vector<std::string> out;
   for (const auto& s : ic.segments) {
     out.emplace_back("S");
-    out.emplace_back(s.tag);
-    if (s.body.empty()) continue;
-    field_splitter elements(s.body.substr(1), d.element, d);
+    out.emplace_back(s.tag());
+    if (s.body().empty()) continue;
+    field_splitter elements(s.body().substr(1), d.element, d);
     std::string_view element;
     while (elements.next(element)) {
       out.emplace_back("E");
       // UNB and UNG are never split on the repetition character (US CBP sender ids such as
       // APIS*ABE under UNA:+.?*'), exactly as the parser and the writer treat them.
-      const bool service_header = s.tag == "UNB" || s.tag == "UNG";
+      const bool service_header = s.tag() == "UNB" || s.tag() == "UNG";
       const char rep_sep = d.has_repetition && !service_header ? d.repetition : d.element;
       field_splitter repetitions(element, rep_sep, d);
       std::string_view repetition;

@@ -359,9 +359,7 @@ std::optional<int> uci_action(std::string_view text) {
       seg.remove_prefix(1);
     }
     if (!seg.starts_with("UCI") || seg.size() < 4 || seg[3] != d.element) continue;
-    edifact::segment s;
-    s.tag = seg.substr(0, 3);
-    s.body = seg.substr(3);
+    const edifact::segment s(seg.substr(0, 3), seg.substr(3), 0, 0, false);
     // UCI: 0020, S002, S003, 0083 (ISO 9735-5 / STANDARDS.md §4.2).
     const std::string_view action = edifact::element(s, 4, d);
     int value = 0;
@@ -377,7 +375,7 @@ std::vector<vectors::tree_segment> tree_of(const edifact::interchange& ic) {
   out.reserve(ic.segments.size());
   for (const edifact::segment& s : ic.segments) {
     vectors::tree_segment t;
-    t.tag = std::string(s.tag);
+    t.tag = std::string(s.tag());
     const std::size_t n = edifact::element_count(s, ic.delims);
     for (std::size_t e = 1; e <= n; ++e) {
       const std::string_view raw = edifact::element(s, e, ic.delims);

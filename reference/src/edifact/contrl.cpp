@@ -160,7 +160,7 @@ class analyser {
   void place(const diagnostic& f) {
     const std::uint32_t seg = f.pos.segment;
     const segment* s = segment_at(seg);
-    const std::string_view tag = s != nullptr ? s->tag : std::string_view{};
+    const std::string_view tag = s != nullptr ? s->tag() : std::string_view{};
     // A fatal finding stopped the parse: what follows was never examined, so nothing in this
     // interchange can be acknowledged.
     if (f.where == apipnr::scope::interchange || f.level == severity::fatal)

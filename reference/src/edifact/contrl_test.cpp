@@ -32,17 +32,13 @@ interchange build(std::string_view text, const delimiters& d = delimiters::defau
     const std::string_view seg = text.substr(start, i - start);
     start = i + 1;
     if (seg.substr(0, 3) == "UNA") continue;
-    segment s;
-    s.tag = seg.substr(0, 3);
-    s.body = seg.substr(3);
-    s.offset = static_cast<std::uint32_t>(i);
-    s.index = ++number;
-    s.escaped = s.body.find(d.release) != std::string_view::npos;
+    const segment s(seg.substr(0, 3), seg.substr(3), static_cast<std::uint32_t>(i), ++number,
+                    seg.substr(3).find(d.release) != std::string_view::npos);
     ic.segments.push_back(s);
   }
   for (std::uint32_t k = 0; k < ic.segments.size(); ++k) {
     const segment& s = ic.segments[k];
-    if (s.tag == "UNB") {
+    if (s.tag() == "UNB") {
       const std::string_view s001 = element(s, 1, d), s002 = element(s, 2, d),
                              s003 = element(s, 3, d);
       ic.syntax_identifier = component(s001, 1, d);
@@ -53,7 +49,7 @@ interchange build(std::string_view text, const delimiters& d = delimiters::defau
       ic.recipient_qualifier = component(s003, 2, d);
       ic.control_reference = element(s, 5, d);
       ic.acknowledgement_request = element(s, 9, d);
-    } else if (s.tag == "UNG") {
+    } else if (s.tag() == "UNG") {
       group_view g;
       g.ung = g.une = k;
       g.message_group = element(s, 1, d);
@@ -62,10 +58,10 @@ interchange build(std::string_view text, const delimiters& d = delimiters::defau
       g.reference = element(s, 5, d);
       g.first_message = static_cast<std::uint32_t>(ic.messages.size());
       ic.groups.push_back(g);
-    } else if (s.tag == "UNE") {
+    } else if (s.tag() == "UNE") {
       ic.groups.back().une = k;
       ic.groups.back().closed = true;
-    } else if (s.tag == "UNH") {
+    } else if (s.tag() == "UNH") {
       message_view m;
       m.unh = m.unt = k;
       m.reference = element(s, 1, d);
@@ -79,10 +75,10 @@ interchange build(std::string_view text, const delimiters& d = delimiters::defau
       m.group = in_group ? static_cast<std::int32_t>(ic.groups.size() - 1) : -1;
       if (in_group) ++ic.groups.back().message_count;
       ic.messages.push_back(m);
-    } else if (s.tag == "UNT") {
+    } else if (s.tag() == "UNT") {
       ic.messages.back().unt = k;
       ic.messages.back().closed = true;
-    } else if (s.tag == "UNZ") {
+    } else if (s.tag() == "UNZ") {
       ic.closed = true;
     }
   }
@@ -133,7 +129,7 @@ contrl_options receipt_options() {
 std::vector<std::string> segments_of(std::string_view text) {
   std::vector<std::string> out;
   const interchange ic = build(text);
-  for (const segment& s : ic.segments) out.push_back(std::string(s.tag) + std::string(s.body));
+  for (const segment& s : ic.segments) out.push_back(std::string(s.tag()) + std::string(s.body()));
   return out;
 }
 
@@ -591,11 +587,11 @@ TEST(EdifactContrl, MessageTheUnaMakesUnreadableIsRejectedAtALevelTheContrlNames
   ASSERT_NE(reply_findings.worst(), apipnr::severity::fatal) << contrl;
   bool rejects = false;
   for (const apipnr::edifact::segment& s : reply.segments) {
-    const std::string body(s.body);
-    if (s.tag == "UCM") {
+    const std::string body(s.body());
+    if (s.tag() == "UCM") {
       EXPECT_FALSE(body.empty() || body[1] == '+' || body[1] == '\'') << contrl;
     }
-    if ((s.tag == "UCI" || s.tag == "UCF" || s.tag == "UCM") &&
+    if ((s.tag() == "UCI" || s.tag() == "UCF" || s.tag() == "UCM") &&
         body.find("+4") != std::string::npos)
       rejects = true;
   }

@@ -72,8 +72,8 @@ using elements = pieces<max_service_elements>;
 using components = pieces<max_service_components>;
 
 elements elements_of(const segment& s, const delimiters& d) noexcept {
-  if (s.body.empty() || s.body.front() != d.element) return {};
-  return split<max_service_elements>(s.body.substr(1), d.element, d);
+  if (s.body().empty() || s.body().front() != d.element) return {};
+  return split<max_service_elements>(s.body().substr(1), d.element, d);
 }
 
 bool all_digits(std::string_view v) noexcept {
@@ -123,7 +123,7 @@ class envelope_checker {
   // Position of segment i (index into out_.segments). message_segment is filled when i lies in
   // the open message.
   position at(std::size_t i, std::uint16_t element = 0, std::uint16_t component = 0) const;
-  std::string tag_of(std::size_t i) const { return std::string(out_.segments[i].tag); }
+  std::string tag_of(std::size_t i) const { return std::string(out_.segments[i].tag()); }
 
   // --- per segment --------------------------------------------------------------------------
   void on_data(std::size_t i);
@@ -205,7 +205,7 @@ std::size_t envelope_checker::length(std::string_view raw) const noexcept {
 
 bool envelope_checker::check(std::string_view raw, const field& f, std::size_t i,
                              std::uint16_t element, std::uint16_t component) {
-  const std::string_view tag = out_.segments[i].tag;
+  const std::string_view tag = out_.segments[i].tag();
   if (raw.empty()) {
     if (f.mandatory)
       rep_.report(errc::missing_mandatory_element, at(i, element, component),
@@ -278,7 +278,7 @@ void envelope_checker::run(std::span<const std::uint32_t> service) {
     rep_.report(errc::missing_unb, position{}, "no segment at all");
     return;
   }
-  if (out_.segments[0].tag != "UNB")
+  if (out_.segments[0].tag() != "UNB")
     rep_.report(errc::missing_unb, at(0),
                 "the interchange starts with " + tag_of(0) + " instead of UNB");
   // User data inside a message needs nothing from this pass, so only the service segments are
@@ -317,7 +317,7 @@ void envelope_checker::after_unz(std::size_t i) {
 }
 
 void envelope_checker::on_service(std::size_t i) {
-  const std::string_view tag = out_.segments[i].tag;
+  const std::string_view tag = out_.segments[i].tag();
   if (tag == "UNS") {  // section control: a data segment of the message as far as nesting goes
     if (open_message_ < 0 || out_.closed) on_data(i);
     return;
@@ -706,7 +706,7 @@ boost::system::error_code check_envelope(const parse_options& opts, interchange&
                                          reporter& rep) {
   std::vector<std::uint32_t> service;
   for (std::size_t i = 0; i < out.segments.size(); ++i)
-    if (is_service_tag(out.segments[i].tag)) service.push_back(static_cast<std::uint32_t>(i));
+    if (is_service_tag(out.segments[i].tag())) service.push_back(static_cast<std::uint32_t>(i));
   return check_envelope(opts, out, rep, service);
 }
 

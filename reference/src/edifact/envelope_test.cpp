@@ -81,12 +81,8 @@ class checked {
       }
       end = std::min(end, all.size());
       const std::string_view seg = all.substr(pos, end - pos);
-      segment s;
-      s.tag = seg.substr(0, 3);
-      s.body = seg.substr(std::min<std::size_t>(3, seg.size()));
-      s.offset = static_cast<std::uint32_t>(pos);
-      s.index = ++index;
-      s.escaped = escaped;
+      const segment s(seg.substr(0, 3), seg.substr(std::min<std::size_t>(3, seg.size())),
+                      static_cast<std::uint32_t>(pos), ++index, escaped);
       ic_.segments.push_back(s);
       pos = end + 1;
     }
@@ -800,7 +796,7 @@ TEST(EdifactEnvelopeParse, TokenizerListsExactlyTheServiceSegments) {
         auto ec = detail::tokenize(text, opts, ic, rep, listed);
         std::vector<std::uint32_t> walked;
         for (std::size_t i = 0; i < ic.segments.size(); ++i)
-          if (detail::is_service_tag(ic.segments[i].tag))
+          if (detail::is_service_tag(ic.segments[i].tag()))
             walked.push_back(static_cast<std::uint32_t>(i));
         ASSERT_EQ(listed, walked) << text;
         with_service += walked.size() > 1 ? 1 : 0;

@@ -32,8 +32,8 @@ namespace {
 // The body of a segment without the leading element separator, or nullopt-like empty with a
 // flag when the segment has no elements.
 inline bool elements_of(const segment& s, const delimiters& d, std::string_view& rest) noexcept {
-  if (s.body.empty() || s.body.front() != d.element) return false;
-  rest = s.body.substr(1);
+  if (s.body().empty() || s.body().front() != d.element) return false;
+  rest = s.body().substr(1);
   return true;
 }
 }  // namespace

@@ -36,7 +36,8 @@ TEST(EdifactFieldSplitter, DoubleReleaseThenSeparatorSplits) {
 }
 
 TEST(EdifactSegmentAccess, ElementAndComponentByPosition) {
-  segment s{"UNH", "+1+PAXLST:D:05B:UN:IATA+XX123/250301/1100+01:F", 0, 2, false};
+  const std::string_view text = "UNH+1+PAXLST:D:05B:UN:IATA+XX123/250301/1100+01:F";
+  const segment s{text.substr(0, 3), text.substr(3), 0, 2, false};
   const auto d = delimiters::defaults();
   EXPECT_EQ(element_count(s, d), 4u);
   EXPECT_EQ(element(s, 1, d), "1");
@@ -47,7 +48,8 @@ TEST(EdifactSegmentAccess, ElementAndComponentByPosition) {
 }
 
 TEST(EdifactSegmentAccess, SegmentWithoutElementsHasNone) {
-  segment s{"SRC", "", 0, 5, false};
+  const std::string_view text = "SRC";
+  const segment s{text, text.substr(3), 0, 5, false};
   EXPECT_EQ(element_count(s, delimiters::defaults()), 0u);
 }
 

@@ -70,7 +70,7 @@ boost::system::error_code tokenize(std::string_view input, const parse_options& 
 // out.groups and out.messages. Returns a non-empty code only when it had to stop (the
 // limits::max_messages limit).
 // REQUIRES: `service` holds exactly the indexes i, ascending, for which
-// is_service_tag(out.segments[i].tag) (as tokenize() records them). Segments between them are
+// is_service_tag(out.segments[i].tag()) (as tokenize() records them). Segments between them are
 // looked at only where they stray outside a message, one per run.
 boost::system::error_code check_envelope(const parse_options& opts, interchange& out, reporter& rep,
                                          std::span<const std::uint32_t> service);

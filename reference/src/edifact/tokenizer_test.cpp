@@ -107,8 +107,8 @@ TEST(EdifactTokenizer, SplitsSampleMessageIntoSegmentsWithoutFindings) {
   const auto r = parse(sample_a1);
   EXPECT_FALSE(r.ec);
   ASSERT_EQ(r.ic.segments.size(), 27u);
-  EXPECT_EQ(r.ic.segments.front().tag, "UNB");
-  EXPECT_EQ(r.ic.segments.back().tag, "UNZ");
+  EXPECT_EQ(r.ic.segments.front().tag(), "UNB");
+  EXPECT_EQ(r.ic.segments.back().tag(), "UNZ");
   EXPECT_EQ(r.ic.segments.back().index, 27u);
   for (errc e : tokenizer_codes) EXPECT_FALSE(r.has(e)) << info(e).id;
 }
@@ -117,11 +117,11 @@ TEST(EdifactTokenizer, SegmentBodyExcludesTagAndTerminator) {
   const std::string in = wrap("BGM+745'SRC'");
   const auto r = parse(in);
   ASSERT_GE(r.ic.segments.size(), 4u);
-  EXPECT_EQ(r.ic.segments[1].body, "+1+PAXLST:D:05B");
-  EXPECT_EQ(r.ic.segments[2].tag, "BGM");
-  EXPECT_EQ(r.ic.segments[2].body, "+745");
-  EXPECT_EQ(r.ic.segments[3].tag, "SRC");
-  EXPECT_EQ(r.ic.segments[3].body, "");
+  EXPECT_EQ(r.ic.segments[1].body(), "+1+PAXLST:D:05B");
+  EXPECT_EQ(r.ic.segments[2].tag(), "BGM");
+  EXPECT_EQ(r.ic.segments[2].body(), "+745");
+  EXPECT_EQ(r.ic.segments[3].tag(), "SRC");
+  EXPECT_EQ(r.ic.segments[3].body(), "");
 }
 
 TEST(EdifactTokenizer, SegmentOffsetIsTagOffsetAndIndexStartsAtUnbAfterUna) {
@@ -152,7 +152,7 @@ TEST(EdifactTokenizer, UnaWithStarElementAndDollarTerminatorSplitsSegments) {
   EXPECT_EQ(r.ic.delims.element, '*');
   EXPECT_EQ(r.ic.delims.terminator, '$');
   ASSERT_EQ(r.ic.segments.size(), 5u);
-  EXPECT_EQ(r.ic.segments[2].body, "*FL***BETTON:DAVID");
+  EXPECT_EQ(r.ic.segments[2].body(), "*FL***BETTON:DAVID");
   EXPECT_FALSE(r.has(errc::invalid_character));  // '$' is a declared service character
 }
 
@@ -165,8 +165,8 @@ TEST(EdifactTokenizer, UnaWithDashElementAndStarTerminatorSplitsSegments) {
   EXPECT_EQ(r.ic.delims.terminator, '*');
   EXPECT_FALSE(r.ic.delims.has_repetition);
   ASSERT_EQ(r.ic.segments.size(), 5u);
-  EXPECT_EQ(r.ic.segments[2].tag, "FAR");
-  EXPECT_EQ(r.ic.segments[2].body, "-N-50");
+  EXPECT_EQ(r.ic.segments[2].tag(), "FAR");
+  EXPECT_EQ(r.ic.segments[2].body(), "-N-50");
 }
 
 TEST(EdifactTokenizer, UnaWithParenthesisReleaseEscapesTerminatorDash) {
@@ -177,8 +177,8 @@ TEST(EdifactTokenizer, UnaWithParenthesisReleaseEscapesTerminatorDash) {
   EXPECT_EQ(r.ic.delims.release, ')');
   EXPECT_EQ(r.ic.delims.element, '(');
   ASSERT_EQ(r.ic.segments.size(), 5u);
-  EXPECT_EQ(r.ic.segments[2].body, "(3(SMITH)-JONES)(X");
-  EXPECT_TRUE(r.ic.segments[2].escaped);
+  EXPECT_EQ(r.ic.segments[2].body(), "(3(SMITH)-JONES)(X");
+  EXPECT_TRUE(r.ic.segments[2].escaped());
 }
 
 TEST(EdifactTokenizer, UnaShorterThanNineCharactersIsFatal) {
@@ -265,7 +265,7 @@ TEST(EdifactTokenizer, UnaBackslashReleaseCharacterIsAccepted) {
   EXPECT_FALSE(r.ec);
   EXPECT_EQ(r.ic.delims.release, '\\');
   ASSERT_GE(r.ic.segments.size(), 3u);
-  EXPECT_EQ(r.ic.segments[2].body, "+FL+++O\\'BRIEN");
+  EXPECT_EQ(r.ic.segments[2].body(), "+FL+++O\\'BRIEN");
   EXPECT_FALSE(r.has(errc::invalid_character));  // '\' is declared, so in the repertoire
 }
 
@@ -273,9 +273,9 @@ TEST(EdifactTokenizer, SpaceAtReleasePositionMeansQuestionMarkIsLiteral) {
   const std::string in = "UNA:+.  '" + wrap("FTX+WHY?'BGM+1'");
   const auto r = parse(in);
   ASSERT_GE(r.ic.segments.size(), 4u);
-  EXPECT_EQ(r.ic.segments[2].body, "+WHY?");
-  EXPECT_FALSE(r.ic.segments[2].escaped);
-  EXPECT_EQ(r.ic.segments[3].tag, "BGM");
+  EXPECT_EQ(r.ic.segments[2].body(), "+WHY?");
+  EXPECT_FALSE(r.ic.segments[2].escaped());
+  EXPECT_EQ(r.ic.segments[3].tag(), "BGM");
 }
 
 TEST(EdifactTokenizer, UnaPosition7IsRepetitionSeparatorInVersion4) {
@@ -313,7 +313,7 @@ TEST(EdifactTokenizer, UnaAfterStartIsMisplaced) {
   EXPECT_EQ(r.first(errc::una_misplaced)->pos.segment, 3u);
   EXPECT_FALSE(r.has(errc::invalid_segment_tag));
   ASSERT_GE(r.ic.segments.size(), 3u);
-  EXPECT_EQ(r.ic.segments[2].tag, "BGM");
+  EXPECT_EQ(r.ic.segments[2].tag(), "BGM");
 }
 
 TEST(EdifactTokenizer, LevelBInformationSeparatorsWithoutUna) {
@@ -332,7 +332,7 @@ TEST(EdifactTokenizer, LevelBInformationSeparatorsWithoutUna) {
   EXPECT_EQ(r.ic.delims.terminator, '\x1C');
   EXPECT_FALSE(r.ic.delims.has_release);
   ASSERT_EQ(r.ic.segments.size(), 2u);
-  EXPECT_EQ(r.ic.segments[1].tag, "UNZ");
+  EXPECT_EQ(r.ic.segments[1].tag(), "UNZ");
 }
 
 // ---- layout and tags ------------------------------------------------------------------------
@@ -362,7 +362,7 @@ TEST(EdifactTokenizer, SpacesBeforeTagAreLeadingWhitespaceAtFirstSpace) {
   EXPECT_EQ(d->pos.segment, 4u);
   EXPECT_EQ(d->level, severity::error);
   EXPECT_EQ(parse(in, tolerant()).first(errc::leading_whitespace)->level, severity::warning);
-  EXPECT_EQ(strict.ic.segments[3].tag, "DTM");
+  EXPECT_EQ(strict.ic.segments[3].tag(), "DTM");
 }
 
 TEST(EdifactTokenizer, BytesBeforeInterchangeAreReportedAndSkipped) {
@@ -371,7 +371,7 @@ TEST(EdifactTokenizer, BytesBeforeInterchangeAreReportedAndSkipped) {
   ASSERT_TRUE(r.has(errc::data_before_interchange));
   EXPECT_EQ(r.first(errc::data_before_interchange)->pos.offset, 0u);
   ASSERT_FALSE(r.ic.segments.empty());
-  EXPECT_EQ(r.ic.segments[0].tag, "UNB");
+  EXPECT_EQ(r.ic.segments[0].tag(), "UNB");
   EXPECT_EQ(r.ic.segments[0].offset, 11u);
 }
 
@@ -385,16 +385,16 @@ TEST(EdifactTokenizer, SpaceBetweenTagAndSeparatorIsInvalidTagButSegmentIsKept) 
   EXPECT_EQ(d->pos.segment, 2u);
   EXPECT_EQ(d->pos.offset, in.find("UNG"));
   ASSERT_EQ(r.ic.segments.size(), 3u);
-  EXPECT_EQ(r.ic.segments[1].tag, "UNG");
-  EXPECT_EQ(r.ic.segments[1].body.substr(0, 7), "*PAXLST");
+  EXPECT_EQ(r.ic.segments[1].tag(), "UNG");
+  EXPECT_EQ(r.ic.segments[1].body().substr(0, 7), "*PAXLST");
 }
 
 TEST(EdifactTokenizer, LowerCaseTagIsInvalid) {
   const std::string in = wrap("bgm+745'");
   const auto r = parse(in);
   ASSERT_TRUE(r.has(errc::invalid_segment_tag));
-  EXPECT_EQ(r.ic.segments[2].tag, "bgm");
-  EXPECT_EQ(r.ic.segments[2].body, "+745");
+  EXPECT_EQ(r.ic.segments[2].tag(), "bgm");
+  EXPECT_EQ(r.ic.segments[2].body(), "+745");
 }
 
 TEST(EdifactTokenizer, TagWithFourCharactersIsInvalid) {
@@ -407,18 +407,18 @@ TEST(EdifactTokenizer, TagWithFourCharactersIsInvalid) {
 TEST(EdifactTokenizer, ReleasedTerminatorDoesNotEndSegment) {
   const auto r = parse(sample_a1);
   const segment& nad = r.ic.segments[12];
-  EXPECT_EQ(nad.tag, "NAD");
-  EXPECT_EQ(nad.body, "+FL+++O?'BRIEN:ANNE:MARIE");
-  EXPECT_TRUE(nad.escaped);
-  EXPECT_FALSE(r.ic.segments[11].escaped);
+  EXPECT_EQ(nad.tag(), "NAD");
+  EXPECT_EQ(nad.body(), "+FL+++O?'BRIEN:ANNE:MARIE");
+  EXPECT_TRUE(nad.escaped());
+  EXPECT_FALSE(r.ic.segments[11].escaped());
 }
 
 TEST(EdifactTokenizer, DoubleReleaseBeforeTerminatorEndsSegment) {
   const std::string in = wrap("FTX+A?\?'BGM+1'");
   const auto r = parse(in);
   ASSERT_GE(r.ic.segments.size(), 4u);
-  EXPECT_EQ(r.ic.segments[2].body, "+A?\?");
-  EXPECT_EQ(r.ic.segments[3].tag, "BGM");
+  EXPECT_EQ(r.ic.segments[2].body(), "+A?\?");
+  EXPECT_EQ(r.ic.segments[3].tag(), "BGM");
 }
 
 TEST(EdifactTokenizer, ReleasedSeparatorsAreNotCountedAsSeparators) {
@@ -449,7 +449,7 @@ TEST(EdifactTokenizer, EscapedTerminatorAtEndLeavesSegmentUnterminated) {
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->pos.segment, 2u);
   ASSERT_EQ(r.ic.segments.size(), 2u);
-  EXPECT_EQ(r.ic.segments[1].body, "+1+1?'");
+  EXPECT_EQ(r.ic.segments[1].body(), "+1+1?'");
 }
 
 TEST(EdifactTokenizer, InputEndingWithoutTerminatorRecordsPartialSegment) {
@@ -458,8 +458,8 @@ TEST(EdifactTokenizer, InputEndingWithoutTerminatorRecordsPartialSegment) {
   EXPECT_FALSE(r.ec);
   EXPECT_TRUE(r.has(errc::segment_not_terminated));
   ASSERT_EQ(r.ic.segments.size(), 2u);
-  EXPECT_EQ(r.ic.segments[1].tag, "UNZ");
-  EXPECT_EQ(r.ic.segments[1].body, "+1+1");
+  EXPECT_EQ(r.ic.segments[1].tag(), "UNZ");
+  EXPECT_EQ(r.ic.segments[1].body(), "+1+1");
 }
 
 // ---- trailing separators --------------------------------------------------------------------
@@ -740,9 +740,9 @@ TEST(EdifactTokenizer, ReleasedTerminatorDeepInLongInputDoesNotSplit) {
   const std::string in = deep("NAD+FL+++O?'BRIEN'");
   const auto r = parse(in);
   ASSERT_GE(r.ic.segments.size(), 83u);
-  EXPECT_EQ(r.ic.segments[82].body, "+FL+++O?'BRIEN");
-  EXPECT_TRUE(r.ic.segments[82].escaped);
-  EXPECT_FALSE(r.ic.segments[81].escaped);
+  EXPECT_EQ(r.ic.segments[82].body(), "+FL+++O?'BRIEN");
+  EXPECT_TRUE(r.ic.segments[82].escaped());
+  EXPECT_FALSE(r.ic.segments[81].escaped());
   EXPECT_EQ(r.ic.segments.size(), 165u);
 }
 
@@ -797,10 +797,10 @@ TEST(EdifactTokenizer, LayoutAndLeadingWhitespaceDeepInLongInput) {
   EXPECT_EQ(d->pos.offset, in.find(" \tDTM"));
   EXPECT_EQ(d->pos.segment, 84u);
   ASSERT_GE(r.ic.segments.size(), 85u);
-  EXPECT_EQ(r.ic.segments[82].tag, "BGM");
-  EXPECT_EQ(r.ic.segments[83].tag, "DTM");
-  EXPECT_EQ(r.ic.segments[83].body, "+1");
-  EXPECT_EQ(r.ic.segments[84].tag, "NAT");
+  EXPECT_EQ(r.ic.segments[82].tag(), "BGM");
+  EXPECT_EQ(r.ic.segments[83].tag(), "DTM");
+  EXPECT_EQ(r.ic.segments[83].body(), "+1");
+  EXPECT_EQ(r.ic.segments[84].tag(), "NAT");
 }
 
 TEST(EdifactTokenizer, SegmentsLongerThanABlockAreSplitCorrectly) {
@@ -808,8 +808,8 @@ TEST(EdifactTokenizer, SegmentsLongerThanABlockAreSplitCorrectly) {
   const std::string in = deep("FTX+AAA+++" + value + ":" + value + "'");
   const auto r = parse(in);
   ASSERT_GE(r.ic.segments.size(), 84u);
-  EXPECT_EQ(r.ic.segments[82].body, "+AAA+++" + value + ":" + value);
-  EXPECT_EQ(r.ic.segments[83].tag, "NAT");
+  EXPECT_EQ(r.ic.segments[82].body(), "+AAA+++" + value + ":" + value);
+  EXPECT_EQ(r.ic.segments[83].tag(), "NAT");
 }
 
 // ---- SITA Type B envelope -------------------------------------------------------------------
@@ -887,7 +887,7 @@ namespace {
 // bytes and unreleased element and component separators). `d` are the interchange's delimiters.
 std::string recorded_mismatch(const segment& s, const delimiters& d) {
   if (s.separators == 0) return {};
-  const std::string_view b = s.body;
+  const std::string_view b = s.body();
   if (b.size() >= 64) return "recorded a body of " + std::to_string(b.size()) + " bytes";
   if (b.front() != d.element) return "recorded a body without a leading element separator";
   for (std::size_t k = 0; k < b.size(); ++k) {
@@ -907,7 +907,7 @@ std::string recorded_mismatch(const segment& s, const delimiters& d) {
 // separator, and 64 bytes of text from the body on (the block scan's reach; a body nearer the
 // end of the text may or may not be recorded).
 bool must_record(const segment& s, const delimiters& d, std::string_view text) {
-  const std::string_view b = s.body;
+  const std::string_view b = s.body();
   if (b.empty() || b.size() >= 64 || b.front() != d.element) return false;
   if (static_cast<std::size_t>(b.data() - text.data()) + 64 > text.size()) return false;
   constexpr std::string_view plain = " .,-()/=!\"%&*;<>";
@@ -942,7 +942,7 @@ TEST(EdifactTokenizer, RecordsTheSeparatorsOfPlainShortBodies) {
   ASSERT_FALSE(r.ec) << r.ec.message();
   auto find = [&](std::string_view tag, std::size_t nth = 0) -> const segment& {
     for (const segment& s : r.ic.segments) {
-      if (s.tag == tag && nth-- == 0) return s;
+      if (s.tag() == tag && nth-- == 0) return s;
     }
     ADD_FAILURE() << tag;
     return r.ic.segments.front();
@@ -955,7 +955,7 @@ TEST(EdifactTokenizer, RecordsTheSeparatorsOfPlainShortBodies) {
   EXPECT_EQ(find("SRC").separators, 0u);         // no body
   EXPECT_EQ(find("NAT").separators, 0b101u);     // "+2+IRL"
   for (const segment& s : r.ic.segments) {
-    EXPECT_EQ(recorded_mismatch(s, r.ic.delims), "") << s.tag << s.body;
+    EXPECT_EQ(recorded_mismatch(s, r.ic.delims), "") << s.tag() << s.body();
   }
 }
 
@@ -976,9 +976,9 @@ TEST(EdifactTokenizer, RecordedSeparatorsAreTheBodysSeparators) {
     for (const segment& s : r.ic.segments) {
       ++seen;
       recorded += s.separators != 0 ? 1 : 0;
-      EXPECT_EQ(recorded_mismatch(s, r.ic.delims), "") << s.tag << s.body;
+      EXPECT_EQ(recorded_mismatch(s, r.ic.delims), "") << s.tag() << s.body();
       if (must_record(s, r.ic.delims, r.ic.text)) {
-        EXPECT_NE(s.separators, 0u) << s.tag << s.body;
+        EXPECT_NE(s.separators, 0u) << s.tag() << s.body();
       }
     }
   }
@@ -994,9 +994,9 @@ TEST(EdifactTokenizer, RecordedSeparatorsAreTheBodysSeparators) {
   std::size_t recorded_b = 0;
   for (const segment& s : r.ic.segments) {
     recorded_b += s.separators != 0 ? 1 : 0;
-    EXPECT_EQ(recorded_mismatch(s, r.ic.delims), "") << s.tag << s.body;
+    EXPECT_EQ(recorded_mismatch(s, r.ic.delims), "") << s.tag() << s.body();
     if (must_record(s, r.ic.delims, r.ic.text)) {
-      EXPECT_NE(s.separators, 0u) << s.tag << s.body;
+      EXPECT_NE(s.separators, 0u) << s.tag() << s.body();
     }
   }
   EXPECT_GT(recorded_b, 100u);

@@ -143,12 +143,12 @@ boost::system::error_code write_interchange(const interchange& ic, const delimit
   std::string scratch;
   const delimiters& from = ic.delims;
   for (const segment& s : ic.segments) {
-    w.begin(s.tag);
-    if (!s.body.empty() && s.body.front() == from.element) {
+    w.begin(s.tag());
+    if (!s.body().empty() && s.body().front() == from.element) {
       // UNB/UNG ids such as "APIS*ABE" contain the repetition character as data (STANDARDS.md
       // §1.6), so those segments are never split on it.
-      const bool split_reps = from.has_repetition && !is_envelope_header(s.tag);
-      field_splitter elements(s.body.substr(1), from.element, from);
+      const bool split_reps = from.has_repetition && !is_envelope_header(s.tag());
+      field_splitter elements(s.body().substr(1), from.element, from);
       std::string_view raw;
       while (elements.next(raw)) copy_element(w, raw, from, split_reps, scratch);
     }

@@ -13,6 +13,12 @@
 namespace apipnr::edifact {
 namespace {
 
+// A hand-built segment from its text without the terminator ("NAD+FL"): tag and body are
+// views into one string, as segment's construction contract asks.
+segment hand_segment(std::string_view whole, std::uint32_t index, bool escaped) {
+  return segment(whole.substr(0, 3), whole.substr(3), 0, index, escaped);
+}
+
 delimiters from_una(std::string_view una) {
   delimiters d;
   d.component = una[3];
@@ -227,8 +233,8 @@ TEST(EdifactWriter, WriteInterchangeReencodesHandBuiltSegments) {
   // A parsed-looking interchange built by hand (does not need the parser).
   interchange ic;
   ic.delims = from_una("UNA:*.? $");
-  ic.segments.push_back({"UNB", "*UNOA:4*APIS+ABE*USCSAPIS:ZZ*250301:0930*1", 0, 1, false});
-  ic.segments.push_back({"NAD", "*FL***O'BRIEN?*:A?$B", 0, 2, true});
+  ic.segments.push_back(hand_segment("UNB*UNOA:4*APIS+ABE*USCSAPIS:ZZ*250301:0930*1", 1, false));
+  ic.segments.push_back(hand_segment("NAD*FL***O'BRIEN?*:A?$B", 2, true));
   std::string out;
   EXPECT_FALSE(write_interchange(ic, delimiters::defaults(), out, true, false));
   EXPECT_EQ(out,
@@ -239,8 +245,8 @@ TEST(EdifactWriter, WriteInterchangeReencodesHandBuiltSegments) {
 TEST(EdifactWriter, WriteInterchangeNeverSplitsUnbOnTheRepetitionCharacter) {
   interchange ic;
   ic.delims = delimiters::defaults_v4();
-  ic.segments.push_back({"UNB", "+UNOA:4+APIS*ABE+USCSAPIS:ZZ+250301:0930+1", 0, 1, false});
-  ic.segments.push_back({"COM", "+A:TE*B:FX", 0, 2, false});
+  ic.segments.push_back(hand_segment("UNB+UNOA:4+APIS*ABE+USCSAPIS:ZZ+250301:0930+1", 1, false));
+  ic.segments.push_back(hand_segment("COM+A:TE*B:FX", 2, false));
   std::string out;
   EXPECT_FALSE(write_interchange(ic, delimiters::defaults_v4(), out, false, false));
   EXPECT_EQ(out, "UNB+UNOA:4+APIS?*ABE+USCSAPIS:ZZ+250301:0930+1'COM+A:TE*B:FX'");
@@ -248,7 +254,7 @@ TEST(EdifactWriter, WriteInterchangeNeverSplitsUnbOnTheRepetitionCharacter) {
 
 TEST(EdifactWriter, WriteInterchangeReportsValuesThatCannotBeEscaped) {
   interchange ic;
-  ic.segments.push_back({"NAD", "+FL+++O?'BRIEN", 0, 1, true});
+  ic.segments.push_back(hand_segment("NAD+FL+++O?'BRIEN", 1, true));
   std::string out;
   EXPECT_EQ(write_interchange(ic, from_una("UNA:+.  '"), out, false, false),
             make_error_code(errc::invalid_character));
@@ -271,11 +277,11 @@ parsed tree_of(const interchange& ic) {
   parsed p;
   const delimiters& d = ic.delims;
   for (const segment& s : ic.segments) {
-    p.tags.emplace_back(s.tag);
+    p.tags.emplace_back(s.tag());
     auto& elements = p.values.emplace_back();
-    if (s.body.empty() || s.body.front() != d.element) continue;
-    const bool reps = d.has_repetition && s.tag != "UNB" && s.tag != "UNG";
-    field_splitter es(s.body.substr(1), d.element, d);
+    if (s.body().empty() || s.body().front() != d.element) continue;
+    const bool reps = d.has_repetition && s.tag() != "UNB" && s.tag() != "UNG";
+    field_splitter es(s.body().substr(1), d.element, d);
     std::string_view e;
     while (es.next(e)) {
       auto& element_reps = elements.emplace_back();

@@ -519,16 +519,16 @@ parsed_cusres parse_back(const std::string& text) {
   };
   int level = 0;
   for (const edifact::segment& s : ic.segments) {
-    if (s.tag == "ERP") {
+    if (s.tag() == "ERP") {
       level = std::stoi(el(s, 1, 1));
       if (level == 2) out.passengers.push_back({});
-    } else if (s.tag == "RFF" && level == 2 && el(s, 1, 1) == "ABO") {
+    } else if (s.tag() == "RFF" && level == 2 && el(s, 1, 1) == "ABO") {
       out.passengers.back().abo = el(s, 1, 2);
-    } else if (s.tag == "ERC" && level == 2) {
+    } else if (s.tag() == "ERC" && level == 2) {
       out.passengers.back().erc = el(s, 1, 1);
-    } else if (s.tag == "ERC" && level == 1) {
+    } else if (s.tag() == "ERC" && level == 1) {
       out.header_erc = el(s, 1, 1);
-    } else if (s.tag == "FTX" && level == 1) {
+    } else if (s.tag() == "FTX" && level == 1) {
       out.header_text = el(s, 4, 1);
     }
   }

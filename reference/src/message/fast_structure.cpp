@@ -258,7 +258,7 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
     // Every path that goes on sets seg, first_element (the split), matched and instance.
     segment_entry& e = entries[i];
     e.seg = segs + i;
-    const std::uint32_t packed = pack_tag(e.seg->tag);
+    const std::uint32_t packed = pack_tag(e.seg->tag());
     if (packed == 0) return false;
     std::size_t h = (static_cast<std::uint64_t>(packed) * 0x9E3779B97F4A7C15ull) >> 32 & tag_mask;
     while (tag_table[h].packed != packed) {
@@ -301,9 +301,9 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
         // The usual qualifier, the body's first piece, read off the recorded separators and
         // packed with one load (structure_parser::qualifier_of, qualifier_list::contains).
         const std::uint64_t b = e.seg->separators >> 1;
-        const char* const q = e.seg->body.data() + 1;
+        const char* const q = e.seg->body().data() + 1;
         const std::size_t len =
-            b != 0 ? static_cast<std::size_t>(std::countr_zero(b)) : e.seg->body.size() - 1;
+            b != 0 ? static_cast<std::size_t>(std::countr_zero(b)) : e.seg->body().size() - 1;
         if (!contains_first_piece(nd.qualifiers, q, len, mc.text_end)) return false;
       } else {
         // structure_parser::qualifier_of

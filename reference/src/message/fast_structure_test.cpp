@@ -218,9 +218,9 @@ bool same_split(const edifact::segment& seg, const edifact::delimiters& d,
     want = detail::clean_positions(layout, x[0], x + 1, x + x[0] + 2);
   }
   (want ? t.clean : t.not_clean) += 1;
-  EXPECT_EQ(a.first_element, b.first_element) << layout.key << " " << seg.body;
-  EXPECT_TRUE(plain == checked) << layout.key << " " << seg.body;
-  EXPECT_EQ(verdict, want) << layout.key << " " << seg.tag << seg.body;
+  EXPECT_EQ(a.first_element, b.first_element) << layout.key << " " << seg.body();
+  EXPECT_TRUE(plain == checked) << layout.key << " " << seg.body();
+  EXPECT_EQ(verdict, want) << layout.key << " " << seg.tag() << seg.body();
   bool same = verdict == want && plain == checked && a.first_element == b.first_element;
   if (seg.separators != 0) {
     // The split from the separators the tokenizer recorded: the same index and verdict.
@@ -232,10 +232,10 @@ bool same_split(const edifact::segment& seg, const edifact::delimiters& d,
     indexer.add_recorded(from_bits, c);
     const bool verdict_bits = indexer.add_checked_recorded(checked_bits, g, layout);
     EXPECT_TRUE(plain == from_bits && a.first_element == c.first_element)
-        << layout.key << " " << seg.body;
+        << layout.key << " " << seg.body();
     EXPECT_TRUE(plain == checked_bits && a.first_element == g.first_element)
-        << layout.key << " " << seg.body;
-    EXPECT_EQ(verdict_bits, want) << layout.key << " " << seg.tag << seg.body;
+        << layout.key << " " << seg.body();
+    EXPECT_EQ(verdict_bits, want) << layout.key << " " << seg.tag() << seg.body();
     same = same && plain == from_bits && plain == checked_bits && verdict_bits == want &&
            a.first_element == c.first_element && a.first_element == g.first_element;
   }
@@ -371,10 +371,10 @@ TEST(FastStructure, CheckedSplitMatchesTheCleanTestOnRandomBodies) {
     } else if (rng() % 2 == 0) {
       body = "A+B";  // no leading element separator: no elements
     }
-    edifact::segment seg;
-    seg.tag = "TST";
-    seg.body = body;
-    seg.separators = separator_bits(body, d);
+    const std::string whole = "TST" + body;
+    const edifact::segment seg(std::string_view(whole).substr(0, 3),
+                               std::string_view(whole).substr(3), 0, 0, false,
+                               separator_bits(body, d));
     for (const segment_def& s : layouts) {
       if (!same_split(seg, d, s, t)) FAIL() << s.key << " " << body;
     }
@@ -430,6 +430,7 @@ TEST(FastStructure, MemoSplitMatchesTheCheckedSplit) {
   std::string text;
   std::vector<std::pair<std::size_t, std::size_t>> at;
   for (const std::string& b : bodies) {
+    text += "TST";
     at.emplace_back(text.size(), b.size());
     text += b;
     text += '\'';
@@ -444,27 +445,27 @@ TEST(FastStructure, MemoSplitMatchesTheCheckedSplit) {
     // (tag, length, separators) -> element separators seen in this stamp.
     std::map<std::tuple<int, std::size_t, std::uint64_t>, std::uint64_t> seen;
     for (std::size_t b = 0; b < bodies.size(); ++b) {
-      edifact::segment seg;
-      seg.tag = "TST";
-      seg.body = std::string_view(text).substr(at[b].first, at[b].second);
-      seg.separators = separator_bits(seg.body, d);
-      ASSERT_NE(seg.separators, 0u) << seg.body;
+      const std::string_view body = std::string_view(text).substr(at[b].first, at[b].second);
+      const edifact::segment seg(std::string_view(text).substr(at[b].first - 3, 3), body, 0, 0,
+                                 false, separator_bits(body, d));
+      ASSERT_NE(seg.separators, 0u) << seg.body();
       const int tag = static_cast<int>(b % 3);
       const segment_def& layout = layouts[(static_cast<std::size_t>(tag) + stamp) % 3];
       segment_entry a{&seg}, g{&seg};
       const bool verdict = indexer.add_checked_recorded(want, a, layout);
       const bool memo_verdict = indexer.add_checked_memo(
           got, g, layout, static_cast<std::uint16_t>(tag), memos.data(), stamp, text_end);
-      ASSERT_EQ(verdict, memo_verdict) << "stamp " << stamp << " " << layout.key << " " << seg.body;
-      ASSERT_EQ(a.first_element, g.first_element) << seg.body;
-      ASSERT_TRUE(want == got) << "stamp " << stamp << " " << layout.key << " " << seg.body;
+      ASSERT_EQ(verdict, memo_verdict)
+          << "stamp " << stamp << " " << layout.key << " " << seg.body();
+      ASSERT_EQ(a.first_element, g.first_element) << seg.body();
+      ASSERT_TRUE(want == got) << "stamp " << stamp << " " << layout.key << " " << seg.body();
       clean += verdict ? 1 : 0;
       std::uint64_t elems = 0;
-      for (std::size_t k = 1; k < seg.body.size(); ++k) {
-        if (seg.body[k] == '+') elems |= std::uint64_t{1} << (k - 1);
+      for (std::size_t k = 1; k < seg.body().size(); ++k) {
+        if (seg.body()[k] == '+') elems |= std::uint64_t{1} << (k - 1);
       }
       const auto [it, fresh] =
-          seen.try_emplace(std::make_tuple(tag, seg.body.size(), seg.separators), elems);
+          seen.try_emplace(std::make_tuple(tag, seg.body().size(), seg.separators), elems);
       if (!fresh) {
         ++repeats;
         if (it->second != elems) ++swapped_kinds;

@@ -74,7 +74,7 @@ class element_indexer {
 #endif
   }
 
-  // Appends the split of e.seg->body to `index` and points e.first_element at it; a body
+  // Appends the split of e.seg->body() to `index` and points e.first_element at it; a body
   // longer than max_indexed_body (or an index that would pass 32-bit positions) leaves the
   // segment unindexed (no_element_index). May allocate (the index grows by doubling).
   [[gnu::always_inline]] void add(basic_offset_array<std::uint16_t>& index,
@@ -122,9 +122,9 @@ class element_indexer {
                                                segment_entry& e, const segment_def& layout,
                                                std::uint16_t tag, split_memo* memo,
                                                std::uint64_t stamp, const char* text_end) const {
-    const std::size_t n = e.seg->body.size() - 1;  // a recorded body starts with a separator
+    const std::size_t n = e.seg->body().size() - 1;  // a recorded body starts with a separator
     const std::uint64_t bits = e.seg->separators >> 1;
-    const char* const p = e.seg->body.data() + 1;
+    const char* const p = e.seg->body().data() + 1;
     const std::size_t used = index.size();
     // The slot: the top bits of a Fibonacci hash of the key (bits below 2^63, n below 64).
     split_memo& m = memo[((bits + (std::uint64_t{n} << 40) + (std::uint64_t{tag} << 47)) *
@@ -311,7 +311,7 @@ class element_indexer {
   // or indexed as having no element and finished).
   [[gnu::always_inline]] bool open(basic_offset_array<std::uint16_t>& index, segment_entry& e,
                                    piece_state& s) const {
-    const std::string_view body = e.seg->body;
+    const std::string_view body = e.seg->body();
     const std::size_t used = index.size();
     // Same split as edifact::element(): no elements unless the body starts with the element
     // separator; "TAG+" has one empty element.

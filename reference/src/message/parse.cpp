@@ -414,7 +414,7 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
     // The segment's tag as one word, and its id in the definition's plans (the automaton's
     // tables are indexed by it). 0 for a tag that is not three characters, which then takes
     // the string comparison; content_plan::none for a tag no node has.
-    const std::uint32_t packed = pack_tag(e.seg->tag);
+    const std::uint32_t packed = pack_tag(e.seg->tag());
     const std::uint16_t tag_id =
         packed != 0 && def_.planned ? def_.tag_id(packed) : content_plan::none;
     // The split from the separators the tokenizer recorded, else from a scan of the body.
@@ -514,7 +514,7 @@ bool structure_parser::search(std::size_t i, std::uint32_t packed, std::uint16_t
     } else {
       const std::size_t size = c.size();
       for (std::size_t j = from; j < size; ++j) {
-        if (same_tag(c[j].tag, s.tag) && consider(lv, f, j)) break;
+        if (same_tag(c[j].tag, s.tag()) && consider(lv, f, j)) break;
       }
     }
   }
@@ -531,9 +531,9 @@ bool structure_parser::search(std::size_t i, std::uint32_t packed, std::uint16_t
     best_j = full_j;
   }
   if (!have_best) {
-    const bool known = in_definition(s.tag);
+    const bool known = in_definition(s.tag());
     report(known ? errc::unexpected_segment : errc::unknown_segment, i, nullptr,
-           std::string(s.tag) +
+           std::string(s.tag()) +
                (known ? " not allowed here"
                       : " not in " + def_.message + " " + def_.version + ":" + def_.release));
     out_.segments[i].instance = frames.back().instance;
@@ -870,7 +870,7 @@ void structure_parser::report_undefined(std::size_t i, const node& n, const segm
            "position " + std::to_string(p) + " beyond the listed layout", p);
   } else {
     report(errc::too_many_elements, i, &n,
-           std::string(out_.segments[i].seg->tag) + " defines no data element at position " +
+           std::string(out_.segments[i].seg->tag()) + " defines no data element at position " +
                std::to_string(p),
            p);
   }
@@ -885,7 +885,7 @@ void structure_parser::check_planned(std::size_t i, const node& n, const segment
   const segment_entry& e = out_.segments[i];
   std::uint32_t present = 0;  // positions seen (empty body: none)
   std::uint64_t filled = 0;   // bit p-1: element p (p <= 64) is not empty
-  if (!e.seg->body.empty()) {
+  if (!e.seg->body().empty()) {
     const message_tree::split_view sv = out_.split(i);
     // One or more positions whenever the body is not empty (as the splitter had it);
     // positions are 16-bit in findings.
@@ -936,7 +936,7 @@ void structure_parser::check_planned(std::size_t i, const node& n, const segment
   for (const std::uint16_t m : layout.mandatory_elements) {
     const field_def& f = layout.elements[m];
     if (f.pos > present || out_.element(i, f.pos).empty()) {
-      report(errc::missing_element, i, &n, std::string(e.seg->tag) + " " + f.id + " missing",
+      report(errc::missing_element, i, &n, std::string(e.seg->tag()) + " " + f.id + " missing",
              f.pos);
     }
   }
@@ -972,8 +972,8 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
     return;
   }
   const edifact::segment& s = *out_.segments[i].seg;
-  std::uint16_t present = 0;  // positions seen (s.body empty: none)
-  if (!s.body.empty()) {
+  std::uint16_t present = 0;  // positions seen (s.body() empty: none)
+  if (!s.body().empty()) {
     // The tree's element index holds the split (one or more elements whenever the body is
     // not empty, like the splitter it replaces).
     const std::size_t count = std::max<std::size_t>(1, out_.element_count(i));
@@ -1030,7 +1030,7 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
     for (const std::uint16_t m : layout->mandatory_elements) {
       const field_def& f = layout->elements[m];
       if (f.pos > present || out_.element(i, f.pos).empty()) {
-        report(errc::missing_element, i, &n, std::string(s.tag) + " " + f.id + " missing", f.pos);
+        report(errc::missing_element, i, &n, std::string(s.tag()) + " " + f.id + " missing", f.pos);
       }
     }
     return;
@@ -1038,7 +1038,7 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
   for (const auto& f : layout->elements) {
     if (f.status != status::mandatory) continue;
     if (f.pos > present || out_.element(i, f.pos).empty()) {
-      report(errc::missing_element, i, &n, std::string(s.tag) + " " + f.id + " missing", f.pos);
+      report(errc::missing_element, i, &n, std::string(s.tag()) + " " + f.id + " missing", f.pos);
     }
   }
 }

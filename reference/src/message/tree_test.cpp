@@ -20,7 +20,8 @@ namespace {
 // Segments built by hand (tag "TST", bodies as given) and a tree over them, indexed or not.
 // `contiguous`: tag, body and terminator of each segment follow each other in one buffer, as
 // the tokenizer leaves them (index_elements then reads words that reach back into the tag);
-// otherwise each body is a string of its own.
+// otherwise each segment (tag and body, as edifact::segment requires) is a string of its own
+// that ends with the body.
 class hand_tree {
  public:
   hand_tree(const std::vector<std::string>& bodies, const edifact::delimiters& d, bool index,
@@ -34,14 +35,14 @@ class hand_tree {
       buffer_ += b;
       buffer_ += '\'';
     }
+    for (const auto& b : bodies_) own_.push_back("TST" + b);
     const std::string_view buffer(buffer_);
     for (std::size_t k = 0; k < bodies_.size(); ++k) {
-      edifact::segment s;
-      s.tag = contiguous ? buffer.substr(at[k] - 3, 3) : std::string_view("TST");
-      s.body = contiguous ? buffer.substr(at[k], bodies_[k].size()) : std::string_view(bodies_[k]);
-      s.index = static_cast<std::uint32_t>(k + 1);
-      s.offset = static_cast<std::uint32_t>(k * 100);
-      ic_.segments.push_back(s);
+      const std::string_view whole =
+          contiguous ? buffer.substr(at[k] - 3, 3 + bodies_[k].size()) : std::string_view(own_[k]);
+      ic_.segments.emplace_back(whole.substr(0, 3), whole.substr(3),
+                                static_cast<std::uint32_t>(k * 100),
+                                static_cast<std::uint32_t>(k + 1), false);
     }
     tree_.source = &ic_;
     for (const auto& s : ic_.segments) tree_.segments.push_back(segment_entry{&s, nullptr, 0});
@@ -57,6 +58,7 @@ class hand_tree {
  private:
   std::vector<std::string> bodies_;
   std::string buffer_;
+  std::vector<std::string> own_;  // "TST" + body, one string per segment
   edifact::interchange ic_;
   message_tree tree_;
 };

@@ -217,7 +217,7 @@ class extractor {
   // 20,000-traveller message.
   [[gnu::always_inline]] void decide_plain(std::size_t i) const noexcept {
     plain_at_ = i;
-    const std::string_view body = segs_[i].body;
+    const std::string_view body = segs_[i].body();
     const char* b = body.data();
     const char* e = b + body.size();
     // scan_from_ never lies before the text, so this also says that b is inside it.
@@ -446,7 +446,7 @@ class extractor {
 place extractor::guess_place(std::size_t i) const {
   // The WCO air profile order (§2.2), applied to the state we are in. Used without a tree, and
   // for segments the tree could not place.
-  const auto tag = seg(i).tag;
+  const auto tag = seg(i).tag();
   const auto q = comp(i, 1, 1);
   if (eq(tag, "UNH") || eq(tag, "UNT")) return place::envelope;
   if (eq(tag, "BGM")) return place::header;
@@ -502,7 +502,7 @@ step extractor::step_of(std::size_t i) {
     }
   }
   const place p = place_of(i);
-  return step{p, kind_of(seg(i).tag)};
+  return step{p, kind_of(seg(i).tag())};
 }
 
 place extractor::place_of(std::size_t i) {
@@ -517,7 +517,7 @@ place extractor::place_of(std::size_t i) {
   const place p = guess_place(i);
   if (p != place::envelope) {
     report(errc::segment_outside_group, i, 0, 0,
-           std::string(seg(i).tag) + " not placed by the message structure; read as part of " +
+           std::string(seg(i).tag()) + " not placed by the message structure; read as part of " +
                (p == place::sg5   ? "the current document"
                 : p == place::sg4 ? "the current traveller"
                                   : "the nearest group"));
@@ -627,7 +627,7 @@ void extractor::repeated(const model::opt_string& field, std::string_view value,
 
 traveller* extractor::no_traveller(std::size_t i, bool document_segment) {
   report(document_segment ? errc::document_outside_traveller : errc::segment_outside_group, i, 0, 0,
-         std::string(seg(i).tag) + " " + text(el(i, 1)) + " " + text(el(i, 2)) +
+         std::string(seg(i).tag()) + " " + text(el(i, 1)) + " " + text(el(i, 2)) +
              (seen_cnt_ ? " after CNT" : " before any traveller NAD") + "; not attached");
   return nullptr;
 }
@@ -688,7 +688,7 @@ void extractor::read_envelope() {
 }
 
 void extractor::header_segment(std::size_t i) {
-  const auto tag = seg(i).tag;
+  const auto tag = seg(i).tag();
   auto& m = out_.message;
   if (eq(tag, "BGM")) {
     seen_bgm_ = true;
@@ -732,7 +732,7 @@ void extractor::header_segment(std::size_t i) {
 }
 
 void extractor::sg1_segment(std::size_t i) {
-  const auto tag = seg(i).tag;
+  const auto tag = seg(i).tag();
   if (eq(tag, "NAD")) {
     ++sg1_count_;
     if (sg1_count_ > 1) {
@@ -869,7 +869,7 @@ void extractor::untag_single_flight() {
 }
 
 void extractor::sg2_segment(std::size_t i) {
-  const auto tag = seg(i).tag;
+  const auto tag = seg(i).tag();
   if (eq(tag, "TDT")) {
     close_itinerary();
     seen_tdt_ = true;
@@ -909,7 +909,7 @@ void extractor::sg2_segment(std::size_t i) {
 }
 
 void extractor::sg3_segment(std::size_t i) {
-  const auto tag = seg(i).tag;
+  const auto tag = seg(i).tag();
   if (eq(tag, "LOC")) {
     point p;
     p.seg = i;
@@ -1125,7 +1125,7 @@ void extractor::sg4_rff(traveller& tr, std::size_t i, std::string_view q) {
 // GEI, EMP, MEA, FTX, COM and any other tag placed in a traveller group.
 void extractor::sg4_other(traveller& tr, std::size_t i, std::string_view q) {
   traveller* t = &tr;
-  const auto tag = seg(i).tag;
+  const auto tag = seg(i).tag();
   if (eq(tag, "GEI")) {
     const auto code = ctext(i, 2, 1);
     if (!eq(q, "4")) {
@@ -1226,7 +1226,7 @@ void extractor::sg4_other(traveller& tr, std::size_t i, std::string_view q) {
 }
 
 void extractor::sg5_segment(std::size_t i, kind k) {
-  const auto tag = seg(i).tag;
+  const auto tag = seg(i).tag();
   traveller* t = current_traveller(i, true);
   if (!t) return;
   if (k == kind::doc) {
@@ -1269,7 +1269,7 @@ void extractor::sg5_segment(std::size_t i, kind k) {
 }
 
 void extractor::trailer_segment(std::size_t i) {
-  const auto tag = seg(i).tag;
+  const auto tag = seg(i).tag();
   if (!eq(tag, "CNT")) {
     report(errc::segment_not_mapped, i, 0, 0, std::string(tag) + " not represented");
     return;
@@ -1339,7 +1339,7 @@ void extractor::run() {
       nads += g.group != nullptr && eq(g.group->path, "SG4") ? 1 : 0;
     }
   } else {
-    for (std::size_t i = 1; i < n; ++i) nads += eq(seg(i).tag, "NAD") ? 1 : 0;
+    for (std::size_t i = 1; i < n; ++i) nads += eq(seg(i).tag(), "NAD") ? 1 : 0;
   }
   if (out_.travellers.capacity() < nads) out_.travellers.reserve(nads);
   for (std::size_t i = 1; i < n; ++i) {
@@ -1372,7 +1372,7 @@ void extractor::run() {
         break;
       case place::other:
         report(errc::segment_not_mapped, i, 0, 0,
-               std::string(seg(i).tag) + " of a group the air profile does not use");
+               std::string(seg(i).tag()) + " of a group the air profile does not use");
         break;
       case place::trailer:
         close_itinerary();

@@ -314,7 +314,7 @@ void engine::check(std::string_view bytes, result& r) const {
       sink.report(d);
     }
   }
-  const bool has_unb = !ic.segments.empty() && ic.segments.front().tag == "UNB";
+  const bool has_unb = !ic.segments.empty() && ic.segments.front().tag() == "UNB";
   r.envelope.syntax = has_unb ? "edifact" : "unknown";
   r.envelope.sender = std::string(ic.sender);
   r.envelope.recipient = std::string(ic.recipient);

@@ -100,7 +100,7 @@ class mapper {
     split_.clear();
     // Same rules as edifact::element(): no elements unless the body starts with the element
     // separator.
-    const std::string_view body = seg(i).body;
+    const std::string_view body = seg(i).body();
     // A segment without a release character (the common case) splits on the separators
     // alone, and its values need no unescaping (plain_).
     plain_ = !d_.has_release || body.empty() ||
@@ -169,10 +169,10 @@ class mapper {
   }
   std::string text_of(std::uint32_t i) const {
     const auto& s = seg(i);
-    std::string t(s.tag);
-    if (!s.body.empty()) {
+    std::string t(s.tag());
+    if (!s.body().empty()) {
       t.push_back(' ');
-      edifact::unescape(s.body.substr(1), d_, t);
+      edifact::unescape(s.body().substr(1), d_, t);
     }
     return t;
   }
@@ -198,10 +198,10 @@ class mapper {
     sink_.report(std::move(dg));
   }
   void not_mapped(std::uint32_t i, std::string_view requirement) {
-    report(errc::segment_not_mapped, i, 0, 0, std::string(seg(i).tag), requirement);
+    report(errc::segment_not_mapped, i, 0, 0, std::string(seg(i).tag()), requirement);
   }
   void out_of_context(std::uint32_t i) {
-    report(errc::segment_out_of_context, i, 0, 0, std::string(seg(i).tag));
+    report(errc::segment_out_of_context, i, 0, 0, std::string(seg(i).tag()));
   }
 
   // -- values ------------------------------------------------------------------------------
@@ -361,7 +361,7 @@ void mapper::run() {
 
   const std::uint32_t last = mv_.closed ? mv_.unt : mv_.unt + 1;
   for (std::uint32_t i = mv_.unh + 1; i < last && i < ic_.segments.size(); ++i) {
-    if (eq(seg(i).tag, "SRC")) {
+    if (eq(seg(i).tag(), "SRC")) {
       open_pnr(i);
     } else if (ctx_ == ctx::level0) {
       segment_level0(i);
@@ -384,7 +384,7 @@ void mapper::run() {
 }
 
 void mapper::segment_level0(std::uint32_t i) {
-  const std::string_view tag = seg(i).tag;
+  const std::string_view tag = seg(i).tag();
   if (eq(tag, "MSG") && !have_msg_) {
     have_msg_ = true;
     // PNR-GOV-MSG-001: the function is C302 component 2.
@@ -470,7 +470,7 @@ void mapper::open_pnr(std::uint32_t i) {
 }
 
 void mapper::segment_pnr(std::uint32_t i) {
-  const std::string_view tag = seg(i).tag;
+  const std::string_view tag = seg(i).tag();
   if (in_itinerary(ctx_) && !eq(tag, "TVL")) ++leg_segments_;
   if (ctx_ == ctx::skip && !eq(tag, "TIF") && !eq(tag, "TVL") && !eq(tag, "EQN") &&
       !eq(tag, "MSG") && !eq(tag, "ABI") && !eq(tag, "LTS"))

@@ -160,7 +160,7 @@ std::optional<moment> flight_departure_of(const message_tree& tree,
   for (std::size_t i = 0; i < tree.segments.size(); ++i) {
     const edifact::segment* s = tree.segments[i].seg;
     if (s == nullptr) continue;
-    if (s->tag == "DTM" && tree.value(i, 1, 1) == "189") {
+    if (s->tag() == "DTM" && tree.value(i, 1, 1) == "189") {
       const std::string_view v = tree.value(i, 1, 2);
       switch (v.size()) {
         case 6:
@@ -175,7 +175,7 @@ std::optional<moment> flight_departure_of(const message_tree& tree,
           return std::nullopt;
       }
     }
-    if (s->tag == "TVL") {
+    if (s->tag() == "TVL") {
       auto dt = model::parse_ddmmyy_hhmm(tree.value(i, 1, 1), tree.value(i, 1, 2), rule);
       if (dt) return moment{dt->date, dt->time};
       auto d = model::parse_ddmmyy(tree.value(i, 1, 1), rule);
@@ -880,7 +880,7 @@ class evaluator {
   bool may_escape(std::uint32_t i) const noexcept {
     if (!release_) return false;
     const edifact::segment* s = tree_.segments[i].seg;
-    return s == nullptr || s->escaped;
+    return s == nullptr || s->escaped();
   }
   bool has_release_char(std::string_view raw) const noexcept {
     const char release = tree_.delims().release;
@@ -1438,7 +1438,7 @@ void validate_envelope(const edifact::interchange& ic, const profile& prof, diag
                       "'" + sender + "'", rep);
     }
   }
-  if (env.processing_priority && !ic.segments.empty() && ic.segments.front().tag == "UNB") {
+  if (env.processing_priority && !ic.segments.empty() && ic.segments.front().tag() == "UNB") {
     // UNB 0029 (position 8) has no field in `interchange`; read it from the segment.
     const std::string_view priority = edifact::element(ic.segments.front(), 8, ic.delims);
     if (std::find(env.processing_priority->begin(), env.processing_priority->end(), priority) ==

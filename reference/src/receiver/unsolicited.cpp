@@ -188,17 +188,17 @@ ack_reading read_acknowledgement(std::string_view body, const checker& chk,
     group_erc.clear();
   };
   for (const auto& s : ic.segments) {
-    if (s.tag == "BGM") bgm = el(s, 1, 1);
-    if (s.tag == "ERP") {
+    if (s.tag() == "BGM") bgm = el(s, 1, 1);
+    if (s.tag() == "ERP") {
       close_group();
       const std::string level = el(s, 1, 1);
       in_header = level == "1";
       in_passenger = level == "2";
-    } else if (s.tag == "RFF") {
+    } else if (s.tag() == "RFF") {
       const std::string q = el(s, 1, 1);
       if (q == "AF" && !in_header && !in_passenger) af = el(s, 1, 2);
       if (q == "ABO" && in_passenger) group_abo = el(s, 1, 2);
-    } else if (s.tag == "ERC") {
+    } else if (s.tag() == "ERC") {
       if (in_header) header_erc = el(s, 1, 1);
       if (in_passenger) group_erc = el(s, 1, 1);
     }

@@ -134,7 +134,7 @@ TEST(CusresWriter, AppendixA2OutputParsesStrictlyWithConsistentCounts) {
   const edifact::segment& unt = p.ic.segments[m.unt];
   EXPECT_EQ(edifact::element(unt, 1, p.ic.delims), "14");
   const edifact::segment& unz = p.ic.segments.back();
-  EXPECT_EQ(unz.tag, "UNZ");
+  EXPECT_EQ(unz.tag(), "UNZ");
   EXPECT_EQ(edifact::element(unz, 1, p.ic.delims), "1");
   EXPECT_EQ(edifact::element(unz, 2, p.ic.delims), "2001");
 }
@@ -266,7 +266,7 @@ TEST(CusresWriter, CustomDelimitersRoundTripThroughTheParser) {
   ASSERT_EQ(p.ic.messages.size(), 1u);
   EXPECT_EQ(p.ic.messages[0].segment_count(), 14u);
   const edifact::segment& ftx = p.ic.segments[p.ic.messages[0].unt - 1];
-  ASSERT_EQ(ftx.tag, "FTX");
+  ASSERT_EQ(ftx.tag(), "FTX");
   EXPECT_EQ(edifact::unescape(edifact::element(ftx, 4, p.ic.delims), p.ic.delims),
             r.passengers[0].text);
 }

@@ -3,7 +3,7 @@
 // Lifetime: every `std::string_view` here points into the buffer passed to `parser::parse()`
 // (or into the SITA Type B envelope inside it). The buffer MUST outlive the `interchange` and
 // must not be modified while it is in use. Values are *raw*: release characters are still in
-// place; call `unescape()` (or check `segment::escaped` first) to get the literal text.
+// place; call `unescape()` (or check `segment::escaped()` first) to get the literal text.
 //
 // Allocation: `interchange` owns three vectors that `clear()` empties without releasing their
 // capacity, so a parser that reuses one `interchange` per worker allocates nothing per segment
@@ -23,29 +23,57 @@
 
 namespace apipnr::edifact {
 
-// One segment. `body` is everything between the tag and the terminator, starting with the
-// element separator when the segment has elements ("UNH+1+PAXLST:D:05B" -> body "+1+PAXLST:D:05B",
-// "SRC" -> body ""). It never contains the terminator.
-struct segment {
-  std::string_view tag;
-  std::string_view body;
+// One segment. `body()` is everything between the tag and the terminator, starting with the
+// element separator when the segment has elements ("UNH+1+PAXLST:D:05B" -> body
+// "+1+PAXLST:D:05B", "SRC" -> body ""). It never contains the terminator.
+//
+// Tag, body and the release flag are read through accessors so that the record's layout can
+// change without its readers (docs/PERFORMANCE.md, session 16: the record's size is memory
+// traffic for every stage that streams the segment array).
+//
+// Construction contract: `tag` and `body` are views into one buffer, the body starting at or
+// after the end of the tag (the tokenizer's segments always satisfy it: normally the body
+// follows the tag; after an invalid tag the body starts at the first element separator or
+// terminator and the tag is its first bytes, at most 3), and the tag is at most 3 bytes.
+class segment {
+ public:
+  segment() = default;
+  segment(std::string_view tag, std::string_view body, std::uint32_t at, std::uint32_t number,
+          bool escaped, std::uint64_t separator_bits = 0) noexcept
+      : offset(at),
+        index(number),
+        separators(separator_bits),
+        tag_(tag),
+        body_(body),
+        escaped_(escaped) {}
+
+  // The segment tag: 3 bytes, fewer only for an invalid tag near a separator or the end.
+  std::string_view tag() const noexcept { return tag_; }
+  std::string_view body() const noexcept { return body_; }
+  // The body contains at least one release character.
+  bool escaped() const noexcept { return escaped_; }
+
   std::uint32_t offset = 0;  // byte offset of the tag in the parsed buffer
   std::uint32_t index = 0;   // 1-based number in the interchange; UNB is 1, UNA is not counted
-  bool escaped = false;      // body contains at least one release character
   // Where the body's separators are, as the tokenizer's block scan found them: bit b is set
-  // when body[b] is an element or component separator (body[b] says which). Recorded only for
-  // a body shorter than 64 bytes with no release, repetition, line break or other non-plain
-  // byte in it, so every separator there is unreleased and splits; 0 when not recorded (any
-  // body may be left so, e.g. near the end of the text; a recorded body always starts with
-  // the element separator, bit 0). The message layer's structure walk reads a segment's split
-  // from it instead of scanning the body again (docs/PERFORMANCE.md, session 13: the
-  // structural index); everyone else may ignore it.
+  // when body()[b] is an element or component separator (body()[b] says which). Recorded only
+  // for a body shorter than 64 bytes with no release, repetition, line break or other
+  // non-plain byte in it, so every separator there is unreleased and splits; 0 when not
+  // recorded (any body may be left so, e.g. near the end of the text; a recorded body always
+  // starts with the element separator, bit 0). The message layer's structure walk reads a
+  // segment's split from it instead of scanning the body again (docs/PERFORMANCE.md, session
+  // 13: the structural index); everyone else may ignore it.
   std::uint64_t separators = 0;
+
+ private:
+  std::string_view tag_;
+  std::string_view body_;
+  bool escaped_ = false;
 };
 
 // Splits raw text on one separator, honouring the release character: a released separator
 // does not split, and release characters are kept in the pieces (they stay raw).
-// Usage: `field_splitter s(seg.body.substr(1), d.element, d); while (s.next(piece)) ...`
+// Usage: `field_splitter s(seg.body().substr(1), d.element, d); while (s.next(piece)) ...`
 class field_splitter {
  public:
   field_splitter(std::string_view raw, char separator, const delimiters& d) noexcept

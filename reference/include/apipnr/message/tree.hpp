@@ -177,7 +177,7 @@ class message_tree {
     const segment_entry& e = segments[i];
     const std::uint16_t* x = element_index.data() + e.first_element;
     const std::uint32_t count = x[0];
-    return {count, x + 1, x + count + 2, e.seg->body.data() + 1};
+    return {count, x + 1, x + count + 2, e.seg->body().data() + 1};
   }
 
   // Raw data element n (1-based) of tree segment i, or an empty view when absent; the same
@@ -195,7 +195,7 @@ class message_tree {
     if (n == 0 || n > count) return {};
     const std::uint16_t* starts = x + count + 2;
     const std::uint32_t from = starts[x[n]];
-    return {e.seg->body.data() + 1 + from, starts[x[n + 1]] - 1u - from};
+    return {e.seg->body().data() + 1 + from, starts[x[n + 1]] - 1u - from};
   }
   // Number of data elements of tree segment i (edifact::element_count).
   std::size_t element_count(std::size_t i) const noexcept {
@@ -221,7 +221,7 @@ class message_tree {
     const std::uint16_t* starts = x + count + 2;
     const std::size_t g = x[n];
     const std::size_t last = x[n + 1];
-    const char* rest = e.seg->body.data() + 1;
+    const char* rest = e.seg->body().data() + 1;
     if (c == 0) return {rest + starts[g], starts[last] - 1u - starts[g]};
     if (c > last - g) return {};
     const std::size_t k = g + c - 1;
