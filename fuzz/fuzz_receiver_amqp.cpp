@@ -34,7 +34,13 @@
 //   type of the EDIFACT acknowledgement the harness reads in it (CONTRL, CUSRES, ACKRES), or
 //   set on a problem or receipt;
 // - the harness reading the reply as accepted when the verdict is reject, or rejected when
-//   it is an acceptance.
+//   it is an acceptance;
+// - the reply (write_reply, as the consumer writes it, encoded and decoded as the broker passes
+//   it, then read by the harness's read_reply, harness/src/transport/proton_internal.hpp)
+//   without the request's correlation-id, else its message-id, of the same AMQP type and value
+//   as its correlation-id (reply_correlation); the harness not matching it to the request's id
+//   when that is a string, or matching it to anything when it is not; its body not the
+//   acknowledgement, its subject not ack_subject, or the harness not reading it as completed.
 #include <proton/binary.hpp>
 #include <proton/error.hpp>
 #include <proton/message.hpp>
@@ -60,6 +66,7 @@
 #include <optional>
 #include <sstream>
 
+#include "../harness/src/transport/proton_internal.hpp"
 #include "amqp_intake.hpp"
 #include "apipnr/harness/classify.hpp"
 #include "apipnr/receiver/service.hpp"
@@ -104,8 +111,45 @@ bool has_property(const am::handler_result& h, std::string_view name) {
   return false;
 }
 
+// The reply the consumer writes for `h`, as it arrives at the sender (encoded, decoded), read
+// by the harness's AMQP transport; checks its correlation-id against the request's ids.
+ah::observation reply_as_read(const am::handler_result& h, const proton::message_id& id,
+                              const proton::message_id& correlation) {
+  proton::message r;
+  proton::binary body;
+  ci::write_reply(r, body, ci::reply_correlation(id, correlation), h.status, h.ack, h.ack_subject,
+                  h.ack_content_type, h.verdict, h.detail, h.properties);
+  std::vector<char> wire;
+  r.encode(wire);
+  proton::message got;
+  got.decode(wire);
+  const proton::message_id& request_id = correlation.empty() ? id : correlation;
+  const proton::message_id reply_id = got.correlation_id();
+  if (!(reply_id == request_id)) {
+    std::fprintf(stderr, "reply correlation-id %s (%s), request's id %s (%s)\n",
+                 proton::to_string(reply_id).c_str(), proton::type_name(reply_id.type()).c_str(),
+                 proton::to_string(request_id).c_str(),
+                 proton::type_name(request_id.type()).c_str());
+  }
+  APIPNR_FUZZ_CHECK(reply_id == request_id);
+  const auto read = ah::detail::read_reply(got, std::size_t{16} << 20U);
+  if (request_id.type() == proton::STRING) {
+    APIPNR_FUZZ_CHECK(read.key.has_value() && *read.key == proton::get<std::string>(request_id));
+  } else {
+    APIPNR_FUZZ_CHECK(!read.key.has_value());
+  }
+  APIPNR_FUZZ_CHECK(read.o.outcome == ah::transport_outcome::completed);
+  APIPNR_FUZZ_CHECK(read.o.body == h.ack);
+  const auto subject = read.o.headers.find("subject");
+  APIPNR_FUZZ_CHECK(h.ack_subject.empty()
+                        ? subject == read.o.headers.end()
+                        : subject != read.o.headers.end() && subject->second == h.ack_subject);
+  return read.o;
+}
+
 // What amqp_intake::handle does with a converted message, then the reply as the harness reads it.
-void handle(const am::inbound& in, unsigned selector) {
+void handle(const am::inbound& in, unsigned selector, const proton::message_id& id,
+            const proton::message_id& correlation) {
   fixture& f = the_fixture();
   if (!f.svc || f.served >= 1024) f.renew();
   ++f.served;
@@ -136,9 +180,7 @@ void handle(const am::inbound& in, unsigned selector) {
   if (h.status == am::handler_status::rejected) APIPNR_FUZZ_CHECK(h.verdict == "reject");
   APIPNR_FUZZ_CHECK(!h.ack.empty());
 
-  ah::observation reply;  // as the harness's AMQP transport records a reply
-  reply.body = h.ack;
-  reply.content_type = h.ack_content_type;
+  const ah::observation reply = reply_as_read(h, id, correlation);
   const ah::classification c = ah::classify(reply);
   const std::string_view expected_subject = c.ack == ah::ack_type::contrl   ? "CONTRL"
                                             : c.ack == ah::ack_type::cusres ? "CUSRES"
@@ -208,7 +250,7 @@ void check(const proton::message& m, std::size_t limit, unsigned selector) {
       APIPNR_FUZZ_CHECK(in.meta.subject == m.subject());
       APIPNR_FUZZ_CHECK(in.meta.content_type == m.content_type());
 #if APIPNR_FUZZ_AMQP_SERVICE
-      handle(in.meta, selector);
+      handle(in.meta, selector, id, correlation);
 #else
       (void)selector;
 #endif
