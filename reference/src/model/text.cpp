@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <new>
+#include <ostream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -107,6 +108,13 @@ void from_json(const nlohmann::json& j, opt_text& t) {
   }
   const auto& s = j.get_ref<const std::string&>();
   t.assign(s.data(), s.size());
+}
+
+std::ostream& operator<<(std::ostream& os, const text& t) { return os << t.view(); }
+
+std::ostream& operator<<(std::ostream& os, const opt_text& t) {
+  if (!t) return os << "(absent)";
+  return os << t.view();
 }
 
 }  // namespace apipnr::model

@@ -83,7 +83,8 @@ TEST(ModelText, CopyMoveAndSelfAssignment) {
     text c;
     c = a;
     expect_is(c, s);
-    c = c;  // self-assignment
+    const text& same_c = c;  // (through a reference: compilers warn on `c = c`)
+    c = same_c;              // self-assignment
     expect_is(c, s);
     text d(std::move(c));
     expect_is(d, s);
@@ -92,7 +93,8 @@ TEST(ModelText, CopyMoveAndSelfAssignment) {
     e = std::move(d);
     expect_is(e, s);
     expect_is(d, "");
-    e = std::move(e);  // self-move keeps the value
+    text& same_e = e;
+    e = std::move(same_e);  // self-move keeps the value
     expect_is(e, s);
     // Assignment from a part of itself.
     text f(s);

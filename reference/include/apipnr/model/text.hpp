@@ -32,6 +32,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -316,6 +317,12 @@ class opt_text : public text {
     return *this;
   }
 
+  // No silent conversion to a string (std::string_view, std::string, and through them
+  // std::optional<std::string>): an absent value would become a present "". Read *o, o->view(),
+  // or to_optional().
+  operator std::string_view() const = delete;
+  explicit operator std::string() const = delete;
+
   bool has_value() const noexcept { return tag() != absent_tag; }
   explicit operator bool() const noexcept { return has_value(); }
   const text& operator*() const noexcept { return *this; }
@@ -373,5 +380,9 @@ void to_json(nlohmann::json& j, const text& t);
 void to_json(nlohmann::json& j, const opt_text& t);
 void from_json(const nlohmann::json& j, text& t);
 void from_json(const nlohmann::json& j, opt_text& t);
+
+// The value's bytes; an absent opt_text prints as "(absent)" (test messages, logs).
+std::ostream& operator<<(std::ostream& os, const text& t);
+std::ostream& operator<<(std::ostream& os, const opt_text& t);
 
 }  // namespace apipnr::model
