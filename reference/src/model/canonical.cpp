@@ -14,6 +14,9 @@ using nlohmann::json;
 void put(json& j, const char* key, const opt_string& v) {
   if (v) j[key] = *v;
 }
+void put(json& j, const char* key, const opt_text& v) {
+  if (v) j[key] = *v;
+}
 template <class T>
 void put(json& j, const char* key, const std::optional<T>& v) {
   if (v) j[key] = *v;
@@ -262,7 +265,7 @@ void traveller::clear() noexcept {
   // (CanonicalModel.ClearedTravellerEqualsANewOne compares with a new traveller; the size check
   // below stops a build that adds a member without looking here).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-  static_assert(sizeof(traveller) == 936, "a traveller member was added: clear it in clear()");
+  static_assert(sizeof(traveller) == 440, "a traveller member was added: clear it in clear()");
 #endif
   // std::vector<traveller> moves its travellers when it grows only if that cannot throw (else it
   // copies them); the in-line document and reference lists must keep it so.

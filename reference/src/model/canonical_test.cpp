@@ -270,6 +270,53 @@ TEST(CanonicalModel, DocumentsAndReferencesInLineUpToTheirCounts) {
   EXPECT_EQ(doc["travellers"][0]["documents"][1]["number"], "456");
 }
 
+// The hot types hold their values in model::text / opt_text (16 bytes) instead of std::string /
+// std::optional<std::string> (32 / 40): a traveller was 936 bytes (docs/PERFORMANCE.md,
+// sixteenth pass). Values longer than the 15 in-line bytes, present empty values and absent ones
+// come out of both writers as they went in, and survive copies, moves and a cleared slot.
+TEST(CanonicalModel, TravellerIsUnderHalfItsStdStringSize) {
+#if defined(__x86_64__) && defined(__GLIBCXX__)
+  static_assert(sizeof(reference) == 32);
+  static_assert(sizeof(document) == 112);
+  static_assert(sizeof(traveller) <= 480);
+#endif
+  canonical_message m;
+  m.message.kind = "api";
+  traveller& t = m.travellers.emplace_back();
+  t.role = "transit_passenger";  // 17 bytes: on the heap
+  t.surname = "";                // present and empty: written
+  t.given_names = "A GIVEN NAME LONGER THAN FIFTEEN";
+  t.middle_names.emplace();  // present and empty: written as sent
+  t.date_of_birth = "1985-04-12";
+  t.documents.push_back(
+      {"P", std::string(40, 'N'), "IRL", "2030-01-01", std::nullopt, std::nullopt, "DOC"});
+  t.references.push_back({"AVF", "ABCDEFGHIJKLMNOP"});  // 16 bytes
+  t.references.push_back({"SEA", "123456789012345"});   // 15 bytes: in line
+  const std::string j = canonical_json(m);
+  EXPECT_EQ(to_json(m).dump(), nlohmann::json::parse(j).dump());
+  for (const char* part :
+       {R"("role":"transit_passenger")", R"("surname":"")",
+        R"("given_names":"A GIVEN NAME LONGER THAN FIFTEEN")", R"("middle_names":"")",
+        R"("date_of_birth":"1985-04-12")", R"({"qualifier":"AVF","value":"ABCDEFGHIJKLMNOP"})",
+        R"({"qualifier":"SEA","value":"123456789012345"})"}) {
+    EXPECT_NE(j.find(part), std::string::npos) << part;
+  }
+  EXPECT_NE(j.find(std::string(40, 'N')), std::string::npos);
+  for (const char* absent : {"gender", "nationality", "embarkation", "issue_date", "seat"})
+    EXPECT_EQ(j.find(absent), std::string::npos) << absent;
+
+  const traveller copy = t;
+  traveller moved = std::move(t);
+  t.clear();
+  t = copy;
+  EXPECT_EQ(canonical_json(m), j);
+  m.travellers.push_back(std::move(moved));
+  m.travellers.push_back(copy);  // grows: travellers are moved
+  const auto doc = to_json(m);
+  EXPECT_EQ(doc["travellers"][0], doc["travellers"][1]);
+  EXPECT_EQ(doc["travellers"][0], doc["travellers"][2]);
+}
+
 // clear() makes a traveller equal to a new one (same canonical JSON and to_json, no details)
 // and keeps the capacity of the vectors a reused slot fills again.
 TEST(CanonicalModel, ClearedTravellerEqualsANewOne) {

@@ -145,6 +145,13 @@ class writer {
   void put(std::string_view k, const opt_string& v) {
     if (v) put(k, *v);
   }
+  void put(std::string_view k, const text& v) {
+    key(k);
+    string(v.view());
+  }
+  void put(std::string_view k, const opt_text& v) {
+    if (v) put(k, *v);
+  }
   void put(std::string_view k, const std::optional<std::uint32_t>& v) {
     if (!v) return;
     key(k);

@@ -114,6 +114,9 @@ class model_maker {
   void opt(opt_string& o) {
     if (coin()) o = str();
   }
+  void opt(opt_text& o) {
+    if (coin()) o = str();
+  }
   void opt(std::optional<bool>& o) {
     if (coin()) o = coin();
   }

@@ -25,6 +25,16 @@ struct converter {
   void operator()(std::optional<std::string>& s) {
     if (s) (*this)(*s);
   }
+  // model::text: converted through a std::string only when it holds a byte >= 0x80.
+  void operator()(text& s) {
+    if (is_ascii(s.view())) return;
+    std::string tmp(s.view());
+    replaced += to_utf8(tmp, from);
+    s = tmp;
+  }
+  void operator()(opt_text& s) {
+    if (s) (*this)(*s);
+  }
   void operator()(std::vector<std::string>& v) {
     for (auto& s : v) (*this)(s);
   }

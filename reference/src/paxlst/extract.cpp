@@ -271,6 +271,15 @@ class extractor {
     }
     edifact::unescape(raw, ic_.delims, out);
   }
+  // A model field (model::text, 16 bytes): a plain value is copied straight from the segment,
+  // an escaped one through scratch_.
+  void assign_text(model::text& out, std::size_t i, std::string_view raw) const {
+    if (plain(i)) [[likely]] {
+      out.assign(raw.data(), raw.size());
+      return;
+    }
+    out.assign(unescaped(raw));
+  }
   std::string ctext(std::size_t i, std::size_t e, std::size_t c) const {
     return text(i, comp(i, e, c));
   }
@@ -333,33 +342,34 @@ class extractor {
   void read_envelope();
   void check_counts();
 
-  void set_date(model::opt_string& field, std::size_t i, const model::date_6_or_8_writer& dates,
+  void set_date(model::opt_text& field, std::size_t i, const model::date_6_or_8_writer& dates,
                 std::string_view what);
   std::optional<std::string> date_time_value(std::size_t i);
   void add_contacts(std::size_t i, std::vector<model::contact>& out);
   void set_once(model::opt_string& field, std::string&& value, std::size_t i,
                 std::string_view what) {
     if (field) [[unlikely]] {
-      repeated(field, value, i, what);
+      repeated(*field, value, i, what);
       return;
     }
     field = std::move(value);
   }
   // From a view (the segment itself, or scratch_ through tview()): the field's string is
-  // built once, in place.
-  void set_once(model::opt_string& field, std::string_view value, std::size_t i,
-                std::string_view what) {
+  // built once, in place. `Field`: a model::opt_text (traveller, document) or an opt_string
+  // (traveller_details).
+  template <class Field>
+  void set_once(Field& field, std::string_view value, std::size_t i, std::string_view what) {
     if (field) [[unlikely]] {
-      repeated(field, value, i, what);
+      repeated(*field, value, i, what);
       return;
     }
     field.emplace(value);
   }
-  void set_once(model::opt_string& field, const std::string& value, std::size_t i,
-                std::string_view what) {
+  template <class Field>
+  void set_once(Field& field, const std::string& value, std::size_t i, std::string_view what) {
     set_once(field, std::string_view(value), i, what);
   }
-  void repeated(const model::opt_string& field, std::string_view value, std::size_t i,
+  void repeated(std::string_view first, std::string_view value, std::size_t i,
                 std::string_view what);
   traveller* current_traveller(std::size_t i, bool document_segment) {
     if (have_traveller_ && !seen_cnt_) [[likely]]
@@ -382,9 +392,9 @@ class extractor {
   }
   traveller* no_traveller(std::size_t i, bool document_segment);
   // Asks for the cache lines of traveller slot k of out_.travellers' storage, for writing, when
-  // the storage has that slot (constructed or only reserved). A traveller is 936 bytes, 15
-  // lines, and a large message's travellers (18.7 MB for 20,000) are far beyond the caches:
-  // each line written was a read for ownership from memory that stalled the extractor, 15 per
+  // the storage has that slot (constructed or only reserved). A traveller is 440 bytes, 7
+  // lines, and a large message's travellers (8.8 MB for 20,000) are far beyond the caches:
+  // each line written was a read for ownership from memory that stalled the extractor, 7 per
   // traveller. Asked for two travellers ahead, the reads overlap the work on the travellers in
   // between (BM_PipelinePaxlst about -1.5 ms CPU of ~20.5 in 8 of 8 alternated rounds,
   // docs/PERFORMANCE.md "Fifteenth pass: extraction"). A prefetch never faults and changes no
@@ -552,7 +562,7 @@ place extractor::place_of_path(std::string_view path) {
 // (set_once); a bad date is reported and leaves the field as it was. The ISO text goes from a
 // buffer on the stack into the field's own string, with no temporary string or optional moved
 // in (two dates per traveller).
-void extractor::set_date(model::opt_string& field, std::size_t i,
+void extractor::set_date(model::opt_text& field, std::size_t i,
                          const model::date_6_or_8_writer& dates, std::string_view what) {
   const auto v = comp(i, 1, 2);
   // One pass from the digits to the ISO text (no calendar_date and digit parsing in between),
@@ -619,10 +629,11 @@ void extractor::add_contacts(std::size_t i, std::vector<model::contact>& out) {
   }
 }
 
-void extractor::repeated(const model::opt_string& field, std::string_view value, std::size_t i,
+void extractor::repeated(std::string_view first, std::string_view value, std::size_t i,
                          std::string_view what) {
   report(errc::repeated_value, i, 0, 0,
-         std::string(what) + ": '" + std::string(value) + "' after '" + *field + "'; first kept");
+         std::string(what) + ": '" + std::string(value) + "' after '" + std::string(first) +
+             "'; first kept");
 }
 
 traveller* extractor::no_traveller(std::size_t i, bool document_segment) {
@@ -999,7 +1010,7 @@ void extractor::sg4_nad(std::size_t i) {
     if (!given_raw.empty()) assign_text(t.given_names.emplace(), i, given_raw);
     if (!middle_raw.empty()) assign_text(t.middle_names.emplace(), i, middle_raw);
     // Surname, given and middle names in that order (an absent or empty one has no title).
-    for (const std::string* part : {&t.surname, t.given_names ? &*t.given_names : nullptr,
+    for (const model::text* part : {&t.surname, t.given_names ? &*t.given_names : nullptr,
                                     t.middle_names ? &*t.middle_names : nullptr}) {
       if (part != nullptr && has_title(*part)) {
         report(errc::title_in_name, i, 4, 0,

@@ -56,7 +56,7 @@ const diagnostic* find(const diagnostic_list& l, std::string_view id) {
 
 std::vector<std::string> surnames(const model::canonical_message& m) {
   std::vector<std::string> out;
-  for (const auto& t : m.travellers) out.push_back(t.surname);
+  for (const auto& t : m.travellers) out.push_back(t.surname.str());
   return out;
 }
 

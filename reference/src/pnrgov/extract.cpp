@@ -162,6 +162,23 @@ class mapper {
     edifact::unescape(r, d_, v);
     if (v.empty()) field.reset();
   }
+  // The same into a traveller's or document's model::opt_text.
+  void put(model::opt_text& field, std::uint32_t i, std::size_t n, std::size_t c) const {
+    const std::string_view r = raw(i, n, c);
+    if (r.empty()) {
+      field.reset();
+      return;
+    }
+    if (plain_) {
+      field.emplace(r);
+      return;
+    }
+    const std::string v = edifact::unescape(r, d_);
+    if (v.empty())
+      field.reset();
+    else
+      field.emplace(v);
+  }
   std::size_t elements(std::uint32_t i) const {
     split(i);
     if (in_tree_) return tree_->element_count(i - mv_.unh);

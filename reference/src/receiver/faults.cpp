@@ -46,13 +46,13 @@ constexpr std::uint64_t default_name_length = 5;
 constexpr std::chrono::milliseconds default_iapi_delay{10'000};
 
 // Cuts a UTF-8 string after `n` code points (continuation bytes stay with their lead byte).
-std::string cut_code_points(const std::string& s, std::uint64_t n) {
+std::string cut_code_points(std::string_view s, std::uint64_t n) {
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) != 0x80 && seen++ == n) return s.substr(0, i);
+    if ((c & 0xC0) != 0x80 && seen++ == n) return std::string(s.substr(0, i));
   }
-  return s;
+  return std::string(s);
 }
 
 int wrong_code(int code, int wrong, int alternative) noexcept {

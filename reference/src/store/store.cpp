@@ -136,11 +136,11 @@ traveller_row make_traveller_row(const model::traveller& t, std::string pointer,
   r.pointer = std::move(pointer);
   r.pnr = pnr;
   r.role = t.role;
-  r.surname = t.surname;
-  r.given_names = t.given_names;
-  r.gender = t.gender;
-  r.date_of_birth = t.date_of_birth;
-  r.nationality = t.nationality;
+  r.surname = t.surname.str();
+  r.given_names = t.given_names.to_optional();
+  r.gender = t.gender.to_optional();
+  r.date_of_birth = t.date_of_birth.to_optional();
+  r.nationality = t.nationality.to_optional();
   if (!t.documents.empty()) r.documents = detail::documents_json(t.documents);
   return r;
 }

@@ -161,6 +161,9 @@ bool append_value(std::string& out, const nlohmann::json& v) {
 std::optional<std::string_view> view_of(const model::opt_string& v) {
   return v ? std::optional<std::string_view>(*v) : std::nullopt;
 }
+std::optional<std::string_view> view_of(const model::opt_text& v) {
+  return v ? std::optional<std::string_view>(v.view()) : std::nullopt;
+}
 
 // Appends {"key":"value",...} for the members that are present, in the order given (the callers
 // give the byte order of keys that nlohmann's std::map gave). False on ill-formed UTF-8: the

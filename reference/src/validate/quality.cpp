@@ -13,7 +13,7 @@ namespace apipnr::validate {
 
 namespace {
 
-bool has(const model::opt_string& s) { return s && !s->empty(); }
+bool has(const model::opt_text& s) { return s && !s->empty(); }
 
 bool document_complete(const model::traveller& t) {
   return std::any_of(t.documents.begin(), t.documents.end(), [](const model::document& d) {

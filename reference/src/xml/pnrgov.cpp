@@ -606,7 +606,7 @@ void mapper::map_doc_ssr(pugi::xml_node n, model::traveller& t) {
   s.quantity = count_attr(n, "ServiceQuantity");
   s.carrier = attr(n, "CarrierCode");
   if (const auto& ref = t.details().pnr_traveller_ref) s.traveller_refs.push_back(*ref);
-  auto or_empty = [](const opt_string& v) { return v.value_or(""); };
+  auto or_empty = [](const auto& v) { return v.value_or(""); };  // opt_string or opt_text
 
   if (s.code == "DOCS") {
     if (pugi::xml_node d = child(n, "DOCS")) {
@@ -622,7 +622,7 @@ void mapper::map_doc_ssr(pugi::xml_node n, model::traveller& t) {
       const opt_string first = attr(d, "FirstGivenName");
       const opt_string second = attr(d, "SecondGivenName");
       doc.source = "DOCS";
-      s.text = airimp_text({doc.type, or_empty(doc.issuing_state), doc.number,
+      s.text = airimp_text({doc.type.str(), or_empty(doc.issuing_state), doc.number.str(),
                             or_empty(doc.nationality), dob ? airimp_date(*dob) : "",
                             or_empty(gender), doc.expiry ? airimp_date(*doc.expiry) : "",
                             or_empty(surname), or_empty(first), or_empty(second)});
@@ -661,9 +661,9 @@ void mapper::map_doc_ssr(pugi::xml_node n, model::traveller& t) {
       doc.issue_date = date_attr(d, "DateOfIssue");
       doc.issuing_state = attr(d, "CountryOfIssue");
       doc.source = "DOCO";
-      s.text = airimp_text({or_empty(birth_place), doc.type, doc.number, or_empty(issue_place),
-                            doc.issue_date ? airimp_date(*doc.issue_date) : "",
-                            or_empty(doc.issuing_state)});
+      s.text = airimp_text(
+          {or_empty(birth_place), doc.type.str(), doc.number.str(), or_empty(issue_place),
+           doc.issue_date ? airimp_date(*doc.issue_date) : "", or_empty(doc.issuing_state)});
       if (birth_place) t.mutable_details().place_of_birth = birth_place;
       if (!doc.type.empty() || !doc.number.empty()) t.documents.push_back(std::move(doc));
     }
