@@ -39,7 +39,10 @@ text& text::assign_slow(const char* s, size_type n) {
   if (is_heap()) {
     if (n <= heap_capacity()) {
       char* p = heap_ptr();
-      std::memmove(p, s, n);  // s may lie in this buffer
+      // s may lie in this buffer; an empty view may have no data (memmove's source must never
+      // be null, even for 0 bytes: UBSan,
+      // fuzz/crashers/open/receiver_intake_text_assign_null_view).
+      if (n != 0) std::memmove(p, s, n);
       p[n] = '\0';
       set_heap_size(n);
       return *this;
@@ -65,7 +68,7 @@ text& text::append_slow(const char* s, size_type n) {
     const size_type cap = heap_capacity();
     if (total <= cap) {
       char* p = heap_ptr();
-      std::memmove(p + old, s, n);
+      if (n != 0) std::memmove(p + old, s, n);  // an empty view may have no data
       p[total] = '\0';
       set_heap_size(total);
       return *this;

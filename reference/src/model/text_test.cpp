@@ -145,6 +145,27 @@ TEST(ModelText, HeapAndInLineTransitions) {
   EXPECT_FALSE(o.on_heap());
 }
 
+// An empty view without data (nullptr, 0) into a text that holds a heap buffer: no copy from
+// the null pointer (UBSan in the asan/fuzz presets: found by fuzz_receiver_intake).
+TEST(ModelText, EmptyViewWithoutDataIntoAHeapText) {
+  text t(chars(20));
+  ASSERT_TRUE(t.on_heap());
+  t = std::string_view();
+  expect_is(t, "");
+  t.append(std::string_view());
+  expect_is(t, "");
+  t = chars(20);
+  t.append(std::string_view());
+  expect_is(t, chars(20));
+  opt_text o(chars(20));
+  o.emplace(std::string_view());
+  EXPECT_TRUE(o == "");
+  text in;
+  in = std::string_view();
+  in.append(std::string_view());
+  expect_is(in, "");
+}
+
 TEST(ModelText, AbsentIsNotEmpty) {
   opt_text a;
   EXPECT_FALSE(a.has_value());
