@@ -2,6 +2,9 @@
 
 #include "apipnr/edifact/parser.hpp"
 
+#include <cstddef>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -51,6 +54,42 @@ TEST(EdifactSegmentAccess, SegmentWithoutElementsHasNone) {
   const std::string_view text = "SRC";
   const segment s{text, text.substr(3), 0, 5, false};
   EXPECT_EQ(element_count(s, delimiters::defaults()), 0u);
+}
+
+// The record keeps what it was built from in 32 bytes: the tag (0-3 bytes), the body at any
+// distance after it up to max_body_distance (an invalid tag's body starts at the first
+// separator), the release flag, offset, index and separator bits.
+TEST(EdifactSegmentRecord, KeepsTagBodyAndFlagsInThirtyTwoBytes) {
+  static_assert(sizeof(segment) <= 32);
+  std::string text(70000, 'x');
+  text.replace(0, 3, "UNH");
+  for (const std::size_t tag_size : {0u, 1u, 2u, 3u}) {
+    for (const std::size_t distance :
+         {tag_size, std::size_t{3}, std::size_t{4}, std::size_t{65537}}) {
+      if (distance < tag_size) continue;
+      for (const std::size_t body_size :
+           {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{4000}}) {
+        for (const bool escaped : {false, true}) {
+          const std::string_view all(text);
+          const std::string_view tag = all.substr(0, tag_size);
+          const std::string_view body = all.substr(distance, body_size);
+          const segment s(tag, body, 0xFFFFFFF0u, 0x7FFFFFFFu, escaped, 0x8000000000000001u);
+          EXPECT_EQ(s.tag().data(), tag.data());
+          EXPECT_EQ(s.tag().size(), tag_size);
+          EXPECT_EQ(s.body().data(), body.data()) << tag_size << " " << distance;
+          EXPECT_EQ(s.body().size(), body_size);
+          EXPECT_EQ(s.escaped(), escaped);
+          EXPECT_EQ(s.offset, 0xFFFFFFF0u);
+          EXPECT_EQ(s.index, 0x7FFFFFFFu);
+          EXPECT_EQ(s.separators, 0x8000000000000001u);
+        }
+      }
+    }
+  }
+  const segment empty;
+  EXPECT_TRUE(empty.tag().empty());
+  EXPECT_TRUE(empty.body().empty());
+  EXPECT_FALSE(empty.escaped());
 }
 
 TEST(EdifactUnescape, RemovesReleaseCharacters) {

@@ -717,6 +717,12 @@ boost::system::error_code tokenizer::segments(const byte* p) {
         q += (k == release && q + 1 < end) ? 2 : 1;
       }
       body = std::min(q, end);
+      // segment records the body's distance from the tag in 29 bits; the segment length limit
+      // (64 KiB by default) stops such a segment anyway unless it was raised past 512 MiB.
+      if (static_cast<std::size_t>(body - p) > segment::max_body_distance)
+        return rep_.fatal(errc::limit_segment_length, at(p, index),
+                          std::to_string(body - p) + " bytes before the first separator, limit " +
+                              std::to_string(segment::max_body_distance));
       tag = view(p, std::min(p + 3, body));
       rep_.report(errc::invalid_segment_tag, at(p, index),
                   "tag starts '" + std::string(view(p, std::min(p + 8, body))) + "'");

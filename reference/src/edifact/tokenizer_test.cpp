@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -838,6 +839,50 @@ TEST(EdifactTokenizer, TypeBOffsetsAreRelativeToOriginalBuffer) {
   const auto r = parse(type_b_input);
   ASSERT_FALSE(r.ic.segments.empty());
   EXPECT_EQ(r.ic.segments[0].offset, type_b_input.find("UNB"));
+}
+
+// ---- the segment record ---------------------------------------------------------------------
+
+// Every path of the tokenizer leaves a segment whose tag sits at its offset in the buffer and
+// whose body starts at or after the end of the tag, inside the buffer (segment's construction
+// contract: the record keeps one pointer and the body's distance from it): UNA, CR LF and
+// spaces between segments, invalid tags (a body far after the tag, no tag at all), released
+// terminators, a Type B envelope, segments longer than a scan block, a truncated last segment,
+// strict and tolerant.
+TEST(EdifactTokenizer, SegmentTagAndBodyLieInTheBufferAtTheirOffsets) {
+  std::string long_value(150, 'A');
+  const std::vector<std::string> inputs = {
+      std::string(sample_a1),
+      std::string(type_b_input),
+      wrap("BGMXYZ+745'bgm+1'+X:Y'B'BG'  NAD+FL+++O?'BRIEN'\r\n\r\nDTM+1'"),
+      wrap("NAD+FL+++" + long_value + "'NAD+FL+++" + long_value + "?''FTX"),
+      "UNB+UNOA:4+X+Y+250301:0930+1'UNH+1+PAXLST'UNA:+.? 'BGM+745'ABCDEFGHIJKLMNOPQRSTU+1'BGM",
+      "UNB+UNOA:4+X+Y+250301:0930+1'UNH+1+PAXLST'BGM+745?",
+  };
+  for (const std::string& in : inputs) {
+    for (const parse_options& o : {parse_options{}, tolerant()}) {
+      const auto r = parse(in, o);
+      for (const segment& s : r.ic.segments) {
+        SCOPED_TRACE(in.substr(s.offset, 20));
+        EXPECT_EQ(s.tag().data(), in.data() + s.offset);
+        EXPECT_LE(s.tag().size(), 3u);
+        EXPECT_GE(s.body().data(), s.tag().data() + s.tag().size());
+        EXPECT_LE(s.body().data() + s.body().size(), in.data() + in.size());
+      }
+    }
+  }
+  // The invalid tags' bodies, as the envelope and structure passes see them.
+  const std::string in = wrap("BGMXYZ+745'+X:Y'ABCDEFGHIJKLMNOPQRSTU+1'");
+  const auto r = parse(in, tolerant());
+  ASSERT_GE(r.ic.segments.size(), 5u);
+  EXPECT_EQ(r.ic.segments[2].tag(), "BGM");
+  EXPECT_EQ(r.ic.segments[2].body(), "+745");
+  EXPECT_EQ(r.ic.segments[2].offset, in.find("BGMXYZ"));
+  EXPECT_EQ(r.ic.segments[3].tag(), "");
+  EXPECT_EQ(r.ic.segments[3].body(), "+X:Y");
+  EXPECT_EQ(r.ic.segments[4].tag(), "ABC");
+  EXPECT_EQ(r.ic.segments[4].body(), "+1");
+  EXPECT_EQ(r.ic.segments[4].body().data(), in.data() + in.find("+1'UNT"));
 }
 
 TEST(EdifactTokenizer, TypeBWithoutStxIsFatal) {

@@ -27,34 +27,51 @@ namespace apipnr::edifact {
 // element separator when the segment has elements ("UNH+1+PAXLST:D:05B" -> body
 // "+1+PAXLST:D:05B", "SRC" -> body ""). It never contains the terminator.
 //
-// Tag, body and the release flag are read through accessors so that the record's layout can
-// change without its readers (docs/PERFORMANCE.md, session 16: the record's size is memory
-// traffic for every stage that streams the segment array).
+// Layout (32 bytes, static_assert below): the record is written once per segment by the
+// tokenizer and streamed by the structure walk, the profile stage and the extraction, 240,016
+// of them for a 20,000-traveller PAXLST, against a 2 MiB L2; two string_views made it 56 bytes
+// (docs/PERFORMANCE.md, session 16). The body follows the tag in the text, so one pointer to the
+// body, the body's length and its distance from the tag give both views (the body is read far
+// more often than the tag: its view costs no arithmetic).
 //
 // Construction contract: `tag` and `body` are views into one buffer, the body starting at or
-// after the end of the tag (the tokenizer's segments always satisfy it: normally the body
-// follows the tag; after an invalid tag the body starts at the first element separator or
-// terminator and the tag is its first bytes, at most 3), and the tag is at most 3 bytes.
+// after the end of the tag and less than 2^29 bytes after the tag's start, and the tag at most
+// 3 bytes. The tokenizer's segments always satisfy it: normally the body follows the tag; after
+// an invalid tag the body starts at the first element separator or terminator and the tag is
+// its first bytes (at most 3, none when the text starts with the separator), and the distance is
+// below the segment length limit (the tokenizer stops with limit_segment_length otherwise).
 class segment {
  public:
+  // The largest distance from the tag's start to the body's start a segment can record.
+  static constexpr std::size_t max_body_distance = (std::size_t{1} << 29) - 1;
+
   segment() = default;
   segment(std::string_view tag, std::string_view body, std::uint32_t at, std::uint32_t number,
           bool escaped, std::uint64_t separator_bits = 0) noexcept
-      : offset(at),
-        index(number),
+      : body_data_(body.data()),
         separators(separator_bits),
-        tag_(tag),
-        body_(body),
-        escaped_(escaped) {}
+        offset(at),
+        index(number),
+        body_size_(static_cast<std::uint32_t>(body.size())),
+        shape_(static_cast<std::uint32_t>(tag.size()) | (escaped ? escaped_bit : 0u) |
+               (static_cast<std::uint32_t>(body.data() - tag.data()) << distance_shift)) {}
 
   // The segment tag: 3 bytes, fewer only for an invalid tag near a separator or the end.
-  std::string_view tag() const noexcept { return tag_; }
-  std::string_view body() const noexcept { return body_; }
+  std::string_view tag() const noexcept {
+    return {body_data_ - (shape_ >> distance_shift), shape_ & tag_size_mask};
+  }
+  std::string_view body() const noexcept { return {body_data_, body_size_}; }
   // The body contains at least one release character.
-  bool escaped() const noexcept { return escaped_; }
+  bool escaped() const noexcept { return (shape_ & escaped_bit) != 0; }
 
-  std::uint32_t offset = 0;  // byte offset of the tag in the parsed buffer
-  std::uint32_t index = 0;   // 1-based number in the interchange; UNB is 1, UNA is not counted
+ private:
+  static constexpr std::uint32_t tag_size_mask = 3;
+  static constexpr std::uint32_t escaped_bit = 4;
+  static constexpr unsigned distance_shift = 3;
+
+  const char* body_data_ = nullptr;
+
+ public:
   // Where the body's separators are, as the tokenizer's block scan found them: bit b is set
   // when body()[b] is an element or component separator (body()[b] says which). Recorded only
   // for a body shorter than 64 bytes with no release, repetition, line break or other
@@ -64,12 +81,16 @@ class segment {
   // segment's split from it instead of scanning the body again (docs/PERFORMANCE.md, session
   // 13: the structural index); everyone else may ignore it.
   std::uint64_t separators = 0;
+  std::uint32_t offset = 0;  // byte offset of the tag in the parsed buffer
+  std::uint32_t index = 0;   // 1-based number in the interchange; UNB is 1, UNA is not counted
 
  private:
-  std::string_view tag_;
-  std::string_view body_;
-  bool escaped_ = false;
+  std::uint32_t body_size_ = 0;
+  // Bits 0-1: the tag's size; bit 2: escaped; bits 3-31: the body's distance from the tag.
+  std::uint32_t shape_ = 0;
 };
+static_assert(sizeof(segment) == 32,
+              "the segment record is streamed by three stages: keep it small");
 
 // Splits raw text on one separator, honouring the release character: a released separator
 // does not split, and release characters are kept in the pieces (they stay raw).
