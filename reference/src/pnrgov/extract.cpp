@@ -147,8 +147,10 @@ class mapper {
     return non_empty(edifact::unescape(r, d_));
   }
   // opt() written into `field` in place: no temporary optional moved in (about 60 fields are
-  // filled this way, tens of thousands of times per large push).
-  void put(opt_string& field, std::uint32_t i, std::size_t n, std::size_t c) const {
+  // filled this way, tens of thousands of times per large push). `Opt` is opt_string or, for a
+  // traveller's or document's fields, model::opt_text.
+  template <class Opt>
+  void put(Opt& field, std::uint32_t i, std::size_t n, std::size_t c) const {
     const std::string_view r = raw(i, n, c);
     if (r.empty()) {
       field.reset();
@@ -158,21 +160,7 @@ class mapper {
       field.emplace(r);
       return;
     }
-    std::string& v = field.emplace();
-    edifact::unescape(r, d_, v);
-    if (v.empty()) field.reset();
-  }
-  // The same into a traveller's or document's model::opt_text.
-  void put(model::opt_text& field, std::uint32_t i, std::size_t n, std::size_t c) const {
-    const std::string_view r = raw(i, n, c);
-    if (r.empty()) {
-      field.reset();
-      return;
-    }
-    if (plain_) {
-      field.emplace(r);
-      return;
-    }
+    // A value with release characters (rare): unescaped, then absent if nothing is left.
     const std::string v = edifact::unescape(r, d_);
     if (v.empty())
       field.reset();
