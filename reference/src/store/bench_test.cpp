@@ -176,6 +176,9 @@ TEST(StoreBench, WalFramesPerCommitByBtree) {
   const bool checkpoints = std::getenv("APIPNR_STORE_BENCH_CHECKPOINTS") != nullptr;
   if (!checkpoints)
     o.checkpoint_pages = o.wal_limit_pages = std::size_t{1} << 30;  // never: keep every frame
+  // APIPNR_STORE_BENCH_STEP: options::checkpoint_step_pages for those checkpoints.
+  if (const char* e = std::getenv("APIPNR_STORE_BENCH_STEP"))
+    o.checkpoint_step_pages = static_cast<std::size_t>(std::max(0, std::atoi(e)));
   o.max_queue = static_cast<std::size_t>(n) + 1;
   auto s = store::open(std::move(o));
   ASSERT_TRUE(s);
@@ -200,9 +203,12 @@ TEST(StoreBench, WalFramesPerCommitByBtree) {
     const auto st = (*s)->stats();
     std::printf(
         "%d puts of %d traveller(s) in commits of %d with checkpoints: %llu passive "
-        "checkpoints, %llu frames copied, %llu transactions\n",
+        "checkpoints, %llu frames copied, %llu pages written by them, %llu WAL syncs skipped, "
+        "%llu transactions\n",
         n, travellers, batch, static_cast<unsigned long long>(st.checkpoints),
         static_cast<unsigned long long>(st.checkpoint_frames_sum),
+        static_cast<unsigned long long>(st.checkpoint_writes),
+        static_cast<unsigned long long>(st.checkpoint_wal_syncs_skipped),
         static_cast<unsigned long long>(st.transactions));
     return;
   }

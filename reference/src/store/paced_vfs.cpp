@@ -144,6 +144,11 @@ int x_sync(sqlite3_file* f, int flags) {
     return rc;
   }
   if (const int rc = flush(p); rc != SQLITE_OK) return rc;
+  if (p->wal && p->owner->config().skip_wal_sync) {
+    // Frames this connection reads were synced by the commit that published them (settings).
+    p->owner->count(4);
+    return SQLITE_OK;
+  }
   sqlite3_file* r = p->real;
   return r->pMethods->xSync(r, flags);
 }
@@ -346,7 +351,7 @@ paced_vfs::paced_vfs(settings s) noexcept : settings_(s) {
   base_ = sqlite3_vfs_find(nullptr);
   const bool gathers = s.buffer_bytes > 0 && (s.gather_wal || s.gather_checkpoint) &&
                        s.buffer_bytes <= static_cast<std::size_t>(std::numeric_limits<int>::max());
-  if (base_ == nullptr || (s.chunk_bytes == 0 && !gathers)) return;
+  if (base_ == nullptr || (s.chunk_bytes == 0 && !gathers && !s.skip_wal_sync)) return;
   if (!gathers) settings_.buffer_bytes = 0;
   try {
     char buf[48];

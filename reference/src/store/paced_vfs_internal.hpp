@@ -58,9 +58,15 @@ class paced_vfs {
     std::size_t buffer_bytes = 0;    // the buffer of gathered writes (0 = off), at most INT_MAX
     bool gather_wal = false;         // gather WAL writes (FULL connections only, see above)
     bool gather_checkpoint = false;  // gather a checkpoint's writes into the database file
+    // The WAL's xSync is not passed on (counted instead). Only for a connection that never
+    // writes the WAL (the checkpointer's: PASSIVE checkpoints only) of a database whose every
+    // writer commits with synchronous = FULL: such a commit syncs its frames before the -shm
+    // index publishes them, and a checkpoint copies only published frames, so the sync SQLite
+    // makes of the WAL before copying has nothing of them left to make durable.
+    bool skip_wal_sync = false;
   };
-  // Something to do: chunk_bytes > 0, or buffer_bytes > 0 with a gather_* set. On failure (no
-  // default VFS, registration refused, nothing to do) valid() is false.
+  // Something to do: chunk_bytes > 0, skip_wal_sync, or buffer_bytes > 0 with a gather_* set. On
+  // failure (no default VFS, registration refused, nothing to do) valid() is false.
   explicit paced_vfs(settings s) noexcept;
   ~paced_vfs();
   paced_vfs(const paced_vfs&) = delete;
@@ -80,11 +86,14 @@ class paced_vfs {
   std::uint64_t wal_file_writes() const noexcept { return counter(1); }
   std::uint64_t checkpoint_writes() const noexcept { return counter(2); }
   std::uint64_t checkpoint_file_writes() const noexcept { return counter(3); }
+  // skip_wal_sync: the WAL syncs not passed on.
+  std::uint64_t wal_syncs_skipped() const noexcept { return counter(4); }
 
   // For the shim's callbacks only.
   sqlite3_vfs* base() const noexcept { return base_; }
   void count_sync() noexcept { writeback_syncs_.fetch_add(1, std::memory_order_relaxed); }
-  // kind: 0 WAL writes, 1 WAL file writes, 2 checkpoint writes, 3 checkpoint file writes.
+  // kind: 0 WAL writes, 1 WAL file writes, 2 checkpoint writes, 3 checkpoint file writes,
+  // 4 WAL syncs skipped.
   void count(int kind) noexcept { counters_[kind].fetch_add(1, std::memory_order_relaxed); }
 
  private:
@@ -97,7 +106,7 @@ class paced_vfs {
   std::string name_;
   bool registered_ = false;
   std::atomic<std::uint64_t> writeback_syncs_{0};
-  std::atomic<std::uint64_t> counters_[4] = {};
+  std::atomic<std::uint64_t> counters_[5] = {};
 };
 
 }  // namespace apipnr::store::detail

@@ -280,6 +280,23 @@ struct store::impl {
   bool ckpt_stopping_ = false;   // guarded by ckpt_mu_
   bool wal_over_limit_ = false;  // writer thread only
   std::atomic<std::uint64_t> wal_frames_{0}, checkpoints_{0}, forced_checkpoints_{0};
+  // The WAL's frames copied so far (the last checkpoint's nBackfill; 0 after the writer's
+  // RESTART): with wal_frames_, what the next passive checkpoint would copy
+  // (options::checkpoint_step_pages).
+  std::atomic<std::uint64_t> ckpt_copied_{0};
+
+  // Whether a commit that left `frames` in the WAL makes a passive checkpoint due: from
+  // checkpoint_pages frames on, once checkpoint_step_pages frames were added since the last
+  // checkpoint's copy, or at every commit within checkpoint_step_pages of wal_limit_pages, so
+  // that the writer's RESTART there finds no more left to copy than without steps.
+  bool checkpoint_due(std::uint64_t frames) const noexcept {
+    if (frames < opts_.checkpoint_pages) return false;
+    const std::uint64_t step = opts_.checkpoint_step_pages;
+    const std::uint64_t copied = ckpt_copied_.load(std::memory_order_relaxed);
+    // Fewer frames than copied: the WAL started again from its beginning since.
+    const std::uint64_t added = frames >= copied ? frames - copied : frames;
+    return added >= step || frames + step >= opts_.wal_limit_pages;
+  }
 
   // Chain head. The writer is the only writer of audit_log, so after a COMMIT it is the file's
   // head and the next transaction starts from it without a query; any ROLLBACK marks it stale
@@ -710,7 +727,7 @@ struct store::impl {
     if (n >= self->opts_.wal_limit_pages) {
       // Not the checkpointer as well: its checkpoint lock would make the RESTART fail.
       self->wal_over_limit_ = true;
-    } else if (n >= self->opts_.checkpoint_pages) {
+    } else if (self->checkpoint_due(n)) {
       {
         std::lock_guard lk(self->ckpt_mu_);
         self->ckpt_wanted_ = true;
@@ -732,6 +749,8 @@ struct store::impl {
       ckpt_cv_.wait(lk, [&] { return ckpt_stopping_ || ckpt_wanted_; });
       if (ckpt_stopping_) break;
       ckpt_wanted_ = false;
+      // Woken by a commit during the previous checkpoint, which may have copied its frames.
+      if (!checkpoint_due(wal_frames_.load(std::memory_order_relaxed))) continue;
       lk.unlock();
       int log = 0, copied = 0;
       const auto started = std::chrono::steady_clock::now();
@@ -745,6 +764,8 @@ struct store::impl {
         const int frames = restarted ? copied : copied - last_copied;
         last_log = log;
         last_copied = copied;
+        ckpt_copied_.store(static_cast<std::uint64_t>(copied < 0 ? 0 : copied),
+                           std::memory_order_relaxed);
         checkpoints_.fetch_add(1, std::memory_order_relaxed);
         std::lock_guard tk(timing_mu_);
         observe(timing_.checkpoint_time, secs);
@@ -772,6 +793,7 @@ struct store::impl {
                                   &copied) == SQLITE_OK) {
       forced_checkpoints_.fetch_add(1, std::memory_order_relaxed);
       wal_frames_.store(0, std::memory_order_relaxed);
+      ckpt_copied_.store(0, std::memory_order_relaxed);
     }
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -1092,6 +1114,7 @@ statistics store::stats() const noexcept {
   s.forced_checkpoints = impl_->forced_checkpoints_.load();
   s.wal_frames = impl_->wal_frames_.load();
   s.checkpoint_writeback_syncs = impl_->paced_vfs_ ? impl_->paced_vfs_->writeback_syncs() : 0;
+  s.checkpoint_wal_syncs_skipped = impl_->paced_vfs_ ? impl_->paced_vfs_->wal_syncs_skipped() : 0;
   for (const auto* v : {impl_->writer_vfs_.get(), impl_->paced_vfs_.get()}) {
     if (v == nullptr) continue;
     s.wal_writes += v->wal_writes();
@@ -1157,11 +1180,16 @@ boost::system::result<std::unique_ptr<store>> store::open(options opts) {
   if (opts.checkpoint_pages > 0) {
     // Its checkpoints' writeback paced (options::checkpoint_sync_bytes) and their writes
     // gathered (options::write_buffer_bytes), paced_vfs_internal.hpp.
-    if (opts.checkpoint_sync_bytes > 0 || opts.write_buffer_bytes > 0) {
+    // With sync_full its checkpoints skip their sync of the WAL (paced_vfs_internal.hpp,
+    // skip_wal_sync): this store's writer is the file's only writer (one process opens it;
+    // the query tool and backups read) and syncs every commit's frames before publishing
+    // them, so the frames a checkpoint copies are durable already.
+    if (opts.checkpoint_sync_bytes > 0 || opts.write_buffer_bytes > 0 || opts.sync_full) {
       vfs = std::make_unique<detail::paced_vfs>(
           detail::paced_vfs::settings{.chunk_bytes = opts.checkpoint_sync_bytes,
                                       .buffer_bytes = opts.write_buffer_bytes,
-                                      .gather_checkpoint = true});
+                                      .gather_checkpoint = true,
+                                      .skip_wal_sync = opts.sync_full});
       if (!vfs->valid()) return errc::open_failed;
     }
     // Its own connection: a checkpoint on the writer's would run on the writer thread. It

@@ -1208,6 +1208,73 @@ bool integrity_ok(const std::filesystem::path& file) {
   return ok;
 }
 
+// options::checkpoint_step_pages: past checkpoint_pages, a passive checkpoint starts only once
+// the commits added that many frames since the last one copied, so one checkpoint covers many
+// small commits and copies each page they all rewrote (the last leaf of every b-tree) once.
+// With no RESTART (limit far away) there is at most one checkpoint per `step` frames written,
+// and the pages a checkpoint writes into the database file (statistics::checkpoint_writes) are
+// far fewer than the WAL frames it covered (without steps, about one checkpoint per one-put
+// commit of ~12 frames would fail both). Same rows either way.
+TEST(StoreCheckpoint, CheckpointsInStepsCopyManyCommitsAtOnce) {
+  constexpr int puts = 200;
+  constexpr std::size_t step = 100;
+  for (const std::size_t s_pages : {std::size_t{0}, step}) {
+    SCOPED_TRACE("checkpoint_step_pages " + std::to_string(s_pages));
+    temp_dir dir;
+    options o;
+    o.checkpoint_pages = 8;
+    o.wal_limit_pages = 1'000'000;
+    o.checkpoint_step_pages = s_pages;
+    auto s = open_store(dir, o);
+    ASSERT_TRUE(s);
+    for (int i = 0; i < puts; ++i) ASSERT_TRUE(s->put(make_api("S" + std::to_string(i))));
+    s->close();
+    const statistics st = s->stats();
+    EXPECT_GT(st.checkpoints, 0u);
+    EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), puts);
+    EXPECT_TRUE(integrity_ok(dir.file()));
+    if (s_pages == 0) continue;
+    // Each checkpoint waited for `step` new frames and copied them (a passive checkpoint that
+    // caught up lets the next commit start the WAL again, so wal_frames is not the total).
+    EXPECT_LE(st.checkpoints * step, st.checkpoint_frames_sum)
+        << st.checkpoints << " checkpoints, " << st.checkpoint_frames_sum << " frames";
+    EXPECT_LT(st.checkpoint_writes * 2, st.checkpoint_frames_sum)
+        << st.checkpoint_writes << " pages written for " << st.checkpoint_frames_sum << " frames";
+  }
+}
+
+// With sync_full the writer syncs every commit's frames before the -shm index publishes them,
+// so the checkpointer's checkpoints do not sync the WAL again (SQLite asks; the paced VFS
+// counts it in statistics::checkpoint_wal_syncs_skipped instead). With NORMAL a commit does
+// not sync the WAL and the checkpoint's sync is what makes the frames durable before they are
+// copied: it is made. Every record is there after a reopen either way.
+TEST(StoreCheckpoint, TheCheckpointerSkipsItsWalSyncOnlyWhenEveryCommitSyncedIt) {
+  constexpr int puts = 60;
+  for (const bool full : {true, false}) {
+    SCOPED_TRACE(full ? "sync_full" : "NORMAL");
+    temp_dir dir;
+    options o;
+    o.sync_full = full;
+    o.checkpoint_pages = 8;
+    o.wal_limit_pages = 1'000'000;
+    o.checkpoint_step_pages = 0;  // a checkpoint after every commit
+    {
+      auto s = open_store(dir, o);
+      ASSERT_TRUE(s);
+      for (int i = 0; i < puts; ++i) ASSERT_TRUE(s->put(make_api("W" + std::to_string(i))));
+      s->close();
+      const statistics st = s->stats();
+      EXPECT_GT(st.checkpoints, 0u);
+      if (full)
+        EXPECT_GT(st.checkpoint_wal_syncs_skipped, 0u);
+      else
+        EXPECT_EQ(st.checkpoint_wal_syncs_skipped, 0u);
+    }
+    EXPECT_EQ(scalar(dir.file(), "SELECT count(*) FROM interchanges"), puts);
+    EXPECT_TRUE(integrity_ok(dir.file()));
+  }
+}
+
 // A fixed clock, so that two stores given the same puts hold the same rows.
 options fixed_clock_options(options o = {}) {
   o.clock = [] { return time_point(std::chrono::milliseconds(1'900'000'000'000)); };

@@ -207,6 +207,18 @@ struct options {
   // file grows to about 128 MiB at 4 KiB pages and is reused.
   std::size_t checkpoint_pages = 1000;
   std::size_t wal_limit_pages = 32000;
+  // Checkpoints in steps (docs/STORE.md, "Checkpoints in steps"): past checkpoint_pages, the
+  // checkpointer starts a passive checkpoint only once the commits have added at least this
+  // many frames since the last one copied (or the WAL is within this many frames of
+  // wal_limit_pages, so that the writer's RESTART there has no more to copy than without
+  // steps). A checkpoint copies each page once however many frames of it the WAL holds, and
+  // every small commit rewrites the same last leaves of its b-trees: back to back (0, the
+  // behaviour until session 17) each checkpoint covered about one commit and copied nearly
+  // every frame written, 3.6 pages per iAPI put at 5,000 requests/s, with two syncs each.
+  // 256: at six one-passenger puts per commit (3.6 frames per put) the pages copied per put
+  // fall from 3.3 to 1.0 (about the database's growth) and the checkpoints from 0.87 to 0.08
+  // per commit (docs/PERFORMANCE.md, session 17). 0 = a checkpoint after every commit.
+  std::size_t checkpoint_step_pages = 256;
   // Paced writeback of the checkpointer's checkpoints: while a checkpoint copies pages into the
   // database file, the file is synced every checkpoint_sync_bytes written, so the pages reach
   // the disk in chunks of that size instead of in one burst at the checkpoint's final sync,
@@ -300,6 +312,10 @@ struct statistics {
   std::uint64_t wal_file_writes = 0;
   std::uint64_t checkpoint_writes = 0;
   std::uint64_t checkpoint_file_writes = 0;
+  // Syncs of the WAL file that the checkpointer's checkpoints asked for and that were not made
+  // because, with sync_full, every commit already synced the frames they copy (docs/STORE.md,
+  // "Checkpoints off the commit path").
+  std::uint64_t checkpoint_wal_syncs_skipped = 0;
 };
 
 using put_callback = std::function<void(boost::system::result<put_outcome>)>;
