@@ -175,6 +175,7 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
   out.message_index = 0;
   out.source = &ic;
   out.def = &def;
+  out.first_segment = nullptr;
   if (message_index >= ic.messages.size()) return false;
   out.message_index = static_cast<std::uint32_t>(message_index);
   const edifact::delimiters& d = ic.delims;
@@ -184,6 +185,7 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
   const edifact::message_view& m = ic.messages[message_index];
   const std::uint32_t n = m.unt >= m.unh ? m.unt - m.unh + 1 : 1;
   const edifact::segment* segs = ic.segments.data() + m.unh;
+  out.first_segment = segs;
   {
     const edifact::segment& first = segs[0];
     const edifact::segment& last = segs[n - 1];
@@ -194,8 +196,8 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
   out.segments.resize(n);
   segment_entry* entries = out.segments.data();
   const detail::element_indexer indexer(d);
-  entries[0] = segment_entry{segs};
-  indexer.add(out.element_index, entries[0]);
+  entries[0] = segment_entry{};
+  indexer.add(out.element_index, segs[0], entries[0]);
   out.instances.push_back(group_instance{nullptr, no_instance, 0, n - 1, 1, 0});
 
   fast_scratch& s = tls_fast;
@@ -255,10 +257,10 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
 
   const std::uint32_t end = m.closed ? n - 1 : n;
   for (std::uint32_t i = 1; i < end; ++i) {
-    // Every path that goes on sets seg, first_element (the split), matched and instance.
+    // Every path that goes on sets first_element (the split), matched and instance.
     segment_entry& e = entries[i];
-    e.seg = segs + i;
-    const std::uint32_t packed = pack_tag(e.seg->tag());
+    const edifact::segment& sg = segs[i];
+    const std::uint32_t packed = pack_tag(sg.tag());
     if (packed == 0) return false;
     std::size_t h = (static_cast<std::uint64_t>(packed) * 0x9E3779B97F4A7C15ull) >> 32 & tag_mask;
     while (tag_table[h].packed != packed) {
@@ -270,17 +272,17 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
     bool split_clean = false;
     // The split from the separators the tokenizer recorded (nearly every segment of a large
     // message), else from a scan of the body.
-    const bool recorded = e.seg->separators != 0;
+    const bool recorded = sg.separators != 0;
     if (split != nullptr && split->split_rows != 0) {
-      split_clean = !recorded ? indexer.add_checked(out.element_index, e, *split)
+      split_clean = !recorded ? indexer.add_checked(out.element_index, sg, e, *split)
                     : mc.memos != nullptr
-                        ? indexer.add_checked_memo(out.element_index, e, *split, tag_id, mc.memos,
-                                                   mc.stamp, mc.text_end)
-                        : indexer.add_checked_recorded(out.element_index, e, *split);
+                        ? indexer.add_checked_memo(out.element_index, sg, e, *split, tag_id,
+                                                   mc.memos, mc.stamp, mc.text_end)
+                        : indexer.add_checked_recorded(out.element_index, sg, e, *split);
     } else if (recorded) {
-      indexer.add_recorded(out.element_index, e);
+      indexer.add_recorded(out.element_index, sg, e);
     } else {
-      indexer.add(out.element_index, e);
+      indexer.add(out.element_index, sg, e);
     }
     // pick(): the innermost level whose table offers a node for the tag.
     fast_frame* f = top;
@@ -300,10 +302,10 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
           nd.qualifiers.packed && !has_repetition) {
         // The usual qualifier, the body's first piece, read off the recorded separators and
         // packed with one load (structure_parser::qualifier_of, qualifier_list::contains).
-        const std::uint64_t b = e.seg->separators >> 1;
-        const char* const q = e.seg->body().data() + 1;
+        const std::uint64_t b = sg.separators >> 1;
+        const char* const q = sg.body().data() + 1;
         const std::size_t len =
-            b != 0 ? static_cast<std::size_t>(std::countr_zero(b)) : e.seg->body().size() - 1;
+            b != 0 ? static_cast<std::size_t>(std::countr_zero(b)) : sg.body().size() - 1;
         if (!contains_first_piece(nd.qualifiers, q, len, mc.text_end)) return false;
       } else {
         // structure_parser::qualifier_of
@@ -349,8 +351,8 @@ bool fast_parse_structure(const edifact::interchange& ic, std::size_t message_in
     if (check_elements && !elements_pass(e, i, trigger, split, split_clean)) return false;
   }
   for (std::uint32_t i = std::max(end, 1u); i < n; ++i) {
-    entries[i] = segment_entry{segs + i};
-    indexer.add(out.element_index, entries[i]);
+    entries[i] = segment_entry{};
+    indexer.add(out.element_index, segs[i], entries[i]);
   }
   for (;;) {
     const bool root = top == frames;

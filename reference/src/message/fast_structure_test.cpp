@@ -61,15 +61,15 @@ std::vector<std::string> vector_inputs() {
 // Every field of both trees, pointers included (both index the same interchange and
 // definitions), and the element index word for word.
 std::string difference(const message_tree& a, const message_tree& b) {
-  if (a.source != b.source || a.def != b.def || a.message_index != b.message_index) {
+  if (a.source != b.source || a.def != b.def || a.message_index != b.message_index ||
+      a.first_segment != b.first_segment) {
     return "header";
   }
   if (a.segments.size() != b.segments.size()) return "segment count";
   for (std::size_t i = 0; i < a.segments.size(); ++i) {
     const segment_entry& x = a.segments[i];
     const segment_entry& y = b.segments[i];
-    if (x.seg != y.seg || x.matched != y.matched || x.instance != y.instance ||
-        x.first_element != y.first_element) {
+    if (x.matched != y.matched || x.instance != y.instance || x.first_element != y.first_element) {
       return "segment " + std::to_string(i);
     }
   }
@@ -209,9 +209,9 @@ bool same_split(const edifact::segment& seg, const edifact::delimiters& d,
   basic_offset_array<std::uint16_t> plain, checked;
   plain.push_back(7);  // the segment's entries start past 0, as in a message
   checked.push_back(7);
-  segment_entry a{&seg}, b{&seg};
-  indexer.add(plain, a);
-  const bool verdict = indexer.add_checked(checked, b, layout);
+  segment_entry a, b;
+  indexer.add(plain, seg, a);
+  const bool verdict = indexer.add_checked(checked, seg, b, layout);
   bool want = false;
   if (a.first_element != no_element_index) {
     const std::uint16_t* x = plain.data() + a.first_element;
@@ -228,9 +228,9 @@ bool same_split(const edifact::segment& seg, const edifact::delimiters& d,
     basic_offset_array<std::uint16_t> from_bits, checked_bits;
     from_bits.push_back(7);
     checked_bits.push_back(7);
-    segment_entry c{&seg}, g{&seg};
-    indexer.add_recorded(from_bits, c);
-    const bool verdict_bits = indexer.add_checked_recorded(checked_bits, g, layout);
+    segment_entry c, g;
+    indexer.add_recorded(from_bits, seg, c);
+    const bool verdict_bits = indexer.add_checked_recorded(checked_bits, seg, g, layout);
     EXPECT_TRUE(plain == from_bits && a.first_element == c.first_element)
         << layout.key << " " << seg.body();
     EXPECT_TRUE(plain == checked_bits && a.first_element == g.first_element)
@@ -451,10 +451,10 @@ TEST(FastStructure, MemoSplitMatchesTheCheckedSplit) {
       ASSERT_NE(seg.separators, 0u) << seg.body();
       const int tag = static_cast<int>(b % 3);
       const segment_def& layout = layouts[(static_cast<std::size_t>(tag) + stamp) % 3];
-      segment_entry a{&seg}, g{&seg};
-      const bool verdict = indexer.add_checked_recorded(want, a, layout);
+      segment_entry a, g;
+      const bool verdict = indexer.add_checked_recorded(want, seg, a, layout);
       const bool memo_verdict = indexer.add_checked_memo(
-          got, g, layout, static_cast<std::uint16_t>(tag), memos.data(), stamp, text_end);
+          got, seg, g, layout, static_cast<std::uint16_t>(tag), memos.data(), stamp, text_end);
       ASSERT_EQ(verdict, memo_verdict)
           << "stamp " << stamp << " " << layout.key << " " << seg.body();
       ASSERT_EQ(a.first_element, g.first_element) << seg.body();
@@ -587,7 +587,8 @@ TEST(FastStructure, AReusedTreeIsOverwrittenEntryForEntry) {
       if (def == nullptr) continue;
       if (rng() % 2 == 0) {
         fast.segments.resize(rng() % 800);
-        for (segment_entry& e : fast.segments) e = segment_entry{junk_seg, junk_node, 77, 99};
+        fast.first_segment = junk_seg;
+        for (segment_entry& e : fast.segments) e = segment_entry{junk_node, 77, 99};
       }
       message_tree slow;
       diagnostic_list found;

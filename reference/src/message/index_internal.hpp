@@ -74,25 +74,26 @@ class element_indexer {
 #endif
   }
 
-  // Appends the split of e.seg->body() to `index` and points e.first_element at it; a body
+  // Appends the split of seg.body() to `index` and points e.first_element (seg's tree entry)
+  // at it; a body
   // longer than max_indexed_body (or an index that would pass 32-bit positions) leaves the
   // segment unindexed (no_element_index). May allocate (the index grows by doubling).
   [[gnu::always_inline]] void add(basic_offset_array<std::uint16_t>& index,
-                                  segment_entry& e) const {
+                                  const edifact::segment& seg, segment_entry& e) const {
     piece_state s;
-    if (!open(index, e, s)) return;
+    if (!open(index, seg, e, s)) return;
     split_from(s, 0);
     close(index, s);
   }
 
-  // add() for a segment whose separators the tokenizer recorded (e.seg->separators != 0,
+  // add() for a segment whose separators the tokenizer recorded (seg.separators != 0,
   // edifact::segment has the contract): the same index, read from the bits instead of a scan
   // of the body.
   [[gnu::always_inline]] void add_recorded(basic_offset_array<std::uint16_t>& index,
-                                           segment_entry& e) const {
+                                           const edifact::segment& seg, segment_entry& e) const {
     piece_state s;
-    if (!open(index, e, s)) return;  // not taken for a recorded body (it has elements)
-    split_bits(s, e.seg->separators >> 1);
+    if (!open(index, seg, e, s)) return;  // not taken for a recorded body (it has elements)
+    split_bits(s, seg.separators >> 1);
     close(index, s);
   }
 
@@ -102,16 +103,17 @@ class element_indexer {
   // segment left unindexed. Each component's length is checked as its separator is found;
   // after the first failure the rest is only split (as add()).
   [[gnu::always_inline]] bool add_checked(basic_offset_array<std::uint16_t>& index,
-                                          segment_entry& e, const segment_def& layout) const {
-    return checked_split<false>(index, e, layout);
+                                          const edifact::segment& seg, segment_entry& e,
+                                          const segment_def& layout) const {
+    return checked_split<false>(index, seg, e, layout);
   }
 
-  // add_checked() for a segment whose separators the tokenizer recorded (e.seg->separators !=
+  // add_checked() for a segment whose separators the tokenizer recorded (seg.separators !=
   // 0): the same index and verdict, the separators read from the bits instead of a scan.
   [[gnu::always_inline]] bool add_checked_recorded(basic_offset_array<std::uint16_t>& index,
-                                                   segment_entry& e,
+                                                   const edifact::segment& seg, segment_entry& e,
                                                    const segment_def& layout) const {
-    return checked_split<true>(index, e, layout);
+    return checked_split<true>(index, seg, e, layout);
   }
 
   // add_checked_recorded() that copies the entries and verdict from `memo` (split_memo_slots
@@ -119,12 +121,13 @@ class element_indexer {
   // remembered there for the segment's tag, length and separators, and remembers them
   // otherwise: the same index and verdict.
   [[gnu::always_inline]] bool add_checked_memo(basic_offset_array<std::uint16_t>& index,
-                                               segment_entry& e, const segment_def& layout,
-                                               std::uint16_t tag, split_memo* memo,
-                                               std::uint64_t stamp, const char* text_end) const {
-    const std::size_t n = e.seg->body().size() - 1;  // a recorded body starts with a separator
-    const std::uint64_t bits = e.seg->separators >> 1;
-    const char* const p = e.seg->body().data() + 1;
+                                               const edifact::segment& seg, segment_entry& e,
+                                               const segment_def& layout, std::uint16_t tag,
+                                               split_memo* memo, std::uint64_t stamp,
+                                               const char* text_end) const {
+    const std::size_t n = seg.body().size() - 1;  // a recorded body starts with a separator
+    const std::uint64_t bits = seg.separators >> 1;
+    const char* const p = seg.body().data() + 1;
     const std::size_t used = index.size();
     // The slot: the top bits of a Fibonacci hash of the key (bits below 2^63, n below 64).
     split_memo& m = memo[((bits + (std::uint64_t{n} << 40) + (std::uint64_t{tag} << 47)) *
@@ -140,7 +143,7 @@ class element_indexer {
       index.set_size(used + m.size);
       return m.clean;
     }
-    const bool clean = checked_split<true>(index, e, layout);
+    const bool clean = checked_split<true>(index, seg, e, layout);
     const std::size_t size = index.size() - used;
     if (room && e.first_element == used && size <= split_memo::max_entries) {
       m.stamp = stamp;
@@ -181,13 +184,14 @@ class element_indexer {
     return elems;
   }
 
-  // add_checked's scan; Recorded: the separators come from e.seg->separators (a recorded body
+  // add_checked's scan; Recorded: the separators come from seg.separators (a recorded body
   // holds no release character, so every separator bit splits).
   template <bool Recorded>
   [[gnu::always_inline]] bool checked_split(basic_offset_array<std::uint16_t>& index,
-                                            segment_entry& e, const segment_def& layout) const {
+                                            const edifact::segment& seg, segment_entry& e,
+                                            const segment_def& layout) const {
     piece_state s;
-    if (!open(index, e, s)) {
+    if (!open(index, seg, e, s)) {
       // Unindexed, or indexed without elements: clean unless an element is mandatory.
       return e.first_element != no_element_index && layout.mandatory_mask == 0;
     }
@@ -209,7 +213,7 @@ class element_indexer {
     std::uint64_t filled = 0;  // non-empty elements
     bool clean = false;
     // Recorded: the separators after the leading element separator, as bits of p.
-    [[maybe_unused]] std::uint64_t bits = Recorded ? e.seg->separators >> 1 : 0;
+    [[maybe_unused]] std::uint64_t bits = Recorded ? seg.separators >> 1 : 0;
     for (;;) {
       std::uint8_t cl;
       if constexpr (Recorded) {
@@ -309,9 +313,10 @@ class element_indexer {
 
   // Room for the segment's entries; false when there is nothing to split (e left unindexed,
   // or indexed as having no element and finished).
-  [[gnu::always_inline]] bool open(basic_offset_array<std::uint16_t>& index, segment_entry& e,
+  [[gnu::always_inline]] bool open(basic_offset_array<std::uint16_t>& index,
+                                   const edifact::segment& seg, segment_entry& e,
                                    piece_state& s) const {
-    const std::string_view body = e.seg->body();
+    const std::string_view body = seg.body();
     const std::size_t used = index.size();
     // Same split as edifact::element(): no elements unless the body starts with the element
     // separator; "TAG+" has one empty element.

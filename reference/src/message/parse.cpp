@@ -147,7 +147,7 @@ class structure_parser {
       dg.where = component != 0 ? scope::component : scope::element;
     }
     if (tree_index < out_.segments.size()) {
-      const edifact::segment& s = *out_.segments[tree_index].seg;
+      const edifact::segment& s = out_.seg(tree_index);
       dg.pos.offset = s.offset;
       dg.pos.segment = s.index;
       dg.pos.message_segment = message_tree::message_segment(tree_index);
@@ -389,11 +389,12 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
   }
   const detail::element_indexer indexer(d_);
   const edifact::segment* segs = ic_.segments.data() + m.unh;
+  out_.first_segment = segs;
   std::uint32_t added = 0;
   // Entries and splits of segments [added, k) (the main loop adds one at a time inline).
   auto add_until = [&](std::uint32_t k) {
     for (; added < k; ++added) {
-      indexer.add(out_.element_index, out_.segments.emplace_back(segment_entry{segs + added}));
+      indexer.add(out_.element_index, segs[added], out_.segments.emplace_back());
     }
   };
   add_until(1);
@@ -410,18 +411,19 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
   // already reported it and every segment is user data.
   const std::size_t end = m.closed ? n - 1 : n;
   for (std::size_t i = 1; i < end; ++i) {
-    segment_entry& e = out_.segments.emplace_back(segment_entry{segs + i});
+    segment_entry& e = out_.segments.emplace_back();
+    const edifact::segment& sg = segs[i];
     // The segment's tag as one word, and its id in the definition's plans (the automaton's
     // tables are indexed by it). 0 for a tag that is not three characters, which then takes
     // the string comparison; content_plan::none for a tag no node has.
-    const std::uint32_t packed = pack_tag(e.seg->tag());
+    const std::uint32_t packed = pack_tag(sg.tag());
     const std::uint16_t tag_id =
         packed != 0 && def_.planned ? def_.tag_id(packed) : content_plan::none;
     // The split from the separators the tokenizer recorded, else from a scan of the body.
-    if (e.seg->separators != 0) {
-      indexer.add_recorded(out_.element_index, e);
+    if (sg.separators != 0) {
+      indexer.add_recorded(out_.element_index, sg, e);
     } else {
-      indexer.add(out_.element_index, e);
+      indexer.add(out_.element_index, sg, e);
     }
     added = static_cast<std::uint32_t>(i + 1);
     if (accept(i, packed, tag_id)) [[unlikely]] {
@@ -443,7 +445,7 @@ boost::system::error_code structure_parser::run(const edifact::message_view& m) 
 // level takes the segment (reported here, as unexpected or unknown).
 bool structure_parser::search(std::size_t i, std::uint32_t packed, std::uint16_t tag_id,
                               std::size_t& best_level, std::size_t& best_j, bool& over_max) {
-  const edifact::segment& s = *out_.segments[i].seg;
+  const edifact::segment& s = out_.seg(i);
   auto& frames = scratch_.frames;
   // Candidates, innermost level first (README rule 1); rule 2 picks among them.
   std::size_t open_level = 0, open_j = 0, full_level = 0, full_j = 0;
@@ -870,7 +872,7 @@ void structure_parser::report_undefined(std::size_t i, const node& n, const segm
            "position " + std::to_string(p) + " beyond the listed layout", p);
   } else {
     report(errc::too_many_elements, i, &n,
-           std::string(out_.segments[i].seg->tag()) + " defines no data element at position " +
+           std::string(out_.seg(i).tag()) + " defines no data element at position " +
                std::to_string(p),
            p);
   }
@@ -882,10 +884,9 @@ void structure_parser::report_undefined(std::size_t i, const node& n, const segm
 // the full checks only for an element that may give a finding. Same findings, in the same
 // order, as the general loop below.
 void structure_parser::check_planned(std::size_t i, const node& n, const segment_def& layout) {
-  const segment_entry& e = out_.segments[i];
   std::uint32_t present = 0;  // positions seen (empty body: none)
   std::uint64_t filled = 0;   // bit p-1: element p (p <= 64) is not empty
-  if (!e.seg->body().empty()) {
+  if (!out_.seg(i).body().empty()) {
     const message_tree::split_view sv = out_.split(i);
     // One or more positions whenever the body is not empty (as the splitter had it);
     // positions are 16-bit in findings.
@@ -936,7 +937,7 @@ void structure_parser::check_planned(std::size_t i, const node& n, const segment
   for (const std::uint16_t m : layout.mandatory_elements) {
     const field_def& f = layout.elements[m];
     if (f.pos > present || out_.element(i, f.pos).empty()) {
-      report(errc::missing_element, i, &n, std::string(e.seg->tag()) + " " + f.id + " missing",
+      report(errc::missing_element, i, &n, std::string(out_.seg(i).tag()) + " " + f.id + " missing",
              f.pos);
     }
   }
@@ -971,7 +972,7 @@ void structure_parser::check_elements(std::size_t i, const node& n) {
     check_planned(i, n, *layout);
     return;
   }
-  const edifact::segment& s = *out_.segments[i].seg;
+  const edifact::segment& s = out_.seg(i);
   std::uint16_t present = 0;  // positions seen (s.body() empty: none)
   if (!s.body().empty()) {
     // The tree's element index holds the split (one or more elements whenever the body is

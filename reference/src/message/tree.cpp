@@ -77,6 +77,7 @@ void message_tree::clear() noexcept {
   source = nullptr;
   def = nullptr;
   message_index = 0;
+  first_segment = nullptr;
   segments.clear();
   instances.clear();
   element_index.clear();
@@ -85,22 +86,24 @@ void message_tree::clear() noexcept {
 void message_tree::index_elements() {
   element_index.clear();
   if (!segments.empty()) {
-    const auto* first = segments.front().seg;
-    const auto* last = segments.back().seg;
+    const auto* first = first_segment;
+    const auto* last = first_segment + (segments.size() - 1);
     if (last->offset >= first->offset) {
       element_index.reserve(detail::index_estimate(last->offset - first->offset, segments.size()));
     }
   }
   detail::element_indexer indexer(source->delims);
-  for (segment_entry& e : segments) indexer.add(element_index, e);
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    indexer.add(element_index, first_segment[i], segments[i]);
+  }
 }
 
 std::string_view message_tree::element_unindexed(std::size_t i, std::size_t n) const noexcept {
-  return edifact::element(*segments[i].seg, n, source->delims);
+  return edifact::element(first_segment[i], n, source->delims);
 }
 
 std::size_t message_tree::element_count_unindexed(std::size_t i) const noexcept {
-  return edifact::element_count(*segments[i].seg, source->delims);
+  return edifact::element_count(first_segment[i], source->delims);
 }
 
 std::string_view message_tree::component_unindexed(std::size_t i, std::size_t n,

@@ -45,7 +45,8 @@ class hand_tree {
                                 static_cast<std::uint32_t>(k + 1), false);
     }
     tree_.source = &ic_;
-    for (const auto& s : ic_.segments) tree_.segments.push_back(segment_entry{&s, nullptr, 0});
+    tree_.first_segment = ic_.segments.data();
+    tree_.segments.assign(ic_.segments.size(), segment_entry{nullptr, 0});
     if (index) tree_.index_elements();
   }
   hand_tree(const hand_tree&) = delete;

@@ -456,8 +456,7 @@ class fast_walk {
   }
   bool may_escape(std::size_t i) const noexcept {
     if (!release_) return false;
-    const edifact::segment* s = tree_.segments[i].seg;
-    return s == nullptr || s->escaped();
+    return tree_.seg(i).escaped();
   }
   // The literal value (release characters removed; then it lives in s_.literal until the next
   // call).

@@ -158,8 +158,7 @@ std::optional<moment> flight_departure_of(const message_tree& tree,
   const model::calendar_date ref = message_date ? message_date->date : today;
   const model::century_rule rule = model::nearest_rule(ref);
   for (std::size_t i = 0; i < tree.segments.size(); ++i) {
-    const edifact::segment* s = tree.segments[i].seg;
-    if (s == nullptr) continue;
+    const edifact::segment* s = &tree.seg(i);
     if (s->tag() == "DTM" && tree.value(i, 1, 1) == "189") {
       const std::string_view v = tree.value(i, 1, 2);
       switch (v.size()) {
@@ -879,8 +878,7 @@ class evaluator {
   // segment half, asked once per segment by the unit walk).
   bool may_escape(std::uint32_t i) const noexcept {
     if (!release_) return false;
-    const edifact::segment* s = tree_.segments[i].seg;
-    return s == nullptr || s->escaped();
+    return tree_.seg(i).escaped();
   }
   bool has_release_char(std::string_view raw) const noexcept {
     const char release = tree_.delims().release;
@@ -951,11 +949,9 @@ class evaluator {
 
   position segment_position(std::uint32_t i) const noexcept {
     position pos;
-    const edifact::segment* s = tree_.segments[i].seg;
-    if (s != nullptr) {
-      pos.segment = s->index;
-      pos.offset = s->offset;
-    }
+    const edifact::segment& s = tree_.seg(i);
+    pos.segment = s.index;
+    pos.offset = s.offset;
     pos.message_segment = message_tree::message_segment(i);
     return pos;
   }

@@ -112,12 +112,12 @@ using offset_array = basic_offset_array<std::uint32_t>;
 // with the same results, only slower; the tokenizer's own limits come first in practice.
 inline constexpr std::size_t max_indexed_body = 0xFFFE;
 
-// 24 bytes: one is written per segment (240,000 for a 20,000-traveller PAXLST), so its size is
-// part of the structure stage's memory traffic.
+// 16 bytes: one is written per segment (240,000 for a 20,000-traveller PAXLST), so its size is
+// part of the structure stage's memory traffic (and of the profile stage's and the
+// extraction's reads). The segment itself is not stored: entry i's is message_tree::seg(i).
 struct segment_entry {
-  const edifact::segment* seg = nullptr;  // into interchange::segments
-  const node* matched = nullptr;          // nullptr: UNH/UNT or not accepted anywhere
-  std::uint32_t instance = 0;             // innermost group instance (0 = root)
+  const node* matched = nullptr;  // nullptr: UNH/UNT or not accepted anywhere
+  std::uint32_t instance = 0;     // innermost group instance (0 = root)
   // Where the segment's split starts in message_tree::element_index (layout there).
   // no_element_index: not indexed; lookups then split the segment each time.
   std::uint32_t first_element = no_element_index;
@@ -137,6 +137,9 @@ class message_tree {
   const edifact::interchange* source = nullptr;
   const definition* def = nullptr;
   std::uint32_t message_index = 0;  // into interchange::messages
+  // The message's segments in the interchange (interchange::segments from its UNH on):
+  // segments[i] describes first_segment[i], for every i below segments.size().
+  const edifact::segment* first_segment = nullptr;
   std::vector<segment_entry> segments;
   std::vector<group_instance> instances;
   // Element and component index, one array of 16-bit entries for the whole message (about
@@ -159,6 +162,9 @@ class message_tree {
 
   void clear() noexcept;
 
+  // The interchange segment of tree segment i (message segment i + 1).
+  const edifact::segment& seg(std::size_t i) const noexcept { return first_segment[i]; }
+
   // Splits every segment of `segments` once into its data elements and their components
   // (release characters honoured) and records the split in element_index. Idempotent;
   // allocates only when the message has more elements than any before it in this tree.
@@ -177,11 +183,11 @@ class message_tree {
     const segment_entry& e = segments[i];
     const std::uint16_t* x = element_index.data() + e.first_element;
     const std::uint32_t count = x[0];
-    return {count, x + 1, x + count + 2, e.seg->body().data() + 1};
+    return {count, x + 1, x + count + 2, first_segment[i].body().data() + 1};
   }
 
   // Raw data element n (1-based) of tree segment i, or an empty view when absent; the same
-  // as edifact::element(*segments[i].seg, n, delims()) but O(1) once indexed. The view points
+  // as edifact::element(seg(i), n, delims()) but O(1) once indexed. The view points
   // into the interchange's buffer.
   // Inline: the group parser, profile and extraction read millions of elements per large
   // message, and the call cost as much as the lookup.
@@ -195,7 +201,7 @@ class message_tree {
     if (n == 0 || n > count) return {};
     const std::uint16_t* starts = x + count + 2;
     const std::uint32_t from = starts[x[n]];
-    return {e.seg->body().data() + 1 + from, starts[x[n + 1]] - 1u - from};
+    return {first_segment[i].body().data() + 1 + from, starts[x[n + 1]] - 1u - from};
   }
   // Number of data elements of tree segment i (edifact::element_count).
   std::size_t element_count(std::size_t i) const noexcept {
@@ -221,7 +227,7 @@ class message_tree {
     const std::uint16_t* starts = x + count + 2;
     const std::size_t g = x[n];
     const std::size_t last = x[n + 1];
-    const char* rest = e.seg->body().data() + 1;
+    const char* rest = first_segment[i].body().data() + 1;
     if (c == 0) return {rest + starts[g], starts[last] - 1u - starts[g]};
     if (c > last - g) return {};
     const std::size_t k = g + c - 1;
