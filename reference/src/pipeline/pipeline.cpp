@@ -233,10 +233,28 @@ result engine::check(std::string_view bytes) const {
 void engine::check(std::string_view bytes, result& r) const {
   const options& o = impl_->opts;
   {
-    // A new result but for the canonical messages' storage, reused slot by slot (below).
+    // A new result but for the storage of its vectors: the canonical messages are reused slot
+    // by slot (below); the per-message and per-finding vectors are emptied keeping their
+    // capacity, so that a small input checked into a reused result does not allocate them
+    // again (3 allocations of about 52 per iAPI request on the receiver's thread).
     std::vector<model::canonical_message> slots = std::move(r.messages);
+    std::vector<diagnostic> findings = std::move(r.findings);
+    std::vector<std::int32_t> finding_message = std::move(r.finding_message);
+    std::vector<std::uint32_t> message_source = std::move(r.message_source);
+    std::vector<verdict> message_outcomes = std::move(r.message_outcomes);
+    std::vector<std::string> message_types = std::move(r.envelope.message_types);
     r = result{};
     r.messages = std::move(slots);
+    findings.clear();
+    r.findings = std::move(findings);
+    finding_message.clear();
+    r.finding_message = std::move(finding_message);
+    message_source.clear();
+    r.message_source = std::move(message_source);
+    message_outcomes.clear();
+    r.message_outcomes = std::move(message_outcomes);
+    message_types.clear();
+    r.envelope.message_types = std::move(message_types);
   }
   // r.messages[0, kept) are this input's messages; the slots after them are storage left by an
   // earlier input, dropped at the end (finish_messages).
