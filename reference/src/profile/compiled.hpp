@@ -523,10 +523,12 @@ inline std::uint32_t date_slot(const rule_args& a) noexcept {
          static_cast<std::uint32_t>(a.century_rule) % 3;
 }
 
-// A node's feeds as one op stream (what segment() runs): `pred` skips to `skip` (the end of its
-// feed) when the segment's qualifier is not in `data`'s values; `read`
-// loads the element value the following value ops see, skipping to `skip` (the end of its ops) when
-// it is empty.
+// A node's feeds as one op stream (what segment() runs), ending with one `end` op: `pred`
+// skips `skip` ops (to the end of its feed) when the segment's qualifier is not in `data`'s
+// values; `read` loads the element value the following value ops see, skipping `skip` ops (past
+// its value ops) when it is empty; `read_repeated` runs those value ops on each of the
+// element's values itself and skips past them. Distances, not indices, and an end marker
+// instead of a bound: the walk keeps one op pointer live (its op loop is short of registers).
 struct fast_op {
   // max_length and date are check's two most frequent kinds decided in the loop itself
   // (max_length: `arg` bytes or fewer is clean, anything else goes to the general check; date:
@@ -543,12 +545,14 @@ struct fast_op {
     check,
     max_length,
     date,
+    end,            // the last op of each node's stream
+    read_repeated,  // read of an element that may repeat: its value ops run on each value
   };
   code op = code::check;
   bool repeats = false;
   std::uint16_t element = 0;
   std::uint16_t component = 0;
-  std::uint32_t skip = 0;
+  std::uint32_t skip = 0;  // pred, read, read_repeated: ops to step forward (>= 1)
   std::uint32_t slot = 0;
   std::uint32_t action = 0;    // into fast_program::actions (conditions, the check's data)
   std::uint32_t arg = 0;       // max_length: the length; date: the reference slot
@@ -556,7 +560,7 @@ struct fast_op {
 };
 
 struct fast_program {
-  std::vector<std::uint32_t> op_first;  // ops of node k: [op_first[k], op_first[k+1])
+  std::vector<std::uint32_t> op_first;  // ops of node k: [op_first[k], op_first[k+1]), end last
   std::vector<fast_op> ops;
   const resolved_path* unit = nullptr;  // its first unit->unit_groups steps name the unit
   std::uint32_t slots = 0;

@@ -259,7 +259,7 @@ class fast_builder {
           const fast_read& rd = fp.reads[r];
           const std::size_t read = fp.ops.size();
           fast_op o;
-          o.op = code::read;
+          o.op = rd.repeats ? code::read_repeated : code::read;
           o.element = rd.element;
           o.component = rd.component;
           o.repeats = rd.repeats;
@@ -300,8 +300,18 @@ class fast_builder {
         if (feed.predicate != nullptr)
           fp.ops[pred].skip = static_cast<std::uint32_t>(fp.ops.size());
       }
+      fast_op stop;
+      stop.op = code::end;
+      fp.ops.push_back(stop);
     }
     fp.op_first[nodes] = static_cast<std::uint32_t>(fp.ops.size());
+    // skip from an index to a distance (the walk steps an op pointer, not an index).
+    for (std::size_t x = 0; x < fp.ops.size(); ++x) {
+      const code c = fp.ops[x].op;
+      if (c == code::pred || c == code::read || c == code::read_repeated) {
+        fp.ops[x].skip -= static_cast<std::uint32_t>(x);
+      }
+    }
   }
 
   // A `when` whose targets are own segments of its anchor (one segment step below it): a
@@ -420,14 +430,14 @@ class fast_walk {
     }
     return tree_.qualifier(i);
   }
-  // The same from the segment's split view (taken once per segment in segment()): the index
+  // The same from the segment's index entry (taken once per segment in segment()): the index
   // is not looked up again for each predicate.
-  std::string_view qualifier(std::uint32_t k, std::size_t i,
-                             const message::message_tree::split_view& sv) const noexcept {
+  std::string_view qualifier(std::uint32_t k, std::size_t i, const std::uint16_t* ix,
+                             const char* rest) const noexcept {
     if (tree_.segments[i].matched == tree_.def->nodes[k]) {
       const auto [el, co] = fd_.node_qualifier[k];
       if (el == 0) return {};
-      return component(sv, el, co);
+      return component(ix, rest, el, co);
     }
     return tree_.qualifier(i);
   }
@@ -440,16 +450,22 @@ class fast_walk {
     if (r != 1 || !plain_reads_) return tree_.value(i, element, component, r);
     return tree_.component(i, element, component);
   }
-  // message_tree::component() on a split view taken once per segment.
-  static std::string_view component(const message::message_tree::split_view& sv, std::size_t n,
+  // message_tree::component() from a segment's element index entry ix (element_index layout:
+  // count, firsts, starts) and the body after its leading separator, taken once per segment.
+  // Two pointers instead of split_view's four values: the op loop in segment() is short of
+  // registers, and the count, firsts and starts are one L1 load each from ix.
+  static std::string_view component(const std::uint16_t* ix, const char* rest, std::size_t n,
                                     std::size_t c) noexcept {
-    if (n == 0 || n > sv.count) return {};
-    const std::size_t g = sv.firsts[n - 1];
-    const std::size_t last = sv.firsts[n];
-    if (c == 0) return {sv.rest + sv.starts[g], sv.starts[last] - 1u - sv.starts[g]};
+    const std::size_t count = ix[0];
+    if (n == 0 || n > count) return {};
+    const std::uint16_t* const firsts = ix + 1;
+    const std::uint16_t* const starts = ix + count + 2;
+    const std::size_t g = firsts[n - 1];
+    const std::size_t last = firsts[n];
+    if (c == 0) return {rest + starts[g], starts[last] - 1u - starts[g]};
     if (c > last - g) return {};
     const std::size_t k = g + c - 1;
-    return {sv.rest + sv.starts[k], sv.starts[k + 1] - 1u - sv.starts[k]};
+    return {rest + starts[k], starts[k + 1] - 1u - starts[k]};
   }
   std::uint16_t repetitions(std::size_t i, std::uint16_t element, bool repeats) const noexcept {
     return repeats ? std::max<std::uint16_t>(1, tree_.occurrences(i, element)) : 1;
@@ -699,83 +715,90 @@ class fast_walk {
     const bool escaped = may_escape(i);
     // The segment's element index read once (the first occurrence of an element without a
     // repetition separator is its component; anything else goes through read()).
-    const bool split = plain_reads_ && tree_.segments[i].first_element != message::no_element_index;
-    message::message_tree::split_view sv;
-    if (split) sv = tree_.split(i);
+    // ix null: not indexed, or repetition separators in play (reads then go through read()).
+    const std::uint16_t* ix = nullptr;
+    const char* rest = nullptr;
+    if (plain_reads_ && tree_.segments[i].first_element != message::no_element_index) {
+      ix = tree_.element_index.data() + tree_.segments[i].first_element;
+      rest = tree_.split(i).rest;
+    }
     std::uint32_t* const slots = s_.slots.data();
-    std::string_view q;
-    bool have_q = false;
     for (; u != units_end; ++u) {
-      const fast_program& p = *u->program;
       std::uint32_t* const base = slots + u->base;
-      const detail::fast_op* const ops = p.ops.data();
-      std::uint32_t x = p.op_first[k];
-      const std::uint32_t end = p.op_first[k + 1];
+      // The node's ops end with an `end` op, and pred/read skip by a distance: the loop keeps
+      // one op pointer live instead of the array, an index and its end (registers).
+      // The program is read through u in the checks' (rare) failure paths: kept in a register
+      // for the whole loop, it displaced values the loop needs on every op.
+      const detail::fast_op* o = u->program->ops.data() + u->program->op_first[k];
       std::string_view v;
-      while (x < end) {
-        const detail::fast_op& o = ops[x];
-        switch (o.op) {
+      for (;; ++o) {
+        switch (o->op) {
+          case code::end:
+            goto next_unit;
           case code::pred:
-            if (!have_q) q = split ? qualifier(k, i, sv) : qualifier(k, i), have_q = true;
-            if (!detail::in_list(q, *static_cast<const std::vector<std::string>*>(o.data))) {
-              x = o.skip;
+            // The qualifier is read again for each predicate rather than kept across ops
+            // (registers, as ix above).
+            if (!detail::in_list(ix != nullptr ? qualifier(k, i, ix, rest) : qualifier(k, i),
+                                 *static_cast<const std::vector<std::string>*>(o->data))) {
+              o += o->skip - 1;
               continue;
             }
             break;
           case code::count:
-            ++base[o.slot];
+            ++base[o->slot];
             break;
           case code::forbid:
-            if (conditions_hold(p, p.actions[o.action])) return false;
+            if (conditions_hold(*u->program, u->program->actions[o->action])) return false;
             break;
+          case code::read_repeated:
+            if (!repeated(*u->program, o, i, escaped, base)) return false;
+            o += o->skip - 1;
+            continue;
           case code::read: {
-            if (o.repeats) {
-              if (!repeated(p, o, x + 1, i, escaped, base)) return false;
-              x = o.skip;
-              continue;
-            }
-            const std::string_view raw =
-                split ? component(sv, o.element, o.component) : read(i, o.element, o.component, 1);
+            const std::string_view raw = ix != nullptr
+                                             ? component(ix, rest, o->element, o->component)
+                                             : read(i, o->element, o->component, 1);
             if (raw.empty()) {  // unescaping never makes a value non-empty
-              x = o.skip;
+              o += o->skip - 1;
               continue;
             }
             v = literal(raw, escaped);
             if (v.empty()) {
-              x = o.skip;
+              o += o->skip - 1;
               continue;
             }
             break;
           }
           case code::found:
-            base[o.slot] = 1;
+            base[o->slot] = 1;
             break;
           case code::codes:
-            if (!static_cast<const detail::code_set*>(o.data)->contains(v) &&
-                conditions_hold(p, p.actions[o.action])) {
+            if (!static_cast<const detail::code_set*>(o->data)->contains(v) &&
+                conditions_hold(*u->program, u->program->actions[o->action])) {
               return false;
             }
             break;
           case code::pattern:
-            if (!static_cast<const detail::simple_regex*>(o.data)->matches(v) &&
-                conditions_hold(p, p.actions[o.action])) {
+            if (!static_cast<const detail::simple_regex*>(o->data)->matches(v) &&
+                conditions_hold(*u->program, u->program->actions[o->action])) {
               return false;
             }
             break;
           case code::max_length:
-            if (v.size() > o.arg && !clean(p.actions[o.action], i, v) &&
-                conditions_hold(p, p.actions[o.action])) {
+            if (v.size() > o->arg && !clean(u->program->actions[o->action], i, v) &&
+                conditions_hold(*u->program, u->program->actions[o->action])) {
               return false;
             }
             break;
           case code::date:
-            if (!date_clean(p.actions[o.action], o.arg, v) &&
-                conditions_hold(p, p.actions[o.action])) {
+            if (!date_clean(u->program->actions[o->action], o->arg, v) &&
+                conditions_hold(*u->program, u->program->actions[o->action])) {
               return false;
             }
             break;
           case code::check:
-            if (!clean(p.actions[o.action], i, v) && conditions_hold(p, p.actions[o.action])) {
+            if (!clean(u->program->actions[o->action], i, v) &&
+                conditions_hold(*u->program, u->program->actions[o->action])) {
               return false;
             }
             break;
@@ -783,24 +806,24 @@ class fast_walk {
             // flatten() writes only the codes above: no range check before the jump table.
             __builtin_unreachable();
         }
-        ++x;
       }
+    next_unit:;
     }
     return true;
   }
 
-  // A repeating element's value ops [from, read.skip) on each of its values.
-  [[gnu::noinline]] bool repeated(const fast_program& p, const detail::fast_op& read,
-                                  std::uint32_t from, std::size_t i, bool escaped,
-                                  std::uint32_t* base) {
+  // A repeating element's value ops (read + 1 up to read + read->skip) on each of its values.
+  [[gnu::noinline]] bool repeated(const fast_program& p, const detail::fast_op* read_op,
+                                  std::size_t i, bool escaped, std::uint32_t* base) {
+    const detail::fast_op& read = *read_op;
     const std::uint16_t reps = repetitions(i, read.element, true);
     for (std::uint16_t rep = 1; rep <= reps; ++rep) {
       const std::string_view raw = this->read(i, read.element, read.component, rep);
       if (raw.empty()) continue;
       const std::string_view v = literal(raw, escaped);
       if (v.empty()) continue;
-      for (std::uint32_t x = from; x < read.skip; ++x) {
-        const fast_action& act = p.actions[p.ops[x].action];
+      for (const detail::fast_op* y = read_op + 1; y != read_op + read.skip; ++y) {
+        const fast_action& act = p.actions[y->action];
         if (act.kind == fast_action::what::found) {
           base[act.slot] = 1;
           continue;

@@ -184,6 +184,41 @@ TEST(FastProfile, ShippedPaxlstDefinitionsCompile) {
   EXPECT_GE(defs, 6u * 3u);
 }
 
+// fast_walk::segment() steps an op pointer through a node's stream until its `end` op and
+// jumps by `skip` distances without a bound check: every stream must end with exactly one
+// `end`, and every jump must land inside its own node's stream (at the latest on its `end`).
+TEST(FastProfile, OpStreamsEndEveryNodeAndSkipInsideIt) {
+  using code = detail::fast_op::code;
+  std::size_t streams = 0;
+  for (const profile* prof : profiles()) {
+    for (const auto& [def, fd] : prof->compiled().fast) {
+      for (const detail::fast_program& p : fd.programs) {
+        ASSERT_EQ(p.op_first.size(), def->nodes.size() + 1) << prof->name();
+        ASSERT_EQ(p.op_first.back(), p.ops.size());
+        for (std::size_t k = 0; k + 1 < p.op_first.size(); ++k) {
+          const std::size_t first = p.op_first[k];
+          const std::size_t end = p.op_first[k + 1];
+          ASSERT_LT(first, end) << prof->name() << " node " << k;
+          EXPECT_EQ(p.ops[end - 1].op, code::end) << prof->name() << " node " << k;
+          for (std::size_t x = first; x + 1 < end; ++x) {
+            const detail::fast_op& o = p.ops[x];
+            EXPECT_NE(o.op, code::end) << prof->name() << " node " << k << " op " << x;
+            if (o.op == code::pred || o.op == code::read || o.op == code::read_repeated) {
+              EXPECT_GE(o.skip, 1u) << prof->name() << " node " << k << " op " << x;
+              EXPECT_LE(x + o.skip, end - 1) << prof->name() << " node " << k << " op " << x;
+            }
+            if (o.op == code::read || o.op == code::read_repeated) {
+              EXPECT_EQ(o.op == code::read_repeated, o.repeats) << prof->name() << " op " << x;
+            }
+          }
+          ++streams;
+        }
+      }
+    }
+  }
+  EXPECT_GT(streams, 1000u);
+}
+
 TEST(FastProfile, NeverCleanWhereValidateReportsOnTheVectorCorpus) {
   tally t;
   const auto files = edifact_vectors();
