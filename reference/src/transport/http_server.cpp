@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -22,7 +21,6 @@
 #include "apipnr/transport/auth.hpp"
 #include "apipnr/transport/problem.hpp"
 #include "beast_internal.hpp"
-#include "response_serializer_internal.hpp"
 
 namespace apipnr::transport {
 
@@ -190,7 +188,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     if (buffer_.size() > 0) return do_read();  // a pipelined request is already here
     phase_ = phase::idle;
     arm_timer(state_->opts.idle_timeout);
-    io().async_read_some(
+    stream_.async_read_some(
         buffer_.prepare(4096),
         [self = this->shared_from_this()](error_code ec, std::size_t n) { self->on_wait(ec, n); });
   }
@@ -227,7 +225,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     }
     arm_timer(state_->opts.read_timeout);
     http::async_read(
-        io(), buffer_, *parser_,
+        stream_, buffer_, *parser_,
         [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
   }
 
@@ -402,16 +400,46 @@ class session final : public session_base, public std::enable_shared_from_this<s
 
   void do_write(response r) {
     phase_ = phase::writing;
+    // The connection's response object, its fields cleared for this response.
+    res_.clear();
+    res_.version(11);
+    res_.result(static_cast<http::status>(r.status));
+    res_.set(http::field::server, "apipnr-receiver");
+    res_.set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res_.set(k, v);
+    if (r.status == 503) res_.set(http::field::retry_after, "1");
+    res_.body() = std::move(r.body);
     const bool keep = keep_alive_ && !state_->stopping.load() &&
                       served_ < state_->opts.max_requests_per_connection;
-    // The whole response goes out as one buffer (detail::serialize_response: written by hand
-    // for the usual answer, through Beast's serializer otherwise).
+    res_.keep_alive(keep);
+    res_.prepare_payload();
+    // Beast's serializer writes the message into the connection's buffer (the serializer's
+    // next()/consume() loop, as in Beast's "write to std::ostream" example), which then goes
+    // out as one buffer. http::async_write would hand the serializer's nested buffer views
+    // (status line, one buffer per field, body) through every layer of the write, each write
+    // iterating them again: about 19 k instructions for a 600-byte answer.
+    // The answer to HEAD is the header alone, Content-Length that of the GET answer (RFC 9110
+    // 9.3.2: no content). The service answers HEAD like GET; writing its body too made a
+    // keep-alive or pipelining client read those bytes as the start of the next response
+    // (fuzz_receiver_http, fuzz/crashers/receiver_http_head_with_body.http).
     out_.clear();
-    const bool written = detail::serialize_response(r, keep, head_, out_);
+    error_code serialize_ec;
+    http::response_serializer<http::string_body> sr(res_);
+    sr.split(head_);
+    do {
+      sr.next(serialize_ec, [&](error_code&, const auto& buffers) {
+        const std::size_t n = beast::buffer_bytes(buffers);
+        const std::size_t at = out_.size();
+        out_.resize(at + n);
+        net::buffer_copy(net::buffer(out_.data() + at, n), buffers);
+        sr.consume(n);
+      });
+    } while (!serialize_ec && !(head_ ? sr.is_header_done() : sr.is_done()));
     head_ = false;
-    if (!written) return do_close_now();
+    res_.body() = std::string();  // the bytes are in out_ now
+    if (serialize_ec) return do_close_now();
     arm_timer(state_->opts.write_timeout);
-    net::async_write(io(), net::buffer(out_),
+    net::async_write(stream_, net::buffer(out_),
                      [self = this->shared_from_this(), keep](error_code ec, std::size_t) {
                        self->on_write(ec, keep);
                      });
@@ -468,18 +496,6 @@ class session final : public session_base, public std::enable_shared_from_this<s
 
   void cancel_io() { beast::get_lowest_layer(stream_).cancel(); }
 
-  // The stream the session reads and writes: the TLS stream, or for plain TCP the socket
-  // itself. The session keeps its own deadlines (arm_timer) and never sets the tcp_stream's,
-  // so the tcp_stream's operation layer (its expiry and rate-policy bookkeeping on every read
-  // and write) would only add work; cancel_io() still cancels the socket's operations.
-  decltype(auto) io() noexcept {
-    if constexpr (Tls) {
-      return (stream_);
-    } else {
-      return (stream_.socket());
-    }
-  }
-
   // Our own deadline: on expiry the pending operation is cancelled (not the socket closed), so
   // that on_read can still answer 408. Each phase moves `deadline_` only; the timer waits for
   // the earliest deadline it may have to enforce and, when it fires early (the deadline moved
@@ -517,6 +533,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
   std::string out_;  // the serialized response being written
   std::string remote_, client_cn_;
   std::size_t served_ = 0;
@@ -727,105 +744,6 @@ class server_impl final : public server {
 };
 
 }  // namespace
-
-namespace detail {
-
-namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-// Beast's set() replaces a field of the same name and moves it to the end, and
-// prepare_payload() omits Content-Length for 1xx, 204 and 304: the hand-written path covers
-// the responses where neither happens.
-bool plain_layout(const response& r, bool head) noexcept {
-  if (head || r.status < 200 || r.status == 204 || r.status == 304) return false;
-  for (std::size_t i = 0; i < r.headers.size(); ++i) {
-    const std::string_view name = r.headers[i].first;
-    for (const std::string_view own : {"Server", "Content-Type", "Content-Length", "Connection",
-                                       "Transfer-Encoding", "Retry-After"}) {
-      if (equals_ignoring_case(name, own)) return false;
-    }
-    for (std::size_t j = 0; j < i; ++j) {
-      if (equals_ignoring_case(name, r.headers[j].first)) return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
-bool serialize_with_beast(const response& r, bool keep_alive, bool head, std::string& out) {
-  http::response<http::string_body> res;
-  res.version(11);
-  res.result(static_cast<http::status>(r.status));
-  res.set(http::field::server, "apipnr-receiver");
-  res.set(http::field::content_type, r.content_type);
-  for (const auto& [k, v] : r.headers) res.set(k, v);
-  if (r.status == 503) res.set(http::field::retry_after, "1");
-  res.body() = r.body;
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  // The serializer's next()/consume() loop, as in Beast's "write to std::ostream" example. The
-  // answer to HEAD is the header alone, Content-Length that of the GET answer (RFC 9110
-  // 9.3.2): writing its body too made a keep-alive or pipelining client read those bytes as
-  // the start of the next response (fuzz/crashers/receiver_http_head_with_body.http).
-  error_code ec;
-  http::response_serializer<http::string_body> sr(res);
-  sr.split(head);
-  do {
-    sr.next(ec, [&](error_code&, const auto& buffers) {
-      const std::size_t n = beast::buffer_bytes(buffers);
-      const std::size_t at = out.size();
-      out.resize(at + n);
-      net::buffer_copy(net::buffer(out.data() + at, n), buffers);
-      sr.consume(n);
-    });
-  } while (!ec && !(head ? sr.is_header_done() : sr.is_done()));
-  return !ec;
-}
-
-bool serialize_response(const response& r, bool keep_alive, bool head, std::string& out) {
-  if (!plain_layout(r, head)) return serialize_with_beast(r, keep_alive, head, out);
-  // Written directly: Beast's fields allocate one node per field and its serializer walks a
-  // chain of buffer views (about 5 k instructions and 6 allocations for an iAPI answer).
-  const std::string_view reason = http::obsolete_reason(static_cast<http::status>(r.status));
-  char status[8];
-  const auto st = std::to_chars(status, status + sizeof status, r.status);
-  char length[24];
-  const auto len = std::to_chars(length, length + sizeof length, r.body.size());
-  std::size_t size = 96 + reason.size() + r.content_type.size() + r.body.size();
-  for (const auto& [k, v] : r.headers) size += k.size() + v.size() + 4;
-  out.reserve(out.size() + size);
-  out.append("HTTP/1.1 ");
-  out.append(status, st.ptr);
-  out.push_back(' ');
-  out.append(reason);
-  out.append("\r\nServer: apipnr-receiver\r\nContent-Type: ");
-  out.append(r.content_type);
-  out.append("\r\n");
-  for (const auto& [k, v] : r.headers) {
-    out.append(k);
-    out.append(": ");
-    out.append(v);
-    out.append("\r\n");
-  }
-  if (r.status == 503) out.append("Retry-After: 1\r\n");
-  if (!keep_alive) out.append("Connection: close\r\n");
-  out.append("Content-Length: ");
-  out.append(length, len.ptr);
-  out.append("\r\n\r\n");
-  out.append(r.body);
-  return true;
-}
-
-}  // namespace detail
 
 std::size_t usable_cpus() noexcept {
   std::size_t cpus = 0;

@@ -13,7 +13,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "response_serializer_internal.hpp"
 #include "test_client.hpp"
 #include "tls_test_support.hpp"
 
@@ -22,48 +21,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::client;
-
-// The usual answer is written by hand (http_server.cpp): it must be Beast's serialization byte
-// for byte, whatever falls back to Beast (names the server sets itself, repeats, HEAD, 204).
-TEST(ResponseSerializer, HandWrittenBytesEqualBeasts) {
-  const std::string cusres = "UNA:+.? 'UNB+UNOA:4+RECV+XXAPI+250301:0930+17648'UNZ+1+17648'";
-  std::vector<response> cases;
-  cases.push_back({200,
-                   "application/edifact",
-                   cusres,
-                   {{"Location", "/v1/messages/42"}, {"X-Apipnr-Verdict", "accept"}}});
-  cases.push_back({202, "text/plain; charset=utf-8", "accepted id=7 verdict=accept\n", {}});
-  cases.push_back({422, "application/problem+json", R"({"status":422})", {}});
-  cases.push_back({503, "application/problem+json", "{}", {{"Retry-After", "1"}}});
-  cases.push_back({503, "application/problem+json", "{}", {{"Location", "/x"}}});
-  cases.push_back({401, "application/problem+json", "{}", {{"WWW-Authenticate", "Bearer"}}});
-  cases.push_back({200, "text/plain", "", {}});
-  cases.push_back({204, "text/plain", "", {}});
-  cases.push_back({200, "text/plain", "a", {{"location", "/a"}, {"Location", "/b"}}});
-  cases.push_back({200, "text/plain", "a", {{"content-type", "text/html"}}});
-  cases.push_back({200, "text/plain", "a", {{"Connection", "keep-alive"}}});
-  cases.push_back({405, "application/problem+json", "{}", {{"Allow", "POST"}}});
-  cases.push_back({599, "text/plain", "odd", {}});
-  for (const response& r : cases) {
-    for (const bool keep : {true, false}) {
-      for (const bool head : {false, true}) {
-        if (r.status == 204 && !r.body.empty()) continue;
-        std::string fast, beast;
-        ASSERT_TRUE(detail::serialize_response(r, keep, head, fast));
-        ASSERT_TRUE(detail::serialize_with_beast(r, keep, head, beast));
-        EXPECT_EQ(fast, beast) << r.status << " keep " << keep << " head " << head;
-      }
-    }
-  }
-  std::string out = "kept";  // appended to
-  ASSERT_TRUE(detail::serialize_response(cases[0], false, false, out));
-  EXPECT_EQ(
-      out,
-      "keptHTTP/1.1 200 OK\r\nServer: apipnr-receiver\r\nContent-Type: application/edifact\r\n"
-      "Location: /v1/messages/42\r\nX-Apipnr-Verdict: accept\r\nConnection: close\r\n"
-      "Content-Length: " +
-          std::to_string(cusres.size()) + "\r\n\r\n" + cusres);
-}
 
 // The default worker count follows the CPUs the process may use (taskset), not the machine:
 // 16 threads time-slicing one core cost a third of the iAPI rate (docs/PERFORMANCE.md).
