@@ -35,24 +35,23 @@ inline bool has_unreleased(std::string_view raw, char c, const edifact::delimite
 }
 
 // Checked splits remembered within a message (element_indexer::add_checked_memo): for a tag,
-// a body length and where the body's separators are (of which kind), the segment-relative
-// index entries the split wrote and its verdict. Another segment of that tag with the same
-// three gets the same entries and verdict, so they are copied instead of split and checked
-// again: values of a fixed length (dates, codes, document types, ports) give every
+// a body length and where the body's separators are (of which kind), where the index holds
+// the split of the first segment that had them, and its verdict. Another segment of that tag
+// with the same three has the same segment-relative entries and verdict, so it points at
+// those entries instead of writing a copy (message_tree::element_index allows segments to
+// share entries): values of a fixed length (dates, codes, document types, ports) give every
 // traveller's segment of a tag and qualifier the same shape. Direct-mapped; a slot counts
 // only for the message (`stamp`) that wrote it.
-struct alignas(64) split_memo {
-  static constexpr std::size_t max_entries = 16;
+struct alignas(32) split_memo {
   std::uint64_t stamp = 0;  // the message's stamp; 0: never written
   std::uint64_t bits = 0;   // the separators after the leading one, as bits of the rest
   std::uint64_t elems = 0;  // those of them that are element separators
-  std::uint8_t n = 0;       // the body's length after the leading separator (below 64)
-  std::uint8_t size = 0;    // index entries written (at most max_entries)
+  std::uint32_t first = 0;  // where the split's entries are in the message's index
   std::uint16_t tag = 0;    // tag id
+  std::uint8_t n = 0;       // the body's length after the leading separator (below 64)
   bool clean = false;
-  std::uint16_t entries[max_entries];
 };
-static_assert(sizeof(split_memo) == 64);
+static_assert(sizeof(split_memo) == 32);
 inline constexpr std::size_t split_memo_slots = 64;
 
 // Splits segment bodies into elements and components and appends the split to an index.
@@ -116,10 +115,11 @@ class element_indexer {
     return checked_split<true>(index, seg, e, layout);
   }
 
-  // add_checked_recorded() that copies the entries and verdict from `memo` (split_memo_slots
-  // slots, this message's `stamp`, this indexer, `layout` the tag's one layout) when they are
-  // remembered there for the segment's tag, length and separators, and remembers them
-  // otherwise: the same index and verdict.
+  // add_checked_recorded() that points e at the entries and takes the verdict remembered in
+  // `memo` (split_memo_slots slots, this message's `stamp`, this indexer, `layout` the tag's
+  // one layout) for the segment's tag, length and separators, and splits and remembers them
+  // otherwise: the same split and verdict, without writing the entries again (e's entries may
+  // be an earlier segment's).
   [[gnu::always_inline]] bool add_checked_memo(basic_offset_array<std::uint16_t>& index,
                                                const edifact::segment& seg, segment_entry& e,
                                                const segment_def& layout, std::uint16_t tag,
@@ -128,32 +128,25 @@ class element_indexer {
     const std::size_t n = seg.body().size() - 1;  // a recorded body starts with a separator
     const std::uint64_t bits = seg.separators >> 1;
     const char* const p = seg.body().data() + 1;
-    const std::size_t used = index.size();
     // The slot: the top bits of a Fibonacci hash of the key (bits below 2^63, n below 64).
     split_memo& m = memo[((bits + (std::uint64_t{n} << 40) + (std::uint64_t{tag} << 47)) *
                           0x9E3779B97F4A7C15ull) >>
                          58];
-    const bool room = used + split_memo::max_entries <= index.capacity() &&
-                      used + split_memo::max_entries < no_element_index;
     const std::uint64_t elems = element_bits(p, n, bits, text_end);
-    if (m.stamp == stamp && m.bits == bits && m.n == n && m.tag == tag && m.elems == elems &&
-        room) {
-      std::memcpy(index.data() + used, m.entries, sizeof m.entries);
-      e.first_element = static_cast<std::uint32_t>(used);
-      index.set_size(used + m.size);
+    if (m.stamp == stamp && m.bits == bits && m.n == n && m.tag == tag && m.elems == elems) {
+      e.first_element = m.first;
       return m.clean;
     }
+    const std::size_t used = index.size();
     const bool clean = checked_split<true>(index, seg, e, layout);
-    const std::size_t size = index.size() - used;
-    if (room && e.first_element == used && size <= split_memo::max_entries) {
+    if (e.first_element == used) {  // indexed (a recorded body always is)
       m.stamp = stamp;
       m.bits = bits;
       m.elems = elems;
+      m.first = static_cast<std::uint32_t>(used);
       m.n = static_cast<std::uint8_t>(n);
-      m.size = static_cast<std::uint8_t>(size);
       m.tag = tag;
       m.clean = clean;
-      std::memcpy(m.entries, index.data() + used, sizeof m.entries);
     }
     return clean;
   }

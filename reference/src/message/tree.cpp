@@ -98,6 +98,20 @@ void message_tree::index_elements() {
   }
 }
 
+bool message_tree::same_split(std::size_t i, const message_tree& other,
+                              std::size_t j) const noexcept {
+  const std::uint32_t a = segments[i].first_element;
+  const std::uint32_t b = other.segments[j].first_element;
+  if (a == no_element_index || b == no_element_index) return a == b;
+  const std::uint16_t* x = element_index.data() + a;
+  const std::uint16_t* y = other.element_index.data() + b;
+  // The count and the firsts (the last of them is C), then C + 1 starts when E > 0.
+  const std::size_t count = x[0];
+  if (y[0] != count) return false;
+  const std::size_t words = count == 0 ? 3 : count + 2 + x[count + 1] + 1u;
+  return std::equal(x, x + words, y);
+}
+
 std::string_view message_tree::element_unindexed(std::size_t i, std::size_t n) const noexcept {
   return edifact::element(first_segment[i], n, source->delims);
 }
