@@ -102,6 +102,8 @@ application::application(config c, std::ostream& log_out) : config_(std::move(c)
     if (config_.store_checkpoint_sync_bytes)
       so.checkpoint_sync_bytes = *config_.store_checkpoint_sync_bytes;
     if (config_.store_write_buffer_bytes) so.write_buffer_bytes = *config_.store_write_buffer_bytes;
+    if (config_.store_checkpoint_step_pages)
+      so.checkpoint_step_pages = *config_.store_checkpoint_step_pages;
     so.max_raw_bytes = static_cast<std::size_t>(config_.server.max_body_bytes);
     auto r = make_sqlite_store(std::move(so), why);
     if (!r) fail("011", why);

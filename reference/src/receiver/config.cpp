@@ -133,7 +133,7 @@ void apply_json(config& c, const nlohmann::json& j) {
   if (auto it = j.find("store"); it != j.end()) {
     only_keys(*it,
               {"path", "sync_full", "checkpoint_pages", "wal_limit_pages", "page_size",
-               "checkpoint_sync_bytes", "write_buffer_bytes"},
+               "checkpoint_sync_bytes", "write_buffer_bytes", "checkpoint_step_pages"},
               "/store");
     std::string p;
     get(*it, "path", p, "/store");
@@ -143,7 +143,8 @@ void apply_json(config& c, const nlohmann::json& j) {
                             std::pair{"wal_limit_pages", &c.store_wal_limit_pages},
                             std::pair{"page_size", &c.store_page_size},
                             std::pair{"checkpoint_sync_bytes", &c.store_checkpoint_sync_bytes},
-                            std::pair{"write_buffer_bytes", &c.store_write_buffer_bytes}}) {
+                            std::pair{"write_buffer_bytes", &c.store_write_buffer_bytes},
+                            std::pair{"checkpoint_step_pages", &c.store_checkpoint_step_pages}}) {
       if (!it->contains(key)) continue;
       std::size_t n = 0;
       get(*it, key, n, "/store");

@@ -39,7 +39,8 @@ TEST(ReceiverConfig, AppliesEveryGroup) {
                "max_requests_per_connection": 9},
     "timeouts": {"read_ms": 100, "idle_ms": 200, "write_ms": 300},
     "specs_dir": "/s", "profile": "uk", "syntax_mode": "tolerant",
-    "store": {"path": "/tmp/x.db", "sync_full": false, "write_buffer_bytes": 65536},
+    "store": {"path": "/tmp/x.db", "sync_full": false, "write_buffer_bytes": 65536,
+              "checkpoint_step_pages": 128},
     "iapi": {"watchlist": "w.json", "authorisations": "a.json"},
     "receiver_id": "GOVRCV", "log_level": "debug"})"));
   EXPECT_EQ(c.server.port, 8443);
@@ -52,6 +53,7 @@ TEST(ReceiverConfig, AppliesEveryGroup) {
   EXPECT_EQ(c.store_path, "/tmp/x.db");
   EXPECT_FALSE(c.store_sync_full);
   EXPECT_EQ(c.store_write_buffer_bytes, 65536u);
+  EXPECT_EQ(c.store_checkpoint_step_pages, 128u);
   EXPECT_EQ(c.receiver_id, "GOVRCV");
   EXPECT_NO_THROW(validate(c));
 }

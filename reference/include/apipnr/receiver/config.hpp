@@ -78,10 +78,10 @@ struct config {
   std::filesystem::path store_path;  // empty = in-memory store (demos and tests only)
   bool store_sync_full = true;
   // store::options::checkpoint_pages, wal_limit_pages, page_size, checkpoint_sync_bytes,
-  // write_buffer_bytes when set (docs/STORE.md).
+  // write_buffer_bytes, checkpoint_step_pages when set (docs/STORE.md).
   std::optional<std::size_t> store_checkpoint_pages, store_wal_limit_pages;
   std::optional<std::size_t> store_page_size, store_checkpoint_sync_bytes;
-  std::optional<std::size_t> store_write_buffer_bytes;
+  std::optional<std::size_t> store_write_buffer_bytes, store_checkpoint_step_pages;
   // service_options::io_thread_max_bytes (threads.io_thread_max_bytes); unset: 4096 when the I/O
   // threads cover every usable CPU, else 0 (application.cpp). Ignored (0) when a fault is
   // injected.
